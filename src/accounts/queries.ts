@@ -1,0 +1,64 @@
+import type { Queryable } from '../db/database.js';
+
+export interface UserRow {
+  id: string;
+  username: string;
+  displayName: string;
+  email: string;
+  passwordHash: string;
+  bioHtml: string;
+  karma: number;
+  isModerator: boolean;
+  createdAt: Date;
+}
+
+const USER_COLUMNS = `id, username, display_name AS "displayName", email, password_hash AS "passwordHash",
+  bio_html AS "bioHtml", karma, is_moderator AS "isModerator", created_at AS "createdAt"`;
+
+export async function userByLogin(db: Queryable, login: string): Promise<UserRow | undefined> {
+  const rows = await db.query<UserRow>(
+    `SELECT ${USER_COLUMNS} FROM users WHERE lower(username) = lower($1) OR lower(email) = lower($1) LIMIT 1`,
+    [login],
+  );
+  return rows[0];
+}
+
+export async function userByUsername(db: Queryable, username: string): Promise<UserRow | undefined> {
+  const rows = await db.query<UserRow>(`SELECT ${USER_COLUMNS} FROM users WHERE lower(username) = lower($1)`, [
+    username,
+  ]);
+  return rows[0];
+}
+
+export async function takenUserFields(
+  db: Queryable,
+  username: string,
+  email: string,
+): Promise<{ username: boolean; email: boolean }> {
+  const rows = await db.query<{ u: boolean; e: boolean }>(
+    `SELECT bool_or(lower(username) = lower($1)) AS u, bool_or(lower(email) = lower($2)) AS e
+       FROM users WHERE lower(username) = lower($1) OR lower(email) = lower($2)`,
+    [username, email],
+  );
+  return { username: rows[0]?.u === true, email: rows[0]?.e === true };
+}
+
+export interface SessionUser {
+  id: string;
+  username: string;
+  displayName: string;
+  karma: number;
+  isModerator: boolean;
+  expiresAt: Date;
+}
+
+export async function sessionUser(db: Queryable, tokenHash: string): Promise<SessionUser | undefined> {
+  const rows = await db.query<SessionUser>(
+    `SELECT u.id, u.username, u.display_name AS "displayName", u.karma, u.is_moderator AS "isModerator",
+            s.expires_at AS "expiresAt"
+       FROM sessions s JOIN users u ON u.id = s.user_id
+      WHERE s.token_hash = $1 AND s.expires_at > now()`,
+    [tokenHash],
+  );
+  return rows[0];
+}

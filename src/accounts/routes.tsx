@@ -1,0 +1,83 @@
+import { type Context, Hono } from 'hono';
+import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
+import { AppError } from '../errors.js';
+import type { AppEnv } from '../web/context.js';
+import { formStrings, parseInput } from '../web/forms.js';
+import { clientIp, cookieOptions } from '../web/middleware.js';
+import { pageContext, safeNext } from '../web/page.js';
+import { logIn, signUp } from './service.js';
+import { deleteSession, SESSION_COOKIE } from './sessions.js';
+import { loginInput, signupInput } from './validation.js';
+import { emptyForm, type FormState, LoginPage, ResumePage, SignupPage } from './views.js';
+
+/** Turns a domain or validation error into form state; anything else is not a form problem. */
+function formFailure(error: unknown, values: Record<string, string>): FormState {
+  if (!(error instanceof AppError)) throw error;
+  const fieldMessages = Object.values(error.fields);
+  return {
+    values,
+    errors: error.fields,
+    message: fieldMessages.includes(error.message) ? undefined : error.message,
+  };
+}
+
+const CARRY_PREFIX = 'carry:';
+
+function carriedFrom(values: Record<string, string>): [string, string][] {
+  return Object.entries(values)
+    .filter(([name]) => name.startsWith(CARRY_PREFIX))
+    .map(([name, value]) => [name.slice(CARRY_PREFIX.length), value]);
+}
+
+function startSession(c: Context<AppEnv>, token: string, expiresAt: Date) {
+  setCookie(c, SESSION_COOKIE, token, cookieOptions(c, expiresAt));
+}
+
+export const accountRoutes = new Hono<AppEnv>()
+  .get('/signup', (c) => {
+    if (c.var.user) return c.redirect('/');
+    return c.html(<SignupPage ctx={pageContext(c)} form={emptyForm} />);
+  })
+  .post('/signup', async (c) => {
+    const values = formStrings(await c.req.parseBody());
+    try {
+      const input = parseInput(signupInput, values);
+      const created = await signUp(c.var.deps.db, input);
+      startSession(c, created.token, created.expiresAt);
+      return c.redirect('/', 303);
+    } catch (error) {
+      const form = formFailure(error, { username: values.username ?? '', email: values.email ?? '' });
+      return c.html(<SignupPage ctx={pageContext(c)} form={form} />, (error as AppError).status);
+    }
+  })
+  .get('/login', (c) => {
+    const next = safeNext(c.req.query('next'));
+    if (c.var.user) return c.redirect(next);
+    return c.html(<LoginPage ctx={pageContext(c)} form={emptyForm} next={next} />);
+  })
+  .post('/login', async (c) => {
+    const values = formStrings(await c.req.parseBody());
+    const next = safeNext(values.next);
+    try {
+      const input = parseInput(loginInput, values);
+      const session = await logIn(c.var.deps.db, input, clientIp(c));
+      startSession(c, session.token, session.expiresAt);
+      const carry = carriedFrom(values);
+      if (carry.length > 0) {
+        return c.html(<ResumePage ctx={pageContext(c)} action={next} fields={[...carry, ['intent', 'restore']]} />);
+      }
+      return c.redirect(next, 303);
+    } catch (error) {
+      const form = formFailure(error, { login: values.login ?? '' });
+      return c.html(
+        <LoginPage ctx={pageContext(c)} form={form} next={next} carry={carriedFrom(values)} />,
+        (error as AppError).status,
+      );
+    }
+  })
+  .post('/logout', async (c) => {
+    const token = getCookie(c, SESSION_COOKIE);
+    if (token) await deleteSession(c.var.deps.db, token);
+    deleteCookie(c, SESSION_COOKIE, { path: '/' });
+    return c.redirect('/', 303);
+  });

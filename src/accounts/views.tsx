@@ -1,0 +1,113 @@
+import { Field, FormError } from '../web/forms.js';
+import { ResubmitForm } from '../web/resubmit.js';
+import { CsrfField, Layout, type PageContext } from '../web/layout.js';
+
+export interface FormState {
+  values: Record<string, string>;
+  errors: Record<string, string>;
+  message?: string | undefined;
+}
+
+export const emptyForm: FormState = { values: {}, errors: {} };
+
+export function SignupPage({ ctx, form }: { ctx: PageContext; form: FormState }) {
+  return (
+    <Layout ctx={ctx} title="Sign up" math={false}>
+      <section class="auth-page">
+        <h1>Create an account</h1>
+        <form method="post" action="/signup" class="stack-form" novalidate>
+          <CsrfField token={ctx.csrfToken} />
+          <FormError message={form.message} />
+          <Field
+            name="username"
+            label="Username"
+            value={form.values.username}
+            error={form.errors.username}
+            autocomplete="username"
+            hint="3–32 letters, digits, _ or -. Shown on your posts."
+          />
+          <Field
+            name="email"
+            label="Email"
+            type="email"
+            value={form.values.email}
+            error={form.errors.email}
+            autocomplete="email"
+          />
+          <Field
+            name="password"
+            label="Password"
+            type="password"
+            error={form.errors.password}
+            autocomplete="new-password"
+            hint="At least 10 characters."
+          />
+          <button type="submit">Sign up</button>
+        </form>
+        <p>
+          Already have an account? <a href="/login">Log in</a>
+        </p>
+      </section>
+    </Layout>
+  );
+}
+
+export function LoginPage({
+  ctx,
+  form,
+  next,
+  carry = [],
+}: {
+  ctx: PageContext;
+  form: FormState;
+  next: string;
+  /** Unsaved form fields from a page whose session ended, handed back after login. */
+  carry?: [string, string][];
+}) {
+  return (
+    <Layout ctx={ctx} title="Log in" math={false}>
+      <section class="auth-page">
+        <h1>Log in</h1>
+        <form method="post" action="/login" class="stack-form" novalidate>
+          <CsrfField token={ctx.csrfToken} />
+          <input type="hidden" name="next" value={next} />
+          {carry.map(([name, value]) => (
+            <input type="hidden" name={`carry:${name}`} value={value} />
+          ))}
+          <FormError message={form.message} />
+          <Field
+            name="login"
+            label="Username or email"
+            value={form.values.login}
+            error={form.errors.login}
+            autocomplete="username"
+          />
+          <Field
+            name="password"
+            label="Password"
+            type="password"
+            error={form.errors.password}
+            autocomplete="current-password"
+          />
+          <button type="submit">Log in</button>
+        </form>
+        <p>
+          New here? <a href="/signup">Create an account</a>
+        </p>
+      </section>
+    </Layout>
+  );
+}
+
+/** After logging in again: the unsaved text goes back to the page it came from. */
+export function ResumePage(props: { ctx: PageContext; action: string; fields: [string, string][] }) {
+  return (
+    <Layout ctx={props.ctx} title="Welcome back" math={false}>
+      <section class="narrow">
+        <h1>Welcome back</h1>
+        <p>You are logged in again. Your unsaved text is safe; take it back to where you were.</p>
+        <ResubmitForm action={props.action} fields={props.fields} csrfToken={props.ctx.csrfToken} label="Return to your text" />
+      </section>
+    </Layout>
+  );
+}

@@ -1,0 +1,7 @@
+// Progressive enhancement only: every page works without this script.
+import { enhanceEditor } from './editor.js';
+import { enhanceFootnotes } from './footnotes.js';
+
+document.documentElement.classList.add('js');
+for (const form of document.querySelectorAll<HTMLFormElement>('form[data-editor]')) enhanceEditor(form);
+enhanceFootnotes(document);

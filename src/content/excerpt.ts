@@ -1,0 +1,116 @@
+import { segmentWords, walkVisibleText } from './text.js';
+
+/**
+ * A unit the excerpt keeps or drops whole: a word with whatever is glued to it ("(see", "don’t,",
+ * a URL), a run of spaces, or a formula. Lengths are in grapheme clusters.
+ */
+interface Unit {
+  text: string;
+  length: number;
+  space: boolean;
+  math: boolean;
+}
+
+const graphemeSegmenter = new Intl.Segmenter('en', { granularity: 'grapheme' });
+// Scripts written without spaces between words: there the segmenter's word boundaries are the only ones.
+const SPACELESS_SCRIPT = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Thai}\p{Script=Lao}\p{Script=Khmer}\p{Script=Myanmar}\u3000-\u303f\uff00-\uffef]/u;
+// Left dangling at the end of a cut excerpt, these read as broken: drop them before the "…".
+const DANGLING_END = /[\s([{<«‹“‘„"'—–\-‐,:;/\\·…&]+$/u;
+/** Text gathered past maxChars (times this, in UTF-16 units) before the walk stops; covers long clusters. */
+const LOOKAHEAD_FACTOR = 8;
+const LOOKAHEAD_MIN = 64;
+
+function graphemeLength(text: string): number {
+  let n = 0;
+  for (const _ of graphemeSegmenter.segment(text)) n++;
+  return n;
+}
+
+/** Splits whitespace-collapsed text into units at word boundaries that are also breaks between words. */
+function textUnits(text: string, units: Unit[]): void {
+  let current = '';
+  let previousBreaks = true;
+  for (const { segment } of segmentWords(text)) {
+    const space = segment === ' ';
+    const breaks = space || SPACELESS_SCRIPT.test(segment);
+    if (current && (breaks || previousBreaks)) {
+      units.push({ text: current, length: graphemeLength(current), space: current === ' ', math: false });
+      current = '';
+    }
+    current += segment;
+    previousBreaks = breaks;
+  }
+  if (current) units.push({ text: current, length: graphemeLength(current), space: current === ' ', math: false });
+}
+
+/**
+ * Plain-text excerpt of sanitized HTML: at most about `maxChars` grapheme clusters, cut between words and
+ * ending in "…" only when something was cut. Inline math stays as `$TeX$`, display math as `$$TeX$$`, and
+ * a formula is kept whole or not at all. Footnote markers, the footnotes, images and code blocks are left
+ * out; entities are decoded (the result is text, not HTML). A first word longer than maxChars is the one
+ * thing ever cut inside (a pathological token, say a very long URL); a first formula that long is dropped.
+ */
+export function makeExcerpt(html: string, maxChars: number): string {
+  if (maxChars <= 0) return '';
+  const gatherLimit = (maxChars + LOOKAHEAD_MIN) * LOOKAHEAD_FACTOR;
+  const units: Unit[] = [];
+  let pendingText = '';
+  let gathered = 0;
+  let truncated = false;
+
+  const flushText = (): void => {
+    if (pendingText) textUnits(pendingText.replace(/\s+/gu, ' '), units);
+    pendingText = '';
+  };
+  walkVisibleText(html, { excerpt: true }, (piece) => {
+    if (gathered >= gatherLimit) {
+      truncated = true;
+      return false;
+    }
+    if (piece.kind === 'text') {
+      pendingText += piece.text.slice(0, gatherLimit - gathered);
+      gathered += piece.text.length;
+      return true;
+    }
+    if (!piece.tex) return true;
+    flushText();
+    const delimiter = piece.display ? '$$' : '$';
+    const text = `${delimiter}${piece.tex.replace(/\s+/gu, ' ')}${delimiter}`;
+    // A formula longer than everything gathered cannot fit; skip counting its clusters.
+    const length = text.length > gatherLimit ? text.length : graphemeLength(text);
+    units.push({ text, length, space: false, math: true });
+    gathered += text.length;
+    return true;
+  });
+  flushText();
+  if (gathered > gatherLimit) truncated = true;
+
+  // Collapse runs of space units and trim both ends.
+  const cleaned: Unit[] = [];
+  for (const unit of units) {
+    const last = cleaned[cleaned.length - 1];
+    if (unit.space && (!last || last.space)) continue;
+    cleaned.push(unit);
+  }
+  while (cleaned[cleaned.length - 1]?.space) cleaned.pop();
+
+  const total = cleaned.reduce((sum, unit) => sum + unit.length, 0);
+  if (!truncated && total <= maxChars) return cleaned.map((unit) => unit.text).join('');
+
+  let kept = '';
+  let used = 0;
+  for (const unit of cleaned) {
+    if (used + unit.length > maxChars) break;
+    kept += unit.text;
+    used += unit.length;
+  }
+  kept = kept.replace(DANGLING_END, '');
+  if (!kept) {
+    const first = cleaned[0];
+    if (first && !first.math) {
+      const graphemes = Array.from(graphemeSegmenter.segment(first.text), (s) => s.segment);
+      kept = graphemes.slice(0, maxChars).join('').replace(DANGLING_END, '');
+    }
+  }
+  return `${kept}…`;
+}

@@ -1,0 +1,310 @@
+import katex from 'katex';
+import type { MarkdownIt, StateBlock, StateInline } from 'markdown-it';
+import { escapeHtml } from './escape.js';
+
+/** One formula found in a document, in source order. */
+export interface Formula {
+  tex: string;
+  display: boolean;
+}
+
+/**
+ * Formulas are rendered after Markdown, outside markdown-it: the Markdown renderer leaves a placeholder
+ * (private-use characters around a per-render nonce, which user text cannot guess) that is swapped for
+ * the sanitized KaTeX output once the rest of the document has been sanitized with a stricter allowlist.
+ */
+export interface MathEnv {
+  nonce: string;
+  formulas: Formula[];
+}
+
+export const MATH_ENV = Symbol('lyceum.math');
+const PLACEHOLDER_OPEN = '\uE000';
+const PLACEHOLDER_CLOSE = '\uE001';
+
+export const KATEX_MAX_EXPAND = 1000;
+export const KATEX_MAX_SIZE_EM = 20;
+/** Longer formulas are shown as source: KaTeX time and output grow with length (20k chars ≈ 250 ms, 3 MB). */
+export const MAX_FORMULA_CHARS = 5000;
+/**
+ * Total KaTeX HTML one document may produce (repeats included). It bounds render + sanitize time
+ * (≈ 0.2 µs per char together) and page weight; formulas past it are shown as source.
+ */
+export const MAX_MATH_HTML_CHARS = 3_000_000;
+/** A display block (`$$` on its own line) may span at most this many lines; bounds the closer scan. */
+const MAX_DISPLAY_LINES = 300;
+
+export function placeholderPattern(nonce: string): RegExp {
+  return new RegExp(`${PLACEHOLDER_OPEN}${nonce}:(\\d+)${PLACEHOLDER_CLOSE}`, 'g');
+}
+
+/** Any math placeholder, whatever its nonce (used to count formulas in text). */
+export const ANY_PLACEHOLDER = /\uE000[0-9a-f]+:\d+\uE001/g;
+
+function registerFormula(env: unknown, tex: string, display: boolean): string {
+  const math = (env as Record<symbol, MathEnv | undefined> | undefined)?.[MATH_ENV];
+  if (!math) throw new Error('math placeholders need a MathEnv in the render env');
+  math.formulas.push({ tex, display });
+  return `${PLACEHOLDER_OPEN}${math.nonce}:${math.formulas.length - 1}${PLACEHOLDER_CLOSE}`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Parsing
+
+const DOLLAR = 0x24;
+const BACKSLASH = 0x5c;
+
+function isWhitespace(code: number): boolean {
+  return code === 0x20 || code === 0x09 || code === 0x0a || code === 0x0d || code === 0x0c || code === 0xa0;
+}
+
+function isDigit(code: number): boolean {
+  return code >= 0x30 && code <= 0x39;
+}
+
+function oddBackslashesBefore(src: string, pos: number): boolean {
+  let n = 0;
+  while (pos - 1 - n >= 0 && src.charCodeAt(pos - 1 - n) === BACKSLASH) n++;
+  return n % 2 === 1;
+}
+
+/**
+ * Per-inline-block memo so that searching for closers stays linear even with thousands of unmatched
+ * openers ("$5 and $10 …" repeated over a 200 KB paragraph).
+ */
+interface CloserCache {
+  dollarClosers?: number[];
+  found: Map<string, { from: number; at: number }>;
+}
+const closerCaches = new WeakMap<StateInline, CloserCache>();
+
+function cacheFor(state: StateInline): CloserCache {
+  let cache = closerCaches.get(state);
+  if (!cache) {
+    cache = { found: new Map() };
+    closerCaches.set(state, cache);
+  }
+  return cache;
+}
+
+/** `src.indexOf(needle, from)`, reusing the previous answer when it is still valid. */
+function nextIndex(state: StateInline, needle: string, from: number): number {
+  const cache = cacheFor(state);
+  const last = cache.found.get(needle);
+  if (last && last.from <= from && (last.at === -1 || last.at >= from)) return last.at;
+  const at = state.src.indexOf(needle, from);
+  cache.found.set(needle, { from, at });
+  return at;
+}
+
+/** Positions of every `$` that may close inline math: not after whitespace, not before a digit. */
+function dollarClosers(state: StateInline): number[] {
+  const cache = cacheFor(state);
+  if (cache.dollarClosers) return cache.dollarClosers;
+  const src = state.src;
+  const closers: number[] = [];
+  for (let i = src.indexOf('$', 1); i !== -1; i = src.indexOf('$', i + 1)) {
+    const prev = src.charCodeAt(i - 1);
+    const next = src.charCodeAt(i + 1);
+    if (isWhitespace(prev) || isDigit(next) || prev === DOLLAR || next === DOLLAR) continue;
+    if (oddBackslashesBefore(src, i)) continue;
+    closers.push(i);
+  }
+  cache.dollarClosers = closers;
+  return closers;
+}
+
+function firstAfter(sorted: number[], min: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (sorted[mid]! < min) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo < sorted.length ? sorted[lo]! : -1;
+}
+
+function pushMath(state: StateInline, tex: string, display: boolean, markup: string): void {
+  const token = state.push('math_inline', 'math', 0);
+  token.content = tex;
+  token.markup = markup;
+  token.info = display ? 'display' : 'inline';
+}
+
+function mathInline(state: StateInline, silent: boolean): boolean {
+  const { src, pos, posMax: max } = state;
+  const ch = src.charCodeAt(pos);
+
+  if (ch === BACKSLASH) {
+    const next = src.charCodeAt(pos + 1);
+    if (next !== 0x28 && next !== 0x5b) return false; // only \( and \[
+    const close = next === 0x28 ? '\\)' : '\\]';
+    const end = nextIndex(state, close, pos + 2);
+    if (end === -1 || end + 2 > max || !src.slice(pos + 2, end).trim()) return false;
+    if (!silent) pushMath(state, src.slice(pos + 2, end), next === 0x5b, next === 0x28 ? '\\(' : '\\[');
+    state.pos = end + 2;
+    return true;
+  }
+  if (ch !== DOLLAR) return false;
+
+  if (src.charCodeAt(pos + 1) === DOLLAR) {
+    const end = nextIndex(state, '$$', pos + 2);
+    if (end === -1 || end + 2 > max || !src.slice(pos + 2, end).trim()) {
+      // An unmatched `$$` is literal text; consuming both keeps the second from opening inline math.
+      if (!silent) state.pending += '$$';
+      state.pos = pos + 2;
+      return true;
+    }
+    if (!silent) pushMath(state, src.slice(pos + 2, end), true, '$$');
+    state.pos = end + 2;
+    return true;
+  }
+
+  // Opening `$` must be followed by a non-space, so "$5 and $10" stays plain text.
+  if (pos + 1 >= max || isWhitespace(src.charCodeAt(pos + 1))) return false;
+  const end = firstAfter(dollarClosers(state), pos + 2);
+  if (end === -1 || end >= max) return false;
+  if (!silent) pushMath(state, src.slice(pos + 1, end), false, '$');
+  state.pos = end + 1;
+  return true;
+}
+
+/** Position of `needle` within [from, to), or -1; never scans past `to` (a line end). */
+function indexInRange(src: string, needle: string, from: number, to: number): number {
+  const first = needle.charCodeAt(0);
+  for (let i = from; i + needle.length <= to; i++) {
+    if (src.charCodeAt(i) === first && src.startsWith(needle, i)) return i;
+  }
+  return -1;
+}
+
+function trimmedEnd(src: string, from: number, to: number): number {
+  while (to > from && isWhitespace(src.charCodeAt(to - 1))) to--;
+  return to;
+}
+
+/** Display math as its own block: `$$ … $$` or `\[ … \]`, on one line or spanning lines (no blank line). */
+function mathBlock(state: StateBlock, startLine: number, endLine: number, silent: boolean): boolean {
+  if (state.sCount[startLine]! - state.blkIndent >= 4) return false;
+  const src = state.src;
+  const start = state.bMarks[startLine]! + state.tShift[startLine]!;
+  const max = state.eMarks[startLine]!;
+  let close: string;
+  if (src.startsWith('$$', start)) close = '$$';
+  else if (src.startsWith('\\[', start)) close = '\\]';
+  else return false;
+  const open = src.slice(start, start + 2);
+
+  // Cheap per-line search: a line that does not contain the closer cannot end the block.
+  const lineEnd = (line: number): number => trimmedEnd(src, state.bMarks[line]! + state.tShift[line]!, state.eMarks[line]!);
+  const sameLine = indexInRange(src, close, start + 2, max);
+  let tex: string;
+  let lastLine = startLine;
+  if (sameLine !== -1) {
+    if (sameLine + close.length !== lineEnd(startLine)) return false; // text follows: inline math
+    tex = src.slice(start + 2, sameLine);
+  } else {
+    const parts = [src.slice(start + 2, max)];
+    const limit = Math.min(endLine, startLine + MAX_DISPLAY_LINES);
+    let found = false;
+    for (let line = startLine + 1; line < limit; line++) {
+      const from = state.bMarks[line]! + state.tShift[line]!;
+      const to = state.eMarks[line]!;
+      if (from >= to || state.sCount[line]! < state.blkIndent) return false;
+      const at = indexInRange(src, close, from, to);
+      if (at === -1) {
+        parts.push(src.slice(from, to));
+        continue;
+      }
+      if (at + close.length !== lineEnd(line)) return false;
+      parts.push(src.slice(from, at));
+      lastLine = line;
+      found = true;
+      break;
+    }
+    if (!found) return false;
+    tex = parts.join('\n');
+  }
+  if (!tex.trim()) return false;
+  if (silent) return true;
+
+  const token = state.push('math_block', 'div', 0);
+  token.block = true;
+  token.content = tex;
+  token.markup = open;
+  token.map = [startLine, lastLine + 1];
+  state.line = lastLine + 1;
+  return true;
+}
+
+/** markdown-it plugin: `$…$`, `\(…\)`, `$$…$$`, `\[…\]` become math tokens rendered as placeholders. */
+export function mathPlugin(md: MarkdownIt): void {
+  md.inline.ruler.before('escape', 'math_inline', mathInline);
+  md.block.ruler.before('fence', 'math_block', mathBlock, { alt: ['paragraph', 'reference', 'blockquote', 'list'] });
+
+  md.renderer.rules['math_inline'] = (tokens, idx, _options, env) => {
+    const token = tokens[idx]!;
+    const display = token.info === 'display';
+    const placeholder = registerFormula(env, token.content, display);
+    // A span even for display math: a <div> may not sit inside the paragraph around it.
+    return `<span class="math ${display ? 'math-display' : 'math-inline'}">${placeholder}</span>`;
+  };
+  md.renderer.rules['math_block'] = (tokens, idx, _options, env) =>
+    `<div class="math math-display">${registerFormula(env, tokens[idx]!.content, true)}</div>\n`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Rendering
+
+function errorHtml(tex: string, message: string): string {
+  return `<span class="math-error" title="${escapeHtml(message)}">${escapeHtml(tex)}</span>`;
+}
+
+function errorMessage(error: unknown): string {
+  if (error instanceof katex.ParseError) return `KaTeX: ${error.rawMessage}`;
+  if (error instanceof RangeError) return 'KaTeX: formula is nested too deeply';
+  return `KaTeX: ${error instanceof Error ? error.message : String(error)}`;
+}
+
+// \gdef (and \global\def) persist across the formulas of one document, so a post can define its macros once.
+const DEFINES_GLOBAL_MACRO = /\\(?:gdef|global|xdef)/;
+
+/**
+ * Renders each formula with KaTeX (HTML + MathML, trust off). A formula KaTeX rejects, or one past the
+ * length or document budget, becomes its escaped source in a `.math-error` span whose title says why.
+ * Returns unsanitized HTML, one entry per formula; identical formulas are rendered once.
+ */
+export function renderFormulas(formulas: Formula[]): string[] {
+  const macros: Record<string, string | object> = {};
+  const memo = new Map<string, string>();
+  let budget = MAX_MATH_HTML_CHARS;
+  return formulas.map(({ tex, display }) => {
+    if (tex.length > MAX_FORMULA_CHARS) {
+      return errorHtml(tex, `Formula too long to render (limit ${MAX_FORMULA_CHARS} characters)`);
+    }
+    if (budget <= 0) return errorHtml(tex, 'Not rendered: this document has more math than one page may hold');
+    const key = (display ? 'D' : 'I') + tex;
+    let html = memo.get(key);
+    if (html === undefined) {
+      try {
+        html = katex.renderToString(tex, {
+          displayMode: display,
+          output: 'htmlAndMathml',
+          throwOnError: true,
+          trust: false,
+          strict: 'ignore',
+          maxExpand: KATEX_MAX_EXPAND,
+          maxSize: KATEX_MAX_SIZE_EM,
+          macros,
+        });
+      } catch (error) {
+        html = errorHtml(tex, errorMessage(error));
+      }
+      if (DEFINES_GLOBAL_MACRO.test(tex)) memo.clear(); // later formulas may now expand differently
+      else memo.set(key, html);
+    }
+    budget -= html.length;
+    return html;
+  });
+}

@@ -1,0 +1,224 @@
+import sanitizeHtml from 'sanitize-html';
+import type { IOptions, Transformer } from 'sanitize-html';
+
+/**
+ * The one allowlist sanitizer, with two profiles:
+ * - content: everything a post's Markdown (and the raw HTML inside it) may produce. No inline styles
+ *   except table alignment, no MathML or SVG, only the classes our renderer emits.
+ * - math: KaTeX output only (HTML + MathML + its stretchy-delimiter SVG), with the inline styles its
+ *   layout needs. Users cannot reach this profile with raw HTML: formulas are swapped in after the
+ *   content profile ran (see render.ts), so `style`, `<math>` and `<svg>` stay out of user HTML.
+ */
+
+const EXTERNAL_LINK_REL = 'nofollow ugc noopener';
+// Tags whose text is never shown when the tag itself is dropped.
+const DROP_WITH_CONTENT = [
+  'script', 'style', 'textarea', 'option', 'select', 'xmp', 'title', 'noscript', 'noembed', 'noframes',
+  'iframe', 'template', 'object', 'embed', 'svg', 'math', 'head',
+];
+
+// --- inline styles ---------------------------------------------------------------------------
+
+const LENGTH = String.raw`-?(?:\d+|\d*\.\d+)(?:e[+-]?\d+)?(?:em|ex|px|%)?`;
+const COLOR = String.raw`(?:#[0-9a-f]{3,8}|[a-z]{1,24})`;
+const BORDER_STYLE = '(?:solid|dashed|dotted|double|none)';
+const exact = (source: string): RegExp => new RegExp(`^(?:${source})$`, 'i');
+const lengths = (max: number): RegExp => exact(`${LENGTH}(?:\\s+${LENGTH}){0,${max - 1}}`);
+
+const oneLength = exact(LENGTH);
+const MATH_STYLES = new Map<string, RegExp>([
+  ...[
+    'height', 'width', 'min-width', 'max-width', 'vertical-align', 'top', 'bottom', 'left', 'right',
+    'margin-left', 'margin-right', 'margin-top', 'margin-bottom', 'padding-left', 'padding-right',
+    'padding-top', 'padding-bottom', 'border-width', 'border-top-width', 'border-right-width',
+    'border-bottom-width', 'border-left-width',
+  ].map((property): [string, RegExp] => [property, oneLength]),
+  ['margin', lengths(4)],
+  ['padding', lengths(4)],
+  ['position', /^relative$/i],
+  ['border-style', exact(BORDER_STYLE)],
+  ['border-right-style', exact(BORDER_STYLE)],
+  ['border-bottom-style', exact(BORDER_STYLE)],
+  ['border', exact(`${LENGTH}\\s+${BORDER_STYLE}(?:\\s+${COLOR})?`)],
+  ['border-color', exact(COLOR)],
+  ['color', exact(COLOR)],
+  ['background-color', exact(COLOR)],
+  ['text-shadow', exact(`${LENGTH}(?:\\s+${LENGTH}){1,2}(?:\\s+${COLOR})?`)],
+]);
+const CONTENT_STYLES = new Map<string, RegExp>([['text-align', /^(?:left|right|center)$/i]]);
+
+/** Keeps only declarations whose property is listed and whose whole value matches its pattern. */
+export function filterStyle(style: string, allowed: ReadonlyMap<string, RegExp>): string {
+  const kept: string[] = [];
+  for (const declaration of style.split(';')) {
+    const colon = declaration.indexOf(':');
+    if (colon < 0) continue;
+    const property = declaration.slice(0, colon).trim().toLowerCase();
+    const value = declaration.slice(colon + 1).trim();
+    if (allowed.get(property)?.test(value)) kept.push(`${property}:${value}`);
+  }
+  return kept.join(';');
+}
+
+function styleTransform(allowed: ReadonlyMap<string, RegExp>): Transformer {
+  return (tagName, attribs) => {
+    if (attribs['style'] !== undefined) {
+      const style = filterStyle(attribs['style'], allowed);
+      if (style) attribs['style'] = style;
+      else delete attribs['style'];
+    }
+    return { tagName, attribs };
+  };
+}
+
+// --- content profile -----------------------------------------------------------------------
+
+/** Scheme-bearing or protocol-relative URL; control characters and whitespace are ignored as browsers do. */
+export function isExternalUrl(href: string): boolean {
+  // eslint-disable-next-line no-control-regex
+  const url = href.replace(/[\u0000-\u0020]/g, '');
+  if (/^[/\\]{2}/.test(url)) return true;
+  return /^https?:/i.test(url);
+}
+
+// Ids the page around a post uses for itself (comment permalinks) are not available to content.
+const ID_VALUE = /^[\p{L}\p{N}\p{M}_:.-]{1,128}$/u;
+const PAGE_ID = /^comment-/i;
+
+const contentTransform: Transformer = (tagName, attribs) => {
+  const id = attribs['id'];
+  if (id !== undefined && (!ID_VALUE.test(id) || PAGE_ID.test(id))) delete attribs['id'];
+  return { tagName, attribs };
+};
+
+const CONTENT_OPTIONS: IOptions = {
+  allowedTags: [
+    'p', 'br', 'hr', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'blockquote', 'pre', 'code', 'em', 'strong', 'b', 'i',
+    'u', 's', 'del', 'ins', 'sub', 'sup', 'kbd', 'mark', 'small', 'abbr', 'q', 'cite', 'dfn', 'var', 'samp',
+    'span', 'div', 'a', 'img', 'ul', 'ol', 'li', 'dl', 'dt', 'dd', 'table', 'caption', 'thead', 'tbody',
+    'tfoot', 'tr', 'th', 'td', 'details', 'summary', 'figure', 'figcaption', 'section', 'input', 'wbr',
+    'ruby', 'rt', 'rp',
+  ],
+  allowedAttributes: {
+    a: ['href', 'title', 'rel', 'id', 'class'],
+    img: ['src', 'alt', 'title', 'width', 'height', 'loading', 'decoding'],
+    h1: ['id'], h2: ['id'], h3: ['id'], h4: ['id'], h5: ['id'], h6: ['id'],
+    li: ['id', 'class'],
+    ol: ['start', 'class'],
+    ul: ['class'],
+    th: ['style', 'colspan', 'rowspan'],
+    td: ['style', 'colspan', 'rowspan'],
+    code: ['class'], span: ['class'], div: ['class'], sup: ['class'], section: ['class'], hr: ['class'],
+    abbr: ['title'],
+    details: ['open'],
+    input: ['type', 'checked', 'disabled', 'class'],
+  },
+  allowedClasses: {
+    code: ['hljs', 'language-*'],
+    // highlight.js emits `hljs-title function_` style scope modifiers and `language-xml` sub-languages.
+    span: ['hljs-*', /^[a-z]+_+$/, 'language-*', 'math', 'math-inline', 'math-display'],
+    div: ['math', 'math-display'],
+    sup: ['footnote-ref'],
+    a: ['footnote-backref'],
+    hr: ['footnotes-sep'],
+    section: ['footnotes'],
+    ol: ['footnotes-list', 'contains-task-list'],
+    ul: ['contains-task-list'],
+    li: ['footnote-item', 'task-list-item'],
+    input: ['task-list-item-checkbox'],
+  },
+  allowedSchemes: ['http', 'https', 'mailto'],
+  allowedSchemesByTag: { img: ['http', 'https'] },
+  allowedSchemesAppliedToAttributes: ['href', 'src', 'cite'],
+  allowProtocolRelative: false,
+  parseStyleAttributes: false,
+  nonTextTags: DROP_WITH_CONTENT,
+  nestingLimit: 100,
+  transformTags: {
+    a: (tagName, attribs) => {
+      delete attribs['rel'];
+      delete attribs['target'];
+      if (attribs['href'] !== undefined && isExternalUrl(attribs['href'])) attribs['rel'] = EXTERNAL_LINK_REL;
+      return { tagName, attribs };
+    },
+    img: (tagName, attribs) => ({ tagName, attribs: { ...attribs, loading: 'lazy', decoding: 'async' } }),
+    // The only form control: a disabled task-list checkbox. Any other input is dropped.
+    input: (_tagName, attribs) =>
+      attribs['type']?.toLowerCase() === 'checkbox'
+        ? { tagName: 'input', attribs: { ...attribs, type: 'checkbox', disabled: '' } }
+        : { tagName: 'dropped-input', attribs: {} },
+    th: styleTransform(CONTENT_STYLES),
+    td: styleTransform(CONTENT_STYLES),
+    '*': contentTransform,
+  },
+};
+
+/** Sanitizes rendered Markdown (with raw HTML) against the content allowlist. */
+export function sanitizeContent(html: string): string {
+  return sanitizeHtml(html, CONTENT_OPTIONS);
+}
+
+// --- math profile --------------------------------------------------------------------------
+
+const MATHML_TAGS = [
+  'math', 'semantics', 'annotation', 'mrow', 'mi', 'mo', 'mn', 'ms', 'mtext', 'mspace', 'msup', 'msub',
+  'msubsup', 'mfrac', 'msqrt', 'mroot', 'mover', 'munder', 'munderover', 'mpadded', 'mphantom', 'menclose',
+  'mstyle', 'mtable', 'mtr', 'mtd',
+];
+const MATH_VARIANT = ['mathvariant'];
+const MO_ATTRIBUTES = [
+  'mathvariant', 'fence', 'stretchy', 'minsize', 'maxsize', 'lspace', 'rspace', 'separator', 'largeop',
+  'movablelimits', 'symmetric', 'accent',
+];
+const TABLE_ATTRIBUTES = ['rowspacing', 'columnspacing', 'columnalign', 'columnlines', 'rowlines', 'rowalign', 'width', 'frame'];
+
+/** KaTeX's class vocabulary (families, as globs); anything else is stripped. */
+const KATEX_CLASSES = [
+  'katex', 'katex-*', 'base', 'strut', 'mord', 'mbin', 'mrel', 'mopen', 'mclose', 'mpunct', 'minner', 'mop',
+  'mspace', 'mtight', 'mfrac', 'msupsub', 'mtable', 'mtr-glue', 'mover', 'munder', 'mult', 'math*', 'text*',
+  'vlist*', 'pstrut', 'sizing', 'reset-size*', 'size*', 'fontsize-ensurer', 'delim*', 'nulldelimiter',
+  'frac-line', 'sqrt', 'root', 'hide-tail', 'svg-align', 'x-arrow*', 'accent*', 'overline*', 'underline*',
+  'op-*', 'large-op', 'small-op', 'brace-*', 'halfarrow-*', 'col-align-*', 'arraycolsep', 'vertical-separator',
+  'boxpad', 'fbox', 'fcolorbox', 'colorbox', 'cancel*', 'bcancel', 'xcancel', 'sout', 'angl*', 'tag', 'eqn-num',
+  'llap', 'rlap', 'clap', 'boldsymbol', 'amsrm', 'mainrm', 'nobreak', 'allowbreak', 'newline', 'cd-*', 'leqno',
+  'fleqn', 'stretchy', 'smash', 'rule', 'mathdefault', 'mclass', 'hbox', 'vbox', 'thinbox', 'sqrt*', 'vcenter',
+  'math-error',
+];
+
+const MATH_OPTIONS: IOptions = {
+  allowedTags: ['span', 'svg', 'path', 'line', ...MATHML_TAGS],
+  allowedAttributes: {
+    span: ['class', 'style', 'aria-hidden', 'title'],
+    // htmlparser2 lower-cases attribute names; the HTML parser restores SVG's camelCase.
+    svg: ['xmlns', 'width', 'height', 'viewbox', 'preserveaspectratio', 'style'],
+    path: ['d'],
+    line: ['x1', 'y1', 'x2', 'y2', 'stroke-width'],
+    math: ['xmlns', 'display'],
+    annotation: ['encoding'],
+    mi: MATH_VARIANT, mn: MATH_VARIANT, ms: MATH_VARIANT, mtext: MATH_VARIANT,
+    mo: MO_ATTRIBUTES,
+    mstyle: ['scriptlevel', 'displaystyle', 'mathcolor', 'mathsize', 'mathbackground', 'style'],
+    mpadded: ['width', 'height', 'depth', 'lspace', 'voffset', 'style', 'mathbackground', 'class'],
+    mspace: ['width', 'height', 'depth', 'linebreak', 'mathbackground'],
+    menclose: ['notation', 'mathbackground'],
+    mfrac: ['linethickness'],
+    mover: ['accent'],
+    munder: ['accentunder'],
+    munderover: ['accent', 'accentunder'],
+    mtable: TABLE_ATTRIBUTES,
+    mtr: ['columnalign', 'rowalign'],
+    mtd: ['class', 'width', 'columnalign', 'rowalign'],
+  },
+  allowedClasses: { span: KATEX_CLASSES, mtd: ['mml-eqn-num', 'mtr-glue'], mpadded: ['vcenter'] },
+  allowedSchemes: [],
+  allowedSchemesAppliedToAttributes: ['href', 'src', 'xlink:href'],
+  allowProtocolRelative: false,
+  parseStyleAttributes: false,
+  nonTextTags: DROP_WITH_CONTENT.filter((tag) => tag !== 'svg' && tag !== 'math'),
+  transformTags: { '*': styleTransform(MATH_STYLES) },
+};
+
+/** Sanitizes KaTeX output (one formula) against the math allowlist. */
+export function sanitizeMath(html: string): string {
+  return sanitizeHtml(html, MATH_OPTIONS);
+}

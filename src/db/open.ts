@@ -1,0 +1,45 @@
+import path from 'node:path';
+import { type Database, openPglite, openPostgres } from './database.js';
+import { acquireDataDirLock } from './lock.js';
+import { migrate } from './migrate.js';
+
+export interface OpenOptions {
+  dataDir: string;
+  databaseUrl?: string | undefined;
+}
+
+/**
+ * Opens the configured database (PostgreSQL when a URL is given, else PGlite in dataDir under an exclusive
+ * lock) and applies pending migrations. Closing the returned database releases the lock.
+ */
+export async function openDatabase(options: OpenOptions): Promise<{ db: Database; applied: string[] }> {
+  let db: Database;
+  if (options.databaseUrl) {
+    db = await openPostgres({ connectionString: options.databaseUrl });
+  } else {
+    const lock = acquireDataDirLock(options.dataDir);
+    try {
+      const inner = await openPglite(path.join(options.dataDir, 'pglite'));
+      db = {
+        ...inner,
+        async close() {
+          try {
+            await inner.close();
+          } finally {
+            lock.release();
+          }
+        },
+      };
+    } catch (error) {
+      lock.release();
+      throw error;
+    }
+  }
+  try {
+    const applied = await migrate(db);
+    return { db, applied };
+  } catch (error) {
+    await db.close();
+    throw error;
+  }
+}

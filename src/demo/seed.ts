@@ -1,0 +1,81 @@
+import { randomBytes } from 'node:crypto';
+import { hashPassword } from '../accounts/passwords.js';
+import { addComment } from '../comments/service.js';
+import { renderMarkdown } from '../content/render.js';
+import type { Queryable } from '../db/database.js';
+import { newId } from '../db/ids.js';
+import { createPost } from '../posts/service.js';
+import { type DemoComment, demoPosts, demoUsers } from './content.js';
+
+// Serializes two processes starting together on one empty PostgreSQL database.
+const DEMO_LOCK_KEY = 4_201_772;
+const HOUR_MS = 3_600_000;
+
+export interface DemoLogin {
+  username: string;
+  password: string;
+}
+
+/**
+ * Loads the demo forum into an empty database, in one transaction. Passwords are random per install and
+ * returned so the first start can print them; returns [] when the database already has users.
+ */
+export async function loadDemoContent(db: Queryable, now = new Date()): Promise<DemoLogin[]> {
+  return db.transaction(async (tx) => {
+    await tx.query('SELECT pg_advisory_xact_lock($1)', [DEMO_LOCK_KEY]);
+    const existing = await tx.query('SELECT 1 FROM users LIMIT 1');
+    if (existing.length > 0) return [];
+
+    const logins: DemoLogin[] = [];
+    const userIds = new Map<string, string>();
+    for (const [index, user] of demoUsers.entries()) {
+      const password = randomBytes(9).toString('base64url');
+      const id = newId();
+      await tx.query(
+        `INSERT INTO users (id, username, display_name, email, password_hash, bio_markdown, bio_html, is_moderator)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+        [
+          id,
+          user.username,
+          user.displayName,
+          user.email,
+          await hashPassword(password),
+          user.bio,
+          renderMarkdown(user.bio),
+          index === 0, // the first demo user moderates
+        ],
+      );
+      userIds.set(user.username, id);
+      logins.push({ username: user.username, password });
+    }
+    const idOf = (username: string) => {
+      const id = userIds.get(username);
+      if (!id) throw new Error(`Demo content names an unknown user: ${username}`);
+      return id;
+    };
+
+    for (const post of demoPosts) {
+      const publishedAt = new Date(now.getTime() - post.daysAgo * 24 * HOUR_MS);
+      const { id: postId } = await createPost(tx, {
+        authorId: idOf(post.author),
+        title: post.title,
+        markdown: post.body,
+        publish: true,
+        at: publishedAt,
+      });
+      const addThread = async (comment: DemoComment, parentId: string | null) => {
+        const at = new Date(Math.min(now.getTime(), publishedAt.getTime() + comment.hoursAfterPost * HOUR_MS));
+        const { id } = await addComment(tx, {
+          postId,
+          parentId,
+          authorId: idOf(comment.author),
+          markdown: comment.body,
+          at,
+        });
+        for (const reply of comment.replies ?? []) await addThread(reply, id);
+      };
+      for (const comment of post.comments) await addThread(comment, null);
+    }
+    return logins;
+  });
+}

@@ -1,0 +1,69 @@
+import type { Server } from 'node:http';
+import { serve } from '@hono/node-server';
+import pino from 'pino';
+import { ConfigError, loadConfig } from './config.js';
+import { DataDirLockedError } from './db/lock.js';
+import { openDatabase } from './db/open.js';
+import { loadDemoContent } from './demo/seed.js';
+import { createApp } from './web/app.js';
+import { loadAssets } from './web/assets.js';
+
+async function main() {
+  const config = loadConfig(process.env, process.argv.slice(2));
+  const logger = pino({ level: config.logLevel, base: { pid: process.pid } });
+
+  const { db, applied } = await openDatabase({ dataDir: config.dataDir, databaseUrl: config.databaseUrl });
+  logger.info({ database: db.kind, applied }, applied.length ? 'migrations applied' : 'database up to date');
+
+  if (config.loadDemo) {
+    const logins = await loadDemoContent(db);
+    if (logins.length > 0) {
+      // Printed once, to the terminal of the person who started the forum, so they can log in as a demo user.
+      process.stdout.write(
+        `\nDemo content loaded. Demo accounts (username / password), shown only this once:\n` +
+          logins.map((l) => `  ${l.username.padEnd(12)} ${l.password}`).join('\n') +
+          `\nStart with --no-demo or LYCEUM_DEMO=0 to skip demo content on a new database.\n\n`,
+      );
+    }
+  }
+
+  const assets = await loadAssets();
+  const app = createApp({ db, config, logger, assets });
+  const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
+    logger.info({ port: info.port }, `Lyceum is serving ${config.baseUrl.replace(/:\d+$/, `:${info.port}`)}`);
+    process.stdout.write(`Lyceum is running at ${config.baseUrl.replace(/:\d+$/, `:${info.port}`)}\n`);
+  }) as Server;
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'draining in-flight requests');
+    const timer = setTimeout(() => {
+      logger.warn('requests still open after the shutdown timeout; closing them');
+      server.closeAllConnections();
+    }, config.shutdownTimeoutMs);
+    // close() stops accepting and resolves once in-flight requests finish; idle keep-alive sockets are cut now.
+    await new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeIdleConnections();
+    });
+    clearTimeout(timer);
+    await db.close();
+    logger.info('stopped');
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof ConfigError || error instanceof DataDirLockedError) {
+    process.stderr.write(`${error.message}\n`);
+  } else {
+    process.stderr.write(
+      `Lyceum could not start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
+  }
+  process.exit(1);
+});

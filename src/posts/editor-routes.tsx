@@ -1,0 +1,139 @@
+import { type Context, Hono } from 'hono';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { z } from 'zod';
+import { MAX_MARKDOWN_CHARS, renderMarkdown } from '../content/render.js';
+import { isId } from '../db/ids.js';
+import { AppError, Forbidden, Invalid, NotFound } from '../errors.js';
+import type { AppEnv } from '../web/context.js';
+import { formStrings, parseInput } from '../web/forms.js';
+import { pageContext } from '../web/page.js';
+import { EditorPage, type EditorState } from './editor.js';
+import { postPath } from './paths.js';
+import { canEditPost } from './permissions.js';
+import { postById } from './queries.js';
+import { createPost, deletePost, savePost } from './service.js';
+import { editorIntent, postInput } from './validation.js';
+import { LoginPage } from '../accounts/views.js';
+import { carriedFields } from '../web/resubmit.js';
+
+const previewInput = z.object({
+  markdown: z.string().max(MAX_MARKDOWN_CHARS, `Body must be at most ${MAX_MARKDOWN_CHARS.toLocaleString('en')} characters.`),
+});
+
+function editorValues(form: Record<string, string>) {
+  return { title: form.title ?? '', body: form.body ?? '', note: form.note ?? '' };
+}
+
+/** The editor again, with the author's text and what went wrong. */
+function showEditor(c: Context<AppEnv>, state: EditorState, status: ContentfulStatusCode = 200) {
+  return c.html(<EditorPage ctx={pageContext(c)} state={state} />, status);
+}
+
+/**
+ * A session that expired mid-edit must not cost the author their text: the login form carries it, and after
+ * logging in the author is offered it back in the editor.
+ */
+async function loginToContinue(c: Context<AppEnv>) {
+  const carry = carriedFields(await c.req.parseBody(), ['intent']);
+  return c.html(
+    <LoginPage
+      ctx={pageContext(c)}
+      form={{ values: {}, errors: {}, message: 'Your session has ended. Log in to continue; your text is kept.' }}
+      next={c.req.path}
+      carry={carry}
+    />,
+    401,
+  );
+}
+
+async function handleEditorPost(c: Context<AppEnv>, postId: string | undefined) {
+  const user = c.var.user;
+  if (!user) return loginToContinue(c);
+  const form = formStrings(await c.req.parseBody());
+  const values = editorValues(form);
+  const existing = postId ? await postById(c.var.deps.db, postId) : undefined;
+  if (postId && (!existing || existing.deletedAt)) throw new NotFound('This post does not exist or has been deleted.');
+  if (existing && !canEditPost(user, existing)) throw new Forbidden('Only the author can edit this post.');
+  const state: EditorState = { postId, status: existing?.status ?? 'draft', values, errors: {} };
+  try {
+    const parsedIntent = editorIntent.safeParse(form.intent);
+    if (!parsedIntent.success) throw new Invalid('Choose one of the editor buttons.');
+    const intent = parsedIntent.data;
+    if (intent === 'restore') {
+      return showEditor(c, { ...state, notice: 'Welcome back. Your unsaved text is below; save it when ready.' });
+    }
+    const input = parseInput(postInput, values);
+    if (intent === 'preview') return showEditor(c, { ...state, previewHtml: renderMarkdown(input.body) });
+    if (!existing) {
+      if (intent !== 'draft' && intent !== 'publish') throw new Invalid('Save the post as a draft or publish it.');
+      const created = await createPost(c.var.deps.db, {
+        authorId: user.id,
+        title: input.title,
+        markdown: input.body,
+        publish: intent === 'publish',
+        note: input.note,
+      });
+      return c.redirect(intent === 'publish' ? postPath(created) : `/posts/${created.id}/edit?saved=1`, 303);
+    }
+    const outcome = await savePost(c.var.deps.db, user, existing.id, input, intent);
+    const saved = await postById(c.var.deps.db, existing.id);
+    if (outcome === 'saved' || outcome === 'unpublished') return c.redirect(`/posts/${existing.id}/edit?saved=1`, 303);
+    return c.redirect(postPath(saved ?? existing), 303);
+  } catch (error) {
+    if (!(error instanceof AppError) || error.status === 403 || error.status === 404) throw error;
+    const messages = Object.values(error.fields);
+    return showEditor(
+      c,
+      { ...state, errors: error.fields, message: messages.includes(error.message) ? undefined : error.message },
+      error.status,
+    );
+  }
+}
+
+export const editorRoutes = new Hono<AppEnv>()
+  .get('/posts/new', (c) => {
+    if (!c.var.user) return c.redirect(`/login?next=${encodeURIComponent('/posts/new')}`);
+    return showEditor(c, { status: 'draft', values: { title: '', body: '', note: '' }, errors: {} });
+  })
+  .post('/posts/new', (c) => handleEditorPost(c, undefined))
+  .get('/posts/:postId/edit', async (c) => {
+    const { postId } = c.req.param();
+    if (!c.var.user) return c.redirect(`/login?next=${encodeURIComponent(c.req.path)}`);
+    const post = isId(postId) ? await postById(c.var.deps.db, postId) : undefined;
+    if (!post || post.deletedAt) throw new NotFound('This post does not exist or has been deleted.');
+    if (!canEditPost(c.var.user, post)) throw new Forbidden('Only the author can edit this post.');
+    return showEditor(c, {
+      postId: post.id,
+      status: post.status,
+      values: { title: post.title, body: post.bodyMarkdown, note: '' },
+      errors: {},
+      notice: c.req.query('saved') ? `Saved${post.status === 'draft' ? ' as a draft' : ''}.` : undefined,
+    });
+  })
+  .post('/posts/:postId/edit', (c) => {
+    const { postId } = c.req.param();
+    if (!isId(postId)) throw new NotFound('This post does not exist or has been deleted.');
+    return handleEditorPost(c, postId);
+  })
+  .post('/posts/:postId/delete', async (c) => {
+    const { postId } = c.req.param();
+    const user = c.var.user;
+    if (!user) throw new Forbidden('Log in to delete a post.');
+    if (!isId(postId)) throw new NotFound('This post does not exist or has been deleted.');
+    const form = formStrings(await c.req.parseBody());
+    if (form.confirm !== 'yes') {
+      throw new Invalid('Tick “Yes, delete this post” to confirm the deletion. Nothing was deleted.', {
+        confirm: 'Tick the box to confirm.',
+      });
+    }
+    await deletePost(c.var.deps.db, user, postId);
+    return c.redirect(`/users/${user.username}`, 303);
+  })
+  .post('/api/preview', async (c) => {
+    if (!c.var.user) throw new Forbidden('Log in to preview.');
+    const body = await c.req.json().catch(() => {
+      throw new Invalid('Send JSON like {"markdown": "…"}.', { markdown: 'missing' });
+    });
+    const input = parseInput(previewInput, body);
+    return c.json({ html: renderMarkdown(input.markdown) });
+  });

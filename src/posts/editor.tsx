@@ -1,0 +1,139 @@
+import { raw } from 'hono/html';
+import { FormError } from '../web/forms.js';
+import { CsrfField, Layout, type PageContext } from '../web/layout.js';
+import { MAX_NOTE_CHARS, MAX_TITLE_CHARS } from './validation.js';
+
+export interface EditorState {
+  /** Undefined while writing a new post. */
+  postId?: string | undefined;
+  status: 'draft' | 'published';
+  values: { title: string; body: string; note: string };
+  errors: Record<string, string>;
+  message?: string | undefined;
+  /** Rendered preview HTML, when the author asked for one. */
+  previewHtml?: string | undefined;
+  notice?: string | undefined;
+}
+
+export function editorAction(postId: string | undefined): string {
+  return postId ? `/posts/${postId}/edit` : '/posts/new';
+}
+
+function FieldError({ id, error }: { id: string; error: string | undefined }) {
+  return error ? (
+    <p class="field-error" id={id}>
+      {error}
+    </p>
+  ) : null;
+}
+
+export function EditorPage({ ctx, state }: { ctx: PageContext; state: EditorState }) {
+  const { values, errors } = state;
+  const heading = state.postId ? (state.status === 'published' ? 'Edit post' : 'Edit draft') : 'New post';
+  return (
+    <Layout ctx={ctx} title={heading}>
+      <section class="editor-page">
+        <h1>{heading}</h1>
+        {state.notice ? (
+          <p class="notice" role="status">
+            {state.notice}
+          </p>
+        ) : null}
+        <div class="editor-grid">
+          <form method="post" action={editorAction(state.postId)} class="editor-form stack-form" data-editor>
+            <CsrfField token={ctx.csrfToken} />
+            <FormError message={state.message} />
+            <div class={errors.title ? 'field field-invalid' : 'field'}>
+              <label for="field-title">Title</label>
+              <input
+                id="field-title"
+                name="title"
+                type="text"
+                value={values.title}
+                aria-invalid={errors.title ? 'true' : undefined}
+                aria-describedby={errors.title ? 'field-title-error' : undefined}
+              />
+              <FieldError id="field-title-error" error={errors.title} />
+            </div>
+            <div class={errors.body ? 'field field-invalid' : 'field'}>
+              <label for="field-body">Body</label>
+              <p class="field-hint" id="field-body-hint">
+                Markdown with math: <code>$x^2$</code> inline, <code>$$…$$</code> on its own lines for display,
+                footnotes with <code>[^1]</code>.
+              </p>
+              <textarea
+                id="field-body"
+                name="body"
+                rows={24}
+                aria-invalid={errors.body ? 'true' : undefined}
+                aria-describedby={errors.body ? 'field-body-hint field-body-error' : 'field-body-hint'}
+              >
+                {values.body}
+              </textarea>
+              <FieldError id="field-body-error" error={errors.body} />
+            </div>
+            {state.status === 'published' ? (
+              <div class={errors.note ? 'field field-invalid' : 'field'}>
+                <label for="field-note">What changed? (optional)</label>
+                <input
+                  id="field-note"
+                  name="note"
+                  type="text"
+                  value={values.note}
+                  aria-describedby={errors.note ? 'field-note-error' : undefined}
+                />
+                <FieldError id="field-note-error" error={errors.note} />
+              </div>
+            ) : null}
+            <div class="editor-buttons">
+              <button type="submit" name="intent" value="preview" class="secondary">
+                Preview
+              </button>
+              {state.status === 'published' ? (
+                <>
+                  <button type="submit" name="intent" value="save">
+                    Save changes
+                  </button>
+                  <button type="submit" name="intent" value="unpublish" class="secondary">
+                    Unpublish
+                  </button>
+                </>
+              ) : (
+                <>
+                  <button type="submit" name="intent" value="draft" class="secondary">
+                    Save draft
+                  </button>
+                  <button type="submit" name="intent" value="publish">
+                    Publish
+                  </button>
+                </>
+              )}
+            </div>
+          </form>
+          <section class="preview" aria-labelledby="preview-heading" data-preview>
+            <h2 id="preview-heading">Preview</h2>
+            <div class="preview-body content" aria-live="polite">
+              {state.previewHtml !== undefined ? (
+                raw(state.previewHtml)
+              ) : (
+                <p class="preview-empty">Press Preview to see the post as readers will.</p>
+              )}
+            </div>
+          </section>
+        </div>
+        {state.postId ? (
+          <form method="post" action={`/posts/${state.postId}/delete`} class="delete-form">
+            <CsrfField token={ctx.csrfToken} />
+            <label class="checkbox-label">
+              <input type="checkbox" name="confirm" value="yes" /> Yes, delete this post
+            </label>
+            <button type="submit" class="danger">
+              Delete post
+            </button>
+            <FieldError id="field-confirm-error" error={errors.confirm} />
+          </form>
+        ) : null}
+      </section>
+    </Layout>
+  );
+}

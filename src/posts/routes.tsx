@@ -1,0 +1,70 @@
+import { type Context, Hono } from 'hono';
+import { commentsOfPost } from '../comments/queries.js';
+import { buildCommentTree } from '../comments/tree.js';
+import { isId } from '../db/ids.js';
+import { NotFound } from '../errors.js';
+import type { AppEnv } from '../web/context.js';
+import { pageContext } from '../web/page.js';
+import { HistoryPage, RevisionPage } from './history.js';
+import { postPath } from './paths.js';
+import { canDeletePost, canEditPost, canViewPost } from './permissions.js';
+import { type PostRow, postById } from './queries.js';
+import { revisionsOfPost, revisionWithPrevious, wordDiff } from './revisions.js';
+import { PostPage } from './views.js';
+
+/** The post at :postId if this user may see it; a wrong slug is answered with the canonical address. */
+async function visiblePost(c: Context<AppEnv>): Promise<PostRow> {
+  const { postId } = c.req.param() as { postId: string };
+  const post = isId(postId) ? await postById(c.var.deps.db, postId) : undefined;
+  if (!post || !canViewPost(c.var.user, post)) {
+    throw new NotFound('There is no post at this address. It may have been deleted.');
+  }
+  return post;
+}
+
+export const postRoutes = new Hono<AppEnv>()
+  .get('/posts/:postId/:slug?', async (c) => {
+    const post = await visiblePost(c);
+    // Titles change; links made with an old or missing slug still arrive, at the one canonical address.
+    if (c.req.param('slug') !== post.slug) return c.redirect(postPath(post), 301);
+    const rows = await commentsOfPost(c.var.deps.db, post.id);
+    return c.html(
+      <PostPage
+        ctx={pageContext(c)}
+        post={post}
+        comments={buildCommentTree(rows)}
+        commentCount={rows.length}
+        canonicalUrl={c.var.deps.config.baseUrl + postPath(post)}
+        canEdit={canEditPost(c.var.user, post)}
+        canDelete={canDeletePost(c.var.user, post)}
+      />,
+    );
+  })
+  .get('/posts/:postId/:slug/history', async (c) => {
+    const post = await visiblePost(c);
+    if (c.req.param('slug') !== post.slug) return c.redirect(`${postPath(post)}/history`, 301);
+    const revisions = await revisionsOfPost(c.var.deps.db, post.id);
+    return c.html(<HistoryPage ctx={pageContext(c)} post={post} revisions={revisions} />);
+  })
+  .get('/posts/:postId/:slug/history/:number', async (c) => {
+    const post = await visiblePost(c);
+    const raw = c.req.param('number');
+    const number = /^\d{1,6}$/.test(raw) ? Number(raw) : Number.NaN;
+    if (c.req.param('slug') !== post.slug && Number.isInteger(number)) {
+      return c.redirect(`${postPath(post)}/history/${number}`, 301);
+    }
+    const found = Number.isInteger(number) ? await revisionWithPrevious(c.var.deps.db, post.id, number) : undefined;
+    if (!found) throw new NotFound(`This post has no revision ${raw.slice(0, 20)}.`);
+    const { revision, previous } = found;
+    return c.html(
+      <RevisionPage
+        ctx={pageContext(c)}
+        post={post}
+        revision={revision}
+        previous={previous}
+        titleDiff={previous ? wordDiff(previous.title, revision.title) : []}
+        bodyDiff={previous ? wordDiff(previous.bodyMarkdown, revision.bodyMarkdown) : []}
+        latest={post.revisionCount}
+      />,
+    );
+  });

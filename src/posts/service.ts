@@ -1,0 +1,186 @@
+import { type RenderedContent, renderContent } from '../content/render.js';
+import type { Queryable } from '../db/database.js';
+import { newId } from '../db/ids.js';
+import { Forbidden, Invalid, NotFound } from '../errors.js';
+import { canDeletePost, canEditPost } from './permissions.js';
+import { slugify } from './slug.js';
+import type { EditorIntent, PostInput } from './validation.js';
+
+interface Actor {
+  id: string;
+  isModerator: boolean;
+}
+
+export interface NewPost {
+  authorId: string;
+  title: string;
+  markdown: string;
+  publish: boolean;
+  /** Backdating for demo and generated content; defaults to now. */
+  at?: Date;
+  note?: string;
+}
+
+async function addRevision(
+  tx: Queryable,
+  postId: string,
+  number: number,
+  fields: { title: string; markdown: string; html: string; note: string; at: Date },
+) {
+  await tx.query(
+    `INSERT INTO post_revisions (id, post_id, number, title, body_markdown, body_html, note, created_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+    [newId(), postId, number, fields.title, fields.markdown, fields.html, fields.note, fields.at],
+  );
+}
+
+/** Creates a post with its Markdown rendered once, now, so pages only read stored HTML. */
+export async function createPost(db: Queryable, post: NewPost): Promise<{ id: string; slug: string }> {
+  if (post.publish) requirePublishableBody(post.markdown);
+  const rendered = renderContent(post.markdown);
+  const id = newId();
+  const slug = slugify(post.title);
+  const at = post.at ?? new Date();
+  return db.transaction(async (tx) => {
+    await tx.query(
+      `INSERT INTO posts (id, author_id, title, slug, body_markdown, body_html, excerpt, word_count,
+                          reading_minutes, toc, status, published_at, created_at, updated_at, last_activity_at,
+                          revision_count)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13, $13, $14)`,
+      [
+        id,
+        post.authorId,
+        post.title,
+        slug,
+        post.markdown,
+        rendered.html,
+        rendered.excerpt,
+        rendered.wordCount,
+        rendered.readingMinutes,
+        JSON.stringify(rendered.toc),
+        post.publish ? 'published' : 'draft',
+        post.publish ? at : null,
+        at,
+        post.publish ? 1 : 0,
+      ],
+    );
+    if (post.publish) {
+      await addRevision(tx, id, 1, { title: post.title, markdown: post.markdown, html: rendered.html, note: post.note ?? '', at });
+    }
+    return { id, slug };
+  });
+}
+
+interface LockedPost {
+  id: string;
+  authorId: string;
+  title: string;
+  bodyMarkdown: string;
+  status: 'draft' | 'published';
+  deletedAt: Date | null;
+  revisionCount: number;
+}
+
+/** The post row, locked until the transaction ends so concurrent saves number revisions in turn. */
+async function lockPost(tx: Queryable, postId: string): Promise<LockedPost> {
+  const rows = await tx.query<LockedPost>(
+    `SELECT id, author_id AS "authorId", title, body_markdown AS "bodyMarkdown", status, deleted_at AS "deletedAt",
+            revision_count AS "revisionCount"
+       FROM posts WHERE id = $1 FOR UPDATE`,
+    [postId],
+  );
+  const post = rows[0];
+  if (!post || post.deletedAt) throw new NotFound('This post does not exist or has been deleted.');
+  return post;
+}
+
+async function writeContent(tx: Queryable, postId: string, input: PostInput, rendered: RenderedContent) {
+  await tx.query(
+    `UPDATE posts SET title = $2, slug = $3, body_markdown = $4, body_html = $5, excerpt = $6, word_count = $7,
+                      reading_minutes = $8, toc = $9, updated_at = now()
+      WHERE id = $1`,
+    [
+      postId,
+      input.title,
+      slugify(input.title),
+      input.body,
+      rendered.html,
+      rendered.excerpt,
+      rendered.wordCount,
+      rendered.readingMinutes,
+      JSON.stringify(rendered.toc),
+    ],
+  );
+}
+
+export type SaveOutcome = 'saved' | 'published' | 'revised' | 'unchanged' | 'unpublished';
+
+/**
+ * Saves the editor's content with what its button asked for: keep as draft, publish (dates the post the first
+ * time), save changes to a published post (a new revision with the author's note), or unpublish.
+ */
+export async function savePost(
+  db: Queryable,
+  actor: Actor,
+  postId: string,
+  input: PostInput,
+  intent: Exclude<EditorIntent, 'preview' | 'restore'>,
+): Promise<SaveOutcome> {
+  if (intent === 'publish' || intent === 'save') requirePublishableBody(input.body);
+  const rendered = renderContent(input.body);
+  return db.transaction(async (tx) => {
+    const post = await lockPost(tx, postId);
+    if (!canEditPost(actor, post)) throw new Forbidden('Only the author can edit this post.');
+    const revision = (note: string) =>
+      addRevision(tx, postId, post.revisionCount + 1, {
+        title: input.title,
+        markdown: input.body,
+        html: rendered.html,
+        note,
+        at: new Date(),
+      });
+
+    if (intent === 'draft' || intent === 'unpublish') {
+      await writeContent(tx, postId, input, rendered);
+      if (post.status === 'draft') return 'saved';
+      await tx.query(`UPDATE posts SET status = 'draft' WHERE id = $1`, [postId]);
+      return 'unpublished';
+    }
+    if (post.status === 'draft') {
+      // Publishing (again): the first publication dates the post; republishing keeps that date, so toggling
+      // cannot lift an old post back to the top of the frontpage.
+      await writeContent(tx, postId, input, rendered);
+      await tx.query(
+        `UPDATE posts SET status = 'published', published_at = coalesce(published_at, now()),
+                          last_activity_at = greatest(last_activity_at, coalesce(published_at, now())),
+                          revision_count = revision_count + 1
+          WHERE id = $1`,
+        [postId],
+      );
+      await revision(input.note);
+      return 'published';
+    }
+    if (input.title === post.title && input.body === post.bodyMarkdown) return 'unchanged';
+    await writeContent(tx, postId, input, rendered);
+    await tx.query(
+      'UPDATE posts SET revision_count = revision_count + 1, last_revised_at = now() WHERE id = $1',
+      [postId],
+    );
+    await revision(input.note);
+    return 'revised';
+  });
+}
+
+/** Soft delete: the post disappears from every page; its rows stay for moderators and history. */
+export async function deletePost(db: Queryable, actor: Actor, postId: string): Promise<void> {
+  await db.transaction(async (tx) => {
+    const post = await lockPost(tx, postId);
+    if (!canDeletePost(actor, post)) throw new Forbidden('Only the author or a moderator can delete this post.');
+    await tx.query('UPDATE posts SET deleted_at = now() WHERE id = $1', [postId]);
+  });
+}
+
+/** A draft may be empty; a published post may not. */
+function requirePublishableBody(markdown: string): void {
+  if (markdown.trim() === '') throw new Invalid('A published post needs a body.', { body: 'Write something before publishing.' });
+}

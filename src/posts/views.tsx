@@ -1,0 +1,96 @@
+import { raw } from 'hono/html';
+import type { TocEntry } from '../content/render.js';
+import type { CommentNode } from '../comments/tree.js';
+import { CommentTree } from '../comments/views.js';
+import { CsrfField, Layout, type PageContext } from '../web/layout.js';
+import { Time } from '../web/time.js';
+import { postPath } from './paths.js';
+import type { PostRow } from './queries.js';
+
+/** Posts with at least this many headings get a table of contents. */
+export const TOC_MIN_HEADINGS = 3;
+const monthYear = new Intl.DateTimeFormat('en', { month: 'long', year: 'numeric', timeZone: 'UTC' });
+
+export function TableOfContents({ toc }: { toc: TocEntry[] }) {
+  const top = Math.min(...toc.map((t) => t.level));
+  return (
+    <nav class="toc" aria-labelledby="toc-heading">
+      <h2 id="toc-heading">Contents</h2>
+      <ol>
+        {toc.map((entry) => (
+          <li class={`toc-level-${entry.level - top + 1}`}>
+            <a href={`#${entry.id}`}>{entry.text}</a>
+          </li>
+        ))}
+      </ol>
+    </nav>
+  );
+}
+
+export function PostPage(props: {
+  ctx: PageContext;
+  post: PostRow;
+  comments: CommentNode[];
+  commentCount: number;
+  canonicalUrl: string;
+  canEdit: boolean;
+  canDelete: boolean;
+}) {
+  const { post } = props;
+  const hasToc = post.toc.length >= TOC_MIN_HEADINGS;
+  return (
+    <Layout ctx={props.ctx} title={post.title} canonical={props.canonicalUrl} description={post.excerpt}>
+      <div class={hasToc ? 'post-layout with-toc' : 'post-layout'}>
+        {hasToc ? <TableOfContents toc={post.toc} /> : null}
+        <article class="post" aria-labelledby="post-title">
+          <header class="post-header">
+            {post.status === 'draft' ? <p class="draft-badge">Draft — only you can see this</p> : null}
+            <h1 id="post-title">{post.title}</h1>
+            <p class="post-meta">
+              by <a href={`/users/${post.authorUsername}`}>{post.authorDisplayName}</a>
+              {post.publishedAt ? (
+                <>
+                  {' '}
+                  · <Time date={post.publishedAt} style="date" />
+                </>
+              ) : null}{' '}
+              · {post.readingMinutes} min read · <span title="Karma">{post.baseScore} karma</span>
+              {post.lastRevisedAt ? (
+                <>
+                  {' '}
+                  ·{' '}
+                  <a href={`${postPath(post)}/history`} class="last-revised">
+                    Last revised {monthYear.format(post.lastRevisedAt)}
+                  </a>
+                </>
+              ) : null}
+            </p>
+            {props.canEdit || props.canDelete ? (
+              <p class="post-actions">
+                {props.canEdit ? <a href={`/posts/${post.id}/edit`}>Edit</a> : null}
+                {props.canDelete && !props.canEdit ? (
+                  <form method="post" action={`/posts/${post.id}/delete`} class="inline-form">
+                    <CsrfField token={props.ctx.csrfToken} />
+                    <label class="checkbox-label">
+                      <input type="checkbox" name="confirm" value="yes" /> confirm
+                    </label>{' '}
+                    <button type="submit" class="link-button">
+                      Delete (moderator)
+                    </button>
+                  </form>
+                ) : null}
+              </p>
+            ) : null}
+          </header>
+          <div class="post-body content">{raw(post.bodyHtml)}</div>
+        </article>
+      </div>
+      <section class="comments" id="comments" aria-labelledby="comments-heading">
+        <h2 id="comments-heading">
+          {props.commentCount} {props.commentCount === 1 ? 'comment' : 'comments'}
+        </h2>
+        <CommentTree nodes={props.comments} />
+      </section>
+    </Layout>
+  );
+}

@@ -1,0 +1,61 @@
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { compress } from 'hono/compress';
+import { accountRoutes } from '../accounts/routes.js';
+import { AppError } from '../errors.js';
+import { frontpageRoutes } from '../frontpage/routes.js';
+import { editorRoutes } from '../posts/editor-routes.js';
+import { postRoutes } from '../posts/routes.js';
+import { userRoutes } from '../users/routes.js';
+import type { AppEnv, Deps } from './context.js';
+import { handleError, notFound } from './errors.js';
+import { csrf, requestLog, securityHeaders, session, withDeps } from './middleware.js';
+
+const IMMUTABLE = 'public, max-age=31536000, immutable';
+
+export function createApp(deps: Deps): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  app.onError(handleError);
+  app.notFound(notFound);
+
+  app.use('*', withDeps(deps), requestLog, securityHeaders, compress());
+
+  // Static assets and the health check need no session or CSRF work.
+  app.get('/static/*', (c) => {
+    const asset = deps.assets.get(c.req.path.slice('/static/'.length));
+    if (!asset) return notFound(c);
+    c.header('Cache-Control', IMMUTABLE);
+    return c.body(asset.body as Uint8Array<ArrayBuffer>, 200, { 'Content-Type': asset.contentType });
+  });
+  app.get('/healthz', async (c) => {
+    try {
+      await deps.db.query('SELECT 1');
+      return c.json({ status: 'ok', database: deps.db.kind });
+    } catch {
+      return c.json({ status: 'unavailable', database: deps.db.kind }, 503);
+    }
+  });
+
+  app.use(
+    '*',
+    bodyLimit({
+      maxSize: deps.config.bodyLimitBytes,
+      onError: () => {
+        throw new AppError(
+          413,
+          `The request is larger than the limit of ${Math.round(deps.config.bodyLimitBytes / 1024)} KB.`,
+        );
+      },
+    }),
+    session,
+    csrf,
+  );
+
+  app.route('/', frontpageRoutes);
+  app.route('/', accountRoutes);
+  // The editor's fixed paths (/posts/new, /posts/:id/edit) must win over /posts/:id/:slug.
+  app.route('/', editorRoutes);
+  app.route('/', postRoutes);
+  app.route('/', userRoutes);
+  return app;
+}

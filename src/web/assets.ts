@@ -1,0 +1,89 @@
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const require = createRequire(import.meta.url);
+const katexDist = path.dirname(require.resolve('katex/dist/katex.min.css'));
+const katexVersion = (
+  JSON.parse(fs.readFileSync(path.join(katexDist, '..', 'package.json'), 'utf8')) as {
+    version: string;
+  }
+).version;
+
+export interface Asset {
+  body: Uint8Array;
+  contentType: string;
+}
+
+/** Static files served under /static/ with content hashes in their names, so they can be cached forever. */
+export interface Assets {
+  /** Public URLs for the layout. */
+  urls: { css: string; js: string; katexCss: string; icon: string };
+  get(name: string): Asset | undefined;
+}
+
+function hashed(name: string, body: Uint8Array): string {
+  const digest = createHash('sha256').update(body).digest('base64url').slice(0, 10);
+  const dot = name.lastIndexOf('.');
+  return `${name.slice(0, dot)}.${digest}${name.slice(dot)}`;
+}
+
+const FONT_TYPES: Record<string, string> = { woff2: 'font/woff2', woff: 'font/woff', ttf: 'font/ttf' };
+
+let cached: Promise<Assets> | undefined;
+
+/** Bundles the client script and fingerprints the stylesheet once per process. */
+export function loadAssets(): Promise<Assets> {
+  cached ??= (async () => {
+    const files = new Map<string, Asset>();
+    const css = fs.readFileSync(path.join(here, 'static', 'style.css'));
+    const cssName = hashed('style.css', css);
+    files.set(cssName, { body: css, contentType: 'text/css; charset=utf-8' });
+
+    const icon = fs.readFileSync(path.join(here, 'static', 'favicon.svg'));
+    const iconName = hashed('favicon.svg', icon);
+    files.set(iconName, { body: icon, contentType: 'image/svg+xml' });
+
+    const bundle = await build({
+      entryPoints: [path.join(here, '..', 'client', 'main.ts')],
+      bundle: true,
+      minify: true,
+      format: 'esm',
+      target: 'es2020',
+      write: false,
+    });
+    const js = bundle.outputFiles[0]!.contents;
+    const jsName = hashed('app.js', js);
+    files.set(jsName, { body: js, contentType: 'text/javascript; charset=utf-8' });
+
+    // KaTeX's stylesheet refers to fonts/…; both live under a versioned folder so the CSS always matches
+    // the KaTeX that rendered the stored HTML.
+    const katexPrefix = `katex-${katexVersion}/`;
+    files.set(`${katexPrefix}katex.min.css`, {
+      body: fs.readFileSync(path.join(katexDist, 'katex.min.css')),
+      contentType: 'text/css; charset=utf-8',
+    });
+    for (const font of fs.readdirSync(path.join(katexDist, 'fonts'))) {
+      const type = FONT_TYPES[font.split('.').pop() ?? ''];
+      if (type)
+        files.set(`${katexPrefix}fonts/${font}`, {
+          body: fs.readFileSync(path.join(katexDist, 'fonts', font)),
+          contentType: type,
+        });
+    }
+    return {
+      urls: {
+        css: `/static/${cssName}`,
+        js: `/static/${jsName}`,
+        katexCss: `/static/${katexPrefix}katex.min.css`,
+        icon: `/static/${iconName}`,
+      },
+      get: (name) => files.get(name),
+    };
+  })();
+  return cached;
+}

@@ -1,0 +1,24 @@
+import type { Logger } from 'pino';
+import type { SessionUser } from '../accounts/queries.js';
+import type { Config } from '../config.js';
+import type { Database } from '../db/database.js';
+import type { Assets } from './assets.js';
+
+/** What every route can reach: the database and the process-wide pieces, passed in once at assembly. */
+export interface Deps {
+  db: Database;
+  config: Config;
+  logger: Logger;
+  assets: Assets;
+}
+
+export interface AppEnv {
+  Variables: {
+    deps: Deps;
+    requestId: string;
+    user: SessionUser | null;
+    /** The token forms must echo back; also sent as a cookie (double submit) plus an Origin check. */
+    csrfToken: string;
+    log: Logger;
+  };
+}

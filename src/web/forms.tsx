@@ -1,0 +1,70 @@
+import type { Child } from 'hono/jsx';
+import type { z } from 'zod';
+import { Invalid } from '../errors.js';
+
+/** Parses form or JSON input with a zod schema; a failure names each field and its problem. */
+export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.infer<S> {
+  const result = schema.safeParse(input);
+  if (result.success) return result.data;
+  const fields: Record<string, string> = {};
+  for (const issue of result.error.issues) {
+    const name = String(issue.path[0] ?? 'form');
+    fields[name] ??= issue.code === 'invalid_type' ? `${name} is missing or not text.` : issue.message;
+  }
+  throw new Invalid('Please correct the marked fields.', fields);
+}
+
+/** Only the string fields of a parsed form body (files and repeated fields are not ours to accept). */
+export function formStrings(body: Record<string, unknown>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [key, value] of Object.entries(body)) if (typeof value === 'string') out[key] = value;
+  return out;
+}
+
+export function Field(props: {
+  name: string;
+  label: string;
+  type?: string;
+  value?: string | undefined;
+  error?: string | undefined;
+  autocomplete?: string;
+  hint?: string;
+  required?: boolean;
+  children?: Child;
+}) {
+  const id = `field-${props.name}`;
+  const described = [props.hint ? `${id}-hint` : '', props.error ? `${id}-error` : ''].filter(Boolean).join(' ');
+  return (
+    <div class={props.error ? 'field field-invalid' : 'field'}>
+      <label for={id}>{props.label}</label>
+      {props.hint ? (
+        <p class="field-hint" id={`${id}-hint`}>
+          {props.hint}
+        </p>
+      ) : null}
+      <input
+        id={id}
+        name={props.name}
+        type={props.type ?? 'text'}
+        value={props.type === 'password' ? '' : (props.value ?? '')}
+        autocomplete={props.autocomplete}
+        required={props.required ?? true}
+        aria-invalid={props.error ? 'true' : undefined}
+        aria-describedby={described || undefined}
+      />
+      {props.error ? (
+        <p class="field-error" id={`${id}-error`}>
+          {props.error}
+        </p>
+      ) : null}
+    </div>
+  );
+}
+
+export function FormError({ message }: { message?: string | undefined }) {
+  return message ? (
+    <p class="form-error" role="alert">
+      {message}
+    </p>
+  ) : null;
+}

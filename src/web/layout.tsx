@@ -1,0 +1,95 @@
+import type { Child } from 'hono/jsx';
+import type { SessionUser } from '../accounts/queries.js';
+import { CSRF_FIELD } from './middleware.js';
+
+/** What every page's frame needs; routes build it with `pageContext(c)`. */
+export interface PageContext {
+  user: SessionUser | null;
+  csrfToken: string;
+  assets: { css: string; js: string; katexCss: string; icon: string };
+  /** Current path, so the login link can bring the reader back. */
+  path: string;
+}
+
+export function CsrfField({ token }: { token: string }) {
+  return <input type="hidden" name={CSRF_FIELD} value={token} />;
+}
+
+export function Layout(props: {
+  ctx: PageContext;
+  title: string;
+  children: Child;
+  canonical?: string | undefined;
+  description?: string | undefined;
+  /** Pages showing rendered content need KaTeX's stylesheet. */
+  math?: boolean;
+}) {
+  const { ctx } = props;
+  const title = props.title === 'Lyceum' ? 'Lyceum' : `${props.title} · Lyceum`;
+  return (
+    <html lang="en">
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <meta name="color-scheme" content="light dark" />
+        <title>{title}</title>
+        {props.description ? <meta name="description" content={props.description} /> : null}
+        {props.canonical ? <link rel="canonical" href={props.canonical} /> : null}
+        <link rel="icon" href={ctx.assets.icon} type="image/svg+xml" />
+        <link rel="stylesheet" href={ctx.assets.css} />
+        {props.math !== false ? <link rel="stylesheet" href={ctx.assets.katexCss} /> : null}
+        <script type="module" src={ctx.assets.js}></script>
+      </head>
+      <body>
+        <a class="skip-link" href="#main">
+          Skip to content
+        </a>
+        <header class="site-header">
+          <nav class="site-nav" aria-label="Site">
+            <a class="site-name" href="/">
+              Lyceum
+            </a>
+            <ul class="nav-links">
+              {ctx.user ? (
+                <>
+                  <li>
+                    <a href="/posts/new">New post</a>
+                  </li>
+                  <li>
+                    <a href={`/users/${ctx.user.username}`} class="nav-user">
+                      {ctx.user.displayName}
+                    </a>{' '}
+                    <span class="karma" title="Karma">
+                      {ctx.user.karma}
+                    </span>
+                  </li>
+                  <li>
+                    <form method="post" action="/logout" class="inline-form">
+                      <CsrfField token={ctx.csrfToken} />
+                      <button type="submit" class="link-button">
+                        Log out
+                      </button>
+                    </form>
+                  </li>
+                </>
+              ) : (
+                <>
+                  <li>
+                    <a href={`/login?next=${encodeURIComponent(ctx.path)}`}>Log in</a>
+                  </li>
+                  <li>
+                    <a href="/signup">Sign up</a>
+                  </li>
+                </>
+              )}
+            </ul>
+          </nav>
+        </header>
+        <main id="main">{props.children}</main>
+        <footer class="site-footer">
+          <p>Lyceum — a forum for research communities.</p>
+        </footer>
+      </body>
+    </html>
+  );
+}

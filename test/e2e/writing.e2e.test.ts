@@ -1,0 +1,99 @@
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Database } from '../../src/db/database.js';
+import { makeUser } from '../helpers/factories.js';
+import { openTestDatabase } from '../helpers/db.js';
+import { launchBrowser, startServer } from '../helpers/server.js';
+
+let db: Database;
+let browser: Browser;
+let server: Awaited<ReturnType<typeof startServer>>;
+
+beforeAll(async () => {
+  db = await openTestDatabase();
+  server = await startServer(db);
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+  await db?.close();
+});
+
+const BODY = [
+  '## Setup',
+  '',
+  'Let $f(x) = x^2$ be convex.[^why]',
+  '',
+  '$$\\int_0^1 f(x)\\,dx = \\frac{1}{3}$$',
+  '',
+  '| n | f(n) |',
+  '|---|------|',
+  '| 2 | 4 |',
+  '',
+  '[^why]: Its second derivative is positive.',
+].join('\n');
+
+async function logIn(page: Page, username: string, password: string) {
+  await page.goto(`${server.url}/login`);
+  await page.getByLabel('Username or email').fill(username);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await page.waitForURL(`${server.url}/`);
+}
+
+describe('a writer in the browser', () => {
+  it('writes with live preview, publishes, sees math and footnote, revises with a note and reads the diff', async () => {
+    const writer = await makeUser(db, { username: 'writer_e2e' });
+    const page = await browser.newPage();
+    await logIn(page, writer.username, writer.password);
+
+    await page.getByRole('link', { name: 'New post' }).click();
+    await page.getByLabel('Title').fill('Convexity in one page');
+    await page.getByLabel('Body').fill(BODY);
+    // Live preview (JavaScript): the server renders the math as we type.
+    await page.locator('.preview-body .katex').first().waitFor();
+    expect(await page.locator('.preview-body table').count()).toBe(1);
+
+    // The Preview button works too, and leaving with unsaved edits asks first.
+    await page.getByRole('button', { name: 'Preview' }).click();
+    await page.locator('.preview-body .katex-display').waitFor();
+    await expect(page.getByLabel('Title').inputValue()).resolves.toBe('Convexity in one page');
+
+    await page.getByRole('button', { name: 'Publish' }).click();
+    await page.waitForURL(/\/posts\/[0-9A-Za-z]{17}\/convexity-in-one-page$/);
+    expect(await page.locator('.post-body .katex').count()).toBeGreaterThan(1);
+    expect(await page.locator('.post-body table td').first().textContent()).toBe('2');
+    const footnote = page.locator('.post-body .footnotes');
+    await expect(footnote.textContent()).resolves.toContain('Its second derivative is positive.');
+    // Hovering the footnote marker shows its text (JavaScript).
+    await page.locator('.post-body sup a').first().hover();
+    await expect(page.locator('.footnote-popup').textContent()).resolves.toContain('second derivative');
+
+    await page.getByRole('link', { name: 'Edit' }).click();
+    await page.getByLabel('Body').fill(BODY.replace('be convex', 'be strictly convex'));
+    await page.getByLabel('What changed? (optional)').fill('Strict convexity');
+    await page.getByRole('button', { name: 'Save changes' }).click();
+    await page.waitForURL(/\/convexity-in-one-page$/);
+
+    await page.getByRole('link', { name: /Last revised/ }).click();
+    await expect(page.locator('.revision-list').textContent()).resolves.toContain('Strict convexity');
+    await page.getByRole('link', { name: 'Revision 2' }).click();
+    await expect(page.locator('.diff-body ins').allTextContents()).resolves.toContain('strictly ');
+  });
+
+  it('warns before leaving the editor with unsaved edits', async () => {
+    const writer = await makeUser(db);
+    const page = await browser.newPage();
+    await logIn(page, writer.username, writer.password);
+    await page.goto(`${server.url}/posts/new`);
+    await page.getByLabel('Body').fill('Unsaved thoughts');
+    let dialog = '';
+    page.on('dialog', async (d) => {
+      dialog = d.type();
+      await d.dismiss();
+    });
+    await page.goto(`${server.url}/`, { timeout: 2000 }).catch(() => undefined);
+    expect(dialog).toBe('beforeunload');
+  });
+});

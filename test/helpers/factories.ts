@@ -1,0 +1,64 @@
+import { randomBytes } from 'node:crypto';
+import { hashPassword } from '../../src/accounts/passwords.js';
+import { addComment } from '../../src/comments/service.js';
+import type { Queryable } from '../../src/db/database.js';
+import { newId } from '../../src/db/ids.js';
+import { createPost } from '../../src/posts/service.js';
+
+export const TEST_PASSWORD = 'correct horse battery';
+// Hashing is deliberately slow; factories share one hash of TEST_PASSWORD.
+let passwordHash: Promise<string> | undefined;
+
+export interface TestUser {
+  id: string;
+  username: string;
+  email: string;
+  password: string;
+}
+
+export async function makeUser(
+  db: Queryable,
+  overrides: { username?: string; isModerator?: boolean } = {},
+): Promise<TestUser> {
+  passwordHash ??= hashPassword(TEST_PASSWORD);
+  const username = overrides.username ?? `user_${randomBytes(4).toString('hex')}`;
+  const email = `${username}@example.org`;
+  const id = newId();
+  await db.query(
+    `INSERT INTO users (id, username, display_name, email, password_hash, is_moderator) VALUES ($1, $2, $2, $3, $4, $5)`,
+    [id, username, email, await passwordHash, overrides.isModerator ?? false],
+  );
+  return { id, username, email, password: TEST_PASSWORD };
+}
+
+export async function makePost(
+  db: Queryable,
+  overrides: { authorId?: string; title?: string; markdown?: string; publish?: boolean; at?: Date } = {},
+) {
+  const authorId = overrides.authorId ?? (await makeUser(db)).id;
+  const title = overrides.title ?? `A post ${randomBytes(3).toString('hex')}`;
+  const post = await createPost(db, {
+    authorId,
+    title,
+    markdown: overrides.markdown ?? 'Some text with math $x^2$.',
+    publish: overrides.publish ?? true,
+    ...(overrides.at ? { at: overrides.at } : {}),
+  });
+  return { ...post, authorId, title };
+}
+
+export async function makeComment(
+  db: Queryable,
+  overrides: { postId?: string; parentId?: string | null; authorId?: string; markdown?: string; at?: Date } = {},
+) {
+  const postId = overrides.postId ?? (await makePost(db)).id;
+  const authorId = overrides.authorId ?? (await makeUser(db)).id;
+  const comment = await addComment(db, {
+    postId,
+    parentId: overrides.parentId ?? null,
+    authorId,
+    markdown: overrides.markdown ?? 'A comment.',
+    ...(overrides.at ? { at: overrides.at } : {}),
+  });
+  return { ...comment, postId, authorId };
+}

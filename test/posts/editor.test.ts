@@ -1,0 +1,292 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Database } from '../../src/db/database.js';
+import { makeTestApp, TestClient } from '../helpers/app.js';
+import { openTestDatabase } from '../helpers/db.js';
+import { makePost, makeUser, type TestUser } from '../helpers/factories.js';
+
+let db: Database;
+let app: Awaited<ReturnType<typeof makeTestApp>>['app'];
+
+beforeAll(async () => {
+  db = await openTestDatabase();
+  ({ app } = await makeTestApp(db));
+});
+afterAll(async () => {
+  await db.close();
+});
+
+async function loggedIn(user?: TestUser) {
+  const who = user ?? (await makeUser(db));
+  const client = new TestClient(app);
+  await client.logIn(who.username, who.password);
+  return { client, user: who };
+}
+
+async function postRow(id: string) {
+  const [row] = await db.query<{ title: string; body_markdown: string; status: string; slug: string; deleted_at: Date | null; published_at: Date | null }>(
+    'SELECT title, body_markdown, status, slug, deleted_at, published_at FROM posts WHERE id = $1',
+    [id],
+  );
+  return row;
+}
+
+function idFromLocation(location: string | null) {
+  return location!.split('/')[2]!;
+}
+
+describe('writing a new post', () => {
+  it('sends a logged-out writer to log in first', async () => {
+    const response = await new TestClient(app).get('/posts/new');
+    expect(response.status).toBe(302);
+    expect(response.headers.get('location')).toBe('/login?next=%2Fposts%2Fnew');
+  });
+
+  it('previews without saving, rendering math through the server pipeline', async () => {
+    const { client, user } = await loggedIn();
+    const response = await client.post('/posts/new', { title: 'Preview me', body: 'Energy $E = mc^2$.', intent: 'preview' });
+    expect(response.status).toBe(200);
+    const html = await response.text();
+    expect(html).toContain('class="katex"');
+    expect(html).toContain('value="Preview me"');
+    expect(await db.query('SELECT 1 FROM posts WHERE author_id = $1', [user.id])).toHaveLength(0);
+  });
+
+  it('publishes: the post gets its date, its first revision and a place on the frontpage', async () => {
+    const { client } = await loggedIn();
+    const response = await client.post('/posts/new', {
+      title: 'A Note on Priors',
+      body: '## One\n\nText with $\\alpha$ and a footnote.[^a]\n\n[^a]: The note.',
+      intent: 'publish',
+    });
+    expect(response.status).toBe(303);
+    const location = response.headers.get('location')!;
+    expect(location).toMatch(/^\/posts\/[0-9A-Za-z]{17}\/a-note-on-priors$/);
+    const id = idFromLocation(location);
+    expect((await postRow(id))!.published_at).not.toBeNull();
+    const page = await (await client.get(location)).text();
+    expect(page).toContain('class="katex"');
+    expect(page).toContain('The note.');
+    expect(await db.query('SELECT number FROM post_revisions WHERE post_id = $1', [id])).toEqual([{ number: 1 }]);
+    expect(await (await new TestClient(app).get('/')).text()).toContain('A Note on Priors');
+  });
+
+  it('saves a draft that only its author sees, listed on their profile', async () => {
+    const { client, user } = await loggedIn();
+    const response = await client.post('/posts/new', { title: 'Half-finished thoughts', body: '', intent: 'draft' });
+    expect(response.status).toBe(303);
+    expect(response.headers.get('location')).toMatch(/\/edit\?saved=1$/);
+    const id = idFromLocation(response.headers.get('location'));
+    expect((await postRow(id))!.status).toBe('draft');
+    const profile = await (await client.get(`/users/${user.username}`)).text();
+    expect(profile).toContain('Drafts');
+    expect(profile).toContain('Half-finished thoughts');
+    const stranger = new TestClient(app);
+    expect(await (await stranger.get(`/users/${user.username}`)).text()).not.toContain('Half-finished thoughts');
+    expect(await (await stranger.get('/')).text()).not.toContain('Half-finished thoughts');
+  });
+
+  it('refuses an empty title, a title over 300 characters and a body over 200,000 characters, keeping the text', async () => {
+    const { client, user } = await loggedIn();
+    const empty = await client.post('/posts/new', { title: '  ', body: 'My precious paragraph.', intent: 'publish' });
+    expect(empty.status).toBe(422);
+    const emptyHtml = await empty.text();
+    expect(emptyHtml).toContain('Give your post a title.');
+    expect(emptyHtml).toContain('My precious paragraph.');
+
+    const long = await client.post('/posts/new', { title: 'T'.repeat(301), body: 'Kept body', intent: 'draft' });
+    expect(long.status).toBe(422);
+    expect(await long.text()).toContain('Title must be at most 300 characters.');
+
+    const huge = await client.post('/posts/new', { title: 'Huge', body: 'x'.repeat(200_001), intent: 'draft' });
+    expect(huge.status).toBe(422);
+    expect(await huge.text()).toContain('Body must be at most 200,000 characters.');
+
+    const nothing = await client.post('/posts/new', { title: 'No body', body: '   ', intent: 'publish' });
+    expect(nothing.status).toBe(422);
+    expect(await nothing.text()).toContain('Write something before publishing.');
+    expect(await db.query('SELECT 1 FROM posts WHERE author_id = $1', [user.id])).toHaveLength(0);
+  });
+
+  it('answers an unknown editor button with a message', async () => {
+    const { client } = await loggedIn();
+    const response = await client.post('/posts/new', { title: 'x', body: 'y', intent: 'explode' });
+    expect(response.status).toBe(422);
+    expect(await response.text()).toContain('Choose one of the editor buttons.');
+  });
+});
+
+describe('editing', () => {
+  it('revises a published post with a note: "Last revised", the history and a word diff', async () => {
+    const { client, user } = await loggedIn();
+    const post = await makePost(db, { authorId: user.id, title: 'Bounds on regret', markdown: 'The regret grows like square root of T.' });
+    const response = await client.post(`/posts/${post.id}/edit`, {
+      title: 'Tighter bounds on regret',
+      body: 'The regret grows like log of T.',
+      note: 'Fixed the rate',
+      intent: 'save',
+    });
+    expect(response.status).toBe(303);
+    expect(response.headers.get('location')).toBe(`/posts/${post.id}/tighter-bounds-on-regret`);
+
+    const page = await (await client.get(`/posts/${post.id}/tighter-bounds-on-regret`)).text();
+    const month = new Intl.DateTimeFormat('en', { month: 'long', year: 'numeric', timeZone: 'UTC' }).format(new Date());
+    expect(page).toContain(`Last revised ${month}`);
+    expect(page).toContain(`href="/posts/${post.id}/tighter-bounds-on-regret/history"`);
+
+    // The old slug still leads to the post.
+    const old = await client.get(`/posts/${post.id}/bounds-on-regret`);
+    expect(old.status).toBe(301);
+    expect(old.headers.get('location')).toBe(`/posts/${post.id}/tighter-bounds-on-regret`);
+
+    const history = await (await client.get(`/posts/${post.id}/tighter-bounds-on-regret/history`)).text();
+    expect(history).toContain('Revision 2');
+    expect(history).toContain('Fixed the rate');
+    expect(history).toContain('Revision 1');
+
+    const diff = await (await client.get(`/posts/${post.id}/tighter-bounds-on-regret/history/2`)).text();
+    expect(diff).toContain('<del>square root</del>');
+    expect(diff).toContain('<ins>log</ins>');
+    expect(diff).toContain('<del>Bounds</del><ins>Tighter bounds</ins>');
+    expect((await client.get(`/posts/${post.id}/tighter-bounds-on-regret/history/99`)).status).toBe(404);
+    expect((await client.get(`/posts/${post.id}/tighter-bounds-on-regret/history/x'`)).status).toBe(404);
+  });
+
+  it('makes no revision when nothing changed', async () => {
+    const { client, user } = await loggedIn();
+    const post = await makePost(db, { authorId: user.id, title: 'Stable', markdown: 'Same text.' });
+    await client.post(`/posts/${post.id}/edit`, { title: 'Stable', body: 'Same text.', note: '', intent: 'save' });
+    expect(await db.query('SELECT number FROM post_revisions WHERE post_id = $1', [post.id])).toHaveLength(1);
+  });
+
+  it("refuses to edit someone else's post, changing nothing", async () => {
+    const { client } = await loggedIn();
+    const post = await makePost(db, { title: 'Not yours', markdown: 'Original.' });
+    const response = await client.post(`/posts/${post.id}/edit`, { title: 'Hijacked', body: 'Changed.', intent: 'save' });
+    expect(response.status).toBe(403);
+    expect(await response.text()).toContain('Only the author can edit this post.');
+    expect((await postRow(post.id))!.title).toBe('Not yours');
+    expect((await client.get(`/posts/${post.id}/edit`)).status).toBe(403);
+  });
+
+  it('refuses to edit a deleted post', async () => {
+    const { client, user } = await loggedIn();
+    const post = await makePost(db, { authorId: user.id, title: 'Deleted soon' });
+    const del = await client.post(`/posts/${post.id}/delete`, { confirm: 'yes' });
+    expect(del.status).toBe(303);
+    expect((await postRow(post.id))!.deleted_at).not.toBeNull();
+    const response = await client.post(`/posts/${post.id}/edit`, { title: 'Back', body: 'x', intent: 'save' });
+    expect(response.status).toBe(404);
+    expect((await client.get(`/posts/${post.id}/deleted-soon`)).status).toBe(404);
+  });
+
+  it('asks for confirmation before deleting', async () => {
+    const { client, user } = await loggedIn();
+    const post = await makePost(db, { authorId: user.id });
+    const response = await client.post(`/posts/${post.id}/delete`, {});
+    expect(response.status).toBe(422);
+    expect(await response.text()).toContain('Nothing was deleted');
+    expect((await postRow(post.id))!.deleted_at).toBeNull();
+  });
+
+  it("lets a moderator delete another author's post", async () => {
+    const moderator = await makeUser(db, { isModerator: true });
+    const { client } = await loggedIn(moderator);
+    const post = await makePost(db, { title: 'Spam' });
+    expect((await client.post(`/posts/${post.id}/delete`, { confirm: 'yes' })).status).toBe(303);
+    expect((await postRow(post.id))!.deleted_at).not.toBeNull();
+  });
+
+  it('keeps the text and changes nothing when the CSRF token has expired', async () => {
+    const { client, user } = await loggedIn();
+    const post = await makePost(db, { authorId: user.id, title: 'Guarded', markdown: 'Before.' });
+    const response = await client.post(
+      `/posts/${post.id}/edit`,
+      { title: 'Guarded', body: 'A long careful paragraph I would hate to lose.\nSecond line.', intent: 'save' },
+      { csrf: 'expired-token' },
+    );
+    expect(response.status).toBe(403);
+    const html = await response.text();
+    expect(html).toContain('A long careful paragraph I would hate to lose.');
+    expect(html).toContain(`action="/posts/${post.id}/edit"`);
+    expect((await postRow(post.id))!.body_markdown).toBe('Before.');
+  });
+
+  it('unpublishes and republishes, keeping the original date', async () => {
+    const { client, user } = await loggedIn();
+    const at = new Date(Date.now() - 5 * 86_400_000);
+    const post = await makePost(db, { authorId: user.id, title: 'Toggle', markdown: 'Body.', at });
+    await client.post(`/posts/${post.id}/edit`, { title: 'Toggle', body: 'Body.', intent: 'unpublish' });
+    expect((await postRow(post.id))!.status).toBe('draft');
+    expect((await new TestClient(app).get(`/posts/${post.id}/toggle`)).status).toBe(404);
+    await client.post(`/posts/${post.id}/edit`, { title: 'Toggle', body: 'Body.', intent: 'publish' });
+    const row = (await postRow(post.id))!;
+    expect(row.status).toBe('published');
+    expect(row.published_at!.getTime()).toBe(at.getTime());
+  });
+
+  it('keeps unsaved text across an expired session: log in again and get it back in the editor', async () => {
+    const { client, user } = await loggedIn();
+    const post = await makePost(db, { authorId: user.id, title: 'Long essay', markdown: 'Old.' });
+    await db.query('DELETE FROM sessions WHERE user_id = $1', [user.id]);
+
+    const expired = await client.post(`/posts/${post.id}/edit`, { title: 'Long essay', body: 'Two hours of work.', intent: 'save' });
+    expect(expired.status).toBe(401);
+    const loginHtml = await expired.text();
+    expect(loginHtml).toContain('Your session has ended');
+    expect(loginHtml).toContain('name="carry:body" value="Two hours of work."');
+    expect((await postRow(post.id))!.body_markdown).toBe('Old.');
+
+    const resumed = await client.post('/login', {
+      login: user.username,
+      password: user.password,
+      next: `/posts/${post.id}/edit`,
+      'carry:title': 'Long essay',
+      'carry:body': 'Two hours of work.',
+    });
+    expect(resumed.status).toBe(200);
+    const resumeHtml = await resumed.text();
+    expect(resumeHtml).toContain(`action="/posts/${post.id}/edit"`);
+    expect(resumeHtml).toContain('name="intent" value="restore"');
+
+    const editor = await client.post(`/posts/${post.id}/edit`, { title: 'Long essay', body: 'Two hours of work.', intent: 'restore' });
+    expect(editor.status).toBe(200);
+    const editorHtml = await editor.text();
+    expect(editorHtml).toContain('Two hours of work.</textarea>');
+    expect((await postRow(post.id))!.body_markdown).toBe('Old.');
+  });
+});
+
+describe('the preview API', () => {
+  it('renders Markdown with math for a logged-in writer', async () => {
+    const { client } = await loggedIn();
+    await client.get('/posts/new');
+    const response = await client.request('/api/preview', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-csrf-token': client.cookies.get('lyceum_csrf')!, origin: 'http://localhost' },
+      body: JSON.stringify({ markdown: '$$\\int_0^1 x\\,dx$$\n\n<img src=x onerror=alert(1)>' }),
+    });
+    expect(response.status).toBe(200);
+    const { html } = (await response.json()) as { html: string };
+    expect(html).toContain('katex-display');
+    expect(html).not.toContain('onerror');
+  });
+
+  it('refuses logged-out callers, missing tokens and oversized input with a message', async () => {
+    const anonymous = new TestClient(app);
+    await anonymous.get('/');
+    const headers = { 'content-type': 'application/json', 'x-csrf-token': anonymous.cookies.get('lyceum_csrf')!, origin: 'http://localhost' };
+    const out = await anonymous.request('/api/preview', { method: 'POST', headers, body: '{"markdown":"x"}' });
+    expect(out.status).toBe(403);
+
+    const { client } = await loggedIn();
+    await client.get('/');
+    const noToken = await client.request('/api/preview', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"markdown":"x"}' });
+    expect(noToken.status).toBe(403);
+    const h = { ...headers, 'x-csrf-token': client.cookies.get('lyceum_csrf')! };
+    const big = await client.request('/api/preview', { method: 'POST', headers: h, body: JSON.stringify({ markdown: 'x'.repeat(200_001) }) });
+    expect(big.status).toBe(422);
+    expect(((await big.json()) as { fields: Record<string, string> }).fields.markdown).toContain('200,000');
+    const bad = await client.request('/api/preview', { method: 'POST', headers: h, body: '{not json' });
+    expect(bad.status).toBe(422);
+  });
+});

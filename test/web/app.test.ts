@@ -1,0 +1,101 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Database } from '../../src/db/database.js';
+import { makeTestApp, TestClient } from '../helpers/app.js';
+import { openTestDatabase } from '../helpers/db.js';
+
+let db: Database;
+let app: Awaited<ReturnType<typeof makeTestApp>>['app'];
+
+beforeAll(async () => {
+  db = await openTestDatabase();
+  ({ app } = await makeTestApp(db, { BODY_LIMIT_BYTES: '4096' }));
+});
+afterAll(async () => {
+  await db.close();
+});
+
+describe('every response', () => {
+  it('carries a CSP without inline script, nosniff, a referrer policy, frame-ancestors none and a request id', async () => {
+    const response = await new TestClient(app).get('/');
+    const csp = response.headers.get('content-security-policy')!;
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).not.toMatch(/script-src[^;]*unsafe-inline/);
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(response.headers.get('referrer-policy')).toBe('strict-origin-when-cross-origin');
+    expect(response.headers.get('x-request-id')).toMatch(/^[0-9a-f]{16}$/);
+  });
+
+  it('has no inline script in the page', async () => {
+    const html = await (await new TestClient(app).get('/login')).text();
+    for (const tag of html.match(/<script[^>]*>/g) ?? []) expect(tag).toMatch(/src="\/static\/app\.[\w-]+\.js"/);
+  });
+});
+
+describe('errors', () => {
+  it('answers an unknown address with a 404 page in the site layout', async () => {
+    const response = await new TestClient(app).get('/no/such/page');
+    expect(response.status).toBe(404);
+    const html = await response.text();
+    expect(html).toContain('Page not found');
+    expect(html).toContain('class="site-header"');
+  });
+
+  it('answers JSON callers with JSON', async () => {
+    const response = await new TestClient(app).get('/no/such/page', { accept: 'application/json' });
+    expect(response.status).toBe(404);
+    expect(((await response.json()) as { error: string }).error).toMatch(/nothing at this address/);
+  });
+
+  it('answers a malformed post id with a 404, not a 500', async () => {
+    const client = new TestClient(app);
+    for (const id of ['x', "1' OR 1=1--", '%00', 'a'.repeat(500)]) {
+      const response = await client.get(`/posts/${encodeURIComponent(id)}/slug`);
+      expect(response.status).toBe(404);
+    }
+  });
+
+  it('refuses a body over the size limit with 413 and a message', async () => {
+    const client = new TestClient(app);
+    const response = await client.post('/login', { login: 'x'.repeat(10_000), password: 'y' });
+    expect(response.status).toBe(413);
+    expect(await response.text()).toContain('larger than the limit of 4 KB');
+  });
+
+  it('answers a malformed multipart body with a 4xx and a message', async () => {
+    const client = new TestClient(app);
+    await client.get('/login');
+    const response = await client.request('/login', {
+      method: 'POST',
+      headers: { 'content-type': 'multipart/form-data; boundary=zzz', origin: 'http://localhost' },
+      body: '--zzz\r\nContent-Disposition: form-data; name="login"\r\n\r\nunterminated',
+    });
+    expect(response.status).toBeGreaterThanOrEqual(400);
+    expect(response.status).toBeLessThan(500);
+  });
+});
+
+describe('static assets and health', () => {
+  it('serves fingerprinted CSS, JS and KaTeX files with an immutable cache lifetime', async () => {
+    const client = new TestClient(app);
+    const html = await (await client.get('/')).text();
+    const urls = [...html.matchAll(/(?:href|src)="(\/static\/[^"]+)"/g)].map((m) => m[1]!);
+    expect(urls.some((u) => /\/static\/style\.[\w-]{10}\.css$/.test(u))).toBe(true);
+    expect(urls.some((u) => /\/static\/app\.[\w-]{10}\.js$/.test(u))).toBe(true);
+    for (const url of urls) {
+      const response = await client.get(url);
+      expect(response.status).toBe(200);
+      expect(response.headers.get('cache-control')).toContain('immutable');
+    }
+    const katexCss = await (await client.get('/static/katex-0.19.1/katex.min.css')).text();
+    const font = katexCss.match(/url\((fonts\/[\w-]+\.woff2)\)/)![1];
+    const fontResponse = await client.get(`/static/katex-0.19.1/${font}`);
+    expect(fontResponse.headers.get('content-type')).toBe('font/woff2');
+  });
+
+  it('reports database health', async () => {
+    const response = await new TestClient(app).get('/healthz');
+    expect(response.status).toBe(200);
+    expect(await response.json()).toMatchObject({ status: 'ok' });
+  });
+});
