@@ -49,13 +49,15 @@ export interface SessionUser {
   displayName: string;
   karma: number;
   isModerator: boolean;
+  /** The comment order this user last chose. */
+  commentSort: 'top' | 'new' | 'old' | 'magic';
   expiresAt: Date;
 }
 
 export async function sessionUser(db: Queryable, tokenHash: string): Promise<SessionUser | undefined> {
   const rows = await db.query<SessionUser>(
     `SELECT u.id, u.username, u.display_name AS "displayName", u.karma, u.is_moderator AS "isModerator",
-            s.expires_at AS "expiresAt"
+            u.comment_sort AS "commentSort", s.expires_at AS "expiresAt"
        FROM sessions s JOIN users u ON u.id = s.user_id
       WHERE s.token_hash = $1 AND s.expires_at > now()`,
     [tokenHash],

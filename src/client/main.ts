@@ -1,7 +1,9 @@
 // Progressive enhancement only: every page works without this script.
+import { enhanceComments } from './comments.js';
 import { enhanceEditor } from './editor.js';
 import { enhanceFootnotes } from './footnotes.js';
 
 document.documentElement.classList.add('js');
 for (const form of document.querySelectorAll<HTMLFormElement>('form[data-editor]')) enhanceEditor(form);
 enhanceFootnotes(document);
+enhanceComments(document);

@@ -15,16 +15,80 @@ export interface CommentRow {
   baseScore: number;
 }
 
-/** Every comment of a post in one index scan, oldest first; the tree is assembled in memory. */
+const COMMENT_COLUMNS = `c.id, c.post_id AS "postId", c.parent_id AS "parentId", c.author_id AS "authorId",
+  u.username AS "authorUsername", u.display_name AS "authorDisplayName", c.body_html AS "bodyHtml",
+  c.created_at AS "createdAt", c.edited_at AS "editedAt", c.retracted, c.deleted, c.base_score AS "baseScore"`;
+
+/** Every comment of a post in one index scan (comments_post_idx); the tree is assembled in memory. */
 export async function commentsOfPost(db: Queryable, postId: string): Promise<CommentRow[]> {
   return db.query<CommentRow>(
-    `SELECT c.id, c.post_id AS "postId", c.parent_id AS "parentId", c.author_id AS "authorId",
-            u.username AS "authorUsername", u.display_name AS "authorDisplayName", c.body_html AS "bodyHtml",
-            c.created_at AS "createdAt", c.edited_at AS "editedAt", c.retracted, c.deleted,
-            c.base_score AS "baseScore"
+    `SELECT ${COMMENT_COLUMNS}
        FROM comments c JOIN users u ON u.id = c.author_id
       WHERE c.post_id = $1
       ORDER BY c.created_at, c.id`,
     [postId],
   );
+}
+
+export async function commentRow(db: Queryable, id: string): Promise<CommentRow | undefined> {
+  const rows = await db.query<CommentRow>(
+    `SELECT ${COMMENT_COLUMNS} FROM comments c JOIN users u ON u.id = c.author_id WHERE c.id = $1`,
+    [id],
+  );
+  return rows[0];
+}
+
+export interface CommentForEdit {
+  id: string;
+  postId: string;
+  authorId: string;
+  bodyMarkdown: string;
+  deleted: boolean;
+  retracted: boolean;
+  postSlug: string;
+  postTitle: string;
+}
+
+export async function commentById(db: Queryable, id: string): Promise<CommentForEdit | undefined> {
+  const rows = await db.query<CommentForEdit>(
+    `SELECT c.id, c.post_id AS "postId", c.author_id AS "authorId", c.body_markdown AS "bodyMarkdown", c.deleted,
+            c.retracted, p.slug AS "postSlug", p.title AS "postTitle"
+       FROM comments c JOIN posts p ON p.id = c.post_id
+      WHERE c.id = $1`,
+    [id],
+  );
+  return rows[0];
+}
+
+/**
+ * Records that a user opened a post now and returns when they had last opened it (undefined the first time),
+ * in one statement.
+ */
+export async function recordVisit(db: Queryable, userId: string, postId: string): Promise<Date | undefined> {
+  const rows = await db.query<{ previous: Date | null }>(
+    `WITH previous AS (
+       SELECT last_visited_at FROM post_visits WHERE user_id = $1 AND post_id = $2
+     ), upsert AS (
+       INSERT INTO post_visits (user_id, post_id, last_visited_at) VALUES ($1, $2, now())
+       ON CONFLICT (user_id, post_id) DO UPDATE SET last_visited_at = now()
+     )
+     SELECT (SELECT last_visited_at FROM previous) AS previous`,
+    [userId, postId],
+  );
+  return rows[0]?.previous ?? undefined;
+}
+
+/** For a list of posts: how many comments by others each has gained since this user last opened it. */
+export async function newCommentCounts(db: Queryable, userId: string, postIds: string[]): Promise<Map<string, number>> {
+  if (postIds.length === 0) return new Map();
+  const rows = await db.query<{ postId: string; count: number }>(
+    `SELECT v.post_id AS "postId", count(c.id)::int AS count
+       FROM post_visits v
+       JOIN comments c ON c.post_id = v.post_id AND c.created_at > v.last_visited_at
+                      AND c.author_id <> v.user_id AND NOT c.deleted
+      WHERE v.user_id = $1 AND v.post_id = ANY($2)
+      GROUP BY v.post_id`,
+    [userId, postIds],
+  );
+  return new Map(rows.map((r) => [r.postId, r.count]));
 }

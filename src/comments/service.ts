@@ -1,7 +1,13 @@
 import { renderContent } from '../content/render.js';
 import type { Queryable } from '../db/database.js';
 import { newId } from '../db/ids.js';
-import { Invalid, NotFound } from '../errors.js';
+import { Forbidden, Invalid, NotFound } from '../errors.js';
+import { canDeleteComment, canEditComment, canRetractComment } from './permissions.js';
+
+interface Actor {
+  id: string;
+  isModerator: boolean;
+}
 
 export interface NewComment {
   postId: string;
@@ -16,7 +22,8 @@ export interface NewComment {
  * post row serializes concurrent comments on one post, so the count stays exact.
  */
 export async function addComment(db: Queryable, input: NewComment): Promise<{ id: string }> {
-  const rendered = renderContent(input.markdown);
+  const id = newId();
+  const rendered = renderContent(input.markdown, { docId: id });
   const at = input.at ?? new Date();
   return db.transaction(async (tx) => {
     const posts = await tx.query<{ id: string }>(
@@ -25,16 +32,20 @@ export async function addComment(db: Queryable, input: NewComment): Promise<{ id
     );
     if (posts.length === 0) throw new NotFound('That post does not exist or is no longer published.');
     if (input.parentId) {
-      const parents = await tx.query<{ postId: string }>('SELECT post_id AS "postId" FROM comments WHERE id = $1', [
-        input.parentId,
-      ]);
-      if (parents[0]?.postId !== input.postId) {
+      const parents = await tx.query<{ postId: string; deleted: boolean }>(
+        'SELECT post_id AS "postId", deleted FROM comments WHERE id = $1',
+        [input.parentId],
+      );
+      const parent = parents[0];
+      if (parent?.postId !== input.postId) {
         throw new Invalid('The comment you replied to is not part of this post.', {
           parentId: 'That comment is not part of this post.',
         });
       }
+      if (parent.deleted) {
+        throw new Invalid('The comment you replied to has been deleted.', { parentId: 'That comment was deleted.' });
+      }
     }
-    const id = newId();
     await tx.query(
       `INSERT INTO comments (id, post_id, parent_id, author_id, body_markdown, body_html, excerpt, created_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
@@ -47,4 +58,84 @@ export async function addComment(db: Queryable, input: NewComment): Promise<{ id
     );
     return { id };
   });
+}
+
+interface LockedComment {
+  id: string;
+  postId: string;
+  authorId: string;
+  bodyMarkdown: string;
+  bodyHtml: string;
+  deleted: boolean;
+  retracted: boolean;
+}
+
+async function lockComment(tx: Queryable, id: string): Promise<LockedComment> {
+  const rows = await tx.query<LockedComment>(
+    `SELECT id, post_id AS "postId", author_id AS "authorId", body_markdown AS "bodyMarkdown",
+            body_html AS "bodyHtml", deleted, retracted
+       FROM comments WHERE id = $1 FOR UPDATE`,
+    [id],
+  );
+  const comment = rows[0];
+  if (!comment || comment.deleted) throw new NotFound('That comment does not exist or has been deleted.');
+  return comment;
+}
+
+/** Replaces a comment's text, keeping the replaced text in its history. */
+export async function editComment(db: Queryable, actor: Actor, id: string, markdown: string): Promise<{ postId: string }> {
+  const rendered = renderContent(markdown, { docId: id });
+  return db.transaction(async (tx) => {
+    const comment = await lockComment(tx, id);
+    if (!canEditComment(actor, comment)) throw new Forbidden('Only the author can edit this comment.');
+    if (comment.bodyMarkdown === markdown) return { postId: comment.postId };
+    await tx.query(
+      'INSERT INTO comment_revisions (id, comment_id, body_markdown, body_html) VALUES ($1, $2, $3, $4)',
+      [newId(), id, comment.bodyMarkdown, comment.bodyHtml],
+    );
+    await tx.query(
+      'UPDATE comments SET body_markdown = $2, body_html = $3, excerpt = $4, edited_at = now() WHERE id = $1',
+      [id, markdown, rendered.html, rendered.excerpt],
+    );
+    return { postId: comment.postId };
+  });
+}
+
+/** Retracts (strikes through, still readable) or un-retracts a comment. */
+export async function setRetracted(db: Queryable, actor: Actor, id: string, retracted: boolean): Promise<{ postId: string }> {
+  return db.transaction(async (tx) => {
+    const comment = await lockComment(tx, id);
+    if (!canRetractComment(actor, comment)) throw new Forbidden('Only the author can retract this comment.');
+    await tx.query('UPDATE comments SET retracted = $2 WHERE id = $1', [id, retracted]);
+    return { postId: comment.postId };
+  });
+}
+
+/**
+ * Deletes a comment: its text is gone for good; it shows as "[deleted]" while replies hang below it and
+ * disappears otherwise. The post's comment count drops by one in the same transaction (post locked first, in
+ * the same order addComment takes its locks).
+ */
+export async function deleteComment(db: Queryable, actor: Actor, id: string): Promise<{ postId: string }> {
+  return db.transaction(async (tx) => {
+    const owner = await tx.query<{ postId: string }>('SELECT post_id AS "postId" FROM comments WHERE id = $1', [id]);
+    if (!owner[0]) throw new NotFound('That comment does not exist or has been deleted.');
+    await tx.query('SELECT id FROM posts WHERE id = $1 FOR UPDATE', [owner[0].postId]);
+    const comment = await lockComment(tx, id);
+    if (!canDeleteComment(actor, comment)) {
+      throw new Forbidden('Only the author or a moderator can delete this comment.');
+    }
+    await tx.query(
+      `UPDATE comments SET deleted = true, body_markdown = '', body_html = '', excerpt = '' WHERE id = $1`,
+      [id],
+    );
+    await tx.query('DELETE FROM comment_revisions WHERE comment_id = $1', [id]);
+    await tx.query('UPDATE posts SET comment_count = comment_count - 1 WHERE id = $1', [comment.postId]);
+    return { postId: comment.postId };
+  });
+}
+
+/** Remembers the comment order a user chose, for their next visit to any post. */
+export async function rememberCommentSort(db: Queryable, userId: string, sort: string): Promise<void> {
+  await db.query('UPDATE users SET comment_sort = $2 WHERE id = $1', [userId, sort]);
 }

@@ -1,19 +1,77 @@
 import { raw } from 'hono/html';
+import type { SessionUser } from '../accounts/queries.js';
+import { commentPath, postPath } from '../posts/paths.js';
+import { CsrfField } from '../web/layout.js';
 import { Time } from '../web/time.js';
+import { canDeleteComment, canEditComment, canRetractComment } from './permissions.js';
+import type { CommentRow } from './queries.js';
 import type { CommentNode } from './tree.js';
 
 /** Indentation stops growing past this depth; deeper replies name whom they answer instead. */
 export const MAX_INDENT_DEPTH = 8;
 
-function CommentItem({ node, depth, parentAuthor }: { node: CommentNode; depth: number; parentAuthor?: string }) {
-  const c = node.comment;
-  const replies = node.replies.length;
+/** What every comment on a page needs to know about the page and the reader. */
+export interface ThreadContext {
+  post: { id: string; slug: string };
+  user: SessionUser | null;
+  csrfToken: string;
+  /** Comments by others newer than this are marked "new". */
+  newSince?: Date | undefined;
+  /** The comment a permalink points at. */
+  focusId?: string | undefined;
+}
+
+export function isNewComment(comment: CommentRow, ctx: ThreadContext): boolean {
+  return !!ctx.newSince && !comment.deleted && comment.authorId !== ctx.user?.id && comment.createdAt > ctx.newSince;
+}
+
+function CommentActions({ comment, ctx }: { comment: CommentRow; ctx: ThreadContext }) {
+  const permalink = commentPath(ctx.post, comment.id);
   return (
-    <article
-      class={`comment${depth >= MAX_INDENT_DEPTH ? ' comment-flat' : ''}${c.retracted ? ' comment-retracted' : ''}`}
-      id={`comment-${c.id}`}
-      aria-label={`Comment by ${c.deleted ? 'a deleted comment' : c.authorDisplayName}`}
-    >
+    <p class="comment-actions">
+      {ctx.user ? (
+        <a href={`${permalink}/reply`} data-reply={comment.id}>
+          Reply
+        </a>
+      ) : null}
+      <a href={permalink}>Link</a>
+      {comment.parentId ? <a href={`${postPath(ctx.post)}#comment-${comment.parentId}`}>Parent</a> : null}
+      {canEditComment(ctx.user, comment) ? <a href={`/comments/${comment.id}/edit`}>Edit</a> : null}
+      {canRetractComment(ctx.user, comment) ? (
+        <form method="post" action={`/comments/${comment.id}/retract`} class="inline-form">
+          <CsrfField token={ctx.csrfToken} />
+          <input type="hidden" name="retracted" value={comment.retracted ? 'false' : 'true'} />
+          <button type="submit" class="link-button">
+            {comment.retracted ? 'Unretract' : 'Retract'}
+          </button>
+        </form>
+      ) : null}
+      {canDeleteComment(ctx.user, comment) ? (
+        <details class="confirm-delete">
+          <summary>Delete…</summary>
+          <form method="post" action={`/comments/${comment.id}/delete`} class="inline-form">
+            <CsrfField token={ctx.csrfToken} />
+            <button type="submit" class="link-button danger-link">
+              Yes, delete this comment
+            </button>
+          </form>
+        </details>
+      ) : null}
+    </p>
+  );
+}
+
+export function CommentItem(props: { node: CommentNode; depth: number; ctx: ThreadContext; parentAuthor?: string }) {
+  const { node, depth, ctx } = props;
+  const c = node.comment;
+  const fresh = isNewComment(c, ctx);
+  const classes = ['comment'];
+  if (depth >= MAX_INDENT_DEPTH) classes.push('comment-flat');
+  if (c.retracted) classes.push('comment-retracted');
+  if (fresh) classes.push('comment-new');
+  if (ctx.focusId === c.id) classes.push('comment-focus');
+  return (
+    <article class={classes.join(' ')} id={`comment-${c.id}`} aria-label={`Comment by ${c.deleted ? '[deleted]' : c.authorDisplayName}`}>
       <details open>
         <summary class="comment-header">
           {c.deleted ? (
@@ -26,25 +84,42 @@ function CommentItem({ node, depth, parentAuthor }: { node: CommentNode; depth: 
           <span class="comment-score" title="Karma">
             {c.baseScore}
           </span>{' '}
-          <Time date={c.createdAt} />
-          {c.editedAt ? <span class="comment-edited"> (edited)</span> : null}
-          {depth >= MAX_INDENT_DEPTH && parentAuthor ? (
-            <span class="reply-to"> ↪ replying to {parentAuthor}</span>
+          <a href={`${postPath(ctx.post)}#comment-${c.id}`} class="comment-time">
+            <Time date={c.createdAt} />
+          </a>
+          {c.editedAt ? (
+            <span class="comment-edited" title={`Edited ${c.editedAt.toISOString()}`}>
+              {' '}
+              (edited)
+            </span>
           ) : null}
-          {replies > 0 ? (
+          {c.retracted ? <span class="retracted-mark"> (retracted)</span> : null}
+          {fresh ? <span class="new-mark"> new</span> : null}
+          {depth >= MAX_INDENT_DEPTH && props.parentAuthor ? (
+            <span class="reply-to"> ↪ replying to {props.parentAuthor}</span>
+          ) : null}
+          {node.replies.length > 0 ? (
             <span class="collapsed-count">
               {' '}
-              [+{node.descendantCount} {node.descendantCount === 1 ? 'reply' : 'replies'}]
+              [+{node.descendantCount} {node.descendantCount === 1 ? 'reply' : 'replies'} hidden]
             </span>
           ) : null}
         </summary>
-        <div class="comment-body content">{c.deleted ? <p class="deleted-note">[deleted]</p> : raw(c.bodyHtml)}</div>
-        {replies > 0 ? (
-          <div class="comment-replies">
+        {c.deleted ? (
+          <p class="deleted-note">[deleted]</p>
+        ) : (
+          <>
+            <div class="comment-body content">{raw(c.bodyHtml)}</div>
+            <CommentActions comment={c} ctx={ctx} />
+          </>
+        )}
+        {node.replies.length > 0 ? (
+          <div class="comment-replies" data-replies-of={c.id}>
             {node.replies.map((reply) => (
               <CommentItem
                 node={reply}
                 depth={depth + 1}
+                ctx={ctx}
                 parentAuthor={c.deleted ? '[deleted]' : c.authorDisplayName}
               />
             ))}
@@ -55,11 +130,11 @@ function CommentItem({ node, depth, parentAuthor }: { node: CommentNode; depth: 
   );
 }
 
-export function CommentTree({ nodes }: { nodes: CommentNode[] }) {
+export function CommentList({ nodes, ctx, depth = 0 }: { nodes: CommentNode[]; ctx: ThreadContext; depth?: number }) {
   return (
-    <div class="comment-tree">
+    <div class="comment-tree" data-replies-of="">
       {nodes.map((node) => (
-        <CommentItem node={node} depth={0} />
+        <CommentItem node={node} depth={depth} ctx={ctx} />
       ))}
     </div>
   );

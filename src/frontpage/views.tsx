@@ -7,7 +7,7 @@ function plural(n: number, one: string, many = `${one}s`) {
   return `${n} ${n === 1 ? one : many}`;
 }
 
-export function PostListRow({ post }: { post: PostListItem }) {
+export function PostListRow({ post, newCount = 0 }: { post: PostListItem; newCount?: number }) {
   return (
     <li class="post-item">
       <span class="post-score" title="Karma">
@@ -21,6 +21,7 @@ export function PostListRow({ post }: { post: PostListItem }) {
           <a href={`/users/${post.authorUsername}`}>{post.authorDisplayName}</a> · <Time date={post.publishedAt} /> ·{' '}
           {post.readingMinutes} min read ·{' '}
           <a href={`${postPath(post)}#comments`}>{plural(post.commentCount, 'comment')}</a>
+          {newCount > 0 ? <span class="new-mark"> ({newCount} new)</span> : null}
         </p>
         {post.excerpt ? <p class="post-excerpt">{post.excerpt}</p> : null}
       </div>
@@ -28,7 +29,15 @@ export function PostListRow({ post }: { post: PostListItem }) {
   );
 }
 
-export function FrontPage({ ctx, posts }: { ctx: PageContext; posts: PostListItem[] }) {
+export function FrontPage({
+  ctx,
+  posts,
+  newCounts,
+}: {
+  ctx: PageContext;
+  posts: PostListItem[];
+  newCounts: Map<string, number>;
+}) {
   return (
     <Layout ctx={ctx} title="Lyceum" math={false} description="A forum for research communities.">
       <section class="frontpage" aria-labelledby="latest-heading">
@@ -39,7 +48,7 @@ export function FrontPage({ ctx, posts }: { ctx: PageContext; posts: PostListIte
         ) : (
           <ol class="post-list">
             {posts.map((post) => (
-              <PostListRow post={post} />
+              <PostListRow post={post} newCount={newCounts.get(post.id)} />
             ))}
           </ol>
         )}

@@ -1,42 +1,49 @@
-import { type Context, Hono } from 'hono';
-import { commentsOfPost } from '../comments/queries.js';
-import { buildCommentTree } from '../comments/tree.js';
-import { isId } from '../db/ids.js';
+import { Hono } from 'hono';
+import { commentsOfPost, recordVisit } from '../comments/queries.js';
+import { rememberCommentSort } from '../comments/service.js';
+import { commentComparator, DEFAULT_COMMENT_SORT, isCommentSort } from '../comments/sort.js';
+import { buildCommentTree, inReadingOrder } from '../comments/tree.js';
+import { isNewComment, type ThreadContext } from '../comments/views.js';
 import { NotFound } from '../errors.js';
 import type { AppEnv } from '../web/context.js';
 import { pageContext } from '../web/page.js';
 import { HistoryPage, RevisionPage } from './history.js';
 import { postPath } from './paths.js';
-import { canDeletePost, canEditPost, canViewPost } from './permissions.js';
-import { type PostRow, postById } from './queries.js';
+import { visiblePost } from './lookup.js';
+import { canDeletePost, canEditPost } from './permissions.js';
 import { revisionsOfPost, revisionWithPrevious, wordDiff } from './revisions.js';
 import { PostPage } from './views.js';
-
-/** The post at :postId if this user may see it; a wrong slug is answered with the canonical address. */
-async function visiblePost(c: Context<AppEnv>): Promise<PostRow> {
-  const { postId } = c.req.param() as { postId: string };
-  const post = isId(postId) ? await postById(c.var.deps.db, postId) : undefined;
-  if (!post || !canViewPost(c.var.user, post)) {
-    throw new NotFound('There is no post at this address. It may have been deleted.');
-  }
-  return post;
-}
 
 export const postRoutes = new Hono<AppEnv>()
   .get('/posts/:postId/:slug?', async (c) => {
     const post = await visiblePost(c);
     // Titles change; links made with an old or missing slug still arrive, at the one canonical address.
     if (c.req.param('slug') !== post.slug) return c.redirect(postPath(post), 301);
-    const rows = await commentsOfPost(c.var.deps.db, post.id);
+    const db = c.var.deps.db;
+    const user = c.var.user;
+    const asked = c.req.query('sort');
+    const sort = isCommentSort(asked) ? asked : (user?.commentSort ?? DEFAULT_COMMENT_SORT);
+    if (user && isCommentSort(asked) && asked !== user.commentSort) await rememberCommentSort(db, user.id, asked);
+    const [rows, lastVisit] = await Promise.all([
+      commentsOfPost(db, post.id),
+      user ? recordVisit(db, user.id, post.id) : Promise.resolve(undefined),
+    ]);
+    const tree = buildCommentTree(rows, commentComparator(sort));
+    const thread: ThreadContext = { post, user, csrfToken: c.var.csrfToken, newSince: lastVisit };
+    const fresh = lastVisit ? inReadingOrder(tree.roots).filter((comment) => isNewComment(comment, thread)) : [];
     return c.html(
       <PostPage
         ctx={pageContext(c)}
         post={post}
-        comments={buildCommentTree(rows)}
-        commentCount={rows.length}
+        comments={tree.roots}
+        commentCount={post.commentCount}
+        thread={thread}
+        sort={sort}
+        newCount={fresh.length}
+        firstNewId={fresh[0]?.id}
         canonicalUrl={c.var.deps.config.baseUrl + postPath(post)}
-        canEdit={canEditPost(c.var.user, post)}
-        canDelete={canDeletePost(c.var.user, post)}
+        canEdit={canEditPost(user, post)}
+        canDelete={canDeletePost(user, post)}
       />,
     );
   })

@@ -37,8 +37,8 @@ async function addRevision(
 /** Creates a post with its Markdown rendered once, now, so pages only read stored HTML. */
 export async function createPost(db: Queryable, post: NewPost): Promise<{ id: string; slug: string }> {
   if (post.publish) requirePublishableBody(post.markdown);
-  const rendered = renderContent(post.markdown);
   const id = newId();
+  const rendered = renderContent(post.markdown, { docId: id });
   const slug = slugify(post.title);
   const at = post.at ?? new Date();
   return db.transaction(async (tx) => {
@@ -127,7 +127,7 @@ export async function savePost(
   intent: Exclude<EditorIntent, 'preview' | 'restore'>,
 ): Promise<SaveOutcome> {
   if (intent === 'publish' || intent === 'save') requirePublishableBody(input.body);
-  const rendered = renderContent(input.body);
+  const rendered = renderContent(input.body, { docId: postId });
   return db.transaction(async (tx) => {
     const post = await lockPost(tx, postId);
     if (!canEditPost(actor, post)) throw new Forbidden('Only the author can edit this post.');

@@ -1,7 +1,9 @@
 import { raw } from 'hono/html';
 import type { TocEntry } from '../content/render.js';
+import { CommentForm } from '../comments/form.js';
+import { COMMENT_SORTS, type CommentSort, SORT_LABELS } from '../comments/sort.js';
 import type { CommentNode } from '../comments/tree.js';
-import { CommentTree } from '../comments/views.js';
+import { CommentList, type ThreadContext } from '../comments/views.js';
 import { CsrfField, Layout, type PageContext } from '../web/layout.js';
 import { Time } from '../web/time.js';
 import { postPath } from './paths.js';
@@ -32,6 +34,10 @@ export function PostPage(props: {
   post: PostRow;
   comments: CommentNode[];
   commentCount: number;
+  thread: ThreadContext;
+  sort: CommentSort;
+  newCount: number;
+  firstNewId?: string | undefined;
   canonicalUrl: string;
   canEdit: boolean;
   canDelete: boolean;
@@ -89,7 +95,34 @@ export function PostPage(props: {
         <h2 id="comments-heading">
           {props.commentCount} {props.commentCount === 1 ? 'comment' : 'comments'}
         </h2>
-        <CommentTree nodes={props.comments} />
+        {props.newCount > 0 ? (
+          <p class="new-comments-note">
+            <a href={`#comment-${props.firstNewId}`}>
+              {props.newCount} new {props.newCount === 1 ? 'comment' : 'comments'} since your last visit
+            </a>
+          </p>
+        ) : null}
+        <nav class="comment-sorts" aria-label="Sort comments">
+          Sort:{' '}
+          {COMMENT_SORTS.map((sort) => (
+            <a href={`?sort=${sort}#comments`} aria-current={sort === props.sort ? 'true' : undefined}>
+              {SORT_LABELS[sort]}
+            </a>
+          ))}
+        </nav>
+        {post.status !== 'published' ? null : props.ctx.user ? (
+          <CommentForm
+            action={`/posts/${post.id}/comments`}
+            csrfToken={props.ctx.csrfToken}
+            state={{ body: '' }}
+            submitLabel="Comment"
+          />
+        ) : (
+          <p class="login-to-comment">
+            <a href={`/login?next=${encodeURIComponent(`${postPath(post)}#comments`)}`}>Log in</a> to comment.
+          </p>
+        )}
+        <CommentList nodes={props.comments} ctx={props.thread} />
       </section>
     </Layout>
   );

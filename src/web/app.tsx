@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { compress } from 'hono/compress';
 import { accountRoutes } from '../accounts/routes.js';
+import { commentRoutes } from '../comments/routes.js';
 import { AppError } from '../errors.js';
 import { frontpageRoutes } from '../frontpage/routes.js';
 import { editorRoutes } from '../posts/editor-routes.js';
@@ -55,6 +56,7 @@ export function createApp(deps: Deps): Hono<AppEnv> {
   app.route('/', accountRoutes);
   // The editor's fixed paths (/posts/new, /posts/:id/edit) must win over /posts/:id/:slug.
   app.route('/', editorRoutes);
+  app.route('/', commentRoutes);
   app.route('/', postRoutes);
   app.route('/', userRoutes);
   return app;

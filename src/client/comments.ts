@@ -1,0 +1,100 @@
+import { csrfToken } from './csrf.js';
+
+/** Inline reply forms and comments that appear in place; without JavaScript the links and forms still work. */
+export function enhanceComments(root: Document): void {
+  const template = root.querySelector<HTMLFormElement>('.comments > form[data-comment-form]');
+
+  root.addEventListener('click', (event) => {
+    const link = (event.target as Element | null)?.closest?.<HTMLAnchorElement>('a[data-reply]');
+    if (!link || !template) return;
+    event.preventDefault();
+    const parentId = link.dataset.reply!;
+    const article = root.getElementById(`comment-${parentId}`);
+    const existing = article?.querySelector<HTMLFormElement>(`:scope > details > form.inline-reply`);
+    if (existing) {
+      existing.querySelector('textarea')?.focus();
+      return;
+    }
+    const form = template.cloneNode(true) as HTMLFormElement;
+    form.classList.add('inline-reply');
+    form.querySelector('.form-error')?.remove();
+    form.querySelector('.comment-preview')?.remove();
+    const textarea = form.querySelector('textarea')!;
+    textarea.value = '';
+    textarea.id = `comment-body-${parentId}`;
+    const label = form.querySelector('label')!;
+    label.htmlFor = textarea.id;
+    label.textContent = 'Your reply';
+    const parentField = document.createElement('input');
+    parentField.type = 'hidden';
+    parentField.name = 'parentId';
+    parentField.value = parentId;
+    form.prepend(parentField);
+    form.querySelector<HTMLButtonElement>('button[value="submit"]')!.textContent = 'Reply';
+    const cancel = document.createElement('button');
+    cancel.type = 'button';
+    cancel.className = 'secondary';
+    cancel.textContent = 'Cancel';
+    cancel.addEventListener('click', () => form.remove());
+    form.querySelector('.editor-buttons')!.append(cancel);
+    link.closest('.comment-actions')!.after(form);
+    textarea.focus();
+  });
+
+  root.addEventListener('submit', async (event) => {
+    const form = event.target as HTMLFormElement;
+    const submitter = (event as SubmitEvent).submitter as HTMLButtonElement | null;
+    if (!form.matches('form[data-comment-form]') || submitter?.value !== 'submit') return;
+    event.preventDefault();
+    const data = new URLSearchParams();
+    for (const [key, value] of new FormData(form)) if (typeof value === 'string') data.append(key, value);
+    data.set('intent', 'submit');
+    submitter.disabled = true;
+    try {
+      const response = await fetch(form.action, {
+        method: 'POST',
+        body: data,
+        headers: { accept: 'application/json', 'x-csrf-token': csrfToken() },
+        credentials: 'same-origin',
+      });
+      const result = (await response.json()) as { id?: string; parentId?: string | null; html?: string; error?: string; fields?: Record<string, string> };
+      if (!response.ok || !result.html) throw new Error(Object.values(result.fields ?? {})[0] ?? result.error ?? 'Could not post the comment.');
+      insertComment(root, result.parentId ?? null, result.html);
+      if (form.classList.contains('inline-reply')) form.remove();
+      else form.reset();
+      const added = root.getElementById(`comment-${result.id}`);
+      added?.scrollIntoView({ block: 'nearest' });
+      added?.querySelector<HTMLElement>('summary')?.focus();
+    } catch (error) {
+      let message = form.querySelector('.form-error');
+      if (!message) {
+        message = document.createElement('p');
+        message.className = 'form-error';
+        message.setAttribute('role', 'alert');
+        form.querySelector('.field')!.before(message);
+      }
+      message.textContent = (error as Error).message;
+    } finally {
+      submitter.disabled = false;
+    }
+  });
+}
+
+function insertComment(root: Document, parentId: string | null, html: string) {
+  const holder = document.createElement('div');
+  holder.innerHTML = html;
+  const article = holder.firstElementChild!;
+  if (!parentId) {
+    root.querySelector('.comment-tree')?.prepend(article);
+    return;
+  }
+  const details = root.getElementById(`comment-${parentId}`)?.querySelector(':scope > details');
+  if (!details) return;
+  let replies = details.querySelector(':scope > .comment-replies');
+  if (!replies) {
+    replies = document.createElement('div');
+    replies.className = 'comment-replies';
+    details.append(replies);
+  }
+  replies.append(article);
+}

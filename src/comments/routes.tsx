@@ -1,0 +1,148 @@
+import { type Context, Hono } from 'hono';
+import { renderMarkdown } from '../content/render.js';
+import { isId } from '../db/ids.js';
+import { AppError, Forbidden, Invalid, NotFound } from '../errors.js';
+import { visiblePost } from '../posts/lookup.js';
+import { commentPath, postPath } from '../posts/paths.js';
+import type { PostRow } from '../posts/queries.js';
+import type { AppEnv } from '../web/context.js';
+import { formStrings, parseInput } from '../web/forms.js';
+import { pageContext, wantsJson } from '../web/page.js';
+import { EditCommentPage, PermalinkPage, ReplyPage } from './pages.js';
+import { canEditComment } from './permissions.js';
+import { commentById, commentRow, commentsOfPost } from './queries.js';
+import { addComment, deleteComment, editComment, setRetracted } from './service.js';
+import { commentComparator, DEFAULT_COMMENT_SORT, isCommentSort } from './sort.js';
+import { ancestorsOf, buildCommentTree } from './tree.js';
+import { CommentItem, type ThreadContext } from './views.js';
+import { commentBody, commentIntent, newCommentInput } from './validation.js';
+
+const NO_COMMENT = 'That comment does not exist or has been deleted.';
+
+function firstMessage(error: AppError): string {
+  return Object.values(error.fields)[0] ?? error.message;
+}
+
+/** The thread around one comment, from the one query that loads a post's comments. */
+async function threadOf(c: Context<AppEnv>, post: PostRow, commentId: string) {
+  const rows = await commentsOfPost(c.var.deps.db, post.id);
+  const asked = c.req.query('sort');
+  const sort = isCommentSort(asked) ? asked : (c.var.user?.commentSort ?? DEFAULT_COMMENT_SORT);
+  const tree = buildCommentTree(rows, commentComparator(sort));
+  const node = tree.byId.get(commentId);
+  if (!node) throw new NotFound(NO_COMMENT);
+  return { tree, node };
+}
+
+export const commentRoutes = new Hono<AppEnv>()
+  .post('/posts/:postId/comments', async (c) => {
+    const user = c.var.user;
+    if (!user) throw new Forbidden('Log in to comment.');
+    const post = await visiblePost(c);
+    const form = formStrings(await c.req.parseBody());
+    const db = c.var.deps.db;
+    const found = form.parentId && isId(form.parentId) ? await commentRow(db, form.parentId) : undefined;
+    const parent = found?.postId === post.id ? found : undefined;
+    const show = (state: { body: string; error?: string; previewHtml?: string }, status: 200 | 404 | 422) =>
+      c.html(<ReplyPage ctx={pageContext(c)} post={post} parent={parent} state={state} />, status);
+    try {
+      const intent = commentIntent.safeParse(form.intent || undefined);
+      if (!intent.success) throw new Invalid('Choose Preview or Submit.');
+      const input = parseInput(newCommentInput, { body: form.body, parentId: form.parentId });
+      if (intent.data === 'preview') return show({ body: input.body, previewHtml: renderMarkdown(input.body) }, 200);
+      const { id } = await addComment(db, { postId: post.id, parentId: input.parentId, authorId: user.id, markdown: input.body });
+      if (wantsJson(c)) {
+        const row = (await commentRow(db, id))!;
+        const thread: ThreadContext = { post, user, csrfToken: c.var.csrfToken };
+        const html = (<CommentItem node={{ comment: row, replies: [], descendantCount: 0 }} depth={0} ctx={thread} />).toString();
+        return c.json({ id, parentId: input.parentId ?? null, html }, 201);
+      }
+      return c.redirect(`${postPath(post)}#comment-${id}`, 303);
+    } catch (error) {
+      if (!(error instanceof AppError) || wantsJson(c) || error.status === 403) throw error;
+      return show({ body: form.body ?? '', error: firstMessage(error) }, error.status === 404 ? 404 : 422);
+    }
+  })
+  .get('/posts/:postId/:slug/comment/:commentId', async (c) => {
+    const post = await visiblePost(c);
+    const commentId = c.req.param('commentId');
+    if (!isId(commentId)) throw new NotFound(NO_COMMENT);
+    if (c.req.param('slug') !== post.slug) return c.redirect(commentPath(post, commentId), 301);
+    const { tree, node } = await threadOf(c, post, commentId);
+    const thread: ThreadContext = { post, user: c.var.user, csrfToken: c.var.csrfToken, focusId: commentId };
+    return c.html(
+      <PermalinkPage
+        ctx={pageContext(c)}
+        post={post}
+        ancestors={ancestorsOf(tree, commentId)}
+        node={node}
+        thread={thread}
+        canonicalUrl={c.var.deps.config.baseUrl + commentPath(post, commentId)}
+      />,
+    );
+  })
+  .get('/posts/:postId/:slug/comment/:commentId/reply', async (c) => {
+    const post = await visiblePost(c);
+    const commentId = c.req.param('commentId');
+    if (!c.var.user) return c.redirect(`/login?next=${encodeURIComponent(c.req.path)}`);
+    if (!isId(commentId)) throw new NotFound(NO_COMMENT);
+    const { node } = await threadOf(c, post, commentId);
+    if (node.comment.deleted) throw new NotFound('That comment has been deleted; it cannot be replied to.');
+    return c.html(<ReplyPage ctx={pageContext(c)} post={post} parent={node.comment} state={{ body: '' }} />);
+  })
+  .get('/comments/:commentId/edit', async (c) => {
+    const comment = await editableComment(c);
+    const post = { id: comment.postId, slug: comment.postSlug, title: comment.postTitle };
+    return c.html(<EditCommentPage ctx={pageContext(c)} post={post} commentId={comment.id} state={{ body: comment.bodyMarkdown }} />);
+  })
+  .post('/comments/:commentId/edit', async (c) => {
+    const comment = await editableComment(c);
+    const post = { id: comment.postId, slug: comment.postSlug, title: comment.postTitle };
+    const form = formStrings(await c.req.parseBody());
+    const show = (state: { body: string; error?: string; previewHtml?: string }, status: 200 | 422) =>
+      c.html(<EditCommentPage ctx={pageContext(c)} post={post} commentId={comment.id} state={state} />, status);
+    const body = commentBody.safeParse(form.body);
+    if (!body.success) return show({ body: form.body ?? '', error: body.error.issues[0]?.message }, 422);
+    if (form.intent === 'preview') return show({ body: body.data, previewHtml: renderMarkdown(body.data) }, 200);
+    await editComment(c.var.deps.db, c.var.user!, comment.id, body.data);
+    return c.redirect(`${postPath(post)}#comment-${comment.id}`, 303);
+  })
+  .post('/comments/:commentId/retract', async (c) => {
+    const user = c.var.user;
+    if (!user) throw new Forbidden('Log in to retract a comment.');
+    const commentId = c.req.param('commentId');
+    if (!isId(commentId)) throw new NotFound(NO_COMMENT);
+    const form = formStrings(await c.req.parseBody());
+    if (form.retracted !== 'true' && form.retracted !== 'false') {
+      throw new Invalid('Say whether to retract (retracted=true) or un-retract (retracted=false).', {
+        retracted: 'Must be true or false.',
+      });
+    }
+    await setRetracted(c.var.deps.db, user, commentId, form.retracted === 'true');
+    return backToComment(c, commentId);
+  })
+  .post('/comments/:commentId/delete', async (c) => {
+    const user = c.var.user;
+    if (!user) throw new Forbidden('Log in to delete a comment.');
+    const commentId = c.req.param('commentId');
+    if (!isId(commentId)) throw new NotFound(NO_COMMENT);
+    const { postId } = await deleteComment(c.var.deps.db, user, commentId);
+    const comment = await commentById(c.var.deps.db, commentId);
+    return c.redirect(`${postPath({ id: postId, slug: comment?.postSlug ?? 'post' })}#comments`, 303);
+  });
+
+async function editableComment(c: Context<AppEnv>) {
+  const user = c.var.user;
+  if (!user) throw new Forbidden('Log in to edit your comment.');
+  const commentId = c.req.param('commentId') ?? '';
+  const comment = isId(commentId) ? await commentById(c.var.deps.db, commentId) : undefined;
+  if (!comment || comment.deleted) throw new NotFound(NO_COMMENT);
+  if (!canEditComment(user, comment)) throw new Forbidden('Only the author can edit this comment.');
+  return comment;
+}
+
+async function backToComment(c: Context<AppEnv>, commentId: string) {
+  const comment = await commentById(c.var.deps.db, commentId);
+  if (!comment) throw new NotFound(NO_COMMENT);
+  return c.redirect(`${postPath({ id: comment.postId, slug: comment.postSlug })}#comment-${commentId}`, 303);
+}
