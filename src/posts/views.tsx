@@ -46,51 +46,51 @@ export function PostPage(props: {
   const hasToc = post.toc.length >= TOC_MIN_HEADINGS;
   return (
     <Layout ctx={props.ctx} title={post.title} canonical={props.canonicalUrl} description={post.excerpt}>
-      <div class={hasToc ? 'post-layout with-toc' : 'post-layout'}>
-        {hasToc ? <TableOfContents toc={post.toc} /> : null}
-        <article class="post" aria-labelledby="post-title">
-          <header class="post-header">
-            {post.status === 'draft' ? <p class="draft-badge">Draft — only you can see this</p> : null}
-            <h1 id="post-title">{post.title}</h1>
-            <p class="post-meta">
-              by <a href={`/users/${post.authorUsername}`}>{post.authorDisplayName}</a>
-              {post.publishedAt ? (
-                <>
-                  {' '}
-                  · <Time date={post.publishedAt} style="date" />
-                </>
-              ) : null}{' '}
-              · {post.readingMinutes} min read · <span title="Karma">{post.baseScore} karma</span>
-              {post.lastRevisedAt ? (
-                <>
-                  {' '}
-                  ·{' '}
-                  <a href={`${postPath(post)}/history`} class="last-revised">
-                    Last revised {monthYear.format(post.lastRevisedAt)}
-                  </a>
-                </>
+      <article class={hasToc ? 'post with-toc' : 'post'} aria-labelledby="post-title">
+        <header class="post-header">
+          {post.status === 'draft' ? <p class="draft-badge">Draft — only you can see this</p> : null}
+          <h1 id="post-title">{post.title}</h1>
+          <p class="post-meta">
+            by <a href={`/users/${post.authorUsername}`}>{post.authorDisplayName}</a>
+            {post.publishedAt ? (
+              <>
+                {' '}
+                · <Time date={post.publishedAt} style="date" />
+              </>
+            ) : null}{' '}
+            · {post.readingMinutes} min read · <span title="Karma">{post.baseScore} karma</span>
+            {post.lastRevisedAt ? (
+              <>
+                {' '}
+                ·{' '}
+                <a href={`${postPath(post)}/history`} class="last-revised">
+                  Last revised {monthYear.format(post.lastRevisedAt)}
+                </a>
+              </>
+            ) : null}
+          </p>
+          {props.canEdit || props.canDelete ? (
+            <p class="post-actions">
+              {props.canEdit ? <a href={`/posts/${post.id}/edit`}>Edit</a> : null}
+              {props.canDelete && !props.canEdit ? (
+                <form method="post" action={`/posts/${post.id}/delete`} class="inline-form">
+                  <CsrfField token={props.ctx.csrfToken} />
+                  <label class="checkbox-label">
+                    <input type="checkbox" name="confirm" value="yes" /> confirm
+                  </label>{' '}
+                  <button type="submit" class="link-button">
+                    Delete (moderator)
+                  </button>
+                </form>
               ) : null}
             </p>
-            {props.canEdit || props.canDelete ? (
-              <p class="post-actions">
-                {props.canEdit ? <a href={`/posts/${post.id}/edit`}>Edit</a> : null}
-                {props.canDelete && !props.canEdit ? (
-                  <form method="post" action={`/posts/${post.id}/delete`} class="inline-form">
-                    <CsrfField token={props.ctx.csrfToken} />
-                    <label class="checkbox-label">
-                      <input type="checkbox" name="confirm" value="yes" /> confirm
-                    </label>{' '}
-                    <button type="submit" class="link-button">
-                      Delete (moderator)
-                    </button>
-                  </form>
-                ) : null}
-              </p>
-            ) : null}
-          </header>
+          ) : null}
+        </header>
+        <div class="post-layout">
+          {hasToc ? <TableOfContents toc={post.toc} /> : null}
           <div class="post-body content">{raw(post.bodyHtml)}</div>
-        </article>
-      </div>
+        </div>
+      </article>
       <section class="comments" id="comments" aria-labelledby="comments-heading">
         <h2 id="comments-heading">
           {props.commentCount} {props.commentCount === 1 ? 'comment' : 'comments'}
