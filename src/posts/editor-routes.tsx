@@ -1,23 +1,25 @@
 import { type Context, Hono } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { z } from 'zod';
+import { LoginPage } from '../accounts/views.js';
 import { MAX_MARKDOWN_CHARS, renderMarkdown } from '../content/render.js';
 import { isId } from '../db/ids.js';
 import { AppError, Forbidden, Invalid, NotFound } from '../errors.js';
 import type { AppEnv } from '../web/context.js';
 import { formStrings, parseInput } from '../web/forms.js';
 import { pageContext } from '../web/page.js';
+import { carriedFields } from '../web/resubmit.js';
 import { EditorPage, type EditorState } from './editor.js';
 import { postPath } from './paths.js';
 import { canEditPost } from './permissions.js';
 import { postById } from './queries.js';
 import { createPost, deletePost, savePost } from './service.js';
 import { editorIntent, postInput } from './validation.js';
-import { LoginPage } from '../accounts/views.js';
-import { carriedFields } from '../web/resubmit.js';
 
 const previewInput = z.object({
-  markdown: z.string().max(MAX_MARKDOWN_CHARS, `Body must be at most ${MAX_MARKDOWN_CHARS.toLocaleString('en')} characters.`),
+  markdown: z
+    .string()
+    .max(MAX_MARKDOWN_CHARS, `Body must be at most ${MAX_MARKDOWN_CHARS.toLocaleString('en')} characters.`),
 });
 
 function editorValues(form: Record<string, string>) {

@@ -39,13 +39,7 @@ function Diff({ parts }: { parts: DiffPart[] }) {
   return (
     <>
       {parts.map((p) =>
-        p.kind === 'added' ? (
-          <ins>{p.text}</ins>
-        ) : p.kind === 'removed' ? (
-          <del>{p.text}</del>
-        ) : (
-          <span>{p.text}</span>
-        ),
+        p.kind === 'added' ? <ins>{p.text}</ins> : p.kind === 'removed' ? <del>{p.text}</del> : <span>{p.text}</span>,
       )}
     </>
   );

@@ -65,7 +65,13 @@ export async function createPost(db: Queryable, post: NewPost): Promise<{ id: st
       ],
     );
     if (post.publish) {
-      await addRevision(tx, id, 1, { title: post.title, markdown: post.markdown, html: rendered.html, note: post.note ?? '', at });
+      await addRevision(tx, id, 1, {
+        title: post.title,
+        markdown: post.markdown,
+        html: rendered.html,
+        note: post.note ?? '',
+        at,
+      });
     }
     return { id, slug };
   });
@@ -162,10 +168,9 @@ export async function savePost(
     }
     if (input.title === post.title && input.body === post.bodyMarkdown) return 'unchanged';
     await writeContent(tx, postId, input, rendered);
-    await tx.query(
-      'UPDATE posts SET revision_count = revision_count + 1, last_revised_at = now() WHERE id = $1',
-      [postId],
-    );
+    await tx.query('UPDATE posts SET revision_count = revision_count + 1, last_revised_at = now() WHERE id = $1', [
+      postId,
+    ]);
     await revision(input.note);
     return 'revised';
   });
@@ -182,5 +187,6 @@ export async function deletePost(db: Queryable, actor: Actor, postId: string): P
 
 /** A draft may be empty; a published post may not. */
 function requirePublishableBody(markdown: string): void {
-  if (markdown.trim() === '') throw new Invalid('A published post needs a body.', { body: 'Write something before publishing.' });
+  if (markdown.trim() === '')
+    throw new Invalid('A published post needs a body.', { body: 'Write something before publishing.' });
 }

@@ -1,11 +1,12 @@
 import { raw } from 'hono/html';
-import type { TocEntry } from '../content/render.js';
 import { CommentForm } from '../comments/form.js';
 import { COMMENT_SORTS, type CommentSort, SORT_LABELS } from '../comments/sort.js';
 import type { CommentNode } from '../comments/tree.js';
 import { CommentList, type ThreadContext } from '../comments/views.js';
+import type { TocEntry } from '../content/render.js';
 import { CsrfField, Layout, type PageContext } from '../web/layout.js';
 import { Time } from '../web/time.js';
+import type { PostPageSlots } from './page.js';
 import { postPath } from './paths.js';
 import type { PostRow } from './queries.js';
 
@@ -41,6 +42,7 @@ export function PostPage(props: {
   canonicalUrl: string;
   canEdit: boolean;
   canDelete: boolean;
+  slots?: PostPageSlots;
 }) {
   const { post } = props;
   const hasToc = post.toc.length >= TOC_MIN_HEADINGS;
@@ -48,6 +50,7 @@ export function PostPage(props: {
     <Layout ctx={props.ctx} title={post.title} canonical={props.canonicalUrl} description={post.excerpt}>
       <article class={hasToc ? 'post with-toc' : 'post'} aria-labelledby="post-title">
         <header class="post-header">
+          {props.slots?.banner}
           {post.status === 'draft' ? <p class="draft-badge">Draft — only you can see this</p> : null}
           <h1 id="post-title">{post.title}</h1>
           <p class="post-meta">
@@ -90,6 +93,7 @@ export function PostPage(props: {
           {hasToc ? <TableOfContents toc={post.toc} /> : null}
           <div class="post-body content">{raw(post.bodyHtml)}</div>
         </div>
+        {props.slots?.afterBody}
       </article>
       <section class="comments" id="comments" aria-labelledby="comments-heading">
         <h2 id="comments-heading">

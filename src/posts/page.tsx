@@ -1,0 +1,56 @@
+import type { Context } from 'hono';
+import type { Child } from 'hono/jsx';
+import { commentsOfPost, recordVisit } from '../comments/queries.js';
+import { rememberCommentSort } from '../comments/service.js';
+import { commentComparator, DEFAULT_COMMENT_SORT, isCommentSort } from '../comments/sort.js';
+import { buildCommentTree, inReadingOrder } from '../comments/tree.js';
+import { isNewComment, type ThreadContext } from '../comments/views.js';
+import type { AppEnv } from '../web/context.js';
+import { pageContext } from '../web/page.js';
+import { postPath } from './paths.js';
+import { canDeletePost, canEditPost } from './permissions.js';
+import type { PostRow } from './queries.js';
+import { PostPage } from './views.js';
+
+/** Extra parts other features put on a post page (a sequence banner, navigation, backlinks). */
+export interface PostPageSlots {
+  /** Shown above the title. */
+  banner?: Child;
+  /** Shown after the body, before the comments. */
+  afterBody?: Child;
+}
+
+/**
+ * Renders a post with its discussion: the post, its comments (one query), and for a logged-in reader the visit
+ * record that marks comments new. Used by /posts/:id/:slug and by routes that show a post in another context.
+ */
+export async function showPostPage(c: Context<AppEnv>, post: PostRow, slots: PostPageSlots = {}) {
+  const db = c.var.deps.db;
+  const user = c.var.user;
+  const asked = c.req.query('sort');
+  const sort = isCommentSort(asked) ? asked : (user?.commentSort ?? DEFAULT_COMMENT_SORT);
+  if (user && isCommentSort(asked) && asked !== user.commentSort) await rememberCommentSort(db, user.id, asked);
+  const [rows, lastVisit] = await Promise.all([
+    commentsOfPost(db, post.id),
+    user ? recordVisit(db, user.id, post.id) : Promise.resolve(undefined),
+  ]);
+  const tree = buildCommentTree(rows, commentComparator(sort));
+  const thread: ThreadContext = { post, user, csrfToken: c.var.csrfToken, newSince: lastVisit };
+  const fresh = lastVisit ? inReadingOrder(tree.roots).filter((comment) => isNewComment(comment, thread)) : [];
+  return c.html(
+    <PostPage
+      ctx={pageContext(c)}
+      post={post}
+      comments={tree.roots}
+      commentCount={post.commentCount}
+      thread={thread}
+      sort={sort}
+      newCount={fresh.length}
+      firstNewId={fresh[0]?.id}
+      canonicalUrl={c.var.deps.config.baseUrl + postPath(post)}
+      canEdit={canEditPost(user, post)}
+      canDelete={canDeletePost(user, post)}
+      slots={slots}
+    />,
+  );
+}
