@@ -2,8 +2,10 @@
 import { enhanceComments } from './comments.js';
 import { enhanceEditor } from './editor.js';
 import { enhanceFootnotes } from './footnotes.js';
+import { enhanceLists } from './lists.js';
 
 document.documentElement.classList.add('js');
 for (const form of document.querySelectorAll<HTMLFormElement>('form[data-editor]')) enhanceEditor(form);
 enhanceFootnotes(document);
 enhanceComments(document);
+enhanceLists(document);

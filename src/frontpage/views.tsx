@@ -1,13 +1,14 @@
-import { postPath } from '../posts/paths.js';
+import type { Child } from 'hono/jsx';
+import { commentPath, postPath } from '../posts/paths.js';
 import { Layout, type PageContext } from '../web/layout.js';
 import { Time } from '../web/time.js';
-import type { PostListItem } from './queries.js';
+import type { DiscussionComment, PostListItem, PostView, TopPeriod } from './queries.js';
 
 function plural(n: number, one: string, many = `${one}s`) {
   return `${n} ${n === 1 ? one : many}`;
 }
 
-export function PostListRow({ post, newCount = 0 }: { post: PostListItem; newCount?: number }) {
+export function PostListRow({ post, newCount = 0, extra }: { post: PostListItem; newCount?: number; extra?: Child }) {
   return (
     <li class="post-item">
       <span class="post-score" title="Karma">
@@ -19,39 +20,203 @@ export function PostListRow({ post, newCount = 0 }: { post: PostListItem; newCou
         </h3>
         <p class="post-meta">
           <a href={`/users/${post.authorUsername}`}>{post.authorDisplayName}</a> · <Time date={post.publishedAt} /> ·{' '}
-          {post.readingMinutes} min read ·{' '}
-          <a href={`${postPath(post)}#comments`}>{plural(post.commentCount, 'comment')}</a>
+          {post.readingMinutes} min read · <a href={`${postPath(post)}#comments`}>{plural(post.commentCount, 'comment')}</a>
           {newCount > 0 ? <span class="new-mark"> ({newCount} new)</span> : null}
+          {extra}
         </p>
-        {post.excerpt ? <p class="post-excerpt">{post.excerpt}</p> : null}
       </div>
     </li>
   );
 }
 
-export function FrontPage({
-  ctx,
-  posts,
-  newCounts,
-}: {
-  ctx: PageContext;
+export interface PostListModel {
+  view: PostView;
+  period: TopPeriod;
   posts: PostListItem[];
   newCounts: Map<string, number>;
+  /** Extra line content per post (sequence membership). */
+  extras?: Map<string, Child>;
+  nextHref?: string | undefined;
+}
+
+const VIEW_LABELS: Record<PostView, string> = { magic: 'Magic', recent: 'Recent', top: 'Top' };
+const PERIOD_LABELS: Record<TopPeriod, string> = { week: 'Week', month: 'Month', year: 'Year', all: 'All time' };
+
+function viewHref(view: PostView, period: TopPeriod) {
+  if (view === 'magic') return '/';
+  return view === 'top' ? `/?view=top&period=${period}` : `/?view=${view}`;
+}
+
+export function PostTabs({ view, period }: { view: PostView; period: TopPeriod }) {
+  return (
+    <nav class="list-tabs" aria-label="Order posts by">
+      {(['magic', 'recent', 'top'] as const).map((v) => (
+        <a href={viewHref(v, period)} aria-current={v === view ? 'page' : undefined}>
+          {VIEW_LABELS[v]}
+        </a>
+      ))}
+      {view === 'top' ? (
+        <span class="period-tabs">
+          {(['week', 'month', 'year', 'all'] as const).map((p) => (
+            <a href={viewHref('top', p)} aria-current={p === period ? 'page' : undefined}>
+              {PERIOD_LABELS[p]}
+            </a>
+          ))}
+        </span>
+      ) : null}
+    </nav>
+  );
+}
+
+export function PostList({ model }: { model: PostListModel }) {
+  return (
+    <>
+      {model.posts.length === 0 ? (
+        <p class="empty">No posts yet.</p>
+      ) : (
+        <ol class="post-list" data-list="posts">
+          {model.posts.map((post) => (
+            <PostListRow post={post} newCount={model.newCounts.get(post.id)} extra={model.extras?.get(post.id)} />
+          ))}
+        </ol>
+      )}
+      {model.nextHref ? (
+        <p class="load-more">
+          <a href={model.nextHref} data-load-more="posts">
+            Load more posts
+          </a>
+        </p>
+      ) : null}
+    </>
+  );
+}
+
+export interface DiscussionEntry {
+  post: PostListItem;
+  comments: DiscussionComment[];
+}
+
+function CommentExcerpt({ comment, post, replies }: { comment: DiscussionComment; post: PostListItem; replies: DiscussionComment[] }) {
+  return (
+    <li class="discussion-comment">
+      <p class="post-meta">
+        <a href={`/users/${comment.authorUsername}`}>{comment.authorDisplayName}</a> · <Time date={comment.createdAt} />
+      </p>
+      <p class="excerpt" data-expand={`comment:${comment.id}`}>
+        {comment.excerpt}{' '}
+        <a href={commentPath(post, comment.id)} class="read-more">
+          Read more
+        </a>
+      </p>
+      {replies.length > 0 ? (
+        <ul class="discussion-replies">
+          {replies.map((r) => (
+            <CommentExcerpt comment={r} post={post} replies={[]} />
+          ))}
+        </ul>
+      ) : null}
+    </li>
+  );
+}
+
+export function DiscussionItem({ entry }: { entry: DiscussionEntry }) {
+  const { post, comments } = entry;
+  const shown = new Set(comments.map((c) => c.id));
+  // Replies hang under their parent's excerpt when both are among the newest shown.
+  const tops = comments.filter((c) => !c.parentId || !shown.has(c.parentId));
+  return (
+    <li class="discussion-item">
+      <h3 class="post-item-title">
+        <a href={postPath(post)}>{post.title}</a>
+      </h3>
+      <p class="post-meta">
+        <a href={`/users/${post.authorUsername}`}>{post.authorDisplayName}</a> · <Time date={post.publishedAt} /> ·{' '}
+        {plural(post.commentCount, 'comment')} · active <Time date={post.lastActivityAt} />
+      </p>
+      <p class="excerpt" data-expand={`post:${post.id}`}>
+        {post.excerpt}{' '}
+        <a href={postPath(post)} class="read-more">
+          Read more
+        </a>
+      </p>
+      {tops.length > 0 ? (
+        <ul class="discussion-comments">
+          {tops.map((c) => (
+            <CommentExcerpt comment={c} post={post} replies={comments.filter((r) => r.parentId === c.id)} />
+          ))}
+        </ul>
+      ) : null}
+    </li>
+  );
+}
+
+export function DiscussionList({ entries, nextHref }: { entries: DiscussionEntry[]; nextHref?: string | undefined }) {
+  return (
+    <>
+      {entries.length === 0 ? (
+        <p class="empty">No discussion yet.</p>
+      ) : (
+        <ol class="discussion-list" data-list="discussion">
+          {entries.map((entry) => (
+            <DiscussionItem entry={entry} />
+          ))}
+        </ol>
+      )}
+      {nextHref ? (
+        <p class="load-more">
+          <a href={nextHref} data-load-more="discussion">
+            Load more discussion
+          </a>
+        </p>
+      ) : null}
+    </>
+  );
+}
+
+export function FrontPage(props: {
+  ctx: PageContext;
+  posts: PostListModel;
+  discussion: DiscussionEntry[];
+  discussionNext?: string | undefined;
+  /** The reader's sequences in progress, when there are any. */
+  aside?: Child;
 }) {
   return (
-    <Layout ctx={ctx} title="Lyceum" math={false} description="A forum for research communities.">
+    <Layout ctx={props.ctx} title="Lyceum" math={false} description="A forum for research communities.">
+      <h1 class="visually-hidden">Lyceum</h1>
+      {props.aside}
       <section class="frontpage" aria-labelledby="latest-heading">
-        <h1 class="visually-hidden">Lyceum</h1>
         <h2 id="latest-heading">Latest posts</h2>
-        {posts.length === 0 ? (
-          <p class="empty">No posts yet.</p>
-        ) : (
-          <ol class="post-list">
-            {posts.map((post) => (
-              <PostListRow post={post} newCount={newCounts.get(post.id)} />
-            ))}
-          </ol>
-        )}
+        <PostTabs view={props.posts.view} period={props.posts.period} />
+        <PostList model={props.posts} />
+      </section>
+      <section class="recent-discussion" aria-labelledby="discussion-heading">
+        <h2 id="discussion-heading">Recent Discussion</h2>
+        <DiscussionList entries={props.discussion} nextHref={props.discussionNext} />
+      </section>
+    </Layout>
+  );
+}
+
+/** "Load more" pages: the next slice of one list, a complete page without JavaScript. */
+export function MorePostsPage(props: { ctx: PageContext; posts: PostListModel }) {
+  return (
+    <Layout ctx={props.ctx} title="More posts" math={false}>
+      <section class="frontpage" aria-labelledby="latest-heading">
+        <h1 id="latest-heading">More posts</h1>
+        <PostTabs view={props.posts.view} period={props.posts.period} />
+        <PostList model={props.posts} />
+      </section>
+    </Layout>
+  );
+}
+
+export function MoreDiscussionPage(props: { ctx: PageContext; entries: DiscussionEntry[]; nextHref?: string | undefined }) {
+  return (
+    <Layout ctx={props.ctx} title="Recent Discussion" math={false}>
+      <section class="recent-discussion" aria-labelledby="discussion-heading">
+        <h1 id="discussion-heading">Recent Discussion</h1>
+        <DiscussionList entries={props.entries} nextHref={props.nextHref} />
       </section>
     </Layout>
   );

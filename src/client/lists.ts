@@ -1,0 +1,56 @@
+/** "Load more" appends the next page of a list in place; "Read more" expands an excerpt to the full text. */
+export function enhanceLists(root: Document): void {
+  root.addEventListener('click', async (event) => {
+    const target = event.target as Element | null;
+    const more = target?.closest?.<HTMLAnchorElement>('a[data-load-more]');
+    if (more) {
+      event.preventDefault();
+      await loadMore(root, more);
+      return;
+    }
+    const read = target?.closest?.<HTMLAnchorElement>('[data-expand] a.read-more');
+    if (read) {
+      event.preventDefault();
+      await expand(read);
+    }
+  });
+}
+
+async function loadMore(root: Document, link: HTMLAnchorElement) {
+  const list = root.querySelector(`[data-list="${link.dataset.loadMore}"]`);
+  if (!list) return;
+  link.setAttribute('aria-busy', 'true');
+  try {
+    const response = await fetch(link.href, { credentials: 'same-origin' });
+    if (!response.ok) throw new Error(String(response.status));
+    const page = new DOMParser().parseFromString(await response.text(), 'text/html');
+    const items = page.querySelector(`[data-list="${link.dataset.loadMore}"]`)?.children ?? [];
+    const first = items[0];
+    list.append(...Array.from(items).map((item) => root.importNode(item, true)));
+    const next = page.querySelector<HTMLAnchorElement>(`a[data-load-more="${link.dataset.loadMore}"]`);
+    if (next) link.href = next.getAttribute('href')!;
+    else link.closest('.load-more')?.remove();
+    if (first) list.querySelector<HTMLAnchorElement>(`li:nth-child(${list.children.length - items.length + 1}) a`)?.focus();
+  } catch {
+    // The plain link still works: follow it.
+    window.location.href = link.href;
+  } finally {
+    link.removeAttribute('aria-busy');
+  }
+}
+
+async function expand(link: HTMLAnchorElement) {
+  const holder = link.closest<HTMLElement>('[data-expand]')!;
+  const [kind, id] = (holder.dataset.expand ?? '').split(':');
+  try {
+    const response = await fetch(`/api/content/${kind}/${id}`, { headers: { accept: 'application/json' } });
+    if (!response.ok) throw new Error(String(response.status));
+    const { html } = (await response.json()) as { html: string };
+    const full = document.createElement('div');
+    full.className = 'content expanded';
+    full.innerHTML = html;
+    holder.replaceWith(full);
+  } catch {
+    window.location.href = link.href;
+  }
+}
