@@ -4,8 +4,8 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import pino from 'pino';
-import { renderContent } from '../src/content/render.js';
 import { loadConfig } from '../src/config.js';
+import { renderContent } from '../src/content/render.js';
 import { type Database, openPglite, openPostgres } from '../src/db/database.js';
 import { newId } from '../src/db/ids.js';
 import { migrate } from '../src/db/migrate.js';
@@ -15,7 +15,8 @@ import { loadAssets } from '../src/web/assets.js';
 
 const SIZES = [100, 1_000, 5_000];
 const RUNS = 20;
-const PG_URL = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const PG_URL =
+  process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
 const SENTENCES = [
   'The bound holds when $\\lambda < 1$, which the second lemma gives us.',
@@ -42,7 +43,12 @@ async function seed(db: Database, count: number): Promise<string> {
       [id, `bench_${randomBytes(4).toString('hex')}`, `${id}@example.org`],
     );
   }
-  const post = await createPost(db, { authorId: userIds[0]!, title: `Bench post ${count}`, markdown: 'Body with $x$.', publish: true });
+  const post = await createPost(db, {
+    authorId: userIds[0]!,
+    title: `Bench post ${count}`,
+    markdown: 'Body with $x$.',
+    publish: true,
+  });
   const rendered = SENTENCES.map((_, i) => renderContent(commentBody(i)));
   const ids: string[] = [];
   const start = Date.now() - count * 60_000;
@@ -51,11 +57,22 @@ async function seed(db: Database, count: number): Promise<string> {
     const rows: string[] = [];
     for (let i = offset; i < Math.min(count, offset + 500); i++) {
       const id = newId();
-      const parent = i > 0 && i % 3 !== 0 ? ids[Math.max(0, i - 1 - Math.floor(Math.random() * Math.min(i, 20)))]! : null;
+      const parent =
+        i > 0 && i % 3 !== 0 ? ids[Math.max(0, i - 1 - Math.floor(Math.random() * Math.min(i, 20)))]! : null;
       const r = rendered[i % rendered.length]!;
       const p = values.length;
       rows.push(`($${p + 1}, $${p + 2}, $${p + 3}, $${p + 4}, $${p + 5}, $${p + 6}, $${p + 7}, $${p + 8}, $${p + 9})`);
-      values.push(id, post.id, parent, userIds[i % userIds.length], commentBody(i), r.html, r.excerpt, new Date(start + i * 60_000), i % 17);
+      values.push(
+        id,
+        post.id,
+        parent,
+        userIds[i % userIds.length],
+        commentBody(i),
+        r.html,
+        r.excerpt,
+        new Date(start + i * 60_000),
+        i % 17,
+      );
       ids.push(id);
     }
     await db.query(
@@ -70,7 +87,12 @@ async function seed(db: Database, count: number): Promise<string> {
 
 async function measure(label: string, db: Database) {
   await migrate(db);
-  const app = createApp({ db, config: loadConfig({ LOG_LEVEL: 'silent' }), logger: pino({ level: 'silent' }), assets: await loadAssets() });
+  const app = createApp({
+    db,
+    config: loadConfig({ LOG_LEVEL: 'silent' }),
+    logger: pino({ level: 'silent' }),
+    assets: await loadAssets(),
+  });
   for (const size of SIZES) {
     const path = await seed(db, size);
     let bytes = 0;

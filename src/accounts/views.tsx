@@ -1,6 +1,6 @@
 import { Field, FormError } from '../web/forms.js';
-import { ResubmitForm } from '../web/resubmit.js';
 import { CsrfField, Layout, type PageContext } from '../web/layout.js';
+import { ResubmitForm } from '../web/resubmit.js';
 
 export interface FormState {
   values: Record<string, string>;
@@ -106,7 +106,12 @@ export function ResumePage(props: { ctx: PageContext; action: string; fields: [s
       <section class="narrow">
         <h1>Welcome back</h1>
         <p>You are logged in again. Your unsaved text is safe; take it back to where you were.</p>
-        <ResubmitForm action={props.action} fields={props.fields} csrfToken={props.ctx.csrfToken} label="Return to your text" />
+        <ResubmitForm
+          action={props.action}
+          fields={props.fields}
+          csrfToken={props.ctx.csrfToken}
+          label="Return to your text"
+        />
       </section>
     </Layout>
   );

@@ -57,8 +57,15 @@ export function enhanceComments(root: Document): void {
         headers: { accept: 'application/json', 'x-csrf-token': csrfToken() },
         credentials: 'same-origin',
       });
-      const result = (await response.json()) as { id?: string; parentId?: string | null; html?: string; error?: string; fields?: Record<string, string> };
-      if (!response.ok || !result.html) throw new Error(Object.values(result.fields ?? {})[0] ?? result.error ?? 'Could not post the comment.');
+      const result = (await response.json()) as {
+        id?: string;
+        parentId?: string | null;
+        html?: string;
+        error?: string;
+        fields?: Record<string, string>;
+      };
+      if (!response.ok || !result.html)
+        throw new Error(Object.values(result.fields ?? {})[0] ?? result.error ?? 'Could not post the comment.');
       insertComment(root, result.parentId ?? null, result.html);
       if (form.classList.contains('inline-reply')) form.remove();
       else form.reset();

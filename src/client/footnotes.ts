@@ -18,7 +18,10 @@ export function enhanceFootnotes(root: ParentNode): void {
       for (const back of popup.querySelectorAll('a[href^="#fnref"], .footnote-backref')) back.remove();
       document.body.append(popup);
       const box = link.getBoundingClientRect();
-      const left = Math.min(window.scrollX + box.left, window.scrollX + document.documentElement.clientWidth - popup.offsetWidth - 8);
+      const left = Math.min(
+        window.scrollX + box.left,
+        window.scrollX + document.documentElement.clientWidth - popup.offsetWidth - 8,
+      );
       popup.style.left = `${Math.max(8, left)}px`;
       popup.style.top = `${window.scrollY + box.bottom + 6}px`;
     };

@@ -30,7 +30,8 @@ async function loadMore(root: Document, link: HTMLAnchorElement) {
     const next = page.querySelector<HTMLAnchorElement>(`a[data-load-more="${link.dataset.loadMore}"]`);
     if (next) link.href = next.getAttribute('href')!;
     else link.closest('.load-more')?.remove();
-    if (first) list.querySelector<HTMLAnchorElement>(`li:nth-child(${list.children.length - items.length + 1}) a`)?.focus();
+    if (first)
+      list.querySelector<HTMLAnchorElement>(`li:nth-child(${list.children.length - items.length + 1}) a`)?.focus();
   } catch {
     // The plain link still works: follow it.
     window.location.href = link.href;

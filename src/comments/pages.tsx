@@ -53,7 +53,12 @@ export function ReplyPage(props: {
   );
 }
 
-export function EditCommentPage(props: { ctx: PageContext; post: PostRef; commentId: string; state: CommentFormState }) {
+export function EditCommentPage(props: {
+  ctx: PageContext;
+  post: PostRef;
+  commentId: string;
+  state: CommentFormState;
+}) {
   return (
     <Layout ctx={props.ctx} title="Edit comment">
       <section class="narrow">

@@ -14,8 +14,8 @@ import { commentById, commentRow, commentsOfPost } from './queries.js';
 import { addComment, deleteComment, editComment, setRetracted } from './service.js';
 import { commentComparator, DEFAULT_COMMENT_SORT, isCommentSort } from './sort.js';
 import { ancestorsOf, buildCommentTree } from './tree.js';
-import { CommentItem, type ThreadContext } from './views.js';
 import { commentBody, commentIntent, newCommentInput } from './validation.js';
+import { CommentItem, type ThreadContext } from './views.js';
 
 const NO_COMMENT = 'That comment does not exist or has been deleted.';
 
@@ -50,11 +50,18 @@ export const commentRoutes = new Hono<AppEnv>()
       if (!intent.success) throw new Invalid('Choose Preview or Submit.');
       const input = parseInput(newCommentInput, { body: form.body, parentId: form.parentId });
       if (intent.data === 'preview') return show({ body: input.body, previewHtml: renderMarkdown(input.body) }, 200);
-      const { id } = await addComment(db, { postId: post.id, parentId: input.parentId, authorId: user.id, markdown: input.body });
+      const { id } = await addComment(db, {
+        postId: post.id,
+        parentId: input.parentId,
+        authorId: user.id,
+        markdown: input.body,
+      });
       if (wantsJson(c)) {
         const row = (await commentRow(db, id))!;
         const thread: ThreadContext = { post, user, csrfToken: c.var.csrfToken };
-        const html = (<CommentItem node={{ comment: row, replies: [], descendantCount: 0 }} depth={0} ctx={thread} />).toString();
+        const html = (
+          <CommentItem node={{ comment: row, replies: [], descendantCount: 0 }} depth={0} ctx={thread} />
+        ).toString();
         return c.json({ id, parentId: input.parentId ?? null, html }, 201);
       }
       return c.redirect(`${postPath(post)}#comment-${id}`, 303);
@@ -93,7 +100,14 @@ export const commentRoutes = new Hono<AppEnv>()
   .get('/comments/:commentId/edit', async (c) => {
     const comment = await editableComment(c);
     const post = { id: comment.postId, slug: comment.postSlug, title: comment.postTitle };
-    return c.html(<EditCommentPage ctx={pageContext(c)} post={post} commentId={comment.id} state={{ body: comment.bodyMarkdown }} />);
+    return c.html(
+      <EditCommentPage
+        ctx={pageContext(c)}
+        post={post}
+        commentId={comment.id}
+        state={{ body: comment.bodyMarkdown }}
+      />,
+    );
   })
   .post('/comments/:commentId/edit', async (c) => {
     const comment = await editableComment(c);

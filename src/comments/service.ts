@@ -83,16 +83,23 @@ async function lockComment(tx: Queryable, id: string): Promise<LockedComment> {
 }
 
 /** Replaces a comment's text, keeping the replaced text in its history. */
-export async function editComment(db: Queryable, actor: Actor, id: string, markdown: string): Promise<{ postId: string }> {
+export async function editComment(
+  db: Queryable,
+  actor: Actor,
+  id: string,
+  markdown: string,
+): Promise<{ postId: string }> {
   const rendered = renderContent(markdown, { docId: id });
   return db.transaction(async (tx) => {
     const comment = await lockComment(tx, id);
     if (!canEditComment(actor, comment)) throw new Forbidden('Only the author can edit this comment.');
     if (comment.bodyMarkdown === markdown) return { postId: comment.postId };
-    await tx.query(
-      'INSERT INTO comment_revisions (id, comment_id, body_markdown, body_html) VALUES ($1, $2, $3, $4)',
-      [newId(), id, comment.bodyMarkdown, comment.bodyHtml],
-    );
+    await tx.query('INSERT INTO comment_revisions (id, comment_id, body_markdown, body_html) VALUES ($1, $2, $3, $4)', [
+      newId(),
+      id,
+      comment.bodyMarkdown,
+      comment.bodyHtml,
+    ]);
     await tx.query(
       'UPDATE comments SET body_markdown = $2, body_html = $3, excerpt = $4, edited_at = now() WHERE id = $1',
       [id, markdown, rendered.html, rendered.excerpt],
@@ -102,7 +109,12 @@ export async function editComment(db: Queryable, actor: Actor, id: string, markd
 }
 
 /** Retracts (strikes through, still readable) or un-retracts a comment. */
-export async function setRetracted(db: Queryable, actor: Actor, id: string, retracted: boolean): Promise<{ postId: string }> {
+export async function setRetracted(
+  db: Queryable,
+  actor: Actor,
+  id: string,
+  retracted: boolean,
+): Promise<{ postId: string }> {
   return db.transaction(async (tx) => {
     const comment = await lockComment(tx, id);
     if (!canRetractComment(actor, comment)) throw new Forbidden('Only the author can retract this comment.');

@@ -34,7 +34,7 @@ function CommentActions({ comment, ctx }: { comment: CommentRow; ctx: ThreadCont
           Reply
         </a>
       ) : null}
-      <a href={permalink}>Link</a>
+      <a href={permalink}>Permalink</a>
       {comment.parentId ? <a href={`${postPath(ctx.post)}#comment-${comment.parentId}`}>Parent</a> : null}
       {canEditComment(ctx.user, comment) ? <a href={`/comments/${comment.id}/edit`}>Edit</a> : null}
       {canRetractComment(ctx.user, comment) ? (
@@ -71,7 +71,11 @@ export function CommentItem(props: { node: CommentNode; depth: number; ctx: Thre
   if (fresh) classes.push('comment-new');
   if (ctx.focusId === c.id) classes.push('comment-focus');
   return (
-    <article class={classes.join(' ')} id={`comment-${c.id}`} aria-label={`Comment by ${c.deleted ? '[deleted]' : c.authorDisplayName}`}>
+    <article
+      class={classes.join(' ')}
+      id={`comment-${c.id}`}
+      aria-label={`Comment by ${c.deleted ? '[deleted]' : c.authorDisplayName}`}
+    >
       <details open>
         <summary class="comment-header">
           {c.deleted ? (

@@ -29,7 +29,9 @@ export function decodeCursor(text: string | undefined, list: string): Cursor | u
     !(typeof parsed[1] === 'string' || typeof parsed[1] === 'number') ||
     typeof parsed[2] !== 'string'
   ) {
-    throw new Invalid('That "Load more" link is broken; start again from the first page.', { after: 'Malformed cursor.' });
+    throw new Invalid('That "Load more" link is broken; start again from the first page.', {
+      after: 'Malformed cursor.',
+    });
   }
   if (parsed[0] !== list) {
     throw new Invalid('That "Load more" link belongs to another list; start again from the first page.', {
@@ -37,7 +39,9 @@ export function decodeCursor(text: string | undefined, list: string): Cursor | u
     });
   }
   if (typeof parsed[1] === 'string' && Number.isNaN(Date.parse(parsed[1]))) {
-    throw new Invalid('That "Load more" link is broken; start again from the first page.', { after: 'Malformed cursor.' });
+    throw new Invalid('That "Load more" link is broken; start again from the first page.', {
+      after: 'Malformed cursor.',
+    });
   }
   return { list: parsed[0], key: parsed[1], id: parsed[2] };
 }

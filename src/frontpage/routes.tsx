@@ -29,7 +29,9 @@ function listParams(c: Context<AppEnv>): { view: PostView; period: TopPeriod } {
   const view = c.req.query('view') ?? 'magic';
   const period = c.req.query('period') ?? 'week';
   if (!(POST_VIEWS as readonly string[]).includes(view)) {
-    throw new Invalid(`There is no "${view.slice(0, 20)}" order; choose Magic, Recent or Top.`, { view: 'Unknown order.' });
+    throw new Invalid(`There is no "${view.slice(0, 20)}" order; choose Magic, Recent or Top.`, {
+      view: 'Unknown order.',
+    });
   }
   if (!(TOP_PERIODS as readonly string[]).includes(period)) {
     throw new Invalid('Top posts can be shown for a week, month, year or all time.', { period: 'Unknown period.' });
@@ -44,7 +46,13 @@ async function postListModel(c: Context<AppEnv>, cursor: Cursor | undefined): Pr
   const posts = rows.slice(0, FRONTPAGE_SIZE);
   const last = posts.at(-1);
   const user = c.var.user;
-  const newCounts = user ? await newCommentCounts(db, user.id, posts.map((p) => p.id)) : new Map<string, number>();
+  const newCounts = user
+    ? await newCommentCounts(
+        db,
+        user.id,
+        posts.map((p) => p.id),
+      )
+    : new Map<string, number>();
   const nextHref =
     rows.length > FRONTPAGE_SIZE && last
       ? `/posts?view=${view}&period=${period}&after=${encodeCursor({ list: listName(view, period), key: cursorKey(view, last), id: last.id })}`
@@ -55,8 +63,15 @@ async function postListModel(c: Context<AppEnv>, cursor: Cursor | undefined): Pr
 async function discussion(db: Queryable, cursor: Cursor | undefined) {
   const rows = await activePosts(db, DISCUSSION_SIZE + 1, cursor);
   const posts: PostListItem[] = rows.slice(0, DISCUSSION_SIZE);
-  const comments = await newestComments(db, posts.map((p) => p.id), DISCUSSION_COMMENTS);
-  const entries: DiscussionEntry[] = posts.map((post) => ({ post, comments: comments.filter((c) => c.postId === post.id) }));
+  const comments = await newestComments(
+    db,
+    posts.map((p) => p.id),
+    DISCUSSION_COMMENTS,
+  );
+  const entries: DiscussionEntry[] = posts.map((post) => ({
+    post,
+    comments: comments.filter((c) => c.postId === post.id),
+  }));
   const last = posts.at(-1);
   const nextHref =
     rows.length > DISCUSSION_SIZE && last

@@ -20,7 +20,8 @@ export function PostListRow({ post, newCount = 0, extra }: { post: PostListItem;
         </h3>
         <p class="post-meta">
           <a href={`/users/${post.authorUsername}`}>{post.authorDisplayName}</a> · <Time date={post.publishedAt} /> ·{' '}
-          {post.readingMinutes} min read · <a href={`${postPath(post)}#comments`}>{plural(post.commentCount, 'comment')}</a>
+          {post.readingMinutes} min read ·{' '}
+          <a href={`${postPath(post)}#comments`}>{plural(post.commentCount, 'comment')}</a>
           {newCount > 0 ? <span class="new-mark"> ({newCount} new)</span> : null}
           {extra}
         </p>
@@ -96,7 +97,15 @@ export interface DiscussionEntry {
   comments: DiscussionComment[];
 }
 
-function CommentExcerpt({ comment, post, replies }: { comment: DiscussionComment; post: PostListItem; replies: DiscussionComment[] }) {
+function CommentExcerpt({
+  comment,
+  post,
+  replies,
+}: {
+  comment: DiscussionComment;
+  post: PostListItem;
+  replies: DiscussionComment[];
+}) {
   return (
     <li class="discussion-comment">
       <p class="post-meta">
@@ -211,7 +220,11 @@ export function MorePostsPage(props: { ctx: PageContext; posts: PostListModel })
   );
 }
 
-export function MoreDiscussionPage(props: { ctx: PageContext; entries: DiscussionEntry[]; nextHref?: string | undefined }) {
+export function MoreDiscussionPage(props: {
+  ctx: PageContext;
+  entries: DiscussionEntry[];
+  nextHref?: string | undefined;
+}) {
   return (
     <Layout ctx={props.ctx} title="Recent Discussion" math={false}>
       <section class="recent-discussion" aria-labelledby="discussion-heading">

@@ -1,7 +1,6 @@
 import { raw } from 'hono/html';
 import { FormError } from '../web/forms.js';
 import { CsrfField, Layout, type PageContext } from '../web/layout.js';
-import { MAX_NOTE_CHARS, MAX_TITLE_CHARS } from './validation.js';
 
 export interface EditorState {
   /** Undefined while writing a new post. */

@@ -1,16 +1,98 @@
-import { Hono } from 'hono';
-import { NotFound } from '../errors.js';
+import { type Context, Hono } from 'hono';
+import { renderMarkdown } from '../content/render.js';
+import { type AppError, Forbidden, Invalid, NotFound } from '../errors.js';
+import { decodeCursor, encodeCursor } from '../frontpage/cursor.js';
 import type { AppEnv } from '../web/context.js';
+import { formStrings, parseInput } from '../web/forms.js';
 import { pageContext } from '../web/page.js';
-import { postsOfUser, profileByUsername } from './queries.js';
-import { ProfilePage } from './views.js';
+import {
+  commentsOfUser,
+  draftsOfUser,
+  type Profile,
+  profileByUsername,
+  publishedPostsOfUser,
+  updateProfile,
+} from './queries.js';
+import { profileInput } from './validation.js';
+import { EditProfilePage, PROFILE_TABS, ProfilePage, type ProfileTab, type ProfileTabContent } from './views.js';
 
-export const userRoutes = new Hono<AppEnv>().get('/users/:username', async (c) => {
-  const username = c.req.param('username');
+export const PROFILE_PAGE_SIZE = 20;
+const MAX_DRAFTS_SHOWN = 200;
+
+async function findProfile(c: Context<AppEnv>): Promise<Profile> {
+  const username = c.req.param('username') ?? '';
   const profile = username.length <= 32 ? await profileByUsername(c.var.deps.db, username) : undefined;
   if (!profile) throw new NotFound('There is no user with that name.');
-  if (profile.username !== username) return c.redirect(`/users/${profile.username}`, 301);
-  const isOwner = c.var.user?.id === profile.id;
-  const posts = await postsOfUser(c.var.deps.db, profile.id, isOwner);
-  return c.html(<ProfilePage ctx={pageContext(c)} profile={profile} posts={posts} isOwner={isOwner} />);
-});
+  return profile;
+}
+
+export const userRoutes = new Hono<AppEnv>()
+  .get('/users/:username', async (c) => {
+    const profile = await findProfile(c);
+    if (profile.username !== c.req.param('username')) return c.redirect(`/users/${profile.username}`, 301);
+    const isOwner = c.var.user?.id === profile.id;
+    const tab = (c.req.query('tab') ?? 'posts') as ProfileTab;
+    if (!PROFILE_TABS.includes(tab) || (tab === 'drafts' && !isOwner)) {
+      throw new NotFound('This profile has no such tab.');
+    }
+    const db = c.var.deps.db;
+    const list = `profile-${profile.id}-${tab}`;
+    const cursor = decodeCursor(c.req.query('after'), list);
+    let content: ProfileTabContent;
+    let next: { key: string; id: string } | undefined;
+    if (tab === 'comments') {
+      const rows = await commentsOfUser(db, profile.id, PROFILE_PAGE_SIZE + 1, cursor);
+      content = { tab, comments: rows.slice(0, PROFILE_PAGE_SIZE) };
+      const last = content.comments.at(-1);
+      if (rows.length > PROFILE_PAGE_SIZE && last) next = { key: last.createdAt.toISOString(), id: last.id };
+    } else if (tab === 'drafts') {
+      content = { tab, posts: await draftsOfUser(db, profile.id, MAX_DRAFTS_SHOWN) };
+    } else if (tab === 'sequences') {
+      content = { tab, list: <p class="empty">No sequences yet.</p> };
+    } else {
+      const rows = await publishedPostsOfUser(db, profile.id, PROFILE_PAGE_SIZE + 1, cursor);
+      content = { tab, posts: rows.slice(0, PROFILE_PAGE_SIZE) };
+      const last = content.posts.at(-1);
+      if (rows.length > PROFILE_PAGE_SIZE && last?.publishedAt)
+        next = { key: last.publishedAt.toISOString(), id: last.id };
+    }
+    const nextHref = next
+      ? `/users/${profile.username}?tab=${tab}&after=${encodeCursor({ list, ...next })}`
+      : undefined;
+    return c.html(
+      <ProfilePage ctx={pageContext(c)} profile={profile} isOwner={isOwner} content={content} nextHref={nextHref} />,
+    );
+  })
+  .get('/users/:username/edit', async (c) => {
+    const profile = await findProfile(c);
+    if (c.var.user?.id !== profile.id) throw new Forbidden('You can only edit your own profile.');
+    return c.html(
+      <EditProfilePage
+        ctx={pageContext(c)}
+        username={profile.username}
+        values={{ displayName: profile.displayName, bio: profile.bioMarkdown }}
+        errors={{}}
+      />,
+    );
+  })
+  .post('/users/:username/edit', async (c) => {
+    const profile = await findProfile(c);
+    if (c.var.user?.id !== profile.id) throw new Forbidden('You can only edit your own profile.');
+    const form = formStrings(await c.req.parseBody());
+    const values = { displayName: form.displayName ?? '', bio: form.bio ?? '' };
+    try {
+      const input = parseInput(profileInput, values);
+      await updateProfile(c.var.deps.db, profile.id, {
+        displayName: input.displayName,
+        bioMarkdown: input.bio,
+        bioHtml: input.bio.trim() ? renderMarkdown(input.bio) : '',
+      });
+      return c.redirect(`/users/${profile.username}`, 303);
+    } catch (error) {
+      if (!(error instanceof Invalid)) throw error;
+      return c.html(
+        <EditProfilePage ctx={pageContext(c)} username={profile.username} values={values} errors={error.fields} />,
+        (error as AppError).status,
+      );
+    }
+  });

@@ -3,8 +3,8 @@ import { AppError } from '../errors.js';
 import type { AppEnv } from './context.js';
 import { Layout } from './layout.js';
 import { CsrfError } from './middleware.js';
-import { carriedFields, ResubmitForm } from './resubmit.js';
 import { pageContext, wantsJson } from './page.js';
+import { carriedFields, ResubmitForm } from './resubmit.js';
 
 const TITLES: Record<number, string> = {
   400: 'Bad request',

@@ -87,8 +87,10 @@ describe('reading a discussion', () => {
     expect(fragment).toContain('commenter_x');
     expect(fragment).toMatch(/<time datetime="[^"]+" title="[^"]+ UTC">just now<\/time>/);
     expect(fragment).toContain('class="comment-score"');
-    expect(fragment).toContain(`href="/posts/${post.id}/links/comment/${reply.id}/reply" data-reply="${reply.id}">Reply</a>`);
-    expect(fragment).toContain(`href="/posts/${post.id}/links/comment/${reply.id}">Link</a>`);
+    expect(fragment).toContain(
+      `href="/posts/${post.id}/links/comment/${reply.id}/reply" data-reply="${reply.id}">Reply</a>`,
+    );
+    expect(fragment).toContain(`href="/posts/${post.id}/links/comment/${reply.id}">Permalink</a>`);
     expect(fragment).toContain(`href="/posts/${post.id}/links#comment-${parent.id}">Parent</a>`);
   });
 
@@ -115,7 +117,9 @@ describe('reading a discussion', () => {
     await makeComment(db, { postId: post.id, parentId: reply.id });
     const html = await (await new TestClient(app).get(`/posts/${post.id}/collapse`)).text();
     const start = html.indexOf(`id="comment-${root.id}"`);
-    expect(html.slice(start, start + 800)).toMatch(/<details open=""><summary class="comment-header">[\s\S]*\[\+2 replies hidden\]/);
+    expect(html.slice(start, start + 800)).toMatch(
+      /<details open=""><summary class="comment-header">[\s\S]*\[\+2 replies hidden\]/,
+    );
   });
 
   it('gives a permalink the chain of parents and the whole subtree, but not sibling threads', async () => {
@@ -148,7 +152,11 @@ describe('writing comments', () => {
     const firstId = first.headers.get('location')!.split('#comment-')[1]!;
     const replyPage = await client.get(`/posts/${post.id}/reply-flow/comment/${firstId}/reply`);
     expect(await replyPage.text()).toContain('First with');
-    const reply = await client.post(`/posts/${post.id}/comments`, { body: 'A reply', parentId: firstId, intent: 'submit' });
+    const reply = await client.post(`/posts/${post.id}/comments`, {
+      body: 'A reply',
+      parentId: firstId,
+      intent: 'submit',
+    });
     expect(reply.status).toBe(303);
     const html = await (await client.get(`/posts/${post.id}/reply-flow`)).text();
     expect(html).toContain('class="katex"');
@@ -179,7 +187,10 @@ describe('writing comments', () => {
   it('previews a comment without saving it', async () => {
     const { client, user } = await loggedIn();
     const post = await makePost(db, { title: 'Preview comment' });
-    const response = await client.post(`/posts/${post.id}/comments`, { body: 'Is $\\pi$ rendered?', intent: 'preview' });
+    const response = await client.post(`/posts/${post.id}/comments`, {
+      body: 'Is $\\pi$ rendered?',
+      intent: 'preview',
+    });
     expect(response.status).toBe(200);
     expect(await response.text()).toContain('class="katex"');
     expect(await db.query('SELECT 1 FROM comments WHERE author_id = $1', [user.id])).toHaveLength(0);
@@ -220,7 +231,10 @@ describe('writing comments', () => {
     const html = await (await client.get(`/posts/${post.id}/edits`)).text();
     expect(html).toContain('Corrected words');
     expect(html).toContain('(edited)');
-    const history = await db.query<{ body_markdown: string }>('SELECT body_markdown FROM comment_revisions WHERE comment_id = $1', [comment.id]);
+    const history = await db.query<{ body_markdown: string }>(
+      'SELECT body_markdown FROM comment_revisions WHERE comment_id = $1',
+      [comment.id],
+    );
     expect(history).toEqual([{ body_markdown: 'Original words' }]);
   });
 
@@ -289,7 +303,9 @@ describe('writing comments', () => {
     const post = await makePost(db, { title: 'Busy thread' });
     const users = await Promise.all(Array.from({ length: 10 }, () => makeUser(db)));
     await Promise.all(
-      Array.from({ length: 50 }, (_, i) => makeComment(db, { postId: post.id, authorId: users[i % 10]!.id, markdown: `Comment ${i}` })),
+      Array.from({ length: 50 }, (_, i) =>
+        makeComment(db, { postId: post.id, authorId: users[i % 10]!.id, markdown: `Comment ${i}` }),
+      ),
     );
     expect(await commentCount(post.id)).toBe(50);
     const [row] = await db.query<{ ok: boolean }>(

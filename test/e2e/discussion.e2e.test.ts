@@ -33,8 +33,19 @@ describe('a discussion in the browser', () => {
     const alice = await makeUser(db, { username: 'alice_e2e' });
     const bob = await makeUser(db, { username: 'bob_e2e' });
     const post = await makePost(db, { title: 'Thread test', at: new Date(Date.now() - 86_400_000) });
-    const root = await makeComment(db, { postId: post.id, authorId: bob.id, markdown: 'Root comment', at: new Date(Date.now() - 7_200_000) });
-    const reply = await makeComment(db, { postId: post.id, parentId: root.id, authorId: bob.id, markdown: 'First reply', at: new Date(Date.now() - 7_000_000) });
+    const root = await makeComment(db, {
+      postId: post.id,
+      authorId: bob.id,
+      markdown: 'Root comment',
+      at: new Date(Date.now() - 7_200_000),
+    });
+    const reply = await makeComment(db, {
+      postId: post.id,
+      parentId: root.id,
+      authorId: bob.id,
+      markdown: 'First reply',
+      at: new Date(Date.now() - 7_000_000),
+    });
 
     const page = await browser.newPage();
     await logIn(page, alice);
@@ -57,7 +68,7 @@ describe('a discussion in the browser', () => {
 
     // Its permalink shows the chain of parents.
     await page.goto(`${server.url}/posts/${post.id}/thread-test`);
-    await page.locator(`#comment-${nestedId}`).getByRole('link', { name: 'Link' }).click();
+    await page.locator(`#comment-${nestedId}`).getByRole('link', { name: 'Permalink' }).click();
     await page.waitForURL(new RegExp(`/comment/${nestedId}$`));
     await expect(page.locator('.ancestor-chain').textContent()).resolves.toContain('Root comment');
     await expect(page.locator('.ancestor-chain').textContent()).resolves.toContain('First reply');
@@ -72,7 +83,7 @@ describe('a discussion in the browser', () => {
     await expect(page.locator(`#comment-${reply.id}`).isVisible()).resolves.toBe(true);
 
     // Bob posts a new comment; on Alice's next visit it is marked new.
-    await db.query('UPDATE post_visits SET last_visited_at = now() - interval \'1 minute\'');
+    await db.query("UPDATE post_visits SET last_visited_at = now() - interval '1 minute'");
     const bobPage = await browser.newPage();
     await logIn(bobPage, bob);
     await bobPage.goto(`${server.url}/posts/${post.id}/thread-test`);
@@ -83,7 +94,9 @@ describe('a discussion in the browser', () => {
     await page.goto(`${server.url}/posts/${post.id}/thread-test`);
     const bobsComment = page.locator('article.comment-new', { hasText: 'Something new from Bob' });
     await expect(bobsComment.count()).resolves.toBe(1);
-    await expect(page.getByRole('link', { name: '1 new comment since your last visit' }).isVisible()).resolves.toBe(true);
+    await expect(page.getByRole('link', { name: '1 new comment since your last visit' }).isVisible()).resolves.toBe(
+      true,
+    );
     await expect(page.locator('article.comment-new', { hasText: 'A reply to the reply' }).count()).resolves.toBe(0);
   });
 });

@@ -1,8 +1,8 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/db/database.js';
-import { makeUser } from '../helpers/factories.js';
 import { openTestDatabase } from '../helpers/db.js';
+import { makeUser } from '../helpers/factories.js';
 import { launchBrowser, startServer } from '../helpers/server.js';
 
 let db: Database;

@@ -45,7 +45,9 @@ describe('Recent Discussion', () => {
     expect(discussion).toContain('We set $\\theta \\sim \\mathrm{Beta}(1,1)$ and then update');
     // Cut at a word boundary: the last word before the ellipsis is whole.
     expect(discussion).toMatch(/ (update|our|beliefs|carefully)…/);
-    expect(discussion).toMatch(/A question about the prior[\s\S]*class="discussion-replies"[\s\S]*An answer with \$\\alpha = 1\$/);
+    expect(discussion).toMatch(
+      /A question about the prior[\s\S]*class="discussion-replies"[\s\S]*An answer with \$\\alpha = 1\$/,
+    );
   });
 
   it('expands a post or comment through the Read more endpoint, and 404s for what is gone', async () => {
@@ -70,7 +72,8 @@ describe('frontpage lists', () => {
     await db.query('UPDATE posts SET base_score = 10, magic_score = 2 WHERE id = $1', [a.id]);
     await db.query('UPDATE posts SET base_score = 500, magic_score = 0.5 WHERE id = $1', [old.id]);
     const client = new TestClient(app);
-    const ids = async (query: string) => postIdsIn(section(await (await client.get(`/${query}`)).text(), 'latest-heading'));
+    const ids = async (query: string) =>
+      postIdsIn(section(await (await client.get(`/${query}`)).text(), 'latest-heading'));
 
     const recent = await ids('?view=recent');
     expect(recent.indexOf(a.id)).toBeLessThan(recent.indexOf(b.id));
@@ -86,7 +89,8 @@ describe('frontpage lists', () => {
     const author = await makeUser(db);
     await db.query('UPDATE posts SET deleted_at = now()');
     const created: string[] = [];
-    for (let i = 0; i < 45; i++) created.push((await makePost(db, { authorId: author.id, title: `Paged ${i}`, at: daysAgo(100 - i) })).id);
+    for (let i = 0; i < 45; i++)
+      created.push((await makePost(db, { authorId: author.id, title: `Paged ${i}`, at: daysAgo(100 - i) })).id);
     const client = new TestClient(app);
     let html = await (await client.get('/?view=recent')).text();
     const seen = postIdsIn(section(html, 'latest-heading'));
@@ -107,7 +111,9 @@ describe('frontpage lists', () => {
     const broken = await client.get('/posts?view=recent&after=garbage');
     expect(broken.status).toBe(422);
     expect(await broken.text()).toContain('That &quot;Load more&quot; link is broken');
-    const discussionCursor = Buffer.from(JSON.stringify(['discussion', new Date().toISOString(), 'x'])).toString('base64url');
+    const discussionCursor = Buffer.from(JSON.stringify(['discussion', new Date().toISOString(), 'x'])).toString(
+      'base64url',
+    );
     const foreign = await client.get(`/posts?view=recent&after=${discussionCursor}`);
     expect(foreign.status).toBe(422);
     expect(await foreign.text()).toContain('belongs to another list');

@@ -23,10 +23,14 @@ async function loggedIn(user?: TestUser) {
 }
 
 async function postRow(id: string) {
-  const [row] = await db.query<{ title: string; body_markdown: string; status: string; slug: string; deleted_at: Date | null; published_at: Date | null }>(
-    'SELECT title, body_markdown, status, slug, deleted_at, published_at FROM posts WHERE id = $1',
-    [id],
-  );
+  const [row] = await db.query<{
+    title: string;
+    body_markdown: string;
+    status: string;
+    slug: string;
+    deleted_at: Date | null;
+    published_at: Date | null;
+  }>('SELECT title, body_markdown, status, slug, deleted_at, published_at FROM posts WHERE id = $1', [id]);
   return row;
 }
 
@@ -43,7 +47,11 @@ describe('writing a new post', () => {
 
   it('previews without saving, rendering math through the server pipeline', async () => {
     const { client, user } = await loggedIn();
-    const response = await client.post('/posts/new', { title: 'Preview me', body: 'Energy $E = mc^2$.', intent: 'preview' });
+    const response = await client.post('/posts/new', {
+      title: 'Preview me',
+      body: 'Energy $E = mc^2$.',
+      intent: 'preview',
+    });
     expect(response.status).toBe(200);
     const html = await response.text();
     expect(html).toContain('class="katex"');
@@ -77,11 +85,12 @@ describe('writing a new post', () => {
     expect(response.headers.get('location')).toMatch(/\/edit\?saved=1$/);
     const id = idFromLocation(response.headers.get('location'));
     expect((await postRow(id))!.status).toBe('draft');
-    const profile = await (await client.get(`/users/${user.username}`)).text();
-    expect(profile).toContain('Drafts');
-    expect(profile).toContain('Half-finished thoughts');
+    expect(await (await client.get(`/users/${user.username}`)).text()).toContain('?tab=drafts');
+    const drafts = await (await client.get(`/users/${user.username}?tab=drafts`)).text();
+    expect(drafts).toContain('Half-finished thoughts');
     const stranger = new TestClient(app);
     expect(await (await stranger.get(`/users/${user.username}`)).text()).not.toContain('Half-finished thoughts');
+    expect((await stranger.get(`/users/${user.username}?tab=drafts`)).status).toBe(404);
     expect(await (await stranger.get('/')).text()).not.toContain('Half-finished thoughts');
   });
 
@@ -118,7 +127,11 @@ describe('writing a new post', () => {
 describe('editing', () => {
   it('revises a published post with a note: "Last revised", the history and a word diff', async () => {
     const { client, user } = await loggedIn();
-    const post = await makePost(db, { authorId: user.id, title: 'Bounds on regret', markdown: 'The regret grows like square root of T.' });
+    const post = await makePost(db, {
+      authorId: user.id,
+      title: 'Bounds on regret',
+      markdown: 'The regret grows like square root of T.',
+    });
     const response = await client.post(`/posts/${post.id}/edit`, {
       title: 'Tighter bounds on regret',
       body: 'The regret grows like log of T.',
@@ -161,7 +174,11 @@ describe('editing', () => {
   it("refuses to edit someone else's post, changing nothing", async () => {
     const { client } = await loggedIn();
     const post = await makePost(db, { title: 'Not yours', markdown: 'Original.' });
-    const response = await client.post(`/posts/${post.id}/edit`, { title: 'Hijacked', body: 'Changed.', intent: 'save' });
+    const response = await client.post(`/posts/${post.id}/edit`, {
+      title: 'Hijacked',
+      body: 'Changed.',
+      intent: 'save',
+    });
     expect(response.status).toBe(403);
     expect(await response.text()).toContain('Only the author can edit this post.');
     expect((await postRow(post.id))!.title).toBe('Not yours');
@@ -229,7 +246,11 @@ describe('editing', () => {
     const post = await makePost(db, { authorId: user.id, title: 'Long essay', markdown: 'Old.' });
     await db.query('DELETE FROM sessions WHERE user_id = $1', [user.id]);
 
-    const expired = await client.post(`/posts/${post.id}/edit`, { title: 'Long essay', body: 'Two hours of work.', intent: 'save' });
+    const expired = await client.post(`/posts/${post.id}/edit`, {
+      title: 'Long essay',
+      body: 'Two hours of work.',
+      intent: 'save',
+    });
     expect(expired.status).toBe(401);
     const loginHtml = await expired.text();
     expect(loginHtml).toContain('Your session has ended');
@@ -248,7 +269,11 @@ describe('editing', () => {
     expect(resumeHtml).toContain(`action="/posts/${post.id}/edit"`);
     expect(resumeHtml).toContain('name="intent" value="restore"');
 
-    const editor = await client.post(`/posts/${post.id}/edit`, { title: 'Long essay', body: 'Two hours of work.', intent: 'restore' });
+    const editor = await client.post(`/posts/${post.id}/edit`, {
+      title: 'Long essay',
+      body: 'Two hours of work.',
+      intent: 'restore',
+    });
     expect(editor.status).toBe(200);
     const editorHtml = await editor.text();
     expect(editorHtml).toContain('Two hours of work.</textarea>');
@@ -262,7 +287,11 @@ describe('the preview API', () => {
     await client.get('/posts/new');
     const response = await client.request('/api/preview', {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-csrf-token': client.cookies.get('lyceum_csrf')!, origin: 'http://localhost' },
+      headers: {
+        'content-type': 'application/json',
+        'x-csrf-token': client.cookies.get('lyceum_csrf')!,
+        origin: 'http://localhost',
+      },
       body: JSON.stringify({ markdown: '$$\\int_0^1 x\\,dx$$\n\n<img src=x onerror=alert(1)>' }),
     });
     expect(response.status).toBe(200);
@@ -274,16 +303,28 @@ describe('the preview API', () => {
   it('refuses logged-out callers, missing tokens and oversized input with a message', async () => {
     const anonymous = new TestClient(app);
     await anonymous.get('/');
-    const headers = { 'content-type': 'application/json', 'x-csrf-token': anonymous.cookies.get('lyceum_csrf')!, origin: 'http://localhost' };
+    const headers = {
+      'content-type': 'application/json',
+      'x-csrf-token': anonymous.cookies.get('lyceum_csrf')!,
+      origin: 'http://localhost',
+    };
     const out = await anonymous.request('/api/preview', { method: 'POST', headers, body: '{"markdown":"x"}' });
     expect(out.status).toBe(403);
 
     const { client } = await loggedIn();
     await client.get('/');
-    const noToken = await client.request('/api/preview', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"markdown":"x"}' });
+    const noToken = await client.request('/api/preview', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"markdown":"x"}',
+    });
     expect(noToken.status).toBe(403);
     const h = { ...headers, 'x-csrf-token': client.cookies.get('lyceum_csrf')! };
-    const big = await client.request('/api/preview', { method: 'POST', headers: h, body: JSON.stringify({ markdown: 'x'.repeat(200_001) }) });
+    const big = await client.request('/api/preview', {
+      method: 'POST',
+      headers: h,
+      body: JSON.stringify({ markdown: 'x'.repeat(200_001) }),
+    });
     expect(big.status).toBe(422);
     expect(((await big.json()) as { fields: Record<string, string> }).fields.markdown).toContain('200,000');
     const bad = await client.request('/api/preview', { method: 'POST', headers: h, body: '{not json' });
