@@ -1,5 +1,7 @@
 // Rendering benchmark: a long math post, then the pathological inputs the pipeline must bound.
 // Run: npx tsx bench/render.ts   (prints figures; it never fails on time)
+import { loadavg } from 'node:os';
+import { clearFormulaCache } from '../src/content/formulas.js';
 import { renderContent } from '../src/content/render.js';
 
 /** Small deterministic PRNG (mulberry32) so every run renders the same post. */
@@ -16,11 +18,64 @@ function random(seed: number): () => number {
 const rand = random(42);
 const pick = <T>(items: readonly T[]): T => items[Math.floor(rand() * items.length)]!;
 
-const SUBJECTS = ['the estimator', 'our prior', 'this argument', 'the agent', 'a careful reader', 'the model', 'each update', 'the policy', 'the proof', 'that intuition'];
-const VERBS = ['suggests', 'implies', 'assumes', 'undermines', 'clarifies', 'predicts', 'bounds', 'explains', 'ignores', 'rewards'];
-const OBJECTS = ['a sharper posterior', 'the expected loss', 'most of the variance', 'an unexpected symmetry', 'the base rate', 'a weaker conclusion', 'the tail risk', 'several hidden assumptions', 'the marginal value', 'a familiar failure mode'];
-const CLAUSES = ['even when the data are sparse', 'unless we condition on the outcome', 'as the sample grows', 'in the limit of many trials', 'once incentives shift', 'which is easy to miss', 'if we take the argument seriously', 'for reasons discussed below'];
-const INLINE = [String.raw`p(x \mid \theta)`, String.raw`\mathbb{E}[L]`, String.raw`\sum_{i=1}^n x_i`, String.raw`\sigma^2`, String.raw`\frac{a}{b}`, String.raw`\log_2 N`, String.raw`\alpha + \beta`, String.raw`O(n \log n)`, String.raw`\nabla_\theta J`, String.raw`x \in \mathbb{R}^d`];
+const SUBJECTS = [
+  'the estimator',
+  'our prior',
+  'this argument',
+  'the agent',
+  'a careful reader',
+  'the model',
+  'each update',
+  'the policy',
+  'the proof',
+  'that intuition',
+];
+const VERBS = [
+  'suggests',
+  'implies',
+  'assumes',
+  'undermines',
+  'clarifies',
+  'predicts',
+  'bounds',
+  'explains',
+  'ignores',
+  'rewards',
+];
+const OBJECTS = [
+  'a sharper posterior',
+  'the expected loss',
+  'most of the variance',
+  'an unexpected symmetry',
+  'the base rate',
+  'a weaker conclusion',
+  'the tail risk',
+  'several hidden assumptions',
+  'the marginal value',
+  'a familiar failure mode',
+];
+const CLAUSES = [
+  'even when the data are sparse',
+  'unless we condition on the outcome',
+  'as the sample grows',
+  'in the limit of many trials',
+  'once incentives shift',
+  'which is easy to miss',
+  'if we take the argument seriously',
+  'for reasons discussed below',
+];
+const INLINE = [
+  String.raw`p(x \mid \theta)`,
+  String.raw`\mathbb{E}[L]`,
+  String.raw`\sum_{i=1}^n x_i`,
+  String.raw`\sigma^2`,
+  String.raw`\frac{a}{b}`,
+  String.raw`\log_2 N`,
+  String.raw`\alpha + \beta`,
+  String.raw`O(n \log n)`,
+  String.raw`\nabla_\theta J`,
+  String.raw`x \in \mathbb{R}^d`,
+];
 const DISPLAY = [
   String.raw`p(\theta \mid D) = \frac{p(D \mid \theta)\, p(\theta)}{\int p(D \mid \theta')\, p(\theta')\, d\theta'}`,
   String.raw`\mathbb{E}_{x \sim p}\left[ f(x) \right] \approx \frac{1}{N} \sum_{i=1}^{N} f(x_i)`,
@@ -36,11 +91,19 @@ function sentence(withMath: boolean, footnote: string | null): string {
   return text[0]!.toUpperCase() + text.slice(1);
 }
 
+interface Post {
+  source: string;
+  inline: number;
+  display: number;
+  footnotes: number;
+}
+
 /** About 5,000 words with 50 inline and 5 display formulas, 10 footnotes, headings, a list and a code block. */
-function generatePost(): string {
+function generatePost(): Post {
   const blocks: string[] = [];
   let words = 0;
   let inline = 0;
+  let display = 0;
   let notes = 0;
   let paragraph = 0;
   while (words < 5000) {
@@ -56,16 +119,19 @@ function generatePost(): string {
       sentences.push(s);
     }
     blocks.push(sentences.join(' '));
-    if (paragraph % 12 === 6 && blocks.filter((b) => b.startsWith('$$')).length < 5) blocks.push(`$$\n${DISPLAY[(paragraph / 12) | 0 % 5]}\n$$`);
+    if (paragraph % 12 === 6 && display < DISPLAY.length) blocks.push(`$$\n${DISPLAY[display++]}\n$$`);
     if (paragraph === 10) blocks.push(`- ${pick(OBJECTS)}\n- ${pick(OBJECTS)}\n- [ ] check ${pick(OBJECTS)}`);
-    if (paragraph === 20) blocks.push('```python\ndef posterior(prior, likelihood):\n    return prior * likelihood / evidence\n```');
+    if (paragraph === 20)
+      blocks.push('```python\ndef posterior(prior, likelihood):\n    return prior * likelihood / evidence\n```');
   }
   while (inline < 50) {
     blocks.push(sentence(true, null));
     inline++;
   }
-  for (let i = 1; i <= 10; i++) blocks.push(`[^n${i}]: ${sentence(false, null)}`);
-  return blocks.join('\n\n');
+  while (display < DISPLAY.length) blocks.push(`$$\n${DISPLAY[display++]}\n$$`);
+  while (notes < 10) blocks.push(`${sentence(false, `n${++notes}`)}`);
+  for (let i = 1; i <= notes; i++) blocks.push(`[^n${i}]: ${sentence(false, null)}`);
+  return { source: blocks.join('\n\n'), inline, display, footnotes: notes };
 }
 
 function time(fn: () => void): number {
@@ -79,15 +145,34 @@ function percentile(sorted: number[], p: number): number {
 }
 
 const post = generatePost();
-for (let i = 0; i < 5; i++) renderContent(post); // warm-up (JIT, KaTeX font tables)
-const runs = Array.from({ length: 20 }, () => time(() => renderContent(post))).sort((a, b) => a - b);
-const sample = renderContent(post);
-console.log(`post: ${post.length} chars, ${sample.wordCount} words, ${(post.match(/\$\$/g) ?? []).length / 2} display + inline formulas, ${sample.html.length} chars of HTML`);
-console.log(`render: median ${percentile(runs, 50).toFixed(1)} ms, p90 ${percentile(runs, 90).toFixed(1)} ms (20 runs)`);
+for (let i = 0; i < 5; i++) renderContent(post.source); // warm-up (JIT, KaTeX font tables)
+const cold = Array.from({ length: 20 }, () => {
+  clearFormulaCache(); // every formula rendered and sanitized afresh, as when a new post is saved
+  return time(() => renderContent(post.source));
+}).sort((a, b) => a - b);
+const warm = Array.from({ length: 20 }, () => time(() => renderContent(post.source))).sort((a, b) => a - b);
+const sample = renderContent(post.source);
+console.log(
+  `post: ${post.source.length} chars, ${sample.wordCount} words, ${post.inline} inline + ${post.display} display formulas, ` +
+    `${post.footnotes} footnotes → ${sample.html.length} chars of HTML`,
+);
+console.log(
+  `render, cold formula cache: median ${percentile(cold, 50).toFixed(1)} ms, p90 ${percentile(cold, 90).toFixed(1)} ms (20 runs)`,
+);
+console.log(
+  `render, warm formula cache (re-render, preview): median ${percentile(warm, 50).toFixed(1)} ms, p90 ${percentile(warm, 90).toFixed(1)} ms`,
+);
+console.log(`(wall-clock; 1-minute load average ${loadavg()[0]!.toFixed(2)} on this machine while measuring)`);
+console.log('pathological inputs (one cold run each):');
 
 const pathological: Array<[string, string]> = [
-  ['10,000 nested blockquotes', '>'.repeat(10_000) + ' deep'],
-  ['5,000 nested list items', Array.from({ length: 5000 }, (_, i) => `${' '.repeat(i * 2)}- item`).join('\n').slice(0, 200_000)],
+  ['10,000 nested blockquotes', `${'>'.repeat(10_000)} deep`],
+  [
+    '5,000 nested list items',
+    Array.from({ length: 5000 }, (_, i) => `${' '.repeat(i * 2)}- item`)
+      .join('\n')
+      .slice(0, 200_000),
+  ],
   ['2,000-row table', `| a | b | c |\n|---|---|---|\n${'| 1 | $x$ | **b** |\n'.repeat(2000)}`],
   ['3,000 distinct formulas', Array.from({ length: 3000 }, (_, i) => `$x_{${i}}$`).join(' ')],
   ['3,000 complex formulas', Array.from({ length: 3000 }, (_, i) => `$\\frac{a_{${i}}}{b} + \\sqrt{c}$`).join(' ')],
@@ -96,11 +181,16 @@ const pathological: Array<[string, string]> = [
   ['200 KB of [ and *', '[*'.repeat(100_000)],
   ['one 5,000-char formula', `$${'a_{1}+'.repeat(830)}b$`],
   ['50,000 nested braces in a formula', `$${'{'.repeat(50_000)}x${'}'.repeat(50_000)}$`],
-  ['200 KB code block', '```js\n' + 'const x = [1, 2, 3].map((n) => n * 2); // note\n'.repeat(4000) + '```'],
+  ['200 KB code block', `\`\`\`js\n${'const x = [1, 2, 3].map((n) => n * 2); // note\n'.repeat(4000)}\`\`\``],
   ['deeply nested raw HTML', '<div>'.repeat(40_000)],
+  ['66,000 lines of unclosed \\[', '\\[\n'.repeat(66_000)],
+  ['50,000 headings with one name', '# a\n'.repeat(50_000)],
+  ['200 KB of emphasis runs', '**a_ '.repeat(40_000)],
+  ['200 KB of links and images', '[a](http://x.y/z) ![b](http://x.y/i.png) '.repeat(5_000)],
 ];
 for (const [name, input] of pathological) {
   const source = input.slice(0, 200_000);
+  clearFormulaCache();
   const ms = time(() => renderContent(source));
   console.log(`${name.padEnd(36)} ${ms.toFixed(0).padStart(5)} ms`);
 }

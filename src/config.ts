@@ -12,6 +12,8 @@ const envSchema = z.object({
   TRUST_PROXY: z.enum(['0', '1']).default('0'),
   BODY_LIMIT_BYTES: z.coerce.number().int().positive().default(1_048_576),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
+  PAGE_CACHE_TTL_MS: z.coerce.number().int().min(0).default(30_000),
+  PAGE_CACHE_MAX_ENTRIES: z.coerce.number().int().positive().default(5_000),
 });
 
 export interface Config {
@@ -27,6 +29,9 @@ export interface Config {
   trustProxy: boolean;
   bodyLimitBytes: number;
   shutdownTimeoutMs: number;
+  /** How long a page rendered for logged-out readers may be served again; 0 turns the page cache off. */
+  pageCacheTtlMs: number;
+  pageCacheMaxEntries: number;
 }
 
 export class ConfigError extends Error {}
@@ -52,5 +57,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] 
     trustProxy: e.TRUST_PROXY === '1',
     bodyLimitBytes: e.BODY_LIMIT_BYTES,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    pageCacheTtlMs: e.PAGE_CACHE_TTL_MS,
+    pageCacheMaxEntries: e.PAGE_CACHE_MAX_ENTRIES,
   };
 }

@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
 import { serve } from '@hono/node-server';
 import pino from 'pino';
+import { startPageCache } from './cache/invalidation.js';
 import { ConfigError, loadConfig } from './config.js';
 import { DataDirLockedError } from './db/lock.js';
 import { openDatabase } from './db/open.js';
@@ -28,7 +29,8 @@ async function main() {
   }
 
   const assets = await loadAssets();
-  const app = createApp({ db, config, logger, assets });
+  const pageCache = await startPageCache(db, config, logger);
+  const app = createApp({ db, config, logger, assets, pageCache: pageCache?.cache });
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
     logger.info({ port: info.port }, `Lyceum is serving ${config.baseUrl.replace(/:\d+$/, `:${info.port}`)}`);
     process.stdout.write(`Lyceum is running at ${config.baseUrl.replace(/:\d+$/, `:${info.port}`)}\n`);
@@ -49,6 +51,7 @@ async function main() {
       server.closeIdleConnections();
     });
     clearTimeout(timer);
+    await pageCache?.stop();
     await db.close();
     logger.info('stopped');
     process.exit(0);

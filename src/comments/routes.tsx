@@ -1,4 +1,5 @@
 import { type Context, Hono } from 'hono';
+import { cacheAs } from '../cache/middleware.js';
 import { renderMarkdown } from '../content/render.js';
 import { isId } from '../db/ids.js';
 import { AppError, Forbidden, Invalid, NotFound } from '../errors.js';
@@ -76,6 +77,7 @@ export const commentRoutes = new Hono<AppEnv>()
     if (!isId(commentId)) throw new NotFound(NO_COMMENT);
     if (c.req.param('slug') !== post.slug) return c.redirect(commentPath(post, commentId), 301);
     const { tree, node } = await threadOf(c, post, commentId);
+    cacheAs(c, [`post:${post.id}`]);
     const thread: ThreadContext = { post, user: c.var.user, csrfToken: c.var.csrfToken, focusId: commentId };
     return c.html(
       <PermalinkPage

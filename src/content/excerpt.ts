@@ -1,4 +1,4 @@
-import { segmentWords, walkVisibleText } from './text.js';
+import { SPACELESS_SCRIPT, segmentWords, walkVisibleText } from './text.js';
 
 /**
  * A unit the excerpt keeps or drops whole: a word with whatever is glued to it ("(see", "don’t,",
@@ -12,15 +12,21 @@ interface Unit {
 }
 
 const graphemeSegmenter = new Intl.Segmenter('en', { granularity: 'grapheme' });
-// Scripts written without spaces between words: there the segmenter's word boundaries are the only ones.
-const SPACELESS_SCRIPT = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Thai}\p{Script=Lao}\p{Script=Khmer}\p{Script=Myanmar}\u3000-\u303f\uff00-\uffef]/u;
 // Left dangling at the end of a cut excerpt, these read as broken: drop them before the "…".
-const DANGLING_END = /[\s([{<«‹“‘„"'—–\-‐,:;/\\·…&]+$/u;
+// (ASCII quotes are left alone: at the end of a word they usually close something.)
+const DANGLING_END = /[\s([{<«‹“‘„—–\-‐,:;/\\·…&]+$/u;
 /** Text gathered past maxChars (times this, in UTF-16 units) before the walk stops; covers long clusters. */
 const LOOKAHEAD_FACTOR = 8;
 const LOOKAHEAD_MIN = 64;
 
+// Characters that always form a cluster on their own (Latin, Greek, Cyrillic, CJK, common punctuation;
+// no combining marks):
+// text made only of these needs no segmenter to be measured.
+const SIMPLE_TEXT =
+  /^[\x20-\x7e\u00a0-\u02ff\u0370-\u03ff\u0400-\u0482\u048a-\u052f\u2010-\u2027\u2030-\u205e\u3000-\u3029\u3030-\u303f\u3041-\u3096\u30a0-\u30ff\u4e00-\u9fff]*$/;
+
 function graphemeLength(text: string): number {
+  if (SIMPLE_TEXT.test(text)) return text.length;
   let n = 0;
   for (const _ of graphemeSegmenter.segment(text)) n++;
   return n;

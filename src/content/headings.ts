@@ -56,6 +56,7 @@ export function inlineText(tokens: readonly Token[]): string {
 
 function headingIds(state: StateCore): void {
   const used = new Set<string>();
+  const nextSuffix = new Map<string, number>(); // keeps 50,000 headings named "a" linear
   const toc: TocEntry[] = [];
   const tokens = state.tokens;
   for (let i = 0; i < tokens.length; i++) {
@@ -64,7 +65,9 @@ function headingIds(state: StateCore): void {
     const text = inlineText(tokens[i + 1]?.children ?? []);
     const base = slugify(text);
     let id = base;
-    for (let n = 1; used.has(id); n++) id = `${base}-${n}`;
+    let n = nextSuffix.get(base) ?? 1;
+    while (used.has(id)) id = `${base}-${n++}`;
+    nextSuffix.set(base, n);
     used.add(id);
     open.attrSet('id', id);
     const level = Number(open.tag.slice(1));

@@ -1,6 +1,6 @@
 import hljs from 'highlight.js';
-import markdownIt from 'markdown-it';
 import type { MarkdownIt, StateCore, Token } from 'markdown-it';
+import markdownIt from 'markdown-it';
 import footnotePlugin from 'markdown-it-footnote';
 import { escapeHtml } from './escape.js';
 import { headingsPlugin, inlineText } from './headings.js';
@@ -23,7 +23,12 @@ function fenceLanguage(info: string): string {
 }
 
 /** Fenced code: highlight.js for a language it knows (within the document budget), escaped text otherwise. */
-function renderFence(tokens: Token[], idx: number, _options: unknown, env: Record<symbol, unknown> | undefined): string {
+function renderFence(
+  tokens: Token[],
+  idx: number,
+  _options: unknown,
+  env: Record<symbol, unknown> | undefined,
+): string {
   const token = tokens[idx]!;
   const code = token.content;
   const language = fenceLanguage(token.info);
@@ -75,9 +80,9 @@ function createMarkdown(): MarkdownIt {
   });
   md.use(mathPlugin).use(footnotePlugin).use(headingsPlugin);
   md.core.ruler.push('task_lists', taskLists);
-  md.renderer.rules['fence'] = renderFence;
+  md.renderer.rules.fence = renderFence;
   // Alt text keeps formulas as TeX (the default drops unknown inline tokens).
-  md.renderer.rules['image'] = (tokens, idx, _options, _env, self) => {
+  md.renderer.rules.image = (tokens, idx, _options, _env, self) => {
     const token = tokens[idx]!;
     token.attrSet('alt', inlineText(token.children ?? []));
     return `<img${self.renderAttrs(token)}>`;

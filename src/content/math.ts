@@ -1,6 +1,4 @@
-import katex from 'katex';
 import type { MarkdownIt, StateBlock, StateInline } from 'markdown-it';
-import { escapeHtml } from './escape.js';
 
 /** One formula found in a document, in source order. */
 export interface Formula {
@@ -22,17 +20,8 @@ export const MATH_ENV = Symbol('lyceum.math');
 const PLACEHOLDER_OPEN = '\uE000';
 const PLACEHOLDER_CLOSE = '\uE001';
 
-export const KATEX_MAX_EXPAND = 1000;
-export const KATEX_MAX_SIZE_EM = 20;
-/** Longer formulas are shown as source: KaTeX time and output grow with length (20k chars ≈ 250 ms, 3 MB). */
-export const MAX_FORMULA_CHARS = 5000;
-/**
- * Total KaTeX HTML one document may produce (repeats included). It bounds render + sanitize time
- * (≈ 0.2 µs per char together) and page weight; formulas past it are shown as source.
- */
-export const MAX_MATH_HTML_CHARS = 3_000_000;
 /** A display block (`$$` on its own line) may span at most this many lines; bounds the closer scan. */
-const MAX_DISPLAY_LINES = 300;
+const MAX_DISPLAY_LINES = 100;
 
 export function placeholderPattern(nonce: string): RegExp {
   return new RegExp(`${PLACEHOLDER_OPEN}${nonce}:(\\d+)${PLACEHOLDER_CLOSE}`, 'g');
@@ -47,9 +36,6 @@ function registerFormula(env: unknown, tex: string, display: boolean): string {
   math.formulas.push({ tex, display });
   return `${PLACEHOLDER_OPEN}${math.nonce}:${math.formulas.length - 1}${PLACEHOLDER_CLOSE}`;
 }
-
-// ---------------------------------------------------------------------------------------------
-// Parsing
 
 const DOLLAR = 0x24;
 const BACKSLASH = 0x5c;
@@ -197,7 +183,8 @@ function mathBlock(state: StateBlock, startLine: number, endLine: number, silent
   const open = src.slice(start, start + 2);
 
   // Cheap per-line search: a line that does not contain the closer cannot end the block.
-  const lineEnd = (line: number): number => trimmedEnd(src, state.bMarks[line]! + state.tShift[line]!, state.eMarks[line]!);
+  const lineEnd = (line: number): number =>
+    trimmedEnd(src, state.bMarks[line]! + state.tShift[line]!, state.eMarks[line]!);
   const sameLine = indexInRange(src, close, start + 2, max);
   let tex: string;
   let lastLine = startLine;
@@ -205,25 +192,21 @@ function mathBlock(state: StateBlock, startLine: number, endLine: number, silent
     if (sameLine + close.length !== lineEnd(startLine)) return false; // text follows: inline math
     tex = src.slice(start + 2, sameLine);
   } else {
-    const parts = [src.slice(start + 2, max)];
+    let closeAt = -1;
     const limit = Math.min(endLine, startLine + MAX_DISPLAY_LINES);
-    let found = false;
-    for (let line = startLine + 1; line < limit; line++) {
+    for (let line = startLine + 1; line < limit && closeAt === -1; line++) {
       const from = state.bMarks[line]! + state.tShift[line]!;
       const to = state.eMarks[line]!;
       if (from >= to || state.sCount[line]! < state.blkIndent) return false;
-      const at = indexInRange(src, close, from, to);
-      if (at === -1) {
-        parts.push(src.slice(from, to));
-        continue;
-      }
-      if (at + close.length !== lineEnd(line)) return false;
-      parts.push(src.slice(from, at));
+      closeAt = indexInRange(src, close, from, to);
       lastLine = line;
-      found = true;
-      break;
     }
-    if (!found) return false;
+    if (closeAt === -1 || closeAt + close.length !== lineEnd(lastLine)) return false;
+    const parts = [src.slice(start + 2, max)];
+    for (let line = startLine + 1; line < lastLine; line++) {
+      parts.push(src.slice(state.bMarks[line]! + state.tShift[line]!, state.eMarks[line]!));
+    }
+    parts.push(src.slice(state.bMarks[lastLine]! + state.tShift[lastLine]!, closeAt));
     tex = parts.join('\n');
   }
   if (!tex.trim()) return false;
@@ -243,68 +226,13 @@ export function mathPlugin(md: MarkdownIt): void {
   md.inline.ruler.before('escape', 'math_inline', mathInline);
   md.block.ruler.before('fence', 'math_block', mathBlock, { alt: ['paragraph', 'reference', 'blockquote', 'list'] });
 
-  md.renderer.rules['math_inline'] = (tokens, idx, _options, env) => {
+  md.renderer.rules.math_inline = (tokens, idx, _options, env) => {
     const token = tokens[idx]!;
     const display = token.info === 'display';
     const placeholder = registerFormula(env, token.content, display);
     // A span even for display math: a <div> may not sit inside the paragraph around it.
     return `<span class="math ${display ? 'math-display' : 'math-inline'}">${placeholder}</span>`;
   };
-  md.renderer.rules['math_block'] = (tokens, idx, _options, env) =>
+  md.renderer.rules.math_block = (tokens, idx, _options, env) =>
     `<div class="math math-display">${registerFormula(env, tokens[idx]!.content, true)}</div>\n`;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Rendering
-
-function errorHtml(tex: string, message: string): string {
-  return `<span class="math-error" title="${escapeHtml(message)}">${escapeHtml(tex)}</span>`;
-}
-
-function errorMessage(error: unknown): string {
-  if (error instanceof katex.ParseError) return `KaTeX: ${error.rawMessage}`;
-  if (error instanceof RangeError) return 'KaTeX: formula is nested too deeply';
-  return `KaTeX: ${error instanceof Error ? error.message : String(error)}`;
-}
-
-// \gdef (and \global\def) persist across the formulas of one document, so a post can define its macros once.
-const DEFINES_GLOBAL_MACRO = /\\(?:gdef|global|xdef)/;
-
-/**
- * Renders each formula with KaTeX (HTML + MathML, trust off). A formula KaTeX rejects, or one past the
- * length or document budget, becomes its escaped source in a `.math-error` span whose title says why.
- * Returns unsanitized HTML, one entry per formula; identical formulas are rendered once.
- */
-export function renderFormulas(formulas: Formula[]): string[] {
-  const macros: Record<string, string | object> = {};
-  const memo = new Map<string, string>();
-  let budget = MAX_MATH_HTML_CHARS;
-  return formulas.map(({ tex, display }) => {
-    if (tex.length > MAX_FORMULA_CHARS) {
-      return errorHtml(tex, `Formula too long to render (limit ${MAX_FORMULA_CHARS} characters)`);
-    }
-    if (budget <= 0) return errorHtml(tex, 'Not rendered: this document has more math than one page may hold');
-    const key = (display ? 'D' : 'I') + tex;
-    let html = memo.get(key);
-    if (html === undefined) {
-      try {
-        html = katex.renderToString(tex, {
-          displayMode: display,
-          output: 'htmlAndMathml',
-          throwOnError: true,
-          trust: false,
-          strict: 'ignore',
-          maxExpand: KATEX_MAX_EXPAND,
-          maxSize: KATEX_MAX_SIZE_EM,
-          macros,
-        });
-      } catch (error) {
-        html = errorHtml(tex, errorMessage(error));
-      }
-      if (DEFINES_GLOBAL_MACRO.test(tex)) memo.clear(); // later formulas may now expand differently
-      else memo.set(key, html);
-    }
-    budget -= html.length;
-    return html;
-  });
 }

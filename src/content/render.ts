@@ -1,9 +1,10 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { makeExcerpt } from './excerpt.js';
+import { renderFormulas } from './formulas.js';
 import { type TocEntry, tocFromEnv } from './headings.js';
 import { markdown } from './markdown.js';
-import { MATH_ENV, type MathEnv, placeholderPattern, renderFormulas } from './math.js';
-import { sanitizeContent, sanitizeMath } from './sanitize.js';
+import { MATH_ENV, type MathEnv, placeholderPattern } from './math.js';
+import { sanitizeContent } from './sanitize.js';
 import { countWords } from './text.js';
 
 export type { TocEntry } from './headings.js';
@@ -33,7 +34,9 @@ export class ContentTooLargeError extends Error {
   readonly limit = MAX_MARKDOWN_CHARS;
 
   constructor(readonly length: number) {
-    super(`Content is ${length.toLocaleString('en')} characters long; the limit is ${MAX_MARKDOWN_CHARS.toLocaleString('en')}`);
+    super(
+      `Content is ${length.toLocaleString('en')} characters long; the limit is ${MAX_MARKDOWN_CHARS.toLocaleString('en')}`,
+    );
     this.name = 'ContentTooLargeError';
   }
 }
@@ -48,24 +51,21 @@ interface Rendered {
 function render(source: string, options: RenderOptions): Rendered {
   if (source.length > MAX_MARKDOWN_CHARS) throw new ContentTooLargeError(source.length);
   const math: MathEnv = { nonce: randomBytes(8).toString('hex'), formulas: [] };
-  const docId = options.docId !== undefined && DOC_ID.test(options.docId)
-    ? options.docId
-    : createHash('sha256').update(source).digest('hex').slice(0, 8);
+  const docId =
+    options.docId !== undefined && DOC_ID.test(options.docId)
+      ? options.docId
+      : createHash('sha256').update(source).digest('hex').slice(0, 8);
   const env = { [MATH_ENV]: math, docId };
 
   // User HTML is sanitized without any math in it; KaTeX output goes through the math allowlist and is
-  // then put where its placeholder was. Both are complete sanitized fragments, so joining them is safe.
+  // then put where its placeholder was. Both are complete sanitized fragments (sanitize-html closes what
+  // it opens, and placeholders sit in text), so joining them is safe.
   const withPlaceholders = sanitizeContent(markdown.render(source, env));
-  const sanitized = new Map<string, string>();
-  const formulas = renderFormulas(math.formulas).map((html) => {
-    let clean = sanitized.get(html);
-    if (clean === undefined) {
-      clean = sanitizeMath(html);
-      sanitized.set(html, clean);
-    }
-    return clean;
-  });
-  const html = withPlaceholders.replace(placeholderPattern(math.nonce), (_, index: string) => formulas[Number(index)] ?? '');
+  const formulas = renderFormulas(math.formulas);
+  const html = withPlaceholders.replace(
+    placeholderPattern(math.nonce),
+    (_, index: string) => formulas[Number(index)] ?? '',
+  );
   return { html, withPlaceholders, toc: tocFromEnv(env) };
 }
 

@@ -16,6 +16,11 @@ export interface Queryable {
 
 export interface Database extends Queryable {
   readonly kind: 'pglite' | 'postgres';
+  /**
+   * Calls onMessage with each NOTIFY payload on the channel (from any process sharing the database) and
+   * onReset when notifications may have been missed (a dropped listening connection). Returns a stop function.
+   */
+  listen(channel: string, onMessage: (payload: string) => void, onReset?: () => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }
 
@@ -46,6 +51,10 @@ export async function openPglite(dataDir: string | undefined): Promise<Database>
         const inner: Queryable = { ...wrap(tx), transaction: (nested) => nested(inner) };
         return fn(inner);
       }),
+    async listen(channel, onMessage) {
+      const stop = await db.listen(channel, onMessage);
+      return () => stop();
+    },
     close: () => db.close(),
   };
 }
@@ -98,6 +107,46 @@ export async function openPostgres(options: PostgresOptions): Promise<Database> 
         client.release();
       }
     },
+    listen: (channel, onMessage, onReset) => listenPostgres(options, channel, onMessage, onReset),
     close: () => pool.end(),
+  };
+}
+
+const RECONNECT_DELAY_MS = 1_000;
+
+/**
+ * LISTEN needs a connection of its own for as long as we listen. When it drops, notifications sent meanwhile
+ * are lost, so we report a reset (the cache then forgets everything) and reconnect.
+ */
+async function listenPostgres(
+  options: PostgresOptions,
+  channel: string,
+  onMessage: (payload: string) => void,
+  onReset?: () => void,
+): Promise<() => Promise<void>> {
+  let client: pg.Client | undefined;
+  let stopped = false;
+  const reconnectLater = () => {
+    if (stopped) return;
+    onReset?.();
+    setTimeout(() => void connect().catch(reconnectLater), RECONNECT_DELAY_MS).unref();
+  };
+  const connect = async (): Promise<void> => {
+    const next = new pg.Client({ connectionString: options.connectionString });
+    next.on('notification', (message) => {
+      if (message.channel === channel) onMessage(message.payload ?? '');
+    });
+    next.on('error', () => {
+      next.end().catch(() => {});
+      reconnectLater();
+    });
+    await next.connect();
+    await next.query(`LISTEN "${channel.replace(/"/g, '')}"`);
+    client = next;
+  };
+  await connect();
+  return async () => {
+    stopped = true;
+    await client?.end().catch(() => {});
   };
 }

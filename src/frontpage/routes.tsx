@@ -1,5 +1,7 @@
 import { type Context, Hono } from 'hono';
 import { newCommentCounts } from '../comments/queries.js';
+import { cacheAs } from '../cache/middleware.js';
+import { ALL_POSTS_TAG } from '../cache/page-cache.js';
 import type { Queryable } from '../db/database.js';
 import { isId } from '../db/ids.js';
 import { Invalid, NotFound } from '../errors.js';
@@ -82,6 +84,7 @@ async function discussion(db: Queryable, cursor: Cursor | undefined) {
 
 export const frontpageRoutes = new Hono<AppEnv>()
   .get('/', async (c) => {
+    cacheAs(c, [ALL_POSTS_TAG]);
     const posts = await postListModel(c, undefined);
     const { entries, nextHref } = await discussion(c.var.deps.db, undefined);
     return c.html(<FrontPage ctx={pageContext(c)} posts={posts} discussion={entries} discussionNext={nextHref} />);
@@ -89,10 +92,12 @@ export const frontpageRoutes = new Hono<AppEnv>()
   .get('/posts', async (c) => {
     const { view, period } = listParams(c);
     const cursor = decodeCursor(c.req.query('after'), listName(view, period));
+    cacheAs(c, [ALL_POSTS_TAG]);
     return c.html(<MorePostsPage ctx={pageContext(c)} posts={await postListModel(c, cursor)} />);
   })
   .get('/discussion', async (c) => {
     const cursor = decodeCursor(c.req.query('after'), 'discussion');
+    cacheAs(c, [ALL_POSTS_TAG]);
     const { entries, nextHref } = await discussion(c.var.deps.db, cursor);
     return c.html(<MoreDiscussionPage ctx={pageContext(c)} entries={entries} nextHref={nextHref} />);
   })

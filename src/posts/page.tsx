@@ -1,4 +1,5 @@
 import type { Context } from 'hono';
+import { cacheAs } from '../cache/middleware.js';
 import type { Child } from 'hono/jsx';
 import { commentsOfPost, recordVisit } from '../comments/queries.js';
 import { rememberCommentSort } from '../comments/service.js';
@@ -25,6 +26,7 @@ export interface PostPageSlots {
  * record that marks comments new. Used by /posts/:id/:slug and by routes that show a post in another context.
  */
 export async function showPostPage(c: Context<AppEnv>, post: PostRow, slots: PostPageSlots = {}) {
+  cacheAs(c, [`post:${post.id}`]);
   const db = c.var.deps.db;
   const user = c.var.user;
   const asked = c.req.query('sort');

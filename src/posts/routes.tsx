@@ -1,4 +1,5 @@
 import { Hono } from 'hono';
+import { cacheAs } from '../cache/middleware.js';
 import { NotFound } from '../errors.js';
 import type { AppEnv } from '../web/context.js';
 import { pageContext } from '../web/page.js';
@@ -18,6 +19,7 @@ export const postRoutes = new Hono<AppEnv>()
   .get('/posts/:postId/:slug/history', async (c) => {
     const post = await visiblePost(c);
     if (c.req.param('slug') !== post.slug) return c.redirect(`${postPath(post)}/history`, 301);
+    cacheAs(c, [`post:${post.id}`]);
     const revisions = await revisionsOfPost(c.var.deps.db, post.id);
     return c.html(<HistoryPage ctx={pageContext(c)} post={post} revisions={revisions} />);
   })
@@ -31,6 +33,7 @@ export const postRoutes = new Hono<AppEnv>()
     const found = Number.isInteger(number) ? await revisionWithPrevious(c.var.deps.db, post.id, number) : undefined;
     if (!found) throw new NotFound(`This post has no revision ${raw.slice(0, 20)}.`);
     const { revision, previous } = found;
+    cacheAs(c, [`post:${post.id}`]);
     return c.html(
       <RevisionPage
         ctx={pageContext(c)}

@@ -1,4 +1,6 @@
 import { type Context, Hono } from 'hono';
+import { cacheAs } from '../cache/middleware.js';
+import { ALL_POSTS_TAG } from '../cache/page-cache.js';
 import { renderMarkdown } from '../content/render.js';
 import { type AppError, Forbidden, Invalid, NotFound } from '../errors.js';
 import { decodeCursor, encodeCursor } from '../frontpage/cursor.js';
@@ -31,6 +33,7 @@ export const userRoutes = new Hono<AppEnv>()
     const profile = await findProfile(c);
     if (profile.username !== c.req.param('username')) return c.redirect(`/users/${profile.username}`, 301);
     const isOwner = c.var.user?.id === profile.id;
+    cacheAs(c, [ALL_POSTS_TAG, `user:${profile.id}`]);
     const tab = (c.req.query('tab') ?? 'posts') as ProfileTab;
     if (!PROFILE_TABS.includes(tab) || (tab === 'drafts' && !isOwner)) {
       throw new NotFound('This profile has no such tab.');

@@ -3,6 +3,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { compress } from 'hono/compress';
 import { accountRoutes } from '../accounts/routes.js';
 import { commentRoutes } from '../comments/routes.js';
+import { anonymousPageCache } from '../cache/middleware.js';
 import { AppError } from '../errors.js';
 import { frontpageRoutes } from '../frontpage/routes.js';
 import { editorRoutes } from '../posts/editor-routes.js';
@@ -50,6 +51,7 @@ export function createApp(deps: Deps): Hono<AppEnv> {
     }),
     session,
     csrf,
+    anonymousPageCache(),
   );
 
   app.route('/', frontpageRoutes);

@@ -3,6 +3,7 @@ import type { SessionUser } from '../accounts/queries.js';
 import type { Config } from '../config.js';
 import type { Database } from '../db/database.js';
 import type { Assets } from './assets.js';
+import type { PageCache } from '../cache/page-cache.js';
 
 /** What every route can reach: the database and the process-wide pieces, passed in once at assembly. */
 export interface Deps {
@@ -10,6 +11,8 @@ export interface Deps {
   config: Config;
   logger: Logger;
   assets: Assets;
+  /** Rendered pages for logged-out readers; absent when caching is off. */
+  pageCache?: PageCache | undefined;
 }
 
 export interface AppEnv {
@@ -20,5 +23,7 @@ export interface AppEnv {
     /** The token forms must echo back; also sent as a cookie (double submit) plus an Origin check. */
     csrfToken: string;
     log: Logger;
+    /** Set by a route whose page logged-out readers may be served from the page cache (cache/middleware.ts). */
+    cacheTags?: string[];
   };
 }

@@ -1,4 +1,5 @@
 import pino from 'pino';
+import { startPageCache } from '../../src/cache/invalidation.js';
 import { type Config, loadConfig } from '../../src/config.js';
 import type { Database } from '../../src/db/database.js';
 import { createApp } from '../../src/web/app.js';
@@ -7,9 +8,12 @@ import { loadAssets } from '../../src/web/assets.js';
 export const TEST_ORIGIN = 'http://localhost';
 
 export async function makeTestApp(db: Database, env: Record<string, string> = {}) {
-  const config: Config = loadConfig({ LOG_LEVEL: 'silent', BASE_URL: TEST_ORIGIN, ...env });
-  const app = createApp({ db, config, logger: pino({ level: 'silent' }), assets: await loadAssets() });
-  return { app, config };
+  // The page cache is off unless a test turns it on: most tests change rows directly and read at once.
+  const config: Config = loadConfig({ LOG_LEVEL: 'silent', BASE_URL: TEST_ORIGIN, PAGE_CACHE_TTL_MS: '0', ...env });
+  const logger = pino({ level: 'silent' });
+  const pageCache = await startPageCache(db, config, logger);
+  const app = createApp({ db, config, logger, assets: await loadAssets(), pageCache: pageCache?.cache });
+  return { app, config, pageCache };
 }
 
 type App = Awaited<ReturnType<typeof makeTestApp>>['app'];

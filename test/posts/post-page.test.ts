@@ -32,7 +32,7 @@ describe('frontpage', () => {
     await makeComment(db, { postId: older.id });
     await makeComment(db, { postId: older.id });
 
-    const html = await (await new TestClient(app).get('/')).text();
+    const html = await (await new TestClient(app).get('/?view=recent')).text();
     expect(html.indexOf('Newer results')).toBeGreaterThan(-1);
     expect(html.indexOf('Newer results')).toBeLessThan(html.indexOf('Older results'));
     expect(html).not.toContain('Secret draft');

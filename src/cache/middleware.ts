@@ -1,0 +1,73 @@
+import type { Context, MiddlewareHandler } from 'hono';
+import type { AppEnv } from '../web/context.js';
+import type { CachedPage, PageCache } from './page-cache.js';
+
+function notModified(c: Context<AppEnv>, etag: string, lastModified: Date): boolean {
+  const ifNoneMatch = c.req.header('if-none-match');
+  if (ifNoneMatch) return ifNoneMatch.split(',').some((tag) => tag.trim() === etag || tag.trim() === `W/${etag}`);
+  const since = c.req.header('if-modified-since');
+  return !!since && !Number.isNaN(Date.parse(since)) && lastModified.getTime() <= Date.parse(since);
+}
+
+/**
+ * Serves logged-out readers from the page cache, filling it on a miss. A route opts a page in by calling
+ * `cacheAs(c, tags)` with what the page shows, so the right change notifications drop it. Logged-in readers
+ * always get a fresh render (their pages carry their name, votes and CSRF token). Every cached response
+ * carries an ETag and Last-Modified and answers a matching conditional request with 304.
+ */
+export function anonymousPageCache(): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const cache: PageCache | undefined = c.var.deps.pageCache;
+    if (!cache || c.var.user || c.req.method !== 'GET') return next();
+    const key = c.req.url.slice(c.req.url.indexOf('/', c.req.url.indexOf('//') + 2));
+    const hit = cache.get(key);
+    if (hit) {
+      c.header('X-Cache', 'hit');
+      return respond(c, hit);
+    }
+    const since = cache.begin();
+    await next();
+    c.header('X-Cache', 'miss');
+    const type = c.res.headers.get('content-type') ?? '';
+    const tags = c.get('cacheTags');
+    if (!tags || c.res.status !== 200 || !/^(text\/html|application\/(rss|atom)\+xml)/.test(type)) return;
+    const body = await c.res.clone().text();
+    // A page with a CSRF token belongs to one browser; never share it.
+    if (body.includes('name="_csrf"')) return;
+    cache.store(key, since, { body, contentType: type, tags });
+    const stored = cache.peek(key);
+    if (!stored) return;
+    const headers = validators(stored);
+    if (notModified(c, stored.etag, stored.lastModified)) {
+      c.res = new Response(null, { status: 304, headers });
+      return;
+    }
+    for (const [name, value] of Object.entries(headers)) c.res.headers.set(name, value);
+  };
+}
+
+/** Marks the page being rendered as cacheable for logged-out readers, naming what it shows. */
+export function cacheAs(c: Context<AppEnv>, tags: string[]): void {
+  c.set('cacheTags', tags);
+}
+
+function validators(page: CachedPage): Record<string, string> {
+  return {
+    ETag: page.etag,
+    'Last-Modified': page.lastModified.toUTCString(),
+    // Browsers may keep a copy but must ask again each time (a 304 costs almost nothing).
+    'Cache-Control': 'no-cache',
+    Vary: 'Accept-Encoding, Cookie',
+  };
+}
+
+function respond(c: Context<AppEnv>, page: CachedPage): Response {
+  for (const [name, value] of Object.entries(validators(page))) c.header(name, value);
+  if (notModified(c, page.etag, page.lastModified)) return c.body(null, 304);
+  c.header('Content-Type', page.contentType);
+  if ((c.req.header('accept-encoding') ?? '').includes('gzip')) {
+    c.header('Content-Encoding', 'gzip');
+    return c.body(page.gzipped as Uint8Array<ArrayBuffer>, 200);
+  }
+  return c.body(page.body as Uint8Array<ArrayBuffer>, 200);
+}

@@ -1,0 +1,120 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PageCache } from '../../src/cache/page-cache.js';
+import type { Database } from '../../src/db/database.js';
+import { makeTestApp, TestClient } from '../helpers/app.js';
+import { openTestDatabase } from '../helpers/db.js';
+import { makeComment, makePost, makeUser } from '../helpers/factories.js';
+
+describe('the page cache', () => {
+  const page = (tags: string[]) => ({ body: '<p>page</p>', contentType: 'text/html; charset=UTF-8', tags });
+
+  it('drops pages tagged with a changed post, and every list page with them', () => {
+    const cache = new PageCache({ ttlMs: 60_000, maxEntries: 100 });
+    cache.store('/posts/a/x', cache.begin(), page(['post:a']));
+    cache.store('/posts/b/y', cache.begin(), page(['post:b']));
+    cache.store('/', cache.begin(), page(['front']));
+    cache.invalidate('post:a');
+    expect(cache.get('/posts/a/x')).toBeUndefined();
+    expect(cache.get('/')).toBeUndefined();
+    expect(cache.get('/posts/b/y')).toBeDefined();
+    cache.invalidate('all');
+    expect(cache.size).toBe(0);
+  });
+
+  it('does not store a page whose content changed while it was being rendered', () => {
+    const cache = new PageCache({ ttlMs: 60_000, maxEntries: 100 });
+    const since = cache.begin();
+    cache.invalidate('post:a');
+    cache.store('/posts/a/x', since, page(['post:a']));
+    expect(cache.get('/posts/a/x')).toBeUndefined();
+    const unrelated = cache.begin();
+    cache.invalidate('user:z');
+    cache.store('/posts/a/x', unrelated, page(['post:a']));
+    expect(cache.get('/posts/a/x')).toBeDefined();
+  });
+
+  it('expires pages after their lifetime and evicts the least recently used beyond its size', () => {
+    const cache = new PageCache({ ttlMs: 1_000, maxEntries: 2 });
+    cache.store('/a', cache.begin(), page(['front']), 0);
+    cache.store('/b', cache.begin(), page(['front']), 0);
+    cache.get('/a', 10);
+    cache.store('/c', cache.begin(), page(['front']), 10);
+    expect(cache.get('/b', 20)).toBeUndefined();
+    expect(cache.get('/a', 20)).toBeDefined();
+    expect(cache.get('/a', 2_000)).toBeUndefined();
+  });
+});
+
+describe('cached pages in the app', () => {
+  let db: Database;
+  let test: Awaited<ReturnType<typeof makeTestApp>>;
+
+  beforeAll(async () => {
+    db = await openTestDatabase();
+    test = await makeTestApp(db, { PAGE_CACHE_TTL_MS: '60000' });
+  });
+  afterAll(async () => {
+    await test.pageCache?.stop();
+    await db.close();
+  });
+
+  /** Change notifications arrive asynchronously (on PostgreSQL over another connection): wait for one. */
+  async function eventually(check: () => Promise<boolean>) {
+    for (let i = 0; i < 50; i++) {
+      if (await check()) return;
+      await new Promise((r) => setTimeout(r, 40));
+    }
+    throw new Error('condition not reached within 2 s');
+  }
+
+  it('serves logged-out readers from the cache with an ETag, and answers 304 to a matching request', async () => {
+    const post = await makePost(db, { title: 'Cached post' });
+    const client = new TestClient(test.app);
+    const first = await client.get(`/posts/${post.id}/cached-post`);
+    expect(first.headers.get('x-cache')).toBe('miss');
+    const etag = first.headers.get('etag')!;
+    expect(etag).toMatch(/^".+"$/);
+    expect(first.headers.get('last-modified')).toBeTruthy();
+    const second = await client.get(`/posts/${post.id}/cached-post`);
+    expect(second.headers.get('x-cache')).toBe('hit');
+    expect(await second.text()).toBe(await first.text());
+    const conditional = await client.get(`/posts/${post.id}/cached-post`, { 'if-none-match': etag });
+    expect(conditional.status).toBe(304);
+    expect(await conditional.text()).toBe('');
+    const byDate = await client.get(`/posts/${post.id}/cached-post`, { 'if-modified-since': first.headers.get('last-modified')! });
+    expect(byDate.status).toBe(304);
+  });
+
+  it('shows a new comment at once: the change notification drops the post page and the frontpage', async () => {
+    const post = await makePost(db, { title: 'Lively' });
+    const client = new TestClient(test.app);
+    await client.get(`/posts/${post.id}/lively`);
+    await client.get('/');
+    expect((await client.get(`/posts/${post.id}/lively`)).headers.get('x-cache')).toBe('hit');
+    await makeComment(db, { postId: post.id, markdown: 'Breaking comment' });
+    await eventually(async () => (await (await client.get(`/posts/${post.id}/lively`)).text()).includes('Breaking comment'));
+    await eventually(async () => (await (await client.get('/')).text()).includes('Breaking comment'));
+  });
+
+  it('drops every page when a display name changes', async () => {
+    const author = await makeUser(db);
+    const post = await makePost(db, { authorId: author.id, title: 'Named' });
+    const client = new TestClient(test.app);
+    await client.get(`/posts/${post.id}/named`);
+    await db.query(`UPDATE users SET display_name = 'Renamed Person' WHERE id = $1`, [author.id]);
+    await eventually(async () => (await (await client.get(`/posts/${post.id}/named`)).text()).includes('Renamed Person'));
+  });
+
+  it('never caches pages for logged-in readers', async () => {
+    const user = await makeUser(db);
+    const post = await makePost(db, { title: 'Personal' });
+    const client = new TestClient(test.app);
+    await client.logIn(user.username, user.password);
+    const response = await client.get(`/posts/${post.id}/personal`);
+    expect(response.headers.get('x-cache')).toBeNull();
+    expect(await response.text()).toContain(user.username);
+    const anonymous = await (await new TestClient(test.app).get(`/posts/${post.id}/personal`)).text();
+    expect(anonymous).not.toContain(user.username);
+    expect(anonymous).not.toContain('name="_csrf"');
+  });
+});
