@@ -1,0 +1,141 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+// Several processes against one database need a PostgreSQL server: this runs in the PostgreSQL pass of CI.
+const url = process.env.TEST_DATABASE_URL;
+const schema = `instances_${randomBytes(4).toString('hex')}`;
+const children: ChildProcess[] = [];
+
+function withSchema(base: string): string {
+  const u = new URL(base);
+  u.searchParams.set('options', `-c search_path=${schema}`);
+  return u.toString();
+}
+
+function startInstance(): Promise<string> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    env: {
+      ...process.env,
+      DATABASE_URL: withSchema(url!),
+      PORT: '0',
+      BASE_URL: '',
+      LOG_LEVEL: 'warn',
+      PAGE_CACHE_TTL_MS: '60000',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  children.push(child);
+  let out = '';
+  let err = '';
+  child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+  return new Promise((resolve, reject) => {
+    child.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      const match = out.match(/running at http:\/\/localhost:(\d+)/);
+      if (match) resolve(`http://127.0.0.1:${match[1]}`);
+    });
+    child.on('exit', (code) => reject(new Error(`instance exited with ${code}: ${err}`)));
+  });
+}
+
+/** A browser stand-in over real HTTP: keeps cookies and echoes the CSRF token. */
+class Browser {
+  cookies = new Map<string, string>();
+  private cookieHeader() {
+    return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+  }
+  async fetch(base: string, path: string, init: RequestInit = {}) {
+    const headers = new Headers(init.headers);
+    if (this.cookies.size) headers.set('cookie', this.cookieHeader());
+    const response = await fetch(base + path, { ...init, headers, redirect: 'manual' });
+    for (const line of response.headers.getSetCookie()) {
+      const [pair] = line.split(';');
+      const [name, value] = [pair!.slice(0, pair!.indexOf('=')), pair!.slice(pair!.indexOf('=') + 1)];
+      if (value) this.cookies.set(name, value);
+      else this.cookies.delete(name);
+    }
+    return response;
+  }
+  async post(base: string, path: string, form: Record<string, string>) {
+    if (!this.cookies.has('lyceum_csrf')) await this.fetch(base, '/login');
+    const body = new URLSearchParams({ ...form, _csrf: this.cookies.get('lyceum_csrf')! });
+    return this.fetch(base, path, {
+      method: 'POST',
+      body,
+      headers: { 'content-type': 'application/x-www-form-urlencoded', origin: base },
+    });
+  }
+}
+
+describe.skipIf(!url)('two instances on one PostgreSQL', () => {
+  let a: string;
+  let b: string;
+
+  beforeAll(async () => {
+    const admin = new pg.Client({ connectionString: url });
+    await admin.connect();
+    await admin.query(`CREATE SCHEMA ${schema}`);
+    await admin.end();
+    // Both start at once on an empty database: migrations and demo content must each happen once.
+    [a, b] = await Promise.all([startInstance(), startInstance()]);
+  }, 120_000);
+
+  afterAll(async () => {
+    for (const child of children) child.kill('SIGTERM');
+    await Promise.all(children.map((c) => new Promise((r) => (c.exitCode !== null ? r(null) : c.on('exit', r)))));
+    const admin = new pg.Client({ connectionString: url });
+    await admin.connect();
+    await admin.query(`DROP SCHEMA ${schema} CASCADE`);
+    await admin.end();
+  });
+
+  it('migrated and loaded the demo content once', async () => {
+    const client = new pg.Client({ connectionString: withSchema(url!) });
+    await client.connect();
+    const versions = await client.query('SELECT version FROM schema_migrations');
+    const distinct = new Set(versions.rows.map((r) => r.version));
+    expect(distinct.size).toBe(versions.rows.length);
+    const users = await client.query('SELECT count(*)::int AS n FROM users');
+    await client.end();
+    expect(users.rows[0].n).toBe(4);
+  });
+
+  it('shares sessions: signed up on one, logged in on the other', async () => {
+    const browser = new Browser();
+    const signup = await browser.post(a, '/signup', {
+      username: 'twin_user',
+      email: 'twin@example.org',
+      password: 'a long passphrase',
+    });
+    expect(signup.status).toBe(303);
+    expect(await (await browser.fetch(b, '/')).text()).toContain('twin_user');
+  });
+
+  it('shows a comment posted through one instance on the other at once, despite its page cache', async () => {
+    const home = await (await fetch(`${b}/?view=recent`)).text();
+    const path = home.match(/href="(\/posts\/[0-9A-Za-z]{17}\/[^"#]+)"/)![1]!;
+    const before = await fetch(b + path);
+    expect(await before.text()).not.toContain('Comment through A');
+    expect((await fetch(b + path)).headers.get('x-cache')).toBe('hit');
+
+    const writer = new Browser();
+    await writer.post(a, '/signup', {
+      username: 'writer_twin',
+      email: 'writer@example.org',
+      password: 'a long passphrase',
+    });
+    const postId = path.split('/')[2]!;
+    const posted = await writer.post(a, `/posts/${postId}/comments`, { body: 'Comment through A', intent: 'submit' });
+    expect(posted.status).toBe(303);
+
+    // The notification crosses over PostgreSQL within milliseconds; allow a moment, no more.
+    let seen = false;
+    for (let i = 0; i < 20 && !seen; i++) {
+      seen = (await (await fetch(b + path)).text()).includes('Comment through A');
+      if (!seen) await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(seen).toBe(true);
+  });
+});
