@@ -6,6 +6,7 @@ import { ConfigError, loadConfig } from './config.js';
 import { DataDirLockedError } from './db/lock.js';
 import { openDatabase } from './db/open.js';
 import { loadDemoContent } from './demo/seed.js';
+import { MAGIC_REFRESH_INTERVAL_MS, refreshMagicScores } from './votes/ranking.js';
 import { createApp } from './web/app.js';
 import { loadAssets } from './web/assets.js';
 
@@ -27,6 +28,14 @@ async function main() {
       );
     }
   }
+
+  // Scores decay with age: rescore recent and top posts now and every few minutes (idempotent, so several
+  // processes doing it is harmless).
+  const rescore = () =>
+    refreshMagicScores(db).catch((err: unknown) => logger.error({ err }, 'refreshing frontpage scores failed'));
+  await rescore();
+  const rescoreTimer = setInterval(rescore, MAGIC_REFRESH_INTERVAL_MS);
+  rescoreTimer.unref();
 
   const assets = await loadAssets();
   const pageCache = await startPageCache(db, config, logger);
@@ -51,6 +60,7 @@ async function main() {
       server.closeIdleConnections();
     });
     clearTimeout(timer);
+    clearInterval(rescoreTimer);
     await pageCache?.stop();
     await db.close();
     logger.info('stopped');

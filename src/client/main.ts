@@ -1,4 +1,6 @@
 // Progressive enhancement only: every page works without this script.
+
+import { enhanceVotes } from '../votes/client.js';
 import { enhanceComments } from './comments.js';
 import { enhanceEditor } from './editor.js';
 import { enhanceFootnotes } from './footnotes.js';
@@ -9,3 +11,4 @@ for (const form of document.querySelectorAll<HTMLFormElement>('form[data-editor]
 enhanceFootnotes(document);
 enhanceComments(document);
 enhanceLists(document);
+enhanceVotes(document);

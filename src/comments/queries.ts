@@ -13,11 +13,13 @@ export interface CommentRow {
   retracted: boolean;
   deleted: boolean;
   baseScore: number;
+  agreementScore: number;
 }
 
 const COMMENT_COLUMNS = `c.id, c.post_id AS "postId", c.parent_id AS "parentId", c.author_id AS "authorId",
   u.username AS "authorUsername", u.display_name AS "authorDisplayName", c.body_html AS "bodyHtml",
-  c.created_at AS "createdAt", c.edited_at AS "editedAt", c.retracted, c.deleted, c.base_score AS "baseScore"`;
+  c.created_at AS "createdAt", c.edited_at AS "editedAt", c.retracted, c.deleted, c.base_score AS "baseScore",
+  c.agreement_score AS "agreementScore"`;
 
 /** Every comment of a post in one index scan (comments_post_idx); the tree is assembled in memory. */
 export async function commentsOfPost(db: Queryable, postId: string): Promise<CommentRow[]> {

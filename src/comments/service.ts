@@ -2,6 +2,7 @@ import { renderContent } from '../content/render.js';
 import type { Queryable } from '../db/database.js';
 import { newId } from '../db/ids.js';
 import { Forbidden, Invalid, NotFound } from '../errors.js';
+import { applyAuthorVote } from '../votes/service.js';
 import { canDeleteComment, canEditComment, canRetractComment } from './permissions.js';
 
 interface Actor {
@@ -51,6 +52,7 @@ export async function addComment(db: Queryable, input: NewComment): Promise<{ id
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
       [id, input.postId, input.parentId ?? null, input.authorId, input.markdown, rendered.html, rendered.excerpt, at],
     );
+    await applyAuthorVote(tx, { authorId: input.authorId, targetType: 'comment', targetId: id });
     await tx.query(
       `UPDATE posts SET comment_count = comment_count + 1, last_activity_at = greatest(last_activity_at, $2)
         WHERE id = $1`,

@@ -1,6 +1,8 @@
 import { raw } from 'hono/html';
 import type { SessionUser } from '../accounts/queries.js';
 import { commentPath, postPath } from '../posts/paths.js';
+import type { VoteKind } from '../votes/kinds.js';
+import { VoteButtons } from '../votes/views.js';
 import { CsrfField } from '../web/layout.js';
 import { Time } from '../web/time.js';
 import { canDeleteComment, canEditComment, canRetractComment } from './permissions.js';
@@ -19,6 +21,8 @@ export interface ThreadContext {
   newSince?: Date | undefined;
   /** The comment a permalink points at. */
   focusId?: string | undefined;
+  /** The reader's current votes on this page's comments (userVotesOn). */
+  votes?: Map<string, { karma: VoteKind | null; agreement: VoteKind | null }> | undefined;
 }
 
 export function isNewComment(comment: CommentRow, ctx: ThreadContext): boolean {
@@ -27,8 +31,33 @@ export function isNewComment(comment: CommentRow, ctx: ThreadContext): boolean {
 
 function CommentActions({ comment, ctx }: { comment: CommentRow; ctx: ThreadContext }) {
   const permalink = commentPath(ctx.post, comment.id);
+  const returnTo = `${postPath(ctx.post)}#comment-${comment.id}`;
+  const mine = ctx.user?.id === comment.authorId;
+  const current = ctx.votes?.get(comment.id);
   return (
     <p class="comment-actions">
+      <VoteButtons
+        targetType="comment"
+        targetId={comment.id}
+        axis="karma"
+        score={comment.baseScore}
+        current={current?.karma ?? null}
+        returnTo={returnTo}
+        csrfToken={ctx.csrfToken}
+        loggedIn={!!ctx.user}
+        disabled={mine}
+      />
+      <VoteButtons
+        targetType="comment"
+        targetId={comment.id}
+        axis="agreement"
+        score={comment.agreementScore}
+        current={current?.agreement ?? null}
+        returnTo={returnTo}
+        csrfToken={ctx.csrfToken}
+        loggedIn={!!ctx.user}
+        disabled={mine}
+      />
       {ctx.user ? (
         <a href={`${permalink}/reply`} data-reply={comment.id}>
           Reply
@@ -85,9 +114,6 @@ export function CommentItem(props: { node: CommentNode; depth: number; ctx: Thre
               {c.authorDisplayName}
             </a>
           )}{' '}
-          <span class="comment-score" title="Karma">
-            {c.baseScore}
-          </span>{' '}
           <a href={`${postPath(ctx.post)}#comment-${c.id}`} class="comment-time">
             <Time date={c.createdAt} />
           </a>

@@ -1,11 +1,12 @@
 import type { Context } from 'hono';
-import { cacheAs } from '../cache/middleware.js';
 import type { Child } from 'hono/jsx';
+import { cacheAs } from '../cache/middleware.js';
 import { commentsOfPost, recordVisit } from '../comments/queries.js';
 import { rememberCommentSort } from '../comments/service.js';
 import { commentComparator, DEFAULT_COMMENT_SORT, isCommentSort } from '../comments/sort.js';
 import { buildCommentTree, inReadingOrder } from '../comments/tree.js';
 import { isNewComment, type ThreadContext } from '../comments/views.js';
+import { userVotesOn } from '../votes/queries.js';
 import type { AppEnv } from '../web/context.js';
 import { pageContext } from '../web/page.js';
 import { postPath } from './paths.js';
@@ -36,8 +37,18 @@ export async function showPostPage(c: Context<AppEnv>, post: PostRow, slots: Pos
     commentsOfPost(db, post.id),
     user ? recordVisit(db, user.id, post.id) : Promise.resolve(undefined),
   ]);
+  // The reader's votes on the post and every comment, in one query.
+  const votes = user
+    ? await userVotesOn(
+        db,
+        user.id,
+        'comment',
+        rows.map((r) => r.id),
+      )
+    : undefined;
+  const postVote = user ? ((await userVotesOn(db, user.id, 'post', [post.id])).get(post.id)?.karma ?? null) : null;
   const tree = buildCommentTree(rows, commentComparator(sort));
-  const thread: ThreadContext = { post, user, csrfToken: c.var.csrfToken, newSince: lastVisit };
+  const thread: ThreadContext = { post, user, csrfToken: c.var.csrfToken, newSince: lastVisit, votes };
   const fresh = lastVisit ? inReadingOrder(tree.roots).filter((comment) => isNewComment(comment, thread)) : [];
   return c.html(
     <PostPage
@@ -53,6 +64,7 @@ export async function showPostPage(c: Context<AppEnv>, post: PostRow, slots: Pos
       canEdit={canEditPost(user, post)}
       canDelete={canDeletePost(user, post)}
       slots={slots}
+      postVote={postVote}
     />,
   );
 }

@@ -2,6 +2,8 @@ import { type RenderedContent, renderContent } from '../content/render.js';
 import type { Queryable } from '../db/database.js';
 import { newId } from '../db/ids.js';
 import { Forbidden, Invalid, NotFound } from '../errors.js';
+import { refreshPostMagicScore } from '../votes/ranking.js';
+import { applyAuthorVote } from '../votes/service.js';
 import { canDeletePost, canEditPost } from './permissions.js';
 import { slugify } from './slug.js';
 import type { EditorIntent, PostInput } from './validation.js';
@@ -64,6 +66,8 @@ export async function createPost(db: Queryable, post: NewPost): Promise<{ id: st
         post.publish ? 1 : 0,
       ],
     );
+    // A new post starts with its author's own normal upvote (which scores it for the frontpage, too).
+    await applyAuthorVote(tx, { authorId: post.authorId, targetType: 'post', targetId: id });
     if (post.publish) {
       await addRevision(tx, id, 1, {
         title: post.title,
@@ -163,6 +167,7 @@ export async function savePost(
           WHERE id = $1`,
         [postId],
       );
+      await refreshPostMagicScore(tx, postId);
       await revision(input.note);
       return 'published';
     }

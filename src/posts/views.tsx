@@ -4,6 +4,8 @@ import { COMMENT_SORTS, type CommentSort, SORT_LABELS } from '../comments/sort.j
 import type { CommentNode } from '../comments/tree.js';
 import { CommentList, type ThreadContext } from '../comments/views.js';
 import type { TocEntry } from '../content/render.js';
+import type { VoteKind } from '../votes/kinds.js';
+import { VoteButtons } from '../votes/views.js';
 import { CsrfField, Layout, type PageContext } from '../web/layout.js';
 import { Time } from '../web/time.js';
 import type { PostPageSlots } from './page.js';
@@ -43,6 +45,8 @@ export function PostPage(props: {
   canEdit: boolean;
   canDelete: boolean;
   slots?: PostPageSlots;
+  /** The reader's karma vote on the post. */
+  postVote: VoteKind | null;
 }) {
   const { post } = props;
   const hasToc = post.toc.length >= TOC_MIN_HEADINGS;
@@ -61,7 +65,7 @@ export function PostPage(props: {
                 · <Time date={post.publishedAt} style="date" />
               </>
             ) : null}{' '}
-            · {post.readingMinutes} min read · <span title="Karma">{post.baseScore} karma</span>
+            · {post.readingMinutes} min read
             {post.lastRevisedAt ? (
               <>
                 {' '}
@@ -92,6 +96,19 @@ export function PostPage(props: {
         <div class="post-layout">
           {hasToc ? <TableOfContents toc={post.toc} /> : null}
           <div class="post-body content">{raw(post.bodyHtml)}</div>
+        </div>
+        <div class="post-votes" id="post-votes">
+          <VoteButtons
+            targetType="post"
+            targetId={post.id}
+            axis="karma"
+            score={post.baseScore}
+            current={props.postVote}
+            returnTo={`${postPath(post)}#post-votes`}
+            csrfToken={props.ctx.csrfToken}
+            loggedIn={!!props.ctx.user}
+            disabled={props.ctx.user?.id === post.authorId}
+          />
         </div>
         {props.slots?.afterBody}
       </article>

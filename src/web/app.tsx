@@ -9,6 +9,7 @@ import { frontpageRoutes } from '../frontpage/routes.js';
 import { editorRoutes } from '../posts/editor-routes.js';
 import { postRoutes } from '../posts/routes.js';
 import { userRoutes } from '../users/routes.js';
+import { voteRoutes } from '../votes/routes.js';
 import type { AppEnv, Deps } from './context.js';
 import { handleError, notFound } from './errors.js';
 import { csrf, requestLog, securityHeaders, session, withDeps } from './middleware.js';
@@ -61,5 +62,6 @@ export function createApp(deps: Deps): Hono<AppEnv> {
   app.route('/', commentRoutes);
   app.route('/', postRoutes);
   app.route('/', userRoutes);
+  app.route('/', voteRoutes);
   return app;
 }

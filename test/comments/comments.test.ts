@@ -86,7 +86,7 @@ describe('reading a discussion', () => {
     const fragment = html.slice(start, html.indexOf('</article>', start));
     expect(fragment).toContain('commenter_x');
     expect(fragment).toMatch(/<time datetime="[^"]+" title="[^"]+ UTC">just now<\/time>/);
-    expect(fragment).toContain('class="comment-score"');
+    expect(fragment).toContain('class="vote-score"');
     expect(fragment).toContain(
       `href="/posts/${post.id}/links/comment/${reply.id}/reply" data-reply="${reply.id}">Reply</a>`,
     );

@@ -1,0 +1,138 @@
+// `npm run bench`: load each hot page with autocannon for a fixed time, beside a raw node:http server that
+// answers a constant string (the machine's ceiling), and print req/s, p50, p99, errors and the ratio.
+// Usage: npm run bench -- [--url http://host:port] [--database-url URL] [--duration 10] [--connections 20]
+// Without --url it starts Lyceum itself on the database (DATABASE_URL by default).
+import fs from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { type LoadResult, runLoad } from './lib/load.js';
+import { measurePageWeight } from './lib/page-weight.js';
+import { startProcess, stopProcess } from './lib/processes.js';
+import { findTargets } from './lib/targets.js';
+
+const { values } = parseArgs({
+  options: {
+    url: { type: 'string' },
+    'database-url': { type: 'string' },
+    duration: { type: 'string', default: '10' },
+    connections: { type: 'string', default: '20' },
+  },
+});
+const databaseUrl = values['database-url'] ?? process.env.DATABASE_URL;
+if (!databaseUrl) {
+  console.error('Give --database-url (or DATABASE_URL): the benchmark finds its pages in that database.');
+  process.exit(2);
+}
+const duration = Number(values.duration);
+const connections = Number(values.connections);
+if (!(duration > 0 && connections > 0)) {
+  console.error('--duration and --connections must be positive numbers.');
+  process.exit(2);
+}
+
+const children = [];
+let base = values.url;
+if (!base) {
+  const app = await startProcess(
+    ['--import', 'tsx', 'src/main.ts', '--no-demo'],
+    { DATABASE_URL: databaseUrl, PORT: '0', LOG_LEVEL: 'warn' },
+    /running at http:\/\/localhost:(\d+)/,
+  );
+  children.push(app.child);
+  base = `http://127.0.0.1:${app.match[1]}`;
+}
+const ceiling = await startProcess(['--import', 'tsx', 'bench/lib/ceiling.ts'], {}, /listening (\d+)/);
+children.push(ceiling.child);
+
+try {
+  const targets = await findTargets(databaseUrl, connections);
+  const [reader] = targets.sessions;
+  const run = (name: string, pagePath: string, headers?: Record<string, string>) =>
+    runLoad({ name, url: base + pagePath, connections, durationSeconds: duration, ...(headers ? { headers } : {}) });
+
+  const results: LoadResult[] = [];
+  results.push(
+    await runLoad({
+      name: 'ceiling (node:http "hello")',
+      url: `http://127.0.0.1:${ceiling.match[1]}/`,
+      connections,
+      durationSeconds: duration,
+    }),
+  );
+  results.push(await run('frontpage (anonymous)', targets.frontpage));
+  results.push(await run('post, ~50 comments', targets.post50));
+  results.push(await run('post, ~1,000 comments', targets.post1000));
+  if (targets.sequence) results.push(await run('sequence page', targets.sequence));
+  results.push(await run('profile', targets.profile));
+  results.push(await run('/feed.xml', targets.feed));
+  results.push(await run('frontpage (logged in)', targets.frontpage, { cookie: reader!.cookie }));
+
+  // Mixed workload: logged-in readers, one write in ten (a comment or a vote), each connection its own user.
+  const form = (fields: Record<string, string>) => new URLSearchParams(fields).toString();
+  const writeHeaders = (csrf: string) => ({
+    'content-type': 'application/x-www-form-urlencoded',
+    origin: base!,
+    'x-csrf-token': csrf,
+  });
+  let next = 0;
+  results.push(
+    await runLoad({
+      name: 'write mix (10% comments and votes)',
+      url: base + targets.post50,
+      connections,
+      durationSeconds: duration,
+      requests: [
+        ...Array.from({ length: 9 }, () => ({ method: 'GET' as const, path: targets.post50 })),
+        {
+          method: 'POST',
+          path: `/posts/${targets.writePostId}/comments`,
+          body: form({ body: 'A benchmark comment with $x^2$.', intent: 'submit' }),
+        },
+        ...Array.from({ length: 9 }, () => ({ method: 'GET' as const, path: targets.post50 })),
+        {
+          method: 'POST',
+          path: '/votes',
+          body: form({
+            targetType: 'comment',
+            targetId: targets.writeCommentIds[0] ?? '',
+            kind: 'up',
+            returnTo: targets.post50,
+          }),
+        },
+      ],
+      // Each connection logs in as a different reader (votes are rate-limited per user).
+      setupClient: (client) => {
+        const session = targets.sessions[next++ % targets.sessions.length]!;
+        client.setHeaders({ cookie: session.cookie, ...writeHeaders(session.csrf) });
+      },
+    }),
+  );
+
+  const weight = await measurePageWeight(base + targets.post50);
+  const ceilingRate = results[0]!.requestsPerSecond;
+  const rows = results.map((r) => ({ ...r, ratio: r.requestsPerSecond / ceilingRate }));
+  const table = [
+    '| page | req/s | p50 ms | p99 ms | errors | non-2xx | vs ceiling |',
+    '|---|---:|---:|---:|---:|---:|---:|',
+    ...rows.map(
+      (r) =>
+        `| ${r.name} | ${r.requestsPerSecond.toFixed(0)} | ${r.p50} | ${r.p99} | ${r.errors} | ${r.non2xx} | ${(r.ratio * 100).toFixed(1)} % |`,
+    ),
+  ].join('\n');
+  const weightLine = `Cold load of ${targets.post50}: ${(weight.transferredBytes / 1024).toFixed(1)} KB of HTML, CSS and JS on the wire (+ ${(weight.fontBytes / 1024).toFixed(1)} KB of KaTeX fonts), ${weight.requests} requests.`;
+  console.log(`\n${table}\n\n${weightLine}\n`);
+  const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+  const dir = path.join('bench', 'results');
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(
+    path.join(dir, `${stamp}.json`),
+    JSON.stringify({ duration, connections, results: rows, weight }, null, 2),
+  );
+  fs.writeFileSync(
+    path.join(dir, `${stamp}.md`),
+    `# Benchmark ${stamp}\n\n${duration} s per page, ${connections} connections.\n\n${table}\n\n${weightLine}\n`,
+  );
+  console.log(`Written to bench/results/${stamp}.{json,md}`);
+} finally {
+  for (const child of children) await stopProcess(child);
+}

@@ -1,0 +1,80 @@
+import type { Queryable } from '../db/database.js';
+
+/** How fast a score fades with age: the exponent of (age + 2 hours). */
+export const SCORE_TIME_DECAY = 1.15;
+/** Hours added to the age, so a brand-new item neither divides by zero nor outranks everything for long. */
+export const SCORE_AGE_OFFSET_HOURS = 2;
+/**
+ * Points added to a frontpage post's score. LessWrong rewards frontpage and curated status this way; Lyceum has
+ * no such statuses yet (every published post is on the frontpage), so the bonus is 0 and the order depends on
+ * score and age alone. A curated bonus would be another constant here, added per post in magicScoreSql.
+ */
+export const FRONTPAGE_BONUS = 0;
+/** The periodic refresh rescores posts published this recently… */
+export const MAGIC_REFRESH_DAYS = 14;
+/** …and the posts with the highest stored scores, since a stale score is too high (scores only fall with age). */
+export const MAGIC_REFRESH_TOP = 500;
+/** How often to run refreshMagicScores: a one-hour-old post's score falls about 6% in ten minutes. */
+export const MAGIC_REFRESH_INTERVAL_MS = 10 * 60_000;
+
+const HOUR_MS = 3_600_000;
+
+/** The one "magic" ranking formula: (baseScore + bonus) / (ageHours + 2) ^ 1.15. A future age counts as 0. */
+export function magicScore(baseScore: number, bonus: number, ageHours: number): number {
+  return (baseScore + bonus) / (Math.max(0, ageHours) + SCORE_AGE_OFFSET_HOURS) ** SCORE_TIME_DECAY;
+}
+
+function sqlNumber(value: number): string {
+  if (!Number.isFinite(value)) throw new Error(`Not a finite number: ${value}`);
+  return `${value}::float8`;
+}
+
+/**
+ * magicScore as a SQL expression over the given column expressions (trusted SQL, never user input), so the
+ * database computes exactly what the function does.
+ */
+export function magicScoreSql(columns: { baseScore: string; bonus: string; at: string; now?: string }): string {
+  const ageHours = `greatest(extract(epoch FROM (${columns.now ?? 'now()'} - ${columns.at}))::float8 / 3600, 0)`;
+  return `((${columns.baseScore} + ${columns.bonus})::float8 / power(${ageHours} + ${sqlNumber(SCORE_AGE_OFFSET_HOURS)}, ${sqlNumber(SCORE_TIME_DECAY)}))`;
+}
+
+/**
+ * The stored score of a post row aliased `p`: the formula for published posts, NULL for drafts. `baseScore`
+ * replaces p.base_score when an UPDATE sets both (SET expressions read the old row).
+ */
+export function postMagicScoreSql(baseScore = 'p.base_score'): string {
+  return `CASE WHEN p.status = 'published' AND p.published_at IS NOT NULL
+    THEN ${magicScoreSql({ baseScore, bonus: sqlNumber(FRONTPAGE_BONUS), at: 'p.published_at' })} END`;
+}
+
+/** Rescores one post; called in the transaction of every vote on it (and when a post is published). */
+export async function refreshPostMagicScore(tx: Queryable, postId: string): Promise<void> {
+  await tx.query(`UPDATE posts p SET magic_score = ${postMagicScoreSql()} WHERE p.id = $1`, [postId]);
+}
+
+/**
+ * The periodic job: rescores posts published since `since` (default MAGIC_REFRESH_DAYS ago), posts never scored,
+ * and the `top` highest-scored posts, so that an old post's score frozen at its last vote cannot keep it on the
+ * frontpage. Each branch is an index scan. Returns how many posts were rescored.
+ */
+export async function refreshMagicScores(db: Queryable, options: { since?: Date; top?: number } = {}): Promise<number> {
+  const since = options.since ?? new Date(Date.now() - MAGIC_REFRESH_DAYS * 24 * HOUR_MS);
+  const rows = await db.query(
+    `UPDATE posts p SET magic_score = ${postMagicScoreSql()}
+      WHERE p.id IN (
+        SELECT id FROM posts
+         WHERE status = 'published' AND deleted_at IS NULL AND published_at >= $1
+        UNION
+        SELECT id FROM posts
+         WHERE status = 'published' AND deleted_at IS NULL AND magic_score IS NULL
+        UNION
+        (SELECT id FROM posts
+          WHERE status = 'published' AND deleted_at IS NULL
+          ORDER BY magic_score DESC NULLS LAST, id
+          LIMIT $2)
+      )
+      RETURNING p.id`,
+    [since, options.top ?? MAGIC_REFRESH_TOP],
+  );
+  return rows.length;
+}

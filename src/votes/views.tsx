@@ -1,0 +1,100 @@
+import { CsrfField } from '../web/layout.js';
+import type { TargetType, VoteAxis, VoteKind } from './kinds.js';
+
+/** Each button's accessible name; the client script and tests rely on these exact words. */
+export const VOTE_LABELS: Record<VoteKind, string> = {
+  strongDown: 'Strong downvote',
+  down: 'Downvote',
+  up: 'Upvote',
+  strongUp: 'Strong upvote',
+  disagree: 'Disagree',
+  agree: 'Agree',
+};
+
+const GLYPHS: Record<VoteKind, string> = {
+  strongDown: '«',
+  down: '‹',
+  up: '›',
+  strongUp: '»',
+  disagree: '✗',
+  agree: '✓',
+};
+
+// Buttons either side of the score, as they appear left to right.
+const LAYOUT: Record<VoteAxis, { before: VoteKind[]; after: VoteKind[] }> = {
+  karma: { before: ['strongDown', 'down'], after: ['up', 'strongUp'] },
+  agreement: { before: ['disagree'], after: ['agree'] },
+};
+
+const SCORE_TITLES: Record<VoteAxis, string> = { karma: 'Karma score', agreement: 'Agreement' };
+
+export interface VoteButtonsProps {
+  targetType: TargetType;
+  targetId: string;
+  axis: VoteAxis;
+  /** base_score for the karma axis, agreement_score for agreement. */
+  score: number;
+  /** The viewer's vote on this axis (userVotesOn), or null. */
+  current: VoteKind | null;
+  /** Where a no-JS vote returns to: the page's path and the target's anchor, e.g. `/posts/x/y#comment-z`. */
+  returnTo: string;
+  csrfToken: string;
+  loggedIn: boolean;
+  /** The viewer wrote the target: the buttons show but cannot be pressed. */
+  disabled?: boolean;
+}
+
+/**
+ * One axis of voting on a post or comment: a single form whose submit buttons carry the kind, so the markup
+ * stays small on a page of a thousand comments. Works without JavaScript (POST /votes, then back to returnTo);
+ * votes/client.ts upgrades it in place. Logged-out readers see the score, and on the karma axis a link to log in.
+ */
+export function VoteButtons(props: VoteButtonsProps) {
+  const { axis } = props;
+  const score = (
+    <span class="vote-score" title={SCORE_TITLES[axis]} data-vote-score aria-live="polite">
+      {props.score}
+    </span>
+  );
+  if (!props.loggedIn) {
+    return (
+      <span class={`vote vote-${axis}`}>
+        {score}
+        {axis === 'karma' ? (
+          <>
+            {' '}
+            <a class="vote-login" href={`/login?next=${encodeURIComponent(props.returnTo)}`} rel="nofollow">
+              Log in to vote
+            </a>
+          </>
+        ) : null}
+      </span>
+    );
+  }
+  const button = (kind: VoteKind) => (
+    // No class: `.vote button` styles it, and a thousand comments' markup stays smaller.
+    <button
+      type="submit"
+      name="kind"
+      value={kind}
+      aria-label={VOTE_LABELS[kind]}
+      aria-pressed={props.current === kind ? 'true' : 'false'}
+      disabled={props.disabled}
+      title={props.disabled ? `You cannot vote on your own ${props.targetType}.` : VOTE_LABELS[kind]}
+    >
+      {GLYPHS[kind]}
+    </button>
+  );
+  return (
+    <form method="post" action="/votes" class={`vote vote-${axis}`} data-vote={axis}>
+      <CsrfField token={props.csrfToken} />
+      <input type="hidden" name="targetType" value={props.targetType} />
+      <input type="hidden" name="targetId" value={props.targetId} />
+      <input type="hidden" name="shown" value={props.current ?? 'none'} />
+      <input type="hidden" name="returnTo" value={props.returnTo} />
+      {LAYOUT[axis].before.map(button)}
+      {score}
+      {LAYOUT[axis].after.map(button)}
+    </form>
+  );
+}

@@ -1,0 +1,65 @@
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Database } from '../../src/db/database.js';
+import { openTestDatabase } from '../helpers/db.js';
+import { makeComment, makePost, makeUser } from '../helpers/factories.js';
+import { launchBrowser, startServer } from '../helpers/server.js';
+
+let db: Database;
+let browser: Browser;
+let server: Awaited<ReturnType<typeof startServer>>;
+
+beforeAll(async () => {
+  db = await openTestDatabase();
+  server = await startServer(db);
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+  await db?.close();
+});
+
+describe('voting in the browser', () => {
+  it("strong-upvotes a comment, sees its score and the author's karma change, and agrees with it", async () => {
+    const voter = await makeUser(db, { username: 'voter_e2e' });
+    // 100 karma: a strong vote has power 3.
+    await db.query('UPDATE users SET karma = 100 WHERE id = $1', [voter.id]);
+    const author = await makeUser(db, { username: 'author_e2e' });
+    const post = await makePost(db, { title: 'Vote here' });
+    const comment = await makeComment(db, { postId: post.id, authorId: author.id, markdown: 'Worth a strong vote' });
+
+    const page = await browser.newPage();
+    await page.goto(`${server.url}/login`);
+    await page.getByLabel('Username or email').fill(voter.username);
+    await page.getByLabel('Password').fill(voter.password);
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await page.waitForURL(`${server.url}/`);
+    await page.goto(`${server.url}/posts/${post.id}/vote-here`);
+
+    const article = page.locator(`#comment-${comment.id}`);
+    const karma = article.locator('form.vote-karma .vote-score');
+    await expect(karma.textContent()).resolves.toBe('1'); // the author's own vote
+    await article.getByRole('button', { name: 'Strong upvote', exact: true }).click();
+    await expect.poll(() => karma.textContent()).toBe('4');
+    await expect(
+      article.getByRole('button', { name: 'Strong upvote', exact: true }).getAttribute('aria-pressed'),
+    ).resolves.toBe('true');
+
+    await article.getByRole('button', { name: 'Agree', exact: true }).click();
+    await expect.poll(() => article.locator('form.vote-agreement .vote-score').textContent()).toBe('1');
+    // Agreement does not move karma.
+    await expect(karma.textContent()).resolves.toBe('4');
+
+    await page.goto(`${server.url}/users/author_e2e`);
+    await expect(page.locator('.profile-karma').textContent()).resolves.toBe('3 karma');
+    // After a reload the votes are still shown as the reader's own.
+    await page.goto(`${server.url}/posts/${post.id}/vote-here`);
+    await expect(
+      article.getByRole('button', { name: 'Strong upvote', exact: true }).getAttribute('aria-pressed'),
+    ).resolves.toBe('true');
+    await expect(
+      article.getByRole('button', { name: 'Agree', exact: true }).getAttribute('aria-pressed'),
+    ).resolves.toBe('true');
+  });
+});
