@@ -1,9 +1,9 @@
 import type { Logger } from 'pino';
 import type { SessionUser } from '../accounts/queries.js';
+import type { PageCache } from '../cache/page-cache.js';
 import type { Config } from '../config.js';
 import type { Database } from '../db/database.js';
 import type { Assets } from './assets.js';
-import type { PageCache } from '../cache/page-cache.js';
 
 /** What every route can reach: the database and the process-wide pieces, passed in once at assembly. */
 export interface Deps {
