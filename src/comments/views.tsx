@@ -35,7 +35,7 @@ function CommentActions({ comment, ctx }: { comment: CommentRow; ctx: ThreadCont
   const mine = ctx.user?.id === comment.authorId;
   const current = ctx.votes?.get(comment.id);
   return (
-    <p class="comment-actions">
+    <div class="comment-actions">
       <VoteButtons
         targetType="comment"
         targetId={comment.id}
@@ -86,7 +86,7 @@ function CommentActions({ comment, ctx }: { comment: CommentRow; ctx: ThreadCont
           </form>
         </details>
       ) : null}
-    </p>
+    </div>
   );
 }
 

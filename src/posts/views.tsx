@@ -77,7 +77,7 @@ export function PostPage(props: {
             ) : null}
           </p>
           {props.canEdit || props.canDelete ? (
-            <p class="post-actions">
+            <div class="post-actions">
               {props.canEdit ? <a href={`/posts/${post.id}/edit`}>Edit</a> : null}
               {props.canDelete && !props.canEdit ? (
                 <form method="post" action={`/posts/${post.id}/delete`} class="inline-form">
@@ -90,7 +90,7 @@ export function PostPage(props: {
                   </button>
                 </form>
               ) : null}
-            </p>
+            </div>
           ) : null}
         </header>
         <div class="post-layout">
