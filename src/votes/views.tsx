@@ -57,9 +57,11 @@ export function VoteButtons(props: VoteButtonsProps) {
     </span>
   );
   if (!props.loggedIn) {
+    // Readers who are not logged in see what the scores mean; an agreement count of 0 tells them nothing.
+    if (axis === 'agreement' && props.score === 0) return null;
     return (
       <span class={`vote vote-${axis}`}>
-        {score}
+        {score} <span class="vote-unit">{axis === 'karma' ? 'karma' : 'agreement'}</span>
         {axis === 'karma' ? (
           <>
             {' '}
