@@ -4,7 +4,7 @@ import pino from 'pino';
 import { startPageCache } from './cache/invalidation.js';
 import { ConfigError, loadConfig } from './config.js';
 import { DataDirLockedError } from './db/lock.js';
-import { openDatabase } from './db/open.js';
+import { openDatabase, startReplicaRouting } from './db/open.js';
 import { loadDemoContent } from './demo/seed.js';
 import { MAGIC_REFRESH_INTERVAL_MS, refreshMagicScores } from './votes/ranking.js';
 import { createApp } from './web/app.js';
@@ -39,7 +39,8 @@ async function main() {
 
   const assets = await loadAssets();
   const pageCache = await startPageCache(db, config, logger);
-  const app = createApp({ db, config, logger, assets, pageCache: pageCache?.cache });
+  const replicas = config.databaseReadUrl ? await startReplicaRouting(db, config.databaseReadUrl) : undefined;
+  const app = createApp({ db, config, logger, assets, pageCache: pageCache?.cache, replicas: replicas?.router });
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
     logger.info({ port: info.port }, `Lyceum is serving ${config.baseUrl.replace(/:\d+$/, `:${info.port}`)}`);
     process.stdout.write(`Lyceum is running at ${config.baseUrl.replace(/:\d+$/, `:${info.port}`)}\n`);
@@ -62,6 +63,7 @@ async function main() {
     clearTimeout(timer);
     clearInterval(rescoreTimer);
     await pageCache?.stop();
+    await replicas?.stop();
     await db.close();
     logger.info('stopped');
     process.exit(0);

@@ -1,12 +1,13 @@
 import type { Logger } from 'pino';
-import type { Database } from '../db/database.js';
 import type { Config } from '../config.js';
-import { CACHE_CHANNEL, PageCache } from './page-cache.js';
+import { CHANGE_CHANNEL } from '../db/changes.js';
+import type { Database } from '../db/database.js';
+import { PageCache } from './page-cache.js';
 
 /** Keeps this process's page cache in step with changes made by any process sharing the database. */
 export async function listenForChanges(db: Database, cache: PageCache, logger: Logger): Promise<() => Promise<void>> {
   return db.listen(
-    CACHE_CHANNEL,
+    CHANGE_CHANNEL,
     (message) => cache.invalidate(message),
     () => {
       logger.warn('lost the change-notification connection; emptied the page cache and reconnecting');

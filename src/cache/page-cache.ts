@@ -1,8 +1,6 @@
 import { createHash } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 
-/** The change channel the database triggers announce on (migration 0007). */
-export const CACHE_CHANNEL = 'lyceum_cache';
 /** Pages that depend on every post (lists, feeds, profiles) carry this tag. */
 export const ALL_POSTS_TAG = 'front';
 
@@ -78,9 +76,9 @@ export class PageCache {
       tags: page.tags,
     });
     for (const tag of page.tags) {
-      let keys = this.byTag.get(tag);
-      if (!keys) this.byTag.set(tag, (keys = new Set()));
+      const keys = this.byTag.get(tag) ?? new Set<string>();
       keys.add(key);
+      this.byTag.set(tag, keys);
     }
     while (this.pages.size > this.options.maxEntries) {
       const oldest = this.pages.keys().next().value;

@@ -1,7 +1,9 @@
 import path from 'node:path';
+import { CHANGE_CHANNEL } from './changes.js';
 import { type Database, openPglite, openPostgres } from './database.js';
 import { acquireDataDirLock } from './lock.js';
 import { migrate } from './migrate.js';
+import { ReplicaRouter } from './replica.js';
 
 export interface OpenOptions {
   dataDir: string;
@@ -42,4 +44,25 @@ export async function openDatabase(options: OpenOptions): Promise<{ db: Database
     await db.close();
     throw error;
   }
+}
+
+/** Opens the read replica and keeps the router told of every committed change. */
+export async function startReplicaRouting(
+  primary: Database,
+  readUrl: string,
+): Promise<{ router: ReplicaRouter; stop: () => Promise<void> }> {
+  const replica = await openPostgres({ connectionString: readUrl });
+  const router = new ReplicaRouter(primary, replica);
+  const unlisten = await primary.listen(
+    CHANGE_CHANNEL,
+    () => router.noteChange(),
+    () => router.noteChange(),
+  );
+  return {
+    router,
+    async stop() {
+      await unlisten();
+      await replica.close();
+    },
+  };
 }

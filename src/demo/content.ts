@@ -61,7 +61,7 @@ const FENCE = '```';
 
 /** Inline code span, since a backtick cannot appear literally inside the templates. */
 function code(text: string): string {
-  return '`' + text + '`';
+  return `\`${text}\``;
 }
 
 // ---------------------------------------------------------------------------------------------------------

@@ -1,3 +1,4 @@
+import { isId } from '../db/ids.js';
 import { Invalid } from '../errors.js';
 
 /**
@@ -27,7 +28,8 @@ export function decodeCursor(text: string | undefined, list: string): Cursor | u
     parsed.length !== 3 ||
     typeof parsed[0] !== 'string' ||
     !(typeof parsed[1] === 'string' || typeof parsed[1] === 'number') ||
-    typeof parsed[2] !== 'string'
+    typeof parsed[2] !== 'string' ||
+    !isId(parsed[2])
   ) {
     throw new Invalid('That "Load more" link is broken; start again from the first page.', {
       after: 'Malformed cursor.',

@@ -1,7 +1,7 @@
 import { type Context, Hono } from 'hono';
-import { newCommentCounts } from '../comments/queries.js';
 import { cacheAs } from '../cache/middleware.js';
 import { ALL_POSTS_TAG } from '../cache/page-cache.js';
+import { newCommentCounts } from '../comments/queries.js';
 import type { Queryable } from '../db/database.js';
 import { isId } from '../db/ids.js';
 import { Invalid, NotFound } from '../errors.js';

@@ -4,6 +4,7 @@ import { COMMENT_SORTS, type CommentSort, SORT_LABELS } from '../comments/sort.j
 import type { CommentNode } from '../comments/tree.js';
 import { CommentList, type ThreadContext } from '../comments/views.js';
 import type { TocEntry } from '../content/render.js';
+import { postCommentsFeedRef } from '../feeds/links.js';
 import type { VoteKind } from '../votes/kinds.js';
 import { VoteButtons } from '../votes/views.js';
 import { CsrfField, Layout, type PageContext } from '../web/layout.js';
@@ -51,7 +52,13 @@ export function PostPage(props: {
   const { post } = props;
   const hasToc = post.toc.length >= TOC_MIN_HEADINGS;
   return (
-    <Layout ctx={props.ctx} title={post.title} canonical={props.canonicalUrl} description={post.excerpt}>
+    <Layout
+      ctx={props.ctx}
+      title={post.title}
+      canonical={props.canonicalUrl}
+      description={post.excerpt}
+      feeds={[postCommentsFeedRef(post)]}
+    >
       <article class={hasToc ? 'post with-toc' : 'post'} aria-labelledby="post-title">
         <header class="post-header">
           {props.slots?.banner}

@@ -1,4 +1,5 @@
 import { type Context, Hono } from 'hono';
+import { USERNAME_PATTERN } from '../accounts/validation.js';
 import { cacheAs } from '../cache/middleware.js';
 import { ALL_POSTS_TAG } from '../cache/page-cache.js';
 import { renderMarkdown } from '../content/render.js';
@@ -23,7 +24,10 @@ const MAX_DRAFTS_SHOWN = 200;
 
 async function findProfile(c: Context<AppEnv>): Promise<Profile> {
   const username = c.req.param('username') ?? '';
-  const profile = username.length <= 32 ? await profileByUsername(c.var.deps.db, username) : undefined;
+  const profile =
+    USERNAME_PATTERN.test(username) && username.length <= 32
+      ? await profileByUsername(c.var.deps.db, username)
+      : undefined;
   if (!profile) throw new NotFound('There is no user with that name.');
   return profile;
 }

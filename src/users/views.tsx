@@ -1,5 +1,6 @@
 import { raw } from 'hono/html';
 import type { Child } from 'hono/jsx';
+import { userFeedRef } from '../feeds/links.js';
 import { commentPath, postPath } from '../posts/paths.js';
 import { Field, FormError } from '../web/forms.js';
 import { CsrfField, Layout, type PageContext } from '../web/layout.js';
@@ -80,7 +81,7 @@ export function ProfilePage(props: {
   const base = `/users/${profile.username}`;
   const tabs = PROFILE_TABS.filter((t) => t !== 'drafts' || props.isOwner);
   return (
-    <Layout ctx={props.ctx} title={profile.displayName}>
+    <Layout ctx={props.ctx} title={profile.displayName} feeds={[userFeedRef(profile)]}>
       <section class="narrow profile">
         <h1>{profile.displayName}</h1>
         <p class="post-meta">

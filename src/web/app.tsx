@@ -5,6 +5,7 @@ import { accountRoutes } from '../accounts/routes.js';
 import { anonymousPageCache } from '../cache/middleware.js';
 import { commentRoutes } from '../comments/routes.js';
 import { AppError } from '../errors.js';
+import { feedRoutes } from '../feeds/routes.js';
 import { frontpageRoutes } from '../frontpage/routes.js';
 import { editorRoutes } from '../posts/editor-routes.js';
 import { postRoutes } from '../posts/routes.js';
@@ -12,7 +13,7 @@ import { userRoutes } from '../users/routes.js';
 import { voteRoutes } from '../votes/routes.js';
 import type { AppEnv, Deps } from './context.js';
 import { handleError, notFound } from './errors.js';
-import { csrf, requestLog, securityHeaders, session, withDeps } from './middleware.js';
+import { csrf, readReplica, refuseNul, requestLog, securityHeaders, session, withDeps } from './middleware.js';
 
 const IMMUTABLE = 'public, max-age=31536000, immutable';
 
@@ -21,7 +22,7 @@ export function createApp(deps: Deps): Hono<AppEnv> {
   app.onError(handleError);
   app.notFound(notFound);
 
-  app.use('*', withDeps(deps), requestLog, securityHeaders, compress());
+  app.use('*', withDeps(deps), requestLog, securityHeaders, compress(), refuseNul);
 
   // Static assets and the health check need no session or CSRF work.
   app.get('/static/*', (c) => {
@@ -53,6 +54,7 @@ export function createApp(deps: Deps): Hono<AppEnv> {
     session,
     csrf,
     anonymousPageCache(),
+    readReplica,
   );
 
   app.route('/', frontpageRoutes);
@@ -63,5 +65,6 @@ export function createApp(deps: Deps): Hono<AppEnv> {
   app.route('/', postRoutes);
   app.route('/', userRoutes);
   app.route('/', voteRoutes);
+  app.route('/', feedRoutes);
   return app;
 }

@@ -42,9 +42,9 @@ const seconds = (date: Date): number => Math.floor(date.getTime() / 1000);
 
 /**
  * True when the client's cached copy is current (RFC 9110 §13.2.2): If-None-Match decides when sent; otherwise
- * If-Modified-Since must name exactly our Last-Modified second. Exact, not "at or after": our dates come from
- * the newest item, and when that item is deleted the date goes backwards — "at or after" would then keep
- * answering 304 with the deleted item still in the reader's copy, while a client echoing our date gets a 200.
+ * If-Modified-Since must name exactly our Last-Modified second. Exact rather than "at or after" (a 200 is
+ * always allowed instead of a 304): a list's date is its newest item's, which moves back when that item is
+ * deleted, and a reader echoing the old, later date must then get the new list, not a 304 keeping the item.
  */
 export function isNotModified(c: Context, validators: Validators): boolean {
   if (c.req.method !== 'GET' && c.req.method !== 'HEAD') return false;

@@ -3,6 +3,7 @@ import type { SessionUser } from '../accounts/queries.js';
 import type { PageCache } from '../cache/page-cache.js';
 import type { Config } from '../config.js';
 import type { Database } from '../db/database.js';
+import type { ReplicaRouter } from '../db/replica.js';
 import type { Assets } from './assets.js';
 
 /** What every route can reach: the database and the process-wide pieces, passed in once at assembly. */
@@ -11,6 +12,8 @@ export interface Deps {
   config: Config;
   logger: Logger;
   assets: Assets;
+  /** Chooses where logged-out page reads go when a read replica is configured. */
+  replicas?: ReplicaRouter | undefined;
   /** Rendered pages for logged-out readers; absent when caching is off. */
   pageCache?: PageCache | undefined;
 }

@@ -14,10 +14,20 @@ export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.in
   throw new Invalid('Please correct the marked fields.', fields);
 }
 
-/** Only the string fields of a parsed form body (files and repeated fields are not ours to accept). */
+/**
+ * Only the string fields of a parsed form body (files and repeated fields are not ours to accept). A NUL
+ * character is refused here: PostgreSQL cannot store it in text, and no one types it.
+ */
 export function formStrings(body: Record<string, unknown>): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [key, value] of Object.entries(body)) if (typeof value === 'string') out[key] = value;
+  for (const [key, value] of Object.entries(body)) {
+    if (typeof value !== 'string') continue;
+    if (value.includes('\u0000'))
+      throw new Invalid(`The field "${key.slice(0, 40)}" contains a NUL character.`, {
+        [key]: 'Contains a NUL character.',
+      });
+    out[key] = value;
+  }
   return out;
 }
 

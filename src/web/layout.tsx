@@ -1,5 +1,6 @@
 import type { Child } from 'hono/jsx';
 import type { SessionUser } from '../accounts/queries.js';
+import { FeedLinks, type FeedRef } from '../feeds/links.js';
 import { CSRF_FIELD } from './middleware.js';
 
 /** What every page's frame needs; routes build it with `pageContext(c)`. */
@@ -23,6 +24,8 @@ export function Layout(props: {
   description?: string | undefined;
   /** Pages showing rendered content need KaTeX's stylesheet. */
   math?: boolean;
+  /** This page's own feeds, announced before the site's. */
+  feeds?: FeedRef[] | undefined;
 }) {
   const { ctx } = props;
   const title = props.title === 'Lyceum' ? 'Lyceum' : `${props.title} · Lyceum`;
@@ -35,6 +38,7 @@ export function Layout(props: {
         <title>{title}</title>
         {props.description ? <meta name="description" content={props.description} /> : null}
         {props.canonical ? <link rel="canonical" href={props.canonical} /> : null}
+        <FeedLinks feeds={props.feeds} />
         <link rel="icon" href={ctx.assets.icon} type="image/svg+xml" />
         <link rel="stylesheet" href={ctx.assets.css} />
         {props.math !== false ? <link rel="stylesheet" href={ctx.assets.katexCss} /> : null}

@@ -40,6 +40,12 @@ export function withDeps(deps: Deps): MiddlewareHandler<AppEnv> {
   };
 }
 
+/** PostgreSQL text cannot hold NUL; an address carrying one is refused before any route reads it. */
+export const refuseNul: MiddlewareHandler<AppEnv> = async (c, next) => {
+  if (/%00/i.test(c.req.url)) throw new AppError(400, 'The address contains a NUL character (%00).');
+  await next();
+};
+
 /** Request id on every response and one structured log line per request (never cookies or bodies). */
 export const requestLog: MiddlewareHandler<AppEnv> = async (c, next) => {
   const requestId = randomBytes(8).toString('hex');
@@ -91,6 +97,13 @@ export const session: MiddlewareHandler<AppEnv> = async (c, next) => {
       if (found.renewedUntil) setCookie(c, SESSION_COOKIE, token, cookieOptions(c, found.renewedUntil));
     }
   }
+  await next();
+};
+
+/** Logged-out GET requests only read: send them to the read replica when it is fresh enough. */
+export const readReplica: MiddlewareHandler<AppEnv> = async (c, next) => {
+  const replicas = c.var.deps.replicas;
+  if (replicas && !c.var.user && c.req.method === 'GET') c.set('deps', { ...c.var.deps, db: await replicas.reader() });
   await next();
 };
 

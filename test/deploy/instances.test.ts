@@ -14,7 +14,7 @@ function withSchema(base: string): string {
   return u.toString();
 }
 
-function startInstance(): Promise<string> {
+function startInstance(extra: Record<string, string> = {}): Promise<string> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
     env: {
       ...process.env,
@@ -23,6 +23,7 @@ function startInstance(): Promise<string> {
       BASE_URL: '',
       LOG_LEVEL: 'warn',
       PAGE_CACHE_TTL_MS: '60000',
+      ...extra,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -79,7 +80,8 @@ describe.skipIf(!url)('two instances on one PostgreSQL', () => {
     await admin.query(`CREATE SCHEMA ${schema}`);
     await admin.end();
     // Both start at once on an empty database: migrations and demo content must each happen once.
-    [a, b] = await Promise.all([startInstance(), startInstance()]);
+    // B also reads logged-out pages through DATABASE_READ_URL (pointed at the same server, as a replica would be).
+    [a, b] = await Promise.all([startInstance(), startInstance({ DATABASE_READ_URL: withSchema(url!) })]);
   }, 120_000);
 
   afterAll(async () => {

@@ -99,3 +99,17 @@ describe('static assets and health', () => {
     expect(await response.json()).toMatchObject({ status: 'ok' });
   });
 });
+
+describe('NUL characters', () => {
+  it('are refused with a 4xx in addresses and form fields, never reaching the database', async () => {
+    const client = new TestClient(app);
+    for (const path of ['/users/%00', '/posts/abc%00/x', '/?view=%00', '/users/x?after=%00']) {
+      const response = await client.get(path);
+      expect(response.status).toBe(400);
+      expect(await response.text()).toContain('NUL character');
+    }
+    const form = await client.post('/login', { login: 'a\u0000b', password: 'whatever pass' });
+    expect(form.status).toBe(422);
+    expect(await form.text()).toContain('contains a NUL character');
+  });
+});

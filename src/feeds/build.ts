@@ -1,0 +1,154 @@
+import { makeExcerpt } from '../content/excerpt.js';
+import { EXCERPT_CHARS } from '../content/render.js';
+import { commentPath, postPath } from '../posts/paths.js';
+import { sequencePath } from '../sequences/paths.js';
+import { absoluteLinks } from './absolute-links.js';
+import { frontpageFeedPaths, postCommentsFeedPaths, sequenceFeedPaths, userFeedPaths } from './paths.js';
+import type { FeedComment, FeedPost, FeedSequencePost } from './queries.js';
+import type { Feed, FeedFormat, FeedItem } from './xml.js';
+
+export const SITE_NAME = 'Lyceum';
+/**
+ * The date part of our tag: URIs (RFC 4151). Ids must never change, so this is a constant, not the current
+ * year; together with BASE_URL's host and a post's or comment's random id it names each entry for good.
+ */
+const TAG_DATE = '2025';
+
+/** A permanent id: `tag:<host>,2025:<what>`, e.g. tag:lyceum.example,2025:post:AbC… (titles never enter it). */
+export function tagUri(baseUrl: string, specific: string): string {
+  return `tag:${new URL(baseUrl).hostname},${TAG_DATE}:${specific}`;
+}
+
+/** The newest of the dates, or the fallback when there are none. */
+function latest(dates: Date[], fallback: Date): Date {
+  return dates.length === 0 ? fallback : new Date(Math.max(...dates.map((date) => date.getTime())));
+}
+
+function absolutePaths(baseUrl: string, paths: Record<FeedFormat, string>) {
+  return { rssUrl: baseUrl + paths.rss, atomUrl: baseUrl + paths.atom };
+}
+
+const userUrl = (baseUrl: string, username: string) => `${baseUrl}/users/${encodeURIComponent(username)}`;
+
+function postItem(baseUrl: string, post: FeedPost): FeedItem {
+  const url = baseUrl + postPath(post);
+  return {
+    id: tagUri(baseUrl, `post:${post.id}`),
+    title: post.title,
+    url,
+    author: { name: post.authorDisplayName, url: userUrl(baseUrl, post.authorUsername) },
+    published: post.publishedAt,
+    updated: latest([post.updatedAt, post.publishedAt], post.publishedAt),
+    html: absoluteLinks(post.bodyHtml, baseUrl, url),
+    summary: post.excerpt,
+  };
+}
+
+/** The frontpage feed: the site's newest posts. */
+export function frontpageFeed(baseUrl: string, posts: FeedPost[]): Feed {
+  const items = posts.map((post) => postItem(baseUrl, post));
+  return {
+    id: tagUri(baseUrl, 'feed:frontpage'),
+    title: SITE_NAME,
+    description: `The newest posts on ${SITE_NAME}.`,
+    pageUrl: `${baseUrl}/`,
+    ...absolutePaths(baseUrl, frontpageFeedPaths()),
+    // An empty site has no date of its own; the epoch is stable, so the feed's ETag and dates stay put.
+    updated: latest(
+      items.map((item) => item.updated),
+      new Date(0),
+    ),
+    author: { name: SITE_NAME },
+    items,
+  };
+}
+
+export interface FeedUser {
+  id: string;
+  username: string;
+  displayName: string;
+  createdAt: Date;
+}
+
+/** One author's feed: their newest posts. */
+export function userFeed(baseUrl: string, user: FeedUser, posts: FeedPost[]): Feed {
+  const items = posts.map((post) => postItem(baseUrl, post));
+  return {
+    id: tagUri(baseUrl, `feed:user:${user.id}`),
+    title: `${user.displayName} · ${SITE_NAME}`,
+    description: `The newest posts by ${user.displayName} on ${SITE_NAME}.`,
+    pageUrl: userUrl(baseUrl, user.username),
+    ...absolutePaths(baseUrl, userFeedPaths(user.username)),
+    updated: latest(
+      items.map((item) => item.updated),
+      user.createdAt,
+    ),
+    author: { name: user.displayName, url: userUrl(baseUrl, user.username) },
+    items,
+  };
+}
+
+export interface FeedPostHeader {
+  id: string;
+  slug: string;
+  title: string;
+  publishedAt: Date | null;
+  updatedAt: Date;
+}
+
+/** One post's discussion: its newest comments. */
+export function postCommentsFeed(baseUrl: string, post: FeedPostHeader, comments: FeedComment[]): Feed {
+  const items = comments.map((comment): FeedItem => {
+    const url = baseUrl + commentPath(post, comment.id);
+    return {
+      id: tagUri(baseUrl, `comment:${comment.id}`),
+      title: `${comment.retracted ? '[Retracted] ' : ''}Comment by ${comment.authorDisplayName} on “${post.title}”`,
+      url,
+      author: { name: comment.authorDisplayName, url: userUrl(baseUrl, comment.authorUsername) },
+      published: comment.createdAt,
+      updated: comment.editedAt ?? comment.createdAt,
+      html: absoluteLinks(comment.bodyHtml, baseUrl, url),
+      summary: comment.excerpt,
+    };
+  });
+  return {
+    id: tagUri(baseUrl, `feed:post-comments:${post.id}`),
+    title: `Comments on “${post.title}” · ${SITE_NAME}`,
+    description: `The newest comments on “${post.title}”.`,
+    pageUrl: baseUrl + postPath(post),
+    ...absolutePaths(baseUrl, postCommentsFeedPaths(post)),
+    // Every entry's title names the post, so a retitled post dates the feed too.
+    updated: latest([...items.map((item) => item.updated), post.updatedAt], post.updatedAt),
+    author: { name: SITE_NAME },
+    items,
+  };
+}
+
+export interface FeedSequence {
+  id: string;
+  title: string;
+  descriptionHtml: string;
+  authorUsername: string;
+  authorDisplayName: string;
+  updatedAt: Date;
+}
+
+/** A sequence's feed: its posts, newest additions first, each linking to the post's own page. */
+export function sequenceFeed(baseUrl: string, sequence: FeedSequence, posts: FeedSequencePost[]): Feed {
+  const items = posts.map((post) => postItem(baseUrl, post));
+  const description = makeExcerpt(sequence.descriptionHtml, EXCERPT_CHARS);
+  return {
+    id: tagUri(baseUrl, `feed:sequence:${sequence.id}`),
+    title: `${sequence.title} · ${SITE_NAME}`,
+    description: description || `A sequence by ${sequence.authorDisplayName} on ${SITE_NAME}.`,
+    pageUrl: baseUrl + sequencePath(sequence.id),
+    ...absolutePaths(baseUrl, sequenceFeedPaths(sequence.id)),
+    // Adding an older post changes the feed without any post changing: the addition dates it.
+    updated: latest(
+      [...items.map((item) => item.updated), ...posts.map((post) => post.addedAt), sequence.updatedAt],
+      sequence.updatedAt,
+    ),
+    author: { name: sequence.authorDisplayName, url: userUrl(baseUrl, sequence.authorUsername) },
+    items,
+  };
+}

@@ -1,0 +1,44 @@
+import { SITE_NAME } from './build.js';
+import { frontpageFeedPaths, postCommentsFeedPaths, sequenceFeedPaths, userFeedPaths } from './paths.js';
+import type { FeedFormat } from './xml.js';
+
+/** A feed a page can advertise: its title and its address in each format (site-relative paths). */
+export interface FeedRef {
+  title: string;
+  paths: Record<FeedFormat, string>;
+}
+
+export const siteFeed = (): FeedRef => ({ title: SITE_NAME, paths: frontpageFeedPaths() });
+
+export const userFeedRef = (user: { username: string; displayName: string }): FeedRef => ({
+  title: `${user.displayName} · ${SITE_NAME}`,
+  paths: userFeedPaths(user.username),
+});
+
+export const postCommentsFeedRef = (post: { id: string; slug: string; title: string }): FeedRef => ({
+  title: `Comments on “${post.title}” · ${SITE_NAME}`,
+  paths: postCommentsFeedPaths(post),
+});
+
+export const sequenceFeedRef = (sequence: { id: string; title: string }): FeedRef => ({
+  title: `${sequence.title} · ${SITE_NAME}`,
+  paths: sequenceFeedPaths(sequence.id),
+});
+
+/**
+ * `<link rel="alternate">` feed discovery for a page's <head>: the page's own feeds first (readers and browser
+ * extensions offer the first one by default), then the site's; each in RSS, then Atom. Relative hrefs resolve
+ * against the page.
+ */
+export function FeedLinks({ feeds = [] }: { feeds?: FeedRef[] | undefined }) {
+  return (
+    <>
+      {[...feeds, siteFeed()].map((feed) => (
+        <>
+          <link rel="alternate" type="application/rss+xml" title={feed.title} href={feed.paths.rss} />
+          <link rel="alternate" type="application/atom+xml" title={`${feed.title} (Atom)`} href={feed.paths.atom} />
+        </>
+      ))}
+    </>
+  );
+}

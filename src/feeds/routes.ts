@@ -1,0 +1,87 @@
+import { type Context, Hono } from 'hono';
+import { USERNAME_PATTERN } from '../accounts/validation.js';
+import { cacheAs } from '../cache/middleware.js';
+import { ALL_POSTS_TAG } from '../cache/page-cache.js';
+import { isId } from '../db/ids.js';
+import { NotFound } from '../errors.js';
+import { canViewPost } from '../posts/permissions.js';
+import { postById } from '../posts/queries.js';
+import { sequenceById } from '../sequences/queries.js';
+import { profileByUsername } from '../users/queries.js';
+import { respondConditionally, weakEtag } from '../web/conditional.js';
+import type { AppEnv } from '../web/context.js';
+import { frontpageFeed, postCommentsFeed, sequenceFeed, userFeed } from './build.js';
+import { FEED_EXTENSIONS, postCommentsFeedPaths, userFeedPaths } from './paths.js';
+import { newestCommentsOfPost, newestPosts, newestPostsOfSequence, newestPostsOfUser } from './queries.js';
+import { CONTENT_TYPES, type Feed, type FeedFormat, renderFeed } from './xml.js';
+
+/** Entries per feed: enough for a reader polling daily, small enough to render quickly. */
+export const FEED_SIZE = 30;
+const MAX_USERNAME_LENGTH = 32;
+/**
+ * Readers and caches may keep a copy but revalidate each time, as for every page a logged-out reader gets
+ * (cache/middleware.ts): a new post shows at the next poll, and an unchanged feed costs an empty 304.
+ */
+const FEED_CACHE_CONTROL = 'no-cache';
+const FORMATS: FeedFormat[] = ['rss', 'atom'];
+
+/** Serves a feed in one format, or a 304 when the reader's copy is current. */
+function sendFeed(c: Context<AppEnv>, feed: Feed, format: FeedFormat) {
+  const body = renderFeed(feed, format);
+  // The ETag hashes the body itself: it changes exactly when anything shown changes (a deletion, a renamed
+  // author, a retitled post), which no single column of ours tracks.
+  return respondConditionally(
+    c,
+    { etag: weakEtag(body), lastModified: feed.updated, cacheControl: FEED_CACHE_CONTROL },
+    () => c.body(body, 200, { 'Content-Type': CONTENT_TYPES[format] }),
+  );
+}
+
+export const feedRoutes = new Hono<AppEnv>();
+
+for (const format of FORMATS) {
+  const extension = FEED_EXTENSIONS[format];
+
+  feedRoutes.get(`/feed.${extension}`, async (c) => {
+    const { db, config } = c.var.deps;
+    cacheAs(c, [ALL_POSTS_TAG]);
+    return sendFeed(c, frontpageFeed(config.baseUrl, await newestPosts(db, FEED_SIZE)), format);
+  });
+
+  feedRoutes.get(`/users/:username/feed.${extension}`, async (c) => {
+    const { db, config } = c.var.deps;
+    const username = c.req.param('username');
+    const valid = username.length <= MAX_USERNAME_LENGTH && USERNAME_PATTERN.test(username);
+    const user = valid ? await profileByUsername(db, username) : undefined;
+    if (!user) throw new NotFound('There is no user with that name, so there is no feed of their posts.');
+    if (user.username !== username) return c.redirect(userFeedPaths(user.username)[format], 301);
+    cacheAs(c, [ALL_POSTS_TAG, `user:${user.id}`]);
+    const posts = await newestPostsOfUser(db, user.id, FEED_SIZE);
+    return sendFeed(c, userFeed(config.baseUrl, user, posts), format);
+  });
+
+  feedRoutes.get(`/posts/:postId/:slug/comments.${extension}`, async (c) => {
+    const { db, config } = c.var.deps;
+    const postId = c.req.param('postId');
+    const post = isId(postId) ? await postById(db, postId) : undefined;
+    // A feed is public: only what a logged-out reader may see has one (no drafts, nothing deleted).
+    if (!post || !canViewPost(null, post)) {
+      throw new NotFound('There is no post at this address, so there is no feed of its comments.');
+    }
+    if (c.req.param('slug') !== post.slug) return c.redirect(postCommentsFeedPaths(post)[format], 301);
+    cacheAs(c, [`post:${post.id}`]);
+    const comments = await newestCommentsOfPost(db, post.id, FEED_SIZE);
+    return sendFeed(c, postCommentsFeed(config.baseUrl, post, comments), format);
+  });
+
+  feedRoutes.get(`/s/:sequenceId/feed.${extension}`, async (c) => {
+    const { db, config } = c.var.deps;
+    const sequenceId = c.req.param('sequenceId');
+    const sequence = isId(sequenceId) ? await sequenceById(db, sequenceId) : undefined;
+    if (!sequence) throw new NotFound('There is no sequence at this address, so there is no feed of its posts.');
+    // Not page-cached: adding a post to a sequence announces no change yet (migration 0007 covers posts,
+    // comments and users), so a cached copy could miss it until it expires.
+    const posts = await newestPostsOfSequence(db, sequence.id, FEED_SIZE);
+    return sendFeed(c, sequenceFeed(config.baseUrl, sequence, posts), format);
+  });
+}
