@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deleteComment } from '../../src/comments/service.js';
 import type { Database } from '../../src/db/database.js';
-import { feedRoutes } from '../../src/feeds/routes.js';
 import { deletePost } from '../../src/posts/service.js';
 import { makeTestApp, TestClient } from '../helpers/app.js';
 import { openTestDatabase } from '../helpers/db.js';
@@ -17,7 +16,6 @@ beforeAll(async () => {
   db = await openTestDatabase();
   const { app } = await makeTestApp(db, { BASE_URL });
   // Until web/app.tsx mounts the feeds; then this line only adds an unreachable duplicate.
-  app.route('/', feedRoutes);
   client = new TestClient(app);
 });
 afterAll(async () => {
@@ -115,7 +113,6 @@ describe('with the page cache on', () => {
 
   beforeAll(async () => {
     cached = await makeTestApp(db, { BASE_URL, PAGE_CACHE_TTL_MS: '60000' });
-    cached.app.route('/', feedRoutes);
     reader = new TestClient(cached.app);
   });
   afterAll(async () => {

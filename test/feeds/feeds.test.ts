@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deleteComment, setRetracted } from '../../src/comments/service.js';
 import type { Database } from '../../src/db/database.js';
-import { feedRoutes } from '../../src/feeds/routes.js';
 import { deletePost, savePost } from '../../src/posts/service.js';
 import { addPostToSequence, createSequence } from '../../src/sequences/service.js';
 import { makeTestApp, TestClient } from '../helpers/app.js';
@@ -22,7 +21,6 @@ beforeAll(async () => {
   db = await openTestDatabase();
   const { app } = await makeTestApp(db, { BASE_URL });
   // Until web/app.tsx mounts the feeds; then this line only adds an unreachable duplicate.
-  app.route('/', feedRoutes);
   client = new TestClient(app);
 });
 afterAll(async () => {
