@@ -1,0 +1,65 @@
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Database } from '../../src/db/database.js';
+import { openTestDatabase } from '../helpers/db.js';
+import { makePost, makeUser } from '../helpers/factories.js';
+import { launchBrowser, startServer } from '../helpers/server.js';
+
+let db: Database;
+let browser: Browser;
+let server: Awaited<ReturnType<typeof startServer>>;
+
+beforeAll(async () => {
+  db = await openTestDatabase();
+  server = await startServer(db);
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+  await db?.close();
+});
+
+const daysAgo = (d: number) => new Date(Date.now() - d * 86_400_000);
+
+describe('the frontpage in the browser', () => {
+  it('moves an older post to the top of Recent Discussion when a comment is posted on it, with its excerpt', async () => {
+    const commenter = await makeUser(db, { username: 'discussant_e2e' });
+    const old = await makePost(db, {
+      title: 'An older result',
+      markdown: 'Old but *gold*: $a \\le b$ always.',
+      at: daysAgo(20),
+    });
+    for (let i = 0; i < 3; i++) await makePost(db, { title: `Fresh post ${i}`, at: daysAgo(i) });
+
+    const page = await browser.newPage();
+    await page.goto(`${server.url}/`);
+    const firstTitle = () => page.locator('.recent-discussion .discussion-item .post-item-title').first().textContent();
+    expect(await firstTitle()).not.toBe('An older result');
+
+    await page.goto(`${server.url}/login`);
+    await page.getByLabel('Username or email').fill(commenter.username);
+    await page.getByLabel('Password').fill(commenter.password);
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await page.waitForURL(`${server.url}/`);
+    await page.goto(`${server.url}/posts/${old.id}/an-older-result`);
+    await page.getByLabel('Your comment').fill('Revisiting this: the bound $a \\le b$ is tight when $a = b$.');
+    await page.getByRole('button', { name: 'Comment', exact: true }).click();
+    await page.locator('article.comment', { hasText: 'Revisiting this' }).waitFor();
+
+    await page.goto(`${server.url}/`);
+    expect(await firstTitle()).toBe('An older result');
+    const entry = page.locator('.recent-discussion .discussion-item').first();
+    await expect(entry.locator('.excerpt').first().textContent()).resolves.toContain(
+      'Old but gold: $a \\le b$ always.',
+    );
+    await expect(entry.locator('.discussion-comment').textContent()).resolves.toContain(
+      'Revisiting this: the bound $a \\le b$',
+    );
+
+    // "Read more" expands the post in place with JavaScript, math rendered.
+    await entry.locator('.excerpt').first().getByRole('link', { name: 'Read more' }).click();
+    await entry.locator('.expanded .katex').first().waitFor();
+    expect(page.url()).toBe(`${server.url}/`);
+  });
+});
