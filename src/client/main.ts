@@ -1,5 +1,6 @@
 // Progressive enhancement only: every page works without this script.
 
+import { enhancePostLinks, enhanceSequenceEditor } from '../sequences/client.js';
 import { enhanceVotes } from '../votes/client.js';
 import { enhanceComments } from './comments.js';
 import { enhanceEditor } from './editor.js';
@@ -12,3 +13,5 @@ enhanceFootnotes(document);
 enhanceComments(document);
 enhanceLists(document);
 enhanceVotes(document);
+enhancePostLinks(document);
+enhanceSequenceEditor(document);

@@ -56,6 +56,7 @@ export const commentRoutes = new Hono<AppEnv>()
         parentId: input.parentId,
         authorId: user.id,
         markdown: input.body,
+        baseUrl: c.var.deps.config.baseUrl,
       });
       if (wantsJson(c)) {
         const row = (await commentRow(db, id))!;
@@ -120,7 +121,7 @@ export const commentRoutes = new Hono<AppEnv>()
     const body = commentBody.safeParse(form.body);
     if (!body.success) return show({ body: form.body ?? '', error: body.error.issues[0]?.message }, 422);
     if (form.intent === 'preview') return show({ body: body.data, previewHtml: renderMarkdown(body.data) }, 200);
-    await editComment(c.var.deps.db, c.var.user!, comment.id, body.data);
+    await editComment(c.var.deps.db, c.var.user!, comment.id, body.data, c.var.deps.config.baseUrl);
     return c.redirect(`${postPath(post)}#comment-${comment.id}`, 303);
   })
   .post('/comments/:commentId/retract', async (c) => {

@@ -2,6 +2,7 @@ import { renderContent } from '../content/render.js';
 import type { Queryable } from '../db/database.js';
 import { newId } from '../db/ids.js';
 import { Forbidden, Invalid, NotFound } from '../errors.js';
+import { recordPostLinks } from '../sequences/links.js';
 import { applyAuthorVote } from '../votes/service.js';
 import { canDeleteComment, canEditComment, canRetractComment } from './permissions.js';
 
@@ -16,6 +17,8 @@ export interface NewComment {
   authorId: string;
   markdown: string;
   at?: Date;
+  /** The site's BASE_URL: absolute links to it count as links to posts. */
+  baseUrl?: string;
 }
 
 /**
@@ -47,10 +50,11 @@ export async function addComment(db: Queryable, input: NewComment): Promise<{ id
         throw new Invalid('The comment you replied to has been deleted.', { parentId: 'That comment was deleted.' });
       }
     }
+    const html = await recordPostLinks(tx, { kind: 'comment', id }, rendered.html, input.baseUrl);
     await tx.query(
       `INSERT INTO comments (id, post_id, parent_id, author_id, body_markdown, body_html, excerpt, created_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-      [id, input.postId, input.parentId ?? null, input.authorId, input.markdown, rendered.html, rendered.excerpt, at],
+      [id, input.postId, input.parentId ?? null, input.authorId, input.markdown, html, rendered.excerpt, at],
     );
     await applyAuthorVote(tx, { authorId: input.authorId, targetType: 'comment', targetId: id });
     await tx.query(
@@ -90,12 +94,14 @@ export async function editComment(
   actor: Actor,
   id: string,
   markdown: string,
+  baseUrl?: string,
 ): Promise<{ postId: string }> {
   const rendered = renderContent(markdown, { docId: id });
   return db.transaction(async (tx) => {
     const comment = await lockComment(tx, id);
     if (!canEditComment(actor, comment)) throw new Forbidden('Only the author can edit this comment.');
     if (comment.bodyMarkdown === markdown) return { postId: comment.postId };
+    const html = await recordPostLinks(tx, { kind: 'comment', id }, rendered.html, baseUrl);
     await tx.query('INSERT INTO comment_revisions (id, comment_id, body_markdown, body_html) VALUES ($1, $2, $3, $4)', [
       newId(),
       id,
@@ -104,7 +110,7 @@ export async function editComment(
     ]);
     await tx.query(
       'UPDATE comments SET body_markdown = $2, body_html = $3, excerpt = $4, edited_at = now() WHERE id = $1',
-      [id, markdown, rendered.html, rendered.excerpt],
+      [id, markdown, html, rendered.excerpt],
     );
     return { postId: comment.postId };
   });

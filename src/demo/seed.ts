@@ -5,6 +5,7 @@ import { renderMarkdown } from '../content/render.js';
 import type { Queryable } from '../db/database.js';
 import { newId } from '../db/ids.js';
 import { createPost } from '../posts/service.js';
+import { loadDemoSequences } from '../sequences/demo.js';
 import { type DemoComment, demoPosts, demoUsers } from './content.js';
 
 // Serializes two processes starting together on one empty PostgreSQL database.
@@ -54,6 +55,7 @@ export async function loadDemoContent(db: Queryable, now = new Date()): Promise<
       return id;
     };
 
+    const postIds = new Map<string, string>();
     for (const post of demoPosts) {
       const publishedAt = new Date(now.getTime() - post.daysAgo * 24 * HOUR_MS);
       const { id: postId } = await createPost(tx, {
@@ -63,6 +65,7 @@ export async function loadDemoContent(db: Queryable, now = new Date()): Promise<
         publish: true,
         at: publishedAt,
       });
+      postIds.set(post.key, postId);
       const addThread = async (comment: DemoComment, parentId: string | null) => {
         const at = new Date(Math.min(now.getTime(), publishedAt.getTime() + comment.hoursAfterPost * HOUR_MS));
         const { id } = await addComment(tx, {
@@ -76,6 +79,7 @@ export async function loadDemoContent(db: Queryable, now = new Date()): Promise<
       };
       for (const comment of post.comments) await addThread(comment, null);
     }
+    await loadDemoSequences(tx, postIds, userIds);
     return logins;
   });
 }

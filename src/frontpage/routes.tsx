@@ -5,6 +5,9 @@ import { newCommentCounts } from '../comments/queries.js';
 import type { Queryable } from '../db/database.js';
 import { isId } from '../db/ids.js';
 import { Invalid, NotFound } from '../errors.js';
+import { ContinueReading } from '../sequences/post-views.js';
+import { sequencesInProgress } from '../sequences/queries.js';
+import { postListExtras } from '../sequences/slots.js';
 import type { AppEnv } from '../web/context.js';
 import { pageContext } from '../web/page.js';
 import { type Cursor, decodeCursor, encodeCursor } from './cursor.js';
@@ -59,7 +62,11 @@ async function postListModel(c: Context<AppEnv>, cursor: Cursor | undefined): Pr
     rows.length > FRONTPAGE_SIZE && last
       ? `/posts?view=${view}&period=${period}&after=${encodeCursor({ list: listName(view, period), key: cursorKey(view, last), id: last.id })}`
       : undefined;
-  return { view, period, posts, newCounts, nextHref };
+  const extras = await postListExtras(
+    db,
+    posts.map((p) => p.id),
+  );
+  return { view, period, posts, newCounts, extras, nextHref };
 }
 
 async function discussion(db: Queryable, cursor: Cursor | undefined) {
@@ -87,7 +94,17 @@ export const frontpageRoutes = new Hono<AppEnv>()
     cacheAs(c, [ALL_POSTS_TAG]);
     const posts = await postListModel(c, undefined);
     const { entries, nextHref } = await discussion(c.var.deps.db, undefined);
-    return c.html(<FrontPage ctx={pageContext(c)} posts={posts} discussion={entries} discussionNext={nextHref} />);
+    const user = c.var.user;
+    const inProgress = user ? await sequencesInProgress(c.var.deps.db, user.id) : [];
+    return c.html(
+      <FrontPage
+        ctx={pageContext(c)}
+        posts={posts}
+        discussion={entries}
+        discussionNext={nextHref}
+        aside={<ContinueReading sequences={inProgress} />}
+      />,
+    );
   })
   .get('/posts', async (c) => {
     const { view, period } = listParams(c);

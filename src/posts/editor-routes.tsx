@@ -74,10 +74,13 @@ async function handleEditorPost(c: Context<AppEnv>, postId: string | undefined) 
         markdown: input.body,
         publish: intent === 'publish',
         note: input.note,
+        baseUrl: c.var.deps.config.baseUrl,
       });
       return c.redirect(intent === 'publish' ? postPath(created) : `/posts/${created.id}/edit?saved=1`, 303);
     }
-    const outcome = await savePost(c.var.deps.db, user, existing.id, input, intent);
+    const outcome = await savePost(c.var.deps.db, user, existing.id, input, intent, {
+      baseUrl: c.var.deps.config.baseUrl,
+    });
     const saved = await postById(c.var.deps.db, existing.id);
     if (outcome === 'saved' || outcome === 'unpublished') return c.redirect(`/posts/${existing.id}/edit?saved=1`, 303);
     return c.redirect(postPath(saved ?? existing), 303);

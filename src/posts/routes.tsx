@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import { cacheAs } from '../cache/middleware.js';
 import { NotFound } from '../errors.js';
+import { postPageSlots } from '../sequences/slots.js';
 import type { AppEnv } from '../web/context.js';
 import { pageContext } from '../web/page.js';
 import { HistoryPage, RevisionPage } from './history.js';
@@ -14,7 +15,7 @@ export const postRoutes = new Hono<AppEnv>()
     const post = await visiblePost(c);
     // Titles change; links made with an old or missing slug still arrive, at the one canonical address.
     if (c.req.param('slug') !== post.slug) return c.redirect(postPath(post), 301);
-    return showPostPage(c, post);
+    return showPostPage(c, post, await postPageSlots(c.var.deps.db, post.id));
   })
   .get('/posts/:postId/:slug/history', async (c) => {
     const post = await visiblePost(c);

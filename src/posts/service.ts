@@ -2,6 +2,7 @@ import { type RenderedContent, renderContent } from '../content/render.js';
 import type { Queryable } from '../db/database.js';
 import { newId } from '../db/ids.js';
 import { Forbidden, Invalid, NotFound } from '../errors.js';
+import { recordPostLinks } from '../sequences/links.js';
 import { refreshPostMagicScore } from '../votes/ranking.js';
 import { applyAuthorVote } from '../votes/service.js';
 import { canDeletePost, canEditPost } from './permissions.js';
@@ -21,6 +22,8 @@ export interface NewPost {
   /** Backdating for demo and generated content; defaults to now. */
   at?: Date;
   note?: string;
+  /** The site's BASE_URL: absolute links to it count as links to posts. */
+  baseUrl?: string;
 }
 
 async function addRevision(
@@ -44,6 +47,7 @@ export async function createPost(db: Queryable, post: NewPost): Promise<{ id: st
   const slug = slugify(post.title);
   const at = post.at ?? new Date();
   return db.transaction(async (tx) => {
+    const html = await recordPostLinks(tx, { kind: 'post', id }, rendered.html, post.baseUrl);
     await tx.query(
       `INSERT INTO posts (id, author_id, title, slug, body_markdown, body_html, excerpt, word_count,
                           reading_minutes, toc, status, published_at, created_at, updated_at, last_activity_at,
@@ -55,7 +59,7 @@ export async function createPost(db: Queryable, post: NewPost): Promise<{ id: st
         post.title,
         slug,
         post.markdown,
-        rendered.html,
+        html,
         rendered.excerpt,
         rendered.wordCount,
         rendered.readingMinutes,
@@ -72,7 +76,7 @@ export async function createPost(db: Queryable, post: NewPost): Promise<{ id: st
       await addRevision(tx, id, 1, {
         title: post.title,
         markdown: post.markdown,
-        html: rendered.html,
+        html,
         note: post.note ?? '',
         at,
       });
@@ -135,12 +139,17 @@ export async function savePost(
   postId: string,
   input: PostInput,
   intent: Exclude<EditorIntent, 'preview' | 'restore'>,
+  options: { baseUrl?: string } = {},
 ): Promise<SaveOutcome> {
   if (intent === 'publish' || intent === 'save') requirePublishableBody(input.body);
-  const rendered = renderContent(input.body, { docId: postId });
+  const plain = renderContent(input.body, { docId: postId });
   return db.transaction(async (tx) => {
     const post = await lockPost(tx, postId);
     if (!canEditPost(actor, post)) throw new Forbidden('Only the author can edit this post.');
+    const rendered = {
+      ...plain,
+      html: await recordPostLinks(tx, { kind: 'post', id: postId }, plain.html, options.baseUrl),
+    };
     const revision = (note: string) =>
       addRevision(tx, postId, post.revisionCount + 1, {
         title: input.title,

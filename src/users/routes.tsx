@@ -5,6 +5,8 @@ import { ALL_POSTS_TAG } from '../cache/page-cache.js';
 import { renderMarkdown } from '../content/render.js';
 import { type AppError, Forbidden, Invalid, NotFound } from '../errors.js';
 import { decodeCursor, encodeCursor } from '../frontpage/cursor.js';
+import { sequencesOfUser } from '../sequences/list-queries.js';
+import { ProfileSequences } from '../sequences/post-views.js';
 import type { AppEnv } from '../web/context.js';
 import { formStrings, parseInput } from '../web/forms.js';
 import { pageContext } from '../web/page.js';
@@ -55,7 +57,10 @@ export const userRoutes = new Hono<AppEnv>()
     } else if (tab === 'drafts') {
       content = { tab, posts: await draftsOfUser(db, profile.id, MAX_DRAFTS_SHOWN) };
     } else if (tab === 'sequences') {
-      content = { tab, list: <p class="empty">No sequences yet.</p> };
+      // Sequences announce their changes under "sequences" (migration 0005).
+      cacheAs(c, [ALL_POSTS_TAG, `user:${profile.id}`, 'sequences']);
+      const sequences = await sequencesOfUser(db, profile.id, isOwner);
+      content = { tab, list: <ProfileSequences sequences={sequences} isOwner={isOwner} /> };
     } else {
       const rows = await publishedPostsOfUser(db, profile.id, PROFILE_PAGE_SIZE + 1, cursor);
       content = { tab, posts: rows.slice(0, PROFILE_PAGE_SIZE) };

@@ -9,6 +9,7 @@ import { feedRoutes } from '../feeds/routes.js';
 import { frontpageRoutes } from '../frontpage/routes.js';
 import { editorRoutes } from '../posts/editor-routes.js';
 import { postRoutes } from '../posts/routes.js';
+import { sequenceRoutes } from '../sequences/routes.js';
 import { userRoutes } from '../users/routes.js';
 import { voteRoutes } from '../votes/routes.js';
 import type { AppEnv, Deps } from './context.js';
@@ -63,6 +64,7 @@ export function createApp(deps: Deps): Hono<AppEnv> {
   app.route('/', editorRoutes);
   app.route('/', commentRoutes);
   app.route('/', postRoutes);
+  app.route('/', sequenceRoutes);
   app.route('/', userRoutes);
   app.route('/', voteRoutes);
   app.route('/', feedRoutes);

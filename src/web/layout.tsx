@@ -54,6 +54,9 @@ export function Layout(props: {
               Lyceum
             </a>
             <ul class="nav-links">
+              <li>
+                <a href="/sequences">Sequences</a>
+              </li>
               {ctx.user ? (
                 <>
                   <li>

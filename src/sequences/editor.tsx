@@ -1,0 +1,108 @@
+import { FormError } from '../web/forms.js';
+import { CsrfField, Layout, type PageContext } from '../web/layout.js';
+import { ContentsEditor, type ContentsState } from './contents-editor.js';
+import { FieldError, type FormState } from './form-state.js';
+import { sequencePath } from './paths.js';
+import type { SequenceRow } from './queries.js';
+
+export type DetailsValues = { title: string; description: string };
+
+/** Title and description, shared by the new-sequence form and the editor. */
+function DetailsFields({ state }: { state: FormState<DetailsValues> }) {
+  const { values, errors } = state;
+  return (
+    <>
+      <div class={errors.title ? 'field field-invalid' : 'field'}>
+        <label for="field-title">Title</label>
+        <input
+          id="field-title"
+          name="title"
+          type="text"
+          value={values.title}
+          aria-invalid={errors.title ? 'true' : undefined}
+          aria-describedby={errors.title ? 'field-title-error' : undefined}
+        />
+        <FieldError id="field-title-error" error={errors.title} />
+      </div>
+      <div class={errors.description ? 'field field-invalid' : 'field'}>
+        <label for="field-description">Description</label>
+        <p class="field-hint" id="field-description-hint">
+          Markdown, with math as in posts. Say what the sequence covers and whom it is for.
+        </p>
+        <textarea
+          id="field-description"
+          name="description"
+          rows={8}
+          aria-invalid={errors.description ? 'true' : undefined}
+          aria-describedby={
+            errors.description ? 'field-description-hint field-description-error' : 'field-description-hint'
+          }
+        >
+          {values.description}
+        </textarea>
+        <FieldError id="field-description-error" error={errors.description} />
+      </div>
+    </>
+  );
+}
+
+export function NewSequencePage({ ctx, state }: { ctx: PageContext; state: FormState<DetailsValues> }) {
+  return (
+    <Layout ctx={ctx} title="New sequence" math={false}>
+      <section class="narrow sequence-editor">
+        <h1>New sequence</h1>
+        <p>
+          A sequence collects your published posts in an order, optionally in chapters. Add posts after creating it.
+        </p>
+        <form method="post" action="/sequences/new" class="stack-form">
+          <CsrfField token={ctx.csrfToken} />
+          <FormError message={state.message} />
+          <DetailsFields state={state} />
+          <button type="submit">Create sequence</button>
+        </form>
+      </section>
+    </Layout>
+  );
+}
+
+export interface EditorPageState {
+  sequence: SequenceRow;
+  details: FormState<DetailsValues>;
+  contents: ContentsState;
+  deletion: FormState<Record<string, never>>;
+  notice?: string | undefined;
+}
+
+export function SequenceEditorPage({ ctx, state }: { ctx: PageContext; state: EditorPageState }) {
+  const base = sequencePath(state.sequence.id);
+  return (
+    <Layout ctx={ctx} title={`Edit ${state.sequence.title}`} math={false}>
+      <section class="narrow sequence-editor">
+        <p class="breadcrumb">
+          <a href={base}>← {state.sequence.title}</a>
+        </p>
+        <h1>Edit sequence</h1>
+        <p class="notice sequence-status" role="status" data-sequence-status hidden={!state.notice}>
+          {state.notice}
+        </p>
+        <form method="post" action={`${base}/edit`} class="stack-form">
+          <CsrfField token={ctx.csrfToken} />
+          <FormError message={state.details.message} />
+          <DetailsFields state={state.details} />
+          <button type="submit">Save title and description</button>
+        </form>
+        <ContentsEditor state={state.contents} csrfToken={ctx.csrfToken} />
+        <form method="post" action={`${base}/delete`} class="delete-form">
+          <CsrfField token={ctx.csrfToken} />
+          <FormError message={state.deletion.message} />
+          <label class="checkbox-label">
+            <input type="checkbox" name="confirm" value="yes" /> Yes, delete this sequence (its posts stay)
+          </label>
+          <button type="submit" class="danger">
+            Delete sequence
+          </button>
+        </form>
+      </section>
+    </Layout>
+  );
+}

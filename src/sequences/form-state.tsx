@@ -1,0 +1,18 @@
+/** A form's values, per-field messages and overall message, as a page shows it again after a refusal. */
+export interface FormState<V> {
+  values: V;
+  errors: Record<string, string>;
+  message?: string | undefined;
+}
+
+export function emptyForm<V>(values: V): FormState<V> {
+  return { values, errors: {} };
+}
+
+export function FieldError({ id, error }: { id: string; error: string | undefined }) {
+  return error ? (
+    <p class="field-error" id={id}>
+      {error}
+    </p>
+  ) : null;
+}

@@ -1,0 +1,112 @@
+import { Hono } from 'hono';
+import { cacheAs } from '../cache/middleware.js';
+import { isId } from '../db/ids.js';
+import { NotFound } from '../errors.js';
+import { showPostPage } from '../posts/page.js';
+import { postPath } from '../posts/paths.js';
+import { canViewPost } from '../posts/permissions.js';
+import { postById } from '../posts/queries.js';
+import type { AppEnv } from '../web/context.js';
+import { pageContext } from '../web/page.js';
+import { sequenceEditorRoutes } from './editor-routes.js';
+import { backlinksOf } from './links.js';
+import { postPreview, type SequenceCursor, type SequenceSort, sequenceList } from './list-queries.js';
+import { sequencePath } from './paths.js';
+import { canEditSequence } from './permissions.js';
+import { Backlinks, SequenceBanner, SequenceNav } from './post-views.js';
+import { sequenceById, sequenceContents, sequencePosition } from './queries.js';
+import { NO_SEQUENCE, recordSequenceRead } from './service.js';
+import { readerView, SequenceListPage, SequencePage } from './views.js';
+
+export const SEQUENCES_PAGE_SIZE = 30;
+const CURSOR = /^(-?\d{1,16})\.([0-9A-Za-z]{17})$/;
+// Previews change rarely and are the same for every reader; a short cache spares repeated hovers.
+const PREVIEW_CACHE = 'public, max-age=60';
+
+/** "?after=" of /sequences: the last item's sort key (epoch milliseconds or karma) and id. */
+function parseCursor(sort: SequenceSort, raw: string | undefined): SequenceCursor | undefined {
+  const match = raw ? CURSOR.exec(raw) : null;
+  if (!match) return undefined;
+  const key = Number(match[1]);
+  const id = match[2]!;
+  return sort === 'new' ? { sort, createdAt: new Date(key), id } : { sort, karma: key, id };
+}
+
+const readerRoutes = new Hono<AppEnv>()
+  .get('/sequences', async (c) => {
+    const sort: SequenceSort = c.req.query('sort') === 'top' ? 'top' : 'new';
+    const after = parseCursor(sort, c.req.query('after'));
+    const rows = await sequenceList(c.var.deps.db, sort, SEQUENCES_PAGE_SIZE + 1, after);
+    const sequences = rows.slice(0, SEQUENCES_PAGE_SIZE);
+    const last = sequences.at(-1);
+    // createSequence stores created_at from a JS Date, so milliseconds identify it exactly.
+    const nextHref =
+      rows.length > SEQUENCES_PAGE_SIZE && last
+        ? `/sequences?sort=${sort}&after=${sort === 'new' ? last.createdAt.getTime() : last.karma}.${last.id}`
+        : undefined;
+    // Page-cache tags (for logged-out readers) name what the page shows; migration 0005 announces their changes.
+    cacheAs(c, ['sequences']);
+    return c.html(<SequenceListPage ctx={pageContext(c)} sort={sort} sequences={sequences} nextHref={nextHref} />);
+  })
+  .get('/s/:sequenceId', async (c) => {
+    const sequenceId = c.req.param('sequenceId');
+    const db = c.var.deps.db;
+    const sequence = isId(sequenceId) ? await sequenceById(db, sequenceId) : undefined;
+    if (!sequence) throw new NotFound(NO_SEQUENCE);
+    const contents = await sequenceContents(db, sequence.id, c.var.user?.id ?? null);
+    const postIds = contents.flatMap((chapter) => chapter.posts.map((post) => post.id));
+    cacheAs(c, [`sequence:${sequence.id}`, ...postIds.map((id) => `post:${id}`)]);
+    return c.html(
+      <SequencePage
+        ctx={pageContext(c)}
+        sequence={sequence}
+        view={readerView(contents)}
+        canEdit={canEditSequence(c.var.user, sequence)}
+        canonicalUrl={c.var.deps.config.baseUrl + sequencePath(sequence.id)}
+      />,
+    );
+  })
+  .get('/s/:sequenceId/p/:postId', async (c) => {
+    const { sequenceId, postId } = c.req.param();
+    const db = c.var.deps.db;
+    if (!isId(sequenceId)) throw new NotFound(NO_SEQUENCE);
+    const [position, post, links] = isId(postId)
+      ? await Promise.all([sequencePosition(db, sequenceId, postId), postById(db, postId), backlinksOf(db, postId)])
+      : [undefined, undefined, []];
+    if (!position || !post || !canViewPost(c.var.user, post)) {
+      if (!(await sequenceById(db, sequenceId))) throw new NotFound(NO_SEQUENCE);
+      throw new NotFound('That post is not part of this sequence. It may have been removed from it.');
+    }
+    const user = c.var.user;
+    if (user) await recordSequenceRead(db, user.id, sequenceId);
+    const page = await showPostPage(c, post, {
+      banner: <SequenceBanner position={position} />,
+      afterBody: (
+        <>
+          <SequenceNav position={position} />
+          <Backlinks links={links} />
+        </>
+      ),
+    });
+    // Besides the post (showPostPage's tag): its place in the sequence and its neighbours' titles.
+    const neighbours = [position.previous, position.next].flatMap((p) => (p ? [`post:${p.id}`] : []));
+    cacheAs(c, [`post:${post.id}`, `sequence:${sequenceId}`, ...neighbours]);
+    return page;
+  })
+  .get('/api/posts/:postId/preview', async (c) => {
+    const postId = c.req.param('postId');
+    const preview = isId(postId) ? await postPreview(c.var.deps.db, postId) : undefined;
+    if (!preview) throw new NotFound('There is no published post with that id.');
+    c.header('Cache-Control', PREVIEW_CACHE);
+    return c.json({
+      id: preview.id,
+      title: preview.title,
+      excerpt: preview.excerpt,
+      author: preview.authorDisplayName,
+      readingMinutes: preview.readingMinutes,
+      url: postPath(preview),
+    });
+  });
+
+/** Every sequence route: reading (/sequences, /s/…), writing (/sequences/new, /s/:id/edit …) and link previews. */
+export const sequenceRoutes = new Hono<AppEnv>().route('/', readerRoutes).route('/', sequenceEditorRoutes);

@@ -1,0 +1,74 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Database } from '../../src/db/database.js';
+import { movePostInSequence } from '../../src/sequences/arrange.js';
+import { recordPostLinks } from '../../src/sequences/links.js';
+import { deleteSequence, updateSequence } from '../../src/sequences/service.js';
+import { TestClient } from '../helpers/app.js';
+import { openTestDatabase } from '../helpers/db.js';
+import { makePost, makeUser } from '../helpers/factories.js';
+import { makeSequence, makeSequenceApp } from './helpers.js';
+
+let db: Database;
+let test: Awaited<ReturnType<typeof makeSequenceApp>>;
+
+beforeAll(async () => {
+  db = await openTestDatabase();
+  test = await makeSequenceApp(db, { PAGE_CACHE_TTL_MS: '60000' });
+});
+afterAll(async () => {
+  await test.pageCache?.stop();
+  await db.close();
+});
+
+/** A page a logged-out reader gets from the cache, once the notices of its own creation have passed. */
+async function cached(path: string): Promise<string> {
+  const client = new TestClient(test.app);
+  for (let i = 0; i < 50; i++) {
+    const response = await client.get(path);
+    const body = await response.text();
+    if (response.headers.get('x-cache') === 'hit') return body;
+    await new Promise((r) => setTimeout(r, 40));
+  }
+  throw new Error(`${path} never came from the cache`);
+}
+
+/** Change notifications arrive asynchronously (on PostgreSQL over another connection). */
+async function eventually(path: string, check: (html: string) => boolean) {
+  for (let i = 0; i < 50; i++) {
+    if (check(await (await new TestClient(test.app).get(path)).text())) return;
+    await new Promise((r) => setTimeout(r, 40));
+  }
+  throw new Error(`${path} did not change within 2 s`);
+}
+
+describe('cached pages of sequences', () => {
+  it('drop a post-in-sequence page when the order changes, and the sequence page when it is renamed', async () => {
+    const author = await makeUser(db);
+    const actor = { id: author.id, isModerator: false };
+    const { id, postIds } = await makeSequence(db, author.id, { '': ['First', 'Second'] }, 'Cached series');
+    const path = `/s/${id}/p/${postIds.First}`;
+    expect(await cached(path)).toContain('Post 1 of 2');
+    await movePostInSequence(db, actor, { sequenceId: id, postId: postIds.First!, direction: 'down' });
+    await eventually(path, (html) => html.includes('Post 2 of 2'));
+
+    expect(await cached(`/s/${id}`)).toContain('Cached series');
+    expect(await cached('/sequences')).toContain('Cached series');
+    await updateSequence(db, actor, id, { title: 'Renamed series', description: '' });
+    await eventually(`/s/${id}`, (html) => html.includes('Renamed series'));
+    await eventually('/sequences', (html) => html.includes('Renamed series'));
+    await eventually(path, (html) => html.includes('Renamed series'));
+
+    await deleteSequence(db, actor, id);
+    await eventually('/sequences', (html) => !html.includes('Renamed series'));
+  });
+
+  it('drop a post page when another post starts linking to it', async () => {
+    const author = await makeUser(db);
+    const { id, postIds } = await makeSequence(db, author.id, { '': ['Linked'] });
+    const path = `/s/${id}/p/${postIds.Linked}`;
+    expect(await cached(path)).not.toContain('Referenced by');
+    const citing = await makePost(db, { title: 'Citing post' });
+    await recordPostLinks(db, { kind: 'post', id: citing.id }, `<a href="/posts/${postIds.Linked}">see</a>`);
+    await eventually(path, (html) => html.includes('Referenced by'));
+  });
+});
