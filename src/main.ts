@@ -1,6 +1,8 @@
 import type { Server } from 'node:http';
 import { serve } from '@hono/node-server';
 import pino from 'pino';
+import { forgetOldLoginFailures } from './accounts/service.js';
+import { deleteExpiredSessions } from './accounts/sessions.js';
 import { startPageCache } from './cache/invalidation.js';
 import { ConfigError, loadConfig } from './config.js';
 import { DataDirLockedError } from './db/lock.js';
@@ -31,8 +33,11 @@ async function main() {
 
   // Scores decay with age: rescore recent and top posts now and every few minutes (idempotent, so several
   // processes doing it is harmless).
+  // The same job forgets expired sessions and old login failures, so those tables stay small.
   const rescore = () =>
-    refreshMagicScores(db).catch((err: unknown) => logger.error({ err }, 'refreshing frontpage scores failed'));
+    Promise.all([refreshMagicScores(db), deleteExpiredSessions(db), forgetOldLoginFailures(db)]).catch((err: unknown) =>
+      logger.error({ err }, 'periodic maintenance failed'),
+    );
   await rescore();
   const rescoreTimer = setInterval(rescore, MAGIC_REFRESH_INTERVAL_MS);
   rescoreTimer.unref();

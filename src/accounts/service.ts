@@ -78,3 +78,10 @@ export async function logIn(db: Queryable, input: LoginInput, ip: string): Promi
   await db.query('DELETE FROM login_failures WHERE login = $1', [account]);
   return { user, userId: user.id, ...(await createSession(db, user.id)) };
 }
+
+/** Failures older than the throttling window no longer count; deleting them keeps the table small. */
+export async function forgetOldLoginFailures(db: Queryable): Promise<void> {
+  await db.query('DELETE FROM login_failures WHERE failed_at < now() - make_interval(mins => $1)', [
+    LOGIN_WINDOW_MINUTES,
+  ]);
+}

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hashToken } from '../../src/accounts/sessions.js';
+import { forgetOldLoginFailures } from '../../src/accounts/service.js';
+import { deleteExpiredSessions, hashToken } from '../../src/accounts/sessions.js';
 import type { Database } from '../../src/db/database.js';
 import { makeTestApp, TestClient } from '../helpers/app.js';
 import { openTestDatabase } from '../helpers/db.js';
@@ -231,5 +232,27 @@ describe('CSRF', () => {
     expect(html).toContain('value="kept_name"');
     expect(html).toContain('Submit again');
     expect(html).not.toContain('secret passphrase');
+  });
+});
+
+describe('maintenance', () => {
+  it('forgets expired sessions and login failures older than the throttling window, keeping current ones', async () => {
+    const user = await makeUser(db);
+    await db.query(
+      `INSERT INTO sessions (token_hash, user_id, expires_at) VALUES ('old-${user.id}', $1, now() - interval '1 day'), ('live-${user.id}', $1, now() + interval '1 day')`,
+      [user.id],
+    );
+    await db.query(
+      `INSERT INTO login_failures (login, ip, failed_at) VALUES ($1, 'x', now() - interval '1 hour'), ($1, 'x', now())`,
+      [`user:${user.id}`],
+    );
+    expect(await deleteExpiredSessions(db)).toBeGreaterThanOrEqual(1);
+    await forgetOldLoginFailures(db);
+    const sessions = await db.query<{ token_hash: string }>('SELECT token_hash FROM sessions WHERE user_id = $1', [
+      user.id,
+    ]);
+    expect(sessions.map((s) => s.token_hash)).toEqual([`live-${user.id}`]);
+    const failures = await db.query('SELECT 1 FROM login_failures WHERE login = $1', [`user:${user.id}`]);
+    expect(failures).toHaveLength(1);
   });
 });
