@@ -105,35 +105,38 @@ export function CommentItem(props: { node: CommentNode; depth: number; ctx: Thre
       id={`comment-${c.id}`}
       aria-label={`Comment by ${c.deleted ? '[deleted]' : c.authorDisplayName}`}
     >
-      <details open>
-        <summary class="comment-header">
-          {c.deleted ? (
-            <span class="comment-author">[deleted]</span>
-          ) : (
-            <a class="comment-author" href={`/users/${c.authorUsername}`}>
-              {c.authorDisplayName}
-            </a>
-          )}{' '}
-          <a href={`${postPath(ctx.post)}#comment-${c.id}`} class="comment-time">
-            <Time date={c.createdAt} />
+      <header class="comment-header">
+        {c.deleted ? (
+          <span class="comment-author">[deleted]</span>
+        ) : (
+          <a class="comment-author" href={`/users/${c.authorUsername}`}>
+            {c.authorDisplayName}
           </a>
-          {c.editedAt ? (
-            <span class="comment-edited" title={`Edited ${c.editedAt.toISOString()}`}>
-              {' '}
-              (edited)
-            </span>
-          ) : null}
-          {c.retracted ? <span class="retracted-mark"> (retracted)</span> : null}
-          {fresh ? <span class="new-mark"> new</span> : null}
-          {depth >= MAX_INDENT_DEPTH && props.parentAuthor ? (
-            <span class="reply-to"> ↪ replying to {props.parentAuthor}</span>
-          ) : null}
-          {node.replies.length > 0 ? (
-            <span class="collapsed-count">
-              {' '}
-              [+{node.descendantCount} {node.descendantCount === 1 ? 'reply' : 'replies'} hidden]
-            </span>
-          ) : null}
+        )}{' '}
+        <a href={`${postPath(ctx.post)}#comment-${c.id}`} class="comment-time">
+          <Time date={c.createdAt} />
+        </a>
+        {c.editedAt ? (
+          <span class="comment-edited" title={`Edited ${c.editedAt.toISOString()}`}>
+            {' '}
+            (edited)
+          </span>
+        ) : null}
+        {c.retracted ? <span class="retracted-mark"> (retracted)</span> : null}
+        {fresh ? <span class="new-mark"> new</span> : null}
+        {depth >= MAX_INDENT_DEPTH && props.parentAuthor ? (
+          <span class="reply-to"> ↪ replying to {props.parentAuthor}</span>
+        ) : null}
+      </header>
+      <details open>
+        {/* The toggle holds no links (a summary is itself a control); the header above stays visible. */}
+        <summary class="thread-toggle">
+          <span class="visually-hidden">Collapse or expand this thread</span>
+          <span class="collapsed-count">
+            {node.descendantCount > 0
+              ? `[+${node.descendantCount} ${node.descendantCount === 1 ? 'reply' : 'replies'} hidden]`
+              : '[comment hidden]'}
+          </span>
         </summary>
         {c.deleted ? (
           <p class="deleted-note">[deleted]</p>

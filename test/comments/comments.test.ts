@@ -118,7 +118,7 @@ describe('reading a discussion', () => {
     const html = await (await new TestClient(app).get(`/posts/${post.id}/collapse`)).text();
     const start = html.indexOf(`id="comment-${root.id}"`);
     expect(html.slice(start, start + 800)).toMatch(
-      /<details open=""><summary class="comment-header">[\s\S]*\[\+2 replies hidden\]/,
+      /<\/header><details open=""><summary class="thread-toggle">[\s\S]*\[\+2 replies hidden\]/,
     );
   });
 
