@@ -36,7 +36,15 @@ describe('accessibility (axe-core)', () => {
       `SELECT p.id, p.slug, u.username FROM posts p JOIN users u ON u.id = p.author_id ORDER BY p.comment_count DESC LIMIT 1`,
     );
     const [sequence] = await db.query<{ id: string }>('SELECT id FROM sequences LIMIT 1');
-    const paths = ['/', '/login', '/signup', `/posts/${post!.id}/${post!.slug}`, `/users/${post!.username}`, `/s/${sequence!.id}`, '/sequences'];
+    const paths = [
+      '/',
+      '/login',
+      '/signup',
+      `/posts/${post!.id}/${post!.slug}`,
+      `/users/${post!.username}`,
+      `/s/${sequence!.id}`,
+      '/sequences',
+    ];
     const found: string[] = [];
     for (const colorScheme of ['light', 'dark'] as const) {
       const context = await browser.newContext({ colorScheme });
