@@ -69,11 +69,7 @@ try {
 
   // Mixed workload: logged-in readers, one write in ten (a comment or a vote), each connection its own user.
   const form = (fields: Record<string, string>) => new URLSearchParams(fields).toString();
-  const writeHeaders = (csrf: string) => ({
-    'content-type': 'application/x-www-form-urlencoded',
-    origin: base!,
-    'x-csrf-token': csrf,
-  });
+  const writeHeaders = (csrf: string) => ({ origin: base!, 'x-csrf-token': csrf });
   let next = 0;
   results.push(
     await runLoad({
@@ -86,18 +82,15 @@ try {
         {
           method: 'POST',
           path: `/posts/${targets.writePostId}/comments`,
+          headers: { accept: 'application/json', 'content-type': 'application/x-www-form-urlencoded' },
           body: form({ body: 'A benchmark comment with $x^2$.', intent: 'submit' }),
         },
         ...Array.from({ length: 9 }, () => ({ method: 'GET' as const, path: targets.post50 })),
         {
           method: 'POST',
-          path: '/votes',
-          body: form({
-            targetType: 'comment',
-            targetId: targets.writeCommentIds[0] ?? '',
-            kind: 'up',
-            returnTo: targets.post50,
-          }),
+          path: '/api/votes',
+          headers: { accept: 'application/json', 'content-type': 'application/json' },
+          body: JSON.stringify({ targetType: 'comment', targetId: targets.writeCommentIds[0] ?? '', kind: 'up' }),
         },
       ],
       // Each connection logs in as a different reader (votes are rate-limited per user).

@@ -34,7 +34,7 @@ export function listName(view: PostView, period: TopPeriod): string {
 
 /**
  * One page of frontpage posts in the chosen order, continuing after `cursor`. Each order walks an index:
- * magic → posts_magic_idx, recent → posts_published_idx, top (all time) → posts_top_idx; top of a period scans
+ * magic → posts_magic_keyset_idx, recent → posts_published_idx, top (all time) → posts_top_keyset_idx; top of a period scans
  * that period's posts through posts_published_idx.
  */
 export async function postList(
@@ -54,14 +54,15 @@ export async function postList(
       where += ` AND (p.published_at, p.id) < ($2, $3)`;
     }
   } else if (view === 'magic') {
-    // NULL scores (not yet computed) sort last; -1e308 stands in for them in the cursor.
-    order = 'p.magic_score DESC NULLS LAST, p.id';
+    // Every published post is scored when published (and rescored periodically).
+    order = 'p.magic_score DESC, p.id DESC';
+    where += ' AND p.magic_score IS NOT NULL';
     if (cursor) {
       params.push(Number(cursor.key), cursor.id);
-      where += ` AND (coalesce(p.magic_score, -1e308) < $2 OR (coalesce(p.magic_score, -1e308) = $2 AND p.id > $3))`;
+      where += ` AND (p.magic_score, p.id) < ($2, $3)`;
     }
   } else {
-    order = 'p.base_score DESC, p.id';
+    order = 'p.base_score DESC, p.id DESC';
     const days = PERIOD_DAYS[period];
     if (days !== null) {
       params.push(days);
@@ -70,7 +71,7 @@ export async function postList(
     if (cursor) {
       params.push(Number(cursor.key), cursor.id);
       const k = params.length - 1;
-      where += ` AND (p.base_score < $${k} OR (p.base_score = $${k} AND p.id > $${k + 1}))`;
+      where += ` AND (p.base_score, p.id) < ($${k}, $${k + 1})`;
     }
   }
   return db.query<PostListItem>(
@@ -82,7 +83,7 @@ export async function postList(
 /** The sort key of an item in a view, for the next cursor. */
 export function cursorKey(view: PostView, item: PostListItem): string | number {
   if (view === 'recent') return item.publishedAt.toISOString();
-  if (view === 'magic') return item.magicScore ?? -1e308;
+  if (view === 'magic') return item.magicScore ?? 0;
   return item.baseScore;
 }
 

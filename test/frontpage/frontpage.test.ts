@@ -106,6 +106,30 @@ describe('frontpage lists', () => {
     expect([...seen].sort()).toEqual([...created].sort());
   });
 
+  it('pages Top and Magic through ties in score without gaps or repeats', async () => {
+    const author = await makeUser(db);
+    await db.query('UPDATE posts SET deleted_at = now()');
+    const created: string[] = [];
+    for (let i = 0; i < 45; i++) created.push((await makePost(db, { authorId: author.id, title: `Tied ${i}` })).id);
+    // Three score levels, fifteen posts each: the cursor must break ties by id.
+    await db.query(
+      `UPDATE posts SET base_score = (abs(hashtext(id)) % 3), magic_score = (abs(hashtext(id)) % 3) WHERE deleted_at IS NULL`,
+    );
+    const client = new TestClient(app);
+    for (const view of ['top&period=all', 'magic']) {
+      let html = await (await client.get(`/?view=${view}`)).text();
+      const seen = postIdsIn(section(html, 'latest-heading'));
+      for (let page = 0; page < 5; page++) {
+        const next = html.match(/href="(\/posts\?view=[^"]*)" data-load-more="posts"/)?.[1]?.replace(/&amp;/g, '&');
+        if (!next) break;
+        html = await (await client.get(next)).text();
+        seen.push(...postIdsIn(html));
+      }
+      expect(new Set(seen).size).toBe(45);
+      expect([...seen].sort()).toEqual([...created].sort());
+    }
+  });
+
   it('refuses a broken cursor, a cursor from another list and an unknown order with a message', async () => {
     const client = new TestClient(app);
     const broken = await client.get('/posts?view=recent&after=garbage');
