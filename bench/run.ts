@@ -5,6 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import type autocannon from 'autocannon';
 import { type LoadResult, runLoad } from './lib/load.js';
 import { measurePageWeight } from './lib/page-weight.js';
 import { startProcess, stopProcess } from './lib/processes.js';
@@ -62,15 +63,44 @@ try {
   results.push(await run('frontpage (anonymous)', targets.frontpage));
   results.push(await run('post, ~50 comments', targets.post50));
   results.push(await run('post, ~1,000 comments', targets.post1000));
+  // A page that large is bound by moving its bytes: measure a static answer of the same (compressed) size.
+  // (fetch decompresses; the compressed size is in the header the server sent.)
+  const bigResponse = await fetch(base + targets.post1000, { headers: { 'accept-encoding': 'gzip' } });
+  const bigBytes = Number(bigResponse.headers.get('content-length') ?? (await bigResponse.arrayBuffer()).byteLength);
+  const bigCeiling = await startProcess(
+    ['--import', 'tsx', 'bench/lib/ceiling.ts'],
+    { CEILING_BYTES: String(bigBytes) },
+    /listening (\d+)/,
+  );
+  children.push(bigCeiling.child);
+  results.push(
+    await runLoad({
+      name: `  (static ${(bigBytes / 1024).toFixed(0)} KB answer, for comparison)`,
+      url: `http://127.0.0.1:${bigCeiling.match[1]}/`,
+      connections,
+      durationSeconds: duration,
+    }),
+  );
   if (targets.sequence) results.push(await run('sequence page', targets.sequence));
   results.push(await run('profile', targets.profile));
   results.push(await run('/feed.xml', targets.feed));
   results.push(await run('frontpage (logged in)', targets.frontpage, { cookie: reader!.cookie }));
 
-  // Mixed workload: logged-in readers, one write in ten (a comment or a vote), each connection its own user.
-  const form = (fields: Record<string, string>) => new URLSearchParams(fields).toString();
-  const writeHeaders = (csrf: string) => ({ origin: base!, 'x-csrf-token': csrf });
+  // Mixed workload: logged-in readers, one write in ten (a comment or a vote), each connection its own user
+  // (votes are rate-limited per user). The session goes on every request of the connection's cycle.
   let next = 0;
+  const asReader = (request: autocannon.Request): autocannon.Request => ({
+    ...request,
+    setupRequest: (req, context) => {
+      const ctx = context as { session?: { cookie: string; csrf: string } };
+      ctx.session ??= targets.sessions[next++ % targets.sessions.length]!;
+      return {
+        ...req,
+        headers: { ...req.headers, cookie: ctx.session.cookie, 'x-csrf-token': ctx.session.csrf, origin: base! },
+      };
+    },
+  });
+  const reads = () => Array.from({ length: 9 }, () => asReader({ method: 'GET', path: targets.post50 }));
   results.push(
     await runLoad({
       name: 'write mix (10% comments and votes)',
@@ -78,26 +108,21 @@ try {
       connections,
       durationSeconds: duration,
       requests: [
-        ...Array.from({ length: 9 }, () => ({ method: 'GET' as const, path: targets.post50 })),
-        {
+        ...reads(),
+        asReader({
           method: 'POST',
           path: `/posts/${targets.writePostId}/comments`,
           headers: { accept: 'application/json', 'content-type': 'application/x-www-form-urlencoded' },
-          body: form({ body: 'A benchmark comment with $x^2$.', intent: 'submit' }),
-        },
-        ...Array.from({ length: 9 }, () => ({ method: 'GET' as const, path: targets.post50 })),
-        {
+          body: new URLSearchParams({ body: 'A benchmark comment with $x^2$.', intent: 'submit' }).toString(),
+        }),
+        ...reads(),
+        asReader({
           method: 'POST',
           path: '/api/votes',
           headers: { accept: 'application/json', 'content-type': 'application/json' },
           body: JSON.stringify({ targetType: 'comment', targetId: targets.writeCommentIds[0] ?? '', kind: 'up' }),
-        },
+        }),
       ],
-      // Each connection logs in as a different reader (votes are rate-limited per user).
-      setupClient: (client) => {
-        const session = targets.sessions[next++ % targets.sessions.length]!;
-        client.setHeaders({ cookie: session.cookie, ...writeHeaders(session.csrf) });
-      },
     }),
   );
 

@@ -1,8 +1,10 @@
-import type { Server } from 'node:http';
-import { serve } from '@hono/node-server';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { getRequestListener } from '@hono/node-server';
 import pino from 'pino';
 import { forgetOldLoginFailures } from './accounts/service.js';
 import { deleteExpiredSessions } from './accounts/sessions.js';
+import { serveCachedPage } from './cache/fast-path.js';
 import { startPageCache } from './cache/invalidation.js';
 import { ConfigError, loadConfig } from './config.js';
 import { DataDirLockedError } from './db/lock.js';
@@ -46,10 +48,18 @@ async function main() {
   const pageCache = await startPageCache(db, config, logger);
   const replicas = config.databaseReadUrl ? await startReplicaRouting(db, config.databaseReadUrl) : undefined;
   const app = createApp({ db, config, logger, assets, pageCache: pageCache?.cache, replicas: replicas?.router });
-  const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
-    logger.info({ port: info.port }, `Lyceum is serving ${config.baseUrl.replace(/:\d+$/, `:${info.port}`)}`);
-    process.stdout.write(`Lyceum is running at ${config.baseUrl.replace(/:\d+$/, `:${info.port}`)}\n`);
-  }) as Server;
+  const handle = getRequestListener(app.fetch);
+  const cache = pageCache?.cache;
+  const server = createServer((req, res) => {
+    if (cache && serveCachedPage(cache, req, res)) return;
+    void handle(req, res);
+  });
+  server.listen(config.port, config.host, () => {
+    const { port } = server.address() as AddressInfo;
+    const url = config.baseUrl.replace(/:\d+$/, `:${port}`);
+    logger.info({ port }, `Lyceum is serving ${url}`);
+    process.stdout.write(`Lyceum is running at ${url}\n`);
+  });
 
   let stopping = false;
   const shutdown = async (signal: string) => {

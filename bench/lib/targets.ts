@@ -46,7 +46,7 @@ export async function findTargets(databaseUrl: string, sessionCount: number): Pr
       const token = randomBytes(32).toString('base64url');
       const hash = createHash('sha256').update(token).digest('hex');
       await client.query(
-        `INSERT INTO sessions (token_hash, user_id, expires_at) VALUES ($1, $2, now() + interval '1 day')`,
+        `INSERT INTO sessions (token_hash, user_id, expires_at) VALUES ($1, $2, now() + interval '30 days')`,
         [hash, user.id],
       );
       const csrf = randomBytes(16).toString('base64url');

@@ -1,12 +1,9 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import type { AppEnv } from '../web/context.js';
-import type { CachedPage, PageCache } from './page-cache.js';
+import { type CachedPage, notModified, type PageCache, validators } from './page-cache.js';
 
-function notModified(c: Context<AppEnv>, etag: string, lastModified: Date): boolean {
-  const ifNoneMatch = c.req.header('if-none-match');
-  if (ifNoneMatch) return ifNoneMatch.split(',').some((tag) => tag.trim() === etag || tag.trim() === `W/${etag}`);
-  const since = c.req.header('if-modified-since');
-  return !!since && !Number.isNaN(Date.parse(since)) && lastModified.getTime() <= Date.parse(since);
+function isNotModified(c: Context<AppEnv>, page: CachedPage): boolean {
+  return notModified(c.req.header('if-none-match'), c.req.header('if-modified-since'), page);
 }
 
 /**
@@ -38,7 +35,7 @@ export function anonymousPageCache(): MiddlewareHandler<AppEnv> {
     const stored = cache.peek(key);
     if (!stored) return;
     const headers = validators(stored);
-    if (notModified(c, stored.etag, stored.lastModified)) {
+    if (isNotModified(c, stored)) {
       c.res = new Response(null, { status: 304, headers });
       return;
     }
@@ -51,19 +48,9 @@ export function cacheAs(c: Context<AppEnv>, tags: string[]): void {
   c.set('cacheTags', tags);
 }
 
-function validators(page: CachedPage): Record<string, string> {
-  return {
-    ETag: page.etag,
-    'Last-Modified': page.lastModified.toUTCString(),
-    // Browsers may keep a copy but must ask again each time (a 304 costs almost nothing).
-    'Cache-Control': 'no-cache',
-    Vary: 'Accept-Encoding, Cookie',
-  };
-}
-
 function respond(c: Context<AppEnv>, page: CachedPage): Response {
   for (const [name, value] of Object.entries(validators(page))) c.header(name, value);
-  if (notModified(c, page.etag, page.lastModified)) return c.body(null, 304);
+  if (isNotModified(c, page)) return c.body(null, 304);
   c.header('Content-Type', page.contentType);
   if ((c.req.header('accept-encoding') ?? '').includes('gzip')) {
     c.header('Content-Encoding', 'gzip');

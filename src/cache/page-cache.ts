@@ -128,3 +128,26 @@ export class PageCache {
     for (const tag of page.tags) this.byTag.get(tag)?.delete(key);
   }
 }
+
+/** The validators and caching headers every cached response carries. */
+export function validators(page: CachedPage): Record<string, string> {
+  return {
+    ETag: page.etag,
+    'Last-Modified': page.lastModified.toUTCString(),
+    // Browsers may keep a copy but must ask again each time (a 304 costs almost nothing).
+    'Cache-Control': 'no-cache',
+    Vary: 'Accept-Encoding, Cookie',
+  };
+}
+
+/** Whether a conditional request (If-None-Match, else If-Modified-Since) already has this page. */
+export function notModified(
+  ifNoneMatch: string | undefined,
+  ifModifiedSince: string | undefined,
+  page: CachedPage,
+): boolean {
+  if (ifNoneMatch)
+    return ifNoneMatch.split(',').some((tag) => tag.trim() === page.etag || tag.trim() === `W/${page.etag}`);
+  const since = ifModifiedSince ? Date.parse(ifModifiedSince) : Number.NaN;
+  return !Number.isNaN(since) && page.lastModified.getTime() <= since;
+}

@@ -1,6 +1,5 @@
-import { Hono } from 'hono';
+import { Hono, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import { compress } from 'hono/compress';
 import { accountRoutes } from '../accounts/routes.js';
 import { anonymousPageCache } from '../cache/middleware.js';
 import { commentRoutes } from '../comments/routes.js';
@@ -12,6 +11,7 @@ import { postRoutes } from '../posts/routes.js';
 import { sequenceRoutes } from '../sequences/routes.js';
 import { userRoutes } from '../users/routes.js';
 import { voteRoutes } from '../votes/routes.js';
+import { compression } from './compression.js';
 import type { AppEnv, Deps } from './context.js';
 import { handleError, notFound } from './errors.js';
 import { csrf, readReplica, refuseNul, requestLog, securityHeaders, session, withDeps } from './middleware.js';
@@ -19,11 +19,23 @@ import { csrf, readReplica, refuseNul, requestLog, securityHeaders, session, wit
 const IMMUTABLE = 'public, max-age=31536000, immutable';
 
 export function createApp(deps: Deps): Hono<AppEnv> {
+  const bodyLimited = bodyLimit({
+    maxSize: deps.config.bodyLimitBytes,
+    onError: () => {
+      throw new AppError(
+        413,
+        `The request is larger than the limit of ${Math.round(deps.config.bodyLimitBytes / 1024)} KB.`,
+      );
+    },
+  });
+  // GET and HEAD carry no body; checking one would make the adapter build a full Request for nothing.
+  const limitBody: MiddlewareHandler<AppEnv> = (c, next) =>
+    c.req.method === 'GET' || c.req.method === 'HEAD' ? next() : bodyLimited(c, next);
   const app = new Hono<AppEnv>();
   app.onError(handleError);
   app.notFound(notFound);
 
-  app.use('*', withDeps(deps), requestLog, securityHeaders, compress(), refuseNul);
+  app.use('*', withDeps(deps), requestLog, securityHeaders, compression, refuseNul);
 
   // Static assets and the health check need no session or CSRF work.
   app.get('/static/*', (c) => {
@@ -41,22 +53,7 @@ export function createApp(deps: Deps): Hono<AppEnv> {
     }
   });
 
-  app.use(
-    '*',
-    bodyLimit({
-      maxSize: deps.config.bodyLimitBytes,
-      onError: () => {
-        throw new AppError(
-          413,
-          `The request is larger than the limit of ${Math.round(deps.config.bodyLimitBytes / 1024)} KB.`,
-        );
-      },
-    }),
-    session,
-    csrf,
-    anonymousPageCache(),
-    readReplica,
-  );
+  app.use('*', limitBody, session, csrf, anonymousPageCache(), readReplica);
 
   app.route('/', frontpageRoutes);
   app.route('/', accountRoutes);

@@ -4,6 +4,7 @@ import { getCookie, setCookie } from 'hono/cookie';
 import { resolveSession, SESSION_COOKIE } from '../accounts/sessions.js';
 import { AppError } from '../errors.js';
 import type { AppEnv, Deps } from './context.js';
+import { SECURITY_HEADERS } from './security-headers.js';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 export const CSRF_COOKIE = 'lyceum_csrf';
@@ -63,27 +64,7 @@ export const requestLog: MiddlewareHandler<AppEnv> = async (c, next) => {
 
 export const securityHeaders: MiddlewareHandler<AppEnv> = async (c, next) => {
   await next();
-  c.header(
-    'Content-Security-Policy',
-    [
-      "default-src 'self'",
-      "script-src 'self'",
-      // KaTeX positions glyphs with style attributes; style elements and external styles stay forbidden.
-      "style-src 'self'",
-      "style-src-attr 'unsafe-inline'",
-      "img-src 'self' https: http:",
-      "font-src 'self'",
-      "connect-src 'self'",
-      "object-src 'none'",
-      "base-uri 'self'",
-      "form-action 'self'",
-      "frame-ancestors 'none'",
-    ].join('; '),
-  );
-  c.header('X-Content-Type-Options', 'nosniff');
-  c.header('Referrer-Policy', 'strict-origin-when-cross-origin');
-  c.header('X-Frame-Options', 'DENY');
-  c.header('Cross-Origin-Opener-Policy', 'same-origin');
+  for (const [name, value] of Object.entries(SECURITY_HEADERS)) c.header(name, value);
 };
 
 /** Loads the logged-in user, if any, renewing the session cookie when its expiry slides forward. */
