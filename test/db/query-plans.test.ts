@@ -60,7 +60,8 @@ interface PlanNode {
 function recorder(statements: { sql: string; params: unknown[] }[]): Queryable {
   const q: Queryable = {
     async query<T>(sql: string, params: unknown[] = []) {
-      statements.push({ sql, params });
+      // Session settings (SET LOCAL …) have no plan to check.
+      if (!/^\s*SET\b/i.test(sql)) statements.push({ sql, params });
       return [] as T[];
     },
     async exec(sql: string) {
