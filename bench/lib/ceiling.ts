@@ -1,11 +1,14 @@
 // The machine's ceiling for the benchmark: a raw node:http server answering a constant string.
+import fs from 'node:fs';
 import http from 'node:http';
 
-// CEILING_BYTES=n answers n bytes instead, to show what moving a large page costs by itself.
-const size = Number(process.env.CEILING_BYTES ?? 0);
-const body = size > 0 ? Buffer.alloc(size, 'x') : Buffer.from('hello');
+// CEILING_BODY_FILE=path answers that file's bytes instead (as gzip), to show what moving and parsing a large
+// page costs by itself: the load generator's cost depends on the bytes, not only their number.
+const file = process.env.CEILING_BODY_FILE;
+const body = file ? fs.readFileSync(file) : Buffer.from('hello');
+const extra: Record<string, string> = file ? { 'content-encoding': 'gzip' } : {};
 const server = http.createServer((_req, res) => {
-  res.writeHead(200, { 'content-type': 'text/plain', 'content-length': String(body.length) });
+  res.writeHead(200, { 'content-type': 'text/plain', 'content-length': String(body.length), ...extra });
   res.end(body);
 });
 server.listen(0, '127.0.0.1', () => {
