@@ -1,5 +1,5 @@
 import { raw } from 'hono/html';
-import { FormError } from '../web/forms.js';
+import { Field, FormError } from '../web/forms.js';
 import { CsrfField, Layout, type PageContext } from '../web/layout.js';
 
 export interface EditorState {
@@ -42,18 +42,7 @@ export function EditorPage({ ctx, state }: { ctx: PageContext; state: EditorStat
           <form method="post" action={editorAction(state.postId)} class="editor-form stack-form" data-editor>
             <CsrfField token={ctx.csrfToken} />
             <FormError message={state.message} />
-            <div class={errors.title ? 'field field-invalid' : 'field'}>
-              <label for="field-title">Title</label>
-              <input
-                id="field-title"
-                name="title"
-                type="text"
-                value={values.title}
-                aria-invalid={errors.title ? 'true' : undefined}
-                aria-describedby={errors.title ? 'field-title-error' : undefined}
-              />
-              <FieldError id="field-title-error" error={errors.title} />
-            </div>
+            <Field name="title" label="Title" value={values.title} error={errors.title} required={false} />
             <div class={errors.body ? 'field field-invalid' : 'field'}>
               <label for="field-body">Body</label>
               <p class="field-hint" id="field-body-hint">

@@ -1,4 +1,4 @@
-import { FormError } from '../web/forms.js';
+import { Field, FormError } from '../web/forms.js';
 import { CsrfField, Layout, type PageContext } from '../web/layout.js';
 import { ContentsEditor, type ContentsState } from './contents-editor.js';
 import { FieldError, type FormState } from './form-state.js';
@@ -12,18 +12,7 @@ function DetailsFields({ state }: { state: FormState<DetailsValues> }) {
   const { values, errors } = state;
   return (
     <>
-      <div class={errors.title ? 'field field-invalid' : 'field'}>
-        <label for="field-title">Title</label>
-        <input
-          id="field-title"
-          name="title"
-          type="text"
-          value={values.title}
-          aria-invalid={errors.title ? 'true' : undefined}
-          aria-describedby={errors.title ? 'field-title-error' : undefined}
-        />
-        <FieldError id="field-title-error" error={errors.title} />
-      </div>
+      <Field name="title" label="Title" value={values.title} error={errors.title} required={false} />
       <div class={errors.description ? 'field field-invalid' : 'field'}>
         <label for="field-description">Description</label>
         <p class="field-hint" id="field-description-hint">
