@@ -1,9 +1,9 @@
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/db/database.js';
 import { openTestDatabase } from '../helpers/db.js';
-import { makeComment, makePost, makeUser, type TestUser } from '../helpers/factories.js';
-import { launchBrowser, startServer } from '../helpers/server.js';
+import { makeComment, makePost, makeUser } from '../helpers/factories.js';
+import { launchBrowser, logInAs, startServer } from '../helpers/server.js';
 
 let db: Database;
 let browser: Browser;
@@ -19,14 +19,6 @@ afterAll(async () => {
   await server?.close();
   await db?.close();
 });
-
-async function logIn(page: Page, user: TestUser) {
-  await page.goto(`${server.url}/login`);
-  await page.getByLabel('Username or email').fill(user.username);
-  await page.getByLabel('Password').fill(user.password);
-  await page.getByRole('button', { name: 'Log in' }).click();
-  await page.waitForURL(`${server.url}/`);
-}
 
 describe('a discussion in the browser', () => {
   it('replies to a reply in place, opens its permalink, collapses a thread, and sees a new comment marked new', async () => {
@@ -48,7 +40,7 @@ describe('a discussion in the browser', () => {
     });
 
     const page = await browser.newPage();
-    await logIn(page, alice);
+    await logInAs(page, server.url, alice);
     await page.goto(`${server.url}/posts/${post.id}/thread-test`);
 
     // Inline reply to the reply: the form opens under it and the new comment appears without a reload.
@@ -85,7 +77,7 @@ describe('a discussion in the browser', () => {
     // Bob posts a new comment; on Alice's next visit it is marked new.
     await db.query("UPDATE post_visits SET last_visited_at = now() - interval '1 minute'");
     const bobPage = await browser.newPage();
-    await logIn(bobPage, bob);
+    await logInAs(bobPage, server.url, bob);
     await bobPage.goto(`${server.url}/posts/${post.id}/thread-test`);
     await bobPage.getByLabel('Your comment').fill('Something new from Bob');
     await bobPage.getByRole('button', { name: 'Comment' }).click();

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/db/database.js';
 import { openTestDatabase } from '../helpers/db.js';
 import { makePost, makeUser } from '../helpers/factories.js';
-import { launchBrowser, startServer } from '../helpers/server.js';
+import { launchBrowser, logInAs, startServer } from '../helpers/server.js';
 
 let db: Database;
 let browser: Browser;
@@ -37,11 +37,7 @@ describe('the frontpage in the browser', () => {
     const firstTitle = () => page.locator('.recent-discussion .discussion-item .post-item-title').first().textContent();
     expect(await firstTitle()).not.toBe('An older result');
 
-    await page.goto(`${server.url}/login`);
-    await page.getByLabel('Username or email').fill(commenter.username);
-    await page.getByLabel('Password').fill(commenter.password);
-    await page.getByRole('button', { name: 'Log in' }).click();
-    await page.waitForURL(`${server.url}/`);
+    await logInAs(page, server.url, commenter);
     await page.goto(`${server.url}/posts/${old.id}/an-older-result`);
     await page.getByLabel('Your comment').fill('Revisiting this: the bound $a \\le b$ is tight when $a = b$.');
     await page.getByRole('button', { name: 'Comment', exact: true }).click();

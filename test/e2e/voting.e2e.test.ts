@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/db/database.js';
 import { openTestDatabase } from '../helpers/db.js';
 import { makeComment, makePost, makeUser } from '../helpers/factories.js';
-import { launchBrowser, startServer } from '../helpers/server.js';
+import { launchBrowser, logInAs, startServer } from '../helpers/server.js';
 
 let db: Database;
 let browser: Browser;
@@ -30,11 +30,7 @@ describe('voting in the browser', () => {
     const comment = await makeComment(db, { postId: post.id, authorId: author.id, markdown: 'Worth a strong vote' });
 
     const page = await browser.newPage();
-    await page.goto(`${server.url}/login`);
-    await page.getByLabel('Username or email').fill(voter.username);
-    await page.getByLabel('Password').fill(voter.password);
-    await page.getByRole('button', { name: 'Log in' }).click();
-    await page.waitForURL(`${server.url}/`);
+    await logInAs(page, server.url, voter);
     await page.goto(`${server.url}/posts/${post.id}/vote-here`);
 
     const article = page.locator(`#comment-${comment.id}`);

@@ -1,9 +1,9 @@
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/db/database.js';
 import { openTestDatabase } from '../helpers/db.js';
 import { makeUser } from '../helpers/factories.js';
-import { launchBrowser, startServer } from '../helpers/server.js';
+import { launchBrowser, logInAs, startServer } from '../helpers/server.js';
 
 let db: Database;
 let browser: Browser;
@@ -34,19 +34,11 @@ const BODY = [
   '[^why]: Its second derivative is positive.',
 ].join('\n');
 
-async function logIn(page: Page, username: string, password: string) {
-  await page.goto(`${server.url}/login`);
-  await page.getByLabel('Username or email').fill(username);
-  await page.getByLabel('Password').fill(password);
-  await page.getByRole('button', { name: 'Log in' }).click();
-  await page.waitForURL(`${server.url}/`);
-}
-
 describe('a writer in the browser', () => {
   it('writes with live preview, publishes, sees math and footnote, revises with a note and reads the diff', async () => {
     const writer = await makeUser(db, { username: 'writer_e2e' });
     const page = await browser.newPage();
-    await logIn(page, writer.username, writer.password);
+    await logInAs(page, server.url, writer);
 
     await page.getByRole('link', { name: 'New post' }).click();
     await page.getByLabel('Title').fill('Convexity in one page');
@@ -85,7 +77,7 @@ describe('a writer in the browser', () => {
   it('warns before leaving the editor with unsaved edits', async () => {
     const writer = await makeUser(db);
     const page = await browser.newPage();
-    await logIn(page, writer.username, writer.password);
+    await logInAs(page, server.url, writer);
     await page.goto(`${server.url}/posts/new`);
     await page.getByLabel('Body').fill('Unsaved thoughts');
     let dialog = '';

@@ -1,7 +1,7 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
-import { type Browser, chromium } from 'playwright-core';
+import { type Browser, chromium, type Page } from 'playwright-core';
 import type { Database } from '../../src/db/database.js';
 import { makeTestApp } from './app.js';
 
@@ -39,4 +39,13 @@ export function launchBrowser(): Promise<Browser> {
       '--no-first-run',
     ],
   });
+}
+
+/** Logs in through the real form, as a reader would, and waits for the frontpage. */
+export async function logInAs(page: Page, baseUrl: string, user: { username: string; password: string }) {
+  await page.goto(`${baseUrl}/login`);
+  await page.getByLabel('Username or email').fill(user.username);
+  await page.getByLabel('Password').fill(user.password);
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await page.waitForURL(`${baseUrl}/`);
 }
