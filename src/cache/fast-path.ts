@@ -15,10 +15,7 @@ export function serveCachedPage(cache: PageCache, req: IncomingMessage, res: Ser
   const cookie = req.headers.cookie;
   if (cookie?.includes(`${SESSION_COOKIE}=`)) return false;
   const page: CachedPage | undefined = cache.get(req.url);
-  if (!page) {
-    cache.misses--; // the app's own lookup counts the miss
-    return false;
-  }
+  if (!page) return false;
   const headers: Record<string, string> = { ...SECURITY_HEADERS, ...validators(page), 'X-Cache': 'hit' };
   if (notModified(req.headers['if-none-match'], req.headers['if-modified-since'], page)) {
     res.writeHead(304, headers);

@@ -32,8 +32,6 @@ export class PageCache {
   private readonly invalidatedAt = new Map<string, number>();
   private sequence = 0;
   private flushedAt = 0;
-  hits = 0;
-  misses = 0;
 
   constructor(private readonly options: PageCacheOptions) {}
 
@@ -46,17 +44,15 @@ export class PageCache {
     const page = this.pages.get(key);
     if (!page || page.expiresAt <= now) {
       if (page) this.drop(key);
-      this.misses++;
       return undefined;
     }
     // Map order doubles as recency for eviction.
     this.pages.delete(key);
     this.pages.set(key, page);
-    this.hits++;
     return page;
   }
 
-  /** The entry without counting a hit or a miss. */
+  /** The entry, without moving it in the eviction order. */
   peek(key: string): CachedPage | undefined {
     return this.pages.get(key);
   }
