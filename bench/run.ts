@@ -1,6 +1,7 @@
 // `npm run bench`: load each hot page with autocannon for a fixed time, beside a raw node:http server that
 // answers a constant string (the machine's ceiling), and print req/s, p50, p99, errors and the ratio.
 // Usage: npm run bench -- [--url http://host:port] [--database-url URL] [--duration 10] [--connections 20]
+//        [--only frontpage,loggedin]
 // Without --url it starts Lyceum itself on the database (DATABASE_URL by default).
 import fs from 'node:fs';
 import http from 'node:http';
@@ -19,8 +20,13 @@ const { values } = parseArgs({
     'database-url': { type: 'string' },
     duration: { type: 'string', default: '10' },
     connections: { type: 'string', default: '20' },
+    only: { type: 'string' },
   },
 });
+// --only frontpage,loggedin,… runs a subset (the ceiling always runs): frontpage, post50, post1000, sequence,
+// profile, feed, loggedin, writemix, weight.
+const only = values.only?.split(',').map((s) => s.trim());
+const wants = (key: string) => !only || only.includes(key);
 const databaseUrl = values['database-url'] ?? process.env.DATABASE_URL;
 if (!databaseUrl) {
   console.error('Give --database-url (or DATABASE_URL): the benchmark finds its pages in that database.');
@@ -75,74 +81,83 @@ try {
       durationSeconds: duration,
     }),
   );
-  results.push(await run('frontpage (anonymous)', targets.frontpage));
-  results.push(await run('post, ~50 comments', targets.post50));
-  results.push(await run('post, ~1,000 comments', targets.post1000));
-  // A page that large is bound by moving its bytes: measure a static answer of the same (compressed) size.
-  const bigBody = await rawBody(base + targets.post1000);
-  const bigBytes = bigBody.byteLength;
-  const bodyFile = path.join(os.tmpdir(), `lyceum-bench-${process.pid}.gz`);
-  fs.writeFileSync(bodyFile, bigBody);
-  const bigCeiling = await startProcess(
-    ['--import', 'tsx', 'bench/lib/ceiling.ts'],
-    { CEILING_BODY_FILE: bodyFile },
-    /listening (\d+)/,
-  );
-  children.push(bigCeiling.child);
-  results.push(
-    await runLoad({
-      name: `  (the same ${(bigBytes / 1024).toFixed(0)} KB of gzip from a raw node:http server)`,
-      url: `http://127.0.0.1:${bigCeiling.match[1]}/`,
-      connections,
-      durationSeconds: duration,
-    }),
-  );
-  if (targets.sequence) results.push(await run('sequence page', targets.sequence));
-  results.push(await run('profile', targets.profile));
-  results.push(await run('/feed.xml', targets.feed));
-  results.push(await run('frontpage (logged in)', targets.frontpage, { cookie: reader!.cookie }));
+  if (wants('frontpage')) results.push(await run('frontpage (anonymous)', targets.frontpage));
+  if (wants('post50')) results.push(await run('post, ~50 comments', targets.post50));
+  if (wants('post1000')) await bigPage();
+  if (wants('sequence') && targets.sequence) results.push(await run('sequence page', targets.sequence));
+  if (wants('profile')) results.push(await run('profile', targets.profile));
+  if (wants('feed')) results.push(await run('/feed.xml', targets.feed));
+  if (wants('loggedin')) {
+    results.push(await run('frontpage (logged in)', targets.frontpage, { cookie: reader!.cookie }));
+  }
+  if (wants('writemix')) await writeMix();
+  const weight = wants('weight') ? await measurePageWeight(base + targets.post50) : undefined;
 
-  // Mixed workload: logged-in readers, one write in ten (a comment or a vote), each connection its own user
-  // (votes are rate-limited per user). The session goes on every request of the connection's cycle.
-  let next = 0;
-  const asReader = (request: autocannon.Request): autocannon.Request => ({
-    ...request,
-    setupRequest: (req, context) => {
-      const ctx = context as { session?: { cookie: string; csrf: string } };
-      ctx.session ??= targets.sessions[next++ % targets.sessions.length]!;
-      return {
-        ...req,
-        headers: { ...req.headers, cookie: ctx.session.cookie, 'x-csrf-token': ctx.session.csrf, origin: base! },
-      };
-    },
-  });
-  const reads = () => Array.from({ length: 9 }, () => asReader({ method: 'GET', path: targets.post50 }));
-  results.push(
-    await runLoad({
-      name: 'write mix (10% comments and votes)',
-      url: base + targets.post50,
-      connections,
-      durationSeconds: duration,
-      requests: [
-        ...reads(),
-        asReader({
-          method: 'POST',
-          path: `/posts/${targets.writePostId}/comments`,
-          headers: { accept: 'application/json', 'content-type': 'application/x-www-form-urlencoded' },
-          body: new URLSearchParams({ body: 'A benchmark comment with $x^2$.', intent: 'submit' }).toString(),
-        }),
-        ...reads(),
-        asReader({
-          method: 'POST',
-          path: '/api/votes',
-          headers: { accept: 'application/json', 'content-type': 'application/json' },
-          body: JSON.stringify({ targetType: 'comment', targetId: targets.writeCommentIds[0] ?? '', kind: 'up' }),
-        }),
-      ],
-    }),
-  );
+  async function bigPage() {
+    results.push(await run('post, ~1,000 comments', targets.post1000));
+    // A page that large is bound by moving its bytes: measure a static answer of the same (compressed) size.
+    const bigBody = await rawBody(base + targets.post1000);
+    const bigBytes = bigBody.byteLength;
+    const bodyFile = path.join(os.tmpdir(), `lyceum-bench-${process.pid}.gz`);
+    fs.writeFileSync(bodyFile, bigBody);
+    const bigCeiling = await startProcess(
+      ['--import', 'tsx', 'bench/lib/ceiling.ts'],
+      { CEILING_BODY_FILE: bodyFile },
+      /listening (\d+)/,
+    );
+    children.push(bigCeiling.child);
+    results.push(
+      await runLoad({
+        name: `  (the same ${(bigBytes / 1024).toFixed(0)} KB of gzip from a raw node:http server)`,
+        url: `http://127.0.0.1:${bigCeiling.match[1]}/`,
+        connections,
+        durationSeconds: duration,
+      }),
+    );
+  }
 
-  const weight = await measurePageWeight(base + targets.post50);
+  async function writeMix() {
+    // Mixed workload: logged-in readers, one write in ten (a comment or a vote), each connection its own user
+    // (votes are rate-limited per user). The session goes on every request of the connection's cycle.
+    let next = 0;
+    const asReader = (request: autocannon.Request): autocannon.Request => ({
+      ...request,
+      setupRequest: (req, context) => {
+        const ctx = context as { session?: { cookie: string; csrf: string } };
+        ctx.session ??= targets.sessions[next++ % targets.sessions.length]!;
+        return {
+          ...req,
+          headers: { ...req.headers, cookie: ctx.session.cookie, 'x-csrf-token': ctx.session.csrf, origin: base! },
+        };
+      },
+    });
+    const reads = () => Array.from({ length: 9 }, () => asReader({ method: 'GET', path: targets.writePost }));
+    results.push(
+      await runLoad({
+        name: 'write mix (10% comments and votes)',
+        url: base + targets.writePost,
+        connections,
+        durationSeconds: duration,
+        requests: [
+          ...reads(),
+          asReader({
+            method: 'POST',
+            path: `/posts/${targets.writePostId}/comments`,
+            headers: { accept: 'application/json', 'content-type': 'application/x-www-form-urlencoded' },
+            body: new URLSearchParams({ body: 'A benchmark comment with $x^2$.', intent: 'submit' }).toString(),
+          }),
+          ...reads(),
+          asReader({
+            method: 'POST',
+            path: '/api/votes',
+            headers: { accept: 'application/json', 'content-type': 'application/json' },
+            body: JSON.stringify({ targetType: 'comment', targetId: targets.writeCommentIds[0] ?? '', kind: 'up' }),
+          }),
+        ],
+      }),
+    );
+  }
+
   const ceilingRate = results[0]!.requestsPerSecond;
   const rows = results.map((r) => ({ ...r, ratio: r.requestsPerSecond / ceilingRate }));
   const table = [
@@ -159,8 +174,10 @@ try {
     big && bigStatic
       ? `The ~1,000-comment page reaches ${((big.requestsPerSecond / bigStatic.requestsPerSecond) * 100).toFixed(0)} % of a raw node:http server sending the same bytes.`
       : '';
-  const weightLine = `Cold load of ${targets.post50}: ${(weight.transferredBytes / 1024).toFixed(1)} KB of HTML, CSS and JS on the wire (+ ${(weight.fontBytes / 1024).toFixed(1)} KB of KaTeX fonts), ${weight.requests} requests.`;
-  console.log(`\n${table}\n\n${bigLine}\n${weightLine}\n`);
+  const weightLine =
+    weight &&
+    `Cold load of ${targets.post50}: ${(weight.transferredBytes / 1024).toFixed(1)} KB of HTML, CSS and JS on the wire (+ ${(weight.fontBytes / 1024).toFixed(1)} KB of KaTeX fonts), ${weight.requests} requests.`;
+  console.log(`\n${table}\n\n${bigLine}\n${weightLine ?? ''}\n`);
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
   const dir = path.join('bench', 'results');
   fs.mkdirSync(dir, { recursive: true });
@@ -170,7 +187,7 @@ try {
   );
   fs.writeFileSync(
     path.join(dir, `${stamp}.md`),
-    `# Benchmark ${stamp}\n\n${duration} s per page, ${connections} connections.\n\n${table}\n\n${bigLine}\n${weightLine}\n`,
+    `# Benchmark ${stamp}\n\n${duration} s per page, ${connections} connections.\n\n${table}\n\n${bigLine}\n${weightLine ?? ''}\n`,
   );
   console.log(`Written to bench/results/${stamp}.{json,md}`);
 } finally {

@@ -4,8 +4,8 @@ import { getRequestListener } from '@hono/node-server';
 import pino from 'pino';
 import { forgetOldLoginFailures } from './accounts/service.js';
 import { deleteExpiredSessions } from './accounts/sessions.js';
+import { startCaches } from './cache/caches.js';
 import { serveCachedPage } from './cache/fast-path.js';
-import { startPageCache } from './cache/invalidation.js';
 import { ConfigError, loadConfig } from './config.js';
 import { DataDirLockedError } from './db/lock.js';
 import { openDatabase, startReplicaRouting } from './db/open.js';
@@ -45,11 +45,11 @@ async function main() {
   rescoreTimer.unref();
 
   const assets = await loadAssets();
-  const pageCache = await startPageCache(db, config, logger);
+  const caching = await startCaches(db, config, logger);
   const replicas = config.databaseReadUrl ? await startReplicaRouting(db, config.databaseReadUrl) : undefined;
-  const app = createApp({ db, config, logger, assets, pageCache: pageCache?.cache, replicas: replicas?.router });
+  const app = createApp({ db, config, logger, assets, caches: caching?.caches, replicas: replicas?.router });
   const handle = getRequestListener(app.fetch);
-  const cache = pageCache?.cache;
+  const cache = caching?.caches.pages;
   const server = createServer((req, res) => {
     if (cache && serveCachedPage(cache, req, res)) return;
     void handle(req, res);
@@ -77,7 +77,7 @@ async function main() {
     });
     clearTimeout(timer);
     clearInterval(rescoreTimer);
-    await pageCache?.stop();
+    await caching?.stop();
     await replicas?.stop();
     await db.close();
     logger.info('stopped');

@@ -10,17 +10,18 @@ export interface Targets {
   feed: string;
   /** A logged-in reader: session and CSRF cookies, and the token to echo. */
   sessions: { cookie: string; csrf: string }[];
-  /** Write targets for the mixed workload. */
+  /** Write targets for the mixed workload: another post of ~50 comments, so post50 stays the same size. */
+  writePost: string;
   writePostId: string;
   writeCommentIds: string[];
 }
 
 /** Post whose comment count is closest to n (an index scan on each side would do; this runs once). */
-async function postNear(client: pg.Client, n: number): Promise<string> {
+async function postNear(client: pg.Client, n: number, skip = 0): Promise<string> {
   const { rows } = await client.query(
     `SELECT id, slug FROM posts WHERE status = 'published' AND deleted_at IS NULL
-      ORDER BY abs(comment_count - $1), id LIMIT 1`,
-    [n],
+      ORDER BY abs(comment_count - $1), id LIMIT 1 OFFSET $2`,
+    [n, skip],
   );
   if (!rows[0]) throw new Error('The database has no published posts; load some with npm run bench:data.');
   return `/posts/${rows[0].id}/${rows[0].slug}`;
@@ -52,7 +53,8 @@ export async function findTargets(databaseUrl: string, sessionCount: number): Pr
       const csrf = randomBytes(16).toString('base64url');
       sessions.push({ cookie: `lyceum_session=${token}; lyceum_csrf=${csrf}`, csrf });
     }
-    const writePostId = post50.split('/')[2]!;
+    const writePost = await postNear(client, 50, 1);
+    const writePostId = writePost.split('/')[2]!;
     const comments = await client.query(`SELECT id FROM comments WHERE post_id = $1 AND NOT deleted LIMIT 20`, [
       writePostId,
     ]);
@@ -64,6 +66,7 @@ export async function findTargets(databaseUrl: string, sessionCount: number): Pr
       profile: `/users/${author.rows[0]?.username}`,
       feed: '/feed.xml',
       sessions,
+      writePost,
       writePostId,
       writeCommentIds: comments.rows.map((r) => r.id as string),
     };

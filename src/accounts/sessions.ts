@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
+import type { TaggedCache } from '../cache/tagged-cache.js';
 import type { Queryable } from '../db/database.js';
 import { type SessionUser, sessionUser } from './queries.js';
 
@@ -25,14 +26,24 @@ export async function createSession(db: Queryable, userId: string): Promise<{ to
   return { token, expiresAt };
 }
 
-/** The user a session token belongs to, renewing the session when it is past its first day. */
+/**
+ * The user a session token belongs to, renewing the session when it is past its first day. With a cache, a
+ * session seen recently costs no query: the cache is tagged "user:<id>", and a logout or any change to the user
+ * announces that tag (migration 0009), so a cached session never outlives its row.
+ */
 export async function resolveSession(
   db: Queryable,
   token: string,
+  cache?: TaggedCache<SessionUser>,
 ): Promise<{ user: SessionUser; renewedUntil?: Date } | undefined> {
   const tokenHash = hashToken(token);
-  const user = await sessionUser(db, tokenHash);
-  if (!user) return undefined;
+  let user = cache?.get(tokenHash);
+  if (!user || user.expiresAt.getTime() <= Date.now()) {
+    const since = cache?.begin() ?? 0;
+    user = await sessionUser(db, tokenHash);
+    if (!user) return undefined;
+    cache?.store(tokenHash, since, user, [`user:${user.id}`]);
+  }
   if (user.expiresAt.getTime() - Date.now() < RENEW_WHEN_DAYS_LEFT * DAY_MS) {
     const renewedUntil = new Date(Date.now() + SESSION_DAYS * DAY_MS);
     await db.transaction(async (tx) => {
@@ -41,13 +52,18 @@ export async function resolveSession(
       await tx.query('SET LOCAL synchronous_commit TO OFF');
       await tx.query('UPDATE sessions SET expires_at = $2 WHERE token_hash = $1', [tokenHash, renewedUntil]);
     });
+    const since = cache?.begin() ?? 0;
+    cache?.store(tokenHash, since, { ...user, expiresAt: renewedUntil }, [`user:${user.id}`]);
     return { user, renewedUntil };
   }
   return { user };
 }
 
-export async function deleteSession(db: Queryable, token: string): Promise<void> {
-  await db.query('DELETE FROM sessions WHERE token_hash = $1', [hashToken(token)]);
+export async function deleteSession(db: Queryable, token: string, cache?: TaggedCache<SessionUser>): Promise<void> {
+  const tokenHash = hashToken(token);
+  await db.query('DELETE FROM sessions WHERE token_hash = $1', [tokenHash]);
+  // Other processes hear of it through the change channel; this one must not wait for that.
+  cache?.delete(tokenHash);
 }
 
 export async function deleteExpiredSessions(db: Queryable): Promise<number> {

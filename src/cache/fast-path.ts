@@ -1,8 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { SESSION_COOKIE } from '../accounts/sessions.js';
+import { chooseEncoding } from '../web/compression.js';
 import { SECURITY_HEADERS } from '../web/security-headers.js';
 import type { PageCache } from './page-cache.js';
-import { type CachedPage, notModified, validators } from './page-cache.js';
+import { type CachedPage, encodedBody, notModified, validators } from './page-cache.js';
 
 /**
  * Serves a cached page to a logged-out reader straight from node:http, before the web framework builds its
@@ -22,11 +23,11 @@ export function serveCachedPage(cache: PageCache, req: IncomingMessage, res: Ser
     res.end();
     return true;
   }
-  const gzip = /\bgzip\b/.test(req.headers['accept-encoding'] ?? '');
-  const body = gzip ? page.gzipped : page.body;
+  const encoding = chooseEncoding(req.headers['accept-encoding']);
+  const body = encodedBody(page, encoding);
   headers['Content-Type'] = page.contentType;
   headers['Content-Length'] = String(body.byteLength);
-  if (gzip) headers['Content-Encoding'] = 'gzip';
+  if (encoding) headers['Content-Encoding'] = encoding;
   res.writeHead(200, headers);
   res.end(body);
   return true;

@@ -1,127 +1,34 @@
 import { createHash } from 'node:crypto';
-import { gzipSync } from 'node:zlib';
+import { compress, type Encoding } from '../web/compression.js';
+import { TaggedCache } from './tagged-cache.js';
 
-/** Pages that depend on every post (lists, feeds, profiles) carry this tag. */
-export const ALL_POSTS_TAG = 'front';
+export { ALL_POSTS_TAG } from './tagged-cache.js';
 
 export interface CachedPage {
   body: Uint8Array;
-  gzipped: Uint8Array;
+  gzip: Uint8Array;
+  br: Uint8Array;
   contentType: string;
   etag: string;
   lastModified: Date;
-  expiresAt: number;
-  tags: string[];
-}
-
-export interface PageCacheOptions {
-  /** Cached pages show relative times ("3 minutes ago"); they are re-rendered at least this often. */
-  ttlMs: number;
-  maxEntries: number;
 }
 
 /**
- * Rendered pages for logged-out readers, keyed by URL and tagged with what they show ("post:<id>",
- * "user:<id>", "front"). A change notification drops the pages with that tag; a change to any post also drops
- * the "front" pages. A page rendered while a change to one of its tags was announced is not stored, so a
- * slow render can never put stale content back after its invalidation.
+ * Rendered pages for logged-out readers, keyed by URL and tagged with what they show (see TaggedCache). Each
+ * page is kept ready to send: plain, gzipped and in brotli, with its validators.
  */
-export class PageCache {
-  private readonly pages = new Map<string, CachedPage>();
-  private readonly byTag = new Map<string, Set<string>>();
-  private readonly invalidatedAt = new Map<string, number>();
-  private sequence = 0;
-  private flushedAt = 0;
-
-  constructor(private readonly options: PageCacheOptions) {}
-
-  /** A marker to pass to `store`: changes announced after it prevent storing. */
-  begin(): number {
-    return this.sequence;
-  }
-
-  get(key: string, now = Date.now()): CachedPage | undefined {
-    const page = this.pages.get(key);
-    if (!page || page.expiresAt <= now) {
-      if (page) this.drop(key);
-      return undefined;
-    }
-    // Map order doubles as recency for eviction.
-    this.pages.delete(key);
-    this.pages.set(key, page);
-    return page;
-  }
-
-  /** The entry, without moving it in the eviction order. */
-  peek(key: string): CachedPage | undefined {
-    return this.pages.get(key);
-  }
-
-  store(key: string, since: number, page: { body: string; contentType: string; tags: string[] }, now = Date.now()) {
-    if (this.flushedAt > since) return;
-    for (const tag of page.tags) if ((this.invalidatedAt.get(tag) ?? 0) > since) return;
+export class PageCache extends TaggedCache<CachedPage> {
+  storePage(key: string, since: number, page: { body: string; contentType: string; tags: string[] }, now = Date.now()) {
     const body = Buffer.from(page.body);
-    this.drop(key);
-    this.pages.set(key, {
+    const cached: CachedPage = {
       body,
-      gzipped: gzipSync(body),
+      gzip: compress(body, 'gzip'),
+      br: compress(body, 'br'),
       contentType: page.contentType,
       etag: `"${createHash('sha1').update(body).digest('base64url')}"`,
       lastModified: new Date(Math.floor(now / 1000) * 1000),
-      expiresAt: now + this.options.ttlMs,
-      tags: page.tags,
-    });
-    for (const tag of page.tags) {
-      const keys = this.byTag.get(tag) ?? new Set<string>();
-      keys.add(key);
-      this.byTag.set(tag, keys);
-    }
-    while (this.pages.size > this.options.maxEntries) {
-      const oldest = this.pages.keys().next().value;
-      if (oldest === undefined) break;
-      this.drop(oldest);
-    }
-  }
-
-  /** Handles one change notification: "all", "post:<id>" (which also touches every list) or any tag. */
-  invalidate(message: string): void {
-    this.sequence++;
-    if (message === 'all') {
-      this.flushAll();
-      return;
-    }
-    const tags = message.startsWith('post:') ? [message, ALL_POSTS_TAG] : [message];
-    for (const tag of tags) {
-      this.invalidatedAt.set(tag, this.sequence);
-      for (const key of this.byTag.get(tag) ?? []) this.drop(key);
-      this.byTag.delete(tag);
-    }
-    // Remembering every tag ever invalidated would grow without bound; forgetting old ones is safe because
-    // `store` compares against the sequence a render began at, and renders are short.
-    if (this.invalidatedAt.size > 10_000) {
-      this.flushedAt = this.sequence;
-      this.invalidatedAt.clear();
-    }
-  }
-
-  /** Forgets everything (also when notifications may have been missed). */
-  flushAll(): void {
-    this.sequence++;
-    this.flushedAt = this.sequence;
-    this.pages.clear();
-    this.byTag.clear();
-    this.invalidatedAt.clear();
-  }
-
-  get size(): number {
-    return this.pages.size;
-  }
-
-  private drop(key: string) {
-    const page = this.pages.get(key);
-    if (!page) return;
-    this.pages.delete(key);
-    for (const tag of page.tags) this.byTag.get(tag)?.delete(key);
+    };
+    return this.store(key, since, cached, page.tags, now);
   }
 }
 
@@ -146,4 +53,9 @@ export function notModified(
     return ifNoneMatch.split(',').some((tag) => tag.trim() === page.etag || tag.trim() === `W/${page.etag}`);
   const since = ifModifiedSince ? Date.parse(ifModifiedSince) : Number.NaN;
   return !Number.isNaN(since) && page.lastModified.getTime() <= since;
+}
+
+/** The body to send for an encoding chosen by `chooseEncoding`. */
+export function encodedBody(page: CachedPage, encoding: Encoding | undefined): Uint8Array {
+  return encoding ? page[encoding] : page.body;
 }

@@ -1,8 +1,7 @@
 import { type Context, Hono } from 'hono';
-import { cacheAs } from '../cache/middleware.js';
+import { cacheAs, cachedFragment } from '../cache/middleware.js';
 import { ALL_POSTS_TAG } from '../cache/page-cache.js';
 import { newCommentCounts } from '../comments/queries.js';
-import type { Queryable } from '../db/database.js';
 import { isId } from '../db/ids.js';
 import { Invalid, NotFound } from '../errors.js';
 import { ContinueReading } from '../sequences/post-views.js';
@@ -10,7 +9,7 @@ import { sequencesInProgress } from '../sequences/queries.js';
 import { postListExtras } from '../sequences/slots.js';
 import type { AppEnv } from '../web/context.js';
 import { pageContext } from '../web/page.js';
-import { type Cursor, decodeCursor, encodeCursor } from './cursor.js';
+import { decodeCursor, encodeCursor } from './cursor.js';
 import {
   activePosts,
   cursorKey,
@@ -23,7 +22,16 @@ import {
   TOP_PERIODS,
   type TopPeriod,
 } from './queries.js';
-import { type DiscussionEntry, FrontPage, MoreDiscussionPage, MorePostsPage, type PostListModel } from './views.js';
+import {
+  type DiscussionEntry,
+  DiscussionList,
+  FrontPage,
+  fillNewMarks,
+  MoreDiscussionPage,
+  MorePostsPage,
+  PostList,
+  type SharedPostList,
+} from './views.js';
 
 export const FRONTPAGE_SIZE = 20;
 export const DISCUSSION_SIZE = 10;
@@ -44,79 +52,115 @@ function listParams(c: Context<AppEnv>): { view: PostView; period: TopPeriod } {
   return { view: view as PostView, period: period as TopPeriod };
 }
 
-async function postListModel(c: Context<AppEnv>, cursor: Cursor | undefined): Promise<PostListModel> {
-  const { view, period } = listParams(c);
-  const db = c.var.deps.db;
-  const rows = await postList(db, view, period, FRONTPAGE_SIZE + 1, cursor);
-  const posts = rows.slice(0, FRONTPAGE_SIZE);
-  const last = posts.at(-1);
-  const user = c.var.user;
-  const newCounts = user
-    ? await newCommentCounts(
-        db,
-        user.id,
-        posts.map((p) => p.id),
-      )
-    : new Map<string, number>();
-  const nextHref =
-    rows.length > FRONTPAGE_SIZE && last
-      ? `/posts?view=${view}&period=${period}&after=${encodeCursor({ list: listName(view, period), key: cursorKey(view, last), id: last.id })}`
-      : undefined;
-  const extras = await postListExtras(
-    db,
-    posts.map((p) => p.id),
-  );
-  return { view, period, posts, newCounts, extras, nextHref };
+/**
+ * One page of a post list, rendered once for every reader (see SharedPostList): the list query, its sequence
+ * tags and the markup come from the fragment cache until a post changes.
+ */
+async function sharedPostList(
+  c: Context<AppEnv>,
+  view: PostView,
+  period: TopPeriod,
+  after: string | undefined,
+): Promise<SharedPostList> {
+  const cursor = after === undefined ? undefined : decodeCursor(after, listName(view, period));
+  return cachedFragment(c, `posts:${view}:${period}:${after ?? ''}`, [ALL_POSTS_TAG], async () => {
+    const db = c.var.deps.db;
+    const rows = await postList(db, view, period, FRONTPAGE_SIZE + 1, cursor);
+    const posts = rows.slice(0, FRONTPAGE_SIZE);
+    const last = posts.at(-1);
+    const nextHref =
+      rows.length > FRONTPAGE_SIZE && last
+        ? `/posts?view=${view}&period=${period}&after=${encodeCursor({ list: listName(view, period), key: cursorKey(view, last), id: last.id })}`
+        : undefined;
+    const extras = await postListExtras(
+      db,
+      posts.map((p) => p.id),
+    );
+    const html = String(await (<PostList model={{ view, period, posts, extras, nextHref }} />).toString());
+    return { html, postIds: posts.map((p) => p.id) };
+  });
 }
 
-async function discussion(db: Queryable, cursor: Cursor | undefined) {
-  const rows = await activePosts(db, DISCUSSION_SIZE + 1, cursor);
-  const posts: PostListItem[] = rows.slice(0, DISCUSSION_SIZE);
-  const comments = await newestComments(
-    db,
-    posts.map((p) => p.id),
-    DISCUSSION_COMMENTS,
+/**
+ * The list as this reader sees it: with "(N new)" on posts that gained comments since their last visit. The
+ * counts are cached per reader until they open a post ("reader:<id>") or any post changes.
+ */
+async function readersPostList(c: Context<AppEnv>, list: SharedPostList): Promise<string> {
+  const user = c.var.user;
+  if (!user) return fillNewMarks(list, new Map());
+  const newCounts = await cachedFragment(
+    c,
+    `reader:${user.id}:new:${list.postIds.join(',')}`,
+    [`reader:${user.id}`, ALL_POSTS_TAG],
+    () => newCommentCounts(c.var.deps.db, user.id, list.postIds),
   );
-  const entries: DiscussionEntry[] = posts.map((post) => ({
-    post,
-    comments: comments.filter((c) => c.postId === post.id),
-  }));
-  const last = posts.at(-1);
-  const nextHref =
-    rows.length > DISCUSSION_SIZE && last
-      ? `/discussion?after=${encodeCursor({ list: 'discussion', key: last.lastActivityAt.toISOString(), id: last.id })}`
-      : undefined;
-  return { entries, nextHref };
+  return fillNewMarks(list, newCounts);
+}
+
+/** "Continue reading": the reader's sequences in progress, cached like their new-comment counts. */
+function readersSequences(c: Context<AppEnv>, userId: string) {
+  return cachedFragment(c, `reader:${userId}:continue`, [`reader:${userId}`, ALL_POSTS_TAG, 'sequences'], () =>
+    sequencesInProgress(c.var.deps.db, userId),
+  );
+}
+
+/** One page of Recent Discussion, rendered once for every reader. */
+async function sharedDiscussion(c: Context<AppEnv>, after: string | undefined): Promise<string> {
+  const cursor = after === undefined ? undefined : decodeCursor(after, 'discussion');
+  return cachedFragment(c, `discussion:${after ?? ''}`, [ALL_POSTS_TAG], async () => {
+    const db = c.var.deps.db;
+    const rows = await activePosts(db, DISCUSSION_SIZE + 1, cursor);
+    const posts: PostListItem[] = rows.slice(0, DISCUSSION_SIZE);
+    const comments = await newestComments(
+      db,
+      posts.map((p) => p.id),
+      DISCUSSION_COMMENTS,
+    );
+    const entries: DiscussionEntry[] = posts.map((post) => ({
+      post,
+      comments: comments.filter((c) => c.postId === post.id),
+    }));
+    const last = posts.at(-1);
+    const nextHref =
+      rows.length > DISCUSSION_SIZE && last
+        ? `/discussion?after=${encodeCursor({ list: 'discussion', key: last.lastActivityAt.toISOString(), id: last.id })}`
+        : undefined;
+    return String(await (<DiscussionList entries={entries} nextHref={nextHref} />).toString());
+  });
 }
 
 export const frontpageRoutes = new Hono<AppEnv>()
   .get('/', async (c) => {
+    const { view, period } = listParams(c);
     cacheAs(c, [ALL_POSTS_TAG]);
-    const posts = await postListModel(c, undefined);
-    const { entries, nextHref } = await discussion(c.var.deps.db, undefined);
     const user = c.var.user;
-    const inProgress = user ? await sequencesInProgress(c.var.deps.db, user.id) : [];
+    const [postsHtml, discussionHtml, inProgress] = await Promise.all([
+      sharedPostList(c, view, period, undefined).then((list) => readersPostList(c, list)),
+      sharedDiscussion(c, undefined),
+      user ? readersSequences(c, user.id) : [],
+    ]);
     return c.html(
       <FrontPage
         ctx={pageContext(c)}
-        posts={posts}
-        discussion={entries}
-        discussionNext={nextHref}
+        view={view}
+        period={period}
+        postsHtml={postsHtml}
+        discussionHtml={discussionHtml}
         aside={<ContinueReading sequences={inProgress} />}
       />,
     );
   })
   .get('/posts', async (c) => {
     const { view, period } = listParams(c);
-    const cursor = decodeCursor(c.req.query('after'), listName(view, period));
+    const list = await sharedPostList(c, view, period, c.req.query('after'));
     cacheAs(c, [ALL_POSTS_TAG]);
-    return c.html(<MorePostsPage ctx={pageContext(c)} posts={await postListModel(c, cursor)} />);
+    const postsHtml = await readersPostList(c, list);
+    return c.html(<MorePostsPage ctx={pageContext(c)} view={view} period={period} postsHtml={postsHtml} />);
   })
   .get('/discussion', async (c) => {
-    const cursor = decodeCursor(c.req.query('after'), 'discussion');
+    const discussionHtml = await sharedDiscussion(c, c.req.query('after'));
     cacheAs(c, [ALL_POSTS_TAG]);
-    const { entries, nextHref } = await discussion(c.var.deps.db, cursor);
-    return c.html(<MoreDiscussionPage ctx={pageContext(c)} entries={entries} nextHref={nextHref} />);
+    return c.html(<MoreDiscussionPage ctx={pageContext(c)} discussionHtml={discussionHtml} />);
   })
   .get('/api/content/:kind/:id', async (c) => {
     // "Read more" in Recent Discussion: the full stored HTML of one post or comment.

@@ -1,3 +1,4 @@
+import { raw } from 'hono/html';
 import type { Child } from 'hono/jsx';
 import { commentPath, postPath } from '../posts/paths.js';
 import { Layout, type PageContext } from '../web/layout.js';
@@ -8,7 +9,30 @@ function plural(n: number, one: string, many = `${one}s`) {
   return `${n} ${n === 1 ? one : many}`;
 }
 
-export function PostListRow({ post, newCount = 0, extra }: { post: PostListItem; newCount?: number; extra?: Child }) {
+/**
+ * Where a reader's "(N new)" mark goes in a post row. Lists are rendered once for every reader with this marker
+ * in each row, then filled per reader by `fillNewMarks` (user text is escaped, so it cannot forge the marker).
+ */
+export const NEW_MARK_SLOT = '<!--new-->';
+
+/** A rendered post list with the rows' new-comment slots still open, and the posts in row order. */
+export interface SharedPostList {
+  html: string;
+  postIds: string[];
+}
+
+/** The list as one reader sees it: each row's slot becomes "(N new)" or nothing. */
+export function fillNewMarks(list: SharedPostList, newCounts: Map<string, number>): string {
+  const pieces = list.html.split(NEW_MARK_SLOT);
+  let html = pieces[0] ?? '';
+  for (let i = 1; i < pieces.length; i++) {
+    const count = newCounts.get(list.postIds[i - 1] ?? '') ?? 0;
+    html += (count > 0 ? `<span class="new-mark"> (${count} new)</span>` : '') + pieces[i];
+  }
+  return html;
+}
+
+export function PostListRow({ post, extra }: { post: PostListItem; extra?: Child }) {
   return (
     <li class="post-item">
       <span class="post-score" title="Karma">
@@ -22,7 +46,7 @@ export function PostListRow({ post, newCount = 0, extra }: { post: PostListItem;
           <a href={`/users/${post.authorUsername}`}>{post.authorDisplayName}</a> · <Time date={post.publishedAt} /> ·{' '}
           {post.readingMinutes} min read ·{' '}
           <a href={`${postPath(post)}#comments`}>{plural(post.commentCount, 'comment')}</a>
-          {newCount > 0 ? <span class="new-mark"> ({newCount} new)</span> : null}
+          {raw(NEW_MARK_SLOT)}
           {extra}
         </p>
       </div>
@@ -34,7 +58,6 @@ export interface PostListModel {
   view: PostView;
   period: TopPeriod;
   posts: PostListItem[];
-  newCounts: Map<string, number>;
   /** Extra line content per post (sequence membership). */
   extras?: Map<string, Child>;
   nextHref?: string | undefined;
@@ -77,7 +100,7 @@ export function PostList({ model }: { model: PostListModel }) {
       ) : (
         <ol class="post-list" data-list="posts">
           {model.posts.map((post) => (
-            <PostListRow post={post} newCount={model.newCounts.get(post.id)} extra={model.extras?.get(post.id)} />
+            <PostListRow post={post} extra={model.extras?.get(post.id)} />
           ))}
         </ol>
       )}
@@ -182,11 +205,13 @@ export function DiscussionList({ entries, nextHref }: { entries: DiscussionEntry
   );
 }
 
+/** The shared lists come rendered (see SharedPostList); the page around them is the reader's own. */
 export function FrontPage(props: {
   ctx: PageContext;
-  posts: PostListModel;
-  discussion: DiscussionEntry[];
-  discussionNext?: string | undefined;
+  view: PostView;
+  period: TopPeriod;
+  postsHtml: string;
+  discussionHtml: string;
   /** The reader's sequences in progress, when there are any. */
   aside?: Child;
 }) {
@@ -196,40 +221,36 @@ export function FrontPage(props: {
       {props.aside}
       <section class="frontpage" aria-labelledby="latest-heading">
         <h2 id="latest-heading">Latest posts</h2>
-        <PostTabs view={props.posts.view} period={props.posts.period} />
-        <PostList model={props.posts} />
+        <PostTabs view={props.view} period={props.period} />
+        {raw(props.postsHtml)}
       </section>
       <section class="recent-discussion" aria-labelledby="discussion-heading">
         <h2 id="discussion-heading">Recent Discussion</h2>
-        <DiscussionList entries={props.discussion} nextHref={props.discussionNext} />
+        {raw(props.discussionHtml)}
       </section>
     </Layout>
   );
 }
 
 /** "Load more" pages: the next slice of one list, a complete page without JavaScript. */
-export function MorePostsPage(props: { ctx: PageContext; posts: PostListModel }) {
+export function MorePostsPage(props: { ctx: PageContext; view: PostView; period: TopPeriod; postsHtml: string }) {
   return (
     <Layout ctx={props.ctx} title="More posts" math={false}>
       <section class="frontpage" aria-labelledby="latest-heading">
         <h1 id="latest-heading">More posts</h1>
-        <PostTabs view={props.posts.view} period={props.posts.period} />
-        <PostList model={props.posts} />
+        <PostTabs view={props.view} period={props.period} />
+        {raw(props.postsHtml)}
       </section>
     </Layout>
   );
 }
 
-export function MoreDiscussionPage(props: {
-  ctx: PageContext;
-  entries: DiscussionEntry[];
-  nextHref?: string | undefined;
-}) {
+export function MoreDiscussionPage(props: { ctx: PageContext; discussionHtml: string }) {
   return (
     <Layout ctx={props.ctx} title="Recent Discussion" math={false}>
       <section class="recent-discussion" aria-labelledby="discussion-heading">
         <h1 id="discussion-heading">Recent Discussion</h1>
-        <DiscussionList entries={props.entries} nextHref={props.nextHref} />
+        {raw(props.discussionHtml)}
       </section>
     </Layout>
   );

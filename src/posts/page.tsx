@@ -1,12 +1,12 @@
 import type { Context } from 'hono';
 import type { Child } from 'hono/jsx';
-import { cacheAs } from '../cache/middleware.js';
+import { cacheAs, changedHere } from '../cache/middleware.js';
 import { commentsOfPost, recordVisit } from '../comments/queries.js';
 import { rememberCommentSort } from '../comments/service.js';
 import { commentComparator, DEFAULT_COMMENT_SORT, isCommentSort } from '../comments/sort.js';
 import { buildCommentTree, inReadingOrder } from '../comments/tree.js';
 import { isNewComment, type ThreadContext } from '../comments/views.js';
-import { userVotesOn } from '../votes/queries.js';
+import { userVotesOnPostPage } from '../votes/queries.js';
 import type { AppEnv } from '../web/context.js';
 import { pageContext } from '../web/page.js';
 import { postPath } from './paths.js';
@@ -33,20 +33,14 @@ export async function showPostPage(c: Context<AppEnv>, post: PostRow, slots: Pos
   const asked = c.req.query('sort');
   const sort = isCommentSort(asked) ? asked : (user?.commentSort ?? DEFAULT_COMMENT_SORT);
   if (user && isCommentSort(asked) && asked !== user.commentSort) await rememberCommentSort(db, user.id, asked);
-  const [rows, lastVisit] = await Promise.all([
+  // The comments, the visit record and the reader's votes (on the post and every comment) side by side.
+  const [rows, lastVisit, votes] = await Promise.all([
     commentsOfPost(db, post.id),
-    user ? recordVisit(db, user.id, post.id) : Promise.resolve(undefined),
+    user ? recordVisit(db, user.id, post.id) : undefined,
+    user ? userVotesOnPostPage(db, user.id, post.id) : undefined,
   ]);
-  // The reader's votes on the post and every comment, in one query.
-  const votes = user
-    ? await userVotesOn(
-        db,
-        user.id,
-        'comment',
-        rows.map((r) => r.id),
-      )
-    : undefined;
-  const postVote = user ? ((await userVotesOn(db, user.id, 'post', [post.id])).get(post.id)?.karma ?? null) : null;
+  if (user) changedHere(c, `reader:${user.id}`);
+  const postVote = votes?.get(post.id)?.karma ?? null;
   const tree = buildCommentTree(rows, commentComparator(sort));
   const thread: ThreadContext = { post, user, csrfToken: c.var.csrfToken, newSince: lastVisit, votes };
   const fresh = lastVisit ? inReadingOrder(tree.roots).filter((comment) => isNewComment(comment, thread)) : [];

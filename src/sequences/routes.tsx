@@ -1,5 +1,5 @@
 import { Hono } from 'hono';
-import { cacheAs } from '../cache/middleware.js';
+import { cacheAs, changedHere } from '../cache/middleware.js';
 import { isId } from '../db/ids.js';
 import { NotFound } from '../errors.js';
 import { showPostPage } from '../posts/page.js';
@@ -78,7 +78,10 @@ const readerRoutes = new Hono<AppEnv>()
       throw new NotFound('That post is not part of this sequence. It may have been removed from it.');
     }
     const user = c.var.user;
-    if (user) await recordSequenceRead(db, user.id, sequenceId);
+    if (user) {
+      await recordSequenceRead(db, user.id, sequenceId);
+      changedHere(c, `reader:${user.id}`);
+    }
     const page = await showPostPage(c, post, {
       banner: <SequenceBanner position={position} />,
       afterBody: (

@@ -4,6 +4,36 @@ import { kindOfVote, type TargetType, type VoteAxis, type VoteKind } from './kin
 /** A user's current vote on each axis of one target. */
 export type CurrentVotes = Record<VoteAxis, VoteKind | null>;
 
+function collectVotes(rows: { targetId: string; axis: VoteAxis; power: number; isStrong: boolean }[]) {
+  const votes = new Map<string, CurrentVotes>();
+  for (const row of rows) {
+    const entry = votes.get(row.targetId) ?? { karma: null, agreement: null };
+    entry[row.axis] = kindOfVote(row.axis, row.power, row.isStrong);
+    votes.set(row.targetId, entry);
+  }
+  return votes;
+}
+
+/**
+ * The user's votes on a post and on all of its comments, in one query that needs nothing else first, so a post
+ * page can run it beside the comment query. Keyed by target id (post and comment ids never collide).
+ */
+export async function userVotesOnPostPage(
+  db: Queryable,
+  userId: string,
+  postId: string,
+): Promise<Map<string, CurrentVotes>> {
+  const rows = await db.query<{ targetId: string; axis: VoteAxis; power: number; isStrong: boolean }>(
+    `SELECT target_id AS "targetId", axis, power, is_strong AS "isStrong"
+       FROM votes
+      WHERE user_id = $1
+        AND ((target_type = 'post' AND target_id = $2)
+          OR (target_type = 'comment' AND target_id IN (SELECT id FROM comments WHERE post_id = $2)))`,
+    [userId, postId],
+  );
+  return collectVotes(rows);
+}
+
 /**
  * The user's votes on these posts or comments (a page's worth), in one query on the votes unique index.
  * Targets the user has not voted on are absent from the map.
@@ -14,18 +44,12 @@ export async function userVotesOn(
   targetType: TargetType,
   targetIds: readonly string[],
 ): Promise<Map<string, CurrentVotes>> {
-  const votes = new Map<string, CurrentVotes>();
-  if (targetIds.length === 0) return votes;
+  if (targetIds.length === 0) return new Map();
   const rows = await db.query<{ targetId: string; axis: VoteAxis; power: number; isStrong: boolean }>(
     `SELECT target_id AS "targetId", axis, power, is_strong AS "isStrong"
        FROM votes
       WHERE user_id = $1 AND target_type = $2 AND target_id = ANY($3::text[])`,
     [userId, targetType, [...targetIds]],
   );
-  for (const row of rows) {
-    const entry = votes.get(row.targetId) ?? { karma: null, agreement: null };
-    entry[row.axis] = kindOfVote(row.axis, row.power, row.isStrong);
-    votes.set(row.targetId, entry);
-  }
-  return votes;
+  return collectVotes(rows);
 }

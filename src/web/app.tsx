@@ -11,7 +11,7 @@ import { postRoutes } from '../posts/routes.js';
 import { sequenceRoutes } from '../sequences/routes.js';
 import { userRoutes } from '../users/routes.js';
 import { voteRoutes } from '../votes/routes.js';
-import { compression } from './compression.js';
+import { chooseEncoding, compress, compression, isCompressible } from './compression.js';
 import type { AppEnv, Deps } from './context.js';
 import { handleError, notFound } from './errors.js';
 import { csrf, readReplica, refuseNul, requestLog, securityHeaders, session, withDeps } from './middleware.js';
@@ -42,7 +42,15 @@ export function createApp(deps: Deps): Hono<AppEnv> {
     const asset = deps.assets.get(c.req.path.slice('/static/'.length));
     if (!asset) return notFound(c);
     c.header('Cache-Control', IMMUTABLE);
-    return c.body(asset.body as Uint8Array<ArrayBuffer>, 200, { 'Content-Type': asset.contentType });
+    c.header('Content-Type', asset.contentType);
+    const encoding = isCompressible(asset.contentType) ? chooseEncoding(c.req.header('accept-encoding')) : undefined;
+    if (!encoding) return c.body(asset.body as Uint8Array<ArrayBuffer>, 200);
+    asset.encoded ??= {};
+    const body = asset.encoded[encoding] ?? compress(asset.body, encoding, 'best');
+    asset.encoded[encoding] = body;
+    c.header('Content-Encoding', encoding);
+    c.header('Vary', 'Accept-Encoding');
+    return c.body(body as Uint8Array<ArrayBuffer>, 200);
   });
   app.get('/healthz', async (c) => {
     try {

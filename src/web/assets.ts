@@ -4,6 +4,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import type { Encoding } from './compression.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const require = createRequire(import.meta.url);
@@ -17,6 +18,8 @@ const katexVersion = (
 export interface Asset {
   body: Uint8Array;
   contentType: string;
+  /** Compressed copies, made on first request (at the highest settings: they are made once per process). */
+  encoded?: Partial<Record<Encoding, Uint8Array>>;
 }
 
 /** Static files served under /static/ with content hashes in their names, so they can be cached forever. */

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { SessionUser } from '../accounts/queries.js';
-import type { PageCache } from '../cache/page-cache.js';
+import type { Caches } from '../cache/caches.js';
 import type { Config } from '../config.js';
 import type { Database } from '../db/database.js';
 import type { ReplicaRouter } from '../db/replica.js';
@@ -14,8 +14,8 @@ export interface Deps {
   assets: Assets;
   /** Chooses where logged-out page reads go when a read replica is configured. */
   replicas?: ReplicaRouter | undefined;
-  /** Rendered pages for logged-out readers; absent when caching is off. */
-  pageCache?: PageCache | undefined;
+  /** In-memory pages, fragments and sessions; absent when caching is off (PAGE_CACHE_TTL_MS=0). */
+  caches?: Caches | undefined;
 }
 
 export interface AppEnv {

@@ -10,9 +10,9 @@ describe('the page cache', () => {
 
   it('drops pages tagged with a changed post, and every list page with them', () => {
     const cache = new PageCache({ ttlMs: 60_000, maxEntries: 100 });
-    cache.store('/posts/a/x', cache.begin(), page(['post:a']));
-    cache.store('/posts/b/y', cache.begin(), page(['post:b']));
-    cache.store('/', cache.begin(), page(['front']));
+    cache.storePage('/posts/a/x', cache.begin(), page(['post:a']));
+    cache.storePage('/posts/b/y', cache.begin(), page(['post:b']));
+    cache.storePage('/', cache.begin(), page(['front']));
     cache.invalidate('post:a');
     expect(cache.get('/posts/a/x')).toBeUndefined();
     expect(cache.get('/')).toBeUndefined();
@@ -25,20 +25,20 @@ describe('the page cache', () => {
     const cache = new PageCache({ ttlMs: 60_000, maxEntries: 100 });
     const since = cache.begin();
     cache.invalidate('post:a');
-    cache.store('/posts/a/x', since, page(['post:a']));
+    cache.storePage('/posts/a/x', since, page(['post:a']));
     expect(cache.get('/posts/a/x')).toBeUndefined();
     const unrelated = cache.begin();
     cache.invalidate('user:z');
-    cache.store('/posts/a/x', unrelated, page(['post:a']));
+    cache.storePage('/posts/a/x', unrelated, page(['post:a']));
     expect(cache.get('/posts/a/x')).toBeDefined();
   });
 
   it('expires pages after their lifetime and evicts the least recently used beyond its size', () => {
     const cache = new PageCache({ ttlMs: 1_000, maxEntries: 2 });
-    cache.store('/a', cache.begin(), page(['front']), 0);
-    cache.store('/b', cache.begin(), page(['front']), 0);
+    cache.storePage('/a', cache.begin(), page(['front']), 0);
+    cache.storePage('/b', cache.begin(), page(['front']), 0);
     cache.get('/a', 10);
-    cache.store('/c', cache.begin(), page(['front']), 10);
+    cache.storePage('/c', cache.begin(), page(['front']), 10);
     expect(cache.get('/b', 20)).toBeUndefined();
     expect(cache.get('/a', 20)).toBeDefined();
     expect(cache.get('/a', 2_000)).toBeUndefined();
@@ -54,7 +54,7 @@ describe('cached pages in the app', () => {
     test = await makeTestApp(db, { PAGE_CACHE_TTL_MS: '60000' });
   });
   afterAll(async () => {
-    await test.pageCache?.stop();
+    await test.caching?.stop();
     await db.close();
   });
 

@@ -22,7 +22,7 @@ import {
 } from '../../src/sequences/queries.js';
 import { loadSyntheticForum } from '../../src/synthetic/load.js';
 import { commentsOfUser, draftsOfUser, profileByUsername, publishedPostsOfUser } from '../../src/users/queries.js';
-import { userVotesOn } from '../../src/votes/queries.js';
+import { userVotesOn, userVotesOnPostPage } from '../../src/votes/queries.js';
 import { openTestDatabase } from '../helpers/db.js';
 
 // Every hot query of the app, planned against a generated forum with sequential scans disabled: a query that
@@ -162,6 +162,7 @@ const hotQueries: HotQuery[] = [
   ['recordVisit', (q) => recordVisit(q, ids.user, ids.bigPost)],
   ['userVotesOn posts', (q) => userVotesOn(q, ids.user, 'post', ids.posts)],
   ['userVotesOn comments', (q) => userVotesOn(q, ids.user, 'comment', ids.comments)],
+  ['userVotesOnPostPage', (q) => userVotesOnPostPage(q, ids.user, ids.bigPost)],
   ['sessionUser', (q) => sessionUser(q, 'a'.repeat(64))],
   ['userByLogin', (q) => userByLogin(q, ids.username)],
   ['postById', (q) => postById(q, ids.bigPost)],

@@ -116,7 +116,7 @@ describe('with the page cache on', () => {
     reader = new TestClient(cached.app);
   });
   afterAll(async () => {
-    await cached.pageCache?.stop();
+    await cached.caching?.stop();
   });
 
   /** Change notifications arrive asynchronously (on PostgreSQL over another connection): wait for one. */

@@ -1,5 +1,5 @@
 import pino from 'pino';
-import { startPageCache } from '../../src/cache/invalidation.js';
+import { startCaches } from '../../src/cache/caches.js';
 import { type Config, loadConfig } from '../../src/config.js';
 import type { Database } from '../../src/db/database.js';
 import { createApp } from '../../src/web/app.js';
@@ -11,9 +11,9 @@ export async function makeTestApp(db: Database, env: Record<string, string> = {}
   // The page cache is off unless a test turns it on: most tests change rows directly and read at once.
   const config: Config = loadConfig({ LOG_LEVEL: 'silent', BASE_URL: TEST_ORIGIN, PAGE_CACHE_TTL_MS: '0', ...env });
   const logger = pino({ level: 'silent' });
-  const pageCache = await startPageCache(db, config, logger);
-  const app = createApp({ db, config, logger, assets: await loadAssets(), pageCache: pageCache?.cache });
-  return { app, config, pageCache };
+  const caching = await startCaches(db, config, logger);
+  const app = createApp({ db, config, logger, assets: await loadAssets(), caches: caching?.caches });
+  return { app, config, caching };
 }
 
 type App = Awaited<ReturnType<typeof makeTestApp>>['app'];

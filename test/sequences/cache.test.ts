@@ -16,7 +16,7 @@ beforeAll(async () => {
   test = await makeSequenceApp(db, { PAGE_CACHE_TTL_MS: '60000' });
 });
 afterAll(async () => {
-  await test.pageCache?.stop();
+  await test.caching?.stop();
   await db.close();
 });
 

@@ -1,0 +1,62 @@
+import type { Logger } from 'pino';
+import type { SessionUser } from '../accounts/queries.js';
+import type { Config } from '../config.js';
+import { CHANGE_CHANNEL } from '../db/changes.js';
+import type { Database } from '../db/database.js';
+import { PageCache } from './page-cache.js';
+import { TaggedCache } from './tagged-cache.js';
+
+/** This process's in-memory copies of what the database holds, all dropped by the same change notifications. */
+export interface Caches {
+  /** Whole pages for logged-out readers, keyed by URL. */
+  pages: PageCache;
+  /** Rendered parts of pages that every reader shares (the frontpage lists), keyed by the route's own names. */
+  fragments: TaggedCache<unknown>;
+  /** Logged-in users by session token hash, tagged "user:<id>": a logout or any change to the user drops them. */
+  sessions: TaggedCache<SessionUser>;
+}
+
+/** Fragments kept: one per list, order and "Load more" page. */
+const MAX_FRAGMENTS = 1_000;
+const MAX_SESSIONS = 20_000;
+
+/**
+ * Applies one change notification to every cache that can hold what it names. A reader's own reading
+ * ("reader:<id>", one per logged-in page view) only ever touches fragments, so it is kept out of the others.
+ */
+export function applyChange(caches: Caches, message: string): void {
+  caches.fragments.invalidate(message);
+  if (message.startsWith('reader:')) return;
+  caches.pages.invalidate(message);
+  caches.sessions.invalidate(message);
+}
+
+/** Keeps this process's caches in step with changes made by any process sharing the database. */
+export async function listenForChanges(db: Database, caches: Caches, logger: Logger): Promise<() => Promise<void>> {
+  const all = [caches.pages, caches.fragments, caches.sessions];
+  return db.listen(
+    CHANGE_CHANNEL,
+    (message) => applyChange(caches, message),
+    () => {
+      logger.warn('lost the change-notification connection; emptied the caches and reconnecting');
+      for (const cache of all) cache.flushAll();
+    },
+  );
+}
+
+/** The caches configured for this process, listening for changes; undefined when caching is off. */
+export async function startCaches(
+  db: Database,
+  config: Config,
+  logger: Logger,
+): Promise<{ caches: Caches; stop: () => Promise<void> } | undefined> {
+  const ttlMs = config.pageCacheTtlMs;
+  if (ttlMs <= 0) return undefined;
+  const caches: Caches = {
+    pages: new PageCache({ ttlMs, maxEntries: config.pageCacheMaxEntries }),
+    fragments: new TaggedCache<unknown>({ ttlMs, maxEntries: MAX_FRAGMENTS }),
+    sessions: new TaggedCache<SessionUser>({ ttlMs, maxEntries: MAX_SESSIONS }),
+  };
+  const stop = await listenForChanges(db, caches, logger);
+  return { caches, stop };
+}

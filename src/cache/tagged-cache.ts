@@ -1,0 +1,128 @@
+/** Pages and fragments that depend on every post (lists, feeds, profiles) carry this tag. */
+export const ALL_POSTS_TAG = 'front';
+
+export interface TaggedCacheOptions {
+  /** Entries live at most this long (cached pages show relative times such as "3 minutes ago"). */
+  ttlMs: number;
+  maxEntries: number;
+}
+
+interface Entry<V> {
+  value: V;
+  expiresAt: number;
+  tags: string[];
+}
+
+/**
+ * An in-process cache whose entries are tagged with what they were built from ("post:<id>", "user:<id>",
+ * "front"). A change notification (database triggers, migration 0007) drops the entries carrying its tag; a
+ * change to any post also drops the "front" entries. An entry built while a change to one of its tags was
+ * announced is not stored, so a slow build can never put stale content back after its invalidation. The page
+ * cache, the frontpage fragments and the session cache are all one of these.
+ */
+export class TaggedCache<V> {
+  private readonly entries = new Map<string, Entry<V>>();
+  private readonly byTag = new Map<string, Set<string>>();
+  private readonly invalidatedAt = new Map<string, number>();
+  private sequence = 0;
+  private flushedAt = 0;
+
+  constructor(private readonly options: TaggedCacheOptions) {}
+
+  /** A marker to pass to `store`: changes announced after it prevent storing. */
+  begin(): number {
+    return this.sequence;
+  }
+
+  get(key: string, now = Date.now()): V | undefined {
+    const entry = this.entries.get(key);
+    if (!entry || entry.expiresAt <= now) {
+      if (entry) this.drop(key);
+      return undefined;
+    }
+    // Map order doubles as recency for eviction.
+    this.entries.delete(key);
+    this.entries.set(key, entry);
+    return entry.value;
+  }
+
+  /** The entry, without moving it in the eviction order. */
+  peek(key: string): V | undefined {
+    return this.entries.get(key)?.value;
+  }
+
+  /** Stores `value` unless one of its tags changed since `since` (from `begin`); returns whether it did. */
+  store(key: string, since: number, value: V, tags: string[], now = Date.now()): boolean {
+    if (this.options.ttlMs <= 0 || this.flushedAt > since) return false;
+    for (const tag of tags) if ((this.invalidatedAt.get(tag) ?? 0) > since) return false;
+    this.drop(key);
+    this.entries.set(key, { value, expiresAt: now + this.options.ttlMs, tags });
+    for (const tag of tags) {
+      const keys = this.byTag.get(tag) ?? new Set<string>();
+      keys.add(key);
+      this.byTag.set(tag, keys);
+    }
+    while (this.entries.size > this.options.maxEntries) {
+      const oldest = this.entries.keys().next().value;
+      if (oldest === undefined) break;
+      this.drop(oldest);
+    }
+    return true;
+  }
+
+  /** The cached value, or `build()`'s (stored for the next caller unless its tags changed meanwhile). */
+  async remember(key: string, tags: string[], build: () => Promise<V>): Promise<V> {
+    const hit = this.get(key);
+    if (hit !== undefined) return hit;
+    const since = this.begin();
+    const value = await build();
+    this.store(key, since, value, tags);
+    return value;
+  }
+
+  /** Handles one change notification: "all", "post:<id>" (which also touches every list) or any tag. */
+  invalidate(message: string): void {
+    this.sequence++;
+    if (message === 'all') {
+      this.flushAll();
+      return;
+    }
+    const tags = message.startsWith('post:') ? [message, ALL_POSTS_TAG] : [message];
+    for (const tag of tags) {
+      this.invalidatedAt.set(tag, this.sequence);
+      for (const key of this.byTag.get(tag) ?? []) this.drop(key);
+      this.byTag.delete(tag);
+    }
+    // Remembering every tag ever invalidated would grow without bound; forgetting old ones is safe because
+    // `store` compares against the sequence a build began at, and builds are short.
+    if (this.invalidatedAt.size > 10_000) {
+      this.flushedAt = this.sequence;
+      this.invalidatedAt.clear();
+    }
+  }
+
+  /** Forgets everything (also when notifications may have been missed). */
+  flushAll(): void {
+    this.sequence++;
+    this.flushedAt = this.sequence;
+    this.entries.clear();
+    this.byTag.clear();
+    this.invalidatedAt.clear();
+  }
+
+  /** Drops one entry now (a change this process made and must not wait to hear about). */
+  delete(key: string): void {
+    this.drop(key);
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  private drop(key: string) {
+    const entry = this.entries.get(key);
+    if (!entry) return;
+    this.entries.delete(key);
+    for (const tag of entry.tags) this.byTag.get(tag)?.delete(key);
+  }
+}
