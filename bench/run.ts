@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type autocannon from 'autocannon';
-import { type LoadResult, runLoad } from './lib/load.js';
+import { BROWSER_ACCEPT_ENCODING, type LoadResult, runLoad } from './lib/load.js';
 import { measurePageWeight } from './lib/page-weight.js';
 import { startProcess, stopProcess } from './lib/processes.js';
 import { findTargets } from './lib/targets.js';
@@ -39,14 +39,16 @@ if (!(duration > 0 && connections > 0)) {
   process.exit(2);
 }
 
-/** The bytes a server sends for a gzip request, undecoded. */
-function rawBody(url: string): Promise<Buffer> {
+/** The bytes a server sends a browser, undecoded, and their encoding. */
+function rawBody(url: string): Promise<{ body: Buffer; encoding: string }> {
   return new Promise((resolve, reject) => {
     http
-      .get(url, { headers: { 'accept-encoding': 'gzip' } }, (res) => {
+      .get(url, { headers: { 'accept-encoding': BROWSER_ACCEPT_ENCODING } }, (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.on('end', () => resolve(Buffer.concat(chunks)));
+        res.on('end', () =>
+          resolve({ body: Buffer.concat(chunks), encoding: String(res.headers['content-encoding'] ?? 'identity') }),
+        );
       })
       .on('error', reject);
   });
@@ -96,19 +98,19 @@ try {
   async function bigPage() {
     results.push(await run('post, ~1,000 comments', targets.post1000));
     // A page that large is bound by moving its bytes: measure a static answer of the same (compressed) size.
-    const bigBody = await rawBody(base + targets.post1000);
-    const bigBytes = bigBody.byteLength;
-    const bodyFile = path.join(os.tmpdir(), `lyceum-bench-${process.pid}.gz`);
-    fs.writeFileSync(bodyFile, bigBody);
+    const big = await rawBody(base + targets.post1000);
+    const bigBytes = big.body.byteLength;
+    const bodyFile = path.join(os.tmpdir(), `lyceum-bench-${process.pid}.body`);
+    fs.writeFileSync(bodyFile, big.body);
     const bigCeiling = await startProcess(
       ['--import', 'tsx', 'bench/lib/ceiling.ts'],
-      { CEILING_BODY_FILE: bodyFile },
+      { CEILING_BODY_FILE: bodyFile, CEILING_BODY_ENCODING: big.encoding },
       /listening (\d+)/,
     );
     children.push(bigCeiling.child);
     results.push(
       await runLoad({
-        name: `  (the same ${(bigBytes / 1024).toFixed(0)} KB of gzip from a raw node:http server)`,
+        name: `  (the same ${(bigBytes / 1024).toFixed(0)} KB of ${big.encoding} from a raw node:http server)`,
         url: `http://127.0.0.1:${bigCeiling.match[1]}/`,
         connections,
         durationSeconds: duration,

@@ -2,11 +2,12 @@
 import fs from 'node:fs';
 import http from 'node:http';
 
-// CEILING_BODY_FILE=path answers that file's bytes instead (as gzip), to show what moving and parsing a large
-// page costs by itself: the load generator's cost depends on the bytes, not only their number.
+// CEILING_BODY_FILE=path answers that file's bytes instead (in CEILING_BODY_ENCODING), to show what moving a
+// large page costs by itself.
 const file = process.env.CEILING_BODY_FILE;
 const body = file ? fs.readFileSync(file) : Buffer.from('hello');
-const extra: Record<string, string> = file ? { 'content-encoding': 'gzip' } : {};
+const encoding = process.env.CEILING_BODY_ENCODING;
+const extra: Record<string, string> = file && encoding ? { 'content-encoding': encoding } : {};
 const server = http.createServer((_req, res) => {
   res.writeHead(200, { 'content-type': 'text/plain', 'content-length': String(body.length), ...extra });
   res.end(body);

@@ -9,6 +9,9 @@ const require = createRequire(import.meta.url);
 const queue = require('autocannon/lib/pipelinedRequestsQueue.js') as { prototype: { addBody(data: unknown): void } };
 queue.prototype.addBody = () => {};
 
+/** What Chromium sends, so pages come compressed as a browser would receive them. */
+export const BROWSER_ACCEPT_ENCODING = 'gzip, deflate, br, zstd';
+
 export interface LoadResult {
   name: string;
   requestsPerSecond: number;
@@ -36,7 +39,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     url: options.url,
     connections: options.connections,
     duration: options.durationSeconds,
-    headers: { 'accept-encoding': 'gzip', ...options.headers },
+    headers: { 'accept-encoding': BROWSER_ACCEPT_ENCODING, ...options.headers },
     ...(options.requests ? { requests: options.requests } : {}),
     ...(options.setupClient ? { setupClient: options.setupClient } : {}),
   });

@@ -8,7 +8,7 @@ import { buildCommentTree, inReadingOrder } from '../comments/tree.js';
 import { isNewComment, type ThreadContext } from '../comments/views.js';
 import { userVotesOnPostPage } from '../votes/queries.js';
 import type { AppEnv } from '../web/context.js';
-import { pageContext } from '../web/page.js';
+import { pageContext, sendHtml } from '../web/page.js';
 import { postPath } from './paths.js';
 import { canDeletePost, canEditPost } from './permissions.js';
 import type { PostRow } from './queries.js';
@@ -44,7 +44,8 @@ export async function showPostPage(c: Context<AppEnv>, post: PostRow, slots: Pos
   const tree = buildCommentTree(rows, commentComparator(sort));
   const thread: ThreadContext = { post, user, csrfToken: c.var.csrfToken, newSince: lastVisit, votes };
   const fresh = lastVisit ? inReadingOrder(tree.roots).filter((comment) => isNewComment(comment, thread)) : [];
-  return c.html(
+  return sendHtml(
+    c,
     <PostPage
       ctx={pageContext(c)}
       post={post}

@@ -24,11 +24,14 @@ export async function userVotesOnPostPage(
   postId: string,
 ): Promise<Map<string, CurrentVotes>> {
   const rows = await db.query<{ targetId: string; axis: VoteAxis; power: number; isStrong: boolean }>(
+    // Two index walks; an OR of the two would scan all of a prolific voter's comment votes instead.
     `SELECT target_id AS "targetId", axis, power, is_strong AS "isStrong"
-       FROM votes
-      WHERE user_id = $1
-        AND ((target_type = 'post' AND target_id = $2)
-          OR (target_type = 'comment' AND target_id IN (SELECT id FROM comments WHERE post_id = $2)))`,
+       FROM votes WHERE user_id = $1 AND target_type = 'post' AND target_id = $2
+     UNION ALL
+     SELECT v.target_id, v.axis, v.power, v.is_strong
+       FROM comments c
+       JOIN votes v ON v.user_id = $1 AND v.target_type = 'comment' AND v.target_id = c.id
+      WHERE c.post_id = $2`,
     [userId, postId],
   );
   return collectVotes(rows);
