@@ -32,7 +32,10 @@ export async function showPostPage(c: Context<AppEnv>, post: PostRow, slots: Pos
   const user = c.var.user;
   const asked = c.req.query('sort');
   const sort = isCommentSort(asked) ? asked : (user?.commentSort ?? DEFAULT_COMMENT_SORT);
-  if (user && isCommentSort(asked) && asked !== user.commentSort) await rememberCommentSort(db, user.id, asked);
+  if (user && isCommentSort(asked) && asked !== user.commentSort) {
+    await rememberCommentSort(db, user.id, asked);
+    changedHere(c, `user:${user.id}`);
+  }
   // The comments, the visit record and the reader's votes (on the post and every comment) side by side.
   const [rows, lastVisit, votes] = await Promise.all([
     commentsOfPost(db, post.id),

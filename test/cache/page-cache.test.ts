@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PageCache } from '../../src/cache/page-cache.js';
+import { TaggedCache } from '../../src/cache/tagged-cache.js';
 import type { Database } from '../../src/db/database.js';
 import { makeTestApp, TestClient } from '../helpers/app.js';
 import { openTestDatabase } from '../helpers/db.js';
@@ -42,6 +43,28 @@ describe('the page cache', () => {
     expect(cache.get('/b', 20)).toBeUndefined();
     expect(cache.get('/a', 20)).toBeDefined();
     expect(cache.get('/a', 2_000)).toBeUndefined();
+  });
+});
+
+describe('fragments', () => {
+  it('builds a fragment once, and builds again after a change to what it shows', async () => {
+    const cache = new TaggedCache<string>({ ttlMs: 60_000, maxEntries: 10 });
+    let builds = 0;
+    const build = async () => `list ${++builds}`;
+    expect(await cache.remember('posts', ['front'], build)).toBe('list 1');
+    expect(await cache.remember('posts', ['front'], build)).toBe('list 1');
+    cache.invalidate('post:a');
+    expect(await cache.remember('posts', ['front'], build)).toBe('list 2');
+  });
+
+  it('does not keep a fragment whose content changed while it was being built', async () => {
+    const cache = new TaggedCache<string>({ ttlMs: 60_000, maxEntries: 10 });
+    const built = await cache.remember('reader:u:new', ['reader:u'], async () => {
+      cache.invalidate('reader:u');
+      return 'stale counts';
+    });
+    expect(built).toBe('stale counts');
+    expect(cache.get('reader:u:new')).toBeUndefined();
   });
 });
 

@@ -140,4 +140,61 @@ describe.skipIf(!url)('two instances on one PostgreSQL', () => {
     }
     expect(seen).toBe(true);
   });
+
+  /** Cross-process notices take milliseconds: poll briefly. */
+  async function within(seconds: number, check: () => Promise<boolean>): Promise<boolean> {
+    for (let i = 0; i < seconds * 20; i++) {
+      if (await check()) return true;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    return false;
+  }
+
+  it('ends a session on both instances when it is logged out on one, though each keeps sessions in memory', async () => {
+    const browser = new Browser();
+    await browser.post(a, '/signup', {
+      username: 'leaving_twin',
+      email: 'leaving@example.org',
+      password: 'a long passphrase',
+    });
+    // Both instances now hold the session in memory.
+    expect(await (await browser.fetch(a, '/')).text()).toContain('leaving_twin');
+    expect(await (await browser.fetch(b, '/')).text()).toContain('leaving_twin');
+    const session = browser.cookies.get('lyceum_session')!;
+    const out = await browser.post(a, '/logout', {});
+    expect(out.status).toBe(303);
+    // Replay the old cookie against B, as a thief holding it would.
+    const thief = new Browser();
+    thief.cookies.set('lyceum_session', session);
+    expect(await within(2, async () => !(await (await thief.fetch(b, '/')).text()).includes('leaving_twin'))).toBe(
+      true,
+    );
+  });
+
+  it('drops a reader\'s "(N new)" mark on the other instance once they open the post on one', async () => {
+    const reader = new Browser();
+    await reader.post(a, '/signup', {
+      username: 'reading_twin',
+      email: 'reading@example.org',
+      password: 'a long passphrase',
+    });
+    const home = await (await reader.fetch(b, '/?view=recent')).text();
+    const path = home.match(/href="(\/posts\/[0-9A-Za-z]{17}\/[^"#]+)"/)![1]!;
+    const postId = path.split('/')[2]!;
+    await reader.fetch(a, path);
+    const writer = new Browser();
+    await writer.post(b, '/signup', {
+      username: 'noisy_twin',
+      email: 'noisy@example.org',
+      password: 'a long passphrase',
+    });
+    await writer.post(b, `/posts/${postId}/comments`, { body: 'Something new to read', intent: 'submit' });
+    expect(
+      await within(2, async () => (await (await reader.fetch(b, '/?view=recent')).text()).includes('(1 new)')),
+    ).toBe(true);
+    await reader.fetch(a, path);
+    expect(
+      await within(2, async () => !(await (await reader.fetch(b, '/?view=recent')).text()).includes('(1 new)')),
+    ).toBe(true);
+  });
 });

@@ -1,0 +1,91 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Database } from '../../src/db/database.js';
+import { makeTestApp, TestClient } from '../helpers/app.js';
+import { openTestDatabase } from '../helpers/db.js';
+import { makeComment, makePost, makeUser } from '../helpers/factories.js';
+
+// With caching on, logged-in pages are built from cached sessions, shared list fragments and per-reader parts.
+// These tests check that a reader never sees the caches: every change shows, at once or within moments.
+describe('caches behind logged-in pages', () => {
+  let db: Database;
+  let test: Awaited<ReturnType<typeof makeTestApp>>;
+
+  beforeAll(async () => {
+    db = await openTestDatabase();
+    test = await makeTestApp(db, { PAGE_CACHE_TTL_MS: '60000' });
+  });
+  afterAll(async () => {
+    await test.caching?.stop();
+    await db.close();
+  });
+
+  /** Change notifications arrive asynchronously (on PostgreSQL over another connection): wait for one. */
+  async function eventually(check: () => Promise<boolean>) {
+    for (let i = 0; i < 50; i++) {
+      if (await check()) return;
+      await new Promise((r) => setTimeout(r, 40));
+    }
+    throw new Error('condition not reached within 2 s');
+  }
+
+  async function loggedIn(options: { isModerator?: boolean } = {}) {
+    const user = await makeUser(db, options);
+    const client = new TestClient(test.app);
+    await client.logIn(user.username, user.password);
+    return { user, client };
+  }
+
+  const text = async (client: TestClient, path: string) => (await client.get(path)).text();
+
+  it('marks new comments on the frontpage and drops the mark as soon as the reader opens the post', async () => {
+    const { client } = await loggedIn();
+    const post = await makePost(db, { title: 'Watched closely' });
+    const path = `/posts/${post.id}/watched-closely`;
+    await client.get(path);
+    await eventually(async () => (await text(client, '/?view=recent')).includes('Watched closely'));
+    expect(test.caching!.caches.fragments.size).toBeGreaterThan(0);
+
+    await makeComment(db, { postId: post.id, markdown: 'Fresh reply' });
+    await eventually(async () => (await text(client, '/?view=recent')).includes('(1 new)'));
+    // Another reader shares the list but not the mark.
+    const other = await loggedIn();
+    const theirs = await text(other.client, '/?view=recent');
+    expect(theirs).toContain('Watched closely');
+    expect(theirs).not.toContain('(1 new)');
+
+    await client.get(path);
+    expect(await text(client, '/?view=recent')).not.toContain('(1 new)');
+  });
+
+  it('ends a logged-out session at once, though sessions are kept in memory', async () => {
+    const { user, client } = await loggedIn();
+    expect(await text(client, '/')).toContain(user.username);
+    const stolen = client.cookies.get('lyceum_session')!;
+    expect((await client.post('/logout', {})).status).toBe(303);
+    const replay = new TestClient(test.app);
+    replay.cookies.set('lyceum_session', stolen);
+    expect(await text(replay, '/')).not.toContain(user.username);
+  });
+
+  it('follows a change of moderator rights made elsewhere, and enforces the new rights on writes', async () => {
+    const { user, client } = await loggedIn({ isModerator: true });
+    const post = await makePost(db, { title: 'Moderated' });
+    const comment = await makeComment(db, { postId: post.id, markdown: 'Someone else wrote this' });
+    const path = `/posts/${post.id}/moderated`;
+    expect(await text(client, path)).toContain('Delete…');
+    await db.query('UPDATE users SET is_moderator = false WHERE id = $1', [user.id]);
+    await eventually(async () => !(await text(client, path)).includes('Delete…'));
+    const refused = await client.post(`/comments/${comment.id}/delete`, {});
+    expect(refused.status).toBe(403);
+  });
+
+  it('remembers a chosen comment order on the very next page', async () => {
+    const { client } = await loggedIn();
+    const post = await makePost(db, { title: 'Sorted' });
+    await makeComment(db, { postId: post.id });
+    const path = `/posts/${post.id}/sorted`;
+    expect(await text(client, path)).toContain('<a href="?sort=top#comments" aria-current="true">');
+    await client.get(`${path}?sort=new`);
+    expect(await text(client, path)).toContain('<a href="?sort=new#comments" aria-current="true">');
+  });
+});

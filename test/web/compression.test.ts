@@ -1,0 +1,97 @@
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Database } from '../../src/db/database.js';
+import { chooseEncoding } from '../../src/web/compression.js';
+import { makeTestApp, TestClient } from '../helpers/app.js';
+import { openTestDatabase } from '../helpers/db.js';
+import { makePost } from '../helpers/factories.js';
+
+let db: Database;
+let plain: Awaited<ReturnType<typeof makeTestApp>>;
+let cached: Awaited<ReturnType<typeof makeTestApp>>;
+
+beforeAll(async () => {
+  db = await openTestDatabase();
+  plain = await makeTestApp(db);
+  cached = await makeTestApp(db, { PAGE_CACHE_TTL_MS: '60000' });
+});
+afterAll(async () => {
+  await cached.caching?.stop();
+  await db.close();
+});
+
+async function bytes(response: Response): Promise<Buffer> {
+  return Buffer.from(await response.arrayBuffer());
+}
+
+function decode(body: Buffer, encoding: string | null): string {
+  if (encoding === 'br') return brotliDecompressSync(body).toString();
+  if (encoding === 'gzip') return gunzipSync(body).toString();
+  return body.toString();
+}
+
+describe('choosing an encoding', () => {
+  it('prefers brotli, falls back to gzip, and honours q=0', () => {
+    expect(chooseEncoding('gzip, deflate, br, zstd')).toBe('br');
+    expect(chooseEncoding('gzip')).toBe('gzip');
+    expect(chooseEncoding('br;q=0, gzip;q=0.5')).toBe('gzip');
+    expect(chooseEncoding('gzip;q=0')).toBeUndefined();
+    expect(chooseEncoding('identity')).toBeUndefined();
+    expect(chooseEncoding('*')).toBe('gzip');
+    expect(chooseEncoding(undefined)).toBeUndefined();
+  });
+});
+
+describe('compressed responses', () => {
+  it('sends pages in brotli or gzip as asked, each decoding to the same page', async () => {
+    await makePost(db, { title: 'Squeezed' });
+    const client = new TestClient(plain.app);
+    const identity = await client.get('/', { 'accept-encoding': 'identity' });
+    expect(identity.headers.get('content-encoding')).toBeNull();
+    const page = (await bytes(identity)).toString();
+    expect(page).toContain('Squeezed');
+    for (const asked of ['br', 'gzip']) {
+      const response = await client.get('/', { 'accept-encoding': asked });
+      expect(response.headers.get('content-encoding')).toBe(asked);
+      expect(response.headers.get('vary')).toContain('Accept-Encoding');
+      const body = await bytes(response);
+      expect(body.byteLength).toBeLessThan(page.length / 2);
+      // Relative times may tick between renders; the rest is the same page.
+      expect(decode(body, asked).replace(/<time[^]*?<\/time>/g, '')).toBe(page.replace(/<time[^]*?<\/time>/g, ''));
+    }
+  });
+
+  it('serves cached pages to logged-out readers in brotli, gzip or plain from the same copy', async () => {
+    const post = await makePost(db, { title: 'Cached and squeezed' });
+    const path = `/posts/${post.id}/cached-and-squeezed`;
+    const client = new TestClient(cached.app);
+    let hit: Response | undefined;
+    for (let i = 0; i < 50 && hit?.headers.get('x-cache') !== 'hit'; i++) {
+      hit = await client.get(path, { 'accept-encoding': 'br' });
+      if (hit.headers.get('x-cache') !== 'hit') await new Promise((r) => setTimeout(r, 40));
+    }
+    expect(hit!.headers.get('x-cache')).toBe('hit');
+    expect(hit!.headers.get('content-encoding')).toBe('br');
+    const fromBrotli = decode(await bytes(hit!), 'br');
+    expect(fromBrotli).toContain('Cached and squeezed');
+    const gzip = await client.get(path, { 'accept-encoding': 'gzip' });
+    expect(decode(await bytes(gzip), gzip.headers.get('content-encoding'))).toBe(fromBrotli);
+    const none = await client.get(path, { 'accept-encoding': 'identity' });
+    expect(none.headers.get('content-encoding')).toBeNull();
+    expect(await none.text()).toBe(fromBrotli);
+  });
+
+  it('sends static assets compressed once, cacheable for a year', async () => {
+    const client = new TestClient(plain.app);
+    const html = await (await client.get('/login')).text();
+    const css = html.match(/href="(\/static\/style\.[\w-]+\.css)"/)![1]!;
+    const original = await (await client.get(css, { 'accept-encoding': 'identity' })).text();
+    expect(original).toContain('{');
+    for (const asked of ['br', 'gzip']) {
+      const response = await client.get(css, { 'accept-encoding': asked });
+      expect(response.headers.get('content-encoding')).toBe(asked);
+      expect(response.headers.get('cache-control')).toContain('immutable');
+      expect(decode(await bytes(response), asked)).toBe(original);
+    }
+  });
+});
