@@ -57,7 +57,7 @@ describe('compressed responses', () => {
       const body = await bytes(response);
       expect(body.byteLength).toBeLessThan(page.length / 2);
       // Relative times may tick between renders; the rest is the same page.
-      expect(decode(body, asked).replace(/<time[^]*?<\/time>/g, '')).toBe(page.replace(/<time[^]*?<\/time>/g, ''));
+      expect(decode(body, asked).replace(/<time[^<]*<\/time>/g, '')).toBe(page.replace(/<time[^<]*<\/time>/g, ''));
     }
   });
 
