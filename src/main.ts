@@ -49,9 +49,9 @@ async function main() {
   const replicas = config.databaseReadUrl ? await startReplicaRouting(db, config.databaseReadUrl) : undefined;
   const app = createApp({ db, config, logger, assets, caches: caching?.caches, replicas: replicas?.router });
   const handle = getRequestListener(app.fetch);
-  const cache = caching?.caches.pages;
+  const caches = caching?.caches;
   const server = createServer((req, res) => {
-    if (cache && serveCachedPage(cache, req, res)) return;
+    if (caches && serveCachedPage(caches, req, res)) return;
     void handle(req, res);
   });
   server.listen(config.port, config.host, () => {

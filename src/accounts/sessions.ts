@@ -4,11 +4,18 @@ import type { Queryable } from '../db/database.js';
 import { type SessionUser, sessionUser } from './queries.js';
 
 export const SESSION_COOKIE = 'lyceum_session';
+/** The double-submit CSRF token (web/middleware.ts); a page carrying it in its forms belongs to one browser. */
+export const CSRF_COOKIE = 'lyceum_csrf';
 export const SESSION_DAYS = 30;
 // A session is extended to a full SESSION_DAYS again once it is this close to running out (sliding expiry
 // without a write on every request).
 const RENEW_WHEN_DAYS_LEFT = SESSION_DAYS - 1;
 const DAY_MS = 86_400_000;
+
+/** Whether a session expiring at `expiresAt` is due to be extended on its next use. */
+export function renewalDue(expiresAt: Date, now = Date.now()): boolean {
+  return expiresAt.getTime() - now < RENEW_WHEN_DAYS_LEFT * DAY_MS;
+}
 
 export function hashToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');
@@ -44,7 +51,7 @@ export async function resolveSession(
     if (!user) return undefined;
     cache?.store(tokenHash, since, user, [`user:${user.id}`]);
   }
-  if (user.expiresAt.getTime() - Date.now() < RENEW_WHEN_DAYS_LEFT * DAY_MS) {
+  if (renewalDue(user.expiresAt)) {
     const renewedUntil = new Date(Date.now() + SESSION_DAYS * DAY_MS);
     await db.transaction(async (tx) => {
       // Losing a renewal in a crash costs nothing (the session still has days left): skip the wait for the

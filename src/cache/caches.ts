@@ -10,22 +10,28 @@ import { TaggedCache } from './tagged-cache.js';
 export interface Caches {
   /** Whole pages for logged-out readers, keyed by URL. */
   pages: PageCache;
+  /** Whole pages made for one logged-in reader (only routes that opt in: the post lists), keyed by session. */
+  readerPages: PageCache;
   /** Rendered parts of pages that every reader shares (the frontpage lists), keyed by the route's own names. */
   fragments: TaggedCache<unknown>;
   /** Logged-in users by session token hash, tagged "user:<id>": a logout or any change to the user drops them. */
   sessions: TaggedCache<SessionUser>;
 }
 
-/** Fragments kept: one per list, order and "Load more" page. */
-const MAX_FRAGMENTS = 1_000;
+/** Fragments kept: one per list, order and "Load more" page, and each active reader's own parts. */
+const MAX_FRAGMENTS = 5_000;
+/** Readers' own pages kept (about 60 KB each, plain and compressed): the most recently active readers'. */
+const MAX_READER_PAGES = 1_000;
 const MAX_SESSIONS = 20_000;
 
 /**
  * Applies one change notification to every cache that can hold what it names. A reader's own reading
- * ("reader:<id>", one per logged-in page view) only ever touches fragments, so it is kept out of the others.
+ * ("reader:<id>", one per logged-in page view) only touches their own parts and pages, so it is kept out of the
+ * shared pages and the sessions.
  */
 export function applyChange(caches: Caches, message: string): void {
   caches.fragments.invalidate(message);
+  caches.readerPages.invalidate(message);
   if (message.startsWith('reader:')) return;
   caches.pages.invalidate(message);
   caches.sessions.invalidate(message);
@@ -33,7 +39,7 @@ export function applyChange(caches: Caches, message: string): void {
 
 /** Keeps this process's caches in step with changes made by any process sharing the database. */
 export async function listenForChanges(db: Database, caches: Caches, logger: Logger): Promise<() => Promise<void>> {
-  const all = [caches.pages, caches.fragments, caches.sessions];
+  const all = [caches.pages, caches.readerPages, caches.fragments, caches.sessions];
   return db.listen(
     CHANGE_CHANNEL,
     (message) => applyChange(caches, message),
@@ -54,6 +60,7 @@ export async function startCaches(
   if (ttlMs <= 0) return undefined;
   const caches: Caches = {
     pages: new PageCache({ ttlMs, maxEntries: config.pageCacheMaxEntries }),
+    readerPages: new PageCache({ ttlMs, maxEntries: MAX_READER_PAGES }),
     fragments: new TaggedCache<unknown>({ ttlMs, maxEntries: MAX_FRAGMENTS }),
     sessions: new TaggedCache<SessionUser>({ ttlMs, maxEntries: MAX_SESSIONS }),
   };

@@ -1,34 +1,23 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { SESSION_COOKIE } from '../accounts/sessions.js';
-import { chooseEncoding } from '../web/compression.js';
-import { SECURITY_HEADERS } from '../web/security-headers.js';
-import type { PageCache } from './page-cache.js';
-import { type CachedPage, encodedBody, notModified, validators } from './page-cache.js';
+import { cachedAnswer } from './answer.js';
+import type { Caches } from './caches.js';
 
 /**
- * Serves a cached page to a logged-out reader straight from node:http, before the web framework builds its
- * request and response objects: on a hit the whole answer is a map lookup and one write. Anything else (a
- * session cookie, a miss, another method) returns false and goes through the app as usual, which is also
- * what fills the cache.
+ * Serves a cached page straight from node:http, before the web framework builds its request and response
+ * objects: on a hit the whole answer is a map lookup and one write. Anything else (a miss, another method)
+ * returns false and goes through the app as usual, which is also what fills the caches.
  */
-export function serveCachedPage(cache: PageCache, req: IncomingMessage, res: ServerResponse): boolean {
+export function serveCachedPage(caches: Caches, req: IncomingMessage, res: ServerResponse): boolean {
   if (req.method !== 'GET' || !req.url) return false;
-  const cookie = req.headers.cookie;
-  if (cookie?.includes(`${SESSION_COOKIE}=`)) return false;
-  const page: CachedPage | undefined = cache.get(req.url);
-  if (!page) return false;
-  const headers: Record<string, string> = { ...SECURITY_HEADERS, ...validators(page), 'X-Cache': 'hit' };
-  if (notModified(req.headers['if-none-match'], req.headers['if-modified-since'], page)) {
-    res.writeHead(304, headers);
-    res.end();
-    return true;
-  }
-  const encoding = chooseEncoding(req.headers['accept-encoding']);
-  const body = encodedBody(page, encoding);
-  headers['Content-Type'] = page.contentType;
-  headers['Content-Length'] = String(body.byteLength);
-  if (encoding) headers['Content-Encoding'] = encoding;
-  res.writeHead(200, headers);
-  res.end(body);
+  const answer = cachedAnswer(caches, {
+    url: req.url,
+    cookie: req.headers.cookie,
+    ifNoneMatch: req.headers['if-none-match'],
+    ifModifiedSince: req.headers['if-modified-since'],
+    acceptEncoding: req.headers['accept-encoding'],
+  });
+  if (!answer) return false;
+  res.writeHead(answer.status, answer.headers);
+  res.end(answer.body ?? undefined);
   return true;
 }

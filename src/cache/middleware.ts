@@ -1,43 +1,65 @@
 import type { Context, MiddlewareHandler } from 'hono';
-import { chooseEncoding } from '../web/compression.js';
 import type { AppEnv } from '../web/context.js';
+import { cachedAnswer, readerPageKey } from './answer.js';
 import { applyChange } from './caches.js';
-import { type CachedPage, encodedBody, notModified, type PageCache, validators } from './page-cache.js';
+import { notModified, validators } from './page-cache.js';
 
-function isNotModified(c: Context<AppEnv>, page: CachedPage): boolean {
-  return notModified(c.req.header('if-none-match'), c.req.header('if-modified-since'), page);
+/** The path and query of the request, as the node:http fast path sees them. */
+function requestPath(c: Context<AppEnv>): string {
+  const url = c.req.url;
+  return url.slice(url.indexOf('/', url.indexOf('//') + 2));
 }
 
 /**
- * Serves logged-out readers from the page cache, filling it on a miss. A route opts a page in by calling
- * `cacheAs(c, tags)` with what the page shows, so the right change notifications drop it. Logged-in readers
- * always get a fresh render (their pages carry their name, votes and CSRF token). Every cached response
- * carries an ETag and Last-Modified and answers a matching conditional request with 304.
+ * Serves pages from the page caches and fills them. A route opts a page in by calling `cacheAs(c, tags)` with
+ * what the page shows, so the right change notifications drop it: logged-out readers share one copy per URL.
+ * A route whose page depends on nothing else of the reader's than their name, karma and reading (the post
+ * lists) also passes `{ forReaders: true }`, and each logged-in reader gets their own copy, dropped by the
+ * same tags and by "user:<id>" and "reader:<id>". Every cached response carries an ETag and Last-Modified and
+ * answers a matching conditional request with 304. Hits are usually answered before the framework
+ * (fast-path.ts); this answers them too, so tests and any other server see the same behaviour.
  */
-export function anonymousPageCache(): MiddlewareHandler<AppEnv> {
+export function pageCaches(): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
-    const cache: PageCache | undefined = c.var.deps.caches?.pages;
-    if (!cache || c.var.user || c.req.method !== 'GET') return next();
-    const key = c.req.url.slice(c.req.url.indexOf('/', c.req.url.indexOf('//') + 2));
-    const hit = cache.get(key);
-    if (hit) {
-      c.header('X-Cache', 'hit');
-      return respond(c, hit);
-    }
+    const caches = c.var.deps.caches;
+    if (!caches || c.req.method !== 'GET') return next();
+    const url = requestPath(c);
+    const cookie = c.req.header('cookie');
+    const user = c.var.user;
+    const hit = cachedAnswer(caches, {
+      url,
+      cookie: user ? cookie : undefined,
+      ifNoneMatch: c.req.header('if-none-match'),
+      ifModifiedSince: c.req.header('if-modified-since'),
+      acceptEncoding: c.req.header('accept-encoding'),
+    });
+    if (hit)
+      return new Response(hit.body as Uint8Array<ArrayBuffer> | null, { status: hit.status, headers: hit.headers });
+    const cache = user ? caches.readerPages : caches.pages;
     const since = cache.begin();
     await next();
+    if (user && !c.get('cacheForReaders')) return;
     c.header('X-Cache', 'miss');
     const type = c.res.headers.get('content-type') ?? '';
     const tags = c.get('cacheTags');
     if (!tags || c.res.status !== 200 || !/^(text\/html|application\/(rss|atom)\+xml)/.test(type)) return;
+    let key = url;
+    let pageTags = tags;
+    if (user) {
+      const reader = readerPageKey(caches, cookie, url);
+      // A response that sets a cookie (a renewed session, a new CSRF token) must reach the browser itself.
+      if (!reader || reader.userId !== user.id || c.res.headers.has('set-cookie')) return;
+      key = reader.key;
+      pageTags = [...tags, `user:${user.id}`, `reader:${user.id}`];
+    }
     const body = await c.res.clone().text();
-    // A page with a CSRF token belongs to one browser; never share it.
-    if (body.includes('name="_csrf"')) return;
-    cache.storePage(key, since, { body, contentType: type, tags });
+    // A logged-out page with a CSRF token belongs to one browser; never share it.
+    if (!user && body.includes('name="_csrf"')) return;
+    cache.storePage(key, since, { body, contentType: type, tags: pageTags, shared: !user });
     const stored = cache.peek(key);
     if (!stored) return;
     const headers = validators(stored);
-    if (isNotModified(c, stored)) {
+    if (notModified(c.req.header('if-none-match'), c.req.header('if-modified-since'), stored)) {
       c.res = new Response(null, { status: 304, headers });
       return;
     }
@@ -45,18 +67,13 @@ export function anonymousPageCache(): MiddlewareHandler<AppEnv> {
   };
 }
 
-/** Marks the page being rendered as cacheable for logged-out readers, naming what it shows. */
-export function cacheAs(c: Context<AppEnv>, tags: string[]): void {
+/**
+ * Marks the page being rendered as cacheable, naming what it shows: for logged-out readers, and with
+ * `forReaders` for each logged-in reader too (see pageCaches).
+ */
+export function cacheAs(c: Context<AppEnv>, tags: string[], options: { forReaders?: boolean } = {}): void {
   c.set('cacheTags', tags);
-}
-
-function respond(c: Context<AppEnv>, page: CachedPage): Response {
-  for (const [name, value] of Object.entries(validators(page))) c.header(name, value);
-  if (isNotModified(c, page)) return c.body(null, 304);
-  c.header('Content-Type', page.contentType);
-  const encoding = chooseEncoding(c.req.header('accept-encoding'));
-  if (encoding) c.header('Content-Encoding', encoding);
-  return c.body(encodedBody(page, encoding) as Uint8Array<ArrayBuffer>, 200);
+  if (options.forReaders) c.set('cacheForReaders', true);
 }
 
 /**

@@ -11,6 +11,8 @@ export interface CachedPage {
   contentType: string;
   etag: string;
   lastModified: Date;
+  /** False for a page made for one logged-in reader: browsers may keep it, shared caches must not. */
+  shared: boolean;
 }
 
 /**
@@ -18,7 +20,12 @@ export interface CachedPage {
  * page is kept ready to send: plain, gzipped and in brotli, with its validators.
  */
 export class PageCache extends TaggedCache<CachedPage> {
-  storePage(key: string, since: number, page: { body: string; contentType: string; tags: string[] }, now = Date.now()) {
+  storePage(
+    key: string,
+    since: number,
+    page: { body: string; contentType: string; tags: string[]; shared?: boolean },
+    now = Date.now(),
+  ) {
     const body = Buffer.from(page.body);
     const cached: CachedPage = {
       body,
@@ -27,6 +34,7 @@ export class PageCache extends TaggedCache<CachedPage> {
       contentType: page.contentType,
       etag: `"${createHash('sha1').update(body).digest('base64url')}"`,
       lastModified: new Date(Math.floor(now / 1000) * 1000),
+      shared: page.shared ?? true,
     };
     return this.store(key, since, cached, page.tags, now);
   }
@@ -38,7 +46,7 @@ export function validators(page: CachedPage): Record<string, string> {
     ETag: page.etag,
     'Last-Modified': page.lastModified.toUTCString(),
     // Browsers may keep a copy but must ask again each time (a 304 costs almost nothing).
-    'Cache-Control': 'no-cache',
+    'Cache-Control': page.shared ? 'no-cache' : 'private, no-cache',
     Vary: 'Accept-Encoding, Cookie',
   };
 }

@@ -132,7 +132,7 @@ async function sharedDiscussion(c: Context<AppEnv>, after: string | undefined): 
 export const frontpageRoutes = new Hono<AppEnv>()
   .get('/', async (c) => {
     const { view, period } = listParams(c);
-    cacheAs(c, [ALL_POSTS_TAG]);
+    cacheAs(c, [ALL_POSTS_TAG, 'sequences'], { forReaders: true });
     const user = c.var.user;
     const [postsHtml, discussionHtml, inProgress] = await Promise.all([
       sharedPostList(c, view, period, undefined).then((list) => readersPostList(c, list)),
@@ -153,13 +153,13 @@ export const frontpageRoutes = new Hono<AppEnv>()
   .get('/posts', async (c) => {
     const { view, period } = listParams(c);
     const list = await sharedPostList(c, view, period, c.req.query('after'));
-    cacheAs(c, [ALL_POSTS_TAG]);
+    cacheAs(c, [ALL_POSTS_TAG], { forReaders: true });
     const postsHtml = await readersPostList(c, list);
     return c.html(<MorePostsPage ctx={pageContext(c)} view={view} period={period} postsHtml={postsHtml} />);
   })
   .get('/discussion', async (c) => {
     const discussionHtml = await sharedDiscussion(c, c.req.query('after'));
-    cacheAs(c, [ALL_POSTS_TAG]);
+    cacheAs(c, [ALL_POSTS_TAG], { forReaders: true });
     return c.html(<MoreDiscussionPage ctx={pageContext(c)} discussionHtml={discussionHtml} />);
   })
   .get('/api/content/:kind/:id', async (c) => {

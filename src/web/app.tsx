@@ -1,7 +1,7 @@
 import { Hono, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { accountRoutes } from '../accounts/routes.js';
-import { anonymousPageCache } from '../cache/middleware.js';
+import { pageCaches } from '../cache/middleware.js';
 import { commentRoutes } from '../comments/routes.js';
 import { AppError } from '../errors.js';
 import { feedRoutes } from '../feeds/routes.js';
@@ -61,7 +61,7 @@ export function createApp(deps: Deps): Hono<AppEnv> {
     }
   });
 
-  app.use('*', limitBody, session, csrf, anonymousPageCache(), readReplica);
+  app.use('*', limitBody, session, csrf, pageCaches(), readReplica);
 
   app.route('/', frontpageRoutes);
   app.route('/', accountRoutes);

@@ -28,5 +28,7 @@ export interface AppEnv {
     log: Logger;
     /** Set by a route whose page logged-out readers may be served from the page cache (cache/middleware.ts). */
     cacheTags?: string[];
+    /** Set with cacheAs(c, tags, { forReaders: true }): logged-in readers may get their own cached copy. */
+    cacheForReaders?: boolean;
   };
 }

@@ -1,14 +1,13 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Context, MiddlewareHandler } from 'hono';
 import { getCookie, setCookie } from 'hono/cookie';
-import { resolveSession, SESSION_COOKIE } from '../accounts/sessions.js';
+import { CSRF_COOKIE, resolveSession, SESSION_COOKIE } from '../accounts/sessions.js';
 import { changedHere } from '../cache/middleware.js';
 import { AppError } from '../errors.js';
 import type { AppEnv, Deps } from './context.js';
 import { SECURITY_HEADERS } from './security-headers.js';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
-export const CSRF_COOKIE = 'lyceum_csrf';
 export const CSRF_FIELD = '_csrf';
 export const CSRF_HEADER = 'x-csrf-token';
 

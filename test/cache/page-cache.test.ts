@@ -137,7 +137,7 @@ describe('cached pages in the app', () => {
     );
   });
 
-  it('never caches pages for logged-in readers', async () => {
+  it('never caches a post page for logged-in readers', async () => {
     const user = await makeUser(db);
     const post = await makePost(db, { title: 'Personal' });
     const client = new TestClient(test.app);

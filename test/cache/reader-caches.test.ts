@@ -57,13 +57,35 @@ describe('caches behind logged-in pages', () => {
     expect(await text(client, '/?view=recent')).not.toContain('(1 new)');
   });
 
+  it("keeps a reader's own copy of the frontpage, for them alone, until something on it changes", async () => {
+    const { user, client } = await loggedIn();
+    await eventually(async () => (await client.get('/')).headers.get('x-cache') === 'hit');
+    const hit = await client.get('/');
+    expect(hit.headers.get('cache-control')).toBe('private, no-cache');
+    expect(await hit.text()).toContain(user.username);
+    const etag = hit.headers.get('etag')!;
+    expect((await client.get('/', { 'if-none-match': etag })).status).toBe(304);
+
+    const other = await loggedIn();
+    const theirs = await other.client.get('/');
+    expect(theirs.headers.get('x-cache')).not.toBe('hit');
+    expect(await theirs.text()).not.toContain(user.username);
+
+    await makePost(db, { title: 'Just published' });
+    await eventually(async () => (await text(client, '/?view=recent')).includes('Just published'));
+    await eventually(async () => (await text(client, '/')).includes('Just published'));
+  });
+
   it('ends a logged-out session at once, though sessions are kept in memory', async () => {
     const { user, client } = await loggedIn();
     expect(await text(client, '/')).toContain(user.username);
+    expect(await text(client, '/')).toContain(user.username);
     const stolen = client.cookies.get('lyceum_session')!;
     expect((await client.post('/logout', {})).status).toBe(303);
+    // Replayed with the same browser's CSRF cookie too, as a thief copying the whole cookie jar would.
     const replay = new TestClient(test.app);
     replay.cookies.set('lyceum_session', stolen);
+    replay.cookies.set('lyceum_csrf', client.cookies.get('lyceum_csrf')!);
     expect(await text(replay, '/')).not.toContain(user.username);
   });
 

@@ -1,0 +1,69 @@
+import { CSRF_COOKIE, hashToken, renewalDue, SESSION_COOKIE } from '../accounts/sessions.js';
+import { chooseEncoding } from '../web/compression.js';
+import { SECURITY_HEADERS } from '../web/security-headers.js';
+import type { Caches } from './caches.js';
+import { type CachedPage, encodedBody, notModified, validators } from './page-cache.js';
+
+/** What the cache lookup needs of a GET request, from node:http or from the framework alike. */
+export interface CacheRequest {
+  /** Path and query, as requested. */
+  url: string;
+  cookie: string | undefined;
+  ifNoneMatch: string | undefined;
+  ifModifiedSince: string | undefined;
+  acceptEncoding: string | undefined;
+}
+
+export interface CacheAnswer {
+  status: 200 | 304;
+  headers: Record<string, string>;
+  body: Uint8Array | null;
+}
+
+export function cookieValue(header: string | undefined, name: string): string | undefined {
+  if (!header) return undefined;
+  for (const part of header.split(';')) {
+    const eq = part.indexOf('=');
+    if (eq > 0 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim();
+  }
+  return undefined;
+}
+
+/**
+ * The key of a page cached for one logged-in reader: their session, their browser's CSRF token (the page's
+ * forms carry it) and the URL. Undefined unless the session is in the session cache and not due for renewal
+ * (the app renews it, with a new cookie, which such a page must not skip).
+ */
+export function readerPageKey(caches: Caches, cookie: string | undefined, url: string, now = Date.now()) {
+  const token = cookieValue(cookie, SESSION_COOKIE);
+  const csrf = cookieValue(cookie, CSRF_COOKIE);
+  if (!token || !csrf || token.length > 100 || csrf.length > 100) return undefined;
+  const tokenHash = hashToken(token);
+  const user = caches.sessions.get(tokenHash, now);
+  if (!user || user.expiresAt.getTime() <= now || renewalDue(user.expiresAt, now)) return undefined;
+  return { key: `${tokenHash} ${csrf} ${url}`, userId: user.id };
+}
+
+/**
+ * The cached answer to a GET request, if there is one: logged-out readers from the shared page cache by URL,
+ * logged-in readers from their own pages. Used before the web framework (fast-path.ts) and inside it
+ * (middleware.ts), so both answer alike.
+ */
+export function cachedAnswer(caches: Caches, request: CacheRequest): CacheAnswer | undefined {
+  let page: CachedPage | undefined;
+  if (cookieValue(request.cookie, SESSION_COOKIE) === undefined) {
+    page = caches.pages.get(request.url);
+  } else {
+    const reader = readerPageKey(caches, request.cookie, request.url);
+    page = reader && caches.readerPages.get(reader.key);
+  }
+  if (!page) return undefined;
+  const headers: Record<string, string> = { ...SECURITY_HEADERS, ...validators(page), 'X-Cache': 'hit' };
+  if (notModified(request.ifNoneMatch, request.ifModifiedSince, page)) return { status: 304, headers, body: null };
+  const encoding = chooseEncoding(request.acceptEncoding);
+  const body = encodedBody(page, encoding);
+  headers['Content-Type'] = page.contentType;
+  headers['Content-Length'] = String(body.byteLength);
+  if (encoding) headers['Content-Encoding'] = encoding;
+  return { status: 200, headers, body };
+}
