@@ -16,7 +16,8 @@ export interface CacheRequest {
 
 export interface CacheAnswer {
   status: 200 | 304;
-  headers: Record<string, string>;
+  /** name, value, name, value… as node:http's writeHead takes them. */
+  headers: string[];
   body: Uint8Array | null;
 }
 
@@ -58,12 +59,10 @@ export function cachedAnswer(caches: Caches, request: CacheRequest): CacheAnswer
     page = reader && caches.readerPages.get(reader.key);
   }
   if (!page) return undefined;
-  const headers: Record<string, string> = { ...SECURITY_HEADERS, ...validators(page), 'X-Cache': 'hit' };
-  if (notModified(request.ifNoneMatch, request.ifModifiedSince, page)) return { status: 304, headers, body: null };
+  if (notModified(request.ifNoneMatch, request.ifModifiedSince, page)) {
+    const headers = [...Object.entries(SECURITY_HEADERS), ...Object.entries(validators(page)), ['X-Cache', 'hit']];
+    return { status: 304, headers: headers.flat(), body: null };
+  }
   const encoding = chooseEncoding(request.acceptEncoding);
-  const body = encodedBody(page, encoding);
-  headers['Content-Type'] = page.contentType;
-  headers['Content-Length'] = String(body.byteLength);
-  if (encoding) headers['Content-Encoding'] = encoding;
-  return { status: 200, headers, body };
+  return { status: 200, headers: page.headers[encoding ?? 'identity'], body: encodedBody(page, encoding) };
 }

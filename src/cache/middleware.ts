@@ -33,8 +33,11 @@ export function pageCaches(): MiddlewareHandler<AppEnv> {
       ifModifiedSince: c.req.header('if-modified-since'),
       acceptEncoding: c.req.header('accept-encoding'),
     });
-    if (hit)
-      return new Response(hit.body as Uint8Array<ArrayBuffer> | null, { status: hit.status, headers: hit.headers });
+    if (hit) {
+      const headers = new Headers();
+      for (let i = 0; i < hit.headers.length; i += 2) headers.append(hit.headers[i]!, hit.headers[i + 1]!);
+      return new Response(hit.body as Uint8Array<ArrayBuffer> | null, { status: hit.status, headers });
+    }
     const cache = user ? caches.readerPages : caches.pages;
     const since = cache.begin();
     await next();

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { compress, type Encoding } from '../web/compression.js';
+import { SECURITY_HEADERS } from '../web/security-headers.js';
 import { TaggedCache } from './tagged-cache.js';
 
 export { ALL_POSTS_TAG } from './tagged-cache.js';
@@ -13,6 +14,8 @@ export interface CachedPage {
   lastModified: Date;
   /** False for a page made for one logged-in reader: browsers may keep it, shared caches must not. */
   shared: boolean;
+  /** The header list (name, value, name, value…) of a 200 answer in each encoding, made once: a hit only picks one. */
+  headers: Record<Encoding | 'identity', string[]>;
 }
 
 /**
@@ -27,15 +30,28 @@ export class PageCache extends TaggedCache<CachedPage> {
     now = Date.now(),
   ) {
     const body = Buffer.from(page.body);
+    const gzip = compress(body, 'gzip');
+    const br = compress(body, 'br');
     const cached: CachedPage = {
       body,
-      gzip: compress(body, 'gzip'),
-      br: compress(body, 'br'),
+      gzip,
+      br,
       contentType: page.contentType,
       etag: `"${createHash('sha1').update(body).digest('base64url')}"`,
       lastModified: new Date(Math.floor(now / 1000) * 1000),
       shared: page.shared ?? true,
+      headers: { identity: [], gzip: [], br: [] },
     };
+    const common = [...Object.entries(SECURITY_HEADERS), ...Object.entries(validators(cached))];
+    const answer = (bytes: Uint8Array, encoding?: Encoding): string[] =>
+      [
+        ...common,
+        ['X-Cache', 'hit'],
+        ['Content-Type', page.contentType],
+        ['Content-Length', String(bytes.byteLength)],
+        ...(encoding ? [['Content-Encoding', encoding]] : []),
+      ].flat();
+    cached.headers = { identity: answer(body), gzip: answer(gzip, 'gzip'), br: answer(br, 'br') };
     return this.store(key, since, cached, page.tags, now);
   }
 }

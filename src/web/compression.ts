@@ -18,6 +18,17 @@ export function isCompressible(contentType: string): boolean {
  */
 export function chooseEncoding(acceptEncoding: string | undefined): Encoding | undefined {
   if (!acceptEncoding) return undefined;
+  // Browsers send one of a handful of values; cached pages are answered at tens of thousands a second.
+  const known = chosen.get(acceptEncoding);
+  if (known !== undefined) return known || undefined;
+  const encoding = parseAcceptEncoding(acceptEncoding);
+  if (chosen.size < 100) chosen.set(acceptEncoding, encoding ?? '');
+  return encoding;
+}
+
+const chosen = new Map<string, Encoding | ''>();
+
+function parseAcceptEncoding(acceptEncoding: string): Encoding | undefined {
   let gzip = false;
   for (const part of acceptEncoding.split(',')) {
     const [name, ...params] = part.trim().toLowerCase().split(';');
