@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { SessionUser } from '../accounts/queries.js';
+import type { SharedCommentTree } from '../comments/views.js';
 import type { Config } from '../config.js';
 import { CHANGE_CHANNEL } from '../db/changes.js';
 import type { Database } from '../db/database.js';
@@ -14,6 +15,8 @@ export interface Caches {
   readerPages: PageCache;
   /** Rendered parts of pages that every reader shares (the frontpage lists), keyed by the route's own names. */
   fragments: TaggedCache<unknown>;
+  /** Each post's comment tree per order, rendered for every reader with their parts as slots; bounded in bytes. */
+  commentTrees: TaggedCache<SharedCommentTree>;
   /** Logged-in users by session token hash, tagged "user:<id>": a logout or any change to the user drops them. */
   sessions: TaggedCache<SessionUser>;
 }
@@ -22,6 +25,8 @@ export interface Caches {
 const MAX_FRAGMENTS = 5_000;
 /** Readers' own pages kept (about 60 KB each, plain and compressed): the most recently active readers'. */
 const MAX_READER_PAGES = 1_000;
+/** Rendered comment trees: up to 64 MB of them (a thread of 1,000 comments is about 2.7 MB). */
+const MAX_COMMENT_TREE_BYTES = 64 * 1024 * 1024;
 const MAX_SESSIONS = 20_000;
 
 /**
@@ -33,13 +38,14 @@ export function applyChange(caches: Caches, message: string): void {
   caches.fragments.invalidate(message);
   caches.readerPages.invalidate(message);
   if (message.startsWith('reader:')) return;
+  caches.commentTrees.invalidate(message);
   caches.pages.invalidate(message);
   caches.sessions.invalidate(message);
 }
 
 /** Keeps this process's caches in step with changes made by any process sharing the database. */
 export async function listenForChanges(db: Database, caches: Caches, logger: Logger): Promise<() => Promise<void>> {
-  const all = [caches.pages, caches.readerPages, caches.fragments, caches.sessions];
+  const all = [caches.pages, caches.readerPages, caches.fragments, caches.commentTrees, caches.sessions];
   return db.listen(
     CHANGE_CHANNEL,
     (message) => applyChange(caches, message),
@@ -62,6 +68,12 @@ export async function startCaches(
     pages: new PageCache({ ttlMs, maxEntries: config.pageCacheMaxEntries }),
     readerPages: new PageCache({ ttlMs, maxEntries: MAX_READER_PAGES }),
     fragments: new TaggedCache<unknown>({ ttlMs, maxEntries: MAX_FRAGMENTS }),
+    commentTrees: new TaggedCache<SharedCommentTree>({
+      ttlMs,
+      maxEntries: MAX_FRAGMENTS,
+      maxWeight: MAX_COMMENT_TREE_BYTES,
+      weigh: (tree) => tree.pieces.reduce((sum, piece) => sum + piece.length, 0),
+    }),
     sessions: new TaggedCache<SessionUser>({ ttlMs, maxEntries: MAX_SESSIONS }),
   };
   const stop = await listenForChanges(db, caches, logger);

@@ -1,16 +1,20 @@
 /** Pages and fragments that depend on every post (lists, feeds, profiles) carry this tag. */
 export const ALL_POSTS_TAG = 'front';
 
-export interface TaggedCacheOptions {
+export interface TaggedCacheOptions<V = unknown> {
   /** Entries live at most this long (cached pages show relative times such as "3 minutes ago"). */
   ttlMs: number;
   maxEntries: number;
+  /** With `weigh`: the most the entries may weigh together (e.g. bytes), least recently used going first. */
+  maxWeight?: number;
+  weigh?: (value: V) => number;
 }
 
 interface Entry<V> {
   value: V;
   expiresAt: number;
   tags: string[];
+  weight: number;
 }
 
 /**
@@ -26,8 +30,9 @@ export class TaggedCache<V> {
   private readonly invalidatedAt = new Map<string, number>();
   private sequence = 0;
   private flushedAt = 0;
+  private weight = 0;
 
-  constructor(private readonly options: TaggedCacheOptions) {}
+  constructor(private readonly options: TaggedCacheOptions<V>) {}
 
   /** A marker to pass to `store`: changes announced after it prevent storing. */
   begin(): number {
@@ -56,13 +61,16 @@ export class TaggedCache<V> {
     if (this.options.ttlMs <= 0 || this.flushedAt > since) return false;
     for (const tag of tags) if ((this.invalidatedAt.get(tag) ?? 0) > since) return false;
     this.drop(key);
-    this.entries.set(key, { value, expiresAt: now + this.options.ttlMs, tags });
+    const weight = this.options.weigh?.(value) ?? 0;
+    this.entries.set(key, { value, expiresAt: now + this.options.ttlMs, tags, weight });
+    this.weight += weight;
     for (const tag of tags) {
       const keys = this.byTag.get(tag) ?? new Set<string>();
       keys.add(key);
       this.byTag.set(tag, keys);
     }
-    while (this.entries.size > this.options.maxEntries) {
+    const maxWeight = this.options.maxWeight ?? Number.POSITIVE_INFINITY;
+    while (this.entries.size > this.options.maxEntries || (this.weight > maxWeight && this.entries.size > 1)) {
       const oldest = this.entries.keys().next().value;
       if (oldest === undefined) break;
       this.drop(oldest);
@@ -106,6 +114,7 @@ export class TaggedCache<V> {
     this.sequence++;
     this.flushedAt = this.sequence;
     this.entries.clear();
+    this.weight = 0;
     this.byTag.clear();
     this.invalidatedAt.clear();
   }
@@ -123,6 +132,7 @@ export class TaggedCache<V> {
     const entry = this.entries.get(key);
     if (!entry) return;
     this.entries.delete(key);
+    this.weight -= entry.weight;
     for (const tag of entry.tags) this.byTag.get(tag)?.delete(key);
   }
 }

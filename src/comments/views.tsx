@@ -1,9 +1,10 @@
 import { raw } from 'hono/html';
 import type { SessionUser } from '../accounts/queries.js';
+import { escapeHtml } from '../content/escape.js';
 import { commentPath, postPath } from '../posts/paths.js';
 import type { VoteKind } from '../votes/kinds.js';
-import { VoteButtons } from '../votes/views.js';
-import { CsrfField } from '../web/layout.js';
+import { voteButtonsHtml } from '../votes/views.js';
+import { CSRF_FIELD } from '../web/middleware.js';
 import { Time } from '../web/time.js';
 import { canDeleteComment, canEditComment, canRetractComment } from './permissions.js';
 import type { CommentRow } from './queries.js';
@@ -23,85 +24,121 @@ export interface ThreadContext {
   focusId?: string | undefined;
   /** The reader's current votes on this page's comments (userVotesOn). */
   votes?: Map<string, { karma: VoteKind | null; agreement: VoteKind | null }> | undefined;
+  /** Rendering for every reader at once: the reader's parts become slots (renderSharedCommentTree). */
+  shared?: boolean;
 }
 
 export function isNewComment(comment: CommentRow, ctx: ThreadContext): boolean {
   return !!ctx.newSince && !comment.deleted && comment.authorId !== ctx.user?.id && comment.createdAt > ctx.newSince;
 }
 
-function CommentActions({ comment, ctx }: { comment: CommentRow; ctx: ThreadContext }) {
-  const permalink = commentPath(ctx.post, comment.id);
+/**
+ * The row under a comment: votes, reply, links, and the author's or a moderator's controls. A string template
+ * like the vote buttons (see voteButtonsHtml): it differs for each reader, so it is made for every page view.
+ */
+export function commentActionsHtml(comment: CommentRow, ctx: ThreadContext): string {
+  const permalink = escapeHtml(commentPath(ctx.post, comment.id));
   const returnTo = `${postPath(ctx.post)}#comment-${comment.id}`;
   const mine = ctx.user?.id === comment.authorId;
   const current = ctx.votes?.get(comment.id);
-  return (
-    <div class="comment-actions">
-      <VoteButtons
-        targetType="comment"
-        targetId={comment.id}
-        axis="karma"
-        score={comment.baseScore}
-        current={current?.karma ?? null}
-        returnTo={returnTo}
-        csrfToken={ctx.csrfToken}
-        loggedIn={!!ctx.user}
-        disabled={mine}
-      />
-      <VoteButtons
-        targetType="comment"
-        targetId={comment.id}
-        axis="agreement"
-        score={comment.agreementScore}
-        current={current?.agreement ?? null}
-        returnTo={returnTo}
-        csrfToken={ctx.csrfToken}
-        loggedIn={!!ctx.user}
-        disabled={mine}
-      />
-      {ctx.user ? (
-        <a href={`${permalink}/reply`} data-reply={comment.id}>
-          Reply
-        </a>
-      ) : null}
-      <a href={permalink}>Permalink</a>
-      {comment.parentId ? <a href={`${postPath(ctx.post)}#comment-${comment.parentId}`}>Parent</a> : null}
-      {canEditComment(ctx.user, comment) ? <a href={`/comments/${comment.id}/edit`}>Edit</a> : null}
-      {canRetractComment(ctx.user, comment) ? (
-        <form method="post" action={`/comments/${comment.id}/retract`} class="inline-form">
-          <CsrfField token={ctx.csrfToken} />
-          <input type="hidden" name="retracted" value={comment.retracted ? 'false' : 'true'} />
-          <button type="submit" class="link-button">
-            {comment.retracted ? 'Unretract' : 'Retract'}
-          </button>
-        </form>
-      ) : null}
-      {canDeleteComment(ctx.user, comment) ? (
-        <details class="confirm-delete">
-          <summary>Delete…</summary>
-          <form method="post" action={`/comments/${comment.id}/delete`} class="inline-form">
-            <CsrfField token={ctx.csrfToken} />
-            <button type="submit" class="link-button danger-link">
-              Yes, delete this comment
-            </button>
-          </form>
-        </details>
-      ) : null}
-    </div>
-  );
+  const votes = (axis: 'karma' | 'agreement') =>
+    voteButtonsHtml({
+      targetType: 'comment',
+      targetId: comment.id,
+      axis,
+      score: axis === 'karma' ? comment.baseScore : comment.agreementScore,
+      current: current?.[axis] ?? null,
+      returnTo,
+      csrfToken: ctx.csrfToken,
+      loggedIn: !!ctx.user,
+      disabled: mine,
+    });
+  const csrf = `<input type="hidden" name="${CSRF_FIELD}" value="${escapeHtml(ctx.csrfToken)}"/>`;
+  const id = escapeHtml(comment.id);
+  let html = `<div class="comment-actions">${votes('karma')}${votes('agreement')}`;
+  if (ctx.user) html += `<a href="${permalink}/reply" data-reply="${id}">Reply</a>`;
+  html += `<a href="${permalink}">Permalink</a>`;
+  if (comment.parentId) {
+    html += `<a href="${escapeHtml(postPath(ctx.post))}#comment-${escapeHtml(comment.parentId)}">Parent</a>`;
+  }
+  if (canEditComment(ctx.user, comment)) html += `<a href="/comments/${id}/edit">Edit</a>`;
+  if (canRetractComment(ctx.user, comment)) {
+    html +=
+      `<form method="post" action="/comments/${id}/retract" class="inline-form">${csrf}` +
+      `<input type="hidden" name="retracted" value="${comment.retracted ? 'false' : 'true'}"/>` +
+      `<button type="submit" class="link-button">${comment.retracted ? 'Unretract' : 'Retract'}</button></form>`;
+  }
+  if (canDeleteComment(ctx.user, comment)) {
+    html +=
+      `<details class="confirm-delete"><summary>Delete…</summary>` +
+      `<form method="post" action="/comments/${id}/delete" class="inline-form">${csrf}` +
+      `<button type="submit" class="link-button danger-link">Yes, delete this comment</button></form></details>`;
+  }
+  return `${html}</div>`;
 }
+
+/**
+ * Markers for what differs between readers in a comment tree rendered once for all of them (sharedCommentTree).
+ * NUL can appear nowhere else in a page: user text cannot hold it (refused at the edge, and PostgreSQL text
+ * cannot store it), so splitting on it finds exactly these.
+ */
+const SLOT = '\0';
+type SlotKind = 'class' | 'mark' | 'actions';
+const slot = (kind: SlotKind, id: string) => `${SLOT}${kind}:${id}${SLOT}`;
+
+/** A comment tree rendered for every reader, with the reader's parts left as slots (see fillCommentSlots). */
+export interface SharedCommentTree {
+  /** The rendered tree split at the slots: html, slot, html, slot, …, html. */
+  pieces: string[];
+  comments: Map<string, CommentRow>;
+  /** Every comment in the order a reader meets them, for "N new comments since your last visit". */
+  readingOrder: CommentRow[];
+}
+
+export async function renderSharedCommentTree(
+  roots: CommentNode[],
+  post: ThreadContext['post'],
+  readingOrder: CommentRow[],
+): Promise<SharedCommentTree> {
+  const html = String(
+    await (<CommentList nodes={roots} ctx={{ post, user: null, csrfToken: '', shared: true }} />).toString(),
+  );
+  return { pieces: html.split(SLOT), comments: new Map(readingOrder.map((c) => [c.id, c])), readingOrder };
+}
+
+/** The tree as one reader sees it: their "new" marks and their own vote and comment controls. */
+export function fillCommentSlots(tree: SharedCommentTree, ctx: ThreadContext): string {
+  const out: string[] = [];
+  tree.pieces.forEach((piece, i) => {
+    if (i % 2 === 0) {
+      out.push(piece);
+      return;
+    }
+    const colon = piece.indexOf(':');
+    const comment = tree.comments.get(piece.slice(colon + 1));
+    if (!comment) return;
+    const kind = piece.slice(0, colon) as SlotKind;
+    if (kind === 'actions') out.push(commentActionsHtml(comment, ctx));
+    else if (isNewComment(comment, ctx)) out.push(kind === 'class' ? ' comment-new' : NEW_MARK);
+  });
+  return out.join('');
+}
+
+const NEW_MARK = '<span class="new-mark"> new</span>';
 
 export function CommentItem(props: { node: CommentNode; depth: number; ctx: ThreadContext; parentAuthor?: string }) {
   const { node, depth, ctx } = props;
   const c = node.comment;
-  const fresh = isNewComment(c, ctx);
+  const fresh = !ctx.shared && isNewComment(c, ctx);
   const classes = ['comment'];
   if (depth >= MAX_INDENT_DEPTH) classes.push('comment-flat');
   if (c.retracted) classes.push('comment-retracted');
   if (fresh) classes.push('comment-new');
   if (ctx.focusId === c.id) classes.push('comment-focus');
+  const classSlot = ctx.shared ? slot('class', c.id) : '';
   return (
     <article
-      class={classes.join(' ')}
+      class={classes.join(' ') + classSlot}
       id={`comment-${c.id}`}
       aria-label={`Comment by ${c.deleted ? '[deleted]' : c.authorDisplayName}`}
     >
@@ -123,7 +160,7 @@ export function CommentItem(props: { node: CommentNode; depth: number; ctx: Thre
           </span>
         ) : null}
         {c.retracted ? <span class="retracted-mark"> (retracted)</span> : null}
-        {fresh ? <span class="new-mark"> new</span> : null}
+        {ctx.shared ? slot('mark', c.id) : fresh ? raw(NEW_MARK) : null}
         {depth >= MAX_INDENT_DEPTH && props.parentAuthor ? (
           <span class="reply-to"> ↪ replying to {props.parentAuthor}</span>
         ) : null}
@@ -143,7 +180,7 @@ export function CommentItem(props: { node: CommentNode; depth: number; ctx: Thre
         ) : (
           <>
             <div class="comment-body content">{raw(c.bodyHtml)}</div>
-            <CommentActions comment={c} ctx={ctx} />
+            {ctx.shared ? slot('actions', c.id) : raw(commentActionsHtml(c, ctx))}
           </>
         )}
         {node.replies.length > 0 ? (

@@ -3,9 +3,15 @@ import type { Child } from 'hono/jsx';
 import { cacheAs, changedHere } from '../cache/middleware.js';
 import { commentsOfPost, recordVisit } from '../comments/queries.js';
 import { rememberCommentSort } from '../comments/service.js';
-import { commentComparator, DEFAULT_COMMENT_SORT, isCommentSort } from '../comments/sort.js';
+import { type CommentSort, commentComparator, DEFAULT_COMMENT_SORT, isCommentSort } from '../comments/sort.js';
 import { buildCommentTree, inReadingOrder } from '../comments/tree.js';
-import { isNewComment, type ThreadContext } from '../comments/views.js';
+import {
+  fillCommentSlots,
+  isNewComment,
+  renderSharedCommentTree,
+  type SharedCommentTree,
+  type ThreadContext,
+} from '../comments/views.js';
 import { userVotesOnPostPage } from '../votes/queries.js';
 import type { AppEnv } from '../web/context.js';
 import { pageContext, sendHtml } from '../web/page.js';
@@ -23,6 +29,20 @@ export interface PostPageSlots {
 }
 
 /**
+ * The post's comments in one order (one query), rendered for every reader with their parts left as slots, and
+ * kept until a comment or the post changes ("post:<id>"), or for good when caching is off.
+ */
+async function sharedCommentTree(c: Context<AppEnv>, post: PostRow, sort: CommentSort): Promise<SharedCommentTree> {
+  const build = async () => {
+    const rows = await commentsOfPost(c.var.deps.db, post.id);
+    const tree = buildCommentTree(rows, commentComparator(sort));
+    return renderSharedCommentTree(tree.roots, post, inReadingOrder(tree.roots));
+  };
+  const cache = c.var.deps.caches?.commentTrees;
+  return cache ? cache.remember(`${post.id}:${sort}`, [`post:${post.id}`], build) : build();
+}
+
+/**
  * Renders a post with its discussion: the post, its comments (one query), and for a logged-in reader the visit
  * record that marks comments new. Used by /posts/:id/:slug and by routes that show a post in another context.
  */
@@ -37,22 +57,21 @@ export async function showPostPage(c: Context<AppEnv>, post: PostRow, slots: Pos
     changedHere(c, `user:${user.id}`);
   }
   // The comments, the visit record and the reader's votes (on the post and every comment) side by side.
-  const [rows, lastVisit, votes] = await Promise.all([
-    commentsOfPost(db, post.id),
+  const [comments, lastVisit, votes] = await Promise.all([
+    sharedCommentTree(c, post, sort),
     user ? recordVisit(db, user.id, post.id) : undefined,
     user ? userVotesOnPostPage(db, user.id, post.id) : undefined,
   ]);
   if (user) changedHere(c, `reader:${user.id}`);
   const postVote = votes?.get(post.id)?.karma ?? null;
-  const tree = buildCommentTree(rows, commentComparator(sort));
   const thread: ThreadContext = { post, user, csrfToken: c.var.csrfToken, newSince: lastVisit, votes };
-  const fresh = lastVisit ? inReadingOrder(tree.roots).filter((comment) => isNewComment(comment, thread)) : [];
+  const fresh = lastVisit ? comments.readingOrder.filter((comment) => isNewComment(comment, thread)) : [];
   return sendHtml(
     c,
     <PostPage
       ctx={pageContext(c)}
       post={post}
-      comments={tree.roots}
+      commentsHtml={fillCommentSlots(comments, thread)}
       commentCount={post.commentCount}
       thread={thread}
       sort={sort}

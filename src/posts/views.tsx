@@ -1,8 +1,7 @@
 import { raw } from 'hono/html';
 import { CommentForm } from '../comments/form.js';
 import { COMMENT_SORTS, type CommentSort, SORT_LABELS } from '../comments/sort.js';
-import type { CommentNode } from '../comments/tree.js';
-import { CommentList, type ThreadContext } from '../comments/views.js';
+import type { ThreadContext } from '../comments/views.js';
 import type { TocEntry } from '../content/render.js';
 import { postCommentsFeedRef } from '../feeds/links.js';
 import type { VoteKind } from '../votes/kinds.js';
@@ -36,7 +35,8 @@ export function TableOfContents({ toc }: { toc: TocEntry[] }) {
 export function PostPage(props: {
   ctx: PageContext;
   post: PostRow;
-  comments: CommentNode[];
+  /** The comment tree as this reader sees it (fillCommentSlots). */
+  commentsHtml: string;
   commentCount: number;
   thread: ThreadContext;
   sort: CommentSort;
@@ -150,7 +150,7 @@ export function PostPage(props: {
             <a href={`/login?next=${encodeURIComponent(`${postPath(post)}#comments`)}`}>Log in</a> to comment.
           </p>
         )}
-        <CommentList nodes={props.comments} ctx={props.thread} />
+        {raw(props.commentsHtml)}
       </section>
     </Layout>
   );

@@ -57,6 +57,17 @@ describe('fragments', () => {
     expect(await cache.remember('posts', ['front'], build)).toBe('list 2');
   });
 
+  it('keeps fragments within a byte budget, dropping the least recently used', () => {
+    const cache = new TaggedCache<string>({ ttlMs: 60_000, maxEntries: 100, maxWeight: 10, weigh: (v) => v.length });
+    cache.store('a', cache.begin(), 'aaaa', ['post:a']);
+    cache.store('b', cache.begin(), 'bbbb', ['post:b']);
+    cache.get('a');
+    cache.store('c', cache.begin(), 'cccc', ['post:c']);
+    expect(cache.get('b')).toBeUndefined();
+    expect(cache.get('a')).toBe('aaaa');
+    expect(cache.get('c')).toBe('cccc');
+  });
+
   it('does not keep a fragment whose content changed while it was being built', async () => {
     const cache = new TaggedCache<string>({ ttlMs: 60_000, maxEntries: 10 });
     const built = await cache.remember('reader:u:new', ['reader:u'], async () => {

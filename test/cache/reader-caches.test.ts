@@ -110,4 +110,37 @@ describe('caches behind logged-in pages', () => {
     await client.get(`${path}?sort=new`);
     expect(await text(client, path)).toContain('<a href="?sort=new#comments" aria-current="true">');
   });
+
+  it('renders a comment tree once for every reader, each seeing their own votes and controls on it', async () => {
+    const author = await loggedIn();
+    const reader = await loggedIn();
+    const post = await makePost(db, { title: 'Shared thread' });
+    const comment = await makeComment(db, { postId: post.id, authorId: author.user.id, markdown: 'First words' });
+    const path = `/posts/${post.id}/shared-thread`;
+    const voted = await reader.client.post('/votes', {
+      targetType: 'comment',
+      targetId: comment.id,
+      axis: 'agreement',
+      kind: 'agree',
+      shown: 'none',
+      returnTo: path,
+    });
+    expect(voted.status).toBe(303);
+
+    const asAuthor = await text(author.client, path);
+    const asReader = await text(reader.client, path);
+    expect(test.caching!.caches.commentTrees.size).toBeGreaterThan(0);
+    expect(asAuthor).toContain(`/comments/${comment.id}/edit`);
+    expect(asAuthor).toContain('You cannot vote on your own comment.');
+    expect(asReader).not.toContain(`/comments/${comment.id}/edit`);
+    expect(asReader).toMatch(/aria-label="Agree" aria-pressed="true"/);
+    expect(asAuthor).not.toMatch(/aria-label="Agree" aria-pressed="true"/);
+    for (const page of [asAuthor, asReader]) {
+      expect(page).not.toContain('\0');
+      expect(page).toContain(`value="${(page === asAuthor ? author : reader).client.cookies.get('lyceum_csrf')}"`);
+    }
+
+    await db.query(`UPDATE comments SET body_html = '<p>Second thoughts</p>' WHERE id = $1`, [comment.id]);
+    await eventually(async () => (await text(reader.client, path)).includes('Second thoughts'));
+  });
 });
