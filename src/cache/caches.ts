@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { SessionUser } from '../accounts/queries.js';
 import type { SharedCommentTree } from '../comments/views.js';
@@ -19,7 +20,18 @@ export interface Caches {
   commentTrees: TaggedCache<SharedCommentTree>;
   /** Logged-in users by session token hash, tagged "user:<id>": a logout or any change to the user drops them. */
   sessions: TaggedCache<SessionUser>;
+  /**
+   * Resolves once this process has heard of every change committed before the call. A write request waits for
+   * it before answering, so the writer's next page (the redirect after posting a comment) shows the change.
+   */
+  settle: () => Promise<void>;
 }
+
+/** Settling sends a marker through the change channel: notifications arrive in commit order, so once the
+ * marker is back, everything committed before it has been applied. Other processes ignore it. */
+const SETTLE_PREFIX = 'settle:';
+/** If the marker does not come back (the listening connection is down), the caches are emptied instead. */
+const SETTLE_TIMEOUT_MS = 2_000;
 
 /** Fragments kept: one per list, order and "Load more" page, and each active reader's own parts. */
 const MAX_FRAGMENTS = 5_000;
@@ -43,17 +55,10 @@ export function applyChange(caches: Caches, message: string): void {
   caches.sessions.invalidate(message);
 }
 
-/** Keeps this process's caches in step with changes made by any process sharing the database. */
-export async function listenForChanges(db: Database, caches: Caches, logger: Logger): Promise<() => Promise<void>> {
-  const all = [caches.pages, caches.readerPages, caches.fragments, caches.commentTrees, caches.sessions];
-  return db.listen(
-    CHANGE_CHANNEL,
-    (message) => applyChange(caches, message),
-    () => {
-      logger.warn('lost the change-notification connection; emptied the caches and reconnecting');
-      for (const cache of all) cache.flushAll();
-    },
-  );
+function emptyAll(caches: Caches) {
+  for (const cache of [caches.pages, caches.readerPages, caches.fragments, caches.commentTrees, caches.sessions]) {
+    cache.flushAll();
+  }
 }
 
 /** The caches configured for this process, listening for changes; undefined when caching is off. */
@@ -64,6 +69,7 @@ export async function startCaches(
 ): Promise<{ caches: Caches; stop: () => Promise<void> } | undefined> {
   const ttlMs = config.pageCacheTtlMs;
   if (ttlMs <= 0) return undefined;
+  const settling = new Map<string, () => void>();
   const caches: Caches = {
     pages: new PageCache({ ttlMs, maxEntries: config.pageCacheMaxEntries }),
     readerPages: new PageCache({ ttlMs, maxEntries: MAX_READER_PAGES }),
@@ -75,7 +81,39 @@ export async function startCaches(
       weigh: (tree) => tree.pieces.reduce((sum, piece) => sum + piece.length, 0),
     }),
     sessions: new TaggedCache<SessionUser>({ ttlMs, maxEntries: MAX_SESSIONS }),
+    settle: () =>
+      new Promise<void>((resolve, reject) => {
+        const marker = `${SETTLE_PREFIX}${randomBytes(8).toString('hex')}`;
+        const timer = setTimeout(() => {
+          settling.delete(marker);
+          logger.warn('a change notification did not come back in time; emptied the caches');
+          emptyAll(caches);
+          resolve();
+        }, SETTLE_TIMEOUT_MS);
+        settling.set(marker, () => {
+          clearTimeout(timer);
+          resolve();
+        });
+        db.query('SELECT pg_notify($1, $2)', [CHANGE_CHANNEL, marker]).catch((error: unknown) => {
+          clearTimeout(timer);
+          settling.delete(marker);
+          reject(error);
+        });
+      }),
   };
-  const stop = await listenForChanges(db, caches, logger);
+  // Keeps this process's caches in step with changes made by any process sharing the database.
+  const stop = await db.listen(
+    CHANGE_CHANNEL,
+    (message) => {
+      if (!message.startsWith(SETTLE_PREFIX)) return applyChange(caches, message);
+      settling.get(message)?.();
+      settling.delete(message);
+    },
+    () => {
+      logger.warn('lost the change-notification connection; emptied the caches and reconnecting');
+      emptyAll(caches);
+    },
+  );
+
   return { caches, stop };
 }

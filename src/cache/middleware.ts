@@ -22,7 +22,13 @@ function requestPath(c: Context<AppEnv>): string {
 export function pageCaches(): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const caches = c.var.deps.caches;
-    if (!caches || c.req.method !== 'GET') return next();
+    if (!caches) return next();
+    if (c.req.method !== 'GET') {
+      await next();
+      // The writer's next page must show their change: wait until this process's caches have heard of it.
+      if (c.req.method !== 'HEAD' && c.req.method !== 'OPTIONS') await caches.settle();
+      return;
+    }
     const url = requestPath(c);
     const cookie = c.req.header('cookie');
     const user = c.var.user;

@@ -31,6 +31,7 @@ export class TaggedCache<V> {
   private sequence = 0;
   private flushedAt = 0;
   private weight = 0;
+  private readonly building = new Map<string, Promise<V>>();
 
   constructor(private readonly options: TaggedCacheOptions<V>) {}
 
@@ -78,14 +79,27 @@ export class TaggedCache<V> {
     return true;
   }
 
-  /** The cached value, or `build()`'s (stored for the next caller unless its tags changed meanwhile). */
+  /**
+   * The cached value, or `build()`'s (stored for the next caller unless its tags changed meanwhile). Callers
+   * that miss while a build of the same key is under way share it: after a change, a busy page is rebuilt
+   * once, not once per waiting reader.
+   */
   async remember(key: string, tags: string[], build: () => Promise<V>): Promise<V> {
     const hit = this.get(key);
     if (hit !== undefined) return hit;
+    const pending = this.building.get(key);
+    if (pending) return pending;
     const since = this.begin();
-    const value = await build();
-    this.store(key, since, value, tags);
-    return value;
+    const built = build().then((value) => {
+      this.store(key, since, value, tags);
+      return value;
+    });
+    this.building.set(key, built);
+    try {
+      return await built;
+    } finally {
+      this.building.delete(key);
+    }
   }
 
   /** Handles one change notification: "all", "post:<id>" (which also touches every list) or any tag. */

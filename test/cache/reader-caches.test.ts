@@ -143,4 +143,28 @@ describe('caches behind logged-in pages', () => {
     await db.query(`UPDATE comments SET body_html = '<p>Second thoughts</p>' WHERE id = $1`, [comment.id]);
     await eventually(async () => (await text(reader.client, path)).includes('Second thoughts'));
   });
+
+  it('has heard of every change committed before it settles, with no waiting after', async () => {
+    const caches = test.caching!.caches;
+    const post = await makePost(db, { title: 'Settled' });
+    const reader = await loggedIn();
+    await reader.client.get(`/posts/${post.id}/settled`);
+    await caches.settle();
+    expect(caches.commentTrees.get(`${post.id}:top`)).toBeDefined();
+    await db.query(`UPDATE posts SET title = 'Settled again' WHERE id = $1`, [post.id]);
+    await caches.settle();
+    expect(caches.commentTrees.get(`${post.id}:top`)).toBeUndefined();
+  });
+
+  it("shows a writer's comment on the page they are sent back to", async () => {
+    const { client } = await loggedIn();
+    const post = await makePost(db, { title: 'Busy thread' });
+    const path = `/posts/${post.id}/busy-thread`;
+    for (let i = 1; i <= 5; i++) {
+      await client.get(path);
+      const posted = await client.post(`/posts/${post.id}/comments`, { body: `Reply number ${i}`, intent: 'submit' });
+      expect(posted.status).toBe(303);
+      expect(await text(client, posted.headers.get('location')!.replace(/#.*$/, ''))).toContain(`Reply number ${i}`);
+    }
+  });
 });
