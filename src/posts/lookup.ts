@@ -1,4 +1,5 @@
 import type { Context } from 'hono';
+import { cachedFragment } from '../cache/middleware.js';
 import { isId } from '../db/ids.js';
 import { NotFound } from '../errors.js';
 import type { AppEnv } from '../web/context.js';
@@ -8,7 +9,10 @@ import { type PostRow, postById } from './queries.js';
 /** The post named by the :postId route parameter, if this reader may see it; otherwise a 404. */
 export async function visiblePost(c: Context<AppEnv>): Promise<PostRow> {
   const postId = c.req.param('postId') ?? '';
-  const post = isId(postId) ? await postById(c.var.deps.db, postId) : undefined;
+  // Every post page starts here: the row is kept in the fragment cache until the post changes.
+  const post = isId(postId)
+    ? await cachedFragment(c, `post:${postId}`, [`post:${postId}`], () => postById(c.var.deps.db, postId))
+    : undefined;
   if (!post || !canViewPost(c.var.user, post)) {
     throw new NotFound('There is no post at this address. It may have been deleted.');
   }

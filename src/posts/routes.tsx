@@ -1,5 +1,6 @@
 import { Hono } from 'hono';
-import { cacheAs } from '../cache/middleware.js';
+import { cacheAs, cachedFragment } from '../cache/middleware.js';
+import { ALL_POSTS_TAG } from '../cache/tagged-cache.js';
 import { NotFound } from '../errors.js';
 import { postPageSlots } from '../sequences/slots.js';
 import type { AppEnv } from '../web/context.js';
@@ -15,7 +16,11 @@ export const postRoutes = new Hono<AppEnv>()
     const post = await visiblePost(c);
     // Titles change; links made with an old or missing slug still arrive, at the one canonical address.
     if (c.req.param('slug') !== post.slug) return c.redirect(postPath(post), 301);
-    return showPostPage(c, post, await postPageSlots(c.var.deps.db, post.id));
+    // Kept until any post changes (a backlink shows the linking post's title) or a sequence does.
+    const slots = await cachedFragment(c, `post-slots:${post.id}`, [ALL_POSTS_TAG, 'sequences'], () =>
+      postPageSlots(c.var.deps.db, post.id),
+    );
+    return showPostPage(c, post, slots);
   })
   .get('/posts/:postId/:slug/history', async (c) => {
     const post = await visiblePost(c);

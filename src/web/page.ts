@@ -36,3 +36,8 @@ export async function sendHtml(
   const html = await page.toString();
   return c.body(Buffer.from(html) as Uint8Array<ArrayBuffer>, status, { 'Content-Type': 'text/html; charset=UTF-8' });
 }
+
+/** A rendered piece of JSX as a plain string, for keeping in a cache. */
+export async function renderToString(node: { toString(): string | Promise<string> }): Promise<string> {
+  return String(await node.toString());
+}
