@@ -4,6 +4,7 @@ import { TaggedCache } from '../../src/cache/tagged-cache.js';
 import type { Database } from '../../src/db/database.js';
 import { makeTestApp, TestClient } from '../helpers/app.js';
 import { openTestDatabase } from '../helpers/db.js';
+import { eventually } from '../helpers/eventually.js';
 import { makeComment, makePost, makeUser } from '../helpers/factories.js';
 
 describe('the page cache', () => {
@@ -91,15 +92,6 @@ describe('cached pages in the app', () => {
     await test.caching?.stop();
     await db.close();
   });
-
-  /** Change notifications arrive asynchronously (on PostgreSQL over another connection): wait for one. */
-  async function eventually(check: () => Promise<boolean>) {
-    for (let i = 0; i < 50; i++) {
-      if (await check()) return;
-      await new Promise((r) => setTimeout(r, 40));
-    }
-    throw new Error('condition not reached within 2 s');
-  }
 
   it('serves logged-out readers from the cache with an ETag, and answers 304 to a matching request', async () => {
     const post = await makePost(db, { title: 'Cached post' });

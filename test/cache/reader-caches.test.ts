@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/db/database.js';
 import { makeTestApp, TestClient } from '../helpers/app.js';
 import { openTestDatabase } from '../helpers/db.js';
+import { eventually } from '../helpers/eventually.js';
 import { makeComment, makePost, makeUser } from '../helpers/factories.js';
 
 // With caching on, logged-in pages are built from cached sessions, shared list fragments and per-reader parts.
@@ -18,15 +19,6 @@ describe('caches behind logged-in pages', () => {
     await test.caching?.stop();
     await db.close();
   });
-
-  /** Change notifications arrive asynchronously (on PostgreSQL over another connection): wait for one. */
-  async function eventually(check: () => Promise<boolean>) {
-    for (let i = 0; i < 50; i++) {
-      if (await check()) return;
-      await new Promise((r) => setTimeout(r, 40));
-    }
-    throw new Error('condition not reached within 2 s');
-  }
 
   async function loggedIn(options: { isModerator?: boolean } = {}) {
     const user = await makeUser(db, options);

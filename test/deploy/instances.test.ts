@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eventually } from '../helpers/eventually.js';
 
 // Several processes against one database need a PostgreSQL server: this runs in the PostgreSQL pass of CI.
 const url = process.env.TEST_DATABASE_URL;
@@ -141,15 +142,6 @@ describe.skipIf(!url)('two instances on one PostgreSQL', () => {
     expect(seen).toBe(true);
   });
 
-  /** Cross-process notices take milliseconds: poll briefly. */
-  async function within(seconds: number, check: () => Promise<boolean>): Promise<boolean> {
-    for (let i = 0; i < seconds * 20; i++) {
-      if (await check()) return true;
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    return false;
-  }
-
   it('ends a session on both instances when it is logged out on one, though each keeps sessions in memory', async () => {
     const browser = new Browser();
     await browser.post(a, '/signup', {
@@ -166,9 +158,7 @@ describe.skipIf(!url)('two instances on one PostgreSQL', () => {
     // Replay the old cookie against B, as a thief holding it would.
     const thief = new Browser();
     thief.cookies.set('lyceum_session', session);
-    expect(await within(2, async () => !(await (await thief.fetch(b, '/')).text()).includes('leaving_twin'))).toBe(
-      true,
-    );
+    await eventually(async () => !(await (await thief.fetch(b, '/')).text()).includes('leaving_twin'));
   });
 
   it('drops a reader\'s "(N new)" mark on the other instance once they open the post on one', async () => {
@@ -189,12 +179,8 @@ describe.skipIf(!url)('two instances on one PostgreSQL', () => {
       password: 'a long passphrase',
     });
     await writer.post(b, `/posts/${postId}/comments`, { body: 'Something new to read', intent: 'submit' });
-    expect(
-      await within(2, async () => (await (await reader.fetch(b, '/?view=recent')).text()).includes('(1 new)')),
-    ).toBe(true);
+    await eventually(async () => (await (await reader.fetch(b, '/?view=recent')).text()).includes('(1 new)'));
     await reader.fetch(a, path);
-    expect(
-      await within(2, async () => !(await (await reader.fetch(b, '/?view=recent')).text()).includes('(1 new)')),
-    ).toBe(true);
+    await eventually(async () => !(await (await reader.fetch(b, '/?view=recent')).text()).includes('(1 new)'));
   });
 });

@@ -4,6 +4,7 @@ import type { Database } from '../../src/db/database.js';
 import { deletePost } from '../../src/posts/service.js';
 import { makeTestApp, TestClient } from '../helpers/app.js';
 import { openTestDatabase } from '../helpers/db.js';
+import { eventually } from '../helpers/eventually.js';
 import { makeComment, makePost, makeUser } from '../helpers/factories.js';
 
 const BASE_URL = 'https://lyceum.example';
@@ -118,15 +119,6 @@ describe('with the page cache on', () => {
   afterAll(async () => {
     await cached.caching?.stop();
   });
-
-  /** Change notifications arrive asynchronously (on PostgreSQL over another connection): wait for one. */
-  async function eventually(check: () => Promise<boolean>) {
-    for (let i = 0; i < 50; i++) {
-      if (await check()) return;
-      await new Promise((resolve) => setTimeout(resolve, 40));
-    }
-    throw new Error('condition not reached within 2 s');
-  }
 
   it('serves feeds to logged-out readers from the cache and drops them when a post or comment changes', async () => {
     const post = await makePost(db, { title: 'Cache me' });

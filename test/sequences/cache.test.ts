@@ -5,6 +5,7 @@ import { recordPostLinks } from '../../src/sequences/links.js';
 import { deleteSequence, updateSequence } from '../../src/sequences/service.js';
 import { TestClient } from '../helpers/app.js';
 import { openTestDatabase } from '../helpers/db.js';
+import { eventually } from '../helpers/eventually.js';
 import { makePost, makeUser } from '../helpers/factories.js';
 import { makeSequence, makeSequenceApp } from './helpers.js';
 
@@ -32,13 +33,9 @@ async function cached(path: string): Promise<string> {
   throw new Error(`${path} never came from the cache`);
 }
 
-/** Change notifications arrive asynchronously (on PostgreSQL over another connection). */
-async function eventually(path: string, check: (html: string) => boolean) {
-  for (let i = 0; i < 50; i++) {
-    if (check(await (await new TestClient(test.app).get(path)).text())) return;
-    await new Promise((r) => setTimeout(r, 40));
-  }
-  throw new Error(`${path} did not change within 2 s`);
+/** Waits until a logged-out reader's copy of the page passes `check`. */
+function pageBecomes(path: string, check: (html: string) => boolean) {
+  return eventually(async () => check(await (await new TestClient(test.app).get(path)).text()));
 }
 
 describe('cached pages of sequences', () => {
@@ -49,17 +46,17 @@ describe('cached pages of sequences', () => {
     const path = `/s/${id}/p/${postIds.First}`;
     expect(await cached(path)).toContain('Post 1 of 2');
     await movePostInSequence(db, actor, { sequenceId: id, postId: postIds.First!, direction: 'down' });
-    await eventually(path, (html) => html.includes('Post 2 of 2'));
+    await pageBecomes(path, (html) => html.includes('Post 2 of 2'));
 
     expect(await cached(`/s/${id}`)).toContain('Cached series');
     expect(await cached('/sequences')).toContain('Cached series');
     await updateSequence(db, actor, id, { title: 'Renamed series', description: '' });
-    await eventually(`/s/${id}`, (html) => html.includes('Renamed series'));
-    await eventually('/sequences', (html) => html.includes('Renamed series'));
-    await eventually(path, (html) => html.includes('Renamed series'));
+    await pageBecomes(`/s/${id}`, (html) => html.includes('Renamed series'));
+    await pageBecomes('/sequences', (html) => html.includes('Renamed series'));
+    await pageBecomes(path, (html) => html.includes('Renamed series'));
 
     await deleteSequence(db, actor, id);
-    await eventually('/sequences', (html) => !html.includes('Renamed series'));
+    await pageBecomes('/sequences', (html) => !html.includes('Renamed series'));
   });
 
   it('drop a post page when another post starts linking to it', async () => {
@@ -69,6 +66,6 @@ describe('cached pages of sequences', () => {
     expect(await cached(path)).not.toContain('Referenced by');
     const citing = await makePost(db, { title: 'Citing post' });
     await recordPostLinks(db, { kind: 'post', id: citing.id }, `<a href="/posts/${postIds.Linked}">see</a>`);
-    await eventually(path, (html) => html.includes('Referenced by'));
+    await pageBecomes(path, (html) => html.includes('Referenced by'));
   });
 });
