@@ -29,12 +29,15 @@ export async function addComment(db: Queryable, input: NewComment): Promise<{ id
   const id = newId();
   const rendered = renderContent(input.markdown, { docId: id });
   const at = input.at ?? new Date();
+  const gone = () => new NotFound('That post does not exist or is no longer published.');
   return db.transaction(async (tx) => {
+    // The post's row is locked only by the counter update at the end, so concurrent comments on a busy post
+    // wait for each other for one statement, not for the whole transaction.
     const posts = await tx.query<{ id: string }>(
-      `SELECT id FROM posts WHERE id = $1 AND status = 'published' AND deleted_at IS NULL FOR UPDATE`,
+      `SELECT id FROM posts WHERE id = $1 AND status = 'published' AND deleted_at IS NULL`,
       [input.postId],
     );
-    if (posts.length === 0) throw new NotFound('That post does not exist or is no longer published.');
+    if (posts.length === 0) throw gone();
     if (input.parentId) {
       const parents = await tx.query<{ postId: string; deleted: boolean }>(
         'SELECT post_id AS "postId", deleted FROM comments WHERE id = $1',
@@ -57,11 +60,13 @@ export async function addComment(db: Queryable, input: NewComment): Promise<{ id
       [id, input.postId, input.parentId ?? null, input.authorId, input.markdown, html, rendered.excerpt, at],
     );
     await applyAuthorVote(tx, { authorId: input.authorId, targetType: 'comment', targetId: id });
-    await tx.query(
+    // Re-checked under the lock: a post unpublished or deleted meanwhile takes the comment back with it.
+    const counted = await tx.query(
       `UPDATE posts SET comment_count = comment_count + 1, last_activity_at = greatest(last_activity_at, $2)
-        WHERE id = $1`,
+        WHERE id = $1 AND status = 'published' AND deleted_at IS NULL RETURNING id`,
       [input.postId, at],
     );
+    if (counted.length === 0) throw gone();
     return { id };
   });
 }
