@@ -55,9 +55,11 @@ export async function findTargets(databaseUrl: string, sessionCount: number): Pr
     }
     const writePost = await postNear(client, 50, 1);
     const writePostId = writePost.split('/')[2]!;
-    const comments = await client.query(`SELECT id FROM comments WHERE post_id = $1 AND NOT deleted LIMIT 20`, [
-      writePostId,
-    ]);
+    // Comments none of the benchmark's readers wrote: voting on one's own comment is refused (403).
+    const comments = await client.query(
+      `SELECT id FROM comments WHERE post_id = $1 AND NOT deleted AND author_id <> ALL($2::text[]) LIMIT 20`,
+      [writePostId, users.rows.map((u) => u.id as string)],
+    );
     return {
       frontpage: '/',
       post50,
