@@ -1,16 +1,30 @@
-import type { Server } from 'node:http';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { serve } from '@hono/node-server';
+import { getRequestListener } from '@hono/node-server';
 import { type Browser, chromium, type Page } from 'playwright-core';
+import { serveCachedPage } from '../../src/cache/fast-path.js';
 import type { Database } from '../../src/db/database.js';
 import { makeTestApp } from './app.js';
 
-/** The real app on a real port (random), for the browser to talk to. */
-export async function startServer(db: Database): Promise<{ url: string; close: () => Promise<void> }> {
-  const { app } = await makeTestApp(db, { BASE_URL: 'http://127.0.0.1' });
-  const server = await new Promise<Server>((resolve) => {
-    const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s as Server));
+/**
+ * The real app on a real port (random), for the browser to talk to. With `caching`, as `npm start` runs it:
+ * caches on and their hits answered before the app (src/main.ts).
+ */
+export async function startServer(
+  db: Database,
+  options: { caching?: boolean } = {},
+): Promise<{ url: string; close: () => Promise<void> }> {
+  const { app, caching } = await makeTestApp(db, {
+    BASE_URL: 'http://127.0.0.1',
+    ...(options.caching ? { PAGE_CACHE_TTL_MS: '30000' } : {}),
   });
+  const handle = getRequestListener(app.fetch);
+  const caches = caching?.caches;
+  const server = createServer((req, res) => {
+    if (caches && serveCachedPage(caches, req, res)) return;
+    void handle(req, res);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,
@@ -18,7 +32,7 @@ export async function startServer(db: Database): Promise<{ url: string; close: (
       new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();
-      }),
+      }).then(() => caching?.stop()),
   };
 }
 
