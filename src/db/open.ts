@@ -55,7 +55,11 @@ export async function startReplicaRouting(
   const router = new ReplicaRouter(primary, replica);
   const unlisten = await primary.listen(
     CHANGE_CHANNEL,
-    () => router.noteChange(),
+    (message) => {
+      // Logged-out pages (all the replica serves) never show a reader's own reading, and settle markers
+      // (cache/caches.ts) are not changes.
+      if (!message.startsWith('reader:') && !message.startsWith('settle:')) router.noteChange();
+    },
     () => router.noteChange(),
   );
   return {
