@@ -77,7 +77,7 @@ export const accountRoutes = new Hono<AppEnv>()
   })
   .post('/logout', async (c) => {
     const token = getCookie(c, SESSION_COOKIE);
-    if (token) await deleteSession(c.var.deps.db, token, c.var.deps.caches?.sessions);
+    if (token) await deleteSession(c.var.deps.db, token);
     deleteCookie(c, SESSION_COOKIE, { path: '/' });
     return c.redirect('/', 303);
   });

@@ -59,18 +59,15 @@ export async function resolveSession(
       await tx.query('SET LOCAL synchronous_commit TO OFF');
       await tx.query('UPDATE sessions SET expires_at = $2 WHERE token_hash = $1', [tokenHash, renewedUntil]);
     });
-    const since = cache?.begin() ?? 0;
-    cache?.store(tokenHash, since, { ...user, expiresAt: renewedUntil }, [`user:${user.id}`]);
+    cache?.store(tokenHash, cache.begin(), { ...user, expiresAt: renewedUntil }, [`user:${user.id}`]);
     return { user, renewedUntil };
   }
   return { user };
 }
 
-export async function deleteSession(db: Queryable, token: string, cache?: TaggedCache<SessionUser>): Promise<void> {
-  const tokenHash = hashToken(token);
-  await db.query('DELETE FROM sessions WHERE token_hash = $1', [tokenHash]);
-  // Other processes hear of it through the change channel; this one must not wait for that.
-  cache?.delete(tokenHash);
+/** Ends a session. Cached copies go with it: the deletion announces "user:<id>" (migration 0009). */
+export async function deleteSession(db: Queryable, token: string): Promise<void> {
+  await db.query('DELETE FROM sessions WHERE token_hash = $1', [hashToken(token)]);
 }
 
 export async function deleteExpiredSessions(db: Queryable): Promise<number> {

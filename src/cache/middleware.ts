@@ -3,6 +3,7 @@ import type { AppEnv } from '../web/context.js';
 import { cachedAnswer, readerPageKey } from './answer.js';
 import { applyChange } from './caches.js';
 import { notModified, validators } from './page-cache.js';
+import { remembered, type TaggedCache } from './tagged-cache.js';
 
 /** The path and query of the request, as the node:http fast path sees them. */
 function requestPath(c: Context<AppEnv>): string {
@@ -96,8 +97,7 @@ export async function cachedFragment<T>(
   tags: string[],
   build: () => Promise<T>,
 ): Promise<T> {
-  const cache = c.var.deps.caches?.fragments;
-  return cache ? ((await cache.remember(key, tags, build)) as T) : build();
+  return remembered(c.var.deps.caches?.fragments as TaggedCache<T> | undefined, key, tags, build);
 }
 
 /**

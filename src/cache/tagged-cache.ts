@@ -21,8 +21,8 @@ interface Entry<V> {
  * An in-process cache whose entries are tagged with what they were built from ("post:<id>", "user:<id>",
  * "front"). A change notification (database triggers, migration 0007) drops the entries carrying its tag; a
  * change to any post also drops the "front" entries. An entry built while a change to one of its tags was
- * announced is not stored, so a slow build can never put stale content back after its invalidation. The page
- * cache, the frontpage fragments and the session cache are all one of these.
+ * announced is not stored, so a slow build can never put stale content back after its invalidation. Every
+ * cache in caches.ts is one of these.
  */
 export class TaggedCache<V> {
   private readonly entries = new Map<string, Entry<V>>();
@@ -133,11 +133,6 @@ export class TaggedCache<V> {
     this.invalidatedAt.clear();
   }
 
-  /** Drops one entry now (a change this process made and must not wait to hear about). */
-  delete(key: string): void {
-    this.drop(key);
-  }
-
   get size(): number {
     return this.entries.size;
   }
@@ -149,4 +144,14 @@ export class TaggedCache<V> {
     this.weight -= entry.weight;
     for (const tag of entry.tags) this.byTag.get(tag)?.delete(key);
   }
+}
+
+/** `cache.remember(…)`, or just `build()` when caching is off. */
+export function remembered<V>(
+  cache: TaggedCache<V> | undefined,
+  key: string,
+  tags: string[],
+  build: () => Promise<V>,
+): Promise<V> {
+  return cache ? cache.remember(key, tags, build) : build();
 }

@@ -5,6 +5,8 @@ import { commentPath, postPath } from '../posts/paths.js';
 import type { VoteKind } from '../votes/kinds.js';
 import { voteButtonsHtml } from '../votes/views.js';
 import { CSRF_FIELD } from '../web/middleware.js';
+import { renderToString } from '../web/page.js';
+import { fillSlots, slot, splitSlots } from '../web/slots.js';
 import { Time } from '../web/time.js';
 import { canDeleteComment, canEditComment, canRetractComment } from './permissions.js';
 import type { CommentRow } from './queries.js';
@@ -78,17 +80,10 @@ export function commentActionsHtml(comment: CommentRow, ctx: ThreadContext): str
 }
 
 /**
- * Markers for what differs between readers in a comment tree rendered once for all of them (sharedCommentTree).
- * NUL can appear nowhere else in a page: user text cannot hold it (refused at the edge, and PostgreSQL text
- * cannot store it), so splitting on it finds exactly these.
+ * A comment tree rendered for every reader, with each comment's "class", "mark" and "actions" slots left for
+ * the reader's parts (see web/slots.ts and fillCommentSlots).
  */
-const SLOT = '\0';
-type SlotKind = 'class' | 'mark' | 'actions';
-const slot = (kind: SlotKind, id: string) => `${SLOT}${kind}:${id}${SLOT}`;
-
-/** A comment tree rendered for every reader, with the reader's parts left as slots (see fillCommentSlots). */
 export interface SharedCommentTree {
-  /** The rendered tree split at the slots: html, slot, html, slot, …, html. */
   pieces: string[];
   comments: Map<string, CommentRow>;
   /** Every comment in the order a reader meets them, for "N new comments since your last visit". */
@@ -100,28 +95,21 @@ export async function renderSharedCommentTree(
   post: ThreadContext['post'],
   readingOrder: CommentRow[],
 ): Promise<SharedCommentTree> {
-  const html = String(
-    await (<CommentList nodes={roots} ctx={{ post, user: null, csrfToken: '', shared: true }} />).toString(),
+  const html = await renderToString(
+    <CommentList nodes={roots} ctx={{ post, user: null, csrfToken: '', shared: true }} />,
   );
-  return { pieces: html.split(SLOT), comments: new Map(readingOrder.map((c) => [c.id, c])), readingOrder };
+  return { pieces: splitSlots(html), comments: new Map(readingOrder.map((c) => [c.id, c])), readingOrder };
 }
 
 /** The tree as one reader sees it: their "new" marks and their own vote and comment controls. */
 export function fillCommentSlots(tree: SharedCommentTree, ctx: ThreadContext): string {
-  const out: string[] = [];
-  tree.pieces.forEach((piece, i) => {
-    if (i % 2 === 0) {
-      out.push(piece);
-      return;
-    }
-    const colon = piece.indexOf(':');
-    const comment = tree.comments.get(piece.slice(colon + 1));
-    if (!comment) return;
-    const kind = piece.slice(0, colon) as SlotKind;
-    if (kind === 'actions') out.push(commentActionsHtml(comment, ctx));
-    else if (isNewComment(comment, ctx)) out.push(kind === 'class' ? ' comment-new' : NEW_MARK);
+  return fillSlots(tree.pieces, (name, id) => {
+    const comment = tree.comments.get(id);
+    if (!comment) return '';
+    if (name === 'actions') return commentActionsHtml(comment, ctx);
+    if (!isNewComment(comment, ctx)) return '';
+    return name === 'class' ? ' comment-new' : NEW_MARK;
   });
-  return out.join('');
 }
 
 const NEW_MARK = '<span class="new-mark"> new</span>';

@@ -8,7 +8,8 @@ import { ContinueReading } from '../sequences/post-views.js';
 import { sequencesInProgress } from '../sequences/queries.js';
 import { postListExtras } from '../sequences/slots.js';
 import type { AppEnv } from '../web/context.js';
-import { pageContext } from '../web/page.js';
+import { pageContext, renderToString } from '../web/page.js';
+import { splitSlots } from '../web/slots.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import {
   activePosts,
@@ -76,8 +77,8 @@ async function sharedPostList(
       db,
       posts.map((p) => p.id),
     );
-    const html = String(await (<PostList model={{ view, period, posts, extras, nextHref }} />).toString());
-    return { html, postIds: posts.map((p) => p.id) };
+    const html = await renderToString(<PostList model={{ view, period, posts, extras, nextHref }} />);
+    return { pieces: splitSlots(html), postIds: posts.map((p) => p.id) };
   });
 }
 
@@ -125,7 +126,7 @@ async function sharedDiscussion(c: Context<AppEnv>, after: string | undefined): 
       rows.length > DISCUSSION_SIZE && last
         ? `/discussion?after=${encodeCursor({ list: 'discussion', key: last.lastActivityAt.toISOString(), id: last.id })}`
         : undefined;
-    return String(await (<DiscussionList entries={entries} nextHref={nextHref} />).toString());
+    return renderToString(<DiscussionList entries={entries} nextHref={nextHref} />);
   });
 }
 

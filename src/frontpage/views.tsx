@@ -2,6 +2,7 @@ import { raw } from 'hono/html';
 import type { Child } from 'hono/jsx';
 import { commentPath, postPath } from '../posts/paths.js';
 import { Layout, type PageContext } from '../web/layout.js';
+import { fillSlots, slot } from '../web/slots.js';
 import { Time } from '../web/time.js';
 import type { DiscussionComment, PostListItem, PostView, TopPeriod } from './queries.js';
 
@@ -10,26 +11,20 @@ function plural(n: number, one: string, many = `${one}s`) {
 }
 
 /**
- * Where a reader's "(N new)" mark goes in a post row. Lists are rendered once for every reader with this marker
- * in each row, then filled per reader by `fillNewMarks` (user text is escaped, so it cannot forge the marker).
+ * A post list rendered once for every reader, with a "new" slot in each row for the reader's "(N new)" mark
+ * (see web/slots.ts), and the posts in row order.
  */
-export const NEW_MARK_SLOT = '<!--new-->';
-
-/** A rendered post list with the rows' new-comment slots still open, and the posts in row order. */
 export interface SharedPostList {
-  html: string;
+  pieces: string[];
   postIds: string[];
 }
 
 /** The list as one reader sees it: each row's slot becomes "(N new)" or nothing. */
 export function fillNewMarks(list: SharedPostList, newCounts: Map<string, number>): string {
-  const pieces = list.html.split(NEW_MARK_SLOT);
-  let html = pieces[0] ?? '';
-  for (let i = 1; i < pieces.length; i++) {
-    const count = newCounts.get(list.postIds[i - 1] ?? '') ?? 0;
-    html += (count > 0 ? `<span class="new-mark"> (${count} new)</span>` : '') + pieces[i];
-  }
-  return html;
+  return fillSlots(list.pieces, (_, postId) => {
+    const count = newCounts.get(postId) ?? 0;
+    return count > 0 ? `<span class="new-mark"> (${count} new)</span>` : '';
+  });
 }
 
 export function PostListRow({ post, extra }: { post: PostListItem; extra?: Child }) {
@@ -46,7 +41,7 @@ export function PostListRow({ post, extra }: { post: PostListItem; extra?: Child
           <a href={`/users/${post.authorUsername}`}>{post.authorDisplayName}</a> · <Time date={post.publishedAt} /> ·{' '}
           {post.readingMinutes} min read ·{' '}
           <a href={`${postPath(post)}#comments`}>{plural(post.commentCount, 'comment')}</a>
-          {raw(NEW_MARK_SLOT)}
+          {slot('new', post.id)}
           {extra}
         </p>
       </div>

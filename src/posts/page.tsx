@@ -1,6 +1,7 @@
 import type { Context } from 'hono';
 import type { Child } from 'hono/jsx';
 import { cacheAs, changedHere } from '../cache/middleware.js';
+import { remembered } from '../cache/tagged-cache.js';
 import { commentsOfPost, recordVisit } from '../comments/queries.js';
 import { rememberCommentSort } from '../comments/service.js';
 import { type CommentSort, commentComparator, DEFAULT_COMMENT_SORT, isCommentSort } from '../comments/sort.js';
@@ -38,8 +39,7 @@ async function sharedCommentTree(c: Context<AppEnv>, post: PostRow, sort: Commen
     const tree = buildCommentTree(rows, commentComparator(sort));
     return renderSharedCommentTree(tree.roots, post, inReadingOrder(tree.roots));
   };
-  const cache = c.var.deps.caches?.commentTrees;
-  return cache ? cache.remember(`${post.id}:${sort}`, [`post:${post.id}`], build) : build();
+  return remembered(c.var.deps.caches?.commentTrees, `${post.id}:${sort}`, [`post:${post.id}`], build);
 }
 
 /**

@@ -2,7 +2,6 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Context, MiddlewareHandler } from 'hono';
 import { getCookie, setCookie } from 'hono/cookie';
 import { CSRF_COOKIE, resolveSession, SESSION_COOKIE } from '../accounts/sessions.js';
-import { changedHere } from '../cache/middleware.js';
 import { AppError } from '../errors.js';
 import type { AppEnv, Deps } from './context.js';
 import { SECURITY_HEADERS } from './security-headers.js';
@@ -71,19 +70,14 @@ export const securityHeaders: MiddlewareHandler<AppEnv> = async (c, next) => {
 export const session: MiddlewareHandler<AppEnv> = async (c, next) => {
   c.set('user', null);
   const token = getCookie(c, SESSION_COOKIE);
-  const cache = c.var.deps.caches?.sessions;
   if (token && token.length <= 100) {
-    const found = await resolveSession(c.var.deps.db, token, cache);
+    const found = await resolveSession(c.var.deps.db, token, c.var.deps.caches?.sessions);
     if (found) {
       c.set('user', found.user);
       if (found.renewedUntil) setCookie(c, SESSION_COOKIE, token, cookieOptions(c, found.renewedUntil));
     }
   }
   await next();
-  // A user's own change (a chosen comment order, a new name) must show on their very next page, before the
-  // change notification that would drop their cached session has arrived.
-  const user = c.var.user;
-  if (user && !SAFE_METHODS.has(c.req.method)) changedHere(c, `user:${user.id}`);
 };
 
 /** Logged-out GET requests only read: send them to the read replica when it is fresh enough. */

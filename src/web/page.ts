@@ -30,10 +30,10 @@ export function wantsJson(c: Context<AppEnv>): boolean {
  */
 export async function sendHtml(
   c: Context<AppEnv>,
-  page: string | Promise<string> | { toString(): string | Promise<string> },
+  page: { toString(): string | Promise<string> },
   status: ContentfulStatusCode = 200,
 ): Promise<Response> {
-  const html = await page.toString();
+  const html = await renderToString(page);
   return c.body(Buffer.from(html) as Uint8Array<ArrayBuffer>, status, { 'Content-Type': 'text/html; charset=UTF-8' });
 }
 
