@@ -17,6 +17,36 @@ export interface ContentsState {
   addChapter: FormState<{ title: string }>;
 }
 
+/**
+ * One "move up/down" button of the contents form: it submits the whole form to its own action (so typed titles
+ * and positions travel along), and data-focus-key lets the client script put focus back on it after the move.
+ */
+function MoveButton(props: {
+  action: string;
+  direction: 'up' | 'down';
+  disabled: boolean;
+  /** The accessible name, when the visible text alone does not say what moves. */
+  label?: string;
+  focusKey: string;
+  children: string;
+}) {
+  return (
+    <button
+      type="submit"
+      class="secondary"
+      formNoValidate
+      formaction={props.action}
+      name="direction"
+      value={props.direction}
+      disabled={props.disabled}
+      aria-label={props.label}
+      data-focus-key={props.focusKey}
+    >
+      {props.children}
+    </button>
+  );
+}
+
 function ChapterOptions({ chapters, selected }: { chapters: ContentsChapter[]; selected: string }) {
   return (
     <>
@@ -67,30 +97,22 @@ export function ContentsEditor({ state, csrfToken }: { state: ContentsState; csr
               <FieldError id={`title-${chapter.id}-error`} error={order.errors[`title.${chapter.id}`]} />
             </div>
             <p class="chapter-actions">
-              <button
-                type="submit"
-                class="secondary"
-                formNoValidate
-                formaction={`${base}/chapters/${chapter.id}/move`}
-                name="direction"
-                value="up"
+              <MoveButton
+                action={`${base}/chapters/${chapter.id}/move`}
+                direction="up"
                 disabled={index === 0}
-                data-focus-key={`chapter-up-${chapter.id}`}
+                focusKey={`chapter-up-${chapter.id}`}
               >
                 Move chapter up
-              </button>
-              <button
-                type="submit"
-                class="secondary"
-                formNoValidate
-                formaction={`${base}/chapters/${chapter.id}/move`}
-                name="direction"
-                value="down"
+              </MoveButton>
+              <MoveButton
+                action={`${base}/chapters/${chapter.id}/move`}
+                direction="down"
                 disabled={index === chapters.length - 1}
-                data-focus-key={`chapter-down-${chapter.id}`}
+                focusKey={`chapter-down-${chapter.id}`}
               >
                 Move chapter down
-              </button>
+              </MoveButton>
               {chapters.length > 1 ? (
                 <button
                   type="submit"
@@ -145,32 +167,24 @@ export function ContentsEditor({ state, csrfToken }: { state: ContentsState; csr
                         </span>
                       ) : null}
                       <span class="sequence-edit-buttons">
-                        <button
-                          type="submit"
-                          class="secondary"
-                          formNoValidate
-                          formaction={`${base}/posts/${post.id}/move`}
-                          name="direction"
-                          value="up"
+                        <MoveButton
+                          action={`${base}/posts/${post.id}/move`}
+                          direction="up"
                           disabled={place === 0 && index === 0}
-                          aria-label={`Move “${post.title}” up`}
-                          data-focus-key={`up-${post.id}`}
+                          label={`Move “${post.title}” up`}
+                          focusKey={`up-${post.id}`}
                         >
                           ↑ Up
-                        </button>
-                        <button
-                          type="submit"
-                          class="secondary"
-                          formNoValidate
-                          formaction={`${base}/posts/${post.id}/move`}
-                          name="direction"
-                          value="down"
+                        </MoveButton>
+                        <MoveButton
+                          action={`${base}/posts/${post.id}/move`}
+                          direction="down"
                           disabled={place === chapter.posts.length - 1 && index === chapters.length - 1}
-                          aria-label={`Move “${post.title}” down`}
-                          data-focus-key={`down-${post.id}`}
+                          label={`Move “${post.title}” down`}
+                          focusKey={`down-${post.id}`}
                         >
                           ↓ Down
-                        </button>
+                        </MoveButton>
                         <button
                           type="submit"
                           class="secondary"
