@@ -15,6 +15,7 @@ const envSchema = z.object({
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
   PAGE_CACHE_TTL_MS: z.coerce.number().int().min(0).default(30_000),
   PAGE_CACHE_MAX_ENTRIES: z.coerce.number().int().positive().default(5_000),
+  CACHE_MAX_MB: z.coerce.number().positive().max(1_000_000).default(256),
 });
 
 export interface Config {
@@ -35,6 +36,8 @@ export interface Config {
   /** How long a page rendered for logged-out readers may be served again; 0 turns the page cache off. */
   pageCacheTtlMs: number;
   pageCacheMaxEntries: number;
+  /** What every in-memory cache of this process may hold together, in bytes (split in caches.ts). */
+  cacheMaxBytes: number;
 }
 
 export class ConfigError extends Error {}
@@ -68,5 +71,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] 
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     pageCacheTtlMs: e.PAGE_CACHE_TTL_MS,
     pageCacheMaxEntries: e.PAGE_CACHE_MAX_ENTRIES,
+    cacheMaxBytes: Math.round(e.CACHE_MAX_MB * 1024 * 1024),
   };
 }

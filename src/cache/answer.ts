@@ -3,6 +3,7 @@ import { chooseEncoding } from '../web/compression.js';
 import { SECURITY_HEADERS } from '../web/security-headers.js';
 import type { Caches } from './caches.js';
 import { type CachedPage, encodedBody, notModified, validators } from './page-cache.js';
+import { pageKey } from './page-key.js';
 
 /** What the cache lookup needs of a GET request, from node:http or from the framework alike. */
 export interface CacheRequest {
@@ -42,7 +43,7 @@ export function readerPageKey(caches: Caches, cookie: string | undefined, url: s
   const tokenHash = hashToken(token);
   const user = caches.sessions.get(tokenHash, now);
   if (!user || user.expiresAt.getTime() <= now || renewalDue(user.expiresAt, now)) return undefined;
-  return { key: `${tokenHash} ${csrf} ${url}`, userId: user.id };
+  return { key: `${tokenHash} ${csrf} ${pageKey(url)}`, userId: user.id };
 }
 
 /**
@@ -53,7 +54,7 @@ export function readerPageKey(caches: Caches, cookie: string | undefined, url: s
 export function cachedAnswer(caches: Caches, request: CacheRequest): CacheAnswer | undefined {
   let page: CachedPage | undefined;
   if (cookieValue(request.cookie, SESSION_COOKIE) === undefined) {
-    page = caches.pages.get(request.url);
+    page = caches.pages.get(pageKey(request.url));
   } else {
     const reader = readerPageKey(caches, request.cookie, request.url);
     page = reader && caches.readerPages.get(reader.key);

@@ -6,6 +6,7 @@ import type { Config } from '../config.js';
 import { CHANGE_CHANNEL } from '../db/changes.js';
 import type { Database } from '../db/database.js';
 import { PageCache } from './page-cache.js';
+import { approximateBytes } from './size.js';
 import { TaggedCache } from './tagged-cache.js';
 
 /** This process's in-memory copies of what the database holds, all dropped by the same change notifications. */
@@ -37,9 +38,17 @@ const SETTLE_TIMEOUT_MS = 2_000;
 const MAX_FRAGMENTS = 5_000;
 /** Readers' own pages kept (about 60 KB each, plain and compressed): the most recently active readers'. */
 const MAX_READER_PAGES = 1_000;
-/** Rendered comment trees: up to 64 MB of them (a thread of 1,000 comments is about 2.7 MB). */
-const MAX_COMMENT_TREE_BYTES = 64 * 1024 * 1024;
 const MAX_SESSIONS = 20_000;
+/** A cached session: its row's few short fields, the key and the tag. */
+const SESSION_BYTES = 512;
+
+/**
+ * How CACHE_MAX_MB is shared out. Logged-out pages and comment trees are the big, shared ones; readers' own
+ * pages are capped by count as well; sessions are small.
+ */
+const BUDGET_SHARES = { pages: 0.35, readerPages: 0.15, commentTrees: 0.3, fragments: 0.15, sessions: 0.05 };
+/** How often entries past their lifetime are dropped, when nobody asks for them again. */
+const SWEEP_INTERVAL_MS = 10_000;
 
 /**
  * Applies one change notification to every cache that can hold what it names. A reader's own reading
@@ -55,8 +64,12 @@ export function applyChange(caches: Caches, message: string): void {
   caches.sessions.invalidate(message);
 }
 
+function everyCache(caches: Caches): Pick<TaggedCache<unknown>, 'sweep' | 'flushAll'>[] {
+  return [caches.pages, caches.readerPages, caches.fragments, caches.commentTrees, caches.sessions];
+}
+
 function emptyAll(caches: Caches) {
-  for (const cache of [caches.pages, caches.readerPages, caches.fragments, caches.commentTrees, caches.sessions]) {
+  for (const cache of everyCache(caches)) {
     cache.flushAll();
   }
 }
@@ -70,17 +83,29 @@ export async function startCaches(
   const ttlMs = config.pageCacheTtlMs;
   if (ttlMs <= 0) return undefined;
   const settling = new Map<string, () => void>();
+  const budget = (share: keyof typeof BUDGET_SHARES) => Math.floor(config.cacheMaxBytes * BUDGET_SHARES[share]);
   const caches: Caches = {
-    pages: new PageCache({ ttlMs, maxEntries: config.pageCacheMaxEntries }),
-    readerPages: new PageCache({ ttlMs, maxEntries: MAX_READER_PAGES }),
-    fragments: new TaggedCache<unknown>({ ttlMs, maxEntries: MAX_FRAGMENTS }),
+    pages: new PageCache({ ttlMs, maxEntries: config.pageCacheMaxEntries, maxWeight: budget('pages') }),
+    readerPages: new PageCache({ ttlMs, maxEntries: MAX_READER_PAGES, maxWeight: budget('readerPages') }),
+    fragments: new TaggedCache<unknown>({
+      ttlMs,
+      maxEntries: MAX_FRAGMENTS,
+      maxWeight: budget('fragments'),
+      weigh: (value) => approximateBytes(value),
+    }),
+    // A thread of 1,000 comments is about 2.7 MB.
     commentTrees: new TaggedCache<SharedCommentTree>({
       ttlMs,
       maxEntries: MAX_FRAGMENTS,
-      maxWeight: MAX_COMMENT_TREE_BYTES,
-      weigh: (tree) => tree.pieces.reduce((sum, piece) => sum + piece.length, 0),
+      maxWeight: budget('commentTrees'),
+      weigh: (tree) => tree.pieces.reduce((sum, piece) => sum + 16 + piece.length * 2, 0),
     }),
-    sessions: new TaggedCache<SessionUser>({ ttlMs, maxEntries: MAX_SESSIONS }),
+    sessions: new TaggedCache<SessionUser>({
+      ttlMs,
+      maxEntries: MAX_SESSIONS,
+      maxWeight: budget('sessions'),
+      weigh: () => SESSION_BYTES,
+    }),
     settle: () =>
       new Promise<void>((resolve, reject) => {
         const marker = `${SETTLE_PREFIX}${randomBytes(8).toString('hex')}`;
@@ -115,5 +140,19 @@ export async function startCaches(
     },
   );
 
-  return { caches, stop };
+  const sweeper = setInterval(
+    () => {
+      for (const cache of everyCache(caches)) cache.sweep();
+    },
+    Math.min(SWEEP_INTERVAL_MS, ttlMs),
+  );
+  sweeper.unref();
+
+  return {
+    caches,
+    async stop() {
+      clearInterval(sweeper);
+      await stop();
+    },
+  };
 }

@@ -3,6 +3,7 @@ import type { AppEnv } from '../web/context.js';
 import { cachedAnswer, readerPageKey } from './answer.js';
 import { applyChange } from './caches.js';
 import { notModified, validators } from './page-cache.js';
+import { pageKey } from './page-key.js';
 import { remembered, type TaggedCache } from './tagged-cache.js';
 
 /** The path and query of the request, as the node:http fast path sees them. */
@@ -53,7 +54,7 @@ export function pageCaches(): MiddlewareHandler<AppEnv> {
     const type = c.res.headers.get('content-type') ?? '';
     const tags = c.get('cacheTags');
     if (!tags || c.res.status !== 200 || !/^(text\/html|application\/(rss|atom)\+xml)/.test(type)) return;
-    let key = url;
+    let key = pageKey(url);
     let pageTags = tags;
     if (user) {
       const reader = readerPageKey(caches, cookie, url);
@@ -79,7 +80,8 @@ export function pageCaches(): MiddlewareHandler<AppEnv> {
 
 /**
  * Marks the page being rendered as cacheable, naming what it shows: for logged-out readers, and with
- * `forReaders` for each logged-in reader too (see pageCaches).
+ * `forReaders` for each logged-in reader too (see pageCaches). Such a page may depend on no query parameter
+ * but those in PAGE_QUERY_PARAMETERS (page-key.ts): the others are not part of its cache key.
  */
 export function cacheAs(c: Context<AppEnv>, tags: string[], options: { forReaders?: boolean } = {}): void {
   c.set('cacheTags', tags);

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { compress, type Encoding } from '../web/compression.js';
 import { SECURITY_HEADERS } from '../web/security-headers.js';
-import { TaggedCache } from './tagged-cache.js';
+import { TaggedCache, type TaggedCacheOptions } from './tagged-cache.js';
 
 export { ALL_POSTS_TAG } from './tagged-cache.js';
 
@@ -23,6 +23,10 @@ export interface CachedPage {
  * page is kept ready to send: plain, gzipped and in brotli, with its validators.
  */
 export class PageCache extends TaggedCache<CachedPage> {
+  constructor(options: Omit<TaggedCacheOptions<CachedPage>, 'weigh'>) {
+    super({ ...options, weigh: pageBytes });
+  }
+
   storePage(
     key: string,
     since: number,
@@ -54,6 +58,11 @@ export class PageCache extends TaggedCache<CachedPage> {
     cached.headers = { identity: answer(body), gzip: answer(gzip, 'gzip'), br: answer(br, 'br') };
     return this.store(key, since, cached, page.tags, now);
   }
+}
+
+/** A cached page's weight: its three encodings, and about a kilobyte of headers and bookkeeping. */
+function pageBytes(page: CachedPage): number {
+  return page.body.byteLength + page.gzip.byteLength + page.br.byteLength + 1024;
 }
 
 /** The validators and caching headers every cached response carries. */

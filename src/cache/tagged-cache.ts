@@ -5,8 +5,9 @@ export interface TaggedCacheOptions<V = unknown> {
   /** Entries live at most this long (cached pages show relative times such as "3 minutes ago"). */
   ttlMs: number;
   maxEntries: number;
-  /** With `weigh`: the most the entries may weigh together (e.g. bytes), least recently used going first. */
+  /** With `weigh`: the most the entries may weigh together (bytes), least recently used going first. */
   maxWeight?: number;
+  /** An entry's weight in bytes (about what it keeps alive in memory). */
   weigh?: (value: V) => number;
 }
 
@@ -63,6 +64,9 @@ export class TaggedCache<V> {
     for (const tag of tags) if ((this.invalidatedAt.get(tag) ?? 0) > since) return false;
     this.drop(key);
     const weight = this.options.weigh?.(value) ?? 0;
+    const maxWeight = this.options.maxWeight ?? Number.POSITIVE_INFINITY;
+    // One entry heavier than a quarter of the budget would flush most of the cache for itself: not kept.
+    if (weight > maxWeight / 4) return false;
     this.entries.set(key, { value, expiresAt: now + this.options.ttlMs, tags, weight });
     this.weight += weight;
     for (const tag of tags) {
@@ -70,8 +74,7 @@ export class TaggedCache<V> {
       keys.add(key);
       this.byTag.set(tag, keys);
     }
-    const maxWeight = this.options.maxWeight ?? Number.POSITIVE_INFINITY;
-    while (this.entries.size > this.options.maxEntries || (this.weight > maxWeight && this.entries.size > 1)) {
+    while (this.entries.size > this.options.maxEntries || this.weight > maxWeight) {
       const oldest = this.entries.keys().next().value;
       if (oldest === undefined) break;
       this.drop(oldest);
@@ -123,6 +126,20 @@ export class TaggedCache<V> {
     }
   }
 
+  /**
+   * Drops every entry past its lifetime. `get` drops an expired entry it meets, but entries nobody asks for
+   * again would otherwise stay until evicted by newer ones: startCaches calls this on a timer.
+   */
+  sweep(now = Date.now()): number {
+    let dropped = 0;
+    for (const [key, entry] of this.entries) {
+      if (entry.expiresAt > now) continue;
+      this.drop(key);
+      dropped++;
+    }
+    return dropped;
+  }
+
   /** Forgets everything (also when notifications may have been missed). */
   flushAll(): void {
     this.sequence++;
@@ -135,6 +152,11 @@ export class TaggedCache<V> {
 
   get size(): number {
     return this.entries.size;
+  }
+
+  /** What the entries weigh together (bytes, as `weigh` counts them). */
+  get bytes(): number {
+    return this.weight;
   }
 
   private drop(key: string) {

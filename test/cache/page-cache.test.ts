@@ -59,14 +59,14 @@ describe('fragments', () => {
   });
 
   it('keeps fragments within a byte budget, dropping the least recently used', () => {
-    const cache = new TaggedCache<string>({ ttlMs: 60_000, maxEntries: 100, maxWeight: 10, weigh: (v) => v.length });
-    cache.store('a', cache.begin(), 'aaaa', ['post:a']);
-    cache.store('b', cache.begin(), 'bbbb', ['post:b']);
+    const cache = new TaggedCache<string>({ ttlMs: 60_000, maxEntries: 100, maxWeight: 16, weigh: (v) => v.length });
+    for (const key of ['a', 'b', 'c', 'd']) cache.store(key, cache.begin(), key.repeat(4), [`post:${key}`]);
     cache.get('a');
-    cache.store('c', cache.begin(), 'cccc', ['post:c']);
+    cache.store('e', cache.begin(), 'eeee', ['post:e']);
     expect(cache.get('b')).toBeUndefined();
     expect(cache.get('a')).toBe('aaaa');
-    expect(cache.get('c')).toBe('cccc');
+    expect(cache.get('e')).toBe('eeee');
+    expect(cache.bytes).toBe(16);
   });
 
   it('does not keep a fragment whose content changed while it was being built', async () => {

@@ -1,0 +1,153 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PageCache } from '../../src/cache/page-cache.js';
+import { pageKey } from '../../src/cache/page-key.js';
+import { approximateBytes } from '../../src/cache/size.js';
+import { TaggedCache } from '../../src/cache/tagged-cache.js';
+import type { Database } from '../../src/db/database.js';
+import { makeTestApp, TestClient } from '../helpers/app.js';
+import { openTestDatabase } from '../helpers/db.js';
+import { eventually } from '../helpers/eventually.js';
+import { makePost } from '../helpers/factories.js';
+
+// An attack pass grew one process to 2+ GB by asking for one large page under many query strings. These tests
+// hold every cache to its byte budget and its lifetime, whatever the requests.
+describe('cache keys', () => {
+  it('ignores query parameters no page reads, so tracking tags and cache-busters share one entry', () => {
+    expect(pageKey('/posts/a/b?utm_source=x')).toBe('/posts/a/b');
+    expect(pageKey('/posts/a/b?fbclid=1&utm_medium=2&_=1733')).toBe('/posts/a/b');
+    expect(pageKey('/?view=top&utm_source=news&period=month')).toBe(pageKey('/?period=month&view=top'));
+  });
+
+  it('keys the parameters pages read by the value the routes see, first occurrence first', () => {
+    // An encoded name is read as "view" by the route, so it must not share the plain frontpage's entry.
+    expect(pageKey('/?vi%65w=top')).toBe(pageKey('/?view=top'));
+    expect(pageKey('/?vi%65w=top')).not.toBe(pageKey('/'));
+    expect(pageKey('/?view=top&view=recent')).toBe(pageKey('/?view=top'));
+    expect(pageKey('/?sort=a+b')).toBe(pageKey('/?sort=a%20b'));
+    expect(pageKey('/posts/x/y?sort=new#comments')).toBe('/posts/x/y?sort=new');
+    expect(pageKey('/?view')).toBe('/?view=');
+  });
+});
+
+describe('byte budgets and lifetimes', () => {
+  const page = (body: string) => ({ body, contentType: 'text/html; charset=UTF-8', tags: ['front'] });
+  // Incompressible text, so each page weighs about the same in every encoding.
+  const noise = (n: number) => Array.from({ length: n }, () => Math.random().toString(36).slice(2, 3)).join('');
+
+  it('keeps pages within the byte budget, dropping the least recently used', () => {
+    const cache = new PageCache({ ttlMs: 60_000, maxEntries: 10_000, maxWeight: 200_000 });
+    for (let i = 0; i < 100; i++) cache.storePage(`/p/${i}`, cache.begin(), page(noise(10_000)));
+    expect(cache.bytes).toBeLessThanOrEqual(200_000);
+    expect(cache.size).toBeGreaterThan(0);
+    expect(cache.get('/p/99')).toBeDefined();
+    expect(cache.get('/p/0')).toBeUndefined();
+  });
+
+  it('does not keep one page that would take over the budget', () => {
+    const cache = new PageCache({ ttlMs: 60_000, maxEntries: 100, maxWeight: 100_000 });
+    cache.storePage('/small', cache.begin(), page('<p>small</p>'));
+    expect(cache.storePage('/huge', cache.begin(), page(noise(60_000)))).toBe(false);
+    expect(cache.get('/small')).toBeDefined();
+  });
+
+  it('drops expired entries on a sweep, without anyone asking for them', () => {
+    const cache = new TaggedCache<string>({ ttlMs: 1_000, maxEntries: 100, weigh: (v) => v.length });
+    cache.store('old', cache.begin(), 'aaaa', ['x'], 0);
+    cache.store('new', cache.begin(), 'bbbb', ['x'], 900);
+    expect(cache.sweep(1_500)).toBe(1);
+    expect(cache.size).toBe(1);
+    expect(cache.bytes).toBe(4);
+    expect(cache.peek('new')).toBe('bbbb');
+  });
+
+  it('estimates what cached values keep alive', () => {
+    const short = approximateBytes({ id: 'a', title: 'x' });
+    const long = approximateBytes({ id: 'a', title: 'x'.repeat(10_000) });
+    expect(long - short).toBeGreaterThanOrEqual(10_000);
+    expect(approximateBytes(['a'.repeat(1000), new Map([['k', 'v'.repeat(1000)]])])).toBeGreaterThan(2000);
+    expect(approximateBytes(Buffer.alloc(5000))).toBeGreaterThanOrEqual(5000);
+  });
+});
+
+describe('caches in the running app', () => {
+  let db: Database;
+  let test: Awaited<ReturnType<typeof makeTestApp>>;
+
+  beforeAll(async () => {
+    db = await openTestDatabase();
+    // A small budget (1 MB in all) so that the test can fill it.
+    test = await makeTestApp(db, { PAGE_CACHE_TTL_MS: '60000', CACHE_MAX_MB: '1' });
+  });
+  afterAll(async () => {
+    await test.caching?.stop();
+    await db.close();
+  });
+
+  it('keeps one copy of a large page requested under many distinct query strings', async () => {
+    const words = Array.from({ length: 4_000 }, (_, i) => `word${i}`).join(' ');
+    const post = await makePost(db, { title: 'Much read', markdown: words });
+    const client = new TestClient(test.app);
+    const path = `/posts/${post.id}/much-read`;
+    await eventually(async () => (await client.get(path)).headers.get('x-cache') === 'hit');
+    const pages = test.caching!.caches.pages;
+    const before = pages.size;
+    for (let i = 0; i < 200; i++) {
+      const response = await client.get(`${path}?utm_source=campaign${i}&ref=${i}`);
+      expect(response.status).toBe(200);
+      expect(response.headers.get('x-cache')).toBe('hit');
+    }
+    expect(pages.size).toBe(before);
+  });
+
+  it('does not serve a page rendered for an encoded parameter name as the plain page', async () => {
+    await makePost(db, { title: 'Frontpage filler' });
+    const client = new TestClient(test.app);
+    const plain = await (await client.get('/')).text();
+    await client.get('/?vi%65w=recent');
+    await client.get('/?vi%65w=recent');
+    expect(await (await client.get('/')).text()).toBe(plain);
+  });
+
+  it('stays within its byte budget however many distinct pages are asked for', async () => {
+    const words = Array.from({ length: 3_000 }, (_, i) => `term${i}`).join(' ');
+    const client = new TestClient(test.app);
+    const pages = test.caching!.caches.pages;
+    for (let i = 0; i < 40; i++) {
+      const post = await makePost(db, { title: `Distinct ${i}`, markdown: `${words} ${i}` });
+      expect((await client.get(`/posts/${post.id}/distinct-${i}`)).status).toBe(200);
+    }
+    expect(pages.size).toBeGreaterThan(0);
+    expect(pages.bytes).toBeLessThanOrEqual(test.config.cacheMaxBytes * 0.35);
+    const all = test.caching!.caches;
+    const total = [all.pages, all.readerPages, all.fragments, all.commentTrees, all.sessions].reduce(
+      (sum, cache) => sum + cache.bytes,
+      0,
+    );
+    expect(total).toBeLessThanOrEqual(test.config.cacheMaxBytes);
+  });
+});
+
+describe('expired entries in the running app', () => {
+  let db: Database;
+  let test: Awaited<ReturnType<typeof makeTestApp>>;
+
+  beforeAll(async () => {
+    db = await openTestDatabase();
+    test = await makeTestApp(db, { PAGE_CACHE_TTL_MS: '300' });
+  });
+  afterAll(async () => {
+    await test.caching?.stop();
+    await db.close();
+  });
+
+  it('forgets pages past their lifetime on a timer, with no further requests', async () => {
+    const post = await makePost(db, { title: 'Briefly kept' });
+    const client = new TestClient(test.app);
+    const caches = test.caching!.caches;
+    await eventually(async () => {
+      await client.get(`/posts/${post.id}/briefly-kept`);
+      return caches.pages.size > 0;
+    });
+    await eventually(async () => caches.pages.size === 0 && caches.fragments.size === 0 && caches.pages.bytes === 0);
+  });
+});
