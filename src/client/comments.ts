@@ -1,7 +1,19 @@
 import { csrfToken } from './csrf.js';
 
+/**
+ * A link to `#comment-<id>` on a post page whose long discussion shows that comment on another page: go to
+ * the comment's permalink page instead of leaving the reader at the top.
+ */
+function findLinkedComment(root: Document): void {
+  const id = /^#comment-([A-Za-z0-9]+)$/.exec(window.location.hash)?.[1];
+  const post = /^\/posts\/[A-Za-z0-9]+\/[^/]+$/.exec(window.location.pathname)?.[0];
+  if (!id || !post || root.getElementById(`comment-${id}`) || !root.querySelector('.comment-pager')) return;
+  window.location.replace(`${post}/comment/${id}`);
+}
+
 /** Inline reply forms and comments that appear in place; without JavaScript the links and forms still work. */
 export function enhanceComments(root: Document): void {
+  findLinkedComment(root);
   const template = root.querySelector<HTMLFormElement>('.comments > form[data-comment-form]');
 
   root.addEventListener('click', (event) => {

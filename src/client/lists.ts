@@ -24,14 +24,14 @@ async function loadMore(root: Document, link: HTMLAnchorElement) {
     const response = await fetch(link.href, { credentials: 'same-origin' });
     if (!response.ok) throw new Error(String(response.status));
     const page = new DOMParser().parseFromString(await response.text(), 'text/html');
-    const items = page.querySelector(`[data-list="${link.dataset.loadMore}"]`)?.children ?? [];
-    const first = items[0];
-    list.append(...Array.from(items).map((item) => root.importNode(item, true)));
+    const items = Array.from(page.querySelector(`[data-list="${link.dataset.loadMore}"]`)?.children ?? []);
+    const added = items.map((item) => root.importNode(item, true));
+    list.append(...added);
     const next = page.querySelector<HTMLAnchorElement>(`a[data-load-more="${link.dataset.loadMore}"]`);
     if (next) link.href = next.getAttribute('href')!;
     else link.closest('.load-more')?.remove();
-    if (first)
-      list.querySelector<HTMLAnchorElement>(`li:nth-child(${list.children.length - items.length + 1}) a`)?.focus();
+    // Keyboard and screen-reader users continue at the first item that arrived.
+    added[0]?.querySelector<HTMLAnchorElement>('a')?.focus();
   } catch {
     // The plain link still works: follow it.
     window.location.href = link.href;

@@ -3,8 +3,9 @@ import { commentPath, postPath } from '../posts/paths.js';
 import { Layout, type PageContext } from '../web/layout.js';
 import { Time } from '../web/time.js';
 import { CommentForm, type CommentFormState } from './form.js';
+import { CommentPager } from './pager.js';
+import type { ShownNode } from './paging.js';
 import type { CommentRow } from './queries.js';
-import type { CommentNode } from './tree.js';
 import { CommentItem, type ThreadContext } from './views.js';
 
 interface PostRef {
@@ -81,10 +82,13 @@ export function EditCommentPage(props: {
 export function PermalinkPage(props: {
   ctx: PageContext;
   post: PostRef;
-  ancestors: CommentRow[];
-  node: CommentNode;
+  /** The comments this one answers, nearest last; `omitted` earlier ones are not quoted. */
+  ancestors: { shown: CommentRow[]; omitted: number };
+  /** The comment, with one page of its replies. */
+  node: ShownNode;
   thread: ThreadContext;
   canonicalUrl: string;
+  replyPages: { page: number; pageCount: number; href: (page: number) => string };
 }) {
   const { post, node } = props;
   return (
@@ -98,9 +102,15 @@ export function PermalinkPage(props: {
           <a href={postPath(post)}>← {post.title}</a> ·{' '}
           <a href={`${postPath(post)}#comment-${node.comment.id}`}>See in the full discussion</a>
         </p>
-        {props.ancestors.length > 0 ? (
+        {props.ancestors.omitted > 0 ? (
+          <p class="ancestors-omitted">
+            {props.ancestors.omitted} earlier {props.ancestors.omitted === 1 ? 'comment' : 'comments'} in this thread —
+            follow the first quote's permalink to read up.
+          </p>
+        ) : null}
+        {props.ancestors.shown.length > 0 ? (
           <ol class="ancestor-chain" aria-label="Comments this one replies to">
-            {props.ancestors.map((a) => (
+            {props.ancestors.shown.map((a) => (
               <li>
                 <ParentQuote comment={a} />
                 <a href={commentPath(post, a.id)} class="ancestor-link">
@@ -110,7 +120,9 @@ export function PermalinkPage(props: {
             ))}
           </ol>
         ) : null}
+        {props.replyPages.page > 1 ? <CommentPager {...props.replyPages} noun="replies" /> : null}
         <CommentItem node={node} depth={0} ctx={props.thread} />
+        <CommentPager {...props.replyPages} noun="replies" />
       </section>
     </Layout>
   );

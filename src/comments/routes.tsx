@@ -9,7 +9,9 @@ import type { PostRow } from '../posts/queries.js';
 import type { AppEnv } from '../web/context.js';
 import { formStrings, parseInput } from '../web/forms.js';
 import { pageContext, wantsJson } from '../web/page.js';
+import { commentPageParameter, nearestAncestors, requireCommentPage } from './pager.js';
 import { EditCommentPage, PermalinkPage, ReplyPage } from './pages.js';
+import { paginateThreads } from './paging.js';
 import { canEditComment } from './permissions.js';
 import { commentById, commentRow, commentsOfPost } from './queries.js';
 import { addComment, deleteComment, editComment, setRetracted } from './service.js';
@@ -77,17 +79,28 @@ export const commentRoutes = new Hono<AppEnv>()
     const commentId = c.req.param('commentId');
     if (!isId(commentId)) throw new NotFound(NO_COMMENT);
     if (c.req.param('slug') !== post.slug) return c.redirect(commentPath(post, commentId), 301);
+    const page = commentPageParameter(c.req.query('page'));
     const { tree, node } = await threadOf(c, post, commentId);
+    // The comment's replies are paged like a post's threads, so a permalink page stays bounded too.
+    const replies = paginateThreads(node.replies, page);
+    requireCommentPage(page, replies.pageCount);
     cacheAs(c, [`post:${post.id}`]);
     const thread: ThreadContext = { post, user: c.var.user, csrfToken: c.var.csrfToken, focusId: commentId };
+    const path = commentPath(post, commentId);
+    const sort = c.req.query('sort');
     return c.html(
       <PermalinkPage
         ctx={pageContext(c)}
         post={post}
-        ancestors={ancestorsOf(tree, commentId)}
-        node={node}
+        ancestors={nearestAncestors(ancestorsOf(tree, commentId))}
+        node={{ ...node, replies: replies.nodes }}
         thread={thread}
-        canonicalUrl={c.var.deps.config.baseUrl + commentPath(post, commentId)}
+        canonicalUrl={c.var.deps.config.baseUrl + path}
+        replyPages={{
+          page: replies.page,
+          pageCount: replies.pageCount,
+          href: (n) => `${path}?${isCommentSort(sort) ? `sort=${sort}&` : ''}page=${n}`,
+        }}
       />,
     );
   })

@@ -8,9 +8,9 @@ import { CSRF_FIELD } from '../web/middleware.js';
 import { renderToString } from '../web/page.js';
 import { fillSlots, slot, splitSlots } from '../web/slots.js';
 import { Time } from '../web/time.js';
+import type { ShownNode, ThreadPage } from './paging.js';
 import { canDeleteComment, canEditComment, canRetractComment } from './permissions.js';
 import type { CommentRow } from './queries.js';
-import type { CommentNode } from './tree.js';
 
 /** Indentation stops growing past this depth; deeper replies name whom they answer instead. */
 export const MAX_INDENT_DEPTH = 8;
@@ -86,19 +86,31 @@ export function commentActionsHtml(comment: CommentRow, ctx: ThreadContext): str
 export interface SharedCommentTree {
   pieces: string[];
   comments: Map<string, CommentRow>;
-  /** Every comment in the order a reader meets them, for "N new comments since your last visit". */
+  /** Every comment of the post in the order a reader meets them, for "N new comments since your last visit". */
   readingOrder: CommentRow[];
+  /** Which page of the discussion this is (see paging.ts), of how many, and the comments it shows. */
+  page: number;
+  pageCount: number;
+  shownIds: Set<string>;
 }
 
+/** One page of a post's comment threads, rendered for every reader with their parts left as slots. */
 export async function renderSharedCommentTree(
-  roots: CommentNode[],
+  threads: ThreadPage,
   post: ThreadContext['post'],
   readingOrder: CommentRow[],
 ): Promise<SharedCommentTree> {
   const html = await renderToString(
-    <CommentList nodes={roots} ctx={{ post, user: null, csrfToken: '', shared: true }} />,
+    <CommentList nodes={threads.nodes} ctx={{ post, user: null, csrfToken: '', shared: true }} listed />,
   );
-  return { pieces: splitSlots(html), comments: new Map(readingOrder.map((c) => [c.id, c])), readingOrder };
+  return {
+    pieces: splitSlots(html),
+    comments: new Map(readingOrder.map((c) => [c.id, c])),
+    readingOrder,
+    page: threads.page,
+    pageCount: threads.pageCount,
+    shownIds: threads.shownIds,
+  };
 }
 
 /** The tree as one reader sees it: their "new" marks and their own vote and comment controls. */
@@ -114,7 +126,20 @@ export function fillCommentSlots(tree: SharedCommentTree, ctx: ThreadContext): s
 
 const NEW_MARK = '<span class="new-mark"> new</span>';
 
-export function CommentItem(props: { node: CommentNode; depth: number; ctx: ThreadContext; parentAuthor?: string }) {
+/** The link under a comment whose replies go on past this page (see paging.ts). */
+function ContinueThread({ node, post }: { node: ShownNode; post: ThreadContext['post'] }) {
+  if (!node.continued) return null;
+  const { count, page } = node.continued;
+  return (
+    <p class="continue-thread">
+      <a href={`${commentPath(post, node.comment.id)}${page > 1 ? `?page=${page}` : ''}`}>
+        Continue this thread: {count} more {count === 1 ? 'reply' : 'replies'} →
+      </a>
+    </p>
+  );
+}
+
+export function CommentItem(props: { node: ShownNode; depth: number; ctx: ThreadContext; parentAuthor?: string }) {
   const { node, depth, ctx } = props;
   const c = node.comment;
   const fresh = !ctx.shared && isNewComment(c, ctx);
@@ -183,14 +208,17 @@ export function CommentItem(props: { node: CommentNode; depth: number; ctx: Thre
             ))}
           </div>
         ) : null}
+        <ContinueThread node={node} post={ctx.post} />
       </details>
     </article>
   );
 }
 
-export function CommentList({ nodes, ctx, depth = 0 }: { nodes: CommentNode[]; ctx: ThreadContext; depth?: number }) {
+/** Threads of comments; `listed` marks the page's own list, which "Show more comments" appends to. */
+export function CommentList(props: { nodes: ShownNode[]; ctx: ThreadContext; depth?: number; listed?: boolean }) {
+  const { nodes, ctx, depth = 0 } = props;
   return (
-    <div class="comment-tree" data-replies-of="">
+    <div class="comment-tree" data-replies-of="" data-list={props.listed ? 'comments' : undefined}>
       {nodes.map((node) => (
         <CommentItem node={node} depth={depth} ctx={ctx} />
       ))}

@@ -2,6 +2,8 @@ import type { Context } from 'hono';
 import type { Child } from 'hono/jsx';
 import { cacheAs, changedHere } from '../cache/middleware.js';
 import { remembered } from '../cache/tagged-cache.js';
+import { commentPageParameter, requireCommentPage } from '../comments/pager.js';
+import { paginateThreads } from '../comments/paging.js';
 import { commentsOfPost, recordVisit } from '../comments/queries.js';
 import { rememberCommentSort } from '../comments/service.js';
 import { type CommentSort, commentComparator, DEFAULT_COMMENT_SORT, isCommentSort } from '../comments/sort.js';
@@ -16,7 +18,7 @@ import {
 import { userVotesOnPostPage } from '../votes/queries.js';
 import type { AppEnv } from '../web/context.js';
 import { pageContext, sendHtml } from '../web/page.js';
-import { postPath } from './paths.js';
+import { commentPath, postPath } from './paths.js';
 import { canDeletePost, canEditPost } from './permissions.js';
 import type { PostRow } from './queries.js';
 import { PostPage } from './views.js';
@@ -33,13 +35,20 @@ export interface PostPageSlots {
  * The post's comments in one order (one query), rendered for every reader with their parts left as slots, and
  * kept until a comment or the post changes ("post:<id>"), or for good when caching is off.
  */
-async function sharedCommentTree(c: Context<AppEnv>, post: PostRow, sort: CommentSort): Promise<SharedCommentTree> {
+async function sharedCommentTree(
+  c: Context<AppEnv>,
+  post: PostRow,
+  sort: CommentSort,
+  page: number,
+): Promise<SharedCommentTree> {
   const build = async () => {
     const rows = await commentsOfPost(c.var.deps.db, post.id);
     const tree = buildCommentTree(rows, commentComparator(sort));
-    return renderSharedCommentTree(tree.roots, post, inReadingOrder(tree.roots));
+    const threads = paginateThreads(tree.roots, page);
+    requireCommentPage(page, threads.pageCount);
+    return renderSharedCommentTree(threads, post, inReadingOrder(tree.roots));
   };
-  return remembered(c.var.deps.caches?.commentTrees, `${post.id}:${sort}`, [`post:${post.id}`], build);
+  return remembered(c.var.deps.caches?.commentTrees, `${post.id}:${sort}:${page}`, [`post:${post.id}`], build);
 }
 
 /**
@@ -52,13 +61,14 @@ export async function showPostPage(c: Context<AppEnv>, post: PostRow, slots: Pos
   const user = c.var.user;
   const asked = c.req.query('sort');
   const sort = isCommentSort(asked) ? asked : (user?.commentSort ?? DEFAULT_COMMENT_SORT);
+  const page = commentPageParameter(c.req.query('page'));
   if (user && isCommentSort(asked) && asked !== user.commentSort) {
     await rememberCommentSort(db, user.id, asked);
     changedHere(c, `user:${user.id}`);
   }
   // The comments, the visit record and the reader's votes (on the post and every comment) side by side.
   const [comments, lastVisit, votes] = await Promise.all([
-    sharedCommentTree(c, post, sort),
+    sharedCommentTree(c, post, sort, page),
     user ? recordVisit(db, user.id, post.id) : undefined,
     user ? userVotesOnPostPage(db, user.id, post.id) : undefined,
   ]);
@@ -66,6 +76,15 @@ export async function showPostPage(c: Context<AppEnv>, post: PostRow, slots: Pos
   const postVote = votes?.get(post.id)?.karma ?? null;
   const thread: ThreadContext = { post, user, csrfToken: c.var.csrfToken, newSince: lastVisit, votes };
   const fresh = lastVisit ? comments.readingOrder.filter((comment) => isNewComment(comment, thread)) : [];
+  const firstNew = fresh[0]?.id;
+  // The first new comment may be on another page of a long discussion: its permalink shows it wherever it is.
+  const firstNewHref =
+    firstNew === undefined
+      ? undefined
+      : comments.shownIds.has(firstNew)
+        ? `#comment-${firstNew}`
+        : commentPath(post, firstNew);
+  const pageHref = (n: number) => `${postPath(post)}?${isCommentSort(asked) ? `sort=${asked}&` : ''}page=${n}#comments`;
   return sendHtml(
     c,
     <PostPage
@@ -76,7 +95,8 @@ export async function showPostPage(c: Context<AppEnv>, post: PostRow, slots: Pos
       thread={thread}
       sort={sort}
       newCount={fresh.length}
-      firstNewId={fresh[0]?.id}
+      firstNewHref={firstNewHref}
+      commentPages={{ page: comments.page, pageCount: comments.pageCount, href: pageHref }}
       canonicalUrl={c.var.deps.config.baseUrl + postPath(post)}
       canEdit={canEditPost(user, post)}
       canDelete={canDeletePost(user, post)}

@@ -1,5 +1,6 @@
 import { raw } from 'hono/html';
 import { CommentForm } from '../comments/form.js';
+import { CommentPager } from '../comments/pager.js';
 import { COMMENT_SORTS, type CommentSort, SORT_LABELS } from '../comments/sort.js';
 import type { ThreadContext } from '../comments/views.js';
 import type { TocEntry } from '../content/render.js';
@@ -41,7 +42,10 @@ export function PostPage(props: {
   thread: ThreadContext;
   sort: CommentSort;
   newCount: number;
-  firstNewId?: string | undefined;
+  /** Where the first new comment is: its anchor on this page, or its permalink when on another page. */
+  firstNewHref?: string | undefined;
+  /** Which page of a long discussion this is (comments/paging.ts). */
+  commentPages: { page: number; pageCount: number; href: (page: number) => string };
   canonicalUrl: string;
   canEdit: boolean;
   canDelete: boolean;
@@ -125,7 +129,7 @@ export function PostPage(props: {
         </h2>
         {props.newCount > 0 ? (
           <p class="new-comments-note">
-            <a href={`#comment-${props.firstNewId}`}>
+            <a href={props.firstNewHref}>
               {props.newCount} new {props.newCount === 1 ? 'comment' : 'comments'} since your last visit
             </a>
           </p>
@@ -150,7 +154,9 @@ export function PostPage(props: {
             <a href={`/login?next=${encodeURIComponent(`${postPath(post)}#comments`)}`}>Log in</a> to comment.
           </p>
         )}
+        {props.commentPages.page > 1 ? <CommentPager {...props.commentPages} noun="comments" /> : null}
         {raw(props.commentsHtml)}
+        <CommentPager {...props.commentPages} noun="comments" appendTo="comments" />
       </section>
     </Layout>
   );
