@@ -7,6 +7,7 @@ import { deleteExpiredSessions } from './accounts/sessions.js';
 import { startCaches } from './cache/caches.js';
 import { serveCachedPage } from './cache/fast-path.js';
 import { ConfigError, loadConfig } from './config.js';
+import { startChangeFeed } from './db/changes.js';
 import { DataDirLockedError } from './db/lock.js';
 import { openDatabase, startReplicaRouting } from './db/open.js';
 import { loadDemoContent } from './demo/seed.js';
@@ -45,8 +46,11 @@ async function main() {
   rescoreTimer.unref();
 
   const assets = await loadAssets();
-  const caching = await startCaches(db, config, logger);
-  const replicas = config.databaseReadUrl ? await startReplicaRouting(db, config.databaseReadUrl) : undefined;
+  // One stream of change notifications for everything this process keeps copies of (caches, replica routing).
+  const feed = config.pageCacheTtlMs > 0 || config.databaseReadUrl ? await startChangeFeed(db, logger) : undefined;
+  const caching = feed && startCaches(config, feed);
+  const replicas =
+    feed && config.databaseReadUrl ? await startReplicaRouting(db, config.databaseReadUrl, feed) : undefined;
   const app = createApp({ db, config, logger, assets, caches: caching?.caches, replicas: replicas?.router });
   const handle = getRequestListener(app.fetch);
   const caches = caching?.caches;
@@ -77,7 +81,8 @@ async function main() {
     });
     clearTimeout(timer);
     clearInterval(rescoreTimer);
-    await caching?.stop();
+    caching?.stop();
+    await feed?.stop();
     await replicas?.stop();
     await db.close();
     logger.info('stopped');

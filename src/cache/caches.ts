@@ -1,10 +1,7 @@
-import { randomBytes } from 'node:crypto';
-import type { Logger } from 'pino';
 import type { SessionUser } from '../accounts/queries.js';
 import type { SharedCommentTree } from '../comments/views.js';
 import type { Config } from '../config.js';
-import { CHANGE_CHANNEL } from '../db/changes.js';
-import type { Database } from '../db/database.js';
+import type { ChangeFeed } from '../db/changes.js';
 import { PageCache } from './page-cache.js';
 import { approximateBytes } from './size.js';
 import { TaggedCache } from './tagged-cache.js';
@@ -27,12 +24,6 @@ export interface Caches {
    */
   settle: () => Promise<void>;
 }
-
-/** Settling sends a marker through the change channel: notifications arrive in commit order, so once the
- * marker is back, everything committed before it has been applied. Other processes ignore it. */
-const SETTLE_PREFIX = 'settle:';
-/** If the marker does not come back (the listening connection is down), the caches are emptied instead. */
-const SETTLE_TIMEOUT_MS = 2_000;
 
 /** Fragments kept: one per list, order and "Load more" page, and each active reader's own parts. */
 const MAX_FRAGMENTS = 5_000;
@@ -64,25 +55,18 @@ export function applyChange(caches: Caches, message: string): void {
   caches.sessions.invalidate(message);
 }
 
-function everyCache(caches: Caches): Pick<TaggedCache<unknown>, 'sweep' | 'flushAll'>[] {
+function everyCache(caches: Caches): Pick<TaggedCache<unknown>, 'sweep' | 'setActive'>[] {
   return [caches.pages, caches.readerPages, caches.fragments, caches.commentTrees, caches.sessions];
 }
 
-function emptyAll(caches: Caches) {
-  for (const cache of everyCache(caches)) {
-    cache.flushAll();
-  }
-}
-
-/** The caches configured for this process, listening for changes; undefined when caching is off. */
-export async function startCaches(
-  db: Database,
-  config: Config,
-  logger: Logger,
-): Promise<{ caches: Caches; stop: () => Promise<void> } | undefined> {
+/**
+ * The caches configured for this process, kept in step with the database through the change feed (any
+ * process's changes drop what they concern; while notifications may be missed, the caches are off); undefined
+ * when caching is off.
+ */
+export function startCaches(config: Config, feed: ChangeFeed): { caches: Caches; stop: () => void } | undefined {
   const ttlMs = config.pageCacheTtlMs;
   if (ttlMs <= 0) return undefined;
-  const settling = new Map<string, () => void>();
   const budget = (share: keyof typeof BUDGET_SHARES) => Math.floor(config.cacheMaxBytes * BUDGET_SHARES[share]);
   const caches: Caches = {
     pages: new PageCache({ ttlMs, maxEntries: config.pageCacheMaxEntries, maxWeight: budget('pages') }),
@@ -106,39 +90,14 @@ export async function startCaches(
       maxWeight: budget('sessions'),
       weigh: () => SESSION_BYTES,
     }),
-    settle: () =>
-      new Promise<void>((resolve, reject) => {
-        const marker = `${SETTLE_PREFIX}${randomBytes(8).toString('hex')}`;
-        const timer = setTimeout(() => {
-          settling.delete(marker);
-          logger.warn('a change notification did not come back in time; emptied the caches');
-          emptyAll(caches);
-          resolve();
-        }, SETTLE_TIMEOUT_MS);
-        settling.set(marker, () => {
-          clearTimeout(timer);
-          resolve();
-        });
-        db.query('SELECT pg_notify($1, $2)', [CHANGE_CHANNEL, marker]).catch((error: unknown) => {
-          clearTimeout(timer);
-          settling.delete(marker);
-          reject(error);
-        });
-      }),
+    settle: () => feed.settle(),
   };
-  // Keeps this process's caches in step with changes made by any process sharing the database.
-  const stop = await db.listen(
-    CHANGE_CHANNEL,
-    (message) => {
-      if (!message.startsWith(SETTLE_PREFIX)) return applyChange(caches, message);
-      settling.get(message)?.();
-      settling.delete(message);
+  feed.subscribe({
+    onChange: (message) => applyChange(caches, message),
+    onReset: (listening) => {
+      for (const cache of everyCache(caches)) cache.setActive(listening);
     },
-    () => {
-      logger.warn('lost the change-notification connection; emptied the caches and reconnecting');
-      emptyAll(caches);
-    },
-  );
+  });
 
   const sweeper = setInterval(
     () => {
@@ -148,11 +107,5 @@ export async function startCaches(
   );
   sweeper.unref();
 
-  return {
-    caches,
-    async stop() {
-      clearInterval(sweeper);
-      await stop();
-    },
-  };
+  return { caches, stop: () => clearInterval(sweeper) };
 }

@@ -32,7 +32,9 @@ export class TaggedCache<V> {
   private sequence = 0;
   private flushedAt = 0;
   private weight = 0;
-  private readonly building = new Map<string, Promise<V>>();
+  private readonly building = new Map<string, { value: Promise<V>; since: number; tags: string[] }>();
+  /** Off while change notifications may be missed (see suspend). */
+  private suspended = false;
 
   constructor(private readonly options: TaggedCacheOptions<V>) {}
 
@@ -42,6 +44,7 @@ export class TaggedCache<V> {
   }
 
   get(key: string, now = Date.now()): V | undefined {
+    if (this.suspended) return undefined;
     const entry = this.entries.get(key);
     if (!entry || entry.expiresAt <= now) {
       if (entry) this.drop(key);
@@ -60,8 +63,7 @@ export class TaggedCache<V> {
 
   /** Stores `value` unless one of its tags changed since `since` (from `begin`); returns whether it did. */
   store(key: string, since: number, value: V, tags: string[], now = Date.now()): boolean {
-    if (this.options.ttlMs <= 0 || this.flushedAt > since) return false;
-    for (const tag of tags) if ((this.invalidatedAt.get(tag) ?? 0) > since) return false;
+    if (this.options.ttlMs <= 0 || this.suspended || this.changedSince(tags, since)) return false;
     this.drop(key);
     const weight = this.options.weigh?.(value) ?? 0;
     const maxWeight = this.options.maxWeight ?? Number.POSITIVE_INFINITY;
@@ -91,18 +93,38 @@ export class TaggedCache<V> {
     const hit = this.get(key);
     if (hit !== undefined) return hit;
     const pending = this.building.get(key);
-    if (pending) return pending;
+    // A build that began before a change to what it shows would hand its joiners the old data (and the pages
+    // they build from it would be stored as current): join only builds that no change has overtaken.
+    if (pending && !this.changedSince(pending.tags, pending.since)) return pending.value;
     const since = this.begin();
-    const built = build().then((value) => {
-      this.store(key, since, value, tags);
-      return value;
+    const value = build().then((built) => {
+      this.store(key, since, built, tags);
+      return built;
     });
-    this.building.set(key, built);
+    const mine = { value, since, tags };
+    this.building.set(key, mine);
     try {
-      return await built;
+      return await value;
     } finally {
-      this.building.delete(key);
+      if (this.building.get(key) === mine) this.building.delete(key);
     }
+  }
+
+  /** Whether any of `tags` changed (or everything was dropped) after `since` (from `begin`). */
+  private changedSince(tags: string[], since: number): boolean {
+    if (this.flushedAt > since) return true;
+    for (const tag of tags) if ((this.invalidatedAt.get(tag) ?? 0) > since) return true;
+    return false;
+  }
+
+  /**
+   * Stops using and keeping entries (`on` false) while change notifications may be missed, or starts again
+   * (`on` true) once they are heard again; either way everything kept so far is dropped, since changes may
+   * have been missed before anyone noticed.
+   */
+  setActive(on: boolean): void {
+    this.suspended = !on;
+    this.flushAll();
   }
 
   /** Handles one change notification: "all", "post:<id>" (which also touches every list) or any tag. */

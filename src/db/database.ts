@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 
@@ -14,13 +15,27 @@ export interface Queryable {
   transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
 }
 
+/** What a listener is told: each NOTIFY payload, and when notifications may be missed and when not again. */
+export interface ListenHandlers {
+  onMessage(payload: string): void;
+  /** The listening connection dropped: notifications sent from now on are lost until `onRestored`. */
+  onLost?(): void;
+  /** Listening again after a loss (some notifications may have been missed meanwhile). */
+  onRestored?(): void;
+}
+
+export interface Listener {
+  /** The listening connection's application_name on a PostgreSQL server (operators and tests find it by it). */
+  readonly connectionName?: string;
+  stop(): Promise<void>;
+  /** Drops the listening connection and listens again on a new one (for a connection found dead). */
+  reconnect(): void;
+}
+
 export interface Database extends Queryable {
   readonly kind: 'pglite' | 'postgres';
-  /**
-   * Calls onMessage with each NOTIFY payload on the channel (from any process sharing the database) and
-   * onReset when notifications may have been missed (a dropped listening connection). Returns a stop function.
-   */
-  listen(channel: string, onMessage: (payload: string) => void, onReset?: () => void): Promise<() => Promise<void>>;
+  /** Listens for NOTIFY on the channel, from any process sharing the database, until `stop`. */
+  listen(channel: string, handlers: ListenHandlers): Promise<Listener>;
   close(): Promise<void>;
 }
 
@@ -51,9 +66,16 @@ export async function openPglite(dataDir: string | undefined): Promise<Database>
         const inner: Queryable = { ...wrap(tx), transaction: (nested) => nested(inner) };
         return fn(inner);
       }),
-    async listen(channel, onMessage) {
-      const stop = await db.listen(channel, onMessage);
-      return () => stop();
+    async listen(channel, handlers) {
+      // In-process: notifications cannot be lost, and "reconnecting" is over at once.
+      const stop = await db.listen(channel, (payload) => handlers.onMessage(payload));
+      return {
+        stop: () => stop(),
+        reconnect: () => {
+          handlers.onLost?.();
+          handlers.onRestored?.();
+        },
+      };
     },
     close: () => db.close(),
   };
@@ -107,46 +129,83 @@ export async function openPostgres(options: PostgresOptions): Promise<Database> 
         client.release();
       }
     },
-    listen: (channel, onMessage, onReset) => listenPostgres(options, channel, onMessage, onReset),
+    listen: (channel, handlers) => listenPostgres(options, channel, handlers),
     close: () => pool.end(),
   };
 }
 
 const RECONNECT_DELAY_MS = 1_000;
+/** TCP keep-alive probes on the listening connection start after this much silence (a dead peer is noticed). */
+const KEEPALIVE_DELAY_MS = 10_000;
 
 /**
- * LISTEN needs a connection of its own for as long as we listen. When it drops, notifications sent meanwhile
- * are lost, so we report a reset (the cache then forgets everything) and reconnect.
+ * LISTEN needs a connection of its own for as long as we listen. When it drops (or is found dead and
+ * dropped on purpose), notifications sent meanwhile are lost: we report the loss, reconnect until LISTEN
+ * succeeds again, and report that too, so the caller can forget what it may have missed.
  */
-async function listenPostgres(
-  options: PostgresOptions,
-  channel: string,
-  onMessage: (payload: string) => void,
-  onReset?: () => void,
-): Promise<() => Promise<void>> {
+async function listenPostgres(options: PostgresOptions, channel: string, handlers: ListenHandlers): Promise<Listener> {
   let client: pg.Client | undefined;
   let stopped = false;
-  const reconnectLater = () => {
-    if (stopped) return;
-    onReset?.();
-    setTimeout(() => void connect().catch(reconnectLater), RECONNECT_DELAY_MS).unref();
-  };
+  let lost = false;
+  let retry: ReturnType<typeof setTimeout> | undefined;
+  const connectionName = `lyceum listener ${process.pid} ${randomBytes(4).toString('hex')}`;
   const connect = async (): Promise<void> => {
-    const next = new pg.Client({ connectionString: options.connectionString });
+    const next = new pg.Client({
+      connectionString: options.connectionString,
+      application_name: connectionName,
+      keepAlive: true,
+      keepAliveInitialDelayMillis: KEEPALIVE_DELAY_MS,
+    });
     next.on('notification', (message) => {
-      if (message.channel === channel) onMessage(message.payload ?? '');
+      if (message.channel === channel && client === next) handlers.onMessage(message.payload ?? '');
     });
-    next.on('error', () => {
+    next.on('error', () => drop(next));
+    next.on('end', () => drop(next));
+    try {
+      await next.connect();
+      await next.query(`LISTEN "${channel.replace(/"/g, '')}"`);
+    } catch (error) {
       next.end().catch(() => {});
-      reconnectLater();
-    });
-    await next.connect();
-    await next.query(`LISTEN "${channel.replace(/"/g, '')}"`);
+      throw error;
+    }
+    if (stopped) {
+      await next.end().catch(() => {});
+      return;
+    }
     client = next;
+    if (lost) {
+      lost = false;
+      handlers.onRestored?.();
+    }
+  };
+  const retryLater = () => {
+    if (stopped || retry) return;
+    retry = setTimeout(() => {
+      retry = undefined;
+      connect().catch(retryLater);
+    }, RECONNECT_DELAY_MS);
+    retry.unref();
+  };
+  const drop = (which: pg.Client | undefined) => {
+    if (stopped || which !== client) return;
+    client = undefined;
+    which?.end().catch(() => {});
+    if (!lost) {
+      lost = true;
+      handlers.onLost?.();
+    }
+    retryLater();
   };
   await connect();
-  return async () => {
-    stopped = true;
-    await client?.end().catch(() => {});
+  return {
+    connectionName,
+    async stop() {
+      stopped = true;
+      clearTimeout(retry);
+      await client?.end().catch(() => {});
+    },
+    reconnect() {
+      drop(client);
+    },
   };
 }

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { CHANGE_CHANNEL } from './changes.js';
+import type { ChangeFeed } from './changes.js';
 import { type Database, openPglite, openPostgres } from './database.js';
 import { acquireDataDirLock } from './lock.js';
 import { migrate } from './migrate.js';
@@ -46,27 +46,21 @@ export async function openDatabase(options: OpenOptions): Promise<{ db: Database
   }
 }
 
-/** Opens the read replica and keeps the router told of every committed change. */
+/** Opens the read replica and keeps the router told of every committed change, in the feed's one order. */
 export async function startReplicaRouting(
   primary: Database,
   readUrl: string,
+  feed: ChangeFeed,
 ): Promise<{ router: ReplicaRouter; stop: () => Promise<void> }> {
   const replica = await openPostgres({ connectionString: readUrl });
   const router = new ReplicaRouter(primary, replica);
-  const unlisten = await primary.listen(
-    CHANGE_CHANNEL,
-    (message) => {
-      // Logged-out pages (all the replica serves) never show a reader's own reading, and settle markers
-      // (cache/caches.ts) are not changes.
-      if (!message.startsWith('reader:') && !message.startsWith('settle:')) router.noteChange();
+  feed.subscribe({
+    // Logged-out pages (all the replica serves) never show a reader's own reading.
+    onChange: (message) => {
+      if (!message.startsWith('reader:')) router.noteChange();
     },
-    () => router.noteChange(),
-  );
-  return {
-    router,
-    async stop() {
-      await unlisten();
-      await replica.close();
-    },
-  };
+    // Changes may have been missed: the replica is trusted again only once it has replayed a new position.
+    onReset: () => router.noteChange(),
+  });
+  return { router, stop: () => replica.close() };
 }

@@ -10,6 +10,10 @@ export class ReplicaRouter {
   private required: string | null = null;
   private pending = 0;
   private freshFor: string | null | undefined;
+  /** Numbers of the newest change whose position was found, and of the newest whose position could not be. */
+  private changes = 0;
+  private located = 0;
+  private unlocated = 0;
 
   constructor(
     private readonly primary: Database,
@@ -18,16 +22,21 @@ export class ReplicaRouter {
 
   /** Call on every change notification. */
   noteChange(): void {
+    const change = ++this.changes;
     this.pending++;
     this.freshFor = undefined;
     this.primary
       .query<{ lsn: string }>('SELECT pg_current_wal_lsn()::text AS lsn')
       .then(([row]) => {
-        if (row) this.required = row.lsn;
+        if (!row) throw new Error('no WAL position');
+        // Answers can arrive out of order: the position required is the furthest one seen, never an older one.
+        this.required = laterLsn(this.required, row.lsn);
+        this.located = Math.max(this.located, change);
       })
       .catch(() => {
-        // Without a position we cannot tell; stay on the primary until the next change settles it.
-        this.required = 'FFFFFFFF/FFFFFFFF';
+        // Without this change's position we cannot tell; stay on the primary until a later one is found
+        // (a later change's position is past this one's commit).
+        this.unlocated = Math.max(this.unlocated, change);
       })
       .finally(() => {
         this.pending--;
@@ -36,7 +45,7 @@ export class ReplicaRouter {
 
   /** The database a logged-out page should read from now. */
   async reader(): Promise<Database> {
-    if (this.pending > 0) return this.primary;
+    if (this.pending > 0 || this.unlocated > this.located) return this.primary;
     if (this.required === null || this.freshFor === this.required) return this.replica;
     const required = this.required;
     try {
@@ -54,4 +63,15 @@ export class ReplicaRouter {
     }
     return this.primary;
   }
+}
+
+/** A WAL position ("16/B374D848") as a number, for comparing. */
+function lsnValue(lsn: string): bigint {
+  const [high = '0', low = '0'] = lsn.split('/');
+  return (BigInt(`0x${high}`) << 32n) + BigInt(`0x${low}`);
+}
+
+/** The later of two WAL positions (null is before every position). */
+export function laterLsn(a: string | null, b: string): string {
+  return a !== null && lsnValue(a) >= lsnValue(b) ? a : b;
 }

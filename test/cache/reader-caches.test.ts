@@ -142,10 +142,10 @@ describe('caches behind logged-in pages', () => {
     const reader = await loggedIn();
     await reader.client.get(`/posts/${post.id}/settled`);
     await caches.settle();
-    expect(caches.commentTrees.get(`${post.id}:top`)).toBeDefined();
+    expect(caches.commentTrees.get(`${post.id}:top:1`)).toBeDefined();
     await db.query(`UPDATE posts SET title = 'Settled again' WHERE id = $1`, [post.id]);
     await caches.settle();
-    expect(caches.commentTrees.get(`${post.id}:top`)).toBeUndefined();
+    expect(caches.commentTrees.get(`${post.id}:top:1`)).toBeUndefined();
   });
 
   it("shows a writer's comment on the page they are sent back to", async () => {
