@@ -1,3 +1,4 @@
+import { raw } from 'hono/html';
 import type { Child } from 'hono/jsx';
 import type { SessionUser } from '../accounts/queries.js';
 import { FeedLinks, type FeedRef } from '../feeds/links.js';
@@ -29,74 +30,78 @@ export function Layout(props: {
 }) {
   const { ctx } = props;
   const title = props.title === 'Lyceum' ? 'Lyceum' : `${props.title} · Lyceum`;
+  // Without a doctype every page would render in quirks mode.
   return (
-    <html lang="en">
-      <head>
-        <meta charset="utf-8" />
-        <meta name="viewport" content="width=device-width, initial-scale=1" />
-        <meta name="color-scheme" content="light dark" />
-        <title>{title}</title>
-        {props.description ? <meta name="description" content={props.description} /> : null}
-        {props.canonical ? <link rel="canonical" href={props.canonical} /> : null}
-        <FeedLinks feeds={props.feeds} />
-        <link rel="icon" href={ctx.assets.icon} type="image/svg+xml" />
-        <link rel="stylesheet" href={ctx.assets.css} />
-        {props.math !== false ? <link rel="stylesheet" href={ctx.assets.katexCss} /> : null}
-        <script type="module" src={ctx.assets.js}></script>
-      </head>
-      <body>
-        <a class="skip-link" href="#main">
-          Skip to content
-        </a>
-        <header class="site-header">
-          <nav class="site-nav" aria-label="Site">
-            <a class="site-name" href="/">
-              Lyceum
-            </a>
-            <ul class="nav-links">
-              <li>
-                <a href="/sequences">Sequences</a>
-              </li>
-              {ctx.user ? (
-                <>
-                  <li>
-                    <a href="/posts/new">New post</a>
-                  </li>
-                  <li>
-                    <a href={`/users/${ctx.user.username}`} class="nav-user">
-                      {ctx.user.displayName}
-                    </a>{' '}
-                    <span class="karma" title="Karma">
-                      {ctx.user.karma}
-                    </span>
-                  </li>
-                  <li>
-                    <form method="post" action="/logout" class="inline-form">
-                      <CsrfField token={ctx.csrfToken} />
-                      <button type="submit" class="link-button">
-                        Log out
-                      </button>
-                    </form>
-                  </li>
-                </>
-              ) : (
-                <>
-                  <li>
-                    <a href={`/login?next=${encodeURIComponent(ctx.path)}`}>Log in</a>
-                  </li>
-                  <li>
-                    <a href="/signup">Sign up</a>
-                  </li>
-                </>
-              )}
-            </ul>
-          </nav>
-        </header>
-        <main id="main">{props.children}</main>
-        <footer class="site-footer">
-          <p>Lyceum — a forum for research communities.</p>
-        </footer>
-      </body>
-    </html>
+    <>
+      {raw('<!doctype html>')}
+      <html lang="en">
+        <head>
+          <meta charset="utf-8" />
+          <meta name="viewport" content="width=device-width, initial-scale=1" />
+          <meta name="color-scheme" content="light dark" />
+          <title>{title}</title>
+          {props.description ? <meta name="description" content={props.description} /> : null}
+          {props.canonical ? <link rel="canonical" href={props.canonical} /> : null}
+          <FeedLinks feeds={props.feeds} />
+          <link rel="icon" href={ctx.assets.icon} type="image/svg+xml" />
+          <link rel="stylesheet" href={ctx.assets.css} />
+          {props.math !== false ? <link rel="stylesheet" href={ctx.assets.katexCss} /> : null}
+          <script type="module" src={ctx.assets.js}></script>
+        </head>
+        <body>
+          <a class="skip-link" href="#main">
+            Skip to content
+          </a>
+          <header class="site-header">
+            <nav class="site-nav" aria-label="Site">
+              <a class="site-name" href="/">
+                Lyceum
+              </a>
+              <ul class="nav-links">
+                <li>
+                  <a href="/sequences">Sequences</a>
+                </li>
+                {ctx.user ? (
+                  <>
+                    <li>
+                      <a href="/posts/new">New post</a>
+                    </li>
+                    <li>
+                      <a href={`/users/${ctx.user.username}`} class="nav-user">
+                        {ctx.user.displayName}
+                      </a>{' '}
+                      <span class="karma" title="Karma">
+                        {ctx.user.karma}
+                      </span>
+                    </li>
+                    <li>
+                      <form method="post" action="/logout" class="inline-form">
+                        <CsrfField token={ctx.csrfToken} />
+                        <button type="submit" class="link-button">
+                          Log out
+                        </button>
+                      </form>
+                    </li>
+                  </>
+                ) : (
+                  <>
+                    <li>
+                      <a href={`/login?next=${encodeURIComponent(ctx.path)}`}>Log in</a>
+                    </li>
+                    <li>
+                      <a href="/signup">Sign up</a>
+                    </li>
+                  </>
+                )}
+              </ul>
+            </nav>
+          </header>
+          <main id="main">{props.children}</main>
+          <footer class="site-footer">
+            <p>Lyceum — a forum for research communities.</p>
+          </footer>
+        </body>
+      </html>
+    </>
   );
 }

@@ -1,0 +1,81 @@
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Database } from '../../src/db/database.js';
+import { makeTestApp } from '../helpers/app.js';
+import { openTestDatabase } from '../helpers/db.js';
+import { makeComment, makePost, makeUser } from '../helpers/factories.js';
+import { launchBrowser, logInAs, startServer } from '../helpers/server.js';
+import { makeSequence } from '../sequences/helpers.js';
+
+let db: Database;
+let browser: Browser;
+let server: Awaited<ReturnType<typeof startServer>>;
+
+beforeAll(async () => {
+  db = await openTestDatabase();
+  server = await startServer(db);
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+  await db?.close();
+});
+
+describe('every page in standards mode', () => {
+  it('renders every kind of page with a doctype, so browsers use standards mode (CSS1Compat)', async () => {
+    const author = await makeUser(db, { username: 'standards_author' });
+    const post = await makePost(db, { authorId: author.id, title: 'Standard post' });
+    const comment = await makeComment(db, { postId: post.id, authorId: author.id });
+    await db.query(`UPDATE posts SET title = 'Standard post' WHERE id = $1`, [post.id]);
+    const sequence = await makeSequence(db, author.id, { One: ['Sequenced post'] });
+    const postPath = `/posts/${post.id}/standard-post`;
+    const sequencedId = sequence.postIds['Sequenced post']!;
+
+    // Every GET route that answers a page, with a real address. A new page route without one fails the test.
+    const pages: Record<string, string> = {
+      '/': '/',
+      '/posts': '/posts?view=recent',
+      '/discussion': '/discussion',
+      '/signup': '/signup',
+      '/login': '/login',
+      '/posts/new': '/posts/new',
+      '/posts/:postId/edit': `/posts/${post.id}/edit`,
+      '/posts/:postId/:slug?': postPath,
+      '/posts/:postId/:slug/history': `${postPath}/history`,
+      '/posts/:postId/:slug/history/:number': `${postPath}/history/1`,
+      '/posts/:postId/:slug/comment/:commentId': `${postPath}/comment/${comment.id}`,
+      '/posts/:postId/:slug/comment/:commentId/reply': `${postPath}/comment/${comment.id}/reply`,
+      '/comments/:commentId/edit': `/comments/${comment.id}/edit`,
+      '/sequences': '/sequences',
+      '/sequences/new': '/sequences/new',
+      '/s/:sequenceId': `/s/${sequence.id}`,
+      '/s/:sequenceId/edit': `/s/${sequence.id}/edit`,
+      '/s/:sequenceId/p/:postId': `/s/${sequence.id}/p/${sequencedId}`,
+      '/users/:username': `/users/${author.username}`,
+      '/users/:username/edit': `/users/${author.username}/edit`,
+    };
+    // Not pages: JSON for the client script, feeds, assets, the health check.
+    const notPages = /^\/(api|static|healthz)|\.(xml|rss|atom)$|feed|comments\.(rss|atom)/;
+    const { app } = await makeTestApp(db);
+    const getRoutes = [...new Set(app.routes.filter((r) => r.method === 'GET').map((r) => r.path))].filter(
+      (path) => path !== '/*' && !notPages.test(path),
+    );
+    expect(getRoutes.filter((path) => !(path in pages))).toEqual([]);
+
+    const page = await browser.newPage();
+    await logInAs(page, server.url, author);
+    const modes: Record<string, string> = {};
+    for (const url of [...Object.values(pages), '/no/such/page', '/?view=hottest']) {
+      await page.goto(`${server.url}${url}`);
+      modes[url] = await page.evaluate(() => document.compatMode);
+    }
+    // A logged-out reader's pages (the cached ones among them) and an error page too.
+    const anonymous = await browser.newPage();
+    for (const url of ['/', postPath, '/login', '/no/such/page']) {
+      await anonymous.goto(`${server.url}${url}`);
+      modes[`anonymous ${url}`] = await anonymous.evaluate(() => document.compatMode);
+    }
+    expect(Object.entries(modes).filter(([, mode]) => mode !== 'CSS1Compat')).toEqual([]);
+  });
+});
