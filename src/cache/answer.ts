@@ -1,8 +1,10 @@
+import { parse as parseCookies } from 'hono/utils/cookie';
 import { CSRF_COOKIE, hashToken, renewalDue, SESSION_COOKIE } from '../accounts/sessions.js';
 import { chooseEncoding } from '../web/compression.js';
+import { clientHasCurrent } from '../web/conditional.js';
 import { SECURITY_HEADERS } from '../web/security-headers.js';
 import type { Caches } from './caches.js';
-import { type CachedPage, encodedBody, notModified, validators } from './page-cache.js';
+import { type CachedPage, encodedBody, validators } from './page-cache.js';
 import { pageKey } from './page-key.js';
 
 /** What the cache lookup needs of a GET request, from node:http or from the framework alike. */
@@ -22,13 +24,9 @@ export interface CacheAnswer {
   body: Uint8Array | null;
 }
 
+/** One cookie from a Cookie header, parsed as Hono's getCookie parses it (one parser for both paths). */
 export function cookieValue(header: string | undefined, name: string): string | undefined {
-  if (!header) return undefined;
-  for (const part of header.split(';')) {
-    const eq = part.indexOf('=');
-    if (eq > 0 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim();
-  }
-  return undefined;
+  return header ? parseCookies(header, name)[name] : undefined;
 }
 
 /**
@@ -60,7 +58,7 @@ export function cachedAnswer(caches: Caches, request: CacheRequest): CacheAnswer
     page = reader && caches.readerPages.get(reader.key);
   }
   if (!page) return undefined;
-  if (notModified(request.ifNoneMatch, request.ifModifiedSince, page)) {
+  if (clientHasCurrent(request.ifNoneMatch, request.ifModifiedSince, page)) {
     const headers = [...Object.entries(SECURITY_HEADERS), ...Object.entries(validators(page)), ['X-Cache', 'hit']];
     return { status: 304, headers: headers.flat(), body: null };
   }

@@ -1,8 +1,9 @@
 import type { Context, MiddlewareHandler } from 'hono';
+import { clientHasCurrent } from '../web/conditional.js';
 import type { AppEnv } from '../web/context.js';
 import { cachedAnswer, readerPageKey } from './answer.js';
 import { applyChange } from './caches.js';
-import { notModified, validators } from './page-cache.js';
+import { validators } from './page-cache.js';
 import { pageKey } from './page-key.js';
 import { remembered, type TaggedCache } from './tagged-cache.js';
 
@@ -70,7 +71,7 @@ export function pageCaches(): MiddlewareHandler<AppEnv> {
     const stored = cache.peek(key);
     if (!stored) return;
     const headers = validators(stored);
-    if (notModified(c.req.header('if-none-match'), c.req.header('if-modified-since'), stored)) {
+    if (clientHasCurrent(c.req.header('if-none-match'), c.req.header('if-modified-since'), stored)) {
       c.res = new Response(null, { status: 304, headers });
       return;
     }

@@ -76,18 +76,6 @@ export function validators(page: CachedPage): Record<string, string> {
   };
 }
 
-/** Whether a conditional request (If-None-Match, else If-Modified-Since) already has this page. */
-export function notModified(
-  ifNoneMatch: string | undefined,
-  ifModifiedSince: string | undefined,
-  page: CachedPage,
-): boolean {
-  if (ifNoneMatch)
-    return ifNoneMatch.split(',').some((tag) => tag.trim() === page.etag || tag.trim() === `W/${page.etag}`);
-  const since = ifModifiedSince ? Date.parse(ifModifiedSince) : Number.NaN;
-  return !Number.isNaN(since) && page.lastModified.getTime() <= since;
-}
-
 /** The body to send for an encoding chosen by `chooseEncoding`. */
 export function encodedBody(page: CachedPage, encoding: Encoding | undefined): Uint8Array {
   return encoding ? page[encoding] : page.body;

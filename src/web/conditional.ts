@@ -48,9 +48,19 @@ const seconds = (date: Date): number => Math.floor(date.getTime() / 1000);
  */
 export function isNotModified(c: Context, validators: Validators): boolean {
   if (c.req.method !== 'GET' && c.req.method !== 'HEAD') return false;
-  const ifNoneMatch = c.req.header('if-none-match');
+  return clientHasCurrent(c.req.header('if-none-match'), c.req.header('if-modified-since'), validators);
+}
+
+/**
+ * The same test on the raw header values, for callers without a framework context (the page cache answers
+ * hits straight from node:http).
+ */
+export function clientHasCurrent(
+  ifNoneMatch: string | undefined,
+  ifModifiedSince: string | undefined,
+  validators: Pick<Validators, 'etag' | 'lastModified'>,
+): boolean {
   if (ifNoneMatch !== undefined) return matchesAny(ifNoneMatch, validators.etag);
-  const ifModifiedSince = c.req.header('if-modified-since');
   if (ifModifiedSince === undefined || !validators.lastModified) return false;
   const since = Date.parse(ifModifiedSince);
   return !Number.isNaN(since) && seconds(new Date(since)) === seconds(validators.lastModified);
