@@ -1,5 +1,5 @@
+import type { Cursor } from '../db/cursor.js';
 import type { Queryable } from '../db/database.js';
-import type { Cursor } from './cursor.js';
 
 export interface PostListItem {
   id: string;

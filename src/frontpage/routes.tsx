@@ -1,16 +1,18 @@
 import { type Context, Hono } from 'hono';
+import { z } from 'zod';
 import { cacheAs, cachedFragment } from '../cache/middleware.js';
 import { ALL_POSTS_TAG } from '../cache/page-cache.js';
 import { newCommentCounts } from '../comments/queries.js';
+import { decodeCursor, encodeCursor } from '../db/cursor.js';
 import { isId } from '../db/ids.js';
-import { Invalid, NotFound } from '../errors.js';
+import { NotFound } from '../errors.js';
 import { ContinueReading } from '../sequences/post-views.js';
 import { sequencesInProgress } from '../sequences/queries.js';
 import { postListExtras } from '../sequences/slots.js';
 import type { AppEnv } from '../web/context.js';
+import { parseQuery } from '../web/forms.js';
 import { pageContext, renderToString } from '../web/page.js';
 import { splitSlots } from '../web/slots.js';
-import { decodeCursor, encodeCursor } from './cursor.js';
 import {
   activePosts,
   cursorKey,
@@ -39,18 +41,14 @@ export const DISCUSSION_SIZE = 10;
 /** Newest comments shown under each post in Recent Discussion. */
 export const DISCUSSION_COMMENTS = 3;
 
-function listParams(c: Context<AppEnv>): { view: PostView; period: TopPeriod } {
-  const view = c.req.query('view') ?? 'magic';
-  const period = c.req.query('period') ?? 'week';
-  if (!(POST_VIEWS as readonly string[]).includes(view)) {
-    throw new Invalid(`There is no "${view.slice(0, 20)}" order; choose Magic, Recent or Top.`, {
-      view: 'Unknown order.',
-    });
-  }
-  if (!(TOP_PERIODS as readonly string[]).includes(period)) {
-    throw new Invalid('Top posts can be shown for a week, month, year or all time.', { period: 'Unknown period.' });
-  }
-  return { view: view as PostView, period: period as TopPeriod };
+const listQuery = z.object({
+  view: z.enum(POST_VIEWS, { error: 'view must be magic, recent or top.' }).default('magic'),
+  period: z.enum(TOP_PERIODS, { error: 'period must be week, month, year or all (for Top posts).' }).default('week'),
+  after: z.string().optional(),
+});
+
+function listParams(c: Context<AppEnv>): z.infer<typeof listQuery> {
+  return parseQuery(listQuery, c.req.query());
 }
 
 /**
@@ -152,14 +150,15 @@ export const frontpageRoutes = new Hono<AppEnv>()
     );
   })
   .get('/posts', async (c) => {
-    const { view, period } = listParams(c);
-    const list = await sharedPostList(c, view, period, c.req.query('after'));
+    const { view, period, after } = listParams(c);
+    const list = await sharedPostList(c, view, period, after);
     cacheAs(c, [ALL_POSTS_TAG], { forReaders: true });
     const postsHtml = await readersPostList(c, list);
     return c.html(<MorePostsPage ctx={pageContext(c)} view={view} period={period} postsHtml={postsHtml} />);
   })
   .get('/discussion', async (c) => {
-    const discussionHtml = await sharedDiscussion(c, c.req.query('after'));
+    const { after } = parseQuery(z.object({ after: z.string().optional() }), c.req.query());
+    const discussionHtml = await sharedDiscussion(c, after);
     cacheAs(c, [ALL_POSTS_TAG], { forReaders: true });
     return c.html(<MoreDiscussionPage ctx={pageContext(c)} discussionHtml={discussionHtml} />);
   })

@@ -1,12 +1,15 @@
 import { Hono } from 'hono';
+import { z } from 'zod';
 import { cacheAs, changedHere } from '../cache/middleware.js';
+import { decodeCursor, encodeCursor } from '../db/cursor.js';
 import { isId } from '../db/ids.js';
-import { NotFound } from '../errors.js';
+import { Invalid, NotFound } from '../errors.js';
 import { showPostPage } from '../posts/page.js';
 import { postPath } from '../posts/paths.js';
 import { canViewPost } from '../posts/permissions.js';
 import { postById } from '../posts/queries.js';
 import type { AppEnv } from '../web/context.js';
+import { parseQuery } from '../web/forms.js';
 import { pageContext } from '../web/page.js';
 import { sequenceEditorRoutes } from './editor-routes.js';
 import { backlinksOf } from './links.js';
@@ -19,30 +22,37 @@ import { NO_SEQUENCE, recordSequenceRead } from './service.js';
 import { readerView, SequenceListPage, SequencePage } from './views.js';
 
 export const SEQUENCES_PAGE_SIZE = 30;
-const CURSOR = /^(-?\d{1,16})\.([0-9A-Za-z]{17})$/;
 // Previews change rarely and are the same for every reader; a short cache spares repeated hovers.
 const PREVIEW_CACHE = 'public, max-age=60';
 
-/** "?after=" of /sequences: the last item's sort key (epoch milliseconds or karma) and id. */
-function parseCursor(sort: SequenceSort, raw: string | undefined): SequenceCursor | undefined {
-  const match = raw ? CURSOR.exec(raw) : null;
-  if (!match) return undefined;
-  const key = Number(match[1]);
-  const id = match[2]!;
-  return sort === 'new' ? { sort, createdAt: new Date(key), id } : { sort, karma: key, id };
+const listQuery = z.object({
+  sort: z.enum(['new', 'top'], { error: 'sort must be new or top.' }).default('new'),
+  after: z.string().optional(),
+});
+
+/** "?after=" of /sequences: the last item's sort key (its creation time or karma) and id. */
+function sequenceCursor(sort: SequenceSort, after: string | undefined): SequenceCursor | undefined {
+  const cursor = decodeCursor(after, `sequences-${sort}`);
+  if (!cursor) return undefined;
+  if (sort === 'new' && typeof cursor.key === 'string') return { sort, createdAt: new Date(cursor.key), id: cursor.id };
+  if (sort === 'top' && typeof cursor.key === 'number') return { sort, karma: cursor.key, id: cursor.id };
+  throw new Invalid('That "Load more" link is broken; start again from the first page.', {
+    after: 'Malformed cursor.',
+  });
 }
 
 const readerRoutes = new Hono<AppEnv>()
   .get('/sequences', async (c) => {
-    const sort: SequenceSort = c.req.query('sort') === 'top' ? 'top' : 'new';
-    const after = parseCursor(sort, c.req.query('after'));
+    const query = parseQuery(listQuery, c.req.query());
+    const sort = query.sort;
+    const after = sequenceCursor(sort, query.after);
     const rows = await sequenceList(c.var.deps.db, sort, SEQUENCES_PAGE_SIZE + 1, after);
     const sequences = rows.slice(0, SEQUENCES_PAGE_SIZE);
     const last = sequences.at(-1);
-    // createSequence stores created_at from a JS Date, so milliseconds identify it exactly.
+    // createSequence stores created_at from a JS Date, so the ISO time (milliseconds) identifies it exactly.
     const nextHref =
       rows.length > SEQUENCES_PAGE_SIZE && last
-        ? `/sequences?sort=${sort}&after=${sort === 'new' ? last.createdAt.getTime() : last.karma}.${last.id}`
+        ? `/sequences?sort=${sort}&after=${encodeCursor({ list: `sequences-${sort}`, key: sort === 'new' ? last.createdAt.toISOString() : last.karma, id: last.id })}`
         : undefined;
     // Page-cache tags (for logged-out readers) name what the page shows; migration 0005 announces their changes.
     cacheAs(c, ['sequences']);

@@ -1,14 +1,15 @@
 import { type Context, Hono } from 'hono';
+import { z } from 'zod';
 import { USERNAME_PATTERN } from '../accounts/validation.js';
 import { cacheAs } from '../cache/middleware.js';
 import { ALL_POSTS_TAG } from '../cache/page-cache.js';
 import { renderMarkdown } from '../content/render.js';
+import { decodeCursor, encodeCursor } from '../db/cursor.js';
 import { type AppError, Forbidden, Invalid, NotFound } from '../errors.js';
-import { decodeCursor, encodeCursor } from '../frontpage/cursor.js';
 import { sequencesOfUser } from '../sequences/list-queries.js';
 import { ProfileSequences } from '../sequences/post-views.js';
 import type { AppEnv } from '../web/context.js';
-import { formStrings, parseInput } from '../web/forms.js';
+import { formStrings, parseInput, parseQuery } from '../web/forms.js';
 import { pageContext } from '../web/page.js';
 import {
   commentsOfUser,
@@ -34,19 +35,22 @@ async function findProfile(c: Context<AppEnv>): Promise<Profile> {
   return profile;
 }
 
+const profileQuery = z.object({
+  tab: z.enum(PROFILE_TABS, { error: 'tab must be posts, sequences, comments or drafts.' }).default('posts'),
+  after: z.string().optional(),
+});
+
 export const userRoutes = new Hono<AppEnv>()
   .get('/users/:username', async (c) => {
     const profile = await findProfile(c);
     if (profile.username !== c.req.param('username')) return c.redirect(`/users/${profile.username}`, 301);
     const isOwner = c.var.user?.id === profile.id;
     cacheAs(c, [ALL_POSTS_TAG, `user:${profile.id}`]);
-    const tab = (c.req.query('tab') ?? 'posts') as ProfileTab;
-    if (!PROFILE_TABS.includes(tab) || (tab === 'drafts' && !isOwner)) {
-      throw new NotFound('This profile has no such tab.');
-    }
+    const { tab, after } = parseQuery(profileQuery, c.req.query());
+    if (tab === 'drafts' && !isOwner) throw new NotFound('This profile has no such tab.');
     const db = c.var.deps.db;
     const list = `profile-${profile.id}-${tab}`;
-    const cursor = decodeCursor(c.req.query('after'), list);
+    const cursor = decodeCursor(after, list);
     let content: ProfileTabContent;
     let next: { key: string; id: string } | undefined;
     if (tab === 'comments') {

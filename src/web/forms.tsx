@@ -15,6 +15,19 @@ export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.in
 }
 
 /**
+ * Parses a page's query parameters (first value of each) with a zod schema. The error page shows one message,
+ * so the message names the parameter and its problem itself.
+ */
+export function parseQuery<S extends z.ZodType>(schema: S, query: Record<string, string>): z.infer<S> {
+  try {
+    return parseInput(schema, query);
+  } catch (error) {
+    if (error instanceof Invalid) throw new Invalid(Object.values(error.fields).join(' '), error.fields);
+    throw error;
+  }
+}
+
+/**
  * Only the string fields of a parsed form body (files and repeated fields are not ours to accept). A NUL
  * character is refused here: PostgreSQL cannot store it in text, and no one types it.
  */

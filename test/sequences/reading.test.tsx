@@ -226,6 +226,21 @@ describe('lists of sequences', () => {
     expect(new Set(seen).size).toBe(seen.length);
     expect(seen.length).toBe((await sequenceList(db, 'new', 1000)).length);
   });
+
+  it('refuses an unknown order and a broken or foreign cursor on /sequences, naming the parameter', async () => {
+    const client = new TestClient(app);
+    const bogusSort = await client.get('/sequences?sort=hottest');
+    expect(bogusSort.status).toBe(422);
+    expect(await bogusSort.text()).toContain('sort must be new or top');
+    const broken = await client.get('/sequences?sort=new&after=1700000000000.abc');
+    expect(broken.status).toBe(422);
+    expect(await broken.text()).toContain('Load more');
+    const html = await (await client.get('/sequences?sort=top')).text();
+    // More than a page of sequences exists by now (the test above made 33).
+    const topCursor = /after=([^"&]+)/.exec(html)?.[1];
+    expect(topCursor).toBeDefined();
+    expect((await client.get(`/sequences?sort=new&after=${topCursor}`)).status).toBe(422);
+  });
 });
 
 describe('demo content', () => {

@@ -54,7 +54,7 @@ describe('profiles', () => {
     const other = await makeUser(db);
     expect((await client.get(`/users/${other.username}?${next.split('?')[1]}`)).status).toBe(422);
     expect((await client.get('/users/nobody_by_this_name')).status).toBe(404);
-    expect((await client.get(`/users/${user.username}?tab=secrets`)).status).toBe(404);
+    expect((await client.get(`/users/${user.username}?tab=secrets`)).status).toBe(422);
   });
 
   it('lets users edit their display name and bio, with messages for bad input and no editing of others', async () => {
