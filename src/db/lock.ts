@@ -55,9 +55,17 @@ export async function acquireDataDirLock(
   // the path exists), so a socket found there that refuses a connection never belongs to a starter still
   // between bind and listen.
   const own = uniqueName(lockPath);
+  const address = socketAddress(own, dataDir);
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(socketAddress(own, dataDir), () => resolve());
+    server.once('error', (error: NodeJS.ErrnoException) =>
+      reject(
+        new DataDirLockedError(
+          `Cannot lock the data directory ${path.resolve(dataDir)}: the lock is a Unix socket, and none can be ` +
+            `made there (${error.code ?? error.message}). Use a directory on a local filesystem.`,
+        ),
+      ),
+    );
+    server.listen(address, () => resolve());
   });
   try {
     const { ino } = fs.lstatSync(own);

@@ -129,6 +129,12 @@ describe('the data directory lock', () => {
     for (const starter of starters) if (starter.child.exitCode === null) await killAndWait(starter);
   });
 
+  it('gives a clear error where no socket can be made', async () => {
+    await expect(acquireDataDirLock('/proc/self')).rejects.toThrow(
+      /Cannot lock the data directory \/proc\/self: the lock is a Unix socket, and none can be made there \(E/,
+    );
+  });
+
   it('gives a clear error when the data directory path is too long for a socket, unless a relative one is short', async () => {
     const deep = path.join(tempDir(), 'a-rather-long-folder-name'.repeat(4), 'data');
     await expect(acquireDataDirLock(deep)).rejects.toThrow(/path is too long for the lock.*shorter DATA_DIR/);
