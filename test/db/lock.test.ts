@@ -2,18 +2,26 @@ import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { acquireDataDirLock, DataDirLockedError, LOCK_FILE } from '../../src/db/lock.js';
 
 function tempDir() {
   return fs.mkdtempSync(path.join(os.tmpdir(), 'lyceum-lock-'));
 }
 
+const started: ChildProcess[] = [];
+// A failed test must not leave its holders running (and the test run waiting for them).
+afterEach(() => {
+  for (const child of started.splice(0))
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+});
+
 /** A process holding the lock of `dir` (test/db/hold-lock.ts), optionally run under `wrapper` (e.g. unshare). */
 function startHolder(dir: string, name: string, wrapper: string[] = [], busy = false) {
   const command = [...wrapper, process.execPath, '--import', 'tsx', 'test/db/hold-lock.ts', dir, name];
   if (busy) command.push('busy');
   const child = spawn(command[0]!, command.slice(1), { stdio: ['ignore', 'pipe', 'pipe'] });
+  started.push(child);
   let output = '';
   let errors = '';
   child.stderr!.on('data', (d: Buffer) => (errors += d.toString()));
