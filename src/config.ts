@@ -16,6 +16,11 @@ const envSchema = z.object({
   PAGE_CACHE_TTL_MS: z.coerce.number().int().min(0).default(30_000),
   PAGE_CACHE_MAX_ENTRIES: z.coerce.number().int().positive().default(5_000),
   CACHE_MAX_MB: z.coerce.number().positive().max(1_000_000).default(256),
+  HEADERS_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
+  REQUEST_TIMEOUT_MS: z.coerce.number().int().positive().default(30_000),
+  KEEP_ALIVE_TIMEOUT_MS: z.coerce.number().int().positive().default(5_000),
+  MAX_CONNECTIONS: z.coerce.number().int().positive().default(10_000),
+  MAX_CONNECTIONS_PER_CLIENT: z.coerce.number().int().min(0).optional(),
 });
 
 export interface Config {
@@ -38,7 +43,19 @@ export interface Config {
   pageCacheMaxEntries: number;
   /** What every in-memory cache of this process may hold together, in bytes (split in caches.ts). */
   cacheMaxBytes: number;
+  /** How long a client may take to send a request's headers, and the whole request with its body. */
+  headersTimeoutMs: number;
+  requestTimeoutMs: number;
+  /** How long an idle keep-alive connection is kept open. */
+  keepAliveTimeoutMs: number;
+  /** Open connections at most (further ones are closed at once); lowered to fit the open-file limit. */
+  maxConnections: number;
+  /** Open connections at most from one client address (IPv4 address or IPv6 /64); 0: no such cap. */
+  maxConnectionsPerClient: number;
 }
+
+/** Connections one browser or one office behind a NAT may hold open at once (browsers use up to 6 per site). */
+const DEFAULT_MAX_CONNECTIONS_PER_CLIENT = 100;
 
 export class ConfigError extends Error {}
 
@@ -54,6 +71,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] 
   if (e.DATABASE_READ_URL && !e.DATABASE_URL) {
     throw new ConfigError(
       'Invalid configuration: DATABASE_READ_URL needs DATABASE_URL (a replica of a PostgreSQL server).',
+    );
+  }
+  if (e.HEADERS_TIMEOUT_MS > e.REQUEST_TIMEOUT_MS) {
+    throw new ConfigError(
+      `Invalid configuration: HEADERS_TIMEOUT_MS (${e.HEADERS_TIMEOUT_MS}) must not exceed REQUEST_TIMEOUT_MS ` +
+        `(${e.REQUEST_TIMEOUT_MS}): the headers are part of the request.`,
     );
   }
   const shownHost = ['0.0.0.0', '::', '127.0.0.1'].includes(e.HOST) ? 'localhost' : e.HOST;
@@ -72,5 +95,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] 
     pageCacheTtlMs: e.PAGE_CACHE_TTL_MS,
     pageCacheMaxEntries: e.PAGE_CACHE_MAX_ENTRIES,
     cacheMaxBytes: Math.round(e.CACHE_MAX_MB * 1024 * 1024),
+    headersTimeoutMs: e.HEADERS_TIMEOUT_MS,
+    requestTimeoutMs: e.REQUEST_TIMEOUT_MS,
+    keepAliveTimeoutMs: e.KEEP_ALIVE_TIMEOUT_MS,
+    maxConnections: e.MAX_CONNECTIONS,
+    // Behind a reverse proxy every connection comes from the proxy, so a per-address cap would throttle the
+    // whole site; the proxy limits its clients instead.
+    maxConnectionsPerClient:
+      e.MAX_CONNECTIONS_PER_CLIENT ?? (e.TRUST_PROXY === '1' ? 0 : DEFAULT_MAX_CONNECTIONS_PER_CLIENT),
   };
 }

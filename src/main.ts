@@ -1,11 +1,8 @@
-import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { getRequestListener } from '@hono/node-server';
 import pino from 'pino';
 import { forgetOldLoginFailures } from './accounts/service.js';
 import { deleteExpiredSessions } from './accounts/sessions.js';
 import { startCaches } from './cache/caches.js';
-import { serveCachedPage } from './cache/fast-path.js';
 import { ConfigError, loadConfig } from './config.js';
 import { startChangeFeed } from './db/changes.js';
 import { DataDirLockedError } from './db/lock.js';
@@ -14,6 +11,7 @@ import { loadDemoContent } from './demo/seed.js';
 import { MAGIC_REFRESH_INTERVAL_MS, refreshMagicScores } from './votes/ranking.js';
 import { createApp } from './web/app.js';
 import { loadAssets } from './web/assets.js';
+import { createHttpServer } from './web/server.js';
 
 async function main() {
   const config = loadConfig(process.env, process.argv.slice(2));
@@ -52,12 +50,8 @@ async function main() {
   const replicas =
     feed && config.databaseReadUrl ? await startReplicaRouting(db, config.databaseReadUrl, feed) : undefined;
   const app = createApp({ db, config, logger, assets, caches: caching?.caches, replicas: replicas?.router });
-  const handle = getRequestListener(app.fetch);
-  const caches = caching?.caches;
-  const server = createServer((req, res) => {
-    if (caches && serveCachedPage(caches, req, res)) return;
-    void handle(req, res);
-  });
+  // Cache hits are answered by the server before the app (src/web/server.ts).
+  const server = createHttpServer({ app, config, logger, caches: caching?.caches });
   server.listen(config.port, config.host, () => {
     const { port } = server.address() as AddressInfo;
     const url = config.baseUrl.replace(/:\d+$/, `:${port}`);

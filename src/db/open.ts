@@ -19,7 +19,7 @@ export async function openDatabase(options: OpenOptions): Promise<{ db: Database
   if (options.databaseUrl) {
     db = await openPostgres({ connectionString: options.databaseUrl });
   } else {
-    const lock = acquireDataDirLock(options.dataDir);
+    const lock = await acquireDataDirLock(options.dataDir);
     try {
       const inner = await openPglite(path.join(options.dataDir, 'pglite'));
       db = {

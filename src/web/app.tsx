@@ -21,7 +21,10 @@ const IMMUTABLE = 'public, max-age=31536000, immutable';
 export function createApp(deps: Deps): Hono<AppEnv> {
   const bodyLimited = bodyLimit({
     maxSize: deps.config.bodyLimitBytes,
-    onError: () => {
+    onError: (c) => {
+      // The rest of the body may still be on its way: close the connection after the answer rather than keep it
+      // alive and cut it while draining, which would fail the client's next request on it.
+      c.header('Connection', 'close');
       throw new AppError(
         413,
         `The request is larger than the limit of ${Math.round(deps.config.bodyLimitBytes / 1024)} KB.`,

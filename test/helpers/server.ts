@@ -1,38 +1,92 @@
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { getRequestListener } from '@hono/node-server';
+import type { Server } from 'node:http';
+import net, { type AddressInfo } from 'node:net';
+import pino, { type Logger } from 'pino';
 import { type Browser, chromium, type Page } from 'playwright-core';
-import { serveCachedPage } from '../../src/cache/fast-path.js';
 import type { Database } from '../../src/db/database.js';
+import { createHttpServer } from '../../src/web/server.js';
 import { makeTestApp } from './app.js';
 
 /**
- * The real app on a real port (random), for the browser to talk to. With `caching`, as `npm start` runs it:
- * caches on and their hits answered before the app (src/main.ts).
+ * The real app on a real port (random) behind the real server (src/web/server.ts: its deadlines and connection
+ * caps, set through `env`). With `caching`, as `npm start` runs it: caches on and their hits answered before
+ * the app.
  */
 export async function startServer(
   db: Database,
-  options: { caching?: boolean } = {},
-): Promise<{ url: string; close: () => Promise<void> }> {
-  const { app, caching } = await makeTestApp(db, {
+  options: { caching?: boolean; env?: Record<string, string>; logger?: Logger } = {},
+): Promise<{ url: string; port: number; server: Server; close: () => Promise<void> }> {
+  const { app, config, caching } = await makeTestApp(db, {
     BASE_URL: 'http://127.0.0.1',
     ...(options.caching ? { PAGE_CACHE_TTL_MS: '30000' } : {}),
+    ...options.env,
   });
-  const handle = getRequestListener(app.fetch);
-  const caches = caching?.caches;
-  const server = createServer((req, res) => {
-    if (caches && serveCachedPage(caches, req, res)) return;
-    void handle(req, res);
-  });
+  const logger = options.logger ?? pino({ level: 'silent' });
+  const server = createHttpServer({ app, config, logger, caches: caching?.caches });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,
+    port,
+    server,
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();
       }).then(() => caching?.stop()),
+  };
+}
+
+/** A raw TCP connection to a test server, for what fetch hides: trickled bytes, connection reuse and closing. */
+export interface RawConnection {
+  socket: net.Socket;
+  /** Everything the server sent so far. */
+  received(): string;
+  /** Resolves once the socket is closed, telling whether the server ended it cleanly (no reset or error). */
+  closed: Promise<{ clean: boolean; error?: string }>;
+  /** Resolves with the received text once it contains `text`. */
+  waitFor(text: string | RegExp): Promise<string>;
+}
+
+export async function connectRaw(port: number, options: { localAddress?: string } = {}): Promise<RawConnection> {
+  const socket = net.connect({ host: '127.0.0.1', port, ...options });
+  let text = '';
+  const waiters = new Set<() => void>();
+  let error: string | undefined;
+  socket.on('data', (chunk: Buffer) => {
+    text += chunk.toString('latin1');
+    for (const wake of waiters) wake();
+  });
+  socket.on('error', (e: NodeJS.ErrnoException) => {
+    error = e.code ?? e.message;
+  });
+  const closed = new Promise<{ clean: boolean; error?: string }>((resolve) =>
+    socket.on('close', (hadError) => {
+      for (const wake of waiters) wake();
+      resolve(error === undefined && !hadError ? { clean: true } : { clean: false, error: error ?? 'error' });
+    }),
+  );
+  await new Promise<void>((resolve, reject) => {
+    socket.once('connect', resolve);
+    socket.once('error', reject);
+  });
+  return {
+    socket,
+    received: () => text,
+    closed,
+    waitFor: (wanted) =>
+      new Promise<string>((resolve, reject) => {
+        const check = () => {
+          if (typeof wanted === 'string' ? text.includes(wanted) : wanted.test(text)) {
+            waiters.delete(check);
+            resolve(text);
+          } else if (socket.destroyed) {
+            waiters.delete(check);
+            reject(new Error(`connection closed before ${String(wanted)} arrived; got: ${text.slice(0, 200)}`));
+          }
+        };
+        waiters.add(check);
+        check();
+      }),
   };
 }
 
