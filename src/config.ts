@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 
 /** Every environment variable Lyceum reads, parsed and validated in one place. */
@@ -15,6 +16,16 @@ const envSchema = z.object({
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
   PAGE_CACHE_TTL_MS: z.coerce.number().int().min(0).default(30_000),
   PAGE_CACHE_MAX_ENTRIES: z.coerce.number().int().positive().default(5_000),
+  // Rendering and diffing run in worker threads (content/pool.ts); the main thread keeps a core for requests.
+  RENDER_WORKERS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(64)
+    .default(() => Math.max(1, availableParallelism() - 1)),
+  RENDER_QUEUE_LIMIT: z.coerce.number().int().min(0).default(64),
+  RENDER_TIMEOUT_MS: z.coerce.number().int().min(1).default(5_000),
+  PREVIEWS_PER_MINUTE: z.coerce.number().int().min(1).default(60),
 });
 
 export interface Config {
@@ -35,6 +46,14 @@ export interface Config {
   /** How long a page rendered for logged-out readers may be served again; 0 turns the page cache off. */
   pageCacheTtlMs: number;
   pageCacheMaxEntries: number;
+  /** Worker threads that render Markdown and diff revisions. */
+  renderWorkers: number;
+  /** Renders that may wait for a worker; past it a request is answered 503. */
+  renderQueueLimit: number;
+  /** A render or diff running longer is stopped (its worker replaced) and the writer told so. */
+  renderTimeoutMs: number;
+  /** Previews one user may ask for per minute (bursts of up to 20). */
+  previewsPerMinute: number;
 }
 
 export class ConfigError extends Error {}
@@ -68,5 +87,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] 
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     pageCacheTtlMs: e.PAGE_CACHE_TTL_MS,
     pageCacheMaxEntries: e.PAGE_CACHE_MAX_ENTRIES,
+    renderWorkers: e.RENDER_WORKERS,
+    renderQueueLimit: e.RENDER_QUEUE_LIMIT,
+    renderTimeoutMs: e.RENDER_TIMEOUT_MS,
+    previewsPerMinute: e.PREVIEWS_PER_MINUTE,
   };
 }

@@ -7,6 +7,7 @@ import { deleteExpiredSessions } from './accounts/sessions.js';
 import { startCaches } from './cache/caches.js';
 import { serveCachedPage } from './cache/fast-path.js';
 import { ConfigError, loadConfig } from './config.js';
+import { renderPoolOptions, startRenderPool, stopRenderPool } from './content/pool.js';
 import { DataDirLockedError } from './db/lock.js';
 import { openDatabase, startReplicaRouting } from './db/open.js';
 import { loadDemoContent } from './demo/seed.js';
@@ -17,6 +18,8 @@ import { loadAssets } from './web/assets.js';
 async function main() {
   const config = loadConfig(process.env, process.argv.slice(2));
   const logger = pino({ level: config.logLevel, base: { pid: process.pid } });
+  // Workers warm up while the database opens; every render and diff runs in them.
+  await startRenderPool(renderPoolOptions(config));
 
   const { db, applied } = await openDatabase({ dataDir: config.dataDir, databaseUrl: config.databaseUrl });
   logger.info({ database: db.kind, applied }, applied.length ? 'migrations applied' : 'database up to date');
@@ -79,6 +82,7 @@ async function main() {
     clearInterval(rescoreTimer);
     await caching?.stop();
     await replicas?.stop();
+    await stopRenderPool();
     await db.close();
     logger.info('stopped');
     process.exit(0);

@@ -1,6 +1,7 @@
 import pino from 'pino';
 import { startCaches } from '../../src/cache/caches.js';
 import { type Config, loadConfig } from '../../src/config.js';
+import { renderPoolOptions, startRenderPool } from '../../src/content/pool.js';
 import type { Database } from '../../src/db/database.js';
 import { createApp } from '../../src/web/app.js';
 import { loadAssets } from '../../src/web/assets.js';
@@ -11,6 +12,8 @@ export async function makeTestApp(db: Database, env: Record<string, string> = {}
   // The page cache is off unless a test turns it on: most tests change rows directly and read at once.
   const config: Config = loadConfig({ LOG_LEVEL: 'silent', BASE_URL: TEST_ORIGIN, PAGE_CACHE_TTL_MS: '0', ...env });
   const logger = pino({ level: 'silent' });
+  // The process's render pool takes the app's settings (as main.ts does); a test may lower RENDER_TIMEOUT_MS.
+  await startRenderPool(renderPoolOptions(config));
   const caching = await startCaches(db, config, logger);
   const app = createApp({ db, config, logger, assets: await loadAssets(), caches: caching?.caches });
   return { app, config, caching };
