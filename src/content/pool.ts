@@ -91,6 +91,11 @@ export class RenderPool {
     }
   }
 
+  /** Jobs running or waiting for a worker. */
+  get pending(): number {
+    return this.#queue.length + this.#slots.filter((slot) => slot.job).length;
+  }
+
   /** Stops every worker; waiting and running jobs fail. */
   async close(): Promise<void> {
     this.#closed = true;
@@ -125,8 +130,9 @@ export class RenderPool {
   #run(task: RenderTask): Promise<unknown> {
     if (this.#closed) return Promise.reject(new Error('The render pool was stopped.'));
     if (this.#broken) return Promise.reject(this.#broken);
-    const idle = this.#slots.some((slot) => slot.ready && !slot.job);
-    if (!idle && this.#queue.length >= this.options.maxQueue) {
+    // A worker still starting up counts as free: a job given to it waits only for its start.
+    const free = this.#slots.filter((slot) => !slot.job).length;
+    if (this.#queue.length >= this.options.maxQueue + free) {
       return Promise.reject(
         new Unavailable(
           `Too many texts are waiting to be rendered right now. Try again in ${BUSY_RETRY_AFTER_SECONDS} seconds.`,
