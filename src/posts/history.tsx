@@ -4,7 +4,7 @@ import { Layout, type PageContext } from '../web/layout.js';
 import { Time } from '../web/time.js';
 import { postPath } from './paths.js';
 import type { PostRow } from './queries.js';
-import type { Revision, RevisionSummary } from './revisions.js';
+import type { PreviousRevision, Revision, RevisionSummary } from './revisions.js';
 
 export function HistoryPage(props: { ctx: PageContext; post: PostRow; revisions: RevisionSummary[] }) {
   const base = `${postPath(props.post)}/history`;
@@ -50,7 +50,7 @@ export function RevisionPage(props: {
   ctx: PageContext;
   post: PostRow;
   revision: Revision;
-  previous: Revision | undefined;
+  previous: PreviousRevision | undefined;
   titleDiff: DiffPart[];
   bodyDiff: DiffPart[];
   latest: number;
