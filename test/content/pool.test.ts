@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { RenderPool, RenderTimeout } from '../../src/content/pool.js';
+import { RenderPool } from '../../src/content/pool.js';
 import { MAX_MARKDOWN_CHARS, renderContent, renderMarkdown } from '../../src/content/render.js';
 import { revisionDiff, wholeReplacement } from '../../src/content/word-diff.js';
 import { Invalid, Unavailable } from '../../src/errors.js';
@@ -92,9 +92,5 @@ describe('the render pool', () => {
     await closing.close();
     expect(await job).toMatchObject({ message: expect.stringMatching(/stopped/) });
     await expect(closing.renderHtml('after')).rejects.toThrow(/stopped/);
-  });
-
-  it('reports a time-out as RenderTimeout to its own callers', () => {
-    expect(new RenderTimeout(1500).limitMs).toBe(1500);
   });
 });
