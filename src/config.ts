@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 
 /** Every environment variable Lyceum reads, parsed and validated in one place. */
@@ -21,6 +22,16 @@ const envSchema = z.object({
   KEEP_ALIVE_TIMEOUT_MS: z.coerce.number().int().positive().default(5_000),
   MAX_CONNECTIONS: z.coerce.number().int().positive().default(10_000),
   MAX_CONNECTIONS_PER_CLIENT: z.coerce.number().int().min(0).optional(),
+  // Rendering and diffing run in worker threads (content/pool.ts); the main thread keeps a core for requests.
+  RENDER_WORKERS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(64)
+    .default(() => Math.max(1, availableParallelism() - 1)),
+  RENDER_QUEUE_LIMIT: z.coerce.number().int().min(0).default(64),
+  RENDER_TIMEOUT_MS: z.coerce.number().int().min(1).default(5_000),
+  PREVIEWS_PER_MINUTE: z.coerce.number().int().min(1).default(60),
 });
 
 export interface Config {
@@ -52,6 +63,14 @@ export interface Config {
   maxConnections: number;
   /** Open connections at most from one client address (IPv4 address or IPv6 /64); 0: no such cap. */
   maxConnectionsPerClient: number;
+  /** Worker threads that render Markdown and diff revisions. */
+  renderWorkers: number;
+  /** Renders that may wait for a worker; past it a request is answered 503. */
+  renderQueueLimit: number;
+  /** A render or diff running longer is stopped (its worker replaced) and the writer told so. */
+  renderTimeoutMs: number;
+  /** Previews one user may ask for per minute (bursts of up to 20). */
+  previewsPerMinute: number;
 }
 
 /** Connections one browser or one office behind a NAT may hold open at once (browsers use up to 6 per site). */
@@ -103,5 +122,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] 
     // whole site; the proxy limits its clients instead.
     maxConnectionsPerClient:
       e.MAX_CONNECTIONS_PER_CLIENT ?? (e.TRUST_PROXY === '1' ? 0 : DEFAULT_MAX_CONNECTIONS_PER_CLIENT),
+    renderWorkers: e.RENDER_WORKERS,
+    renderQueueLimit: e.RENDER_QUEUE_LIMIT,
+    renderTimeoutMs: e.RENDER_TIMEOUT_MS,
+    previewsPerMinute: e.PREVIEWS_PER_MINUTE,
   };
 }

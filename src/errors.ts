@@ -4,9 +4,11 @@
  */
 export class AppError extends Error {
   constructor(
-    readonly status: 400 | 403 | 404 | 409 | 413 | 422 | 429,
+    readonly status: 400 | 403 | 404 | 409 | 413 | 422 | 429 | 503,
     message: string,
     readonly fields: Record<string, string> = {},
+    /** Sent as Retry-After: when asking again makes sense. */
+    readonly retryAfterSeconds?: number,
   ) {
     super(message);
   }
@@ -31,7 +33,14 @@ export class Invalid extends AppError {
 }
 
 export class RateLimited extends AppError {
-  constructor(message: string) {
-    super(429, message);
+  constructor(message: string, retryAfterSeconds?: number) {
+    super(429, message, {}, retryAfterSeconds);
+  }
+}
+
+/** This process cannot take the work now (e.g. too many texts waiting to be rendered); it can later. */
+export class Unavailable extends AppError {
+  constructor(message: string, retryAfterSeconds: number) {
+    super(503, message, {}, retryAfterSeconds);
   }
 }

@@ -4,6 +4,7 @@ import { forgetOldLoginFailures } from './accounts/service.js';
 import { deleteExpiredSessions } from './accounts/sessions.js';
 import { startCaches } from './cache/caches.js';
 import { ConfigError, loadConfig } from './config.js';
+import { renderPoolOptions, startRenderPool, stopRenderPool } from './content/pool.js';
 import { startChangeFeed } from './db/changes.js';
 import { DataDirLockedError } from './db/lock.js';
 import { openDatabase, startReplicaRouting } from './db/open.js';
@@ -16,6 +17,8 @@ import { createHttpServer } from './web/server.js';
 async function main() {
   const config = loadConfig(process.env, process.argv.slice(2));
   const logger = pino({ level: config.logLevel, base: { pid: process.pid } });
+  // Workers warm up while the database opens; every render and diff runs in them.
+  await startRenderPool(renderPoolOptions(config));
 
   const { db, applied } = await openDatabase({ dataDir: config.dataDir, databaseUrl: config.databaseUrl });
   logger.info({ database: db.kind, applied }, applied.length ? 'migrations applied' : 'database up to date');
@@ -78,6 +81,7 @@ async function main() {
     caching?.stop();
     await feed?.stop();
     await replicas?.stop();
+    await stopRenderPool();
     await db.close();
     logger.info('stopped');
     process.exit(0);

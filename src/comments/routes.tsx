@@ -1,10 +1,11 @@
 import { type Context, Hono } from 'hono';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { cacheAs } from '../cache/middleware.js';
-import { renderMarkdown } from '../content/render.js';
 import { isId } from '../db/ids.js';
 import { AppError, Forbidden, Invalid, NotFound } from '../errors.js';
 import { visiblePost } from '../posts/lookup.js';
 import { commentPath, postPath } from '../posts/paths.js';
+import { keepRetryAfter, renderPreview } from '../posts/preview.js';
 import type { PostRow } from '../posts/queries.js';
 import type { AppEnv } from '../web/context.js';
 import { formStrings, parseInput } from '../web/forms.js';
@@ -46,13 +47,15 @@ export const commentRoutes = new Hono<AppEnv>()
     const db = c.var.deps.db;
     const found = form.parentId && isId(form.parentId) ? await commentRow(db, form.parentId) : undefined;
     const parent = found?.postId === post.id ? found : undefined;
-    const show = (state: { body: string; error?: string; previewHtml?: string }, status: 200 | 404 | 422) =>
+    const show = (state: { body: string; error?: string; previewHtml?: string }, status: ContentfulStatusCode) =>
       c.html(<ReplyPage ctx={pageContext(c)} post={post} parent={parent} state={state} />, status);
     try {
       const intent = commentIntent.safeParse(form.intent || undefined);
       if (!intent.success) throw new Invalid('Choose Preview or Submit.');
       const input = parseInput(newCommentInput, { body: form.body, parentId: form.parentId });
-      if (intent.data === 'preview') return show({ body: input.body, previewHtml: renderMarkdown(input.body) }, 200);
+      if (intent.data === 'preview') {
+        return show({ body: input.body, previewHtml: await renderPreview(c, user.id, input.body) }, 200);
+      }
       const { id } = await addComment(db, {
         postId: post.id,
         parentId: input.parentId,
@@ -71,7 +74,8 @@ export const commentRoutes = new Hono<AppEnv>()
       return c.redirect(`${postPath(post)}#comment-${id}`, 303);
     } catch (error) {
       if (!(error instanceof AppError) || wantsJson(c) || error.status === 403) throw error;
-      return show({ body: form.body ?? '', error: firstMessage(error) }, error.status === 404 ? 404 : 422);
+      keepRetryAfter(c, error);
+      return show({ body: form.body ?? '', error: firstMessage(error) }, error.status);
     }
   })
   .get('/posts/:postId/:slug/comment/:commentId', async (c) => {
@@ -129,12 +133,22 @@ export const commentRoutes = new Hono<AppEnv>()
     const comment = await editableComment(c);
     const post = { id: comment.postId, slug: comment.postSlug, title: comment.postTitle };
     const form = formStrings(await c.req.parseBody());
-    const show = (state: { body: string; error?: string; previewHtml?: string }, status: 200 | 422) =>
+    const show = (state: { body: string; error?: string; previewHtml?: string }, status: ContentfulStatusCode) =>
       c.html(<EditCommentPage ctx={pageContext(c)} post={post} commentId={comment.id} state={state} />, status);
     const body = commentBody.safeParse(form.body);
     if (!body.success) return show({ body: form.body ?? '', error: body.error.issues[0]?.message }, 422);
-    if (form.intent === 'preview') return show({ body: body.data, previewHtml: renderMarkdown(body.data) }, 200);
-    await editComment(c.var.deps.db, c.var.user!, comment.id, body.data, c.var.deps.config.baseUrl);
+    const user = c.var.user!;
+    try {
+      if (form.intent === 'preview') {
+        return show({ body: body.data, previewHtml: await renderPreview(c, user.id, body.data) }, 200);
+      }
+      await editComment(c.var.deps.db, user, comment.id, body.data, c.var.deps.config.baseUrl);
+    } catch (error) {
+      // A text that cannot be rendered now (too slow, a busy server, too many previews) is shown again.
+      if (!(error instanceof AppError) || ![422, 429, 503].includes(error.status)) throw error;
+      keepRetryAfter(c, error);
+      return show({ body: body.data, error: firstMessage(error) }, error.status);
+    }
     return c.redirect(`${postPath(post)}#comment-${comment.id}`, 303);
   })
   .post('/comments/:commentId/retract', async (c) => {

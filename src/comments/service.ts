@@ -1,4 +1,4 @@
-import { renderContent } from '../content/render.js';
+import { renderPool } from '../content/pool.js';
 import type { Queryable } from '../db/database.js';
 import { newId } from '../db/ids.js';
 import { Forbidden, Invalid, NotFound } from '../errors.js';
@@ -27,7 +27,7 @@ export interface NewComment {
  */
 export async function addComment(db: Queryable, input: NewComment): Promise<{ id: string }> {
   const id = newId();
-  const rendered = renderContent(input.markdown, { docId: id });
+  const rendered = await renderPool().render(input.markdown, { docId: id });
   const at = input.at ?? new Date();
   const gone = () => new NotFound('That post does not exist or is no longer published.');
   return db.transaction(async (tx) => {
@@ -101,7 +101,7 @@ export async function editComment(
   markdown: string,
   baseUrl?: string,
 ): Promise<{ postId: string }> {
-  const rendered = renderContent(markdown, { docId: id });
+  const rendered = await renderPool().render(markdown, { docId: id });
   return db.transaction(async (tx) => {
     const comment = await lockComment(tx, id);
     if (!canEditComment(actor, comment)) throw new Forbidden('Only the author can edit this comment.');

@@ -2,7 +2,7 @@ import { type Context, Hono } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { z } from 'zod';
 import { LoginPage } from '../accounts/views.js';
-import { MAX_MARKDOWN_CHARS, renderMarkdown } from '../content/render.js';
+import { MAX_MARKDOWN_CHARS } from '../content/render.js';
 import { isId } from '../db/ids.js';
 import { AppError, Forbidden, Invalid, NotFound } from '../errors.js';
 import type { AppEnv } from '../web/context.js';
@@ -12,6 +12,7 @@ import { carriedFields } from '../web/resubmit.js';
 import { EditorPage, type EditorState } from './editor.js';
 import { postPath } from './paths.js';
 import { canEditPost } from './permissions.js';
+import { keepRetryAfter, renderPreview } from './preview.js';
 import { postById } from './queries.js';
 import { createPost, deletePost, savePost } from './service.js';
 import { editorIntent, postInput } from './validation.js';
@@ -65,7 +66,9 @@ async function handleEditorPost(c: Context<AppEnv>, postId: string | undefined) 
       return showEditor(c, { ...state, notice: 'Welcome back. Your unsaved text is below; save it when ready.' });
     }
     const input = parseInput(postInput, values);
-    if (intent === 'preview') return showEditor(c, { ...state, previewHtml: renderMarkdown(input.body) });
+    if (intent === 'preview') {
+      return showEditor(c, { ...state, previewHtml: await renderPreview(c, user.id, input.body) });
+    }
     if (!existing) {
       if (intent !== 'draft' && intent !== 'publish') throw new Invalid('Save the post as a draft or publish it.');
       const created = await createPost(c.var.deps.db, {
@@ -86,6 +89,7 @@ async function handleEditorPost(c: Context<AppEnv>, postId: string | undefined) 
     return c.redirect(postPath(saved ?? existing), 303);
   } catch (error) {
     if (!(error instanceof AppError) || error.status === 403 || error.status === 404) throw error;
+    keepRetryAfter(c, error);
     const messages = Object.values(error.fields);
     return showEditor(
       c,
@@ -135,10 +139,11 @@ export const editorRoutes = new Hono<AppEnv>()
     return c.redirect(`/users/${user.username}`, 303);
   })
   .post('/api/preview', async (c) => {
-    if (!c.var.user) throw new Forbidden('Log in to preview.');
+    const user = c.var.user;
+    if (!user) throw new Forbidden('Log in to preview.');
     const body = await c.req.json().catch(() => {
       throw new Invalid('Send JSON like {"markdown": "…"}.', { markdown: 'missing' });
     });
     const input = parseInput(previewInput, body);
-    return c.json({ html: renderMarkdown(input.markdown) });
+    return c.json({ html: await renderPreview(c, user.id, input.markdown, 'markdown') });
   });

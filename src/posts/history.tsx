@@ -1,9 +1,10 @@
 import { raw } from 'hono/html';
+import type { DiffPart } from '../content/word-diff.js';
 import { Layout, type PageContext } from '../web/layout.js';
 import { Time } from '../web/time.js';
 import { postPath } from './paths.js';
 import type { PostRow } from './queries.js';
-import type { DiffPart, Revision, RevisionSummary } from './revisions.js';
+import type { PreviousRevision, Revision, RevisionSummary } from './revisions.js';
 
 export function HistoryPage(props: { ctx: PageContext; post: PostRow; revisions: RevisionSummary[] }) {
   const base = `${postPath(props.post)}/history`;
@@ -49,7 +50,7 @@ export function RevisionPage(props: {
   ctx: PageContext;
   post: PostRow;
   revision: Revision;
-  previous: Revision | undefined;
+  previous: PreviousRevision | undefined;
   titleDiff: DiffPart[];
   bodyDiff: DiffPart[];
   latest: number;

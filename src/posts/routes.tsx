@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import { cacheAs, cachedFragment } from '../cache/middleware.js';
 import { ALL_POSTS_TAG } from '../cache/tagged-cache.js';
+import { renderPool } from '../content/pool.js';
 import { NotFound } from '../errors.js';
 import { postPageSlots } from '../sequences/slots.js';
 import type { AppEnv } from '../web/context.js';
@@ -9,7 +10,7 @@ import { HistoryPage, RevisionPage } from './history.js';
 import { visiblePost } from './lookup.js';
 import { showPostPage } from './page.js';
 import { postPath } from './paths.js';
-import { revisionsOfPost, revisionWithPrevious, wordDiff } from './revisions.js';
+import { revisionsOfPost, revisionWithPrevious } from './revisions.js';
 
 export const postRoutes = new Hono<AppEnv>()
   .get('/posts/:postId/:slug?', async (c) => {
@@ -40,14 +41,26 @@ export const postRoutes = new Hono<AppEnv>()
     if (!found) throw new NotFound(`This post has no revision ${raw.slice(0, 20)}.`);
     const { revision, previous } = found;
     cacheAs(c, [`post:${post.id}`]);
+    // Diffs are stored when a revision is saved; one saved before that is diffed in the pool when viewed and
+    // kept in memory (a GET does not write).
+    const diff =
+      revision.diff ??
+      (previous
+        ? await cachedFragment(c, `revision-diff:${post.id}:${revision.number}`, [`post:${post.id}`], () =>
+            renderPool().diffRevisions(
+              { title: previous.title, body: previous.bodyMarkdown },
+              { title: revision.title, body: revision.bodyMarkdown },
+            ),
+          )
+        : undefined);
     return c.html(
       <RevisionPage
         ctx={pageContext(c)}
         post={post}
         revision={revision}
         previous={previous}
-        titleDiff={previous ? wordDiff(previous.title, revision.title) : []}
-        bodyDiff={previous ? wordDiff(previous.bodyMarkdown, revision.bodyMarkdown) : []}
+        titleDiff={diff?.title ?? []}
+        bodyDiff={diff?.body ?? []}
         latest={post.revisionCount}
       />,
     );

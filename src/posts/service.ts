@@ -1,11 +1,14 @@
-import { type RenderedContent, renderContent } from '../content/render.js';
+import { renderPool } from '../content/pool.js';
+import type { RenderedContent } from '../content/render.js';
+import type { RevisionDiff, RevisionText } from '../content/word-diff.js';
 import type { Queryable } from '../db/database.js';
 import { newId } from '../db/ids.js';
-import { Forbidden, Invalid, NotFound } from '../errors.js';
+import { Forbidden, Invalid, NotFound, Unavailable } from '../errors.js';
 import { recordPostLinks } from '../sequences/links.js';
 import { refreshPostMagicScore } from '../votes/ranking.js';
 import { applyAuthorVote } from '../votes/service.js';
 import { canDeletePost, canEditPost } from './permissions.js';
+import { latestRevision } from './revisions.js';
 import { slugify } from './slug.js';
 import type { EditorIntent, PostInput } from './validation.js';
 
@@ -30,20 +33,44 @@ async function addRevision(
   tx: Queryable,
   postId: string,
   number: number,
-  fields: { title: string; markdown: string; html: string; note: string; at: Date },
+  fields: { title: string; markdown: string; html: string; note: string; at: Date; diff: RevisionDiff | null },
 ) {
   await tx.query(
-    `INSERT INTO post_revisions (id, post_id, number, title, body_markdown, body_html, note, created_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-    [newId(), postId, number, fields.title, fields.markdown, fields.html, fields.note, fields.at],
+    `INSERT INTO post_revisions (id, post_id, number, title, body_markdown, body_html, note, created_at, diff)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+    [
+      newId(),
+      postId,
+      number,
+      fields.title,
+      fields.markdown,
+      fields.html,
+      fields.note,
+      fields.at,
+      fields.diff ? JSON.stringify(fields.diff) : null,
+    ],
   );
+}
+
+/**
+ * The word diff a new revision stores, made in the render pool. When the pool is too busy the revision is
+ * saved without it (the history page makes it when first viewed) rather than the save failing.
+ */
+async function diffForRevision(previous: RevisionText | undefined, next: RevisionText): Promise<RevisionDiff | null> {
+  if (!previous) return null;
+  try {
+    return await renderPool().diffRevisions(previous, next);
+  } catch (error) {
+    if (error instanceof Unavailable) return null;
+    throw error;
+  }
 }
 
 /** Creates a post with its Markdown rendered once, now, so pages only read stored HTML. */
 export async function createPost(db: Queryable, post: NewPost): Promise<{ id: string; slug: string }> {
   if (post.publish) requirePublishableBody(post.markdown);
   const id = newId();
-  const rendered = renderContent(post.markdown, { docId: id });
+  const rendered = await renderPool().render(post.markdown, { docId: id });
   const slug = slugify(post.title);
   const at = post.at ?? new Date();
   return db.transaction(async (tx) => {
@@ -79,6 +106,7 @@ export async function createPost(db: Queryable, post: NewPost): Promise<{ id: st
         html,
         note: post.note ?? '',
         at,
+        diff: null,
       });
     }
     return { id, slug };
@@ -141,8 +169,16 @@ export async function savePost(
   intent: Exclude<EditorIntent, 'preview' | 'restore'>,
   options: { baseUrl?: string } = {},
 ): Promise<SaveOutcome> {
-  if (intent === 'publish' || intent === 'save') requirePublishableBody(input.body);
-  const plain = renderContent(input.body, { docId: postId });
+  const revising = intent === 'publish' || intent === 'save';
+  if (revising) requirePublishableBody(input.body);
+  // The new revision is diffed against the newest one here, before the transaction, so the post row is not
+  // held locked while a worker diffs; a save that raced another one is diffed again under the lock (below).
+  const text = { title: input.title, body: input.body };
+  const latest = revising ? await latestRevision(db, postId) : undefined;
+  const [plain, diff] = await Promise.all([
+    renderPool().render(input.body, { docId: postId }),
+    diffForRevision(latest, text),
+  ]);
   return db.transaction(async (tx) => {
     const post = await lockPost(tx, postId);
     if (!canEditPost(actor, post)) throw new Forbidden('Only the author can edit this post.');
@@ -150,14 +186,17 @@ export async function savePost(
       ...plain,
       html: await recordPostLinks(tx, { kind: 'post', id: postId }, plain.html, options.baseUrl),
     };
-    const revision = (note: string) =>
-      addRevision(tx, postId, post.revisionCount + 1, {
+    const revision = async (note: string) => {
+      const current = (latest?.number ?? 0) === post.revisionCount;
+      await addRevision(tx, postId, post.revisionCount + 1, {
         title: input.title,
         markdown: input.body,
         html: rendered.html,
         note,
         at: new Date(),
+        diff: current ? diff : await diffForRevision(await latestRevision(tx, postId), text),
       });
+    };
 
     if (intent === 'draft' || intent === 'unpublish') {
       await writeContent(tx, postId, input, rendered);

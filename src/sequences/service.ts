@@ -1,4 +1,4 @@
-import { renderContent } from '../content/render.js';
+import { renderPool } from '../content/pool.js';
 import type { Queryable } from '../db/database.js';
 import { isId, newId } from '../db/ids.js';
 import { Forbidden, Invalid, NotFound } from '../errors.js';
@@ -19,15 +19,15 @@ export interface NewSequence extends SequenceInput {
   at?: Date;
 }
 
-function renderDescription(id: string, markdown: string) {
-  const rendered = renderContent(markdown, { docId: id });
+async function renderDescription(id: string, markdown: string) {
+  const rendered = await renderPool().render(markdown, { docId: id, field: 'description' });
   return { html: rendered.html, excerpt: rendered.excerpt };
 }
 
 /** Creates a sequence with one untitled chapter (a sequence "without chapters"), its description rendered now. */
 export async function createSequence(db: Queryable, input: NewSequence): Promise<{ id: string }> {
   const id = newId();
-  const description = renderDescription(id, input.description);
+  const description = await renderDescription(id, input.description);
   const at = input.at ?? new Date();
   return db.transaction(async (tx) => {
     await tx.query(
@@ -74,7 +74,7 @@ export async function updateSequence(
   sequenceId: string,
   input: SequenceInput,
 ): Promise<void> {
-  const description = renderDescription(sequenceId, input.description);
+  const description = await renderDescription(sequenceId, input.description);
   await db.transaction(async (tx) => {
     await lockSequence(tx, actor, sequenceId);
     await tx.query(

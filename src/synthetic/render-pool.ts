@@ -1,4 +1,4 @@
-import { Worker } from 'node:worker_threads';
+import { RenderPool } from '../content/pool.js';
 import { renderContent } from '../content/render.js';
 
 /** One distinct generated body, rendered once and reused by every row that draws it. */
@@ -17,7 +17,7 @@ export interface RenderedBody {
   toc: string;
 }
 
-/** The app's own pipeline (src/content/render.ts), exactly as createPost and addComment call it. */
+/** The app's own pipeline (src/content/render.ts), as createPost and addComment have it run in their pool. */
 export function renderJob(job: RenderJob): RenderedBody {
   const rendered = renderContent(job.markdown, { docId: job.docId });
   return {
@@ -31,56 +31,20 @@ export function renderJob(job: RenderJob): RenderedBody {
 }
 
 /**
- * Starts a worker running render-worker. Under tsx (this file is .ts) the worker cannot inherit tsx's loader, so
- * a small ESM bootstrap registers it first; undefined when that is not possible (the caller renders in-process).
- */
-function startWorker(): Worker | undefined {
-  const isTypeScript = import.meta.url.endsWith('.ts');
-  const entry = new URL(`./render-worker.${isTypeScript ? 'ts' : 'js'}`, import.meta.url);
-  if (!isTypeScript) return new Worker(entry);
-  let tsxApi: string;
-  try {
-    tsxApi = import.meta.resolve('tsx/esm/api');
-  } catch {
-    return undefined;
-  }
-  const boot = `import { register } from ${JSON.stringify(tsxApi)}; register(); await import(${JSON.stringify(entry.href)});`;
-  return new Worker(new URL(`data:text/javascript,${encodeURIComponent(boot)}`));
-}
-
-function renderInWorker(jobs: RenderJob[]): Promise<RenderedBody[]> | undefined {
-  let worker: Worker | undefined;
-  try {
-    worker = startWorker();
-  } catch {
-    return undefined;
-  }
-  if (!worker) return undefined;
-  const running = worker;
-  return new Promise<RenderedBody[]>((resolve, reject) => {
-    running.once('message', (bodies: RenderedBody[]) => resolve(bodies));
-    running.once('error', reject);
-    running.once('exit', (code) => reject(new Error(`render worker exited with code ${code}`)));
-    running.postMessage(jobs);
-  }).finally(() => void running.terminate());
-}
-
-/**
- * Renders every job with renderContent, split over `workers` worker threads (0: in this thread). A worker that
- * cannot start or fails falls back to rendering its share here, so the result never depends on the workers.
+ * Renders every job with renderContent, over `workers` threads of a render pool of its own (0: in this thread):
+ * the same workers the app renders in, without a queue bound or time limit, since the loader wants every body.
  */
 export async function renderBodies(jobs: RenderJob[], workers: number): Promise<RenderedBody[]> {
   if (workers <= 0 || jobs.length < 50) return jobs.map(renderJob);
-  const shares: RenderJob[][] = Array.from({ length: workers }, () => []);
-  for (const [i, job] of jobs.entries()) shares[i % workers]!.push(job);
-  const results = await Promise.all(
-    shares.map(async (share) => {
-      try {
-        return (await renderInWorker(share)) ?? share.map(renderJob);
-      } catch {
-        return share.map(renderJob);
-      }
-    }),
-  );
-  return jobs.map((_, i) => results[i % workers]![Math.floor(i / workers)]!);
+  const pool = new RenderPool({ size: workers, maxQueue: Number.POSITIVE_INFINITY, timeoutMs: 0 });
+  try {
+    return await Promise.all(
+      jobs.map(async (job) => {
+        const rendered = await pool.render(job.markdown, { docId: job.docId });
+        return { markdown: job.markdown, ...rendered, toc: JSON.stringify(rendered.toc) };
+      }),
+    );
+  } finally {
+    await pool.close();
+  }
 }

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { USERNAME_PATTERN } from '../accounts/validation.js';
 import { cacheAs } from '../cache/middleware.js';
 import { ALL_POSTS_TAG } from '../cache/page-cache.js';
-import { renderMarkdown } from '../content/render.js';
+import { renderPool } from '../content/pool.js';
 import { decodeCursor, encodeCursor } from '../db/cursor.js';
 import { type AppError, Forbidden, Invalid, NotFound } from '../errors.js';
 import { sequencesOfUser } from '../sequences/list-queries.js';
@@ -101,7 +101,7 @@ export const userRoutes = new Hono<AppEnv>()
       await updateProfile(c.var.deps.db, profile.id, {
         displayName: input.displayName,
         bioMarkdown: input.bio,
-        bioHtml: input.bio.trim() ? renderMarkdown(input.bio) : '',
+        bioHtml: input.bio.trim() ? await renderPool().renderHtml(input.bio, { field: 'bio' }) : '',
       });
       return c.redirect(`/users/${profile.username}`, 303);
     } catch (error) {

@@ -14,6 +14,7 @@ const TITLES: Record<number, string> = {
   413: 'Too large',
   422: 'Please check your input',
   429: 'Too many requests',
+  503: 'Busy',
   500: 'Something went wrong',
 };
 
@@ -57,6 +58,7 @@ async function expiredFormPage(c: Context<AppEnv>, error: CsrfError) {
 
 export async function handleError(error: Error, c: Context<AppEnv>) {
   if (error instanceof AppError) {
+    if (error.retryAfterSeconds !== undefined) c.header('Retry-After', String(error.retryAfterSeconds));
     if (wantsJson(c)) return c.json({ error: error.message, fields: error.fields }, error.status);
     if (error instanceof CsrfError && c.req.method === 'POST' && c.var.csrfToken) return expiredFormPage(c, error);
     return c.html(<ErrorPage c={c} status={error.status} message={error.message} />, error.status);

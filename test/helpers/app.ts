@@ -1,6 +1,7 @@
 import pino from 'pino';
 import { startCaches } from '../../src/cache/caches.js';
 import { type Config, loadConfig } from '../../src/config.js';
+import { renderPoolOptions, startRenderPool } from '../../src/content/pool.js';
 import { startChangeFeed } from '../../src/db/changes.js';
 import type { Database } from '../../src/db/database.js';
 import { createApp } from '../../src/web/app.js';
@@ -9,9 +10,18 @@ import { loadAssets } from '../../src/web/assets.js';
 export const TEST_ORIGIN = 'http://localhost';
 
 export async function makeTestApp(db: Database, env: Record<string, string> = {}) {
-  // The page cache is off unless a test turns it on: most tests change rows directly and read at once.
-  const config: Config = loadConfig({ LOG_LEVEL: 'silent', BASE_URL: TEST_ORIGIN, PAGE_CACHE_TTL_MS: '0', ...env });
+  // The page cache is off unless a test turns it on: most tests change rows directly and read at once. Renders
+  // get a minute unless a test lowers the limit: a machine shared with other work must not fail them.
+  const config: Config = loadConfig({
+    LOG_LEVEL: 'silent',
+    BASE_URL: TEST_ORIGIN,
+    PAGE_CACHE_TTL_MS: '0',
+    RENDER_TIMEOUT_MS: '60000',
+    ...env,
+  });
   const logger = pino({ level: 'silent' });
+  // The process's render pool takes the app's settings (as main.ts does); a test may lower RENDER_TIMEOUT_MS.
+  await startRenderPool(renderPoolOptions(config));
   const feed = config.pageCacheTtlMs > 0 ? await startChangeFeed(db, logger) : undefined;
   const started = feed && startCaches(config, feed);
   const caching = started && {
