@@ -184,10 +184,14 @@ export const csrf: MiddlewareHandler<AppEnv> = async (c, next) => {
     issueCsrfToken(c);
     return next();
   }
+  if (requestSite(c) === 'cross-site') {
+    // Its refusal page carries no token either.
+    c.set('csrfToken', '');
+    throw new CsrfError('cross-site');
+  }
   const expected = expectedToken(c);
   // The refusal page's own forms (log out) keep working with the token the browser already has.
   c.set('csrfToken', expected ?? '');
-  if (requestSite(c) === 'cross-site') throw new CsrfError('cross-site');
 
   let sent = c.req.header(CSRF_HEADER);
   if (!sent) {

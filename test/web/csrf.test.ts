@@ -105,6 +105,8 @@ describe('a post from another site', () => {
     const response = await client.post('/logout', {}, { origin: 'https://evil.example' });
     expect(response.status).toBe(403);
     expect(response.headers.getSetCookie()).toEqual([]);
+    // Nor does its page hand out the session's token.
+    expect(await response.text()).not.toContain(client.cookies.get('lyceum_csrf'));
   });
 
   it('is refused even with a valid token', async () => {
