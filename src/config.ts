@@ -1,6 +1,8 @@
 import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 
+const TRUST_PROXY_MESSAGE = 'must be the number of reverse proxies in front of Lyceum (0 for none, at most 10)';
+
 /** Every environment variable Lyceum reads, parsed and validated in one place. */
 const envSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -11,7 +13,12 @@ const envSchema = z.object({
   BASE_URL: z.string().url().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   LYCEUM_DEMO: z.enum(['0', '1']).default('1'),
-  TRUST_PROXY: z.enum(['0', '1']).default('0'),
+  TRUST_PROXY: z.coerce
+    .number({ error: TRUST_PROXY_MESSAGE })
+    .int(TRUST_PROXY_MESSAGE)
+    .min(0, TRUST_PROXY_MESSAGE)
+    .max(10, TRUST_PROXY_MESSAGE)
+    .default(0),
   BODY_LIMIT_BYTES: z.coerce.number().int().positive().default(1_048_576),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
   PAGE_CACHE_TTL_MS: z.coerce.number().int().min(0).default(30_000),
@@ -45,8 +52,8 @@ export interface Config {
   baseUrl: string;
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
   loadDemo: boolean;
-  /** Trust X-Forwarded-For / X-Forwarded-Proto from a reverse proxy. */
-  trustProxy: boolean;
+  /** How many reverse proxies stand in front (their X-Forwarded-For / X-Forwarded-Proto are trusted); 0 for none. */
+  trustProxy: number;
   bodyLimitBytes: number;
   shutdownTimeoutMs: number;
   /** How long a page rendered for logged-out readers may be served again; 0 turns the page cache off. */
@@ -108,7 +115,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] 
     baseUrl: (e.BASE_URL ?? `http://${shownHost}:${e.PORT}`).replace(/\/$/, ''),
     logLevel: e.LOG_LEVEL,
     loadDemo: e.LYCEUM_DEMO === '1' && !argv.includes('--no-demo'),
-    trustProxy: e.TRUST_PROXY === '1',
+    trustProxy: e.TRUST_PROXY,
     bodyLimitBytes: e.BODY_LIMIT_BYTES,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     pageCacheTtlMs: e.PAGE_CACHE_TTL_MS,
@@ -121,7 +128,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] 
     // Behind a reverse proxy every connection comes from the proxy, so a per-address cap would throttle the
     // whole site; the proxy limits its clients instead.
     maxConnectionsPerClient:
-      e.MAX_CONNECTIONS_PER_CLIENT ?? (e.TRUST_PROXY === '1' ? 0 : DEFAULT_MAX_CONNECTIONS_PER_CLIENT),
+      e.MAX_CONNECTIONS_PER_CLIENT ?? (e.TRUST_PROXY > 0 ? 0 : DEFAULT_MAX_CONNECTIONS_PER_CLIENT),
     renderWorkers: e.RENDER_WORKERS,
     renderQueueLimit: e.RENDER_QUEUE_LIMIT,
     renderTimeoutMs: e.RENDER_TIMEOUT_MS,

@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import pg from 'pg';
+import { csrfTokenOf } from '../../src/accounts/sessions.js';
 
 export interface Targets {
   frontpage: string;
@@ -50,7 +51,8 @@ export async function findTargets(databaseUrl: string, sessionCount: number): Pr
         `INSERT INTO sessions (token_hash, user_id, expires_at) VALUES ($1, $2, now() + interval '30 days')`,
         [hash, user.id],
       );
-      const csrf = randomBytes(16).toString('base64url');
+      // A logged-in reader's CSRF token is bound to their session (src/web/middleware.ts).
+      const csrf = csrfTokenOf(token);
       sessions.push({ cookie: `lyceum_session=${token}; lyceum_csrf=${csrf}`, csrf });
     }
     const writePost = await postNear(client, 50, 1);

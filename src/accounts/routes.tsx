@@ -3,8 +3,9 @@ import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { AppError } from '../errors.js';
 import type { AppEnv } from '../web/context.js';
 import { formStrings, parseInput } from '../web/forms.js';
-import { clientIp, cookieOptions } from '../web/middleware.js';
+import { clientIp, cookieOptions, rotateCsrfToken } from '../web/middleware.js';
 import { pageContext, safeNext } from '../web/page.js';
+import { DEVICE_COOKIE, DEVICE_COOKIE_DAYS, DEVICE_COOKIE_PATH } from './devices.js';
 import { logIn, signUp } from './service.js';
 import { deleteSession, SESSION_COOKIE } from './sessions.js';
 import { loginInput, signupInput } from './validation.js';
@@ -29,8 +30,15 @@ function carriedFrom(values: Record<string, string>): [string, string][] {
     .map(([name, value]) => [name.slice(CARRY_PREFIX.length), value]);
 }
 
+/** The session cookie, and the CSRF token bound to the new session: forms from before the login stop working. */
 function startSession(c: Context<AppEnv>, token: string, expiresAt: Date) {
   setCookie(c, SESSION_COOKIE, token, cookieOptions(c, expiresAt));
+  rotateCsrfToken(c, token);
+}
+
+function rememberDevice(c: Context<AppEnv>, token: string) {
+  const expires = new Date(Date.now() + DEVICE_COOKIE_DAYS * 86_400_000);
+  setCookie(c, DEVICE_COOKIE, token, { ...cookieOptions(c, expires), path: DEVICE_COOKIE_PATH });
 }
 
 export const accountRoutes = new Hono<AppEnv>()
@@ -51,17 +59,21 @@ export const accountRoutes = new Hono<AppEnv>()
     }
   })
   .get('/login', (c) => {
-    const next = safeNext(c.req.query('next'));
+    const next = safeNext(c, c.req.query('next'));
     if (c.var.user) return c.redirect(next);
     return c.html(<LoginPage ctx={pageContext(c)} form={emptyForm} next={next} />);
   })
   .post('/login', async (c) => {
     const values = formStrings(await c.req.parseBody());
-    const next = safeNext(values.next);
+    const next = safeNext(c, values.next);
     try {
       const input = parseInput(loginInput, values);
-      const session = await logIn(c.var.deps.db, input, clientIp(c));
+      const session = await logIn(c.var.deps.db, input, {
+        address: clientIp(c),
+        deviceCookie: getCookie(c, DEVICE_COOKIE),
+      });
       startSession(c, session.token, session.expiresAt);
+      rememberDevice(c, session.deviceToken);
       const carry = carriedFrom(values);
       if (carry.length > 0) {
         return c.html(<ResumePage ctx={pageContext(c)} action={next} fields={[...carry, ['intent', 'restore']]} />);
@@ -69,6 +81,9 @@ export const accountRoutes = new Hono<AppEnv>()
       return c.redirect(next, 303);
     } catch (error) {
       const form = formFailure(error, { login: values.login ?? '' });
+      if (error instanceof AppError && error.retryAfterSeconds !== undefined) {
+        c.header('Retry-After', String(error.retryAfterSeconds));
+      }
       return c.html(
         <LoginPage ctx={pageContext(c)} form={form} next={next} carry={carriedFrom(values)} />,
         (error as AppError).status,
@@ -79,5 +94,6 @@ export const accountRoutes = new Hono<AppEnv>()
     const token = getCookie(c, SESSION_COOKIE);
     if (token) await deleteSession(c.var.deps.db, token);
     deleteCookie(c, SESSION_COOKIE, { path: '/' });
+    rotateCsrfToken(c, null);
     return c.redirect('/', 303);
   });

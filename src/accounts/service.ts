@@ -1,15 +1,16 @@
 import type { Queryable } from '../db/database.js';
 import { newId } from '../db/ids.js';
-import { Invalid, RateLimited } from '../errors.js';
+import { Invalid } from '../errors.js';
+import { deviceToken, isKnownDevice } from './devices.js';
 import { decoyHash, hashPassword, verifyPassword } from './passwords.js';
 import { takenUserFields, type UserRow, userByLogin } from './queries.js';
 import { createSession } from './sessions.js';
+import { clearThrottle, LOGIN_RULES, releaseAttempt, reserveAttempt, throttledAddress } from './throttle.js';
 import type { LoginInput, SignupInput } from './validation.js';
 
-export const LOGIN_WINDOW_MINUTES = 15;
-export const MAX_FAILURES_PER_ACCOUNT = 10;
-export const MAX_FAILURES_PER_IP = 50;
 const UNIQUE_VIOLATION = '23505';
+
+export { forgetOldLoginFailures } from './throttle.js';
 
 export interface NewSession {
   userId: string;
@@ -46,42 +47,62 @@ export async function signUp(db: Queryable, input: SignupInput): Promise<NewSess
   }
 }
 
-/** Minutes until the oldest failure that keeps `key` over `limit` leaves the window, or 0 if not throttled. */
-async function minutesLocked(db: Queryable, column: 'login' | 'ip', key: string, limit: number): Promise<number> {
-  const rows = await db.query<{ until: Date }>(
-    `SELECT failed_at + make_interval(mins => $3) AS until FROM login_failures
-      WHERE ${column} = $1 AND failed_at > now() - make_interval(mins => $3)
-      ORDER BY failed_at DESC OFFSET $2 LIMIT 1`,
-    [key, limit - 1, LOGIN_WINDOW_MINUTES],
-  );
-  const until = rows[0]?.until;
-  return until ? Math.max(1, Math.ceil((until.getTime() - Date.now()) / 60_000)) : 0;
+/** Where a login attempt comes from: the client's address and the browser's device cookie, if any. */
+export interface LoginSource {
+  address: string;
+  deviceCookie?: string | undefined;
 }
 
-export async function logIn(db: Queryable, input: LoginInput, ip: string): Promise<NewSession & { user: UserRow }> {
+const TOO_MANY = (wait: string) => `Too many failed login attempts. Try again in ${wait}.`;
+const TOO_MANY_FOR_ACCOUNT = (wait: string) =>
+  `Too many failed login attempts on this account from elsewhere. Try again in ${wait}, or log in from a browser you have used here before.`;
+
+/**
+ * Checks a password under the throttling rules (throttle.ts, LOGIN_RULES): per account from one address and
+ * per address, then, unless this browser has logged in to the account before, per account. A burst from one
+ * address cannot lock the owner out from theirs; guessers spread over many addresses are slowed down.
+ */
+export async function logIn(
+  db: Queryable,
+  input: LoginInput,
+  from: LoginSource,
+): Promise<NewSession & { user: UserRow; deviceToken: string }> {
   const user = await userByLogin(db, input.login);
   // Failures count per account (its id), so trying the username and then the email does not double the budget.
   const account = user ? `user:${user.id}` : `login:${input.login.toLowerCase()}`;
-  const minutes = Math.max(
-    await minutesLocked(db, 'login', account, MAX_FAILURES_PER_ACCOUNT),
-    await minutesLocked(db, 'ip', ip, MAX_FAILURES_PER_IP),
-  );
-  if (minutes > 0) {
-    throw new RateLimited(`Too many failed login attempts. Try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`);
+  const address = throttledAddress(from.address);
+  const pairKey = `pair:${account}|${address}`;
+  const reserved = [
+    await reserveAttempt(
+      db,
+      [
+        { key: pairKey, rule: LOGIN_RULES.accountFromAddress },
+        { key: `address:${address}`, rule: LOGIN_RULES.address },
+      ],
+      TOO_MANY,
+    ),
+  ];
+  const knownDevice = !!user && isKnownDevice(from.deviceCookie, user);
+  if (!knownDevice) {
+    try {
+      reserved.push(
+        await reserveAttempt(db, [{ key: `account:${account}`, rule: LOGIN_RULES.account }], TOO_MANY_FOR_ACCOUNT),
+      );
+    } catch (error) {
+      await releaseAttempt(db, reserved[0]!);
+      throw error;
+    }
   }
   const ok = await verifyPassword(input.password, user?.passwordHash ?? (await decoyHash()));
   if (!user || !ok) {
-    await db.query('INSERT INTO login_failures (login, ip) VALUES ($1, $2)', [account, ip]);
+    // The reservations stay: they are this failure's count.
     // One message for both cases, so the form does not reveal which usernames exist.
     throw new Invalid('Wrong username, email or password.', { login: 'Wrong username, email or password.' });
   }
-  await db.query('DELETE FROM login_failures WHERE login = $1', [account]);
-  return { user, userId: user.id, ...(await createSession(db, user.id)) };
-}
-
-/** Failures older than the throttling window no longer count; deleting them keeps the table small. */
-export async function forgetOldLoginFailures(db: Queryable): Promise<void> {
-  await db.query('DELETE FROM login_failures WHERE failed_at < now() - make_interval(mins => $1)', [
-    LOGIN_WINDOW_MINUTES,
-  ]);
+  // A right password is no guess: give the attempt back, and forget this address's failures on this account.
+  // The address's and the account's other failures stay, or a guesser could reset them with an account of
+  // their own, or by waiting for the owner to log in.
+  for (const reservation of reserved) await releaseAttempt(db, reservation);
+  await clearThrottle(db, pairKey);
+  return { user, userId: user.id, deviceToken: deviceToken(user), ...(await createSession(db, user.id)) };
 }

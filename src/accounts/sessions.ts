@@ -1,10 +1,13 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, createHmac, randomBytes } from 'node:crypto';
 import type { TaggedCache } from '../cache/tagged-cache.js';
 import type { Queryable } from '../db/database.js';
 import { type SessionUser, sessionUser } from './queries.js';
 
 export const SESSION_COOKIE = 'lyceum_session';
-/** The double-submit CSRF token (web/middleware.ts); a page carrying it in its forms belongs to one browser. */
+/**
+ * The CSRF token's cookie (web/middleware.ts): the double-submit token of a logged-out browser, and a mirror of
+ * a logged-in reader's session-bound token. A page carrying the token in its forms belongs to one browser.
+ */
 export const CSRF_COOKIE = 'lyceum_csrf';
 export const SESSION_DAYS = 30;
 // A session is extended to a full SESSION_DAYS again once it is this close to running out (sliding expiry
@@ -19,6 +22,14 @@ export function renewalDue(expiresAt: Date, now = Date.now()): boolean {
 
 export function hashToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');
+}
+
+/**
+ * The CSRF token of a session: an HMAC keyed by the session's secret token, so it is good for that session
+ * only, cannot be worked out without the session cookie, and reveals nothing of it.
+ */
+export function csrfTokenOf(sessionToken: string): string {
+  return createHmac('sha256', sessionToken).update('lyceum csrf').digest('base64url');
 }
 
 /** Creates a session; returns the 256-bit token for the cookie (only its hash is stored). */

@@ -118,8 +118,7 @@ export const commentRoutes = new Hono<AppEnv>()
     return c.html(<ReplyPage ctx={pageContext(c)} post={post} parent={node.comment} state={{ body: '' }} />);
   })
   .get('/comments/:commentId/edit', async (c) => {
-    const comment = await editableComment(c);
-    const post = { id: comment.postId, slug: comment.postSlug, title: comment.postTitle };
+    const { comment, post } = await editableComment(c);
     return c.html(
       <EditCommentPage
         ctx={pageContext(c)}
@@ -130,8 +129,7 @@ export const commentRoutes = new Hono<AppEnv>()
     );
   })
   .post('/comments/:commentId/edit', async (c) => {
-    const comment = await editableComment(c);
-    const post = { id: comment.postId, slug: comment.postSlug, title: comment.postTitle };
+    const { comment, post } = await editableComment(c);
     const form = formStrings(await c.req.parseBody());
     const show = (state: { body: string; error?: string; previewHtml?: string }, status: ContentfulStatusCode) =>
       c.html(<EditCommentPage ctx={pageContext(c)} post={post} commentId={comment.id} state={state} />, status);
@@ -181,8 +179,11 @@ async function editableComment(c: Context<AppEnv>) {
   const commentId = c.req.param('commentId') ?? '';
   const comment = isId(commentId) ? await commentById(c.var.deps.db, commentId) : undefined;
   if (!comment || comment.deleted) throw new NotFound(NO_COMMENT);
+  // The post as its page shows it to this reader: an unpublished or deleted post is not there (404, before
+  // anything else is said about its comments), and the title shown is the current one.
+  const post = await visiblePost(c, comment.postId);
   if (!canEditComment(user, comment)) throw new Forbidden('Only the author can edit this comment.');
-  return comment;
+  return { comment, post };
 }
 
 async function backToComment(c: Context<AppEnv>, commentId: string) {

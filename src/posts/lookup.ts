@@ -6,9 +6,8 @@ import type { AppEnv } from '../web/context.js';
 import { canViewPost } from './permissions.js';
 import { type PostRow, postById } from './queries.js';
 
-/** The post named by the :postId route parameter, if this reader may see it; otherwise a 404. */
-export async function visiblePost(c: Context<AppEnv>): Promise<PostRow> {
-  const postId = c.req.param('postId') ?? '';
+/** The post named by the :postId route parameter (or `postId`), if this reader may see it; otherwise a 404. */
+export async function visiblePost(c: Context<AppEnv>, postId = c.req.param('postId') ?? ''): Promise<PostRow> {
   // Every post page starts here: the row is kept in the fragment cache until the post changes.
   const post = isId(postId)
     ? await cachedFragment(c, `post:${postId}`, [`post:${postId}`], () => postById(c.var.deps.db, postId))

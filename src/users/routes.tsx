@@ -20,7 +20,7 @@ import {
   updateProfile,
 } from './queries.js';
 import { profileInput } from './validation.js';
-import { EditProfilePage, PROFILE_TABS, ProfilePage, type ProfileTab, type ProfileTabContent } from './views.js';
+import { EditProfilePage, PROFILE_TABS, ProfilePage, type ProfileTabContent } from './views.js';
 
 export const PROFILE_PAGE_SIZE = 20;
 const MAX_DRAFTS_SHOWN = 200;

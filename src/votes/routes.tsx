@@ -48,7 +48,7 @@ export const voteRoutes = new Hono<AppEnv>()
   .post('/votes', async (c) => {
     const form = formStrings(await c.req.parseBody());
     await vote(c, form);
-    return c.redirect(safeNext(form.returnTo), 303);
+    return c.redirect(safeNext(c, form.returnTo), 303);
   })
   // The client script's vote: the new totals and the voter's current vote on that axis.
   .post('/api/votes', async (c) => {

@@ -2,7 +2,7 @@ import type { Context } from 'hono';
 import { AppError } from '../errors.js';
 import type { AppEnv } from './context.js';
 import { Layout } from './layout.js';
-import { CsrfError } from './middleware.js';
+import { CsrfError, issueCsrfToken, requestSite } from './middleware.js';
 import { pageContext, wantsJson } from './page.js';
 import { carriedFields, ResubmitForm } from './resubmit.js';
 
@@ -37,7 +37,9 @@ export function ErrorPage(props: { c: Context<AppEnv>; status: number; message: 
 
 /**
  * When a form's CSRF token has expired, the user's text must not be lost: show it again with a fresh token
- * and a button that resubmits it to the same place (passwords are never echoed).
+ * and a button that resubmits it to the same place (passwords are never echoed). Only for a request that says
+ * it came from our own pages: offered to a cross-site post, that button would send the other site's fields
+ * as the user, with one click.
  */
 async function expiredFormPage(c: Context<AppEnv>, error: CsrfError) {
   let fields: [string, string][] = [];
@@ -46,10 +48,11 @@ async function expiredFormPage(c: Context<AppEnv>, error: CsrfError) {
   } catch {
     fields = [];
   }
+  const token = issueCsrfToken(c);
   return c.html(
     <ErrorPage c={c} status={403} message={error.message}>
       {fields.length > 0 ? (
-        <ResubmitForm action={c.req.path} fields={fields} csrfToken={c.var.csrfToken} label="Submit again" />
+        <ResubmitForm action={c.req.path} fields={fields} csrfToken={token} label="Submit again" />
       ) : null}
     </ErrorPage>,
     403,
@@ -59,8 +62,17 @@ async function expiredFormPage(c: Context<AppEnv>, error: CsrfError) {
 export async function handleError(error: Error, c: Context<AppEnv>) {
   if (error instanceof AppError) {
     if (error.retryAfterSeconds !== undefined) c.header('Retry-After', String(error.retryAfterSeconds));
+    // A refused cross-site request changes nothing for the browser: not even a renewed session cookie.
+    if (error instanceof CsrfError && error.reason === 'cross-site') c.header('Set-Cookie', undefined);
     if (wantsJson(c)) return c.json({ error: error.message, fields: error.fields }, error.status);
-    if (error instanceof CsrfError && c.req.method === 'POST' && c.var.csrfToken) return expiredFormPage(c, error);
+    if (
+      error instanceof CsrfError &&
+      error.reason === 'expired' &&
+      c.req.method === 'POST' &&
+      requestSite(c) === 'same-origin'
+    ) {
+      return expiredFormPage(c, error);
+    }
     return c.html(<ErrorPage c={c} status={error.status} message={error.message} />, error.status);
   }
   (c.var.log ?? c.var.deps?.logger)?.error({ err: error }, 'unhandled error');

@@ -1,7 +1,7 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Context, MiddlewareHandler } from 'hono';
 import { getCookie, setCookie } from 'hono/cookie';
-import { CSRF_COOKIE, resolveSession, SESSION_COOKIE } from '../accounts/sessions.js';
+import { CSRF_COOKIE, csrfTokenOf, resolveSession, SESSION_COOKIE } from '../accounts/sessions.js';
 import { AppError } from '../errors.js';
 import type { AppEnv, Deps } from './context.js';
 import { SECURITY_HEADERS } from './security-headers.js';
@@ -9,6 +9,8 @@ import { SECURITY_HEADERS } from './security-headers.js';
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 export const CSRF_FIELD = '_csrf';
 export const CSRF_HEADER = 'x-csrf-token';
+// Longer than any IPv6 address with a zone; a proxy would not write more.
+const MAX_ADDRESS_LENGTH = 100;
 
 /** True when the browser reached us over https (directly, or through a trusted proxy). */
 export function isHttps(c: Context<AppEnv>): boolean {
@@ -19,11 +21,21 @@ export function isHttps(c: Context<AppEnv>): boolean {
   return new URL(c.req.url).protocol === 'https:';
 }
 
-/** The client's address: the socket's, or the proxy's X-Forwarded-For when TRUST_PROXY=1. */
+/**
+ * The client's address. Behind TRUST_PROXY=N proxies, each appends the address it got the request from to
+ * X-Forwarded-For, so the client is the Nth entry from the right: what the outermost trusted proxy saw. Entries
+ * further left were written by the client and prove nothing.
+ */
 export function clientIp(c: Context<AppEnv>): string {
-  if (c.var.deps.config.trustProxy) {
-    const forwarded = c.req.header('x-forwarded-for')?.split(',')[0]?.trim();
-    if (forwarded) return forwarded;
+  const hops = c.var.deps.config.trustProxy;
+  if (hops > 0) {
+    const entries = (c.req.header('x-forwarded-for') ?? '')
+      .split(',')
+      .map((entry) => entry.trim())
+      .filter(Boolean);
+    // Fewer entries than proxies: the request skipped some; the leftmost is still the closest to the client.
+    const seen = entries[Math.max(0, entries.length - hops)];
+    if (seen) return seen.slice(0, MAX_ADDRESS_LENGTH);
   }
   const incoming = (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming;
   return incoming?.socket?.remoteAddress ?? 'unknown';
@@ -93,40 +105,93 @@ function sameToken(a: string, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
+/**
+ * Why a state-changing request was refused: it came from another site (never offer to resubmit it, never set a
+ * cookie in answer), or its token was missing or stale (an old page; the user's text is offered back).
+ */
 export class CsrfError extends AppError {
-  constructor(message: string) {
+  constructor(
+    readonly reason: 'cross-site' | 'expired',
+    message = reason === 'cross-site'
+      ? 'This request came from another site, so we refused it.'
+      : 'This form has expired (its security token is missing or stale). Please submit it again.',
+  ) {
     super(403, message);
   }
 }
 
-/**
- * CSRF: every state-changing request must come from our own pages (Origin / Sec-Fetch-Site) and echo the
- * token from its cookie in a form field or header.
- */
-export const csrf: MiddlewareHandler<AppEnv> = async (c, next) => {
-  let token = getCookie(c, CSRF_COOKIE);
-  if (!token || token.length > 100) {
-    token = randomBytes(32).toString('base64url');
-    setCookie(c, CSRF_COOKIE, token, cookieOptions(c));
-  }
-  c.set('csrfToken', token);
-  if (SAFE_METHODS.has(c.req.method)) return next();
+function readCookie(c: Context<AppEnv>, name: string): string | undefined {
+  const value = getCookie(c, name);
+  return value && value.length <= 100 ? value : undefined;
+}
 
+/**
+ * Where a request says it comes from: the Origin header (compared with our Host and BASE_URL), else
+ * Sec-Fetch-Site; "unknown" when it says neither (old browsers, scripts).
+ */
+export function requestSite(c: Context<AppEnv>): 'same-origin' | 'cross-site' | 'unknown' {
   const origin = c.req.header('origin');
   if (origin) {
-    const host = c.req.header('host');
-    let originHost: string;
+    let originHost = '';
     try {
       originHost = new URL(origin).host;
     } catch {
-      originHost = '';
+      // "null" and other non-URLs: an opaque origin, not ours.
     }
-    if (originHost !== host && origin !== new URL(c.var.deps.config.baseUrl).origin) {
-      throw new CsrfError('This request came from another site, so we refused it.');
-    }
-  } else if (c.req.header('sec-fetch-site') === 'cross-site') {
-    throw new CsrfError('This request came from another site, so we refused it.');
+    const ours = originHost === c.req.header('host') || origin === new URL(c.var.deps.config.baseUrl).origin;
+    return ours ? 'same-origin' : 'cross-site';
   }
+  const fetchSite = c.req.header('sec-fetch-site');
+  if (fetchSite === 'same-origin') return 'same-origin';
+  return fetchSite === 'cross-site' ? 'cross-site' : 'unknown';
+}
+
+/**
+ * The token this browser's forms must echo. For a logged-in reader it is derived from their session token, so a
+ * token is good for one session only and changes at login; logged out, it is the double-submit cookie's value.
+ */
+function expectedToken(c: Context<AppEnv>): string | undefined {
+  const session = c.var.user ? readCookie(c, SESSION_COOKIE) : undefined;
+  return session ? csrfTokenOf(session) : readCookie(c, CSRF_COOKIE);
+}
+
+/**
+ * Puts the browser's token in its forms (c.var.csrfToken) and its cookie, minting one for a logged-out browser
+ * without any. The cookie mirrors a logged-in reader's token too, so a page cached for them (keyed by session
+ * and this cookie, cache/answer.ts) always carries the token the session expects.
+ */
+export function issueCsrfToken(c: Context<AppEnv>): string {
+  const token = expectedToken(c) ?? randomBytes(32).toString('base64url');
+  if (readCookie(c, CSRF_COOKIE) !== token) setCookie(c, CSRF_COOKIE, token, cookieOptions(c));
+  c.set('csrfToken', token);
+  return token;
+}
+
+/** After a login or logout: the new session's token (or a fresh logged-out one) in the cookie and in forms. */
+export function rotateCsrfToken(c: Context<AppEnv>, sessionToken: string | null): void {
+  const token = sessionToken ? csrfTokenOf(sessionToken) : randomBytes(32).toString('base64url');
+  setCookie(c, CSRF_COOKIE, token, cookieOptions(c));
+  c.set('csrfToken', token);
+}
+
+/**
+ * CSRF: every state-changing request must come from our own pages (Origin / Sec-Fetch-Site) and echo the
+ * browser's token (see expectedToken) in a form field or header. A refused request sets no cookie; the error
+ * page (web/errors.tsx) decides whether to offer the form again.
+ */
+export const csrf: MiddlewareHandler<AppEnv> = async (c, next) => {
+  if (SAFE_METHODS.has(c.req.method)) {
+    issueCsrfToken(c);
+    return next();
+  }
+  if (requestSite(c) === 'cross-site') {
+    // Its refusal page carries no token either.
+    c.set('csrfToken', '');
+    throw new CsrfError('cross-site');
+  }
+  const expected = expectedToken(c);
+  // The refusal page's own forms (log out) keep working with the token the browser already has.
+  c.set('csrfToken', expected ?? '');
 
   let sent = c.req.header(CSRF_HEADER);
   if (!sent) {
@@ -142,8 +207,7 @@ export const csrf: MiddlewareHandler<AppEnv> = async (c, next) => {
       if (typeof value === 'string') sent = value;
     }
   }
-  if (!sent || !getCookie(c, CSRF_COOKIE) || !sameToken(sent, token)) {
-    throw new CsrfError('This form has expired (its security token is missing or stale). Please submit it again.');
-  }
+  if (!sent || !expected || !sameToken(sent, expected)) throw new CsrfError('expired');
+  issueCsrfToken(c);
   return next();
 };

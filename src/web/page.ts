@@ -12,10 +12,43 @@ export function pageContext(c: Context<AppEnv>): PageContext {
   };
 }
 
-/** A same-site path to return to after logging in; anything else falls back to the frontpage. */
-export function safeNext(next: string | undefined | null): string {
-  if (!next?.startsWith('/') || next.startsWith('//') || next.startsWith('/\\')) return '/';
-  return next.slice(0, 2000);
+/** Longest redirect target accepted; our own paths are far shorter. */
+const MAX_TARGET_LENGTH = 2000;
+
+/**
+ * C0 controls and DEL: the URL parser drops tabs and newlines ("/\t/evil" would become "//evil", another site),
+ * and a header cannot carry them; no link of ours contains one.
+ */
+function hasControlCharacter(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code < 0x20 || code === 0x7f) return true;
+  }
+  return false;
+}
+
+/**
+ * A user-supplied redirect target as a path on `origin`, or undefined: resolved with the URL parser (as a
+ * browser would resolve the Location header), kept only when it stays on our origin, and returned as the
+ * parser's normalized path, query and fragment, so "//evil", "/\\evil", "/.//evil", "javascript:" and
+ * userinfo tricks cannot lead elsewhere.
+ */
+export function sameOriginPath(target: string, origin: string): string | undefined {
+  if (target.length === 0 || target.length > MAX_TARGET_LENGTH || hasControlCharacter(target)) return undefined;
+  let url: URL;
+  try {
+    url = new URL(target, origin);
+  } catch {
+    return undefined;
+  }
+  // Dot segments can normalize to a path starting "//" ("/.//evil"), which a browser reads as another host.
+  if (url.origin !== new URL(origin).origin || url.pathname.startsWith('//')) return undefined;
+  return url.pathname + url.search + url.hash;
+}
+
+/** Where to send the reader after a login or a vote (`next`, `returnTo`): a path on this site, else the frontpage. */
+export function safeNext(c: Context<AppEnv>, next: string | undefined | null): string {
+  return (next && sameOriginPath(next, c.var.deps.config.baseUrl)) || '/';
 }
 
 /** Requests from our client script and API callers want JSON errors; browsers navigating want pages. */
