@@ -242,7 +242,10 @@ let sharedOptions: RenderPoolOptions | undefined;
 /** The process's render pool, started with `startRenderPool`'s settings or the configuration defaults. */
 export function renderPool(): RenderPool {
   if (!shared) {
-    sharedOptions ??= renderPoolOptions(loadConfig(process.env));
+    // Only the pool's own settings: the rest of the environment is not this module's to judge (test runners,
+    // for one, set variables such as BASE_URL to values the app would refuse).
+    const own = Object.fromEntries(Object.entries(process.env).filter(([name]) => name.startsWith('RENDER_')));
+    sharedOptions ??= renderPoolOptions(loadConfig(own));
     shared = new RenderPool(sharedOptions);
   }
   return shared;
