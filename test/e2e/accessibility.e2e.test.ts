@@ -53,5 +53,5 @@ describe('accessibility (axe-core)', () => {
       await context.close();
     }
     expect(found).toEqual([]);
-  }, 60_000);
+  }, 120_000);
 });
