@@ -110,9 +110,14 @@ export async function reserveAttempt(
 /** Gives an attempt back (it was refused, or it succeeded and so was no guess). */
 export async function releaseAttempt(db: Queryable, reservation: Reservation): Promise<void> {
   if (reservation.keys.length === 0) return;
-  await db.query('UPDATE login_throttle SET level = greatest(0, level - 1) WHERE key = ANY($1::text[])', [
-    reservation.keys,
-  ]);
+  // Rows locked in key order, like reserveAttempt's upsert: an UPDATE alone takes them in whatever order it
+  // finds them, and two statements taking shared rows in different orders deadlock.
+  await db.query(
+    `UPDATE login_throttle t SET level = greatest(0, t.level - 1)
+       FROM (SELECT key FROM login_throttle WHERE key = ANY($1::text[]) ORDER BY key FOR UPDATE) locked
+      WHERE t.key = locked.key`,
+    [reservation.keys],
+  );
 }
 
 /** Forgets a key's failures (an address that proved it knows the account's password). */
