@@ -11,15 +11,10 @@ import { deleteSession, SESSION_COOKIE } from './sessions.js';
 import { loginInput, signupInput } from './validation.js';
 import { emptyForm, type FormState, LoginPage, ResumePage, SignupPage } from './views.js';
 
-/** Turns a domain or validation error into form state; anything else is not a form problem. */
+/** Turns a domain or validation error into form state: an alert above the form, and a message per field. */
 function formFailure(error: unknown, values: Record<string, string>): FormState {
   if (!(error instanceof AppError)) throw error;
-  const fieldMessages = Object.values(error.fields);
-  return {
-    values,
-    errors: error.fields,
-    message: fieldMessages.includes(error.message) ? undefined : error.message,
-  };
+  return { values, errors: error.fields, message: error.message };
 }
 
 const CARRY_PREFIX = 'carry:';

@@ -97,7 +97,8 @@ export async function logIn(
   if (!user || !ok) {
     // The reservations stay: they are this failure's count.
     // One message for both cases, so the form does not reveal which usernames exist.
-    throw new Invalid('Wrong username, email or password.', { login: 'Wrong username, email or password.' });
+    // Neither field is known to be the wrong one: the form says so once, above both.
+    throw new Invalid('Wrong username, email or password.');
   }
   // A right password is no guess: give the attempt back, and forget this address's failures on this account.
   // The address's and the account's other failures stay, or a guesser could reset them with an account of

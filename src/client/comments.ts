@@ -1,4 +1,4 @@
-import { csrfToken } from './csrf.js';
+import { csrfToken, postJson } from './csrf.js';
 
 /**
  * A link to `#comment-<id>` on a post page whose long discussion shows that comment on another page: go to
@@ -56,7 +56,16 @@ export function enhanceComments(root: Document): void {
   root.addEventListener('submit', async (event) => {
     const form = event.target as HTMLFormElement;
     const submitter = (event as SubmitEvent).submitter as HTMLButtonElement | null;
-    if (!form.matches('form[data-comment-form]') || submitter?.value !== 'submit') return;
+    if (!form.matches('form[data-comment-form]') || !submitter) return;
+    if (submitter.value === 'preview') {
+      event.preventDefault();
+      await showPreview(form, submitter);
+      return;
+    }
+    // A new comment or reply appears in place on the post page. Edits, and the reply page (no discussion to put
+    // it in), submit as plain forms: the server sends the writer back to the comment on the post page.
+    const list = root.querySelector('[data-list="comments"]');
+    if (submitter.value !== 'submit' || form.dataset.commentForm !== 'new' || !list) return;
     event.preventDefault();
     const data = new URLSearchParams();
     for (const [key, value] of new FormData(form)) if (typeof value === 'string') data.append(key, value);
@@ -69,7 +78,7 @@ export function enhanceComments(root: Document): void {
         headers: { accept: 'application/json', 'x-csrf-token': csrfToken() },
         credentials: 'same-origin',
       });
-      const result = (await response.json()) as {
+      const result = (await response.json().catch(() => ({}))) as {
         id?: string;
         parentId?: string | null;
         html?: string;
@@ -79,24 +88,57 @@ export function enhanceComments(root: Document): void {
       if (!response.ok || !result.html)
         throw new Error(Object.values(result.fields ?? {})[0] ?? result.error ?? 'Could not post the comment.');
       insertComment(root, result.parentId ?? null, result.html);
-      if (form.classList.contains('inline-reply')) form.remove();
-      else form.reset();
+      if (form.classList.contains('inline-reply')) {
+        form.remove();
+      } else {
+        // Empty the box (reset() would restore the text the page was served with) and the preview.
+        form.querySelector('textarea')!.value = '';
+        form.querySelector('.comment-preview')?.remove();
+        form.querySelector('.form-error')?.remove();
+      }
       const added = root.getElementById(`comment-${result.id}`);
       added?.scrollIntoView({ block: 'nearest' });
       added?.querySelector<HTMLElement>('summary')?.focus();
     } catch (error) {
-      let message = form.querySelector('.form-error');
-      if (!message) {
-        message = document.createElement('p');
-        message.className = 'form-error';
-        message.setAttribute('role', 'alert');
-        form.querySelector('.field')!.before(message);
-      }
-      message.textContent = (error as Error).message;
+      showError(form, (error as Error).message);
     } finally {
       submitter.disabled = false;
     }
   });
+}
+
+/** The comment as it will read, rendered by the server's pipeline, shown in the form without leaving the page. */
+async function showPreview(form: HTMLFormElement, button: HTMLButtonElement) {
+  const body = form.querySelector<HTMLTextAreaElement>('textarea[name="body"]')!.value;
+  button.disabled = true;
+  try {
+    const { html } = await postJson<{ html: string }>('/api/preview', { markdown: body });
+    let preview = form.querySelector<HTMLElement>('.comment-preview');
+    if (!preview) {
+      preview = document.createElement('section');
+      preview.className = 'comment-preview';
+      preview.setAttribute('aria-label', 'Preview');
+      preview.innerHTML = '<h3>Preview</h3><div class="content"></div>';
+      form.querySelector('.editor-buttons')!.before(preview);
+    }
+    preview.querySelector('.content')!.innerHTML = html;
+    form.querySelector('.form-error')?.remove();
+  } catch (error) {
+    showError(form, (error as Error).message);
+  } finally {
+    button.disabled = false;
+  }
+}
+
+function showError(form: HTMLFormElement, text: string) {
+  let message = form.querySelector<HTMLElement>('.form-error');
+  if (!message) {
+    message = document.createElement('p');
+    message.className = 'form-error';
+    message.setAttribute('role', 'alert');
+    form.querySelector('.field')!.before(message);
+  }
+  message.textContent = text;
 }
 
 function insertComment(root: Document, parentId: string | null, html: string) {

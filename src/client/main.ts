@@ -8,6 +8,12 @@ import { enhanceFootnotes } from './footnotes.js';
 import { enhanceLists } from './lists.js';
 
 document.documentElement.classList.add('js');
+// A form sent back with an error starts at its alert (screen readers announce it, keyboards continue from it).
+const formAlert = document.querySelector<HTMLElement>('form .form-error[role="alert"]');
+if (formAlert) {
+  formAlert.tabIndex = -1;
+  formAlert.focus();
+}
 for (const form of document.querySelectorAll<HTMLFormElement>('form[data-editor]')) enhanceEditor(form);
 enhanceFootnotes(document);
 enhanceComments(document);

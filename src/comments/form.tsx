@@ -17,10 +17,17 @@ export function CommentForm(props: {
   submitLabel: string;
   /** Distinguishes several forms on one page (label ids). */
   idSuffix?: string;
+  /** An edit of an existing comment rather than a new comment or reply (the client script treats them apart). */
+  edit?: boolean;
 }) {
   const id = `comment-body${props.idSuffix ? `-${props.idSuffix}` : ''}`;
   return (
-    <form method="post" action={props.action} class="comment-form stack-form" data-comment-form>
+    <form
+      method="post"
+      action={props.action}
+      class="comment-form stack-form"
+      data-comment-form={props.edit ? 'edit' : 'new'}
+    >
       <CsrfField token={props.csrfToken} />
       {props.parentId ? <input type="hidden" name="parentId" value={props.parentId} /> : null}
       <FormError message={props.state.error} />

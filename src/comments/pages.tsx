@@ -72,6 +72,7 @@ export function EditCommentPage(props: {
           csrfToken={props.ctx.csrfToken}
           state={props.state}
           submitLabel="Save"
+          edit
         />
       </section>
     </Layout>

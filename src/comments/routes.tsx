@@ -147,6 +147,8 @@ export const commentRoutes = new Hono<AppEnv>()
       keepRetryAfter(c, error);
       return show({ body: body.data, error: firstMessage(error) }, error.status);
     }
+    // A script asking for JSON gets JSON, not the page a browser is sent to.
+    if (wantsJson(c)) return c.json({ id: comment.id, url: `${postPath(post)}#comment-${comment.id}` });
     return c.redirect(`${postPath(post)}#comment-${comment.id}`, 303);
   })
   .post('/comments/:commentId/retract', async (c) => {

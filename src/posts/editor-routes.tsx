@@ -69,6 +69,10 @@ async function handleEditorPost(c: Context<AppEnv>, postId: string | undefined) 
     if (intent === 'preview') {
       return showEditor(c, { ...state, previewHtml: await renderPreview(c, user.id, input.body) });
     }
+    if (intent === 'unpublish' && existing?.status === 'published' && form.confirm !== 'unpublish') {
+      // Unpublishing takes the post away from readers: ask first, with everything typed (the note too) kept.
+      return showEditor(c, { ...state, confirmUnpublish: true });
+    }
     if (!existing) {
       if (intent !== 'draft' && intent !== 'publish') throw new Invalid('Save the post as a draft or publish it.');
       const created = await createPost(c.var.deps.db, {

@@ -12,6 +12,8 @@ export interface EditorState {
   /** Rendered preview HTML, when the author asked for one. */
   previewHtml?: string | undefined;
   notice?: string | undefined;
+  /** The author pressed Unpublish: ask them to confirm before the post leaves readers. */
+  confirmUnpublish?: boolean;
 }
 
 export function editorAction(postId: string | undefined): string {
@@ -71,6 +73,23 @@ export function EditorPage({ ctx, state }: { ctx: PageContext; state: EditorStat
                   aria-describedby={errors.note ? 'field-note-error' : undefined}
                 />
                 <FieldError id="field-note-error" error={errors.note} />
+              </div>
+            ) : null}
+            {state.confirmUnpublish ? (
+              <div class="confirm-box" role="alert">
+                <p>
+                  <strong>Unpublish this post?</strong> Readers will no longer see it or its comments until you publish
+                  it again. Your text is saved with it.
+                </p>
+                <input type="hidden" name="confirm" value="unpublish" />
+                <div class="editor-buttons">
+                  <button type="submit" name="intent" value="unpublish" class="danger">
+                    Yes, unpublish
+                  </button>
+                  <button type="submit" name="intent" value="preview" class="secondary">
+                    Keep it published
+                  </button>
+                </div>
               </div>
             ) : null}
             <div class="editor-buttons">

@@ -232,7 +232,25 @@ describe('editing', () => {
     const { client, user } = await loggedIn();
     const at = new Date(Date.now() - 5 * 86_400_000);
     const post = await makePost(db, { authorId: user.id, title: 'Toggle', markdown: 'Body.', at });
-    await client.post(`/posts/${post.id}/edit`, { title: 'Toggle', body: 'Body.', intent: 'unpublish' });
+    const asked = await client.post(`/posts/${post.id}/edit`, {
+      title: 'Toggle',
+      body: 'Body, edited.',
+      note: 'Fixed a typo',
+      intent: 'unpublish',
+    });
+    // First a confirmation, with everything typed kept; nothing has changed yet.
+    expect(asked.status).toBe(200);
+    const confirm = await asked.text();
+    expect(confirm).toContain('Unpublish this post?');
+    expect(confirm).toContain('value="Fixed a typo"');
+    expect(confirm).toContain('Body, edited.');
+    expect((await postRow(post.id))!.status).toBe('published');
+    await client.post(`/posts/${post.id}/edit`, {
+      title: 'Toggle',
+      body: 'Body.',
+      intent: 'unpublish',
+      confirm: 'unpublish',
+    });
     expect((await postRow(post.id))!.status).toBe('draft');
     expect((await new TestClient(app).get(`/posts/${post.id}/toggle`)).status).toBe(404);
     await client.post(`/posts/${post.id}/edit`, { title: 'Toggle', body: 'Body.', intent: 'publish' });
