@@ -1,9 +1,9 @@
 import { raw } from 'hono/html';
 import type { SessionUser } from '../accounts/queries.js';
-import { escapeHtml } from '../content/escape.js';
 import { commentPath, postPath } from '../posts/paths.js';
 import type { VoteKind } from '../votes/kinds.js';
 import { voteButtonsHtml } from '../votes/views.js';
+import { type HtmlEscapedString, html } from '../web/html.js';
 import { CSRF_FIELD } from '../web/middleware.js';
 import { renderToString } from '../web/page.js';
 import { fillSlots, slot, splitSlots } from '../web/slots.js';
@@ -38,8 +38,8 @@ export function isNewComment(comment: CommentRow, ctx: ThreadContext): boolean {
  * The row under a comment: votes, reply, links, and the author's or a moderator's controls. A string template
  * like the vote buttons (see voteButtonsHtml): it differs for each reader, so it is made for every page view.
  */
-export function commentActionsHtml(comment: CommentRow, ctx: ThreadContext): string {
-  const permalink = escapeHtml(commentPath(ctx.post, comment.id));
+export function commentActionsHtml(comment: CommentRow, ctx: ThreadContext): HtmlEscapedString {
+  const permalink = commentPath(ctx.post, comment.id);
   const returnTo = `${postPath(ctx.post)}#comment-${comment.id}`;
   const mine = ctx.user?.id === comment.authorId;
   const current = ctx.votes?.get(comment.id);
@@ -55,28 +55,21 @@ export function commentActionsHtml(comment: CommentRow, ctx: ThreadContext): str
       loggedIn: !!ctx.user,
       disabled: mine,
     });
-  const csrf = `<input type="hidden" name="${CSRF_FIELD}" value="${escapeHtml(ctx.csrfToken)}"/>`;
-  const id = escapeHtml(comment.id);
-  let html = `<div class="comment-actions">${votes('karma')}${votes('agreement')}`;
-  if (ctx.user) html += `<a href="${permalink}/reply" data-reply="${id}">Reply</a>`;
-  html += `<a href="${permalink}">Permalink</a>`;
-  if (comment.parentId) {
-    html += `<a href="${escapeHtml(postPath(ctx.post))}#comment-${escapeHtml(comment.parentId)}">Parent</a>`;
-  }
-  if (canEditComment(ctx.user, comment)) html += `<a href="/comments/${id}/edit">Edit</a>`;
-  if (canRetractComment(ctx.user, comment)) {
-    html +=
-      `<form method="post" action="/comments/${id}/retract" class="inline-form">${csrf}` +
-      `<input type="hidden" name="retracted" value="${comment.retracted ? 'false' : 'true'}"/>` +
-      `<button type="submit" class="link-button">${comment.retracted ? 'Unretract' : 'Retract'}</button></form>`;
-  }
-  if (canDeleteComment(ctx.user, comment)) {
-    html +=
-      `<details class="confirm-delete"><summary>Delete…</summary>` +
-      `<form method="post" action="/comments/${id}/delete" class="inline-form">${csrf}` +
-      `<button type="submit" class="link-button danger-link">Yes, delete this comment</button></form></details>`;
-  }
-  return `${html}</div>`;
+  const csrf = html`<input type="hidden" name="${CSRF_FIELD}" value="${ctx.csrfToken}"/>`;
+  const id = comment.id;
+  return html`<div class="comment-actions">${votes('karma')}${votes('agreement')}${
+    ctx.user ? html`<a href="${permalink}/reply" data-reply="${id}">Reply</a>` : ''
+  }<a href="${permalink}">Permalink</a>${
+    comment.parentId ? html`<a href="${postPath(ctx.post)}#comment-${comment.parentId}">Parent</a>` : ''
+  }${canEditComment(ctx.user, comment) ? html`<a href="/comments/${id}/edit">Edit</a>` : ''}${
+    canRetractComment(ctx.user, comment)
+      ? html`<form method="post" action="/comments/${id}/retract" class="inline-form">${csrf}<input type="hidden" name="retracted" value="${comment.retracted ? 'false' : 'true'}"/><button type="submit" class="link-button">${comment.retracted ? 'Unretract' : 'Retract'}</button></form>`
+      : ''
+  }${
+    canDeleteComment(ctx.user, comment)
+      ? html`<details class="confirm-delete"><summary>Delete…</summary><form method="post" action="/comments/${id}/delete" class="inline-form">${csrf}<button type="submit" class="link-button danger-link">Yes, delete this comment</button></form></details>`
+      : ''
+  }</div>`;
 }
 
 /**
@@ -118,7 +111,7 @@ export function fillCommentSlots(tree: SharedCommentTree, ctx: ThreadContext): s
   return fillSlots(tree.pieces, (name, id) => {
     const comment = tree.comments.get(id);
     if (!comment) return '';
-    if (name === 'actions') return commentActionsHtml(comment, ctx);
+    if (name === 'actions') return String(commentActionsHtml(comment, ctx));
     if (!isNewComment(comment, ctx)) return '';
     return name === 'class' ? ' comment-new' : NEW_MARK;
   });
@@ -193,7 +186,7 @@ export function CommentItem(props: { node: ShownNode; depth: number; ctx: Thread
         ) : (
           <>
             <div class="comment-body content">{raw(c.bodyHtml)}</div>
-            {ctx.shared ? slot('actions', c.id) : raw(commentActionsHtml(c, ctx))}
+            {ctx.shared ? slot('actions', c.id) : commentActionsHtml(c, ctx)}
           </>
         )}
         {node.replies.length > 0 ? (

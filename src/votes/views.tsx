@@ -1,5 +1,4 @@
-import { raw } from 'hono/html';
-import { escapeHtml } from '../content/escape.js';
+import { type HtmlEscapedString, html, raw } from '../web/html.js';
 import { CSRF_FIELD } from '../web/middleware.js';
 import type { TargetType, VoteAxis, VoteKind } from './kinds.js';
 
@@ -53,36 +52,26 @@ export interface VoteButtonsProps {
  * Written as a string template rather than JSX: it repeats twice per comment on every logged-in post page, where
  * the framework's per-element work was most of the rendering time.
  */
-export function voteButtonsHtml(props: VoteButtonsProps): string {
+export function voteButtonsHtml(props: VoteButtonsProps): HtmlEscapedString {
   const { axis } = props;
-  const score = `<span class="vote-score" title="${SCORE_TITLES[axis]}" data-vote-score="true" aria-live="polite">${props.score}</span>`;
+  const score = html`<span class="vote-score" title="${SCORE_TITLES[axis]}" data-vote-score="true" aria-live="polite">${props.score}</span>`;
   if (!props.loggedIn) {
     // Readers who are not logged in see what the scores mean; an agreement count of 0 tells them nothing.
-    if (axis === 'agreement' && props.score === 0) return '';
+    if (axis === 'agreement' && props.score === 0) return html``;
     const login =
       axis === 'karma'
-        ? ` <a class="vote-login" href="/login?next=${escapeHtml(encodeURIComponent(props.returnTo))}" rel="nofollow">Log in to vote</a>`
+        ? html` <a class="vote-login" href="/login?next=${encodeURIComponent(props.returnTo)}" rel="nofollow">Log in to vote</a>`
         : '';
-    return `<span class="vote vote-${axis}">${score} <span class="vote-unit">${axis === 'karma' ? 'karma' : 'agreement'}</span>${login}</span>`;
+    return html`<span class="vote vote-${axis}">${score} <span class="vote-unit">${axis === 'karma' ? 'karma' : 'agreement'}</span>${login}</span>`;
   }
   const title = props.disabled ? `You cannot vote on your own ${props.targetType}.` : undefined;
+  const disabled = props.disabled ? raw(' disabled=""') : '';
   // No class on the buttons: `.vote button` styles them, and a thousand comments' markup stays smaller.
   const button = (kind: VoteKind) =>
-    `<button type="submit" name="kind" value="${kind}" aria-label="${VOTE_LABELS[kind]}" aria-pressed="${props.current === kind}"${props.disabled ? ' disabled=""' : ''} title="${title ?? VOTE_LABELS[kind]}">${GLYPHS[kind]}</button>`;
-  return (
-    `<form method="post" action="/votes" class="vote vote-${axis}" data-vote="${axis}">` +
-    `<input type="hidden" name="${CSRF_FIELD}" value="${escapeHtml(props.csrfToken)}"/>` +
-    `<input type="hidden" name="targetType" value="${props.targetType}"/>` +
-    `<input type="hidden" name="targetId" value="${escapeHtml(props.targetId)}"/>` +
-    `<input type="hidden" name="shown" value="${props.current ?? 'none'}"/>` +
-    `<input type="hidden" name="returnTo" value="${escapeHtml(props.returnTo)}"/>` +
-    LAYOUT[axis].before.map(button).join('') +
-    score +
-    LAYOUT[axis].after.map(button).join('') +
-    '</form>'
-  );
+    html`<button type="submit" name="kind" value="${kind}" aria-label="${VOTE_LABELS[kind]}" aria-pressed="${String(props.current === kind)}"${disabled} title="${title ?? VOTE_LABELS[kind]}">${GLYPHS[kind]}</button>`;
+  return html`<form method="post" action="/votes" class="vote vote-${axis}" data-vote="${axis}"><input type="hidden" name="${CSRF_FIELD}" value="${props.csrfToken}"/><input type="hidden" name="targetType" value="${props.targetType}"/><input type="hidden" name="targetId" value="${props.targetId}"/><input type="hidden" name="shown" value="${props.current ?? 'none'}"/><input type="hidden" name="returnTo" value="${props.returnTo}"/>${LAYOUT[axis].before.map(button)}${score}${LAYOUT[axis].after.map(button)}</form>`;
 }
 
 export function VoteButtons(props: VoteButtonsProps) {
-  return raw(voteButtonsHtml(props));
+  return voteButtonsHtml(props);
 }

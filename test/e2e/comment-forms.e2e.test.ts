@@ -45,7 +45,7 @@ describe('comment forms with JavaScript', () => {
     await form.getByLabel('Your comment').fill('Energy is $E = mc^2$, roughly.');
     await form.getByRole('button', { name: 'Preview' }).click();
     await form.locator('.comment-preview .katex').waitFor();
-    expect(await form.locator('.comment-preview').innerText()).toContain('roughly');
+    expect(await form.locator('.comment-preview').textContent()).toContain('roughly');
     expect(page.url()).toBe(`${server.url}/posts/${post.id}/preview-in-place`);
 
     await form.getByRole('button', { name: 'Comment' }).click();
@@ -55,10 +55,9 @@ describe('comment forms with JavaScript', () => {
     expect(await form.locator('.comment-preview').count()).toBe(0);
     expect(navigations).toBe(0);
     expect(errors).toEqual([]);
-    const [{ n }] = (await db.query<{ n: number }>(
-      `SELECT count(*)::int AS n FROM comments WHERE post_id = $1`,
-      [post.id],
-    )) as [{ n: number }];
+    const [{ n }] = (await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM comments WHERE post_id = $1`, [
+      post.id,
+    ])) as [{ n: number }];
     expect(n).toBe(1);
   });
 
@@ -75,7 +74,7 @@ describe('comment forms with JavaScript', () => {
     await page.locator('.comment-preview', { hasText: 'Second draft' }).waitFor();
     await page.getByRole('button', { name: 'Save' }).click();
     await page.waitForURL(`**/posts/${post.id}/editing-comments#comment-${comment.id}`);
-    expect(await page.locator(`#comment-${comment.id}`).innerText()).toContain('Second draft, better');
+    expect(await page.locator(`#comment-${comment.id}`).textContent()).toContain('Second draft, better');
     expect(errors).toEqual([]);
     expect(await page.locator('.form-error').count()).toBe(0);
   });
@@ -104,7 +103,7 @@ describe('forms that come back with an error', () => {
     await page.getByRole('button', { name: 'Log in' }).click();
     const alert = page.getByRole('alert');
     await alert.waitFor();
-    expect(await alert.innerText()).toContain('Wrong username, email or password.');
+    expect(await alert.textContent()).toContain('Wrong username, email or password.');
     expect(await page.evaluate(() => document.activeElement?.classList.contains('form-error'))).toBe(true);
     expect(await page.getByLabel('Username or email').inputValue()).toBe(member.username);
   });
