@@ -1,16 +1,71 @@
-import type { MarkdownIt, StateCore, Token } from 'markdown-it';
+import type { MarkdownIt, StateCore, StateInline, Token } from 'markdown-it';
 import footnotePlugin from 'markdown-it-footnote';
 import { ownId } from './ids.js';
 
-// markdown-it-footnote parses footnotes and renders their markup; its `footnote_tail` rule, which moves the
-// definitions to the end of the document, copied the whole token array once per footnote (8,500 footnotes took
-// 22 s). This module swaps in a linear tail that produces the same tokens, hence the same HTML.
+// markdown-it-footnote parses footnotes and renders their markup. Two of its rules are quadratic, and this
+// module swaps in linear ones that produce the same tokens, hence the same HTML: `footnote_tail`, which moves
+// the definitions to the end of the document, copied the whole token array once per footnote (8,500 footnotes
+// took 22 s), and `footnote_ref` scanned to the end of the paragraph for the `]` of every `[^` (200 KB of
+// `[^a` with one definition took 27 s).
 
 /** What markdown-it-footnote keeps in `env.footnotes` while parsing. */
 interface FootnoteEnv {
   /** `:label` → index into `list`, or -1 for a definition never referenced. */
   refs?: Record<string, number>;
   list?: Array<{ label?: string; count?: number; content?: string; tokens?: Token[] }>;
+}
+
+const SPACE = 0x20;
+const NEWLINE = 0x0a;
+const CLOSE_BRACKET = 0x5d;
+
+/** Per paragraph: where the last scan for a label's end started, and what it found (-1: nothing). */
+const labelEnds = new WeakMap<StateInline, { from: number; at: number }>();
+
+/** Index of the first space, line break or `]` at or after `from`, or -1; repeated scans reuse the last. */
+function labelEnd(state: StateInline, from: number): number {
+  const last = labelEnds.get(state);
+  if (last && last.from <= from && (last.at === -1 || last.at >= from)) return last.at;
+  let at = -1;
+  for (let i = from; i < state.src.length; i++) {
+    const code = state.src.charCodeAt(i);
+    if (code === SPACE || code === NEWLINE || code === CLOSE_BRACKET) {
+      at = i;
+      break;
+    }
+  }
+  labelEnds.set(state, { from, at });
+  return at;
+}
+
+/** `[^label]` where the label is defined: a footnote marker (markdown-it-footnote's rule, with a linear scan). */
+function footnoteRef(state: StateInline, silent: boolean): boolean {
+  const start = state.pos;
+  const max = state.posMax;
+  const footnotes = state.env.footnotes as FootnoteEnv | undefined;
+  if (start + 3 > max || !footnotes?.refs) return false;
+  if (state.src.charCodeAt(start) !== 0x5b /* [ */ || state.src.charCodeAt(start + 1) !== 0x5e /* ^ */) return false;
+  const end = labelEnd(state, start + 2);
+  if (end <= start + 2 || end >= max || state.src.charCodeAt(end) !== CLOSE_BRACKET) return false;
+  const label = state.src.slice(start + 2, end);
+  const known = footnotes.refs[`:${label}`];
+  if (known === undefined) return false;
+  if (!silent) {
+    footnotes.list ??= [];
+    let id = known;
+    if (id < 0) {
+      id = footnotes.list.length;
+      footnotes.list[id] = { label, count: 0 };
+      footnotes.refs[`:${label}`] = id;
+    }
+    const note = footnotes.list[id]!;
+    const subId = note.count ?? 0;
+    note.count = subId + 1;
+    const token = state.push('footnote_ref', '', 0);
+    token.meta = { id, subId, label };
+  }
+  state.pos = end + 1;
+  return true;
 }
 
 /**
@@ -78,6 +133,7 @@ function footnoteTail(state: StateCore): void {
  */
 export function footnotesPlugin(md: MarkdownIt): void {
   md.use(footnotePlugin);
+  md.inline.ruler.at('footnote_ref', footnoteRef);
   md.core.ruler.at('footnote_tail', footnoteTail);
   // Every footnote id and link is "fn" or "fnref" followed by this name.
   const anchorName = md.renderer.rules.footnote_anchor_name!;

@@ -24,6 +24,7 @@ export const RENDER_BOMBS: readonly RenderBomb[] = [
   },
   { name: '50,000 inline footnotes', source: () => fill('^[a]') },
   { name: '40,000 references to one footnote', source: () => `${fill('[^a]').slice(0, 199_000)}\n\n[^a]: note` },
+  { name: '66,000 unclosed footnote references', source: () => `[^x]: note\n\n${fill('[^a').slice(0, 199_000)}` },
   { name: 'inline footnotes nested 30,000 deep', source: () => `${'^['.repeat(30_000)}x${']'.repeat(30_000)}` },
 
   // Math
@@ -67,6 +68,9 @@ export const RENDER_BOMBS: readonly RenderBomb[] = [
   { name: '200 KB of backtick runs', source: () => fill('``a`') },
   { name: '200 KB of autolinks', source: () => fill('<http://a') },
   { name: '200 KB of bare domains', source: () => fill('a.co ') },
+  { name: '200 KB of email addresses', source: () => fill('a@b.co ') },
+  { name: '200 KB of HTML blocks', source: () => fill('<div>\n\n') },
+  { name: '200 KB of list items of two kinds', source: () => fill('- a\n1. b\n') },
   { name: '200 KB of unmatched dollars', source: () => fill('$5 and $x ') },
   { name: '33,000 unclosed <span>', source: () => fill('<span>') },
   { name: '40,000 unclosed <div>', source: () => fill('<div>') },

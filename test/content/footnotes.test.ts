@@ -62,6 +62,13 @@ describe('footnotes', () => {
     expect(last?.name).toBe('li');
   });
 
+  it('66,000 unclosed [^ stay text, and closed ones around them still become markers (the scan is linear)', () => {
+    const source = `A[^x] ${'[^a'.repeat(66_000)} B[^x]\n\n[^x]: note`;
+    const html = renderMarkdown(source, { docId: 'd' });
+    expect(byClass(html, 'footnote-ref')).toHaveLength(2);
+    expect(textContent(html)).toContain('[^a'.repeat(66_000));
+  });
+
   it('200 KB of inline footnotes (50,000 notes, 50 times their source in markup) is shown as written', () => {
     const source = '^[a]'.repeat(MAX_MARKDOWN_CHARS / 4);
     const { html, toc, wordCount } = renderContent(source);
