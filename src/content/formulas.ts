@@ -1,22 +1,49 @@
-import katex from 'katex';
+import katex, { type KatexOptions } from 'katex';
 import { escapeHtml } from './escape.js';
+import {
+  estimateFormulaHtml,
+  KATEX_MAX_SIZE_EM,
+  MAX_MACRO_TOKENS,
+  type MacroMeter,
+  meteredMacros,
+  parseFormula,
+} from './formula-bounds.js';
 import type { Formula } from './math.js';
 import { sanitizeMathBatch } from './sanitize.js';
 
 // Formula rendering: KaTeX with bounded work, errors shown as source, sanitized output cached.
 
 export const KATEX_MAX_EXPAND = 1000;
-export const KATEX_MAX_SIZE_EM = 20;
 /** Longer formulas are shown as source: KaTeX time and output grow with length (20k chars ≈ 250 ms, 3 MB). */
 export const MAX_FORMULA_CHARS = 5000;
 /**
- * Total KaTeX HTML one document may produce (repeats included). It bounds render + sanitize time
- * (≈ 0.2 µs per char together) and page weight; formulas past it are shown as source.
+ * Total KaTeX HTML one document may produce (repeats included): 2,000 to 3,000 ordinary formulas. It bounds
+ * render + sanitize time (0.2 to 0.3 µs per char together, ≈ 0.5 s for the whole budget) and page weight;
+ * formulas past it are shown as source.
  */
-export const MAX_MATH_HTML_CHARS = 3_000_000;
+export const MAX_MATH_HTML_CHARS = 2_000_000;
+/** Estimated HTML one formula may make (a 2,000-cell array, say); past it the formula is shown as source. */
+export const MAX_FORMULA_HTML_CHARS = 1_000_000;
 
-function errorHtml(tex: string, message: string): string {
-  return `<span class="math-error" title="${escapeHtml(message)}">${escapeHtml(tex)}</span>`;
+const OVER_BUDGET = 'Not rendered: this document has more math than one page may hold';
+const FORMULA_TOO_LARGE = 'Formula too large to render';
+
+/**
+ * What became of one formula: KaTeX's HTML; an error (its source shown, with a title saying why); or, past the
+ * document's budget, its source as plain text between dollars.
+ */
+type Outcome = { html: string; sanitized: boolean } | { error: string } | { overBudget: true };
+
+/**
+ * The formula's HTML in its `.math` wrapper (a `div` for a display block, a `span` in a paragraph). A formula
+ * past the budget adds only its delimiters to its source: there may be 50,000 of them.
+ */
+function formulaHtml({ tex, display, block }: Formula, outcome: Outcome, cleanHtml: string | undefined): string {
+  if ('overBudget' in outcome) return escapeHtml(display ? `$$${tex}$$` : `$${tex}$`);
+  const tag = block ? 'div' : 'span';
+  const kind = display ? 'math-display' : 'math-inline';
+  if ('html' in outcome) return `<${tag} class="math ${kind}">${cleanHtml ?? ''}</${tag}>`;
+  return `<${tag} class="math ${kind} math-error" title="${escapeHtml(outcome.error)}">${escapeHtml(tex)}</${tag}>`;
 }
 
 function errorMessage(error: unknown): string {
@@ -64,63 +91,119 @@ export function clearFormulaCache(): void {
   formulaCacheChars = 0;
 }
 
-function renderKatex(tex: string, display: boolean, macros: Record<string, string | object>): string {
-  try {
-    return katex.renderToString(tex, {
-      displayMode: display,
-      output: 'htmlAndMathml',
-      throwOnError: true,
-      trust: false,
-      strict: 'ignore',
-      maxExpand: KATEX_MAX_EXPAND,
-      maxSize: KATEX_MAX_SIZE_EM,
-      macros,
-    });
-  } catch (error) {
-    return errorHtml(tex, errorMessage(error));
+/** Formulas this short, in a document without macros, skip the size estimate: they cannot make much HTML. */
+const SMALL_FORMULA_CHARS = 100;
+const DEFINES_MACRO = /\\(?:[gex]?def|global|(?:re|provide)?newcommand|let|futurelet)(?![a-zA-Z])/;
+
+function katexOptions(display: boolean, macros: Record<string, unknown>): KatexOptions {
+  return {
+    displayMode: display,
+    output: 'htmlAndMathml',
+    throwOnError: true,
+    trust: false,
+    strict: 'ignore',
+    maxExpand: KATEX_MAX_EXPAND,
+    maxSize: KATEX_MAX_SIZE_EM,
+    macros: macros as KatexOptions['macros'],
+  };
+}
+
+/** One document's formulas share their macros (\gdef persists) and the document's math budget. */
+class DocumentMath {
+  private readonly meter: MacroMeter = { remaining: MAX_MACRO_TOKENS };
+  readonly macros = meteredMacros(this.meter);
+  /** Characters of math HTML still allowed; once a formula does not fit, no later one is rendered. */
+  private budget = MAX_MATH_HTML_CHARS;
+  exhausted = false;
+
+  hasMacros(): boolean {
+    return Object.keys(this.macros).length > 0;
+  }
+
+  /** KaTeX's HTML for a formula, or an error if it breaks a rule or a bound. */
+  render(tex: string, display: boolean): Outcome {
+    const options = katexOptions(display, this.macros);
+    try {
+      if (tex.length > SMALL_FORMULA_CHARS || this.hasMacros() || DEFINES_MACRO.test(tex)) {
+        // Parse first (macros run, bounded by the meter) and estimate the output before building any of it.
+        // The trial parse must leave no \gdef behind, or the real one would apply it twice.
+        const before = { ...this.macros };
+        this.meter.remaining = MAX_MACRO_TOKENS;
+        let estimate: number;
+        try {
+          estimate = estimateFormulaHtml(parseFormula(tex, options), tex);
+        } finally {
+          for (const name of Object.keys(this.macros)) if (!(name in before)) delete this.macros[name];
+          Object.assign(this.macros, before);
+        }
+        if (estimate > MAX_FORMULA_HTML_CHARS) return { error: FORMULA_TOO_LARGE };
+        if (estimate > this.budget) return this.overBudget();
+      }
+      this.meter.remaining = MAX_MACRO_TOKENS;
+      return { html: katex.renderToString(tex, options), sanitized: false };
+    } catch (error) {
+      return { error: errorMessage(error) };
+    }
+  }
+
+  /** Counts an outcome against the budget, or turns it into an over-budget error if it does not fit. */
+  charge(outcome: Outcome, tex: string): Outcome {
+    if (this.exhausted) return outcome; // its own estimate was past the budget
+    const size = 'html' in outcome ? outcome.html.length : tex.length + ('error' in outcome ? outcome.error.length : 0);
+    if (size > this.budget) return this.overBudget();
+    this.budget -= size;
+    return outcome;
+  }
+
+  /** Formulas past the budget are shown as source: the first as an error saying why, the rest as plain text. */
+  overBudget(): Outcome {
+    const first = !this.exhausted;
+    this.exhausted = true;
+    return first ? { error: OVER_BUDGET } : { overBudget: true };
   }
 }
 
 /**
- * Renders each formula with KaTeX (HTML + MathML, trust off) and sanitizes it with the math allowlist.
- * A formula KaTeX rejects, or one past the length or document budget, becomes its escaped source in a
- * `.math-error` span whose title says why. Returns sanitized HTML, one entry per formula.
+ * Renders each formula with KaTeX (HTML + MathML, trust off), sanitized with the math allowlist, in its `.math`
+ * wrapper. A formula KaTeX rejects, or one past a bound (its length, its macros' output, its estimated HTML),
+ * is shown as its escaped source with class `math-error`; so is the first one past the document's budget, and
+ * the later ones as plain text (`$TeX$`). One entry per formula.
  */
 export function renderFormulas(formulas: readonly Formula[]): string[] {
-  const macros: Record<string, string | object> = {};
-  const memo = new Map<string, string>(); // key → unsanitized HTML, within this document
-  const cacheable = new Map<string, string>(); // unsanitized HTML → key, for HTML rendered without macros
-  const unsanitized: Array<string | undefined> = [];
-  const sanitized: Array<string | undefined> = [];
-  let budget = MAX_MATH_HTML_CHARS;
-  for (const { tex, display } of formulas) {
-    let html: string | undefined;
-    let clean: string | undefined;
+  const doc = new DocumentMath();
+  const memo = new Map<string, Outcome>(); // within this document
+  const cacheable = new Map<string, string>(); // unsanitized HTML → cache key, for HTML rendered without macros
+  const outcomes = formulas.map(({ tex, display }): Outcome => {
+    if (doc.exhausted) return doc.overBudget();
     if (tex.length > MAX_FORMULA_CHARS) {
-      html = errorHtml(tex, `Formula too long to render (limit ${MAX_FORMULA_CHARS} characters)`);
-    } else if (budget <= 0) {
-      html = errorHtml(tex, 'Not rendered: this document has more math than one page may hold');
-    } else {
-      const key = (display ? 'D' : 'I') + tex;
-      const withoutMacros = Object.keys(macros).length === 0;
-      clean = withoutMacros ? cachedFormula(key) : undefined;
-      html = clean === undefined ? memo.get(key) : undefined;
-      if (clean === undefined && html === undefined) {
-        html = renderKatex(tex, display, macros);
-        if (DEFINES_GLOBAL_MACRO.test(tex)) memo.clear();
-        else memo.set(key, html);
-        if (withoutMacros && Object.keys(macros).length === 0) cacheable.set(html, key);
-      }
+      return doc.charge({ error: `Formula too long to render (limit ${MAX_FORMULA_CHARS} characters)` }, tex);
     }
-    budget -= (clean ?? html ?? '').length;
-    unsanitized.push(clean === undefined ? html : undefined);
-    sanitized.push(clean);
-  }
+    const key = (display ? 'D' : 'I') + tex;
+    const withoutMacros = !doc.hasMacros();
+    const cached = withoutMacros ? cachedFormula(key) : undefined;
+    let outcome = cached === undefined ? memo.get(key) : { html: cached, sanitized: true };
+    if (outcome === undefined) {
+      outcome = doc.render(tex, display);
+      if (DEFINES_GLOBAL_MACRO.test(tex)) memo.clear();
+      else memo.set(key, outcome);
+      if ('html' in outcome && withoutMacros && !doc.hasMacros()) cacheable.set(outcome.html, key);
+    }
+    return doc.charge(outcome, tex);
+  });
 
   // Identical formulas are sanitized once, and all of them in one pass.
-  const distinct = [...new Set(unsanitized.filter((html): html is string => html !== undefined))];
+  const unsanitized = new Set<string>();
+  for (const outcome of outcomes) if ('html' in outcome && !outcome.sanitized) unsanitized.add(outcome.html);
+  const distinct = [...unsanitized];
   const cleaned = sanitizeMathBatch(distinct);
   const cleanByHtml = new Map(distinct.map((html, i) => [html, cleaned[i]!]));
-  for (const [html, key] of cacheable) cacheFormula(key, cleanByHtml.get(html)!);
-  return formulas.map((_, i) => sanitized[i] ?? cleanByHtml.get(unsanitized[i]!) ?? '');
+  for (const [html, key] of cacheable) {
+    const clean = cleanByHtml.get(html);
+    if (clean !== undefined) cacheFormula(key, clean);
+  }
+  return formulas.map((formula, i) => {
+    const outcome = outcomes[i]!;
+    const clean = 'html' in outcome ? (outcome.sanitized ? outcome.html : cleanByHtml.get(outcome.html)) : undefined;
+    return formulaHtml(formula, outcome, clean);
+  });
 }

@@ -1,4 +1,5 @@
 import type { MarkdownIt, StateCore, Token } from 'markdown-it';
+import { ownId, USER_ID_PREFIX } from './ids.js';
 
 export interface TocEntry {
   level: number;
@@ -9,11 +10,22 @@ export interface TocEntry {
 export const TOC_ENV = Symbol('lyceum.toc');
 const TOC_MAX_LEVEL = 4;
 const MAX_SLUG_CHARS = 64;
+const words = (list: string): string[] => list.split(/\s+/).filter(Boolean);
 /**
- * Ids the page itself uses around a post (`#comment-…` anchors, footnotes). A heading slug that would
- * start like one is prefixed instead, so a heading can never hijack a comment permalink.
+ * Ids the pages use around content, collected from the views (layout, post page, comments, editor, history,
+ * sequences, frontpage; test/content/ids.test.ts checks the views for new ones), and the families of
+ * ids that content itself uses (footnotes, user-written ids). A heading slug equal to one of the first or
+ * starting like one of the second is prefixed with `section-` instead, so a heading never hijacks a
+ * comment permalink, a form label or the skip link.
  */
-export const RESERVED_ID_PATTERN = /^(?:comment-|fn-|fnref-)/;
+const PAGE_IDS = words(`main comments comments-heading post-title post-votes toc-heading preview-heading diff-legend
+  latest-heading discussion-heading backlinks-heading continue-heading sequence-title sequences-heading
+  sequence-contents`);
+const ID_FAMILIES = [
+  ...words('comment- parent- field- chapter- title- position- resubmit- fn- fnref-'),
+  USER_ID_PREFIX,
+];
+export const RESERVED_ID_PATTERN = new RegExp(`^(?:(?:${PAGE_IDS.join('|')})$|${ID_FAMILIES.join('|')})`);
 
 /** Lower-case, letters and digits of any script kept, everything else folded into single hyphens. */
 export function slugify(text: string): string {
@@ -69,7 +81,7 @@ function headingIds(state: StateCore): void {
     while (used.has(id)) id = `${base}-${n++}`;
     nextSuffix.set(base, n);
     used.add(id);
-    open.attrSet('id', id);
+    open.attrSet('id', ownId(state.env, id));
     const level = Number(open.tag.slice(1));
     if (level <= TOC_MAX_LEVEL) toc.push({ level, id, text });
   }

@@ -1,45 +1,45 @@
-import hljs from 'highlight.js';
 import type { MarkdownIt, StateCore, Token } from 'markdown-it';
 import markdownIt from 'markdown-it';
-import footnotePlugin from 'markdown-it-footnote';
+import { renderFence } from './code.js';
 import { escapeHtml } from './escape.js';
-import { headingsPlugin, inlineText } from './headings.js';
-import { mathPlugin } from './math.js';
+import { footnotesPlugin } from './footnotes.js';
+import { headingsPlugin, inlineText, TOC_ENV } from './headings.js';
+import { MATH_ENV, type MathEnv, mathPlugin } from './math.js';
 
 /**
  * Deepest block/inline nesting markdown-it builds (10,000 `>` would otherwise recurse 10,000 times).
  * Content nested deeper is dropped by markdown-it; no real post nests 40 lists or quotes.
  */
 export const MAX_NESTING = 40;
-/** Code highlighted per document; later blocks are shown plain (highlight.js costs ≈ 1.5 ms per KB). */
-export const MAX_HIGHLIGHT_CHARS = 50_000;
 
-const HIGHLIGHT_BUDGET = Symbol('lyceum.highlightBudget');
-const LANGUAGE_NAME = /^[\w#+.-]{1,32}$/;
+// A document past either of these bounds is shown as written (see renderMarkup). Only pathological input gets
+// there, and parsing, rendering and sanitizing it would take seconds.
+/**
+ * Tokens one document may have: blocks (three per paragraph or heading, five per list item, two per table
+ * cell) and inline ones (three per link or emphasis). A long real post has a few thousand to a few tens of
+ * thousands; 200 KB of one-line headings or table rows has 150,000 to 300,000, of `_*` 200,000. Checked after
+ * block parsing and again after inline parsing, so the costlier steps are skipped.
+ */
+export const MAX_TOKENS = 100_000;
+/**
+ * Markup (HTML before sanitizing) one document may make: five times what a long real post makes of 200,000
+ * characters. Some constructs make 10 to 50 times their length (200 KB of inline footnotes: 10 MB).
+ */
+export const MAX_MARKUP_CHARS = 2_000_000;
+/** Paragraphs a document shown as written is split into (the rest runs on in the last one). */
+const MAX_FALLBACK_PARAGRAPHS = 1000;
+const TOO_INTRICATE = Symbol('lyceum.tooIntricate');
 
-function fenceLanguage(info: string): string {
-  const name = info.trim().split(/\s+/, 1)[0] ?? '';
-  return LANGUAGE_NAME.test(name) ? name.toLowerCase() : '';
-}
-
-/** Fenced code: highlight.js for a language it knows (within the document budget), escaped text otherwise. */
-function renderFence(
-  tokens: Token[],
-  idx: number,
-  _options: unknown,
-  env: Record<symbol, unknown> | undefined,
-): string {
-  const token = tokens[idx]!;
-  const code = token.content;
-  const language = fenceLanguage(token.info);
-  const spent = (env?.[HIGHLIGHT_BUDGET] as number | undefined) ?? 0;
-  if (language && hljs.getLanguage(language) && spent + code.length <= MAX_HIGHLIGHT_CHARS) {
-    if (env) env[HIGHLIGHT_BUDGET] = spent + code.length;
-    const highlighted = hljs.highlight(code, { language, ignoreIllegals: true }).value;
-    return `<pre><code class="hljs language-${language}">${highlighted}</code></pre>\n`;
-  }
-  const languageClass = language ? ` class="language-${language}"` : '';
-  return `<pre><code${languageClass}>${escapeHtml(code)}</code></pre>\n`;
+/** Core rule: past MAX_TOKENS, the document keeps no tokens (it will be shown as written). */
+function limitTokens(state: StateCore): void {
+  let count = state.tokens.length;
+  for (const token of state.tokens) count += token.children?.length ?? 0;
+  // Inline footnotes (^[…]) keep their parsed text outside the token stream until the footnote tail.
+  const footnotes = (state.env.footnotes as { list?: Array<{ tokens?: Token[] }> } | undefined)?.list ?? [];
+  for (const note of footnotes) count += note.tokens?.length ?? 0;
+  if (count <= MAX_TOKENS) return;
+  state.env[TOO_INTRICATE] = true;
+  state.tokens = [];
 }
 
 const TASK_MARKER = /^\[([ xX])\](?:\s+|$)/;
@@ -78,7 +78,9 @@ function createMarkdown(): MarkdownIt {
     typographer: false,
     maxNesting: MAX_NESTING,
   });
-  md.use(mathPlugin).use(footnotePlugin).use(headingsPlugin);
+  md.core.ruler.after('block', 'block_limit', limitTokens);
+  md.core.ruler.after('inline', 'inline_limit', limitTokens);
+  md.use(mathPlugin).use(footnotesPlugin).use(headingsPlugin);
   md.core.ruler.push('task_lists', taskLists);
   md.renderer.rules.fence = renderFence;
   // Alt text keeps formulas as TeX (the default drops unknown inline tokens).
@@ -92,3 +94,20 @@ function createMarkdown(): MarkdownIt {
 
 /** The one markdown-it instance: CommonMark + GFM, footnotes, math placeholders, heading ids. */
 export const markdown = createMarkdown();
+
+/**
+ * A document's markup, for the sanitizer. A document past MAX_TOKENS or MAX_MARKUP_CHARS is shown as written
+ * instead: its source, escaped, a paragraph per block (lines run on, as in Markdown), without math, anchors or
+ * footnotes. Nothing the author typed is lost, and it costs little more than its length.
+ */
+export function renderMarkup(source: string, env: Record<symbol | string, unknown>): string {
+  const html = markdown.render(source, env);
+  if (env[TOO_INTRICATE] !== true && html.length <= MAX_MARKUP_CHARS) return html;
+  const math = env[MATH_ENV] as MathEnv | undefined;
+  if (math) math.formulas.length = 0;
+  env[TOC_ENV] = [];
+  const blocks = source.split(/\n[ \t]*\n/).filter((block) => block.trim());
+  const paragraphs = blocks.slice(0, MAX_FALLBACK_PARAGRAPHS - 1);
+  if (blocks.length >= MAX_FALLBACK_PARAGRAPHS) paragraphs.push(blocks.slice(MAX_FALLBACK_PARAGRAPHS - 1).join('\n'));
+  return paragraphs.map((block) => `<p>${escapeHtml(block.trim())}</p>\n`).join('');
+}

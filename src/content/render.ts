@@ -2,7 +2,8 @@ import { createHash, randomBytes } from 'node:crypto';
 import { makeExcerpt } from './excerpt.js';
 import { renderFormulas } from './formulas.js';
 import { type TocEntry, tocFromEnv } from './headings.js';
-import { markdown } from './markdown.js';
+import { OWN_ID_MARKER, ownIdMarker } from './ids.js';
+import { renderMarkup } from './markdown.js';
 import { MATH_ENV, type MathEnv, placeholderPattern } from './math.js';
 import { sanitizeContent } from './sanitize.js';
 import { countWords } from './text.js';
@@ -55,12 +56,13 @@ function render(source: string, options: RenderOptions): Rendered {
     options.docId !== undefined && DOC_ID.test(options.docId)
       ? options.docId
       : createHash('sha256').update(source).digest('hex').slice(0, 8);
-  const env = { [MATH_ENV]: math, docId };
+  const idMarker = ownIdMarker();
+  const env = { [MATH_ENV]: math, [OWN_ID_MARKER]: idMarker, docId };
 
   // User HTML is sanitized without any math in it; KaTeX output goes through the math allowlist and is
   // then put where its placeholder was. Both are complete sanitized fragments (sanitize-html closes what
   // it opens, and placeholders sit in text), so joining them is safe.
-  const withPlaceholders = sanitizeContent(markdown.render(source, env));
+  const withPlaceholders = sanitizeContent(renderMarkup(source, env), idMarker);
   const formulas = renderFormulas(math.formulas);
   const html = withPlaceholders.replace(
     placeholderPattern(math.nonce),

@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import type { IOptions, Transformer } from 'sanitize-html';
 import sanitizeHtml from 'sanitize-html';
+import { KATEX_MAX_SIZE_EM } from './formula-bounds.js';
+import { USER_ID_PREFIX } from './ids.js';
 
 /**
  * The one allowlist sanitizer, with two profiles:
@@ -24,19 +26,56 @@ const LENGTH = String.raw`-?(?:\d+|\d*\.\d+)(?:e[+-]?\d+)?(?:em|ex|px|%)?`;
 const COLOR = '(?:#[0-9a-f]{3,8}|[a-z]{1,24})';
 const BORDER_STYLE = '(?:solid|dashed|dotted|double|none)';
 const exact = (source: string): RegExp => new RegExp(`^(?:${source})$`, 'i');
-const oneLength = exact(LENGTH);
-const upToFourLengths = exact(`${LENGTH}(?:\\s+${LENGTH}){0,3}`);
+
+/** A value's rule: the pattern it must match whole, or a function returning the value to keep (if any). */
+export type StyleRule = RegExp | ((value: string) => string | undefined);
+
+/**
+ * How far a formula may move or size its parts, in em. Clipping of `.content` (style.css) keeps whatever a
+ * formula paints inside its post or comment; these bounds keep single values sane within it.
+ * - Sideways: KaTeX caps the sizes a writer chooses (`\kern`, `\hspace`, `\rule`) at maxSize, but only the
+ *   positive ones, so `\kern-900em` moved the rest of a formula 900em; its own layout never goes past a few
+ *   em. Negative values get the same cap here.
+ * - Up and down: KaTeX positions the rows of an array by `top` and `vertical-align` offsets as large as the
+ *   array is tall, and the largest formula we render (about 1,500 rows of `a\\`) is about 1,800em tall.
+ */
+export const MATH_HORIZONTAL_EM = KATEX_MAX_SIZE_EM;
+export const MATH_VERTICAL_EM = 2000;
+
+const LENGTH_PARTS = /^(-?(?:\d+|\d*\.\d+)(?:e[+-]?\d+)?)(em|ex|px|%)?$/i;
+const PX_PER_EM = 16;
+
+/** One length, or up to `count` separated by spaces, each clamped to ±maxEm (ex counted as em; % to ±100). */
+function clampedLengths(maxEm: number, count = 1): StyleRule {
+  return (value) => {
+    const parts = value.split(/\s+/);
+    if (parts.length > count) return undefined;
+    const clamped: string[] = [];
+    for (const part of parts) {
+      const match = LENGTH_PARTS.exec(part);
+      if (!match) return undefined;
+      const unit = match[2] ?? '';
+      const unitLower = unit.toLowerCase();
+      const limit = unitLower === 'px' ? maxEm * PX_PER_EM : unitLower === '%' ? 100 : maxEm;
+      const number = Number(match[1]);
+      clamped.push(Math.abs(number) <= limit ? part : `${Math.sign(number) * limit}${unit}`);
+    }
+    return clamped.join(' ');
+  };
+}
 
 /** Every property KaTeX writes inline, each with the only values it writes (lengths, colours, keywords). */
-const MATH_STYLES = new Map<string, RegExp>([
-  ...words(`height width min-width max-width vertical-align top bottom left right margin-left margin-right
-    margin-top margin-bottom padding-left padding-right padding-top padding-bottom border-width border-top-width
-    border-right-width border-bottom-width border-left-width`).map((property): [string, RegExp] => [
+const MATH_STYLES = new Map<string, StyleRule>([
+  ...words(`width min-width max-width left right margin-left margin-right padding-left padding-right border-width
+    border-top-width border-right-width border-bottom-width border-left-width`).map((property): [string, StyleRule] => [
     property,
-    oneLength,
+    clampedLengths(MATH_HORIZONTAL_EM),
   ]),
-  ['margin', upToFourLengths],
-  ['padding', upToFourLengths],
+  ...words('height vertical-align top bottom margin-top margin-bottom padding-top padding-bottom').map(
+    (property): [string, StyleRule] => [property, clampedLengths(MATH_VERTICAL_EM)],
+  ),
+  ['margin', clampedLengths(MATH_HORIZONTAL_EM, 4)],
+  ['padding', clampedLengths(MATH_HORIZONTAL_EM, 4)],
   ['position', /^relative$/i],
   ['border-style', exact(BORDER_STYLE)],
   ['border-right-style', exact(BORDER_STYLE)],
@@ -47,26 +86,30 @@ const MATH_STYLES = new Map<string, RegExp>([
   ['background-color', exact(COLOR)],
   ['text-shadow', exact(`${LENGTH}(?:\\s+${LENGTH}){1,2}(?:\\s+${COLOR})?`)],
 ]);
-const CONTENT_STYLES = new Map<string, RegExp>([['text-align', /^(?:left|right|center)$/i]]);
+const CONTENT_STYLES = new Map<string, StyleRule>([['text-align', /^(?:left|right|center)$/i]]);
 
 /**
- * Keeps only declarations whose property is listed and whose whole value matches its pattern.
+ * Keeps only declarations whose property is listed and whose whole value its rule accepts (as the rule
+ * rewrites it, for clamped lengths).
  * (Our own filter rather than sanitize-html's postcss one: a formula has dozens of styled spans, and
  * parsing each with postcss costs a quarter of the sanitizer's time.)
  */
-export function filterStyle(style: string, allowed: ReadonlyMap<string, RegExp>): string {
+export function filterStyle(style: string, allowed: ReadonlyMap<string, StyleRule>): string {
   const kept: string[] = [];
   for (const declaration of style.split(';')) {
     const colon = declaration.indexOf(':');
     if (colon < 0) continue;
     const property = declaration.slice(0, colon).trim().toLowerCase();
     const value = declaration.slice(colon + 1).trim();
-    if (allowed.get(property)?.test(value)) kept.push(`${property}:${value}`);
+    const rule = allowed.get(property);
+    const accepted =
+      rule === undefined ? undefined : rule instanceof RegExp ? (rule.test(value) ? value : undefined) : rule(value);
+    if (accepted !== undefined) kept.push(`${property}:${accepted}`);
   }
   return kept.join(';');
 }
 
-function styleTransform(allowed: ReadonlyMap<string, RegExp>): Transformer {
+function styleTransform(allowed: ReadonlyMap<string, StyleRule>): Transformer {
   return (tagName, attribs) => {
     if (attribs.style !== undefined) {
       const style = filterStyle(attribs.style, allowed);
@@ -86,15 +129,62 @@ export function isExternalUrl(href: string): boolean {
   return /^[/\\]{2}/.test(url) || /^https?:/i.test(url);
 }
 
-// Ids the page around a post uses for itself (comment permalinks) are not available to content.
 const ID_VALUE = /^[\p{L}\p{N}\p{M}_:.-]{1,128}$/u;
-const PAGE_ID = /^comment-/i;
+const TAGS_WITH_IDS = new Set(words('a h1 h2 h3 h4 h5 h6 li'));
 
-const contentTransform: Transformer = (tagName, attribs) => {
-  const id = attribs.id;
-  if (id !== undefined && (!ID_VALUE.test(id) || PAGE_ID.test(id))) delete attribs.id;
-  return { tagName, attribs };
-};
+/**
+ * One sanitizer pass's ids (see ids.ts): the renderer's, tagged with its marker, lose the marker; an author's
+ * get USER_ID_PREFIX. A same-page link `#x` cannot be settled until every id has been seen, so it is written
+ * with a mark of this pass and fixed afterwards: to `#user-content-x` when x is an author's id and not the
+ * renderer's (a heading anchor wins, so `[see](#setup)` keeps pointing at the heading).
+ */
+class IdRewriter {
+  private readonly own = new Set<string>();
+  private readonly user = new Set<string>();
+  private readonly linkMark = `\uE004${randomBytes(6).toString('hex')}\uE004`;
+  private linked = false;
+
+  constructor(private readonly marker: string | undefined) {}
+
+  readonly transform: Transformer = (tagName, attribs) => {
+    const id = attribs.id;
+    if (id !== undefined) {
+      const own = this.unmarked(id);
+      if (!TAGS_WITH_IDS.has(tagName) || !ID_VALUE.test(own ?? id)) {
+        delete attribs.id;
+      } else if (own !== undefined) {
+        attribs.id = own;
+        this.own.add(own);
+      } else {
+        attribs.id = USER_ID_PREFIX + id;
+        this.user.add(id);
+      }
+    }
+    const href = attribs.href;
+    if (href?.startsWith('#')) {
+      const own = this.unmarked(href);
+      if (own !== undefined) {
+        attribs.href = own;
+      } else if (ID_VALUE.test(href.slice(1))) {
+        attribs.href = `#${this.linkMark}${href.slice(1)}`;
+        this.linked = true;
+      }
+    }
+    return { tagName, attribs };
+  };
+
+  private unmarked(value: string): string | undefined {
+    return this.marker && value.includes(this.marker) ? value.replaceAll(this.marker, '') : undefined;
+  }
+
+  /** Settles the same-page links of the sanitized HTML. */
+  settleLinks(html: string): string {
+    if (!this.linked) return html;
+    return html.replace(new RegExp(`#${this.linkMark}([^"]*)`, 'g'), (_, id: string) =>
+      this.user.has(id) && !this.own.has(id) ? `#${USER_ID_PREFIX}${id}` : `#${id}`,
+    );
+  }
+}
 
 const CONTENT_OPTIONS: IOptions = {
   allowedTags: words(`p br hr h1 h2 h3 h4 h5 h6 blockquote pre code em strong b i u s del ins sub sup kbd mark small
@@ -152,13 +242,17 @@ const CONTENT_OPTIONS: IOptions = {
         : { tagName, attribs: {} },
     th: styleTransform(CONTENT_STYLES),
     td: styleTransform(CONTENT_STYLES),
-    '*': contentTransform,
   },
 };
 
-/** Sanitizes rendered Markdown (with raw HTML) against the content allowlist. */
-export function sanitizeContent(html: string): string {
-  return sanitizeHtml(html, CONTENT_OPTIONS);
+/**
+ * Sanitizes rendered Markdown (with raw HTML) against the content allowlist. Ids and same-page links the
+ * renderer tagged with `ownIdMarker` are kept as they are; every other id is prefixed (see ids.ts).
+ */
+export function sanitizeContent(html: string, ownIdMarker?: string): string {
+  const ids = new IdRewriter(ownIdMarker);
+  const options = { ...CONTENT_OPTIONS, transformTags: { ...CONTENT_OPTIONS.transformTags, '*': ids.transform } };
+  return ids.settleLinks(sanitizeHtml(html, options));
 }
 
 // --- math profile --------------------------------------------------------------------------

@@ -44,13 +44,15 @@ export function walkVisibleText(html: string, options: WalkOptions, onPiece: (pi
     {
       onopentag(name, attribs) {
         const classes = (attribs.class ?? '').split(/\s+/);
-        const frame: Frame = { skip: false, display: false, math: false, annotation: false };
+        const display = classes.includes('math-display') || classes.includes('katex-display');
+        const frame: Frame = { skip: false, display, math: false, annotation: false };
         if (skipDepth === 0 && capture === null && BLOCK_ELEMENTS.has(name)) emit({ kind: 'text', text: ' ' });
         if (capture !== null) {
           if (name === 'annotation' && attribs.encoding === 'application/x-tex') frame.annotation = true;
         } else if (classes.includes('katex') || classes.includes('math-error')) {
           frame.math = true;
-          capture = { tex: '', fromAnnotation: classes.includes('katex'), display: displayDepth > 0 };
+          // A formula shown as source is its own wrapper: `.math.math-display.math-error`.
+          capture = { tex: '', fromAnnotation: classes.includes('katex'), display: display || displayDepth > 0 };
         } else if (
           NEVER_TEXT.has(name) ||
           // Footnote markers ("[1]") and back-links ("↩︎") are controls, not words.
@@ -60,7 +62,6 @@ export function walkVisibleText(html: string, options: WalkOptions, onPiece: (pi
         ) {
           frame.skip = true;
         }
-        if (classes.includes('math-display') || classes.includes('katex-display')) frame.display = true;
         if (frame.skip) skipDepth++;
         if (frame.display) displayDepth++;
         if (frame.annotation) annotationDepth++;

@@ -121,6 +121,11 @@ describe('math', () => {
     expect(excerpt('Broken $\\frac{$ formula')).toBe('Broken $\\frac{$ formula');
   });
 
+  it('keeps a display formula with an error as display math, in a paragraph or as a block', () => {
+    expect(excerpt('Broken $$\\frac{$$ inline')).toBe('Broken $$\\frac{$$ inline');
+    expect(excerpt('Broken\n\n$$\n\\frac{\n$$\n\nblock')).toBe('Broken $$\\frac{$$ block');
+  });
+
   it('keeps every formula of a math-heavy paragraph intact', () => {
     const source = Array.from({ length: 40 }, (_, i) => `term $a_{${i}} \\cdot b^{${i}}$ adds`).join(' ');
     const cut = excerpt(source, 300);

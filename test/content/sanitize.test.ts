@@ -4,6 +4,8 @@ import { renderMarkdown } from '../../src/content/render.js';
 import {
   filterStyle,
   isExternalUrl,
+  MATH_HORIZONTAL_EM,
+  MATH_VERTICAL_EM,
   sanitizeContent,
   sanitizeMath,
   sanitizeMathBatch,
@@ -86,7 +88,7 @@ describe('the sanitizer removes what could run script', () => {
     expect(elements(html).filter((e) => e.attribs.href !== undefined)).toEqual([]);
   });
 
-  it('strips classes and ids that the pipeline does not produce', () => {
+  it('strips classes the pipeline does not produce, and ids from tags that take none', () => {
     const html = renderMarkdown(
       '<span class="katex admin-badge hljs-keyword">x</span> <p id="comment-abc">y</p> <h2 id="mine">z</h2>',
     );
@@ -96,7 +98,7 @@ describe('the sanitizer removes what could run script', () => {
       elements(html)
         .map((e) => e.attribs.id)
         .filter(Boolean),
-    ).toEqual(['mine']);
+    ).toEqual(['user-content-mine']);
   });
 
   it('turns any form control into nothing, or a disabled checkbox', () => {
@@ -220,6 +222,52 @@ describe('KaTeX output survives the math allowlist intact', () => {
     expect(dangers(html)).toEqual([]);
     expect(html).toBe(
       '<span class="katex" style="height:1em"><math><mi>a</mi></math><svg><path d="M0 0"></path></svg></span>',
+    );
+  });
+});
+
+describe('math positioning is clamped', () => {
+  const styles = (html: string): string[] =>
+    elements(html)
+      .map((e) => e.attribs.style?.replace(/;$/, ''))
+      .filter((style): style is string => style !== undefined);
+
+  it('a negative \\kern or \\hspace moves at most as far as a positive one may (maxSize, 20em)', () => {
+    for (const tex of ['x\\kern-900em y', 'x\\hspace{-300em}y', 'x\\mkern-9000mu y']) {
+      const all = styles(renderMarkdown(`$${tex}$`)).join(';');
+      expect(all, tex).toContain(`margin-right:-${MATH_HORIZONTAL_EM}em`);
+      expect(all, tex).not.toMatch(/-(?:[3-9]\d|\d{3,})(?:\.\d+)?em/);
+    }
+  });
+
+  it('vertical offsets stop at the height of the tallest formula we render', () => {
+    for (const tex of ['\\raisebox{-5000em}{x}', '\\rule[-5000em]{1em}{1em}']) {
+      const sizes = styles(renderMarkdown(`$${tex}$`))
+        .join(';')
+        .matchAll(/(-?[\d.]+)em/g);
+      for (const [, size] of sizes) expect(Math.abs(Number(size)), tex).toBeLessThanOrEqual(MATH_VERTICAL_EM);
+    }
+  });
+
+  it('a tall array keeps every offset KaTeX gives it (nothing near the bounds is legitimate but this)', () => {
+    const tex = `\\begin{array}{c}${'a\\\\'.repeat(1400)}a\\end{array}`;
+    const raw = katex.renderToString(tex, { output: 'htmlAndMathml', displayMode: true, strict: 'ignore' });
+    expect(styles(sanitizeMath(raw))).toEqual(styles(raw));
+    const largest = Math.max(
+      ...[
+        ...styles(raw)
+          .join(';')
+          .matchAll(/(-?[\d.]+)em/g),
+      ].map(([, n]) => Math.abs(Number(n))),
+    );
+    expect(largest).toBeGreaterThan(MATH_VERTICAL_EM / 2);
+  });
+
+  it('clamps each length of a shorthand, and keeps the unit', () => {
+    const rules = new Map([['margin', (value: string) => (value === '1em' ? value : undefined)]]);
+    expect(filterStyle('margin:1em;margin:2em', rules)).toBe('margin:1em');
+    expect(sanitizeMath('<span style="margin:0 -900em;padding-left:-500px;width:150%">x</span>')).toBe(
+      `<span style="margin:0 -${MATH_HORIZONTAL_EM}em;padding-left:-${MATH_HORIZONTAL_EM * 16}px;width:100%">x</span>`,
     );
   });
 });

@@ -1,0 +1,18 @@
+import { PGlite } from '@electric-sql/pglite';
+import { openPglite } from '/work/main/src/db/database.ts';
+import { migrate } from '/work/main/src/db/migrate.ts';
+let t = performance.now();
+const db = await openPglite(undefined);
+console.log('open', Math.round(performance.now() - t)); t = performance.now();
+await migrate(db);
+console.log('migrate', Math.round(performance.now() - t)); t = performance.now();
+const raw = new PGlite();
+await raw.waitReady;
+console.log('raw open', Math.round(performance.now() - t)); t = performance.now();
+await raw.exec('select 1');
+const dump = await raw.dumpDataDir('none');
+console.log('dump', Math.round(performance.now() - t), dump.size); t = performance.now();
+const again = new PGlite({ loadDataDir: dump });
+await again.waitReady;
+console.log('load', Math.round(performance.now() - t)); t = performance.now();
+await db.close();
