@@ -45,9 +45,17 @@ const INT8_OID = 20;
 const NUMERIC_OID = 1700;
 const toNumber = (value: string) => Number(value);
 
-export async function openPglite(dataDir: string | undefined): Promise<Database> {
+/**
+ * PGlite in `dataDir` (in memory when undefined). `loadDataDir` starts it from a dump (PGlite's dumpDataDir)
+ * instead of an empty cluster: the tests start each file from one migrated template this way.
+ */
+export async function openPglite(
+  dataDir: string | undefined,
+  options: { loadDataDir?: Blob } = {},
+): Promise<Database & { dump(): Promise<Blob> }> {
   const db = new PGlite(dataDir, {
     parsers: { [INT8_OID]: toNumber, [NUMERIC_OID]: toNumber },
+    ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
   });
   await db.waitReady;
   const wrap = (q: Pick<PGlite, 'query' | 'exec'>): Omit<Queryable, 'transaction'> => ({
@@ -78,6 +86,7 @@ export async function openPglite(dataDir: string | undefined): Promise<Database>
       };
     },
     close: () => db.close(),
+    dump: () => db.dumpDataDir('none'),
   };
 }
 

@@ -1,20 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { deleteExpiredSessions, hashToken } from '../../src/accounts/sessions.js';
-import type { Database } from '../../src/db/database.js';
-import { makeTestApp, TestClient } from '../helpers/app.js';
-import { openTestDatabase } from '../helpers/db.js';
+import { TestClient, useTestApp } from '../helpers/app.js';
 import { makeUser, TEST_PASSWORD } from '../helpers/factories.js';
 
-let db: Database;
-let app: Awaited<ReturnType<typeof makeTestApp>>['app'];
-
-beforeAll(async () => {
-  db = await openTestDatabase();
-  ({ app } = await makeTestApp(db));
-});
-afterAll(async () => {
-  await db.close();
-});
+const { db, app } = useTestApp();
 
 function uniqueName(prefix = 'u') {
   return `${prefix}${Math.random().toString(36).slice(2, 10)}`;

@@ -1,21 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { forgetOldLoginFailures } from '../../src/accounts/service.js';
 import { LOGIN_RULES, throttledAddress } from '../../src/accounts/throttle.js';
-import type { Database } from '../../src/db/database.js';
-import { makeTestApp, TestClient } from '../helpers/app.js';
-import { openTestDatabase } from '../helpers/db.js';
+import { TestClient, useTestApp } from '../helpers/app.js';
 import { makeUser, TEST_PASSWORD } from '../helpers/factories.js';
 
-let db: Database;
-let app: Awaited<ReturnType<typeof makeTestApp>>['app'];
-
-beforeAll(async () => {
-  db = await openTestDatabase();
-  ({ app } = await makeTestApp(db));
-});
-afterAll(async () => {
-  await db.close();
-});
+const { db, app } = useTestApp();
 
 const WAIT = /Try again in \d+ (second|minute)s?/;
 

@@ -5,8 +5,7 @@ import { TaggedCache } from '../../src/cache/tagged-cache.js';
 import { startChangeFeed } from '../../src/db/changes.js';
 import type { Database } from '../../src/db/database.js';
 import { laterLsn, ReplicaRouter } from '../../src/db/replica.js';
-import { makeTestApp, TestClient } from '../helpers/app.js';
-import { openTestDatabase } from '../helpers/db.js';
+import { makeTestApp, TestClient, useTestDatabase } from '../helpers/app.js';
 import { eventually } from '../helpers/eventually.js';
 import { makePost, makeUser } from '../helpers/factories.js';
 
@@ -65,13 +64,7 @@ describe('builds and invalidations', () => {
 });
 
 describe('the change feed', () => {
-  let db: Database;
-  beforeAll(async () => {
-    db = await openTestDatabase();
-  });
-  afterAll(async () => {
-    await db.close();
-  });
+  const { db } = useTestDatabase();
 
   it('hands every change to its subscribers in commit order, and settles after them', async () => {
     const feed = await startChangeFeed(db, silent);
@@ -121,12 +114,11 @@ describe('the change feed', () => {
 });
 
 describe.skipIf(!onPostgres)('losing the listening connection (PostgreSQL)', () => {
-  let db: Database;
+  const { db } = useTestDatabase();
   let admin: pg.Client;
   let test: Awaited<ReturnType<typeof makeTestApp>>;
 
   beforeAll(async () => {
-    db = await openTestDatabase();
     admin = new pg.Client({ connectionString: process.env.TEST_DATABASE_URL });
     await admin.connect();
     test = await makeTestApp(db, { PAGE_CACHE_TTL_MS: '600000' });
@@ -134,7 +126,6 @@ describe.skipIf(!onPostgres)('losing the listening connection (PostgreSQL)', () 
   afterAll(async () => {
     await test.caching?.stop();
     await admin.end();
-    await db.close();
   });
 
   const listenerPids = async () =>
@@ -193,13 +184,7 @@ describe.skipIf(!onPostgres)('losing the listening connection (PostgreSQL)', () 
 });
 
 describe('the read replica router', () => {
-  let db: Database;
-  beforeAll(async () => {
-    db = await openTestDatabase();
-  });
-  afterAll(async () => {
-    await db.close();
-  });
+  const { db } = useTestDatabase();
 
   it('compares WAL positions as numbers', () => {
     expect(laterLsn(null, '0/10')).toBe('0/10');

@@ -1,11 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { PageCache } from '../../src/cache/page-cache.js';
 import { pageKey } from '../../src/cache/page-key.js';
 import { approximateBytes } from '../../src/cache/size.js';
 import { TaggedCache } from '../../src/cache/tagged-cache.js';
-import type { Database } from '../../src/db/database.js';
-import { makeTestApp, TestClient } from '../helpers/app.js';
-import { openTestDatabase } from '../helpers/db.js';
+import { TestClient, useTestApp } from '../helpers/app.js';
 import { eventually } from '../helpers/eventually.js';
 import { makePost } from '../helpers/factories.js';
 
@@ -70,18 +68,9 @@ describe('byte budgets and lifetimes', () => {
 });
 
 describe('caches in the running app', () => {
-  let db: Database;
-  let test: Awaited<ReturnType<typeof makeTestApp>>;
-
-  beforeAll(async () => {
-    db = await openTestDatabase();
-    // A small budget (1 MB in all) so that the test can fill it.
-    test = await makeTestApp(db, { PAGE_CACHE_TTL_MS: '60000', CACHE_MAX_MB: '1' });
-  });
-  afterAll(async () => {
-    await test.caching?.stop();
-    await db.close();
-  });
+  // A small budget (1 MB in all) so that the test can fill it.
+  const test = useTestApp({ PAGE_CACHE_TTL_MS: '60000', CACHE_MAX_MB: '1' });
+  const { db } = test;
 
   it('keeps one copy of a large page requested under many distinct query strings', async () => {
     const words = Array.from({ length: 4_000 }, (_, i) => `word${i}`).join(' ');
@@ -128,17 +117,8 @@ describe('caches in the running app', () => {
 });
 
 describe('expired entries in the running app', () => {
-  let db: Database;
-  let test: Awaited<ReturnType<typeof makeTestApp>>;
-
-  beforeAll(async () => {
-    db = await openTestDatabase();
-    test = await makeTestApp(db, { PAGE_CACHE_TTL_MS: '300' });
-  });
-  afterAll(async () => {
-    await test.caching?.stop();
-    await db.close();
-  });
+  const test = useTestApp({ PAGE_CACHE_TTL_MS: '300' });
+  const { db } = test;
 
   it('forgets pages past their lifetime on a timer, with no further requests', async () => {
     const post = await makePost(db, { title: 'Briefly kept' });

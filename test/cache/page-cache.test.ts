@@ -1,9 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { PageCache } from '../../src/cache/page-cache.js';
 import { TaggedCache } from '../../src/cache/tagged-cache.js';
-import type { Database } from '../../src/db/database.js';
-import { makeTestApp, TestClient } from '../helpers/app.js';
-import { openTestDatabase } from '../helpers/db.js';
+import { TestClient, useTestApp } from '../helpers/app.js';
 import { eventually } from '../helpers/eventually.js';
 import { makeComment, makePost, makeUser } from '../helpers/factories.js';
 
@@ -81,17 +79,8 @@ describe('fragments', () => {
 });
 
 describe('cached pages in the app', () => {
-  let db: Database;
-  let test: Awaited<ReturnType<typeof makeTestApp>>;
-
-  beforeAll(async () => {
-    db = await openTestDatabase();
-    test = await makeTestApp(db, { PAGE_CACHE_TTL_MS: '60000' });
-  });
-  afterAll(async () => {
-    await test.caching?.stop();
-    await db.close();
-  });
+  const test = useTestApp({ PAGE_CACHE_TTL_MS: '60000' });
+  const { db } = test;
 
   it('serves logged-out readers from the cache with an ETag, and answers 304 to a matching request', async () => {
     const post = await makePost(db, { title: 'Cached post' });

@@ -1,24 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Database } from '../../src/db/database.js';
-import { makeTestApp, TestClient } from '../helpers/app.js';
-import { openTestDatabase } from '../helpers/db.js';
+import { describe, expect, it } from 'vitest';
+import { TestClient, useTestApp } from '../helpers/app.js';
 import { eventually } from '../helpers/eventually.js';
 import { makeComment, makePost, makeUser } from '../helpers/factories.js';
 
 // With caching on, logged-in pages are built from cached sessions, shared list fragments and per-reader parts.
 // These tests check that a reader never sees the caches: every change shows, at once or within moments.
 describe('caches behind logged-in pages', () => {
-  let db: Database;
-  let test: Awaited<ReturnType<typeof makeTestApp>>;
-
-  beforeAll(async () => {
-    db = await openTestDatabase();
-    test = await makeTestApp(db, { PAGE_CACHE_TTL_MS: '60000' });
-  });
-  afterAll(async () => {
-    await test.caching?.stop();
-    await db.close();
-  });
+  const test = useTestApp({ PAGE_CACHE_TTL_MS: '60000' });
+  const { db } = test;
 
   async function loggedIn(options: { isModerator?: boolean } = {}) {
     const user = await makeUser(db, options);

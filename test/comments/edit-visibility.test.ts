@@ -1,20 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Database } from '../../src/db/database.js';
+import { describe, expect, it } from 'vitest';
 import { deletePost, savePost } from '../../src/posts/service.js';
-import { makeTestApp, TestClient } from '../helpers/app.js';
-import { openTestDatabase } from '../helpers/db.js';
+import { TestClient, useTestApp } from '../helpers/app.js';
 import { makeComment, makePost, makeUser, TEST_PASSWORD } from '../helpers/factories.js';
 
-let db: Database;
-let app: Awaited<ReturnType<typeof makeTestApp>>['app'];
-
-beforeAll(async () => {
-  db = await openTestDatabase();
-  ({ app } = await makeTestApp(db));
-});
-afterAll(async () => {
-  await db.close();
-});
+const { db, app } = useTestApp();
 
 /** A published post by one user with a comment by another, who is logged in. */
 async function commentOnPost(title: string) {

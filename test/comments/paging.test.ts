@@ -1,10 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { COMMENT_PAGE_BUDGET, paginateThreads, type ShownNode } from '../../src/comments/paging.js';
 import type { CommentRow } from '../../src/comments/queries.js';
 import type { CommentNode } from '../../src/comments/tree.js';
-import type { Database } from '../../src/db/database.js';
-import { makeTestApp, TestClient } from '../helpers/app.js';
-import { openTestDatabase } from '../helpers/db.js';
+import { TestClient, useTestApp } from '../helpers/app.js';
 import { makeComment, makePost } from '../helpers/factories.js';
 
 let nextId = 0;
@@ -136,15 +134,11 @@ describe('paging a discussion', () => {
 });
 
 describe('long discussions in the app', () => {
-  let db: Database;
+  const { db, app } = useTestApp();
   let client: TestClient;
 
-  beforeAll(async () => {
-    db = await openTestDatabase();
-    client = new TestClient((await makeTestApp(db)).app);
-  });
-  afterAll(async () => {
-    await db.close();
+  beforeAll(() => {
+    client = new TestClient(app);
   });
 
   // About 200 KB of HTML per comment.

@@ -1,16 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Database } from '../../src/db/database.js';
+import { describe, expect, it } from 'vitest';
 import { isId, newId } from '../../src/db/ids.js';
 import { migrate, readMigrations } from '../../src/db/migrate.js';
-import { openTestDatabase } from '../helpers/db.js';
+import { useTestDatabase } from '../helpers/app.js';
 
-let db: Database;
-beforeAll(async () => {
-  db = await openTestDatabase();
-});
-afterAll(async () => {
-  await db.close();
-});
+const { db } = useTestDatabase();
 
 describe('migrations', () => {
   it('records every migration exactly once, and a second run applies nothing', async () => {

@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { sessionUser, userByLogin } from '../../src/accounts/queries.js';
 import { commentById, commentRow, commentsOfPost, newCommentCounts, recordVisit } from '../../src/comments/queries.js';
-import type { Database, Queryable } from '../../src/db/database.js';
+import type { Queryable } from '../../src/db/database.js';
 import {
   newestCommentsOfPost,
   newestPosts,
@@ -23,7 +23,7 @@ import {
 import { loadSyntheticForum } from '../../src/synthetic/load.js';
 import { commentsOfUser, draftsOfUser, profileByUsername, publishedPostsOfUser } from '../../src/users/queries.js';
 import { userVotesOn, userVotesOnPostPage } from '../../src/votes/queries.js';
-import { openTestDatabase } from '../helpers/db.js';
+import { useTestDatabase } from '../helpers/app.js';
 
 // Every hot query of the app, planned against a generated forum with sequential scans disabled: a query that
 // still reads all of posts, comments or votes has no index it can use, and fails here with its name. Priced out,
@@ -90,7 +90,7 @@ function fullScans(node: PlanNode, limited = false, found: string[] = []): strin
   return found;
 }
 
-let db: Database;
+const { db } = useTestDatabase();
 // Real ids from the generated data, so each plan is made for values the app would pass.
 const ids = {
   bigPost: '',
@@ -104,7 +104,6 @@ const ids = {
 };
 
 beforeAll(async () => {
-  db = await openTestDatabase();
   await loadSyntheticForum(db, {
     sizes: { users: 200, posts: 2_000, comments: 20_000, votes: 50_000, sequences: 20 },
     seed: 7,
@@ -133,10 +132,6 @@ beforeAll(async () => {
   ids.sequence = entry!.sequenceId;
   ids.sequencePost = entry!.postId;
 }, 120_000);
-
-afterAll(async () => {
-  await db?.close();
-});
 
 type HotQuery = [name: string, run: (q: Queryable) => Promise<unknown>];
 

@@ -1,22 +1,15 @@
 import pino from 'pino';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import type { Database } from '../../src/db/database.js';
 import { ReplicaRouter } from '../../src/db/replica.js';
 import { createApp } from '../../src/web/app.js';
 import { loadAssets } from '../../src/web/assets.js';
-import { TestClient } from '../helpers/app.js';
-import { openTestDatabase } from '../helpers/db.js';
+import { TestClient, useTestDatabase } from '../helpers/app.js';
 import { eventually } from '../helpers/eventually.js';
 import { makePost, makeUser } from '../helpers/factories.js';
 
-let db: Database;
-beforeAll(async () => {
-  db = await openTestDatabase();
-});
-afterAll(async () => {
-  await db.close();
-});
+const { db } = useTestDatabase();
 
 /** The same database seen through a handle that counts the reads sent to it, standing in for a replica. */
 function countingReplica(primary: Database) {

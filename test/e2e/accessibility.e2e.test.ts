@@ -1,17 +1,15 @@
 import { AxeBuilder } from '@axe-core/playwright';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Database } from '../../src/db/database.js';
 import { loadDemoContent } from '../../src/demo/seed.js';
-import { openTestDatabase } from '../helpers/db.js';
+import { useTestDatabase } from '../helpers/app.js';
 import { launchBrowser, startServer } from '../helpers/server.js';
 
-let db: Database;
+const { db } = useTestDatabase();
 let browser: Browser;
 let server: Awaited<ReturnType<typeof startServer>>;
 
 beforeAll(async () => {
-  db = await openTestDatabase();
   await loadDemoContent(db);
   server = await startServer(db);
   browser = await launchBrowser();
@@ -19,7 +17,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await server?.close();
-  await db?.close();
 });
 
 async function violations(page: Page, path: string) {

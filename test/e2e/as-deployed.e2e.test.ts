@@ -1,26 +1,10 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Database } from '../../src/db/database.js';
-import { openTestDatabase } from '../helpers/db.js';
+import { describe, expect, it } from 'vitest';
 import { makeComment, makePost, makeUser } from '../helpers/factories.js';
-import { launchBrowser, logInAs, startServer } from '../helpers/server.js';
+import { logInAs, useBrowserTest } from '../helpers/server.js';
 
 // The other browser tests run with caching off, to change rows directly and look at once. This one runs the
 // app as `npm start` does, caches and all, and checks that a reader never notices them.
-let db: Database;
-let browser: Browser;
-let server: Awaited<ReturnType<typeof startServer>>;
-
-beforeAll(async () => {
-  db = await openTestDatabase();
-  server = await startServer(db, { caching: true });
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-  await db?.close();
-});
+const { db, server, browser } = useBrowserTest({ caching: true });
 
 describe('a reader on the deployed forum', () => {
   it('reads from the caches, writes, votes and logs out without ever seeing a stale or foreign page', async () => {

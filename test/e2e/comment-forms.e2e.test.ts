@@ -1,24 +1,9 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Database } from '../../src/db/database.js';
-import { openTestDatabase } from '../helpers/db.js';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { makeComment, makePost, makeUser } from '../helpers/factories.js';
-import { launchBrowser, logInAs, startServer } from '../helpers/server.js';
+import { logInAs, useBrowserTest } from '../helpers/server.js';
 
-let db: Database;
-let browser: Browser;
-let server: Awaited<ReturnType<typeof startServer>>;
-
-beforeAll(async () => {
-  db = await openTestDatabase();
-  server = await startServer(db);
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-  await db?.close();
-});
+const { db, server, browser } = useBrowserTest();
 
 /** Collects script errors and failed fetches' messages shown to the reader. */
 function watchErrors(page: Page) {

@@ -1,24 +1,9 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Database } from '../../src/db/database.js';
-import { openTestDatabase } from '../helpers/db.js';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { makeComment, makePost } from '../helpers/factories.js';
-import { launchBrowser, startServer } from '../helpers/server.js';
+import { useBrowserTest } from '../helpers/server.js';
 
-let db: Database;
-let browser: Browser;
-let server: Awaited<ReturnType<typeof startServer>>;
-
-beforeAll(async () => {
-  db = await openTestDatabase();
-  server = await startServer(db);
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-  await db?.close();
-});
+const { db, server, browser } = useBrowserTest();
 
 // A red banner from 180em below its line to 40em above (\rule pieces: KaTeX caps their size at 20em but not
 // how far a negative raise moves them), lifted 100em more by nested \raisebox (each within KaTeX's 20em), inside

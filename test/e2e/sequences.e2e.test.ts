@@ -5,16 +5,14 @@ import { serve } from '@hono/node-server';
 import { build } from 'esbuild';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Database } from '../../src/db/database.js';
 import { sequenceRoutes } from '../../src/sequences/routes.js';
 import { addPostToSequence, createSequence } from '../../src/sequences/service.js';
 import { loadAssets } from '../../src/web/assets.js';
-import { makeTestApp } from '../helpers/app.js';
-import { openTestDatabase } from '../helpers/db.js';
+import { makeTestApp, useTestDatabase } from '../helpers/app.js';
 import { makePost, makeUser, type TestUser } from '../helpers/factories.js';
 import { launchBrowser } from '../helpers/server.js';
 
-let db: Database;
+const { db } = useTestDatabase();
 let browser: Browser;
 let server: Server;
 let url: string;
@@ -22,7 +20,6 @@ let url: string;
 let sequenceScript: string | undefined;
 
 beforeAll(async () => {
-  db = await openTestDatabase();
   const { app } = await makeTestApp(db, { BASE_URL: 'http://127.0.0.1' });
   app.route('/', sequenceRoutes);
   server = await new Promise<Server>((resolve) => {
@@ -52,7 +49,6 @@ afterAll(async () => {
     server?.close(() => resolve());
     server?.closeAllConnections();
   });
-  await db?.close();
 });
 
 async function newPage(user: TestUser): Promise<Page> {

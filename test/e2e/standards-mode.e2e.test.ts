@@ -1,26 +1,10 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Database } from '../../src/db/database.js';
+import { describe, expect, it } from 'vitest';
 import { makeTestApp } from '../helpers/app.js';
-import { openTestDatabase } from '../helpers/db.js';
 import { makeComment, makePost, makeUser } from '../helpers/factories.js';
-import { launchBrowser, logInAs, startServer } from '../helpers/server.js';
+import { logInAs, useBrowserTest } from '../helpers/server.js';
 import { makeSequence } from '../sequences/helpers.js';
 
-let db: Database;
-let browser: Browser;
-let server: Awaited<ReturnType<typeof startServer>>;
-
-beforeAll(async () => {
-  db = await openTestDatabase();
-  server = await startServer(db);
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-  await db?.close();
-});
+const { db, server, browser } = useBrowserTest();
 
 describe('every page in standards mode', () => {
   it('renders every kind of page with a doctype, so browsers use standards mode (CSS1Compat)', async () => {

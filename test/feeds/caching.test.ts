@@ -1,26 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deleteComment } from '../../src/comments/service.js';
-import type { Database } from '../../src/db/database.js';
 import { deletePost } from '../../src/posts/service.js';
-import { makeTestApp, TestClient } from '../helpers/app.js';
-import { openTestDatabase } from '../helpers/db.js';
+import { makeTestApp, TestClient, useTestApp } from '../helpers/app.js';
 import { eventually } from '../helpers/eventually.js';
 import { makeComment, makePost, makeUser } from '../helpers/factories.js';
 
 const BASE_URL = 'https://lyceum.example';
 const HOUR = 3_600_000;
 
-let db: Database;
+const { db, app } = useTestApp({ BASE_URL });
 let client: TestClient;
 
-beforeAll(async () => {
-  db = await openTestDatabase();
-  const { app } = await makeTestApp(db, { BASE_URL });
-  // Until web/app.tsx mounts the feeds; then this line only adds an unreachable duplicate.
+beforeAll(() => {
   client = new TestClient(app);
-});
-afterAll(async () => {
-  await db.close();
 });
 
 describe('conditional requests', () => {

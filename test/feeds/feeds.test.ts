@@ -1,10 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { deleteComment, setRetracted } from '../../src/comments/service.js';
-import type { Database } from '../../src/db/database.js';
 import { deletePost, savePost } from '../../src/posts/service.js';
 import { addPostToSequence, createSequence } from '../../src/sequences/service.js';
-import { makeTestApp, TestClient } from '../helpers/app.js';
-import { openTestDatabase } from '../helpers/db.js';
+import { TestClient, useTestApp } from '../helpers/app.js';
 import { makeComment, makePost, makeUser } from '../helpers/factories.js';
 import { parseStrictly } from './helpers.js';
 
@@ -14,17 +12,11 @@ const HOUR = 3_600_000;
 const RSS_TYPE = 'application/rss+xml; charset=utf-8';
 const ATOM_TYPE = 'application/atom+xml; charset=utf-8';
 
-let db: Database;
+const { db, app } = useTestApp({ BASE_URL });
 let client: TestClient;
 
-beforeAll(async () => {
-  db = await openTestDatabase();
-  const { app } = await makeTestApp(db, { BASE_URL });
-  // Until web/app.tsx mounts the feeds; then this line only adds an unreachable duplicate.
+beforeAll(() => {
   client = new TestClient(app);
-});
-afterAll(async () => {
-  await db.close();
 });
 
 async function getFeed(path: string, contentType: string) {

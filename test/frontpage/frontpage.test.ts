@@ -1,19 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Database } from '../../src/db/database.js';
-import { makeTestApp, TestClient } from '../helpers/app.js';
-import { openTestDatabase } from '../helpers/db.js';
+import { describe, expect, it } from 'vitest';
+import { TestClient, useTestApp } from '../helpers/app.js';
 import { makeComment, makePost, makeUser } from '../helpers/factories.js';
 
-let db: Database;
-let app: Awaited<ReturnType<typeof makeTestApp>>['app'];
-
-beforeAll(async () => {
-  db = await openTestDatabase();
-  ({ app } = await makeTestApp(db));
-});
-afterAll(async () => {
-  await db.close();
-});
+const { db, app } = useTestApp();
 
 const daysAgo = (d: number) => new Date(Date.now() - d * 86_400_000);
 

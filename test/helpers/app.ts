@@ -1,4 +1,5 @@
 import pino from 'pino';
+import { afterAll, beforeAll } from 'vitest';
 import { startCaches } from '../../src/cache/caches.js';
 import { type Config, loadConfig } from '../../src/config.js';
 import { renderPoolOptions, startRenderPool } from '../../src/content/pool.js';
@@ -6,6 +7,7 @@ import { startChangeFeed } from '../../src/db/changes.js';
 import type { Database } from '../../src/db/database.js';
 import { createApp } from '../../src/web/app.js';
 import { loadAssets } from '../../src/web/assets.js';
+import { openTestDatabase } from './db.js';
 
 export const TEST_ORIGIN = 'http://localhost';
 
@@ -96,4 +98,69 @@ export class TestClient {
     if (response.status !== 303) throw new Error(`login failed with ${response.status}`);
     return response;
   }
+}
+
+/**
+ * Stands for a value a test file opens in beforeAll: every property read or method call goes to the value once
+ * it exists. So a file can write `const { db, app } = useTestApp()` at the top and use them in its tests as if
+ * they were plain values.
+ */
+export function late<T extends object>(get: () => T): T {
+  return new Proxy({} as T, {
+    get(_, property) {
+      const target = get();
+      const value = Reflect.get(target, property, target);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+    // `{ ...db, query }` (a test wrapping the database) copies the value's own properties.
+    ownKeys: () => Reflect.ownKeys(get()),
+    getOwnPropertyDescriptor(_, property) {
+      const descriptor = Reflect.getOwnPropertyDescriptor(get(), property);
+      return descriptor && { ...descriptor, configurable: true };
+    },
+    has: (_, property) => Reflect.has(get(), property),
+  });
+}
+
+export function opened<T>(value: T | undefined, what: string): T {
+  if (value === undefined) throw new Error(`${what} is opened in beforeAll; use it inside a test or hook`);
+  return value;
+}
+
+/** This test file's database (a migrated template, see helpers/db.ts), open for its tests and closed after. */
+export function useTestDatabase(): { db: Database } {
+  let db: Database | undefined;
+  beforeAll(async () => {
+    db = await openTestDatabase();
+  });
+  afterAll(async () => {
+    await db?.close();
+  });
+  return { db: late(() => opened(db, 'The test database')) };
+}
+
+/**
+ * This test file's database and app (makeTestApp with `env`), set up before its tests and closed after them: the
+ * setup every file that tests through the app shares.
+ */
+export function useTestApp(env: Record<string, string> = {}) {
+  const { db } = useTestDatabase();
+  let made: Awaited<ReturnType<typeof makeTestApp>> | undefined;
+  beforeAll(async () => {
+    made = await makeTestApp(db, env);
+  });
+  afterAll(async () => {
+    await made?.caching?.stop();
+  });
+  const ready = () => opened(made, 'The test app');
+  return {
+    db,
+    app: late(() => ready().app),
+    get config() {
+      return ready().config;
+    },
+    get caching() {
+      return ready().caching;
+    },
+  };
 }

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { type Database, openPglite, openPostgres } from '../../src/db/database.js';
 import { migrate } from '../../src/db/migrate.js';
+import { loadTemplate } from './template.js';
 
 /**
  * A migrated, empty database for one test file: in-memory PGlite by default, or a fresh schema on the
@@ -10,7 +11,9 @@ import { migrate } from '../../src/db/migrate.js';
 export async function openTestDatabase(): Promise<Database> {
   const url = process.env.TEST_DATABASE_URL;
   if (!url) {
-    const db = await openPglite(undefined);
+    const template = loadTemplate();
+    const db = await openPglite(undefined, template ? { loadDataDir: template } : {});
+    // Without a template (a run without the global setup), or to apply migrations newer than it: migrate.
     await migrate(db);
     return db;
   }

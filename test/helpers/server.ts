@@ -2,9 +2,10 @@ import type { Server } from 'node:http';
 import net, { type AddressInfo } from 'node:net';
 import pino, { type Logger } from 'pino';
 import { type Browser, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
 import type { Database } from '../../src/db/database.js';
 import { createHttpServer } from '../../src/web/server.js';
-import { makeTestApp } from './app.js';
+import { late, makeTestApp, opened, useTestDatabase } from './app.js';
 
 /**
  * The real app on a real port (random) behind the real server (src/web/server.ts: its deadlines and connection
@@ -116,4 +117,27 @@ export async function logInAs(page: Page, baseUrl: string, user: { username: str
   await page.getByLabel('Password').fill(user.password);
   await page.getByRole('button', { name: 'Log in' }).click();
   await page.waitForURL(`${baseUrl}/`);
+}
+
+/**
+ * The setup every browser test file shares: its database, the real server on it (`startServer` with `options`)
+ * and a headless Chromium, opened before its tests and closed after them.
+ */
+export function useBrowserTest(options: Parameters<typeof startServer>[1] = {}) {
+  const { db } = useTestDatabase();
+  let server: Awaited<ReturnType<typeof startServer>> | undefined;
+  let browser: Browser | undefined;
+  beforeAll(async () => {
+    server = await startServer(db, options);
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+  return {
+    db,
+    server: late(() => opened(server, 'The test server')),
+    browser: late(() => opened(browser, 'The browser')),
+  };
 }

@@ -1,25 +1,19 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { renderPool, stopRenderPool } from '../../src/content/pool.js';
 import { renderMarkdown } from '../../src/content/render.js';
 import { revisionDiff } from '../../src/content/word-diff.js';
-import type { Database } from '../../src/db/database.js';
 import { heavyMarkdown } from '../content/heavy.js';
-import { makeTestApp, TestClient } from '../helpers/app.js';
-import { openTestDatabase } from '../helpers/db.js';
+import { makeTestApp, TestClient, useTestDatabase } from '../helpers/app.js';
 import { eventually } from '../helpers/eventually.js';
 import { makePost, makeUser } from '../helpers/factories.js';
 
 // Rendering and diffing run in the render pool (src/content/pool.ts), never on the event loop; these tests go
 // through the app, each group with the pool settings it needs (the pool is per process, so groups run in turn).
 
-let db: Database;
+const { db } = useTestDatabase();
 
-beforeAll(async () => {
-  db = await openTestDatabase();
-});
 afterAll(async () => {
   await stopRenderPool();
-  await db.close();
 });
 
 async function writer(env: Record<string, string> = {}) {

@@ -1,25 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Database } from '../../src/db/database.js';
+import { describe, expect, it } from 'vitest';
 import { movePostInSequence } from '../../src/sequences/arrange.js';
 import { recordPostLinks } from '../../src/sequences/links.js';
 import { deleteSequence, updateSequence } from '../../src/sequences/service.js';
-import { TestClient } from '../helpers/app.js';
-import { openTestDatabase } from '../helpers/db.js';
+import { TestClient, useTestApp } from '../helpers/app.js';
 import { eventually } from '../helpers/eventually.js';
 import { makePost, makeUser } from '../helpers/factories.js';
-import { makeSequence, makeSequenceApp } from './helpers.js';
+import { makeSequence } from './helpers.js';
 
-let db: Database;
-let test: Awaited<ReturnType<typeof makeSequenceApp>>;
-
-beforeAll(async () => {
-  db = await openTestDatabase();
-  test = await makeSequenceApp(db, { PAGE_CACHE_TTL_MS: '60000' });
-});
-afterAll(async () => {
-  await test.caching?.stop();
-  await db.close();
-});
+const test = useTestApp({ PAGE_CACHE_TTL_MS: '60000' });
+const { db } = test;
 
 /** A page a logged-out reader gets from the cache, once the notices of its own creation have passed. */
 async function cached(path: string): Promise<string> {

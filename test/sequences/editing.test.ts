@@ -1,22 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Database } from '../../src/db/database.js';
+import { describe, expect, it } from 'vitest';
 import { movePostInSequence } from '../../src/sequences/arrange.js';
 import { addPostToSequence } from '../../src/sequences/service.js';
-import { TestClient } from '../helpers/app.js';
-import { openTestDatabase } from '../helpers/db.js';
+import { TestClient, useTestApp } from '../helpers/app.js';
 import { makePost, makeUser } from '../helpers/factories.js';
-import { linkedTitles, loggedIn, makeSequence, makeSequenceApp, snapshot, type TestApp } from './helpers.js';
+import { linkedTitles, loggedIn, makeSequence, snapshot } from './helpers.js';
 
-let db: Database;
-let app: TestApp;
-
-beforeAll(async () => {
-  db = await openTestDatabase();
-  ({ app } = await makeSequenceApp(db));
-});
-afterAll(async () => {
-  await db.close();
-});
+const { db, app } = useTestApp();
 
 async function readingOrder(sequenceId: string) {
   return linkedTitles(await (await new TestClient(app).get(`/s/${sequenceId}`)).text(), sequenceId);

@@ -1,18 +1,10 @@
-import type { Database, Queryable } from '../../src/db/database.js';
+import type { Queryable } from '../../src/db/database.js';
 import { addChapter } from '../../src/sequences/arrange.js';
-import { sequenceRoutes } from '../../src/sequences/routes.js';
 import { addPostToSequence, createSequence, loadLayout } from '../../src/sequences/service.js';
-import { makeTestApp, TestClient } from '../helpers/app.js';
+import { type makeTestApp, TestClient } from '../helpers/app.js';
 import { makePost, makeUser, type TestUser } from '../helpers/factories.js';
 
-/** The test app with the sequence routes mounted (until src/web/app.tsx mounts them itself). */
-export async function makeSequenceApp(db: Database, env: Record<string, string> = {}) {
-  const made = await makeTestApp(db, env);
-  made.app.route('/', sequenceRoutes);
-  return made;
-}
-
-export type TestApp = Awaited<ReturnType<typeof makeSequenceApp>>['app'];
+export type TestApp = Awaited<ReturnType<typeof makeTestApp>>['app'];
 
 export async function loggedIn(app: TestApp, db: Queryable, user?: TestUser) {
   const who = user ?? (await makeUser(db));

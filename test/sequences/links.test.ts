@@ -1,25 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { renderContent } from '../../src/content/render.js';
-import type { Database } from '../../src/db/database.js';
 import { deletePost } from '../../src/posts/service.js';
 import { linkedPostId } from '../../src/sequences/link-paths.js';
 import { addLinkTitles, backlinksOf, linkedPostIds, recordPostLinks } from '../../src/sequences/links.js';
 import { postPageSlots } from '../../src/sequences/slots.js';
-import { TestClient } from '../helpers/app.js';
-import { openTestDatabase } from '../helpers/db.js';
+import { TestClient, useTestApp } from '../helpers/app.js';
 import { makeComment, makePost, makeUser } from '../helpers/factories.js';
-import { makeSequenceApp, type TestApp } from './helpers.js';
 
-let db: Database;
-let app: TestApp;
-
-beforeAll(async () => {
-  db = await openTestDatabase();
-  ({ app } = await makeSequenceApp(db));
-});
-afterAll(async () => {
-  await db.close();
-});
+const { db, app } = useTestApp();
 
 const SITE = 'https://lyceum.example';
 const ID = 'AbCdEfGhIjKlMnOpQ';

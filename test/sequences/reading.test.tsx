@@ -1,5 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Database } from '../../src/db/database.js';
+import { describe, expect, it } from 'vitest';
 import { demoSequences } from '../../src/demo/content.js';
 import { deletePost } from '../../src/posts/service.js';
 import { loadDemoSequences } from '../../src/sequences/demo.js';
@@ -8,21 +7,11 @@ import { ProfileSequences } from '../../src/sequences/post-views.js';
 import { sequencesInProgress, sequencesOfPost } from '../../src/sequences/queries.js';
 import { removePostFromSequence } from '../../src/sequences/service.js';
 import { postListExtras, postPageSlots } from '../../src/sequences/slots.js';
-import { TestClient } from '../helpers/app.js';
-import { openTestDatabase } from '../helpers/db.js';
+import { TestClient, useTestApp } from '../helpers/app.js';
 import { makePost, makeUser } from '../helpers/factories.js';
-import { linkedTitles, loggedIn, makeSequence, makeSequenceApp, type TestApp } from './helpers.js';
+import { linkedTitles, loggedIn, makeSequence } from './helpers.js';
 
-let db: Database;
-let app: TestApp;
-
-beforeAll(async () => {
-  db = await openTestDatabase();
-  ({ app } = await makeSequenceApp(db));
-});
-afterAll(async () => {
-  await db.close();
-});
+const { db, app } = useTestApp();
 
 const CHAPTERS = { 'Scoring one forecaster': ['Proper rules', 'Calibration'], 'Many forecasters': ['Pooling'] };
 

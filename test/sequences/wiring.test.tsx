@@ -1,36 +1,21 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Database } from '../../src/db/database.js';
+import { describe, expect, it } from 'vitest';
 import { loadDemoContent } from '../../src/demo/seed.js';
 import { loadAssets } from '../../src/web/assets.js';
-import { makeTestApp, TestClient } from '../helpers/app.js';
+import { TestClient, useTestApp } from '../helpers/app.js';
 import { openTestDatabase } from '../helpers/db.js';
 import { makePost, makeUser } from '../helpers/factories.js';
 import { loggedIn, makeSequence } from './helpers.js';
 
-// The sequence feature as the rest of the site shows it: its routes mounted by src/web/app.tsx, links recorded
-// when posts and comments are saved, the post page, frontpage, profile, demo content and client script. These
-// run once src/web/app.tsx mounts sequenceRoutes (until then the other files here mount it themselves).
+// The sequence feature as the rest of the site shows it: links recorded when posts and comments are saved, the
+// post page, frontpage, profile, demo content and client script.
 
-let db: Database;
-let app: Awaited<ReturnType<typeof makeTestApp>>['app'];
-
-const probe = await openTestDatabase();
-const WIRED = (await (await makeTestApp(probe)).app.request('http://localhost/sequences')).status === 200;
-await probe.close();
-
-beforeAll(async () => {
-  db = await openTestDatabase();
-  ({ app } = await makeTestApp(db));
-});
-afterAll(async () => {
-  await db.close();
-});
+const { db, app } = useTestApp();
 
 function idFrom(location: string | null) {
   return location!.split('/')[2]!;
 }
 
-describe.runIf(WIRED)('sequences across the site', () => {
+describe('sequences across the site', () => {
   it('records links when posts and comments are saved: titles for readers without JavaScript, backlinks on the target', async () => {
     const { client, user } = await loggedIn(app, db);
     const target = await makePost(db, { title: 'The linked post' });

@@ -1,18 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { verifyPassword } from '../../src/accounts/passwords.js';
-import type { Database } from '../../src/db/database.js';
 import { type LoadOptions, loadSyntheticForum, SyntheticLoadError } from '../../src/synthetic/load.js';
 import { postMagicScoreSql } from '../../src/votes/ranking.js';
 import { recountVotes } from '../../src/votes/recount.js';
-import { openTestDatabase } from '../helpers/db.js';
+import { useTestDatabase } from '../helpers/app.js';
 
-let db: Database;
-beforeAll(async () => {
-  db = await openTestDatabase();
-}, 60_000);
-afterAll(async () => {
-  await db?.close();
-});
+const { db } = useTestDatabase();
+beforeAll(async () => {}, 60_000);
 
 const tiny: LoadOptions = {
   sizes: { users: 40, posts: 80, comments: 1_200, votes: 3_000, sequences: 4 },

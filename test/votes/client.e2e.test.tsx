@@ -8,18 +8,17 @@ import { getCookie } from 'hono/cookie';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveSession, SESSION_COOKIE } from '../../src/accounts/sessions.js';
-import type { Database } from '../../src/db/database.js';
 import { userVotesOn } from '../../src/votes/queries.js';
 import { VoteButtons } from '../../src/votes/views.js';
-import { openTestDatabase } from '../helpers/db.js';
-import { makeUser, type TestUser } from '../helpers/factories.js';
+import { makeTestApp, useTestDatabase } from '../helpers/app.js';
+import { makeComment, makeUser, type TestUser } from '../helpers/factories.js';
 import { launchBrowser } from '../helpers/server.js';
-import { makeVoteTestApp, totalsOf, userWithKarma, votableComment } from './setup.js';
+import { totalsOf, userWithKarma } from './setup.js';
 
 // Until the lead puts the vote buttons on post pages, a small page made of VoteButtons (and a bundle of
 // votes/client.ts alone) stands in for one; /login, /votes and /api/votes are the real app's.
 
-let db: Database;
+const { db } = useTestDatabase();
 let browser: Browser;
 let url: string;
 let server: Server;
@@ -59,8 +58,7 @@ async function harnessPage(c: import('hono').Context): Promise<Response> {
 }
 
 beforeAll(async () => {
-  db = await openTestDatabase();
-  const { app } = await makeVoteTestApp(db, { BASE_URL: 'http://127.0.0.1' });
+  const { app } = await makeTestApp(db, { BASE_URL: 'http://127.0.0.1' });
   const bundle = await build({
     stdin: {
       contents: "import { enhanceVotes } from './src/votes/client.ts'; enhanceVotes(document);",
@@ -88,7 +86,6 @@ afterAll(async () => {
     server?.close(() => resolve());
     server?.closeAllConnections();
   });
-  await db?.close();
 });
 
 async function logIn(page: Page, user: TestUser) {
@@ -106,7 +103,7 @@ const scores = (page: Page) => page.locator('[data-vote-score]').allTextContents
 describe('voting in the browser', () => {
   it('votes without reloading the page, switching and cancelling in place', async () => {
     const voter = await userWithKarma(db, 100); // strong power 3
-    const comment = await votableComment(db);
+    const comment = await makeComment(db);
     const page = await browser.newPage();
     await logIn(page, voter);
     await page.goto(`${url}/vote-harness?id=${comment.id}`);
@@ -141,7 +138,7 @@ describe('voting in the browser', () => {
 
   it('shows why a vote was refused, next to the buttons', async () => {
     const voter = await makeUser(db);
-    const comment = await votableComment(db);
+    const comment = await makeComment(db);
     await db.query('INSERT INTO vote_actions (user_id) SELECT $1 FROM generate_series(1, 100)', [voter.id]);
     const page = await browser.newPage();
     await logIn(page, voter);
@@ -156,7 +153,7 @@ describe('voting in the browser', () => {
 
   it('works without JavaScript, coming back to the same anchor', async () => {
     const voter = await makeUser(db);
-    const comment = await votableComment(db);
+    const comment = await makeComment(db);
     const context = await browser.newContext({ javaScriptEnabled: false });
     const page = await context.newPage();
     await logIn(page, voter);

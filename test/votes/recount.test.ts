@@ -3,24 +3,16 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Database } from '../../src/db/database.js';
+import { describe, expect, it } from 'vitest';
 import { AppError } from '../../src/errors.js';
 import { VOTE_KINDS } from '../../src/votes/kinds.js';
 import { describeRepair, recountVotes } from '../../src/votes/recount.js';
 import { castVote } from '../../src/votes/service.js';
-import { openTestDatabase } from '../helpers/db.js';
-import { makePost } from '../helpers/factories.js';
-import { karmaOf, totalsOf, userWithKarma, votableComment, votablePost } from './setup.js';
+import { useTestDatabase } from '../helpers/app.js';
+import { makeComment, makePost } from '../helpers/factories.js';
+import { karmaOf, totalsOf, userWithKarma } from './setup.js';
 
-let db: Database;
-
-beforeAll(async () => {
-  db = await openTestDatabase();
-});
-afterAll(async () => {
-  await db.close();
-});
+const { db } = useTestDatabase();
 
 /** A small seeded generator (mulberry32), so a failing workload can be replayed. */
 function random(seed: number) {
@@ -41,10 +33,10 @@ describe('recounting scores and karma from the votes', () => {
     // before the recount, leaving exactly the karma the workload earned.
     const startingKarma = [0, 5, 12, 150, 999, 1_000, 3_000, 60_000];
     const users = await Promise.all(startingKarma.map((k) => userWithKarma(db, k)));
-    const posts = await Promise.all(users.slice(0, 4).map((u) => votablePost(db, { authorId: u.id })));
+    const posts = await Promise.all(users.slice(0, 4).map((u) => makePost(db, { authorId: u.id })));
     const comments: { id: string }[] = [];
     for (let i = 0; i < 12; i++) {
-      comments.push(await votableComment(db, { authorId: pick(users).id, postId: pick(posts).id }));
+      comments.push(await makeComment(db, { authorId: pick(users).id, postId: pick(posts).id }));
     }
     let refused = 0;
     const voteAtRandom = async () => {
@@ -81,8 +73,8 @@ describe('recounting scores and karma from the votes', () => {
   it('repairs a corrupted score, agreement total and karma, and reports each change', async () => {
     const author = await userWithKarma(db, 0);
     const voter = await userWithKarma(db, 100);
-    const comment = await votableComment(db, { authorId: author.id });
-    const post = await votablePost(db, { authorId: author.id });
+    const comment = await makeComment(db, { authorId: author.id });
+    const post = await makePost(db, { authorId: author.id });
     await castVote(db, {
       voterId: voter.id,
       targetType: 'comment',
@@ -131,7 +123,7 @@ describe('recounting scores and karma from the votes', () => {
     const author = await userWithKarma(db, 0);
     const post = await makePost(db);
     const comments = await Promise.all(
-      Array.from({ length: 5 }, () => votableComment(db, { authorId: author.id, postId: post.id })),
+      Array.from({ length: 5 }, () => makeComment(db, { authorId: author.id, postId: post.id })),
     );
     const voters = await Promise.all(Array.from({ length: 30 }, () => userWithKarma(db, 0)));
     await db.query('UPDATE comments SET base_score = base_score + 100 WHERE post_id = $1', [post.id]);

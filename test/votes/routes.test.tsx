@@ -1,22 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Database } from '../../src/db/database.js';
+import { describe, expect, it } from 'vitest';
 import { newId } from '../../src/db/ids.js';
 import { VoteButtons, type VoteButtonsProps } from '../../src/votes/views.js';
-import { type makeTestApp, TEST_ORIGIN, TestClient } from '../helpers/app.js';
-import { openTestDatabase } from '../helpers/db.js';
-import { makeUser, type TestUser } from '../helpers/factories.js';
-import { karmaOf, makeVoteTestApp, totalsOf, userWithKarma, votableComment, votablePost } from './setup.js';
+import { TEST_ORIGIN, TestClient, useTestApp } from '../helpers/app.js';
+import { makeComment, makePost, makeUser, type TestUser } from '../helpers/factories.js';
+import { karmaOf, totalsOf, userWithKarma } from './setup.js';
 
-let db: Database;
-let app: Awaited<ReturnType<typeof makeTestApp>>['app'];
-
-beforeAll(async () => {
-  db = await openTestDatabase();
-  ({ app } = await makeVoteTestApp(db));
-});
-afterAll(async () => {
-  await db.close();
-});
+const { db, app } = useTestApp();
 
 async function loggedIn(user?: TestUser) {
   const who = user ?? (await makeUser(db));
@@ -44,7 +33,7 @@ async function postVoteJson(client: TestClient, body: unknown) {
 describe('voting without JavaScript (POST /votes)', () => {
   it('records the vote and returns to the same page and anchor', async () => {
     const { client } = await loggedIn();
-    const comment = await votableComment(db);
+    const comment = await makeComment(db);
     const returnTo = `/posts/${comment.postId}/a-post#comment-${comment.id}`;
     const response = await client.post('/votes', {
       targetType: 'comment',
@@ -65,7 +54,7 @@ describe('voting without JavaScript (POST /votes)', () => {
 
   it('returns only to paths on this site', async () => {
     const { client } = await loggedIn();
-    const comment = await votableComment(db);
+    const comment = await makeComment(db);
     for (const returnTo of ['https://evil.example/', '//evil.example/x', '/\\evil.example', '']) {
       const response = await client.post('/votes', {
         targetType: 'comment',
@@ -79,7 +68,7 @@ describe('voting without JavaScript (POST /votes)', () => {
   });
 
   it('asks a logged-out reader to log in, changing nothing', async () => {
-    const comment = await votableComment(db);
+    const comment = await makeComment(db);
     const response = await new TestClient(app).post('/votes', {
       targetType: 'comment',
       targetId: comment.id,
@@ -92,7 +81,7 @@ describe('voting without JavaScript (POST /votes)', () => {
 
   it('refuses a vote on one’s own post with a page saying why', async () => {
     const { client, user } = await loggedIn();
-    const post = await votablePost(db, { authorId: user.id });
+    const post = await makePost(db, { authorId: user.id });
     const response = await client.post('/votes', { targetType: 'post', targetId: post.id, kind: 'strongUp' });
     expect(response.status).toBe(403);
     expect(await response.text()).toContain('You cannot vote on your own post.');
@@ -101,7 +90,7 @@ describe('voting without JavaScript (POST /votes)', () => {
 
   it('answers bad input with a 4xx naming the field, never a 500', async () => {
     const { client } = await loggedIn();
-    const comment = await votableComment(db);
+    const comment = await makeComment(db);
     const cases: [Record<string, string>, number, string][] = [
       [{ targetType: 'comment', targetId: 'garbage', kind: 'up' }, 422, 'targetId is not a valid id.'],
       [{ targetType: 'comment', targetId: comment.id, kind: 'mega' }, 422, 'kind must be one of'],
@@ -122,7 +111,7 @@ describe('voting without JavaScript (POST /votes)', () => {
 
   it('refuses a form without its CSRF token', async () => {
     const { client } = await loggedIn();
-    const comment = await votableComment(db);
+    const comment = await makeComment(db);
     const response = await client.post(
       '/votes',
       { targetType: 'comment', targetId: comment.id, kind: 'up' },
@@ -136,7 +125,7 @@ describe('voting without JavaScript (POST /votes)', () => {
 describe('voting from the client script (POST /api/votes)', () => {
   it('answers with the new totals and the current vote', async () => {
     const { client } = await loggedIn(await userWithKarma(db, 5_000)); // strong 8, normal 2
-    const comment = await votableComment(db);
+    const comment = await makeComment(db);
     const strong = await postVoteJson(client, { targetType: 'comment', targetId: comment.id, kind: 'strongUp' });
     expect(strong).toEqual({
       status: 200,
@@ -154,7 +143,7 @@ describe('voting from the client script (POST /api/votes)', () => {
   });
 
   it('answers errors as JSON with the field named', async () => {
-    const comment = await votableComment(db);
+    const comment = await makeComment(db);
     const anonymous = new TestClient(app);
     expect(await postVoteJson(anonymous, { targetType: 'comment', targetId: comment.id, kind: 'up' })).toEqual({
       status: 403,
@@ -162,7 +151,7 @@ describe('voting from the client script (POST /api/votes)', () => {
     });
 
     const { client } = await loggedIn();
-    const post = await votablePost(db);
+    const post = await makePost(db);
     const onPost = await postVoteJson(client, { targetType: 'post', targetId: post.id, kind: 'disagree' });
     expect(onPost.status).toBe(422);
     expect(onPost.json.fields).toEqual({ kind: 'Agree and disagree apply to comments only.' });
@@ -178,7 +167,7 @@ describe('voting from the client script (POST /api/votes)', () => {
 
   it('answers the rate limit with 429 and the wait', async () => {
     const { client, user } = await loggedIn();
-    const comment = await votableComment(db);
+    const comment = await makeComment(db);
     await db.query(`INSERT INTO vote_actions (user_id) SELECT $1 FROM generate_series(1, 100)`, [user.id]);
     const limited = await postVoteJson(client, { targetType: 'comment', targetId: comment.id, kind: 'up' });
     expect(limited.status).toBe(429);

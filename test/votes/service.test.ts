@@ -1,5 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Database } from '../../src/db/database.js';
+import { describe, expect, it } from 'vitest';
 import { newId } from '../../src/db/ids.js';
 import { AppError, Forbidden, Invalid, NotFound, RateLimited } from '../../src/errors.js';
 import type { VoteKind } from '../../src/votes/kinds.js';
@@ -8,18 +7,11 @@ import { userVotesOn } from '../../src/votes/queries.js';
 import { magicScore, magicScoreSql, refreshMagicScores } from '../../src/votes/ranking.js';
 import { VOTES_PER_HOUR } from '../../src/votes/rate-limit.js';
 import { applyAuthorVote, castVote, type VoteRequest } from '../../src/votes/service.js';
-import { openTestDatabase } from '../helpers/db.js';
-import { makePost, makeUser } from '../helpers/factories.js';
-import { karmaOf, setKarma, totalsOf, userWithKarma, votableComment, votablePost } from './setup.js';
+import { useTestDatabase } from '../helpers/app.js';
+import { makeComment, makePost, makeUser } from '../helpers/factories.js';
+import { karmaOf, setKarma, totalsOf, userWithKarma } from './setup.js';
 
-let db: Database;
-
-beforeAll(async () => {
-  db = await openTestDatabase();
-});
-afterAll(async () => {
-  await db.close();
-});
+const { db } = useTestDatabase();
 
 const onComment = (voterId: string, targetId: string, kind: VoteKind, extra: Partial<VoteRequest> = {}) =>
   castVote(db, {
@@ -43,7 +35,7 @@ async function refusal(promise: Promise<unknown>): Promise<AppError> {
 describe("the author's own vote", () => {
   it('starts a new comment at its author’s normal vote power without touching their karma', async () => {
     const author = await userWithKarma(db, 1_500);
-    const comment = await votableComment(db, { authorId: author.id });
+    const comment = await makeComment(db, { authorId: author.id });
     expect(await totalsOf(db, 'comment', comment.id)).toMatchObject({ score: 2, voteCount: 1 });
     expect(await karmaOf(db, author.id)).toBe(1_500);
     // Applying it again (say, from createPost and a caller both) changes nothing.
@@ -55,7 +47,7 @@ describe("the author's own vote", () => {
 
   it('scores a new post on the frontpage formula', async () => {
     const at = new Date(Date.now() - 10 * 3_600_000);
-    const post = await votablePost(db, { at });
+    const post = await makePost(db, { at });
     const [row] = await db.query<{ magic: number; base: number }>(
       'SELECT magic_score AS magic, base_score AS base FROM posts WHERE id = $1',
       [post.id],
@@ -69,7 +61,7 @@ describe('casting, switching and cancelling', () => {
   it('upvotes, switches to strong, then to down, and cancels by pressing down again', async () => {
     const author = await makeUser(db);
     const voter = await userWithKarma(db, 100); // strong power 3
-    const comment = await votableComment(db, { authorId: author.id });
+    const comment = await makeComment(db, { authorId: author.id });
 
     const up = await onComment(voter.id, comment.id, 'up');
     expect(up).toMatchObject({ score: 2, voteCount: 2, current: 'up', axis: 'karma' });
@@ -92,7 +84,7 @@ describe('casting, switching and cancelling', () => {
   it('subtracts what a vote added even when the voter’s karma changed in between', async () => {
     const author = await makeUser(db);
     const voter = await userWithKarma(db, 10); // strong power 2
-    const comment = await votableComment(db, { authorId: author.id });
+    const comment = await makeComment(db, { authorId: author.id });
     await onComment(voter.id, comment.id, 'strongUp');
     await setKarma(db, voter.id, 500_000); // strong power 16 now
     await onComment(voter.id, comment.id, 'strongUp'); // cancels the stored +2
@@ -103,7 +95,7 @@ describe('casting, switching and cancelling', () => {
   it('moves a post’s score, its author’s karma and its magic score', async () => {
     const author = await makeUser(db);
     const voter = await userWithKarma(db, 2_500); // strong power 7
-    const post = await votablePost(db, { authorId: author.id, at: new Date(Date.now() - 5 * 3_600_000) });
+    const post = await makePost(db, { authorId: author.id, at: new Date(Date.now() - 5 * 3_600_000) });
     const result = await castVote(db, {
       voterId: voter.id,
       targetType: 'post',
@@ -120,7 +112,7 @@ describe('casting, switching and cancelling', () => {
   it('keeps agreement apart from karma and score', async () => {
     const author = await makeUser(db);
     const voter = await userWithKarma(db, 1_000); // normal power 2
-    const comment = await votableComment(db, { authorId: author.id });
+    const comment = await makeComment(db, { authorId: author.id });
     expect(await onComment(voter.id, comment.id, 'agree')).toMatchObject({
       axis: 'agreement',
       score: 2,
@@ -145,9 +137,9 @@ describe('casting, switching and cancelling', () => {
   it('returns each of a user’s votes on a page’s comments in one map', async () => {
     const voter = await makeUser(db);
     const post = await makePost(db);
-    const a = await votableComment(db, { postId: post.id });
-    const b = await votableComment(db, { postId: post.id });
-    const c = await votableComment(db, { postId: post.id });
+    const a = await makeComment(db, { postId: post.id });
+    const b = await makeComment(db, { postId: post.id });
+    const c = await makeComment(db, { postId: post.id });
     await onComment(voter.id, a.id, 'strongDown');
     await onComment(voter.id, b.id, 'agree');
     const votes = await userVotesOn(db, voter.id, 'comment', [a.id, b.id, c.id]);
@@ -162,11 +154,11 @@ describe('casting, switching and cancelling', () => {
 describe('refusals', () => {
   it('refuses a vote on one’s own comment or post, changing nothing', async () => {
     const author = await makeUser(db);
-    const comment = await votableComment(db, { authorId: author.id });
+    const comment = await makeComment(db, { authorId: author.id });
     const error = await refusal(onComment(author.id, comment.id, 'down'));
     expect(error).toBeInstanceOf(Forbidden);
     expect(error.message).toBe('You cannot vote on your own comment.');
-    const post = await votablePost(db, { authorId: author.id });
+    const post = await makePost(db, { authorId: author.id });
     const onPost = await refusal(
       castVote(db, { voterId: author.id, targetType: 'post', targetId: post.id, axis: 'karma', kind: 'up' }),
     );
@@ -177,7 +169,7 @@ describe('refusals', () => {
 
   it('refuses agreement on a post, naming the field', async () => {
     const voter = await makeUser(db);
-    const post = await votablePost(db);
+    const post = await makePost(db);
     const error = await refusal(
       castVote(db, { voterId: voter.id, targetType: 'post', targetId: post.id, axis: 'agreement', kind: 'agree' }),
     );
@@ -188,7 +180,7 @@ describe('refusals', () => {
 
   it('refuses an unknown kind and a kind of the other axis', async () => {
     const voter = await makeUser(db);
-    const comment = await votableComment(db);
+    const comment = await makeComment(db);
     const unknown = await refusal(
       castVote(db, {
         voterId: voter.id,
@@ -212,13 +204,13 @@ describe('refusals', () => {
     expect(await refusal(onComment(voter.id, newId(), 'up'))).toBeInstanceOf(NotFound);
     expect(await refusal(onComment(voter.id, "'; DROP TABLE votes; --", 'up'))).toBeInstanceOf(NotFound);
 
-    const deleted = await votableComment(db);
+    const deleted = await makeComment(db);
     await db.query('UPDATE comments SET deleted = true WHERE id = $1', [deleted.id]);
     const error = await refusal(onComment(voter.id, deleted.id, 'up'));
     expect(error).toBeInstanceOf(NotFound);
     expect(error.message).toBe('This comment does not exist or has been deleted.');
 
-    const orphan = await votableComment(db);
+    const orphan = await makeComment(db);
     await db.query('UPDATE posts SET deleted_at = now() WHERE id = $1', [orphan.postId]);
     expect(await refusal(onComment(voter.id, orphan.id, 'agree'))).toBeInstanceOf(NotFound);
 
@@ -235,7 +227,7 @@ describe('repeated and concurrent requests', () => {
   it('treats a resubmitted form as the same vote, not a cancellation', async () => {
     const author = await makeUser(db);
     const voter = await makeUser(db);
-    const comment = await votableComment(db, { authorId: author.id });
+    const comment = await makeComment(db, { authorId: author.id });
     // The page showed no vote; the user pressed Upvote; the browser sent the form twice.
     const first = await onComment(voter.id, comment.id, 'up', { shown: null });
     const second = await onComment(voter.id, comment.id, 'up', { shown: null });
@@ -250,7 +242,7 @@ describe('repeated and concurrent requests', () => {
   it('counts a double submit sent at the same moment once', async () => {
     const author = await makeUser(db);
     const voter = await userWithKarma(db, 250);
-    const comment = await votableComment(db, { authorId: author.id });
+    const comment = await makeComment(db, { authorId: author.id });
     const results = await Promise.all([
       onComment(voter.id, comment.id, 'strongUp', { shown: null }),
       onComment(voter.id, comment.id, 'strongUp', { shown: null }),
@@ -262,14 +254,14 @@ describe('repeated and concurrent requests', () => {
 
   it('toggles against the stored vote when the request does not say what the page showed', async () => {
     const voter = await makeUser(db);
-    const comment = await votableComment(db);
+    const comment = await makeComment(db);
     expect(await onComment(voter.id, comment.id, 'up')).toMatchObject({ current: 'up', score: 2 });
     expect(await onComment(voter.id, comment.id, 'up')).toMatchObject({ current: null, score: 1 });
   });
 
   it('keeps score, vote count and karma exact when 100 users vote on one comment at once', async () => {
     const author = await makeUser(db);
-    const comment = await votableComment(db, { authorId: author.id });
+    const comment = await makeComment(db, { authorId: author.id });
     const kinds: VoteKind[] = ['up', 'strongUp', 'down', 'strongDown', 'up', 'strongUp', 'up'];
     const voters = await Promise.all(
       Array.from({ length: 100 }, async (_, i) => ({ ...(await userWithKarma(db, i * 997)), karma: i * 997, i })),
@@ -319,7 +311,7 @@ describe('repeated and concurrent requests', () => {
 describe('the rate limit', () => {
   it(`refuses the ${VOTES_PER_HOUR + 1}st vote action in an hour, cancellations included`, async () => {
     const voter = await makeUser(db);
-    const comment = await votableComment(db);
+    const comment = await makeComment(db);
     for (let i = 0; i < VOTES_PER_HOUR; i++) await onComment(voter.id, comment.id, 'up'); // up, cancel, up, …
     expect(await totalsOf(db, 'comment', comment.id)).toMatchObject({ score: 1, voteCount: 1 });
     const error = await refusal(onComment(voter.id, comment.id, 'up'));
@@ -335,7 +327,7 @@ describe('the rate limit', () => {
       VOTES_PER_HOUR - 2,
     ]);
     const post = await makePost(db);
-    const comments = await Promise.all(Array.from({ length: 6 }, () => votableComment(db, { postId: post.id })));
+    const comments = await Promise.all(Array.from({ length: 6 }, () => makeComment(db, { postId: post.id })));
     const outcomes = await Promise.allSettled(comments.map((c) => onComment(voter.id, c.id, 'up')));
     expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(2);
     for (const o of outcomes) if (o.status === 'rejected') expect(o.reason).toBeInstanceOf(RateLimited);
@@ -343,7 +335,7 @@ describe('the rate limit', () => {
 
   it('says when the quota frees up, and forgets actions older than an hour', async () => {
     const voter = await makeUser(db);
-    const comment = await votableComment(db);
+    const comment = await makeComment(db);
     await db.query(
       `INSERT INTO vote_actions (user_id, acted_at)
        SELECT $1, now() - interval '30 minutes' FROM generate_series(1, 100)`,
@@ -376,9 +368,9 @@ describe('stored magic scores', () => {
 
   it('refreshes recent posts, unscored posts and the highest stored scores', async () => {
     const day = 24 * 3_600_000;
-    const recent = await votablePost(db, { at: new Date(Date.now() - 2 * day) });
-    const old = await votablePost(db, { at: new Date(Date.now() - 60 * day) });
-    const unscored = await votablePost(db, { at: new Date(Date.now() - 90 * day) });
+    const recent = await makePost(db, { at: new Date(Date.now() - 2 * day) });
+    const old = await makePost(db, { at: new Date(Date.now() - 60 * day) });
+    const unscored = await makePost(db, { at: new Date(Date.now() - 90 * day) });
     await db.query('UPDATE posts SET magic_score = 1000 WHERE id = ANY($1::text[])', [[recent.id, old.id]]);
     await db.query('UPDATE posts SET magic_score = NULL WHERE id = $1', [unscored.id]);
     const refreshed = await refreshMagicScores(db);

@@ -1,18 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Database } from '../../src/db/database.js';
-import { makeTestApp, TestClient } from '../helpers/app.js';
-import { openTestDatabase } from '../helpers/db.js';
+import { describe, expect, it } from 'vitest';
+import { TestClient, useTestApp } from '../helpers/app.js';
 
-let db: Database;
-let app: Awaited<ReturnType<typeof makeTestApp>>['app'];
-
-beforeAll(async () => {
-  db = await openTestDatabase();
-  ({ app } = await makeTestApp(db, { BODY_LIMIT_BYTES: '4096' }));
-});
-afterAll(async () => {
-  await db.close();
-});
+const { app } = useTestApp({ BODY_LIMIT_BYTES: '4096' });
 
 describe('every response', () => {
   it('carries a CSP without inline script, nosniff, a referrer policy, frame-ancestors none and a request id', async () => {

@@ -1,23 +1,14 @@
 import { Hono } from 'hono';
 import pino from 'pino';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { LOGIN_RULES } from '../../src/accounts/throttle.js';
 import { loadConfig } from '../../src/config.js';
-import type { Database } from '../../src/db/database.js';
 import type { AppEnv, Deps } from '../../src/web/context.js';
 import { clientIp, withDeps } from '../../src/web/middleware.js';
-import { makeTestApp, TestClient } from '../helpers/app.js';
-import { openTestDatabase } from '../helpers/db.js';
+import { makeTestApp, TestClient, useTestDatabase } from '../helpers/app.js';
 import { makeUser } from '../helpers/factories.js';
 
-let db: Database;
-
-beforeAll(async () => {
-  db = await openTestDatabase();
-});
-afterAll(async () => {
-  await db.close();
-});
+const { db } = useTestDatabase();
 
 /** The address Lyceum takes for a request from `socket` carrying `forwardedFor`, with TRUST_PROXY=`proxies`. */
 async function addressSeen(proxies: string, socket: string, forwardedFor?: string) {

@@ -1,23 +1,19 @@
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Database } from '../../src/db/database.js';
 import { chooseEncoding } from '../../src/web/compression.js';
-import { makeTestApp, TestClient } from '../helpers/app.js';
-import { openTestDatabase } from '../helpers/db.js';
+import { makeTestApp, TestClient, useTestDatabase } from '../helpers/app.js';
 import { makePost } from '../helpers/factories.js';
 
-let db: Database;
+const { db } = useTestDatabase();
 let plain: Awaited<ReturnType<typeof makeTestApp>>;
 let cached: Awaited<ReturnType<typeof makeTestApp>>;
 
 beforeAll(async () => {
-  db = await openTestDatabase();
   plain = await makeTestApp(db);
   cached = await makeTestApp(db, { PAGE_CACHE_TTL_MS: '60000' });
 });
 afterAll(async () => {
   await cached.caching?.stop();
-  await db.close();
 });
 
 async function bytes(response: Response): Promise<Buffer> {

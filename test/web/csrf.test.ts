@@ -1,20 +1,9 @@
 import { Parser } from 'htmlparser2';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Database } from '../../src/db/database.js';
-import { makeTestApp, TEST_ORIGIN, TestClient } from '../helpers/app.js';
-import { openTestDatabase } from '../helpers/db.js';
+import { describe, expect, it } from 'vitest';
+import { TEST_ORIGIN, TestClient, useTestApp } from '../helpers/app.js';
 import { makeComment, makePost, makeUser, TEST_PASSWORD } from '../helpers/factories.js';
 
-let db: Database;
-let app: Awaited<ReturnType<typeof makeTestApp>>['app'];
-
-beforeAll(async () => {
-  db = await openTestDatabase();
-  ({ app } = await makeTestApp(db));
-});
-afterAll(async () => {
-  await db.close();
-});
+const { db, app } = useTestApp();
 
 const FORM = 'application/x-www-form-urlencoded';
 

@@ -1,17 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Database } from '../../src/db/database.js';
-import { openTestDatabase } from '../helpers/db.js';
+import { useTestDatabase } from '../helpers/app.js';
 import { connectRaw, startServer } from '../helpers/server.js';
 
-let db: Database;
+const { db } = useTestDatabase();
 let server: Awaited<ReturnType<typeof startServer>>;
 beforeAll(async () => {
-  db = await openTestDatabase();
   server = await startServer(db, { env: { BODY_LIMIT_BYTES: '1024' } });
 });
 afterAll(async () => {
   await server.close();
-  await db.close();
 });
 
 const FORM_HEADERS =

@@ -1,24 +1,16 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Database } from '../../src/db/database.js';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { sameOriginPath } from '../../src/web/page.js';
-import { makeTestApp, TEST_ORIGIN, TestClient } from '../helpers/app.js';
-import { openTestDatabase } from '../helpers/db.js';
+import { TEST_ORIGIN, TestClient, useTestApp } from '../helpers/app.js';
 import { makeComment, makeUser, TEST_PASSWORD, type TestUser } from '../helpers/factories.js';
 
-let db: Database;
-let app: Awaited<ReturnType<typeof makeTestApp>>['app'];
+const { db, app } = useTestApp();
 let user: TestUser;
 let reader: TestClient;
 
 beforeAll(async () => {
-  db = await openTestDatabase();
-  ({ app } = await makeTestApp(db));
   user = await makeUser(db);
   reader = new TestClient(app);
   await reader.logIn(user.username, TEST_PASSWORD);
-});
-afterAll(async () => {
-  await db.close();
 });
 
 /** Targets that must never lead away from our site (as they arrive, decoded). */

@@ -3,19 +3,12 @@ import { Writable } from 'node:stream';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../src/config.js';
-import type { Database } from '../../src/db/database.js';
 import { clientOf, connectionCap } from '../../src/web/server.js';
-import { openTestDatabase } from '../helpers/db.js';
+import { useTestDatabase } from '../helpers/app.js';
 import { eventually } from '../helpers/eventually.js';
 import { connectRaw, type RawConnection, startServer } from '../helpers/server.js';
 
-let db: Database;
-beforeAll(async () => {
-  db = await openTestDatabase();
-});
-afterAll(async () => {
-  await db.close();
-});
+const { db } = useTestDatabase();
 
 /** Sends `bytes` one at a time, a few hundredths of a second apart, until they run out or the server hangs up. */
 function trickle(connection: RawConnection, bytes: string) {
