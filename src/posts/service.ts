@@ -9,7 +9,7 @@ import { refreshPostMagicScore } from '../votes/ranking.js';
 import { applyAuthorVote } from '../votes/service.js';
 import { canDeletePost, canEditPost } from './permissions.js';
 import { latestRevision } from './revisions.js';
-import { slugify } from './slug.js';
+import { postSlug } from './slug.js';
 import type { EditorIntent, PostInput } from './validation.js';
 
 interface Actor {
@@ -71,7 +71,7 @@ export async function createPost(db: Queryable, post: NewPost): Promise<{ id: st
   if (post.publish) requirePublishableBody(post.markdown);
   const id = newId();
   const rendered = await renderPool().render(post.markdown, { docId: id });
-  const slug = slugify(post.title);
+  const slug = postSlug(post.title);
   const at = post.at ?? new Date();
   return db.transaction(async (tx) => {
     const html = await recordPostLinks(tx, { kind: 'post', id }, rendered.html, post.baseUrl);
@@ -144,7 +144,7 @@ async function writeContent(tx: Queryable, postId: string, input: PostInput, ren
     [
       postId,
       input.title,
-      slugify(input.title),
+      postSlug(input.title),
       input.body,
       rendered.html,
       rendered.excerpt,

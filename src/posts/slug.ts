@@ -1,14 +1,8 @@
+import { slugify } from '../content/slug.js';
+
 const MAX_SLUG_LENGTH = 80;
 
-/** URL slug from a title: lowercase ASCII words joined by "-" ("Gödel's Proof" → "godel-s-proof"). */
-export function slugify(title: string): string {
-  const slug = title
-    .normalize('NFKD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '')
-    .slice(0, MAX_SLUG_LENGTH)
-    .replace(/-+$/, '');
-  return slug || 'post';
+/** URL slug from a title: lowercase ASCII words joined by "-" ("Gödel's Proof" → "godel-s-proof", "Σύνοψη" → "synopsi"). */
+export function postSlug(title: string): string {
+  return slugify(title, { ascii: true, maxLength: MAX_SLUG_LENGTH, fallback: 'post' });
 }

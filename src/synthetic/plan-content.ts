@@ -1,4 +1,4 @@
-import { slugify } from '../posts/slug.js';
+import { postSlug } from '../posts/slug.js';
 import { AliasTable, allocate, commentWeights, topCommentCount, zipfWeights } from './distribution.js';
 import {
   type CommentsPlan,
@@ -123,7 +123,7 @@ export function planPosts(
     posts.author[i] = users.authors.sample(random);
     const title = postTitle(random);
     posts.titles.push(title);
-    posts.slugs.push(slugify(title));
+    posts.slugs.push(postSlug(title));
     posts.body[i] = poolBody(random, pool.posts);
     const at = growingTime(random, start, now);
     posts.createdAt[i] = at;

@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import type { Server } from 'node:http';
 import net, { type AddressInfo } from 'node:net';
 import pino, { type Logger } from 'pino';
@@ -91,23 +92,34 @@ export async function connectRaw(port: number, options: { localAddress?: string 
   };
 }
 
-export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const SYSTEM_CHROMIUM = '/usr/bin/chromium';
+/** Turns off the background services that would try to reach the network (this machine has none). */
+const QUIET_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
 
-/** Debian's Chromium, headless, with the background services that would try to reach the network turned off. */
-export function launchBrowser(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: CHROMIUM_PATH,
-    headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  });
+/**
+ * The Chromium the browser tests drive: CHROMIUM_PATH when set (a path that does not exist means "none here"),
+ * else Debian's at /usr/bin/chromium, else the build shipped in the @sparticuz/chromium devDependency, so
+ * `npm install && npm test` needs nothing else on a fresh machine.
+ */
+export async function chromiumToLaunch(): Promise<{ executablePath: string; args: string[] }> {
+  const chosen = process.env.CHROMIUM_PATH ?? SYSTEM_CHROMIUM;
+  if (fs.existsSync(chosen)) return { executablePath: chosen, args: QUIET_ARGS };
+  const { default: packaged } = await import('@sparticuz/chromium');
+  // Its own flags (single process, software rendering) come first; ours after, so they win where both set one.
+  return { executablePath: await packaged.executablePath(), args: [...packaged.args, ...QUIET_ARGS] };
+}
+
+/** A headless Chromium (see chromiumToLaunch), with the background services that would use the network off. */
+export async function launchBrowser(): Promise<Browser> {
+  return chromium.launch({ headless: true, ...(await chromiumToLaunch()) });
 }
 
 /** Logs in through the real form, as a reader would, and waits for the frontpage. */
