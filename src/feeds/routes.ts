@@ -79,8 +79,9 @@ for (const format of FORMATS) {
     const sequenceId = c.req.param('sequenceId');
     const sequence = isId(sequenceId) ? await sequenceById(db, sequenceId) : undefined;
     if (!sequence) throw new NotFound('There is no sequence at this address, so there is no feed of its posts.');
-    // Not page-cached: adding a post to a sequence announces no change yet (migration 0007 covers posts,
-    // comments and users), so a cached copy could miss it until it expires.
+    // Adding, moving or removing a post announces "post:<id>" (which drops every list) and the sequence's own
+    // row announces "sequence:<id>" (migration 0005).
+    cacheAs(c, [`sequence:${sequence.id}`, ALL_POSTS_TAG]);
     const posts = await newestPostsOfSequence(db, sequence.id, FEED_SIZE);
     return sendFeed(c, sequenceFeed(config.baseUrl, sequence, posts), format);
   });

@@ -1,9 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deleteComment } from '../../src/comments/service.js';
 import { deletePost } from '../../src/posts/service.js';
+import { addPostToSequence } from '../../src/sequences/service.js';
 import { makeTestApp, TestClient, useTestApp } from '../helpers/app.js';
 import { eventually } from '../helpers/eventually.js';
 import { makeComment, makePost, makeUser } from '../helpers/factories.js';
+import { makeSequence } from '../sequences/helpers.js';
 
 const BASE_URL = 'https://lyceum.example';
 const HOUR = 3_600_000;
@@ -126,6 +128,14 @@ describe('with the page cache on', () => {
 
     await makePost(db, { title: 'Fresh arrival' });
     await eventually(async () => (await (await reader.get('/feed.atom')).text()).includes('Fresh arrival'));
+    // A sequence's feed: cached, and dropped when a post joins the sequence.
+    const author = await makeUser(db);
+    const series = await makeSequence(db, author.id, { One: ['Part one'] }, 'Cached series');
+    const feed = `/s/${series.id}/feed.xml`;
+    await eventually(async () => (await reader.get(feed)).headers.get('x-cache') === 'hit');
+    const joining = await makePost(db, { authorId: author.id, title: 'Part two' });
+    await addPostToSequence(db, { id: author.id, isModerator: false }, { sequenceId: series.id, postId: joining.id });
+    await eventually(async () => (await (await reader.get(feed)).text()).includes('Part two'));
     await makeComment(db, { postId: post.id, markdown: 'A cached reply.' });
     await eventually(async () => (await (await reader.get(paths[1]!)).text()).includes('A cached reply.'));
   });
