@@ -113,8 +113,9 @@ export async function chromiumToLaunch(): Promise<{ executablePath: string; args
   const chosen = process.env.CHROMIUM_PATH ?? SYSTEM_CHROMIUM;
   if (fs.existsSync(chosen)) return { executablePath: chosen, args: QUIET_ARGS };
   const { default: packaged } = await import('@sparticuz/chromium');
-  // Its own flags (single process, software rendering) come first; ours after, so they win where both set one.
-  return { executablePath: await packaged.executablePath(), args: [...packaged.args, ...QUIET_ARGS] };
+  // Not its own flags: they are for serverless hosts (one process, web security off) and would make the tests
+  // crash and pass what a real browser refuses.
+  return { executablePath: await packaged.executablePath(), args: QUIET_ARGS };
 }
 
 /** A headless Chromium (see chromiumToLaunch), with the background services that would use the network off. */
