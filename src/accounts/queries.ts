@@ -23,13 +23,6 @@ export async function userByLogin(db: Queryable, login: string): Promise<UserRow
   return rows[0];
 }
 
-export async function userByUsername(db: Queryable, username: string): Promise<UserRow | undefined> {
-  const rows = await db.query<UserRow>(`SELECT ${USER_COLUMNS} FROM users WHERE lower(username) = lower($1)`, [
-    username,
-  ]);
-  return rows[0];
-}
-
 export async function takenUserFields(
   db: Queryable,
   username: string,

@@ -9,7 +9,7 @@ export const SESSION_COOKIE = 'lyceum_session';
  * a logged-in reader's session-bound token. A page carrying the token in its forms belongs to one browser.
  */
 export const CSRF_COOKIE = 'lyceum_csrf';
-export const SESSION_DAYS = 30;
+const SESSION_DAYS = 30;
 // A session is extended to a full SESSION_DAYS again once it is this close to running out (sliding expiry
 // without a write on every request).
 const RENEW_WHEN_DAYS_LEFT = SESSION_DAYS - 1;

@@ -29,7 +29,7 @@ export interface Reservation {
 }
 
 /** A refused login attempt; `retryAfterSeconds` feeds the Retry-After header. */
-export class LoginThrottled extends RateLimited {
+class LoginThrottled extends RateLimited {
   constructor(message: string, retryAfterSeconds: number) {
     super(message, retryAfterSeconds);
   }
@@ -58,7 +58,7 @@ export function throttledAddress(ip: string): string {
 }
 
 /** "40 seconds", "2 minutes": how long to wait, rounded up. */
-export function waitText(seconds: number): string {
+function waitText(seconds: number): string {
   if (seconds < 60) {
     const s = Math.max(1, Math.ceil(seconds));
     return `${s} second${s === 1 ? '' : 's'}`;

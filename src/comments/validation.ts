@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-export const MAX_COMMENT_CHARS = 50_000;
+const MAX_COMMENT_CHARS = 50_000;
 
 export const commentBody = z
   .string({ message: 'Write a comment first.' })

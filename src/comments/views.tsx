@@ -13,7 +13,7 @@ import { canDeleteComment, canEditComment, canRetractComment } from './permissio
 import type { CommentRow } from './queries.js';
 
 /** Indentation stops growing past this depth; deeper replies name whom they answer instead. */
-export const MAX_INDENT_DEPTH = 8;
+const MAX_INDENT_DEPTH = 8;
 
 /** What every comment on a page needs to know about the page and the reader. */
 export interface ThreadContext {
@@ -38,7 +38,7 @@ export function isNewComment(comment: CommentRow, ctx: ThreadContext): boolean {
  * The row under a comment: votes, reply, links, and the author's or a moderator's controls. A string template
  * like the vote buttons (see voteButtonsHtml): it differs for each reader, so it is made for every page view.
  */
-export function commentActionsHtml(comment: CommentRow, ctx: ThreadContext): HtmlEscapedString {
+function commentActionsHtml(comment: CommentRow, ctx: ThreadContext): HtmlEscapedString {
   const permalink = commentPath(ctx.post, comment.id);
   const returnTo = `${postPath(ctx.post)}#comment-${comment.id}`;
   const mine = ctx.user?.id === comment.authorId;
@@ -208,7 +208,7 @@ export function CommentItem(props: { node: ShownNode; depth: number; ctx: Thread
 }
 
 /** Threads of comments; `listed` marks the page's own list, which "Show more comments" appends to. */
-export function CommentList(props: { nodes: ShownNode[]; ctx: ThreadContext; depth?: number; listed?: boolean }) {
+function CommentList(props: { nodes: ShownNode[]; ctx: ThreadContext; depth?: number; listed?: boolean }) {
   const { nodes, ctx, depth = 0 } = props;
   return (
     <div class="comment-tree" data-replies-of="" data-list={props.listed ? 'comments' : undefined}>

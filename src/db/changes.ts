@@ -6,7 +6,7 @@ import type { Database, Listener } from './database.js';
  * The channel on which database triggers (migrations 0007 and 0009) announce every committed change a page
  * could show: "post:<id>", "user:<id>", "sequence:<id>", "sequences", "reader:<id>" or "all".
  */
-export const CHANGE_CHANNEL = 'lyceum_cache';
+const CHANGE_CHANNEL = 'lyceum_cache';
 
 /** What hears of changes: this process's caches and its read-replica router. */
 export interface ChangeSubscriber {
@@ -40,11 +40,11 @@ export interface ChangeFeed {
 /** Markers of `settle` and the liveness check; other processes ignore them. */
 const MARKER_PREFIX = 'settle:';
 /** A marker that does not come back within this time means the listening connection is dead. */
-export const SETTLE_TIMEOUT_MS = 2_000;
+const SETTLE_TIMEOUT_MS = 2_000;
 /** With no notification for this long, a marker is sent to check the connection still delivers. */
 const LIVENESS_INTERVAL_MS = 15_000;
 
-export function isMarker(message: string): boolean {
+function isMarker(message: string): boolean {
   return message.startsWith(MARKER_PREFIX);
 }
 

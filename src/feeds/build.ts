@@ -15,7 +15,7 @@ export const SITE_NAME = 'Lyceum';
 const TAG_DATE = '2025';
 
 /** A permanent id: `tag:<host>,2025:<what>`, e.g. tag:lyceum.example,2025:post:AbC… (titles never enter it). */
-export function tagUri(baseUrl: string, specific: string): string {
+function tagUri(baseUrl: string, specific: string): string {
   return `tag:${new URL(baseUrl).hostname},${TAG_DATE}:${specific}`;
 }
 

@@ -8,7 +8,7 @@ export interface FeedRef {
   paths: Record<FeedFormat, string>;
 }
 
-export const siteFeed = (): FeedRef => ({ title: SITE_NAME, paths: frontpageFeedPaths() });
+const siteFeed = (): FeedRef => ({ title: SITE_NAME, paths: frontpageFeedPaths() });
 
 export const userFeedRef = (user: { username: string; displayName: string }): FeedRef => ({
   title: `${user.displayName} · ${SITE_NAME}`,

@@ -16,7 +16,7 @@ import { newestCommentsOfPost, newestPosts, newestPostsOfSequence, newestPostsOf
 import { CONTENT_TYPES, type Feed, type FeedFormat, renderFeed } from './xml.js';
 
 /** Entries per feed: enough for a reader polling daily, small enough to render quickly. */
-export const FEED_SIZE = 30;
+const FEED_SIZE = 30;
 const MAX_USERNAME_LENGTH = 32;
 /**
  * Readers and caches may keep a copy but revalidate each time, as for every page a logged-out reader gets

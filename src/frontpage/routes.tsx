@@ -36,10 +36,10 @@ import {
   type SharedPostList,
 } from './views.js';
 
-export const FRONTPAGE_SIZE = 20;
-export const DISCUSSION_SIZE = 10;
+const FRONTPAGE_SIZE = 20;
+const DISCUSSION_SIZE = 10;
 /** Newest comments shown under each post in Recent Discussion. */
-export const DISCUSSION_COMMENTS = 3;
+const DISCUSSION_COMMENTS = 3;
 
 const listQuery = z.object({
   view: z.enum(POST_VIEWS, { error: 'view must be magic, recent or top.' }).default('magic'),

@@ -27,7 +27,7 @@ export function fillNewMarks(list: SharedPostList, newCounts: Map<string, number
   });
 }
 
-export function PostListRow({ post, extra }: { post: PostListItem; extra?: Child }) {
+function PostListRow({ post, extra }: { post: PostListItem; extra?: Child }) {
   return (
     <li class="post-item">
       <span class="post-score" title="Karma">
@@ -66,7 +66,7 @@ function viewHref(view: PostView, period: TopPeriod) {
   return view === 'top' ? `/?view=top&period=${period}` : `/?view=${view}`;
 }
 
-export function PostTabs({ view, period }: { view: PostView; period: TopPeriod }) {
+function PostTabs({ view, period }: { view: PostView; period: TopPeriod }) {
   return (
     <nav class="list-tabs" aria-label="Order posts by">
       {(['magic', 'recent', 'top'] as const).map((v) => (
@@ -146,7 +146,7 @@ function CommentExcerpt({
   );
 }
 
-export function DiscussionItem({ entry }: { entry: DiscussionEntry }) {
+function DiscussionItem({ entry }: { entry: DiscussionEntry }) {
   const { post, comments } = entry;
   const shown = new Set(comments.map((c) => c.id));
   // Replies hang under their parent's excerpt when both are among the newest shown.

@@ -16,7 +16,7 @@ export interface EditorState {
   confirmUnpublish?: boolean;
 }
 
-export function editorAction(postId: string | undefined): string {
+function editorAction(postId: string | undefined): string {
   return postId ? `/posts/${postId}/edit` : '/posts/new';
 }
 

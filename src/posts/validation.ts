@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { MAX_MARKDOWN_CHARS } from '../content/render.js';
 
-export const MAX_TITLE_CHARS = 300;
-export const MAX_NOTE_CHARS = 200;
+const MAX_TITLE_CHARS = 300;
+const MAX_NOTE_CHARS = 200;
 
 export const postInput = z.object({
   title: z

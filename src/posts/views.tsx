@@ -14,10 +14,10 @@ import { postPath } from './paths.js';
 import type { PostRow } from './queries.js';
 
 /** Posts with at least this many headings get a table of contents. */
-export const TOC_MIN_HEADINGS = 3;
+const TOC_MIN_HEADINGS = 3;
 const monthYear = new Intl.DateTimeFormat('en', { month: 'long', year: 'numeric', timeZone: 'UTC' });
 
-export function TableOfContents({ toc }: { toc: TocEntry[] }) {
+function TableOfContents({ toc }: { toc: TocEntry[] }) {
   const top = Math.min(...toc.map((t) => t.level));
   return (
     <nav class="toc" aria-labelledby="toc-heading">

@@ -21,7 +21,7 @@ import { sequenceById, sequenceContents, sequencePosition } from './queries.js';
 import { NO_SEQUENCE, recordSequenceRead } from './service.js';
 import { readerView, SequenceListPage, SequencePage } from './views.js';
 
-export const SEQUENCES_PAGE_SIZE = 30;
+const SEQUENCES_PAGE_SIZE = 30;
 // Previews change rarely and are the same for every reader; a short cache spares repeated hovers.
 const PREVIEW_CACHE = 'public, max-age=60';
 

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 
-export const MAX_SEQUENCE_TITLE_CHARS = 300;
-export const MAX_DESCRIPTION_CHARS = 20_000;
-export const MAX_CHAPTER_TITLE_CHARS = 200;
+const MAX_SEQUENCE_TITLE_CHARS = 300;
+const MAX_DESCRIPTION_CHARS = 20_000;
+const MAX_CHAPTER_TITLE_CHARS = 200;
 export const MAX_POSTS_PER_SEQUENCE = 200;
 export const MAX_CHAPTERS_PER_SEQUENCE = 50;
 

@@ -124,7 +124,7 @@ export function parseBenchDataArgs(argv: string[]): BenchDataOptions {
 }
 
 /** The combinations that cannot make a forum. */
-export function checkSizes(sizes: Sizes): void {
+function checkSizes(sizes: Sizes): void {
   const { users, posts, comments, votes, sequences } = sizes;
   if (users < 1) throw new UsageError('--users must be at least 1: every post and comment needs an author.');
   if (comments > 0 && posts === 0) {

@@ -8,7 +8,7 @@ import { bioMarkdown, commentMarkdown, postMarkdown, sequenceDescriptionMarkdown
 
 const DAY_MS = 86_400_000;
 /** The generated forum's history: posts spread over this many years up to now. */
-export const FORUM_YEARS = 6;
+const FORUM_YEARS = 6;
 const USER_SIGNUP_LEAD_MS = 30 * DAY_MS;
 
 /** Distinct bodies to render per kind, at most (each is reused by many rows). */

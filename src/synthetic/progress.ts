@@ -27,7 +27,7 @@ export function formatCount(n: number): string {
   return Math.round(n).toLocaleString('en');
 }
 
-export function formatRate(perSecond: number): string {
+function formatRate(perSecond: number): string {
   if (perSecond >= 1e6) return `${(perSecond / 1e6).toFixed(2)}M`;
   if (perSecond >= 1e3) return `${(perSecond / 1e3).toFixed(1)}k`;
   return perSecond.toFixed(0);

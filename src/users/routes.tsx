@@ -22,7 +22,7 @@ import {
 import { profileInput } from './validation.js';
 import { EditProfilePage, PROFILE_TABS, ProfilePage, type ProfileTabContent } from './views.js';
 
-export const PROFILE_PAGE_SIZE = 20;
+const PROFILE_PAGE_SIZE = 20;
 const MAX_DRAFTS_SHOWN = 200;
 
 async function findProfile(c: Context<AppEnv>): Promise<Profile> {

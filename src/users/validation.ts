@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-export const MAX_BIO_CHARS = 10_000;
+const MAX_BIO_CHARS = 10_000;
 
 export const profileInput = z.object({
   displayName: z
@@ -13,4 +13,3 @@ export const profileInput = z.object({
     .max(MAX_BIO_CHARS, `Bio must be at most ${MAX_BIO_CHARS.toLocaleString('en')} characters.`)
     .default(''),
 });
-export type ProfileInput = z.infer<typeof profileInput>;

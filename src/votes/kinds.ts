@@ -6,9 +6,9 @@ export type TargetType = (typeof TARGET_TYPES)[number];
 export const VOTE_AXES = ['karma', 'agreement'] as const;
 export type VoteAxis = (typeof VOTE_AXES)[number];
 
-export const KARMA_KINDS = ['up', 'down', 'strongUp', 'strongDown'] as const;
+const KARMA_KINDS = ['up', 'down', 'strongUp', 'strongDown'] as const;
 // Agreement has no strong variant: it is a quick "I agree" signal, not a judgement of quality.
-export const AGREEMENT_KINDS = ['agree', 'disagree'] as const;
+const AGREEMENT_KINDS = ['agree', 'disagree'] as const;
 export const VOTE_KINDS = [...KARMA_KINDS, ...AGREEMENT_KINDS] as const;
 export type VoteKind = (typeof VOTE_KINDS)[number];
 

@@ -1,13 +1,13 @@
 import type { Strength } from './kinds.js';
 
 /** Karma from which a normal vote counts 2 instead of 1. */
-export const NORMAL_VOTE_DOUBLE_KARMA = 1_000;
+const NORMAL_VOTE_DOUBLE_KARMA = 1_000;
 
 /**
  * Karma thresholds of a strong vote: below the first it counts 1, from STRONG_VOTE_THRESHOLDS[i] it counts i + 2
  * (so 2 from 10 karma, up to 16 from 500,000).
  */
-export const STRONG_VOTE_THRESHOLDS = [
+const STRONG_VOTE_THRESHOLDS = [
   10, 100, 250, 500, 1_000, 2_500, 5_000, 10_000, 25_000, 50_000, 75_000, 100_000, 175_000, 250_000, 500_000,
 ] as const;
 

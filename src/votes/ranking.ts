@@ -3,17 +3,17 @@ import type { Queryable } from '../db/database.js';
 /** How fast a score fades with age: the exponent of (age + 2 hours). */
 export const SCORE_TIME_DECAY = 1.15;
 /** Hours added to the age, so a brand-new item neither divides by zero nor outranks everything for long. */
-export const SCORE_AGE_OFFSET_HOURS = 2;
+const SCORE_AGE_OFFSET_HOURS = 2;
 /**
  * Points added to a frontpage post's score. LessWrong rewards frontpage and curated status this way; Lyceum has
  * no such statuses yet (every published post is on the frontpage), so the bonus is 0 and the order depends on
  * score and age alone. A curated bonus would be another constant here, added per post in magicScoreSql.
  */
-export const FRONTPAGE_BONUS = 0;
+const FRONTPAGE_BONUS = 0;
 /** The periodic refresh rescores posts published this recently… */
-export const MAGIC_REFRESH_DAYS = 14;
+const MAGIC_REFRESH_DAYS = 14;
 /** …and the posts with the highest stored scores, since a stale score is too high (scores only fall with age). */
-export const MAGIC_REFRESH_TOP = 500;
+const MAGIC_REFRESH_TOP = 500;
 /** How often to run refreshMagicScores: a one-hour-old post's score falls about 6% in ten minutes. */
 export const MAGIC_REFRESH_INTERVAL_MS = 10 * 60_000;
 

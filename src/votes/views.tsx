@@ -3,7 +3,7 @@ import { CSRF_FIELD } from '../web/middleware.js';
 import type { TargetType, VoteAxis, VoteKind } from './kinds.js';
 
 /** Each button's accessible name; the client script and tests rely on these exact words. */
-export const VOTE_LABELS: Record<VoteKind, string> = {
+const VOTE_LABELS: Record<VoteKind, string> = {
   strongDown: 'Strong downvote',
   down: 'Downvote',
   up: 'Upvote',

@@ -18,7 +18,7 @@ const TITLES: Record<number, string> = {
   500: 'Something went wrong',
 };
 
-export function ErrorPage(props: { c: Context<AppEnv>; status: number; message: string; children?: unknown }) {
+function ErrorPage(props: { c: Context<AppEnv>; status: number; message: string; children?: unknown }) {
   return (
     <Layout ctx={pageContext(props.c)} title={TITLES[props.status] ?? 'Error'} math={false}>
       <section class="error-page">

@@ -8,12 +8,12 @@ import { SECURITY_HEADERS } from './security-headers.js';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 export const CSRF_FIELD = '_csrf';
-export const CSRF_HEADER = 'x-csrf-token';
+const CSRF_HEADER = 'x-csrf-token';
 // Longer than any IPv6 address with a zone; a proxy would not write more.
 const MAX_ADDRESS_LENGTH = 100;
 
 /** True when the browser reached us over https (directly, or through a trusted proxy). */
-export function isHttps(c: Context<AppEnv>): boolean {
+function isHttps(c: Context<AppEnv>): boolean {
   if (c.var.deps.config.trustProxy) {
     const proto = c.req.header('x-forwarded-proto')?.split(',')[0]?.trim();
     if (proto) return proto === 'https';

@@ -10,7 +10,7 @@ const relative = new Intl.RelativeTimeFormat('en', { numeric: 'auto' });
 const absolute = new Intl.DateTimeFormat('en', { dateStyle: 'long', timeStyle: 'short', timeZone: 'UTC' });
 const dateOnly = new Intl.DateTimeFormat('en', { dateStyle: 'medium', timeZone: 'UTC' });
 
-export function relativeTime(date: Date, now = new Date()): string {
+function relativeTime(date: Date, now = new Date()): string {
   const seconds = Math.round((date.getTime() - now.getTime()) / 1000);
   for (const [unit, size] of UNITS) {
     if (Math.abs(seconds) >= size) return relative.format(Math.trunc(seconds / size), unit);
@@ -18,7 +18,7 @@ export function relativeTime(date: Date, now = new Date()): string {
   return 'just now';
 }
 
-export function formatDate(date: Date): string {
+function formatDate(date: Date): string {
   return dateOnly.format(date);
 }
 
