@@ -38,26 +38,29 @@ export interface BatchSteps<Row extends { id: string }, Prepared> {
 }
 
 /**
- * Runs the steps over every row in keyset order. The next batch is fetched and prepared while the current one is
- * applied, so the render workers keep busy while the database writes.
+ * Runs the steps over every row in keyset order, as a pipeline: a batch's rows are fetched while the one before is
+ * prepared, and prepared while the one before is applied, so the render workers keep busy while the database
+ * reads and writes. At most three batches are held at once.
  */
 export async function inBatches<Row extends { id: string }, Prepared>(
   steps: BatchSteps<Row, Prepared>,
   bar: PhaseProgress,
 ): Promise<void> {
-  const load = async (after: string) => {
-    const rows = await steps.fetch(after);
-    return rows.length === 0 ? undefined : { rows, prepared: await steps.prepare(rows) };
+  // Each promise started ahead is awaited later; until then a failure must not count as unhandled.
+  const ahead = <T>(promise: Promise<T>) => {
+    promise.catch(() => {});
+    return promise;
   };
-  let next = load('');
-  for (;;) {
-    const current = await next;
-    if (!current) return;
-    next = load(current.rows.at(-1)!.id);
-    // Awaited on the next turn of the loop; a failed apply must not leave it as an unhandled rejection.
-    next.catch(() => {});
-    await steps.apply(current.prepared, current.rows);
-    bar.add(current.rows.length);
+  let rows = await steps.fetch('');
+  let prepared = ahead(steps.prepare(rows));
+  while (rows.length > 0) {
+    const nextRows = ahead(steps.fetch(rows.at(-1)!.id));
+    const ready = await prepared;
+    const upcoming = await nextRows;
+    prepared = ahead(steps.prepare(upcoming));
+    await steps.apply(ready, rows);
+    bar.add(rows.length);
+    rows = upcoming;
   }
 }
 

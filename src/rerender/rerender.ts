@@ -117,16 +117,14 @@ async function rerenderTable(
     columns: Object.fromEntries(columns.map(([name]) => [name, 0])),
     examples: [],
   };
-  const where = content.where ? `WHERE ${content.where}` : '';
-  const [{ total }] = (await db.query<{ total: number }>(
-    `SELECT count(*) AS total FROM ${content.table} t ${where}`,
-  )) as [{ total: number }];
-  const bar = options.progress.phase(content.label, total);
+  const live = content.where ?? 'true';
+  const counted = await db.query<{ total: number }>(`SELECT count(*) AS total FROM ${content.table} t WHERE ${live}`);
+  const bar = options.progress.phase(content.label, counted[0]?.total ?? 0);
   const stored = columns.map(([name, kind]) => (kind === 'html' ? `md5(t.${name}) AS ${name}` : `t.${name}`));
   const page = `SELECT t.id, t.${content.source} AS markdown, ${content.docId ?? 'NULL::text'} AS "docId",
                        length(t.${content.source}) AS chars, ${stored.join(', ')}
                   FROM ${content.table} t
-                 WHERE t.id > $1 ${content.where ? `AND ${content.where}` : ''}
+                 WHERE t.id > $1 AND ${live}
                  ORDER BY t.id LIMIT $2`;
   // Enough renders in flight to keep every worker busy, few enough to stay inside a shared pool's queue bound.
   const inFlight = Math.max(1, pool.options.size * 2);
@@ -150,7 +148,9 @@ async function rerenderTable(
     } catch (error) {
       // Past the time limit or the length limit: what a writer saving this text would be told. The row keeps the
       // HTML it has. Anything else (a worker that cannot start) stops the run.
-      if (!(error instanceof Invalid)) throw error;
+      if (!(error instanceof Invalid)) {
+        throw new Error(`Rendering ${content.table} ${row.id} failed: ${(error as Error).message}`, { cause: error });
+      }
       failures.push({ table: content.table, id: row.id, message: error.message });
       outcome.failed++;
       return undefined;
@@ -216,7 +216,7 @@ async function writeRendered(
   const updated = await tx.query<{ id: string }>(
     `UPDATE ${content.table} t SET ${assignments.join(', ')}
        FROM unnest(${types.map((type, i) => `$${i + 1}::${type}[]`).join(', ')}) AS r(${names.join(', ')})
-      WHERE t.id = r.id AND t.${content.source} = r.markdown ${content.where ? `AND ${content.where}` : ''}
+      WHERE t.id = r.id AND t.${content.source} = r.markdown AND ${content.where ?? 'true'}
       RETURNING t.id`,
     arrays,
   );
