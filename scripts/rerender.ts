@@ -28,10 +28,15 @@ if (args.help) {
 
 try {
   const config = loadConfig();
-  const { db } = await openDatabase({ dataDir: config.dataDir, databaseUrl: config.databaseUrl });
   const target = config.databaseUrl ? 'PostgreSQL (DATABASE_URL)' : `PGlite in ${config.dataDir}`;
-  // Every core renders: this command is the only work here (on PostgreSQL the database has cores of its own).
-  // The queue is unbounded because the command itself keeps only a few renders per worker in flight.
+  const { db } = await openDatabase({ dataDir: config.dataDir, databaseUrl: config.databaseUrl }).catch(
+    (error: Error) => {
+      if (error instanceof DataDirLockedError) throw error;
+      fail(`Could not open ${target}: ${error.message}. Nothing was re-rendered.`, 1);
+    },
+  );
+  // Every core renders by default (--workers leaves some to a database or servers on this machine). The queue is
+  // unbounded because the command itself keeps only a few renders per worker in flight.
   const pool = await startRenderPool({
     size: args.workers,
     maxQueue: Number.POSITIVE_INFINITY,

@@ -9,7 +9,7 @@ export const BATCH_MARKDOWN_CHARS = 2_000_000;
 
 /**
  * One keyset page of `inner`, a query whose `$1` is the last id seen and `$2` the most rows, ordered by id, with
- * a `chars` column: the page is cut where the rows' `chars` pass `$3` (after at least one row). Keyset, not
+ * a `chars` column: the page is cut where the rows' `chars` pass `maxChars` (after at least one row). Keyset, not
  * OFFSET: each page is an index range scan however far the run has got, and rows added meanwhile are not skipped.
  */
 export async function keysetPage<Row extends { id: string }>(
@@ -17,14 +17,14 @@ export async function keysetPage<Row extends { id: string }>(
   inner: string,
   after: string,
   rows: number,
-  params: unknown[] = [],
+  maxChars = BATCH_MARKDOWN_CHARS,
 ): Promise<Row[]> {
   return db.query<Row>(
     `SELECT * FROM (SELECT page.*, sum(page.chars) OVER (ORDER BY page.id) - page.chars AS chars_before
                       FROM (${inner}) page) cut
       WHERE chars_before < $3
       ORDER BY id`,
-    [after, rows, BATCH_MARKDOWN_CHARS, ...params],
+    [after, rows, maxChars],
   );
 }
 

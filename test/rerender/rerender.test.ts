@@ -6,6 +6,7 @@ import { renderContent } from '../../src/content/render.js';
 import type { Database, Listener } from '../../src/db/database.js';
 import { newId } from '../../src/db/ids.js';
 import { savePost } from '../../src/posts/service.js';
+import { keysetPage } from '../../src/rerender/batches.js';
 import { type RerenderOptions, type RerenderReport, rerenderStoredContent } from '../../src/rerender/rerender.js';
 import type { Renderer } from '../../src/rerender/stored-content.js';
 import { heavyMarkdown } from '../content/heavy.js';
@@ -307,5 +308,33 @@ describe('re-rendering stored content', () => {
       await tight.close();
       await db.query('DELETE FROM posts WHERE id = $1', [heavyId]);
     }
+  });
+
+  it('ends a batch once its Markdown passes the character budget, after at least one row', async () => {
+    const author = await makeUser(db);
+    const lengths = [3_000, 5_000, 1_000, 4_000];
+    // In the database's own order of ids (its collation, which need not be JavaScript's).
+    const ids = (
+      await db.query<{ id: string }>('SELECT unnest($1::text[]) AS id ORDER BY 1', [lengths.map(() => newId())])
+    ).map((r) => r.id);
+    for (const [i, id] of ids.entries()) {
+      await db.query(
+        `INSERT INTO posts (id, author_id, title, slug, body_markdown, body_html, excerpt)
+         VALUES ($1, $2, 'Long', 'long', $3, '', '')`,
+        [id, author.id, 'x'.repeat(lengths[i]!)],
+      );
+    }
+    const inner = `SELECT t.id, length(t.body_markdown) AS chars FROM posts t
+                    WHERE t.id > $1 AND t.id = ANY ('{${ids.join(',')}}'::text[]) ORDER BY t.id LIMIT $2`;
+    const page = async (after: string, rows: number, maxChars: number) =>
+      (await keysetPage(db, inner, after, rows, maxChars)).map((r) => r.id);
+
+    expect(await page('', 10, 1_000_000)).toEqual(ids);
+    expect(await page('', 3, 1_000_000)).toEqual(ids.slice(0, 3));
+    expect(await page('', 10, 8_001)).toEqual(ids.slice(0, 3)); // 3,000 + 5,000 before the third
+    expect(await page('', 10, 8_000)).toEqual(ids.slice(0, 2));
+    expect(await page('', 10, 1)).toEqual(ids.slice(0, 1)); // a row longer than the budget still goes alone
+    expect(await page(ids[1]!, 10, 1_000_000)).toEqual(ids.slice(2));
+    await db.query('DELETE FROM posts WHERE id = ANY ($1::text[])', [ids]);
   });
 });
