@@ -50,6 +50,11 @@ export function addLinkTitles(html: string, titles: ReadonlyMap<string, string>,
   });
 }
 
+/** The posts a source's sanitized HTML links to: a post linking to itself is not a reference. */
+function linkTargets(source: LinkSource, html: string, baseUrl?: string): string[] {
+  return linkedPostIds(html, baseUrl).filter((id) => source.kind !== 'post' || id !== source.id);
+}
+
 /**
  * Records the posts that a post's or comment's sanitized HTML links to (replacing what it linked to before)
  * and returns the HTML to store: links to published posts get the post's title as their title attribute, so
@@ -63,8 +68,7 @@ export async function recordPostLinks(
   html: string,
   baseUrl?: string,
 ): Promise<string> {
-  // A post linking to itself is not a reference.
-  const ids = linkedPostIds(html, baseUrl).filter((id) => source.kind !== 'post' || id !== source.id);
+  const ids = linkTargets(source, html, baseUrl);
   await tx.query(
     'DELETE FROM post_links WHERE source_kind = $1 AND source_id = $2 AND NOT (target_post_id = ANY ($3::text[]))',
     [source.kind, source.id, ids],
@@ -84,6 +88,20 @@ export async function recordPostLinks(
   // Drafts are linked (their backlinks appear once published) but their titles are not revealed.
   const titles = new Map(targets.filter((t) => t.visible).map((t) => [t.id, t.title]));
   return addLinkTitles(html, titles, baseUrl);
+}
+
+/**
+ * The HTML recordPostLinks would store for this source, without recording anything: what re-rendering stored
+ * content (src/rerender/) compares with the stored HTML before deciding to write.
+ */
+export async function titleLinks(db: Queryable, source: LinkSource, html: string, baseUrl?: string): Promise<string> {
+  const ids = linkTargets(source, html, baseUrl);
+  if (ids.length === 0) return html;
+  const visible = await db.query<{ id: string; title: string }>(
+    `SELECT id, title FROM posts WHERE id = ANY ($1::text[]) AND status = 'published' AND deleted_at IS NULL`,
+    [ids],
+  );
+  return addLinkTitles(html, new Map(visible.map((t) => [t.id, t.title])), baseUrl);
 }
 
 export interface Backlink {
