@@ -3,30 +3,28 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { editComment } from '../../src/comments/service.js';
 import { RenderPool, stopRenderPool } from '../../src/content/pool.js';
 import { renderContent } from '../../src/content/render.js';
-import type { Database, Listener } from '../../src/db/database.js';
+import type { Listener } from '../../src/db/database.js';
 import { newId } from '../../src/db/ids.js';
 import { savePost } from '../../src/posts/service.js';
 import { keysetPage } from '../../src/rerender/batches.js';
 import { type RerenderOptions, type RerenderReport, rerenderStoredContent } from '../../src/rerender/rerender.js';
 import type { Renderer } from '../../src/rerender/stored-content.js';
 import { heavyMarkdown } from '../content/heavy.js';
-import { openTestDatabase } from '../helpers/db.js';
+import { useTestDatabase } from '../helpers/app.js';
 import { eventually } from '../helpers/eventually.js';
 import { makePost, makeUser } from '../helpers/factories.js';
 import { makeForum, makeStale, OLD_HTML, renderings, rowVersions } from './forum.js';
 
-let db: Database;
+const { db } = useTestDatabase();
 // The command's own pool; the services the factories call render in the process's pool, as a server would.
 let pool: RenderPool;
 
 beforeAll(async () => {
-  db = await openTestDatabase();
   pool = new RenderPool({ size: 1, maxQueue: Number.POSITIVE_INFINITY, timeoutMs: 60_000 });
 });
 afterAll(async () => {
   await pool.close();
   await stopRenderPool();
-  await db.close();
 });
 
 const rerender = (options: RerenderOptions = {}) => rerenderStoredContent(db, { pool, batchSize: 2, ...options });
