@@ -8,7 +8,7 @@ import { commentPath, postPath } from '../posts/paths.js';
 import { keepRetryAfter, renderPreview } from '../posts/preview.js';
 import type { PostRow } from '../posts/queries.js';
 import type { AppEnv } from '../web/context.js';
-import { formStrings, parseInput } from '../web/forms.js';
+import { formStrings, parseInput, parseNamingFields } from '../web/forms.js';
 import { pageContext, wantsJson } from '../web/page.js';
 import { commentPageParameter, nearestAncestors, requireCommentPage } from './pager.js';
 import { EditCommentPage, PermalinkPage, ReplyPage } from './pages.js';
@@ -18,7 +18,7 @@ import { commentById, commentRow, commentsOfPost } from './queries.js';
 import { addComment, deleteComment, editComment, setRetracted } from './service.js';
 import { commentComparator, DEFAULT_COMMENT_SORT, isCommentSort } from './sort.js';
 import { ancestorsOf, buildCommentTree } from './tree.js';
-import { commentBody, commentIntent, newCommentInput } from './validation.js';
+import { commentBody, commentIntent, newCommentInput, retractInput } from './validation.js';
 import { CommentItem, type ThreadContext } from './views.js';
 
 const NO_COMMENT = 'That comment does not exist or has been deleted.';
@@ -156,13 +156,8 @@ export const commentRoutes = new Hono<AppEnv>()
     if (!user) throw new Forbidden('Log in to retract a comment.');
     const commentId = c.req.param('commentId');
     if (!isId(commentId)) throw new NotFound(NO_COMMENT);
-    const form = formStrings(await c.req.parseBody());
-    if (form.retracted !== 'true' && form.retracted !== 'false') {
-      throw new Invalid('Say whether to retract (retracted=true) or un-retract (retracted=false).', {
-        retracted: 'Must be true or false.',
-      });
-    }
-    await setRetracted(c.var.deps.db, user, commentId, form.retracted === 'true');
+    const { retracted } = parseNamingFields(retractInput, formStrings(await c.req.parseBody()));
+    await setRetracted(c.var.deps.db, user, commentId, retracted === 'true');
     return backToComment(c, commentId);
   })
   .post('/comments/:commentId/delete', async (c) => {

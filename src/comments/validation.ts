@@ -17,3 +17,10 @@ export const newCommentInput = z.object({
 });
 
 export const commentIntent = z.enum(['preview', 'submit'], { message: 'Choose Preview or Submit.' }).default('submit');
+
+/** Retracting strikes a comment through (still readable); un-retracting undoes it. */
+export const retractInput = z.object({
+  retracted: z.enum(['true', 'false'], {
+    message: 'retracted must be true (retract) or false (un-retract).',
+  }),
+});

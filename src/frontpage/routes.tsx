@@ -10,7 +10,7 @@ import { ContinueReading } from '../sequences/post-views.js';
 import { sequencesInProgress } from '../sequences/queries.js';
 import { postListExtras } from '../sequences/slots.js';
 import type { AppEnv } from '../web/context.js';
-import { parseQuery } from '../web/forms.js';
+import { parseNamingFields } from '../web/forms.js';
 import { pageContext, renderToString } from '../web/page.js';
 import { splitSlots } from '../web/slots.js';
 import {
@@ -48,7 +48,7 @@ const listQuery = z.object({
 });
 
 function listParams(c: Context<AppEnv>): z.infer<typeof listQuery> {
-  return parseQuery(listQuery, c.req.query());
+  return parseNamingFields(listQuery, c.req.query());
 }
 
 /**
@@ -157,7 +157,7 @@ export const frontpageRoutes = new Hono<AppEnv>()
     return c.html(<MorePostsPage ctx={pageContext(c)} view={view} period={period} postsHtml={postsHtml} />);
   })
   .get('/discussion', async (c) => {
-    const { after } = parseQuery(z.object({ after: z.string().optional() }), c.req.query());
+    const { after } = parseNamingFields(z.object({ after: z.string().optional() }), c.req.query());
     const discussionHtml = await sharedDiscussion(c, after);
     cacheAs(c, [ALL_POSTS_TAG], { forReaders: true });
     return c.html(<MoreDiscussionPage ctx={pageContext(c)} discussionHtml={discussionHtml} />);

@@ -9,7 +9,7 @@ import { postPath } from '../posts/paths.js';
 import { canViewPost } from '../posts/permissions.js';
 import { postById } from '../posts/queries.js';
 import type { AppEnv } from '../web/context.js';
-import { parseQuery } from '../web/forms.js';
+import { parseNamingFields } from '../web/forms.js';
 import { pageContext } from '../web/page.js';
 import { sequenceEditorRoutes } from './editor-routes.js';
 import { backlinksOf } from './links.js';
@@ -43,7 +43,7 @@ function sequenceCursor(sort: SequenceSort, after: string | undefined): Sequence
 
 const readerRoutes = new Hono<AppEnv>()
   .get('/sequences', async (c) => {
-    const query = parseQuery(listQuery, c.req.query());
+    const query = parseNamingFields(listQuery, c.req.query());
     const sort = query.sort;
     const after = sequenceCursor(sort, query.after);
     const rows = await sequenceList(c.var.deps.db, sort, SEQUENCES_PAGE_SIZE + 1, after);

@@ -9,7 +9,7 @@ import { type AppError, Forbidden, Invalid, NotFound } from '../errors.js';
 import { sequencesOfUser } from '../sequences/list-queries.js';
 import { ProfileSequences } from '../sequences/post-views.js';
 import type { AppEnv } from '../web/context.js';
-import { formStrings, parseInput, parseQuery } from '../web/forms.js';
+import { formStrings, parseInput, parseNamingFields } from '../web/forms.js';
 import { pageContext } from '../web/page.js';
 import {
   commentsOfUser,
@@ -46,7 +46,7 @@ export const userRoutes = new Hono<AppEnv>()
     if (profile.username !== c.req.param('username')) return c.redirect(`/users/${profile.username}`, 301);
     const isOwner = c.var.user?.id === profile.id;
     cacheAs(c, [ALL_POSTS_TAG, `user:${profile.id}`]);
-    const { tab, after } = parseQuery(profileQuery, c.req.query());
+    const { tab, after } = parseNamingFields(profileQuery, c.req.query());
     if (tab === 'drafts' && !isOwner) throw new NotFound('This profile has no such tab.');
     const db = c.var.deps.db;
     const list = `profile-${profile.id}-${tab}`;

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { isId } from '../db/ids.js';
 import { Forbidden, Invalid } from '../errors.js';
 import type { AppEnv } from '../web/context.js';
-import { formStrings, parseInput } from '../web/forms.js';
+import { formStrings, parseNamingFields } from '../web/forms.js';
 import { safeNext } from '../web/page.js';
 import { axisOfKind, TARGET_TYPES, VOTE_KINDS } from './kinds.js';
 import { castVote, type VoteResult } from './service.js';
@@ -19,20 +19,10 @@ const voteInput = z.object({
   returnTo: z.string().max(2000, 'returnTo is too long.').optional(),
 });
 
-/** parseInput, with the field messages as the message itself: the no-JS error page shows only the message. */
-function parseVote(input: unknown): z.infer<typeof voteInput> {
-  try {
-    return parseInput(voteInput, input);
-  } catch (error) {
-    if (error instanceof Invalid) throw new Invalid(Object.values(error.fields).join(' '), error.fields);
-    throw error;
-  }
-}
-
 async function vote(c: Context<AppEnv>, input: unknown): Promise<VoteResult> {
   const user = c.var.user;
   if (!user) throw new Forbidden('Log in to vote.');
-  const { targetType, targetId, kind, shown } = parseVote(input);
+  const { targetType, targetId, kind, shown } = parseNamingFields(voteInput, input);
   return castVote(c.var.deps.db, {
     voterId: user.id,
     targetType,

@@ -15,12 +15,12 @@ export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.in
 }
 
 /**
- * Parses a page's query parameters (first value of each) with a zod schema. The error page shows one message,
- * so the message names the parameter and its problem itself.
+ * parseInput for answers that show one message (query parameters, the no-JS vote and retract buttons): the
+ * message itself names each field and its problem.
  */
-export function parseQuery<S extends z.ZodType>(schema: S, query: Record<string, string>): z.infer<S> {
+export function parseNamingFields<S extends z.ZodType>(schema: S, input: unknown): z.infer<S> {
   try {
-    return parseInput(schema, query);
+    return parseInput(schema, input);
   } catch (error) {
     if (error instanceof Invalid) throw new Invalid(Object.values(error.fields).join(' '), error.fields);
     throw error;
