@@ -217,7 +217,6 @@ describe('grapheme clusters and UTF-16', () => {
     const full = excerpt(markdown, 1_000_000);
     const cut = excerpt(markdown, maxChars);
     expect(LONE_SURROGATE.test(cut)).toBe(false);
-    expect(cut.isWellFormed?.() ?? true).toBe(true);
     const kept = cut.endsWith('…') ? cut.slice(0, -1) : cut;
     expect(full.startsWith(kept)).toBe(true);
     const boundaries = new Set(Array.from(segmenter.segment(full), (s) => s.index));
