@@ -1,4 +1,4 @@
-import { SPACELESS_SCRIPT, segmentWords, walkVisibleText } from './text.js';
+import { SINGLE_CLUSTER_CHARACTER, SPACELESS_SCRIPT, segmentWords, walkVisibleText } from './text.js';
 
 /**
  * A unit the excerpt keeps or drops whole: a word with whatever is glued to it ("(see", "don’t,",
@@ -24,11 +24,8 @@ const LOOKAHEAD_MIN = 64;
  */
 const BREAKING_SPACE = /[^\S\u00a0\u2007\u202f]+/gu;
 
-// Characters that always form a cluster on their own (Latin, Greek, Cyrillic, CJK, common punctuation;
-// no combining marks):
-// text made only of these needs no segmenter to be measured.
-const SIMPLE_TEXT =
-  /^[\x20-\x7e\u00a0-\u02ff\u0370-\u03ff\u0400-\u0482\u048a-\u052f\u2010-\u2027\u2030-\u205e\u3000-\u3029\u3030-\u303f\u3041-\u3096\u30a0-\u30ff\u4e00-\u9fff]*$/;
+// Text made only of characters that are clusters on their own needs no segmenter to be measured.
+const SIMPLE_TEXT = new RegExp(`^${SINGLE_CLUSTER_CHARACTER.source}*$`);
 
 function graphemeLength(text: string): number {
   if (SIMPLE_TEXT.test(text)) return text.length;

@@ -107,8 +107,16 @@ const HAS_WORD_CHARACTER = /[\p{L}\p{N}]/u;
 const SEGMENT_CHUNK = 768;
 const graphemeSegmenter = new Intl.Segmenter('en', { granularity: 'grapheme' });
 
+/**
+ * A character that always forms a grapheme cluster on its own (Latin, Greek, Cyrillic, CJK, common punctuation;
+ * no combining marks, joiners, Hangul jamo or surrogates): between two of them is always a cluster boundary.
+ */
+export const SINGLE_CLUSTER_CHARACTER =
+  /[\x20-\x7e\u00a0-\u02ff\u0370-\u03ff\u0400-\u0482\u048a-\u052f\u2010-\u2027\u2030-\u205e\u3000-\u3029\u3030-\u303f\u3041-\u3096\u30a0-\u30ff\u4e00-\u9fff]/;
+
 /** The last grapheme cluster boundary in (start, end] of the text, or `end` if a cluster spans all of it. */
 function clusterBoundaryBefore(text: string, start: number, end: number): number {
+  if (SINGLE_CLUSTER_CHARACTER.test(text[end - 1]!) && SINGLE_CLUSTER_CHARACTER.test(text[end]!)) return end;
   // Boundaries up to `end` are known once the code point after it (two UTF-16 units at most) is seen.
   let boundary = start;
   for (const { index } of graphemeSegmenter.segment(text.slice(start, end + 2))) {
