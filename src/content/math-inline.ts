@@ -23,11 +23,15 @@ const TEXT_GROUP = '\\text{';
 const isSpace = (char: string | undefined): boolean => char !== undefined && /\s/u.test(char);
 const isDigit = (code: number): boolean => code >= 0x30 && code <= 0x39;
 
-/** `\(…\)` content that reads as TeX rather than prose: a command, a TeX operator, or a single token (`x`, `f(x)`). */
+/**
+ * `\(…\)` content that reads as TeX rather than prose: anything with a command or a TeX operator, and otherwise
+ * anything without two words in a row (`x`, `f(x)`, `a, b`, `dx dy` are TeX; "see the note" is prose).
+ */
 const TEX_SIGNS = /[\\^_{}=<>+|]/;
+const TWO_WORDS = /(?:^|\s)\p{L}{3,}[\p{P}]*\s+\p{L}{3,}/u;
 function looksLikeTex(content: string): boolean {
   const trimmed = content.trim();
-  return trimmed !== '' && (TEX_SIGNS.test(trimmed) || !/\s/.test(trimmed));
+  return trimmed !== '' && (TEX_SIGNS.test(trimmed) || !TWO_WORDS.test(trimmed));
 }
 
 /** What one paragraph's scans have learnt, so repeated searches stay linear. */
