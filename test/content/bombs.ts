@@ -72,7 +72,7 @@ export const RENDER_BOMBS: readonly RenderBomb[] = [
     name: 'environment nested 10,000 deep',
     source: () => `\\begin{array}\n${fill('\\begin{array} x \\\\\n')}`.slice(0, MAX_MARKDOWN_CHARS),
   },
-  { name: '200 KB of \\(prose\\)', source: () => fill('\\(a b\\) ') },
+  { name: '200 KB of \\(prose\\)', source: () => fill('\\(see the\\) ') },
 
   // Nesting and inline syntax
   { name: '10,000 nested blockquotes', source: () => `${'>'.repeat(10_000)} deep` },
