@@ -124,8 +124,17 @@ function defineCommand(context: MacroContext): string {
   return '';
 }
 
-/** Commands every document's macro table starts with; not definitions of the document's own. */
-export const DOCUMENT_COMMANDS: ReadonlySet<string> = new Set(['\\newcommand', '\\renewcommand']);
+/**
+ * What every document's macro table starts with (MathJax habits KaTeX lacks): the lenient `\newcommand` and
+ * `\renewcommand`, and `\label{…}`, which KaTeX does not know; it only names an equation for references.
+ */
+const DOCUMENT_COMMAND_DEFINITIONS: Readonly<Record<string, MacroDefinition>> = {
+  '\\newcommand': defineCommand,
+  '\\renewcommand': defineCommand,
+  '\\label': { tokens: [], numArgs: 1 },
+};
+/** Names of the commands above: not definitions of the document's own. */
+export const DOCUMENT_COMMANDS: ReadonlySet<string> = new Set(Object.keys(DOCUMENT_COMMAND_DEFINITIONS));
 
 /**
  * KaTeX's `macros` option for one document. KaTeX stores every definition a formula makes in this object (the
@@ -133,8 +142,7 @@ export const DOCUMENT_COMMANDS: ReadonlySet<string> = new Set(['\\newcommand', '
  * charges what it produces to the meter.
  */
 export function meteredMacros(meter: MacroMeter): Record<string, MacroDefinition> {
-  const table: Record<string, MacroDefinition> = {};
-  for (const name of DOCUMENT_COMMANDS) table[name] = defineCommand;
+  const table: Record<string, MacroDefinition> = { ...DOCUMENT_COMMAND_DEFINITIONS };
   return new Proxy(table, {
     set(target, name, value: MacroDefinition) {
       return Reflect.set(target, name, isExpandableMacro(value) ? meteredMacro(value, meter) : value);

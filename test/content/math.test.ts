@@ -176,6 +176,14 @@ describe('macros', () => {
     expect(renderMarkdown('$\\R$')).toBe(builtin); // the redefinition stayed in its own document
   });
 
+  it('accepts \\label in an equation, as MathJax does (it names the equation; nothing is shown)', () => {
+    const html = renderMarkdown('\\begin{equation}\\label{eq:energy}\nE = mc^2\n\\end{equation}');
+    expect(byClass(html, 'math-error')).toHaveLength(0);
+    const shown = html.slice(html.indexOf('class="katex-html"'));
+    expect(textContent(shown)).toContain('mc');
+    expect(textContent(shown)).not.toContain('eq:energy');
+  });
+
   it('keeps a definition made inside braces local, as TeX does', () => {
     const local = ['$', '{\\def\\x{1}\\x}', '$ then $\\x$'].join('');
     expect(byClass(renderMarkdown(local), 'math-error')).toHaveLength(1);
