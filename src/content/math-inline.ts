@@ -6,7 +6,7 @@ import type { StateInline } from 'markdown-it';
 //   opener is plain text (it never reaches for a later `$`). So "$3 per unit and $q$" keeps "$3 per unit and" as
 //   text. As in pandoc, a `$` inside `\text{…}` does not close (`$\text{for all $x$}$`).
 // - `$$…$$` in a paragraph is display math up to the next `$$`; an unmatched `$$` is text.
-// - `\(…\)` is math only when its content looks like TeX (see looksLikeTex): CommonMark reads `\(` as an escaped
+// - `\(…\)` is math unless its content reads as prose (see looksLikeTex): CommonMark reads `\(` as an escaped
 //   parenthesis, and prose in escaped parentheses stays prose.
 // - `\[…\]` is never math inside a paragraph (only as a block of its own, math-block.ts): "see \[4\]" and "v\[k\]"
 //   are CommonMark escapes, read "see [4]" and "v[k]".
