@@ -1,4 +1,4 @@
-import { SPACELESS_SCRIPT, segmentWords, walkVisibleText } from './text.js';
+import { SINGLE_CLUSTER_CHARACTER, SPACELESS_SCRIPT, segmentWords, walkVisibleText } from './text.js';
 
 /**
  * A unit the excerpt keeps or drops whole: a word with whatever is glued to it ("(see", "don’t,",
@@ -18,18 +18,27 @@ const DANGLING_END = /[\s([{<«‹“‘„—–\-‐,:;/\\·…&]+$/u;
 /** Text gathered past maxChars (times this, in UTF-16 units) before the walk stops; covers long clusters. */
 const LOOKAHEAD_FACTOR = 8;
 const LOOKAHEAD_MIN = 64;
+/**
+ * Runs of breaking whitespace, collapsed to one space. No-break spaces (U+00A0, the figure space U+2007, the narrow
+ * U+202F) are kept as written: they join "10 km" into one unit, which is never cut there.
+ */
+const BREAKING_SPACE = /[^\S\u00a0\u2007\u202f]+/gu;
 
-// Characters that always form a cluster on their own (Latin, Greek, Cyrillic, CJK, common punctuation;
-// no combining marks):
-// text made only of these needs no segmenter to be measured.
-const SIMPLE_TEXT =
-  /^[\x20-\x7e\u00a0-\u02ff\u0370-\u03ff\u0400-\u0482\u048a-\u052f\u2010-\u2027\u2030-\u205e\u3000-\u3029\u3030-\u303f\u3041-\u3096\u30a0-\u30ff\u4e00-\u9fff]*$/;
+// Text made only of characters that are clusters on their own needs no segmenter to be measured.
+const SIMPLE_TEXT = new RegExp(`^${SINGLE_CLUSTER_CHARACTER.source}*$`);
 
 function graphemeLength(text: string): number {
   if (SIMPLE_TEXT.test(text)) return text.length;
   let n = 0;
   for (const _ of graphemeSegmenter.segment(text)) n++;
   return n;
+}
+
+/** The text without its last grapheme cluster (which a cut in the middle of it may have left partial). */
+function withoutLastCluster(text: string): string {
+  let last = 0;
+  for (const { index } of graphemeSegmenter.segment(text)) last = index;
+  return text.slice(0, last);
 }
 
 /** Splits whitespace-collapsed text into units at word boundaries that are also breaks between words. */
@@ -50,11 +59,13 @@ function textUnits(text: string, units: Unit[]): void {
 }
 
 /**
- * Plain-text excerpt of sanitized HTML: at most about `maxChars` grapheme clusters, cut between words and
- * ending in "…" only when something was cut. Inline math stays as `$TeX$`, display math as `$$TeX$$`, and
- * a formula is kept whole or not at all. Footnote markers, the footnotes, images and code blocks are left
- * out; entities are decoded (the result is text, not HTML). A first word longer than maxChars is the one
- * thing ever cut inside (a pathological token, say a very long URL); a first formula that long is dropped.
+ * Plain-text excerpt of sanitized HTML: at most about `maxChars` grapheme clusters, cut between words (never
+ * inside a grapheme cluster, nor at a no-break space) and ending in "…" only when something was cut. Inline
+ * math stays as `$TeX$`, display math as `$$TeX$$`, and a formula is kept whole or not at all; formulas opening
+ * the text that are too long to fit are left out, and the excerpt starts with what follows them. Footnote
+ * markers, the footnotes, images and code blocks are left out; entities are decoded (the result is text, not
+ * HTML). A first word longer than maxChars is the one thing ever cut inside (a pathological token, say a very
+ * long URL), between two grapheme clusters.
  */
 export function makeExcerpt(html: string, maxChars: number): string {
   if (maxChars <= 0) return '';
@@ -63,9 +74,11 @@ export function makeExcerpt(html: string, maxChars: number): string {
   let pendingText = '';
   let gathered = 0;
   let truncated = false;
+  /** The gathered text stops inside a piece of text: its last word (or cluster) may be partial. */
+  let cutInsideText = false;
 
   const flushText = (): void => {
-    if (pendingText) textUnits(pendingText.replace(/\s+/gu, ' '), units);
+    if (pendingText) textUnits(pendingText.replace(BREAKING_SPACE, ' '), units);
     pendingText = '';
   };
   walkVisibleText(html, { excerpt: true }, (piece) => {
@@ -74,7 +87,13 @@ export function makeExcerpt(html: string, maxChars: number): string {
       return false;
     }
     if (piece.kind === 'text') {
-      pendingText += piece.text.slice(0, gatherLimit - gathered);
+      const room = gatherLimit - gathered;
+      if (piece.text.length > room) {
+        pendingText += withoutLastCluster(piece.text.slice(0, room + 1));
+        cutInsideText = true;
+      } else {
+        pendingText += piece.text;
+      }
       gathered += piece.text.length;
       return true;
     }
@@ -85,20 +104,30 @@ export function makeExcerpt(html: string, maxChars: number): string {
     // A formula longer than everything gathered cannot fit; skip counting its clusters.
     const length = text.length > gatherLimit ? text.length : graphemeLength(text);
     units.push({ text, length, space: false, math: true });
-    gathered += text.length;
+    // One too long to fit is skipped if it opens the text; it counts as maxChars, so only a few are skipped.
+    gathered += length > maxChars ? maxChars : text.length;
     return true;
   });
   flushText();
   if (gathered > gatherLimit) truncated = true;
+  // A word cut by the gathering limit is not a word: drop it, unless it is the only one (cut below, if long).
+  const last = units[units.length - 1];
+  if (cutInsideText && last && !last.space && units.some((unit) => unit !== last && !unit.space)) units.pop();
 
-  // Collapse runs of space units and trim both ends.
+  // Leave out formulas opening the text that cannot fit; collapse runs of space units and trim both ends.
   const cleaned: Unit[] = [];
+  let skipped = false;
   for (const unit of units) {
-    const last = cleaned[cleaned.length - 1];
-    if (unit.space && (!last || last.space)) continue;
+    const previous = cleaned[cleaned.length - 1];
+    if (unit.space && (!previous || previous.space)) continue;
+    if (unit.math && unit.length > maxChars && !previous) {
+      skipped = true;
+      continue;
+    }
     cleaned.push(unit);
   }
   while (cleaned[cleaned.length - 1]?.space) cleaned.pop();
+  if (cleaned.length === 0) return skipped || truncated ? '…' : '';
 
   const total = cleaned.reduce((sum, unit) => sum + unit.length, 0);
   if (!truncated && total <= maxChars) return cleaned.map((unit) => unit.text).join('');

@@ -33,6 +33,9 @@ interface MacroExpansion {
 }
 interface MacroContext {
   consumeArgs(numArgs: number, delimiters?: string[][]): MacroToken[][];
+  consumeArg(): { tokens: MacroToken[] };
+  expandNextToken(): MacroToken;
+  macros: { set(name: string, value: MacroExpansion): void };
 }
 type MacroDefinition = string | MacroExpansion | ((context: MacroContext) => string | MacroExpansion);
 
@@ -97,12 +100,49 @@ function meteredMacro(macro: MacroExpansion, meter: MacroMeter): (context: Macro
 }
 
 /**
+ * `\newcommand` and `\renewcommand` as MathJax has them (KaTeX's own code, src/macros.ts, without its two
+ * refusals): either one defines a macro or replaces one. KaTeX refused `\newcommand` for a name it predefines,
+ * such as `\R`, which LaTeX does not define, and `\renewcommand` for a name not yet defined.
+ */
+function defineCommand(context: MacroContext): string {
+  let arg = context.consumeArg().tokens;
+  if (arg.length !== 1) throw new katex.ParseError("\\newcommand's first argument must be a macro name");
+  const name = arg[0]!.text;
+  let numArgs = 0;
+  arg = context.consumeArg().tokens;
+  if (arg.length === 1 && arg[0]!.text === '[') {
+    let argText = '';
+    for (let token = context.expandNextToken(); token.text !== ']' && token.text !== 'EOF'; ) {
+      argText += token.text;
+      token = context.expandNextToken();
+    }
+    if (!/^\s*[0-9]+\s*$/.test(argText)) throw new katex.ParseError(`Invalid number of arguments: ${argText}`);
+    numArgs = Number.parseInt(argText, 10);
+    arg = context.consumeArg().tokens;
+  }
+  context.macros.set(name, { tokens: arg, numArgs });
+  return '';
+}
+
+/**
+ * What every document's macro table starts with (MathJax habits KaTeX lacks): the lenient `\newcommand` and
+ * `\renewcommand`, and `\label{…}`, which KaTeX does not know; it only names an equation for references.
+ */
+const DOCUMENT_COMMAND_DEFINITIONS: Readonly<Record<string, MacroDefinition>> = {
+  '\\newcommand': defineCommand,
+  '\\renewcommand': defineCommand,
+  '\\label': { tokens: [], numArgs: 1 },
+};
+/** Names of the commands above: not definitions of the document's own. */
+export const DOCUMENT_COMMANDS: ReadonlySet<string> = new Set(Object.keys(DOCUMENT_COMMAND_DEFINITIONS));
+
+/**
  * KaTeX's `macros` option for one document. KaTeX stores every definition a formula makes in this object (the
  * global ones stay for the document's later formulas); each expandable one is stored as a function that
  * charges what it produces to the meter.
  */
 export function meteredMacros(meter: MacroMeter): Record<string, MacroDefinition> {
-  const table: Record<string, MacroDefinition> = {};
+  const table: Record<string, MacroDefinition> = { ...DOCUMENT_COMMAND_DEFINITIONS };
   return new Proxy(table, {
     set(target, name, value: MacroDefinition) {
       return Reflect.set(target, name, isExpandableMacro(value) ? meteredMacro(value, meter) : value);

@@ -1,6 +1,7 @@
 import katex, { type KatexOptions } from 'katex';
 import { escapeHtml } from './escape.js';
 import {
+  DOCUMENT_COMMANDS,
   estimateFormulaHtml,
   KATEX_MAX_SIZE_EM,
   MAX_MACRO_TOKENS,
@@ -52,10 +53,6 @@ function errorMessage(error: unknown): string {
   return `KaTeX: ${error instanceof Error ? error.message : String(error)}`;
 }
 
-// \gdef, \global\def and \xdef persist across the formulas of one document, so a post can define its
-// macros once. After such a formula, identical TeX may expand differently.
-const DEFINES_GLOBAL_MACRO = /\\(?:gdef|global|xdef)/;
-
 /**
  * Sanitized formula HTML shared across documents: a live preview re-renders the same post on every pause,
  * and an edit changes few of its formulas. Only formulas rendered without document macros are kept.
@@ -93,6 +90,11 @@ export function clearFormulaCache(): void {
 
 /** Formulas this short, in a document without macros, skip the size estimate: they cannot make much HTML. */
 const SMALL_FORMULA_CHARS = 100;
+/**
+ * Definitions made at a formula's top level (`\newcommand`, `\def`, `\gdef`, `\let`, …) persist for the rest of
+ * the document (KaTeX's `globalGroup`), as MathJax users expect: a post defines its macros once. After such a
+ * formula, identical TeX may expand differently.
+ */
 const DEFINES_MACRO = /\\(?:[gex]?def|global|(?:re|provide)?newcommand|let|futurelet)(?![a-zA-Z])/;
 
 function katexOptions(display: boolean, macros: Record<string, unknown>): KatexOptions {
@@ -104,11 +106,12 @@ function katexOptions(display: boolean, macros: Record<string, unknown>): KatexO
     strict: 'ignore',
     maxExpand: KATEX_MAX_EXPAND,
     maxSize: KATEX_MAX_SIZE_EM,
+    globalGroup: true,
     macros: macros as KatexOptions['macros'],
   };
 }
 
-/** One document's formulas share their macros (\gdef persists) and the document's math budget. */
+/** One document's formulas share their macros (top-level definitions persist) and the document's math budget. */
 class DocumentMath {
   private readonly meter: MacroMeter = { remaining: MAX_MACRO_TOKENS };
   readonly macros = meteredMacros(this.meter);
@@ -116,8 +119,9 @@ class DocumentMath {
   private budget = MAX_MATH_HTML_CHARS;
   exhausted = false;
 
+  /** Whether an earlier formula defined a macro (then a formula's HTML depends on more than its TeX). */
   hasMacros(): boolean {
-    return Object.keys(this.macros).length > 0;
+    return Object.keys(this.macros).some((name) => !DOCUMENT_COMMANDS.has(name));
   }
 
   /** KaTeX's HTML for a formula, or an error if it breaks a rule or a bound. */
@@ -184,7 +188,7 @@ export function renderFormulas(formulas: readonly Formula[]): string[] {
     let outcome = cached === undefined ? memo.get(key) : { html: cached, sanitized: true };
     if (outcome === undefined) {
       outcome = doc.render(tex, display);
-      if (DEFINES_GLOBAL_MACRO.test(tex)) memo.clear();
+      if (DEFINES_MACRO.test(tex)) memo.clear();
       else memo.set(key, outcome);
       if ('html' in outcome && withoutMacros && !doc.hasMacros()) cacheable.set(outcome.html, key);
     }

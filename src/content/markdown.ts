@@ -5,6 +5,7 @@ import { escapeHtml } from './escape.js';
 import { footnotesPlugin } from './footnotes.js';
 import { headingsPlugin, inlineText, TOC_ENV } from './headings.js';
 import { MATH_ENV, type MathEnv, mathPlugin } from './math.js';
+import { tagFilterPlugin } from './tag-filter.js';
 
 /**
  * Deepest block/inline nesting markdown-it builds (10,000 `>` would otherwise recurse 10,000 times).
@@ -71,7 +72,14 @@ function taskLists(state: StateCore): void {
   }
 }
 
-function createMarkdown(): MarkdownIt {
+/** Our syntax extensions; tests build an instance without some of them to check what those change. */
+export interface MarkdownExtensions {
+  math: boolean;
+  footnotes: boolean;
+}
+
+/** A markdown-it instance configured as ours (`markdown` below is the one the pipeline uses). */
+export function createMarkdown(extensions: MarkdownExtensions = { math: true, footnotes: true }): MarkdownIt {
   const md = markdownIt({
     html: true, // raw HTML is allowed in source; the sanitizer decides what survives
     linkify: true,
@@ -80,7 +88,9 @@ function createMarkdown(): MarkdownIt {
   });
   md.core.ruler.after('block', 'block_limit', limitTokens);
   md.core.ruler.after('inline', 'inline_limit', limitTokens);
-  md.use(mathPlugin).use(footnotesPlugin).use(headingsPlugin);
+  if (extensions.math) md.use(mathPlugin);
+  if (extensions.footnotes) md.use(footnotesPlugin);
+  md.use(tagFilterPlugin).use(headingsPlugin);
   md.core.ruler.push('task_lists', taskLists);
   md.renderer.rules.fence = renderFence;
   // Alt text keeps formulas as TeX (the default drops unknown inline tokens).

@@ -16,7 +16,8 @@ import { USER_ID_PREFIX } from './ids.js';
 const words = (list: string): string[] => list.split(/\s+/).filter(Boolean);
 
 const EXTERNAL_LINK_REL = 'nofollow ugc noopener';
-// Tags whose text is never shown when the tag itself is dropped.
+// Tags whose text is never shown when the tag itself is dropped. Authors' tags outside the allowlist never reach
+// the sanitizer as tags (tag-filter.ts turns them into text); this is the last line of defence.
 const DROP_WITH_CONTENT = words(`script style textarea option select xmp title noscript noembed noframes iframe
   template object embed svg math head`);
 
@@ -186,10 +187,15 @@ class IdRewriter {
   }
 }
 
+/** Tags a post's HTML may use; any other tag an author writes is shown as text (see tag-filter.ts). */
+export const CONTENT_TAGS: ReadonlySet<string> = new Set(
+  words(`p br hr h1 h2 h3 h4 h5 h6 blockquote pre code em strong b i u s del ins sub sup kbd mark small abbr q cite dfn
+    var samp span div a img ul ol li dl dt dd table caption thead tbody tfoot tr th td details summary figure
+    figcaption section input wbr ruby rt rp`),
+);
+
 const CONTENT_OPTIONS: IOptions = {
-  allowedTags: words(`p br hr h1 h2 h3 h4 h5 h6 blockquote pre code em strong b i u s del ins sub sup kbd mark small
-    abbr q cite dfn var samp span div a img ul ol li dl dt dd table caption thead tbody tfoot tr th td details summary
-    figure figcaption section input wbr ruby rt rp`),
+  allowedTags: [...CONTENT_TAGS],
   allowedAttributes: {
     a: ['href', 'title', 'rel', 'id', 'class'],
     img: ['src', 'alt', 'title', 'width', 'height', 'loading', 'decoding'],

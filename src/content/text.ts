@@ -105,7 +105,29 @@ const HAS_WORD_CHARACTER = /[\p{L}\p{N}]/u;
  * 17 s in one piece, 60 ms in pieces), so long text is fed to it in chunks cut at whitespace.
  */
 const SEGMENT_CHUNK = 768;
+const graphemeSegmenter = new Intl.Segmenter('en', { granularity: 'grapheme' });
 
+/**
+ * A character that always forms a grapheme cluster on its own (Latin, Greek, Cyrillic, CJK, common punctuation;
+ * no combining marks, joiners, Hangul jamo or surrogates): between two of them is always a cluster boundary.
+ */
+export const SINGLE_CLUSTER_CHARACTER =
+  /[\x20-\x7e\u00a0-\u02ff\u0370-\u03ff\u0400-\u0482\u048a-\u052f\u2010-\u2027\u2030-\u205e\u3000-\u3029\u3030-\u303f\u3041-\u3096\u30a0-\u30ff\u4e00-\u9fff]/;
+
+/** The last grapheme cluster boundary in (start, end] of the text, or `end` if a cluster spans all of it. */
+function clusterBoundaryBefore(text: string, start: number, end: number): number {
+  if (SINGLE_CLUSTER_CHARACTER.test(text[end - 1]!) && SINGLE_CLUSTER_CHARACTER.test(text[end]!)) return end;
+  // Boundaries up to `end` are known once the code point after it (two UTF-16 units at most) is seen.
+  let boundary = start;
+  for (const { index } of graphemeSegmenter.segment(text.slice(start, end + 2))) {
+    if (index > end - start) break;
+    boundary = start + index;
+  }
+  if (boundary > start) return boundary;
+  return /[\uDC00-\uDFFF]/.test(text[end]!) ? end - 1 : end; // a cluster longer than a chunk: keep pairs whole
+}
+
+/** Word segments of the text, fed to the segmenter in chunks cut at whitespace or between grapheme clusters. */
 export function* segmentWords(text: string): Generator<Intl.SegmentData> {
   let start = 0;
   while (start < text.length) {
@@ -113,8 +135,7 @@ export function* segmentWords(text: string): Generator<Intl.SegmentData> {
     if (end < text.length) {
       let cut = end;
       while (cut > start + SEGMENT_CHUNK / 2 && !/\s/.test(text[cut - 1]!)) cut--;
-      if (cut > start + SEGMENT_CHUNK / 2) end = cut;
-      else if (/[\uDC00-\uDFFF]/.test(text[end]!)) end--; // never split a surrogate pair
+      end = cut > start + SEGMENT_CHUNK / 2 ? cut : clusterBoundaryBefore(text, start, end);
     }
     yield* wordSegmenter.segment(text.slice(start, end));
     start = end;

@@ -48,8 +48,10 @@ export function EditorPage({ ctx, state }: { ctx: PageContext; state: EditorStat
             <div class={errors.body ? 'field field-invalid' : 'field'}>
               <label for="field-body">Body</label>
               <p class="field-hint" id="field-body-hint">
-                Markdown with math: <code>$x^2$</code> inline, <code>$$…$$</code> on its own lines for display,
-                footnotes with <code>[^1]</code>.
+                Markdown with math: <code>$x^2$</code> or <code>\(x^2\)</code> inline; <code>$$…$$</code>,{' '}
+                <code>\[…\]</code> or <code>{'\\begin{align}…'}</code> on their own lines for display (in a sentence,{' '}
+                <code>\[4\]</code> is just “[4]”); footnotes with <code>[^1]</code>. HTML tags other than simple
+                formatting show as text.
               </p>
               <textarea
                 id="field-body"

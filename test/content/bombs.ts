@@ -56,6 +56,23 @@ export const RENDER_BOMBS: readonly RenderBomb[] = [
     source: () => lines(2000, (i) => `$\\gdef\\m${String.fromCharCode(97 + (i % 26))}{x}$`),
   },
   { name: '4,900 combining accents in a formula', source: () => `$${'a\u0301'.repeat(2450)}$` },
+  {
+    name: '2,000 \\newcommand formulas',
+    source: () =>
+      lines(
+        2000,
+        (i) => `$\\newcommand{\\m${String.fromCharCode(97 + (i % 26))}}{x}\\m${String.fromCharCode(97 + (i % 26))}$`,
+      ),
+  },
+  { name: '\\text groups nested 20,000 deep', source: () => `$${'\\text{$'.repeat(20_000)}${'}'.repeat(20_000)}` },
+  { name: '200 KB of unbalanced \\text groups', source: () => fill('$\\text{ ') },
+  { name: '200 KB of dollars around code spans', source: () => fill('$a `b` ') },
+  { name: '14,000 \\begin{align} never closed', source: () => fill('\\begin{align}\n') },
+  {
+    name: 'environment nested 10,000 deep',
+    source: () => `\\begin{array}\n${fill('\\begin{array} x \\\\\n')}`.slice(0, MAX_MARKDOWN_CHARS),
+  },
+  { name: '200 KB of \\(prose\\)', source: () => fill('\\(see the\\) ') },
 
   // Nesting and inline syntax
   { name: '10,000 nested blockquotes', source: () => `${'>'.repeat(10_000)} deep` },
@@ -74,6 +91,21 @@ export const RENDER_BOMBS: readonly RenderBomb[] = [
   { name: '200 KB of unmatched dollars', source: () => fill('$5 and $x ') },
   { name: '33,000 unclosed <span>', source: () => fill('<span>') },
   { name: '40,000 unclosed <div>', source: () => fill('<div>') },
+  { name: '16,000 unclosed <style> in prose', source: () => fill('a <style> b ') },
+  {
+    name: '200 KB of filtered tags in an HTML block',
+    source: () => `<div>\n${fill('<x a="b" ')}`.slice(0, MAX_MARKDOWN_CHARS),
+  },
+  {
+    name: '200 KB of quoted attributes in an HTML block',
+    source: () => `<div>\n${fill('<x a="<x a=" b=')}`.slice(0, MAX_MARKDOWN_CHARS),
+  },
+  {
+    name: '40,000 unclosed comments in an HTML block',
+    source: () => `<div>\n${fill('<!-- ')}`.slice(0, MAX_MARKDOWN_CHARS),
+  },
+  { name: '40,000 lines opening a comment', source: () => fill('<!--\n') },
+  { name: '22,000 lines opening <script>', source: () => fill('<script>\n') },
   { name: '30,000 raw links', source: () => fill('<a href=//x>y</a>') },
 
   // Blocks

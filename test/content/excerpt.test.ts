@@ -183,3 +183,75 @@ describe('long documents', () => {
     expect(elapsed).toBeGreaterThanOrEqual(0); // measured, not asserted: see bench/render.ts
   });
 });
+
+describe('a post opening with a long formula', () => {
+  const long = `${'x_{i} + '.repeat(60)}y`;
+
+  it('gets the prose that follows a display formula too long to fit', () => {
+    expect(excerpt(`$$\n${long}\n$$\n\nThe prose after it tells the story.`)).toBe(
+      'The prose after it tells the story.',
+    );
+  });
+
+  it('gets the prose that follows such inline formulas, several of them', () => {
+    const cut = excerpt(`$${long}$ $${long}z$ and then ${'the prose goes on '.repeat(30)}`, 100);
+    expect(cut.startsWith('and then the prose goes on')).toBe(true);
+    expect(cut.endsWith('…')).toBe(true);
+  });
+
+  it('keeps a formula that fits and stops before one that does not, after prose', () => {
+    expect(excerpt(`Short $a$ text then $${long}$ and more`, 60)).toBe('Short $a$ text then…');
+  });
+
+  it('is an ellipsis when the post is nothing but formulas too long to fit', () => {
+    expect(excerpt(`$$\n${long}\n$$`)).toBe('…');
+  });
+});
+
+describe('grapheme clusters and UTF-16', () => {
+  const segmenter = new Intl.Segmenter('en', { granularity: 'grapheme' });
+  const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+  /** The cut excerpt is the start of the whole text, ends between two of its grapheme clusters, and is well-formed. */
+  function expectWholeClusters(markdown: string, maxChars: number): void {
+    const full = excerpt(markdown, 1_000_000);
+    const cut = excerpt(markdown, maxChars);
+    expect(LONE_SURROGATE.test(cut)).toBe(false);
+    const kept = cut.endsWith('…') ? cut.slice(0, -1) : cut;
+    expect(full.startsWith(kept)).toBe(true);
+    const boundaries = new Set(Array.from(segmenter.segment(full), (s) => s.index));
+    expect(kept.length === full.length || boundaries.has(kept.length)).toBe(true);
+  }
+
+  const TEXTS: Array<[string, string]> = [
+    ['skin tones and ZWJ families', '👩🏽‍💻 👨‍👩‍👧‍👦 team 🧑🏿‍🤝‍🧑🏻 and 👍🏽👍🏿 '.repeat(40)],
+    ['flags', '🇫🇷🇩🇪 vs 🇯🇵🇰🇷🇺🇸 and 🏴󠁧󠁢󠁳󠁣󠁴󠁿 '.repeat(40)],
+    [
+      'letters with many combining marks',
+      `Z${'\u0301\u0316\u0324\u0338'.repeat(8)}a${'\u0300\u0333'.repeat(12)}l `.repeat(60),
+    ],
+    ['one word of marked letters', `e${'\u0301\u0302\u0303\u0304'.repeat(9)}`.repeat(400)],
+    ['keycaps and variation selectors', '1️⃣ 2️⃣ #️⃣ ❤️ ☺︎ '.repeat(80)],
+    ['Devanagari and Hangul syllables', 'क्षत्रिय नमस्ते 한국어 각 '.repeat(60)],
+    ['Han with ideographic variation selectors', `x${'葛\u{E0100}'.repeat(600)}`],
+    ['an astral word without spaces', '𝒜𝒷𝒸𝒹'.repeat(900)],
+  ];
+  for (const [name, text] of TEXTS) {
+    it(`never ends inside a cluster: ${name}`, () => {
+      for (const maxChars of [1, 7, 50, 255, 256, 257, 300]) expectWholeClusters(text, maxChars);
+    });
+  }
+});
+
+describe('no-break spaces', () => {
+  it('never cuts at a no-break space and keeps it as written', () => {
+    expect(excerpt('It is 10\u00a0km away from here', 10)).toBe('It is…');
+    expect(excerpt('It is 10\u00a0km away from here', 12)).toBe('It is 10\u00a0km…');
+    expect(excerpt('Costs 5\u202f€ and 1\u2007000 units in all', 18)).toBe('Costs 5\u202f€ and…');
+    expect(excerpt('Costs 5\u202f€ and 1\u2007000 units in all', 20)).toBe('Costs 5\u202f€ and 1\u2007000…');
+  });
+
+  it('still collapses ordinary whitespace, tabs and line breaks', () => {
+    expect(excerpt('a\tb\n c\u2003d')).toBe('a b c d');
+  });
+});

@@ -84,11 +84,12 @@ describe('display math', () => {
     expect(byClass(html, 'katex-display')).toHaveLength(3);
   });
 
-  it('renders $$…$$ and \\[…\\] inside a paragraph as display math in a span', () => {
+  it('renders $$…$$ inside a paragraph as display math in a span; \\[…\\] there is escaped brackets', () => {
     const html = renderMarkdown('so $$a=b$$ and \\[c\\] follow');
     const wrappers = byClass(html, 'math-display');
-    expect(wrappers.map((w) => w.name)).toEqual(['span', 'span']);
-    expect(byClass(html, 'katex-display')).toHaveLength(2);
+    expect(wrappers.map((w) => w.name)).toEqual(['span']);
+    expect(byClass(html, 'katex-display')).toHaveLength(1);
+    expect(textContent(html)).toMatch(/ and \[c\] follow\n$/);
   });
 
   it('does not let a display block run across a blank line', () => {
@@ -153,8 +154,57 @@ describe('macros', () => {
     expect(byClass(renderMarkdown('$\\Rset^n$'), 'math-error')).toHaveLength(1);
   });
 
+  it('keeps \\newcommand, \\renewcommand and \\def definitions for the rest of the document, as MathJax does', () => {
+    clearFormulaCache();
+    const html = renderMarkdown(
+      'Define $\\newcommand{\\norm}[1]{\\lVert #1 \\rVert}\\def\\half{\\tfrac12}$ once.\n\n' +
+        'Use $\\norm{x}$ and $\\half$ later,\n\n$$\n\\norm{y} \\le \\half\n$$',
+    );
+    expect(byClass(html, 'math-error')).toHaveLength(0);
+    expect(formulas(html)).toHaveLength(4);
+    expect(byClass(renderMarkdown('$\\norm{x}$'), 'math-error')).toHaveLength(1);
+  });
+
+  it('lets \\newcommand redefine a macro KaTeX predefines (\\R) and \\renewcommand define a new one', () => {
+    clearFormulaCache();
+    const builtin = renderMarkdown('$\\R$');
+    expect(byClass(builtin, 'mathbb')).toHaveLength(1);
+    const html = renderMarkdown('$\\newcommand{\\R}{\\mathcal{Q}}$ $\\R$ and $\\renewcommand{\\Z}{W}\\Z$ then $\\Z$');
+    expect(byClass(html, 'math-error')).toHaveLength(0);
+    expect(byClass(html, 'mathbb')).toHaveLength(0);
+    expect(byClass(html, 'mathcal')).toHaveLength(1);
+    expect(renderMarkdown('$\\R$')).toBe(builtin); // the redefinition stayed in its own document
+  });
+
+  it('accepts \\label in an equation, as MathJax does (it names the equation; nothing is shown)', () => {
+    const html = renderMarkdown('\\begin{equation}\\label{eq:energy}\nE = mc^2\n\\end{equation}');
+    expect(byClass(html, 'math-error')).toHaveLength(0);
+    const shown = html.slice(html.indexOf('class="katex-html"'));
+    expect(textContent(shown)).toContain('mc');
+    expect(textContent(shown)).not.toContain('eq:energy');
+  });
+
+  it('keeps a definition made inside braces local, as TeX does', () => {
+    const local = ['$', '{\\def\\x{1}\\x}', '$ then $\\x$'].join('');
+    expect(byClass(renderMarkdown(local), 'math-error')).toHaveLength(1);
+  });
+
+  it('renders a formula again after a definition changes what it means', () => {
+    clearFormulaCache();
+    const html = renderMarkdown('$\\foo$, $\\newcommand{\\foo}{y}$ and $\\foo$, $\\renewcommand{\\foo}{z}$ $\\foo$');
+    expect(byClass(html, 'math-error')).toHaveLength(1);
+    expect(textContent(html.slice(html.indexOf('newcommand')))).toMatch(/y[\s\S]*z/);
+  });
+
+  it('meters what \\newcommand macros produce, across formulas', () => {
+    const defs = '\\newcommand{\\a}[1]{#1#1#1#1#1#1#1#1#1#1}\\newcommand{\\b}[1]{\\a{\\a{\\a{#1}}}}';
+    const [error] = byClass(renderMarkdown(`$${defs}$ and $\\b{\\b{${'x'.repeat(50)}}}$`), 'math-error');
+    expect(error?.attribs.title).toContain('Macros expand to more than');
+  });
+
   it('renders identically from a cold and a warm formula cache', () => {
-    const source = 'A $x^2$ and $$\\sum_i i$$ and $x^2$ again, $\\gdef\\v{y}\\v$ then $x^2$ and $\\v$';
+    const source =
+      'A $x^2$ and $$\\sum_i i$$ and $x^2$ again, $\\gdef\\v{y}\\v$ then $x^2$ and $\\v$, $\\newcommand{\\R}{r}\\R$ $\\R$';
     clearFormulaCache();
     const cold = renderMarkdown(source);
     expect(renderMarkdown(source)).toBe(cold);

@@ -77,8 +77,15 @@ describe('the sanitizer removes what could run script', () => {
     });
   }
 
-  it('drops the text of script, style and similar elements, not only their tags', () => {
-    const html = renderMarkdown('<script>alert(1)</script><style>p{}</style><template>t</template>ok');
+  it('shows script, style and similar elements as text: nothing runs and nothing is lost', () => {
+    const source = '<script>alert(1)</script><style>p{}</style><template>t</template>ok';
+    const html = renderMarkdown(source);
+    expect(dangers(html)).toEqual([]);
+    expect(textContent(html)).toBe(`${source}\n`);
+  });
+
+  it('still drops the text of script, style and similar elements that reach the sanitizer as tags', () => {
+    const html = sanitizeContent('<script>alert(1)</script><style>p{}</style><template>t</template><svg>s</svg>ok');
     expect(textContent(html)).toBe('ok');
   });
 
