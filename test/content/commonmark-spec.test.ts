@@ -1,10 +1,12 @@
-// The CommonMark spec's examples (fixtures/commonmark-spec.txt: spec 0.31.2 from the commonmark-spec package,
-// CC-BY-SA 4.0, John MacFarlane) through our markdown-it instance, before sanitizing.
-import { readFileSync } from 'node:fs';
+// The CommonMark spec's examples (the commonmark-spec package, 0.31.2) through our markdown-it instance, before
+// sanitizing.
+import { createRequire } from 'node:module';
 import markdownIt from 'markdown-it';
 import { describe, expect, it } from 'vitest';
 import { createMarkdown, markdown } from '../../src/content/markdown.js';
 import { MATH_ENV, type MathEnv } from '../../src/content/math.js';
+
+const require = createRequire(import.meta.url);
 
 interface Example {
   number: number;
@@ -13,21 +15,9 @@ interface Example {
   html: string;
 }
 
-/** The examples, as the spec's own test tools read them (a `→` stands for a tab). */
+/** The examples, as the spec's own package (commonmark-spec, a devDependency) extracts them. */
 function specExamples(): Example[] {
-  const spec = readFileSync(new URL('./fixtures/commonmark-spec.txt', import.meta.url), 'utf8')
-    .replace(/\r\n?/g, '\n')
-    .replace(/^<!-- END TESTS -->[\s\S]*/m, '');
-  const examples: Example[] = [];
-  let section = '';
-  for (const match of spec.matchAll(/^`{32} example\n([\s\S]*?)^\.\n([\s\S]*?)^`{32}$|^#{1,6} *(.*)$/gm)) {
-    if (match[3] !== undefined) section = match[3];
-    else {
-      const tabs = (text: string): string => text.replaceAll('→', '\t');
-      examples.push({ number: examples.length + 1, section, markdown: tabs(match[1]!), html: tabs(match[2]!) });
-    }
-  }
-  return examples;
+  return (require('commonmark-spec') as { tests: Example[] }).tests;
 }
 
 const examples = specExamples();
