@@ -1,5 +1,6 @@
 import type { MarkdownIt, StateCore, Token } from 'markdown-it';
 import { ownId, USER_ID_PREFIX } from './ids.js';
+import { slugify } from './slug.js';
 
 export interface TocEntry {
   level: number;
@@ -28,15 +29,9 @@ const ID_FAMILIES = [
 export const RESERVED_ID_PATTERN = new RegExp(`^(?:(?:${PAGE_IDS.join('|')})$|${ID_FAMILIES.join('|')})`);
 
 /** Lower-case, letters and digits of any script kept, everything else folded into single hyphens. */
-export function slugify(text: string): string {
-  const slug = text
-    .normalize('NFKC')
-    .toLowerCase()
-    .replace(/[^\p{L}\p{N}\p{M}]+/gu, '-')
-    .replace(/^-+|-+$/g, '');
-  const cut = Array.from(slug).slice(0, MAX_SLUG_CHARS).join('').replace(/-+$/, '');
-  if (!cut) return 'section';
-  return RESERVED_ID_PATTERN.test(cut) ? `section-${cut}` : cut;
+export function headingSlug(text: string): string {
+  const slug = slugify(text, { ascii: false, maxLength: MAX_SLUG_CHARS, fallback: 'section' });
+  return RESERVED_ID_PATTERN.test(slug) ? `section-${slug}` : slug;
 }
 
 /** Visible text of inline tokens: markup dropped, math kept as its TeX between dollars. */
@@ -75,7 +70,7 @@ function headingIds(state: StateCore): void {
     const open = tokens[i]!;
     if (open.type !== 'heading_open') continue;
     const text = inlineText(tokens[i + 1]?.children ?? []);
-    const base = slugify(text);
+    const base = headingSlug(text);
     let id = base;
     let n = nextSuffix.get(base) ?? 1;
     while (used.has(id)) id = `${base}-${n++}`;

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { slugify } from '../../src/content/headings.js';
+import { headingSlug } from '../../src/content/headings.js';
 import { renderContent, renderMarkdown } from '../../src/content/render.js';
 import { sanitizeContent } from '../../src/content/sanitize.js';
 import { elements } from './helpers.js';
@@ -90,7 +90,7 @@ describe('heading slugs never take an id the pages use', () => {
       ['Main results', 'main-results'],
       ['Commentary', 'commentary'],
     ]) {
-      expect(slugify(text!)).toBe(slug);
+      expect(headingSlug(text!)).toBe(slug);
     }
   });
 
@@ -112,7 +112,7 @@ describe('heading slugs never take an id the pages use', () => {
     }
     expect(fixed.size).toBeGreaterThan(10);
     expect(prefixes.size).toBeGreaterThan(3);
-    for (const id of fixed) expect(slugify(id), id).not.toBe(id);
-    for (const prefix of prefixes) expect(slugify(`${prefix}x`), prefix).not.toBe(`${prefix}x`);
+    for (const id of fixed) expect(headingSlug(id), id).not.toBe(id);
+    for (const prefix of prefixes) expect(headingSlug(`${prefix}x`), prefix).not.toBe(`${prefix}x`);
   });
 });
