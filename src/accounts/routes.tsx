@@ -1,9 +1,9 @@
 import { type Context, Hono } from 'hono';
-import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
+import { deleteCookie, getCookie } from 'hono/cookie';
 import { AppError } from '../errors.js';
 import type { AppEnv } from '../web/context.js';
 import { formStrings, parseInput } from '../web/forms.js';
-import { clientIp, cookieOptions, rotateCsrfToken } from '../web/middleware.js';
+import { clientIp, cookieOptions, rotateCsrfToken, sendCookie } from '../web/middleware.js';
 import { pageContext, safeNext } from '../web/page.js';
 import { DEVICE_COOKIE, DEVICE_COOKIE_DAYS, DEVICE_COOKIE_PATH } from './devices.js';
 import { logIn, signUp } from './service.js';
@@ -27,13 +27,13 @@ function carriedFrom(values: Record<string, string>): [string, string][] {
 
 /** The session cookie, and the CSRF token bound to the new session: forms from before the login stop working. */
 function startSession(c: Context<AppEnv>, token: string, expiresAt: Date) {
-  setCookie(c, SESSION_COOKIE, token, cookieOptions(c, expiresAt));
+  sendCookie(c, SESSION_COOKIE, token, cookieOptions(c, expiresAt));
   rotateCsrfToken(c, token);
 }
 
 function rememberDevice(c: Context<AppEnv>, token: string) {
   const expires = new Date(Date.now() + DEVICE_COOKIE_DAYS * 86_400_000);
-  setCookie(c, DEVICE_COOKIE, token, { ...cookieOptions(c, expires), path: DEVICE_COOKIE_PATH });
+  sendCookie(c, DEVICE_COOKIE, token, { ...cookieOptions(c, expires), path: DEVICE_COOKIE_PATH });
 }
 
 export const accountRoutes = new Hono<AppEnv>()

@@ -35,13 +35,16 @@ export function pageCaches(): MiddlewareHandler<AppEnv> {
     const url = requestPath(c);
     const cookie = c.req.header('cookie');
     const user = c.var.user;
-    const hit = cachedAnswer(caches, {
-      url,
-      cookie: user ? cookie : undefined,
-      ifNoneMatch: c.req.header('if-none-match'),
-      ifModifiedSince: c.req.header('if-modified-since'),
-      acceptEncoding: c.req.header('accept-encoding'),
-    });
+    // An answer that must set a cookie (a renewed session, a new CSRF token) is rendered, not taken from a cache.
+    const hit = c.get('setsCookie')
+      ? undefined
+      : cachedAnswer(caches, {
+          url,
+          cookie: user ? cookie : undefined,
+          ifNoneMatch: c.req.header('if-none-match'),
+          ifModifiedSince: c.req.header('if-modified-since'),
+          acceptEncoding: c.req.header('accept-encoding'),
+        });
     if (hit) {
       const headers = new Headers();
       for (let i = 0; i < hit.headers.length; i += 2) headers.append(hit.headers[i]!, hit.headers[i + 1]!);

@@ -30,5 +30,7 @@ export interface AppEnv {
     cacheTags?: string[];
     /** Set with cacheAs(c, tags, { forReaders: true }): logged-in readers may get their own cached copy. */
     cacheForReaders?: boolean;
+    /** This answer sets a cookie (web/middleware.ts sendCookie), so it cannot come from a page cache. */
+    setsCookie?: boolean;
   };
 }

@@ -1,6 +1,7 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Context, MiddlewareHandler } from 'hono';
 import { getCookie, setCookie } from 'hono/cookie';
+import type { CookieOptions } from 'hono/utils/cookie';
 import { CSRF_COOKIE, csrfTokenOf, resolveSession, SESSION_COOKIE } from '../accounts/sessions.js';
 import { AppError } from '../errors.js';
 import type { AppEnv, Deps } from './context.js';
@@ -45,6 +46,15 @@ export function cookieOptions(c: Context<AppEnv>, expires?: Date) {
   return { path: '/', httpOnly: true, sameSite: 'Lax' as const, secure: isHttps(c), ...(expires ? { expires } : {}) };
 }
 
+/**
+ * Sets a cookie on this response and marks the request as one whose answer carries it: a page served from a
+ * cache (cache/middleware.ts) would leave it behind, so such a request is rendered instead.
+ */
+export function sendCookie(c: Context<AppEnv>, name: string, value: string, options: CookieOptions): void {
+  setCookie(c, name, value, options);
+  c.set('setsCookie', true);
+}
+
 export function withDeps(deps: Deps): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     c.set('deps', deps);
@@ -86,7 +96,7 @@ export const session: MiddlewareHandler<AppEnv> = async (c, next) => {
     const found = await resolveSession(c.var.deps.db, token, c.var.deps.caches?.sessions);
     if (found) {
       c.set('user', found.user);
-      if (found.renewedUntil) setCookie(c, SESSION_COOKIE, token, cookieOptions(c, found.renewedUntil));
+      if (found.renewedUntil) sendCookie(c, SESSION_COOKIE, token, cookieOptions(c, found.renewedUntil));
     }
   }
   await next();
@@ -162,7 +172,7 @@ function expectedToken(c: Context<AppEnv>): string | undefined {
  */
 export function issueCsrfToken(c: Context<AppEnv>): string {
   const token = expectedToken(c) ?? randomBytes(32).toString('base64url');
-  if (readCookie(c, CSRF_COOKIE) !== token) setCookie(c, CSRF_COOKIE, token, cookieOptions(c));
+  if (readCookie(c, CSRF_COOKIE) !== token) sendCookie(c, CSRF_COOKIE, token, cookieOptions(c));
   c.set('csrfToken', token);
   return token;
 }
@@ -170,7 +180,7 @@ export function issueCsrfToken(c: Context<AppEnv>): string {
 /** After a login or logout: the new session's token (or a fresh logged-out one) in the cookie and in forms. */
 export function rotateCsrfToken(c: Context<AppEnv>, sessionToken: string | null): void {
   const token = sessionToken ? csrfTokenOf(sessionToken) : randomBytes(32).toString('base64url');
-  setCookie(c, CSRF_COOKIE, token, cookieOptions(c));
+  sendCookie(c, CSRF_COOKIE, token, cookieOptions(c));
   c.set('csrfToken', token);
 }
 
