@@ -1,10 +1,30 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import { defineConfig } from 'vitest/config';
+
+/** What a test file that uses a database mentions: the shared setup, or a database opened by hand. */
+const USES_A_DATABASE =
+  /useTestDatabase|useTestApp|useBrowserTest|openTestDatabase|makeTestApp|startServer|TEST_DATABASE_URL/;
+
+/**
+ * On PostgreSQL (TEST_DATABASE_URL set) only the files that use a database run: the others (the content pipeline,
+ * the command-line tools on their own embedded database) do the same on every pass, and CI has just run them on
+ * PGlite.
+ */
+function databaseFreeFiles(): string[] {
+  if (!process.env.TEST_DATABASE_URL) return [];
+  const files = readdirSync('test', { recursive: true, encoding: 'utf8' })
+    .filter((file) => /\.test\.tsx?$/.test(file))
+    .map((file) => path.join('test', file));
+  return files.filter((file) => !USES_A_DATABASE.test(readFileSync(file, 'utf8')));
+}
 
 // Database tests open a real PGlite (about 500 MB each) or a fresh PostgreSQL schema per file;
 // two workers match the 2-core machines we run on.
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts', 'test/**/*.test.tsx'],
+    exclude: ['**/node_modules/**', ...databaseFreeFiles()],
     globalSetup: ['test/helpers/global-setup.ts'],
     pool: 'forks',
     maxWorkers: 2,
