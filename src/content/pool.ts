@@ -13,6 +13,8 @@ export interface RenderPoolOptions {
   maxQueue: number;
   /** A job running longer is stopped and its worker replaced; 0: no limit. */
   timeoutMs: number;
+  /** The worker module (render-worker.ts by default; tests give one that a marked text sends into a loop). */
+  entry?: URL;
 }
 
 export interface PoolRenderOptions extends RenderOptions {
@@ -169,7 +171,7 @@ export class RenderPool {
   }
 
   #spawn(): Slot {
-    const slot: Slot = { worker: startWorker(WORKER_ENTRY), ready: false, retired: false };
+    const slot: Slot = { worker: startWorker(this.options.entry ?? WORKER_ENTRY), ready: false, retired: false };
     slot.worker.on('message', (message: RenderReply | 'ready') => {
       if (slot.retired) return;
       if (message === 'ready') {
@@ -256,7 +258,8 @@ export async function startRenderPool(options: RenderPoolOptions): Promise<Rende
   const same =
     sharedOptions?.size === options.size &&
     sharedOptions.maxQueue === options.maxQueue &&
-    sharedOptions.timeoutMs === options.timeoutMs;
+    sharedOptions.timeoutMs === options.timeoutMs &&
+    sharedOptions.entry?.href === options.entry?.href;
   if (shared && !same) await stopRenderPool();
   sharedOptions = options;
   return renderPool();

@@ -3,6 +3,7 @@ import { RenderPool } from '../../src/content/pool.js';
 import { MAX_MARKDOWN_CHARS, renderContent, renderMarkdown } from '../../src/content/render.js';
 import { revisionDiff, wholeReplacement } from '../../src/content/word-diff.js';
 import { Invalid, Unavailable } from '../../src/errors.js';
+import { RUNAWAY_MARKER, RUNAWAY_WORKER } from '../helpers/runaway.js';
 import { heavyMarkdown } from './heavy.js';
 
 const SAMPLE = [
@@ -45,8 +46,8 @@ describe('the render pool', () => {
   });
 
   it('stops a render past its time limit with a message naming the field, then renders the next text', async () => {
-    const limited = pool({ timeoutMs: 150 });
-    const attempt = limited.render(heavyMarkdown('runaway'), { field: 'description' });
+    const limited = pool({ timeoutMs: 150, entry: RUNAWAY_WORKER });
+    const attempt = limited.render(`A bomb nobody has found yet. ${RUNAWAY_MARKER}`, { field: 'description' });
     await expect(attempt).rejects.toBeInstanceOf(Invalid);
     const error = (await attempt.catch((e: unknown) => e)) as Invalid;
     expect(error.status).toBe(422);
@@ -56,9 +57,9 @@ describe('the render pool', () => {
   });
 
   it('shows a diff past the time limit as the whole text replaced', async () => {
-    const limited = pool({ timeoutMs: 100 });
-    const before = { title: 'a', body: heavyMarkdown('old') };
-    const after = { title: 'b', body: heavyMarkdown('new') };
+    const limited = pool({ timeoutMs: 100, entry: RUNAWAY_WORKER });
+    const before = { title: 'a', body: 'The old text.' };
+    const after = { title: 'b', body: `The new text. ${RUNAWAY_MARKER}` };
     expect(await limited.diffRevisions(before, after)).toEqual({
       title: wholeReplacement('a', 'b'),
       body: wholeReplacement(before.body, after.body),

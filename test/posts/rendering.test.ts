@@ -1,11 +1,12 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { renderPool, stopRenderPool } from '../../src/content/pool.js';
+import { renderPool, renderPoolOptions, startRenderPool, stopRenderPool } from '../../src/content/pool.js';
 import { renderMarkdown } from '../../src/content/render.js';
 import { revisionDiff } from '../../src/content/word-diff.js';
 import { heavyMarkdown } from '../content/heavy.js';
 import { makeTestApp, TestClient, useTestDatabase } from '../helpers/app.js';
 import { eventually } from '../helpers/eventually.js';
 import { makePost, makeUser } from '../helpers/factories.js';
+import { RUNAWAY_MARKER, RUNAWAY_WORKER } from '../helpers/runaway.js';
 
 // Rendering and diffing run in the render pool (src/content/pool.ts), never on the event loop; these tests go
 // through the app, each group with the pool settings it needs (the pool is per process, so groups run in turn).
@@ -16,8 +17,10 @@ afterAll(async () => {
   await stopRenderPool();
 });
 
-async function writer(env: Record<string, string> = {}) {
-  const { app } = await makeTestApp(db, env);
+async function writer(env: Record<string, string> = {}, options: { runaway?: boolean } = {}) {
+  const { app, config } = await makeTestApp(db, env);
+  // A pool whose worker loops on texts marked RUNAWAY_MARKER: a render past the limit whatever the machine's speed.
+  if (options.runaway) await startRenderPool({ ...renderPoolOptions(config), entry: RUNAWAY_WORKER });
   const user = await makeUser(db);
   const client = new TestClient(app);
   await client.logIn(user.username, user.password);
@@ -75,19 +78,18 @@ describe('heavy renders and the event loop', () => {
 });
 
 describe('a render past the time limit', () => {
-  // A heavy 190,000-character text takes about a second here, a short one a few milliseconds: the limit sits far
-  // from both, so a busy machine slows both without changing which side of it they fall.
-  const LIMIT = { RENDER_WORKERS: '1', RENDER_TIMEOUT_MS: '250' };
-  const STOPPED = 'Rendering this text took longer than 0.25 seconds and was stopped;';
+  // Texts marked RUNAWAY_MARKER never finish in the test pool's worker; ordinary ones take milliseconds.
+  const LIMIT = { RENDER_WORKERS: '1', RENDER_TIMEOUT_MS: '500' };
+  const STOPPED = 'Rendering this text took longer than 0.5 seconds and was stopped;';
+  const runaway = (seed: string) => `Claim ${seed}: the *estimate* $x_1 \\le \\epsilon$ holds. ${RUNAWAY_MARKER}`;
 
   it('is stopped: the editor answers 422 naming the body, shows the text again, and renders the next preview', async () => {
-    const { client } = await writer(LIMIT);
-    const runaway = heavyMarkdown('runaway-editor');
-    const response = await client.post('/posts/new', { title: 'Long one', body: runaway, intent: 'preview' });
+    const { client } = await writer(LIMIT, { runaway: true });
+    const response = await client.post('/posts/new', { title: 'Long one', body: runaway('editor'), intent: 'preview' });
     expect(response.status).toBe(422);
     const page = await response.text();
     expect(page).toContain(STOPPED);
-    expect(page).toContain('Claim runaway-editor-0: the *estimate*'); // the writer's text, in the textarea
+    expect(page).toContain('Claim editor: the *estimate*'); // the writer's text, in the textarea
     expect(page).toContain('value="Long one"');
 
     const next = await client.post('/posts/new', { title: 'Short', body: 'Then $x^2$.', intent: 'preview' });
@@ -96,36 +98,31 @@ describe('a render past the time limit', () => {
   });
 
   it('keeps a post from being published with 422 and the text kept', async () => {
-    const { client, user } = await writer(LIMIT);
+    const { client, user } = await writer(LIMIT, { runaway: true });
     const response = await client.post('/posts/new', {
       title: 'Long one',
-      body: heavyMarkdown('runaway-publish'),
+      body: runaway('publish'),
       intent: 'publish',
     });
     expect(response.status).toBe(422);
     const page = await response.text();
     expect(page).toContain(STOPPED);
-    expect(page).toContain('Claim runaway-publish-0:');
+    expect(page).toContain('Claim publish:');
     expect(await db.query('SELECT 1 FROM posts WHERE author_id = $1', [user.id])).toEqual([]);
   });
 
   it('answers the preview API with JSON naming the field, and a comment preview with the reply form', async () => {
-    const { client } = await writer(LIMIT);
-    const api = await previewApi(client, heavyMarkdown('runaway-api'));
+    const { client } = await writer(LIMIT, { runaway: true });
+    const api = await previewApi(client, runaway('api'));
     expect(api.status).toBe(422);
     expect(((await api.json()) as { fields: Record<string, string> }).fields.markdown).toContain(STOPPED);
 
-    // Comments are at most 50,000 characters: a quarter of the text, under a quarter of the limit.
-    const { client: commenter } = await writer({ ...LIMIT, RENDER_TIMEOUT_MS: '60' });
     const post = await makePost(db);
-    const comment = await commenter.post(`/posts/${post.id}/comments`, {
-      body: heavyMarkdown('runaway-comment', 49_000),
-      intent: 'preview',
-    });
+    const comment = await client.post(`/posts/${post.id}/comments`, { body: runaway('comment'), intent: 'preview' });
     expect(comment.status).toBe(422);
     const page = await comment.text();
-    expect(page).toContain('Rendering this text took longer than 0.06 seconds and was stopped;');
-    expect(page).toContain('Claim runaway-comment-0:');
+    expect(page).toContain(STOPPED);
+    expect(page).toContain('Claim comment:');
     expect(renderPool().pending).toBe(0);
   });
 });

@@ -9,10 +9,10 @@ import { savePost } from '../../src/posts/service.js';
 import { keysetPage } from '../../src/rerender/batches.js';
 import { type RerenderOptions, type RerenderReport, rerenderStoredContent } from '../../src/rerender/rerender.js';
 import type { Renderer } from '../../src/rerender/stored-content.js';
-import { heavyMarkdown } from '../content/heavy.js';
 import { useTestDatabase } from '../helpers/app.js';
 import { eventually } from '../helpers/eventually.js';
 import { makePost, makeUser } from '../helpers/factories.js';
+import { RUNAWAY_MARKER, RUNAWAY_WORKER } from '../helpers/runaway.js';
 import { makeForum, makeStale, OLD_HTML, renderings, rowVersions } from './forum.js';
 
 const { db } = useTestDatabase();
@@ -272,7 +272,7 @@ describe('re-rendering stored content', () => {
   it('names a row past the render time limit, keeps its HTML, and goes on with the rest', async () => {
     const author = await makeUser(db);
     const heavyId = newId();
-    const heavy = heavyMarkdown('rerender');
+    const heavy = `A text that never finishes rendering in the test worker. ${RUNAWAY_MARKER}`;
     await db.query(
       `INSERT INTO posts (id, author_id, title, slug, body_markdown, body_html, excerpt, status)
        VALUES ($1, $2, 'Heavy', 'heavy', $3, $4, 'old', 'published')`,
@@ -280,9 +280,13 @@ describe('re-rendering stored content', () => {
     );
     const stale = await makePost(db);
     await db.query('UPDATE posts SET body_html = $2 WHERE id = $1', [stale.id, OLD_HTML]);
-    // The heavy text (about a second of work) meets a limit of a tenth of that; the rest keep the usual limit, so
-    // a loaded machine cannot fail them too.
-    const tight = new RenderPool({ size: 1, maxQueue: Number.POSITIVE_INFINITY, timeoutMs: 150 });
+    // The runaway text meets a pool whose worker never finishes it; the rest keep the usual pool and limit.
+    const tight = new RenderPool({
+      size: 1,
+      maxQueue: Number.POSITIVE_INFINITY,
+      timeoutMs: 150,
+      entry: RUNAWAY_WORKER,
+    });
     const limited: Renderer = {
       options: pool.options,
       render: (markdown, options) => (markdown === heavy ? tight : pool).render(markdown, options),
