@@ -2,7 +2,7 @@ import type { AddressInfo } from 'node:net';
 import pino from 'pino';
 import { forgetOldLoginFailures } from './accounts/service.js';
 import { deleteExpiredSessions } from './accounts/sessions.js';
-import { startCaches } from './cache/caches.js';
+import { cacheStats, startCaches } from './cache/caches.js';
 import { ConfigError, loadConfig } from './config.js';
 import { renderPoolOptions, startRenderPool, stopRenderPool } from './content/pool.js';
 import { startChangeFeed } from './db/changes.js';
@@ -60,6 +60,12 @@ async function main() {
     const url = config.baseUrl.replace(/:\d+$/, `:${port}`);
     logger.info({ port }, `Lyceum is serving ${url}`);
     process.stdout.write(`Lyceum is running at ${url}\n`);
+  });
+
+  // `kill -USR2 <pid>` prints one line of figures: what the benchmark reads for cache hit rates and memory.
+  process.on('SIGUSR2', () => {
+    const stats = { rssBytes: process.memoryUsage.rss(), caches: caching ? cacheStats(caching.caches) : {} };
+    process.stdout.write(`lyceum-stats ${JSON.stringify(stats)}\n`);
   });
 
   let stopping = false;

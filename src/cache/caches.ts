@@ -55,6 +55,23 @@ export function applyChange(caches: Caches, message: string): void {
   caches.sessions.invalidate(message);
 }
 
+/** Each cache's lookups, hits, entries and bytes so far (printed on SIGUSR2, read by the benchmark). */
+export function cacheStats(caches: Caches): Record<string, { hits: number; misses: number; entries: number; bytes: number }> {
+  const named = {
+    pages: caches.pages,
+    readerPages: caches.readerPages,
+    fragments: caches.fragments,
+    commentTrees: caches.commentTrees,
+    sessions: caches.sessions,
+  };
+  return Object.fromEntries(
+    Object.entries(named).map(([name, cache]) => [
+      name,
+      { hits: cache.hits, misses: cache.misses, entries: cache.size, bytes: cache.bytes },
+    ]),
+  );
+}
+
 function everyCache(caches: Caches): Pick<TaggedCache<unknown>, 'sweep' | 'setActive'>[] {
   return [caches.pages, caches.readerPages, caches.fragments, caches.commentTrees, caches.sessions];
 }

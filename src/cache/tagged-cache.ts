@@ -32,6 +32,9 @@ export class TaggedCache<V> {
   private sequence = 0;
   private flushedAt = 0;
   private weight = 0;
+  /** Lookups answered and not, since start (for the benchmark's hit rates). */
+  hits = 0;
+  misses = 0;
   private readonly building = new Map<string, { value: Promise<V>; since: number; tags: string[] }>();
   /** Off while change notifications may be missed (see suspend). */
   private suspended = false;
@@ -48,8 +51,10 @@ export class TaggedCache<V> {
     const entry = this.entries.get(key);
     if (!entry || entry.expiresAt <= now) {
       if (entry) this.drop(key);
+      this.misses++;
       return undefined;
     }
+    this.hits++;
     // Map order doubles as recency for eviction.
     this.entries.delete(key);
     this.entries.set(key, entry);
