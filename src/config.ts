@@ -23,6 +23,7 @@ const envSchema = z.object({
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
   PAGE_CACHE_TTL_MS: z.coerce.number().int().min(0).default(30_000),
   PAGE_CACHE_MAX_ENTRIES: z.coerce.number().int().positive().default(5_000),
+  LIST_REFRESH_MS: z.coerce.number().int().min(0).max(3_600_000).default(2_000),
   CACHE_MAX_MB: z.coerce.number().positive().max(1_000_000).default(256),
   HEADERS_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
   REQUEST_TIMEOUT_MS: z.coerce.number().int().positive().default(30_000),
@@ -58,6 +59,8 @@ export interface Config {
   shutdownTimeoutMs: number;
   /** How long a page rendered for logged-out readers may be served again; 0 turns the page cache off. */
   pageCacheTtlMs: number;
+  /** How soon lists follow a change to a post's score, comment count or rank (see caches.ts applyChange). */
+  listRefreshMs: number;
   pageCacheMaxEntries: number;
   /** What every in-memory cache of this process may hold together, in bytes (split in caches.ts). */
   cacheMaxBytes: number;
@@ -119,6 +122,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] 
     bodyLimitBytes: e.BODY_LIMIT_BYTES,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     pageCacheTtlMs: e.PAGE_CACHE_TTL_MS,
+    listRefreshMs: e.LIST_REFRESH_MS,
     pageCacheMaxEntries: e.PAGE_CACHE_MAX_ENTRIES,
     cacheMaxBytes: Math.round(e.CACHE_MAX_MB * 1024 * 1024),
     headersTimeoutMs: e.HEADERS_TIMEOUT_MS,

@@ -39,6 +39,7 @@ export function readerPageKey(caches: Caches, cookie: string | undefined, url: s
   const csrf = cookieValue(cookie, CSRF_COOKIE);
   if (!token || !csrf || token.length > 100 || csrf.length > 100) return undefined;
   const tokenHash = hashToken(token);
+  if (caches.writerPending(tokenHash)) return undefined;
   const user = caches.sessions.get(tokenHash, now);
   if (!user || user.expiresAt.getTime() <= now || renewalDue(user.expiresAt, now)) return undefined;
   return { key: `${tokenHash} ${csrf} ${pageKey(url)}`, userId: user.id };

@@ -4,7 +4,7 @@ import type { Config } from '../config.js';
 import type { ChangeFeed } from '../db/changes.js';
 import { PageCache } from './page-cache.js';
 import { approximateBytes } from './size.js';
-import { TaggedCache } from './tagged-cache.js';
+import { ALL_POSTS_TAG, TaggedCache } from './tagged-cache.js';
 
 /** This process's in-memory copies of what the database holds, all dropped by the same change notifications. */
 export interface Caches {
@@ -19,10 +19,25 @@ export interface Caches {
   /** Logged-in users by session token hash, tagged "user:<id>": a logout or any change to the user drops them. */
   sessions: TaggedCache<SessionUser>;
   /**
-   * Resolves once this process has heard of every change committed before the call. A write request waits for
-   * it before answering, so the writer's next page (the redirect after posting a comment) shows the change.
+   * Resolves once this process has heard of every change committed before the call (tests and tools wait on
+   * it; requests never do).
    */
   settle: () => Promise<void>;
+  /**
+   * Read-your-writes without making anyone wait: after a logged-in reader's write, their session (by token
+   * hash) reads around every cache until this process has heard of every change committed before the write.
+   * That is usually a millisecond; the writer's answer goes out at once.
+   */
+  markWriter: (sessionHash: string) => void;
+  /** Whether this session's requests must read around the caches now (see markWriter). */
+  writerPending: (sessionHash: string) => boolean;
+  /**
+   * Called for a change to a post's score, comment count or rank: lists, profiles and feeds (everything tagged
+   * "front") are dropped once LIST_REFRESH_MS later. They are shared by every reader; rebuilding them at most
+   * that often, rather than on every vote, keeps a busy forum's pages cached. The post's own page is dropped
+   * at once.
+   */
+  refreshListsSoon: () => void;
 }
 
 /** Fragments kept: one per list, order and "Load more" page, and each active reader's own parts. */
@@ -42,21 +57,62 @@ const BUDGET_SHARES = { pages: 0.35, readerPages: 0.15, commentTrees: 0.3, fragm
 const SWEEP_INTERVAL_MS = 10_000;
 
 /**
- * Applies one change notification to every cache that can hold what it names. A reader's own reading
- * ("reader:<id>", one per logged-in page view) only touches their own parts and pages, so it is kept out of the
- * shared pages and the sessions.
+ * The invalidation table: what each change notification (announced by the database triggers of migrations
+ * 0005, 0007, 0009 and 0013, or applied here by changedHere) drops, in every cache that can hold it. The same
+ * table, with why, is in docs/ARCHITECTURE.md; test/cache/invalidation.test.ts tests each row.
+ *
+ * | message            | announced when                                          | drops                                   |
+ * | post:<id>          | a post is created, edited, published, unpublished or    | post:<id>, comments:<id>, front         |
+ * |                    | deleted, or its place in sequences or backlinks changes |                                         |
+ * | post-counts:<id>   | a post's score, vote count or comment count changes     | post:<id>; front after LIST_REFRESH_MS  |
+ * | lists              | only a post's rank (magic score, last activity) changes | front after LIST_REFRESH_MS             |
+ * | comments:<postId>  | a comment on the post is added, edited, voted on,       | comments:<postId>                       |
+ * |                    | retracted or deleted                                    |                                         |
+ * | discussion         | a comment is added, edited, retracted or deleted        | discussion                              |
+ * | user:<id>          | a user's karma, rights or settings change, or one of    | user:<id> (their sessions, profile and  |
+ * |                    | their sessions ends                                     | own pages)                              |
+ * | reader:<id>        | a reader opens a post or reads in a sequence            | reader:<id>, in fragments and readers'  |
+ * |                    |                                                         | own pages only                          |
+ * | sequence:<id>      | a sequence's title, contents or totals change           | sequence:<id>                           |
+ * | sequences          | any sequence changes                                    | sequences                               |
+ * | all                | a user's name or bio changes (shown on every page)      | everything                              |
  */
 export function applyChange(caches: Caches, message: string): void {
-  caches.fragments.invalidate(message);
-  caches.readerPages.invalidate(message);
-  if (message.startsWith('reader:')) return;
-  caches.commentTrees.invalidate(message);
-  caches.pages.invalidate(message);
-  caches.sessions.invalidate(message);
+  const colon = message.indexOf(':');
+  const kind = colon < 0 ? message : message.slice(0, colon);
+  const id = colon < 0 ? '' : message.slice(colon + 1);
+  switch (kind) {
+    case 'all':
+      for (const cache of everyCache(caches)) cache.flushAll();
+      return;
+    case 'post':
+      dropEverywhere(caches, [`post:${id}`, `comments:${id}`, ALL_POSTS_TAG]);
+      return;
+    case 'post-counts':
+      dropEverywhere(caches, [`post:${id}`]);
+      caches.refreshListsSoon();
+      return;
+    case 'lists':
+      caches.refreshListsSoon();
+      return;
+    case 'reader':
+      // One per logged-in page view: it only touches the reader's own parts and pages.
+      caches.fragments.invalidate(message);
+      caches.readerPages.invalidate(message);
+      return;
+    default:
+      dropEverywhere(caches, [message]);
+  }
+}
+
+function dropEverywhere(caches: Caches, tags: string[]): void {
+  for (const cache of everyCache(caches)) for (const tag of tags) cache.invalidate(tag);
 }
 
 /** Each cache's lookups, hits, entries and bytes so far (printed on SIGUSR2, read by the benchmark). */
-export function cacheStats(caches: Caches): Record<string, { hits: number; misses: number; entries: number; bytes: number }> {
+export function cacheStats(
+  caches: Caches,
+): Record<string, { hits: number; misses: number; entries: number; bytes: number }> {
   const named = {
     pages: caches.pages,
     readerPages: caches.readerPages,
@@ -72,7 +128,7 @@ export function cacheStats(caches: Caches): Record<string, { hits: number; misse
   );
 }
 
-function everyCache(caches: Caches): Pick<TaggedCache<unknown>, 'sweep' | 'setActive'>[] {
+function everyCache(caches: Caches): Pick<TaggedCache<unknown>, 'sweep' | 'setActive' | 'invalidate' | 'flushAll'>[] {
   return [caches.pages, caches.readerPages, caches.fragments, caches.commentTrees, caches.sessions];
 }
 
@@ -84,6 +140,9 @@ function everyCache(caches: Caches): Pick<TaggedCache<unknown>, 'sweep' | 'setAc
 export function startCaches(config: Config, feed: ChangeFeed): { caches: Caches; stop: () => void } | undefined {
   const ttlMs = config.pageCacheTtlMs;
   if (ttlMs <= 0) return undefined;
+  /** Sessions that wrote and whose changes this process has not heard of yet, with how many such writes. */
+  const writers = new Map<string, number>();
+  let listRefresh: NodeJS.Timeout | undefined;
   const budget = (share: keyof typeof BUDGET_SHARES) => Math.floor(config.cacheMaxBytes * BUDGET_SHARES[share]);
   const caches: Caches = {
     pages: new PageCache({ ttlMs, maxEntries: config.pageCacheMaxEntries, maxWeight: budget('pages') }),
@@ -108,6 +167,23 @@ export function startCaches(config: Config, feed: ChangeFeed): { caches: Caches;
       weigh: () => SESSION_BYTES,
     }),
     settle: () => feed.settle(),
+    markWriter: (sessionHash) => {
+      writers.set(sessionHash, (writers.get(sessionHash) ?? 0) + 1);
+      void feed.settle().then(() => {
+        const left = (writers.get(sessionHash) ?? 1) - 1;
+        if (left > 0) writers.set(sessionHash, left);
+        else writers.delete(sessionHash);
+      });
+    },
+    writerPending: (sessionHash) => writers.has(sessionHash),
+    refreshListsSoon: () => {
+      if (listRefresh) return;
+      listRefresh = setTimeout(() => {
+        listRefresh = undefined;
+        dropEverywhere(caches, [ALL_POSTS_TAG]);
+      }, config.listRefreshMs);
+      listRefresh.unref();
+    },
   };
   feed.subscribe({
     onChange: (message) => applyChange(caches, message),
@@ -124,5 +200,11 @@ export function startCaches(config: Config, feed: ChangeFeed): { caches: Caches;
   );
   sweeper.unref();
 
-  return { caches, stop: () => clearInterval(sweeper) };
+  return {
+    caches,
+    stop: () => {
+      clearInterval(sweeper);
+      clearTimeout(listRefresh);
+    },
+  };
 }

@@ -2,7 +2,7 @@ import type { Context, MiddlewareHandler } from 'hono';
 import { clientHasCurrent } from '../web/conditional.js';
 import type { AppEnv } from '../web/context.js';
 import { cachedAnswer, readerPageKey } from './answer.js';
-import { applyChange } from './caches.js';
+import { applyChange, type Caches } from './caches.js';
 import { validators } from './page-cache.js';
 import { pageKey } from './page-key.js';
 import { remembered, type TaggedCache } from './tagged-cache.js';
@@ -28,10 +28,13 @@ export function pageCaches(): MiddlewareHandler<AppEnv> {
     if (!caches) return next();
     if (c.req.method !== 'GET') {
       await next();
-      // The writer's next page must show their change: wait until this process's caches have heard of it.
-      if (c.req.method !== 'HEAD' && c.req.method !== 'OPTIONS') await caches.settle();
+      // The writer's next pages must show their change: they read around the caches until this process has
+      // heard of it (nobody waits for that).
+      const sessionHash = c.get('sessionHash');
+      if (sessionHash && c.req.method !== 'HEAD' && c.req.method !== 'OPTIONS') caches.markWriter(sessionHash);
       return;
     }
+    if (c.get('uncached')) return next();
     const url = requestPath(c);
     const cookie = c.req.header('cookie');
     const user = c.var.user;
@@ -103,7 +106,12 @@ export async function cachedFragment<T>(
   tags: string[],
   build: () => Promise<T>,
 ): Promise<T> {
-  return remembered(c.var.deps.caches?.fragments as TaggedCache<T> | undefined, key, tags, build);
+  return remembered(cachesOf(c)?.fragments as TaggedCache<T> | undefined, key, tags, build);
+}
+
+/** The caches this request may read and fill: none while its reader's own write is not yet heard of. */
+export function cachesOf(c: Context<AppEnv>): Caches | undefined {
+  return c.get('uncached') ? undefined : c.var.deps.caches;
 }
 
 /**

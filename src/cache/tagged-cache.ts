@@ -19,9 +19,9 @@ interface Entry<V> {
 }
 
 /**
- * An in-process cache whose entries are tagged with what they were built from ("post:<id>", "user:<id>",
- * "front"). A change notification (database triggers, migration 0007) drops the entries carrying its tag; a
- * change to any post also drops the "front" entries. An entry built while a change to one of its tags was
+ * An in-process cache whose entries are tagged with what they were built from ("post:<id>", "comments:<id>",
+ * "user:<id>", "front"…). A change notification drops the entries carrying the tags it names (the table in
+ * caches.ts, applyChange). An entry built while a change to one of its tags was
  * announced is not stored, so a slow build can never put stale content back after its invalidation. Every
  * cache in caches.ts is one of these.
  */
@@ -132,19 +132,12 @@ export class TaggedCache<V> {
     this.flushAll();
   }
 
-  /** Handles one change notification: "all", "post:<id>" (which also touches every list) or any tag. */
-  invalidate(message: string): void {
+  /** Drops every entry carrying `tag` (caches.ts maps each change notification to the tags it drops). */
+  invalidate(tag: string): void {
     this.sequence++;
-    if (message === 'all') {
-      this.flushAll();
-      return;
-    }
-    const tags = message.startsWith('post:') ? [message, ALL_POSTS_TAG] : [message];
-    for (const tag of tags) {
-      this.invalidatedAt.set(tag, this.sequence);
-      for (const key of this.byTag.get(tag) ?? []) this.drop(key);
-      this.byTag.delete(tag);
-    }
+    this.invalidatedAt.set(tag, this.sequence);
+    for (const key of this.byTag.get(tag) ?? []) this.drop(key);
+    this.byTag.delete(tag);
     // Remembering every tag ever invalidated would grow without bound; forgetting old ones is safe because
     // `store` compares against the sequence a build began at, and builds are short.
     if (this.invalidatedAt.size > 10_000) {

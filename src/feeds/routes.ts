@@ -69,7 +69,7 @@ for (const format of FORMATS) {
       throw new NotFound('There is no post at this address, so there is no feed of its comments.');
     }
     if (c.req.param('slug') !== post.slug) return c.redirect(postCommentsFeedPaths(post)[format], 301);
-    cacheAs(c, [`post:${post.id}`]);
+    cacheAs(c, [`post:${post.id}`, `comments:${post.id}`]);
     const comments = await newestCommentsOfPost(db, post.id, FEED_SIZE);
     return sendFeed(c, postCommentsFeed(config.baseUrl, post, comments), format);
   });

@@ -106,7 +106,7 @@ function readersSequences(c: Context<AppEnv>, userId: string) {
 /** One page of Recent Discussion, rendered once for every reader. */
 async function sharedDiscussion(c: Context<AppEnv>, after: string | undefined): Promise<string> {
   const cursor = after === undefined ? undefined : decodeCursor(after, 'discussion');
-  return cachedFragment(c, `discussion:${after ?? ''}`, [ALL_POSTS_TAG], async () => {
+  return cachedFragment(c, `discussion:${after ?? ''}`, [ALL_POSTS_TAG, 'discussion'], async () => {
     const db = c.var.deps.db;
     const rows = await activePosts(db, DISCUSSION_SIZE + 1, cursor);
     const posts: PostListItem[] = rows.slice(0, DISCUSSION_SIZE);
@@ -131,7 +131,7 @@ async function sharedDiscussion(c: Context<AppEnv>, after: string | undefined): 
 export const frontpageRoutes = new Hono<AppEnv>()
   .get('/', async (c) => {
     const { view, period } = listParams(c);
-    cacheAs(c, [ALL_POSTS_TAG, 'sequences'], { forReaders: true });
+    cacheAs(c, [ALL_POSTS_TAG, 'sequences', 'discussion'], { forReaders: true });
     const user = c.var.user;
     const [postsHtml, discussionHtml, inProgress] = await Promise.all([
       sharedPostList(c, view, period, undefined).then((list) => readersPostList(c, list)),
@@ -159,7 +159,7 @@ export const frontpageRoutes = new Hono<AppEnv>()
   .get('/discussion', async (c) => {
     const { after } = parseNamingFields(z.object({ after: z.string().optional() }), c.req.query());
     const discussionHtml = await sharedDiscussion(c, after);
-    cacheAs(c, [ALL_POSTS_TAG], { forReaders: true });
+    cacheAs(c, [ALL_POSTS_TAG, 'discussion'], { forReaders: true });
     return c.html(<MoreDiscussionPage ctx={pageContext(c)} discussionHtml={discussionHtml} />);
   })
   .get('/api/content/:kind/:id', async (c) => {

@@ -1,6 +1,6 @@
 import type { Context } from 'hono';
 import type { Child } from 'hono/jsx';
-import { cacheAs, changedHere } from '../cache/middleware.js';
+import { cacheAs, cachesOf, changedHere } from '../cache/middleware.js';
 import { remembered } from '../cache/tagged-cache.js';
 import { commentPageParameter, requireCommentPage } from '../comments/pager.js';
 import { paginateThreads } from '../comments/paging.js';
@@ -48,7 +48,7 @@ async function sharedCommentTree(
     requireCommentPage(page, threads.pageCount);
     return renderSharedCommentTree(threads, post, inReadingOrder(tree.roots));
   };
-  return remembered(c.var.deps.caches?.commentTrees, `${post.id}:${sort}:${page}`, [`post:${post.id}`], build);
+  return remembered(cachesOf(c)?.commentTrees, `${post.id}:${sort}:${page}`, [`comments:${post.id}`], build);
 }
 
 /**
@@ -56,7 +56,7 @@ async function sharedCommentTree(
  * record that marks comments new. Used by /posts/:id/:slug and by routes that show a post in another context.
  */
 export async function showPostPage(c: Context<AppEnv>, post: PostRow, slots: PostPageSlots = {}) {
-  cacheAs(c, [`post:${post.id}`]);
+  cacheAs(c, [`post:${post.id}`, `comments:${post.id}`]);
   const db = c.var.deps.db;
   const user = c.var.user;
   const asked = c.req.query('sort');

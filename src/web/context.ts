@@ -30,6 +30,10 @@ export interface AppEnv {
     cacheTags?: string[];
     /** Set with cacheAs(c, tags, { forReaders: true }): logged-in readers may get their own cached copy. */
     cacheForReaders?: boolean;
+    /** The logged-in reader's session, by token hash (the key of their cached session and pages). */
+    sessionHash?: string;
+    /** This reader wrote and this process has not heard of it yet: read around every cache (Caches.markWriter). */
+    uncached?: boolean;
     /** This answer sets a cookie (web/middleware.ts sendCookie), so it cannot come from a page cache. */
     setsCookie?: boolean;
   };

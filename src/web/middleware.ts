@@ -2,7 +2,7 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Context, MiddlewareHandler } from 'hono';
 import { getCookie, setCookie } from 'hono/cookie';
 import type { CookieOptions } from 'hono/utils/cookie';
-import { CSRF_COOKIE, csrfTokenOf, resolveSession, SESSION_COOKIE } from '../accounts/sessions.js';
+import { CSRF_COOKIE, csrfTokenOf, hashToken, resolveSession, SESSION_COOKIE } from '../accounts/sessions.js';
 import { AppError } from '../errors.js';
 import type { AppEnv, Deps } from './context.js';
 import { SECURITY_HEADERS } from './security-headers.js';
@@ -93,9 +93,14 @@ export const session: MiddlewareHandler<AppEnv> = async (c, next) => {
   c.set('user', null);
   const token = getCookie(c, SESSION_COOKIE);
   if (token && token.length <= 100) {
-    const found = await resolveSession(c.var.deps.db, token, c.var.deps.caches?.sessions);
+    const caches = c.var.deps.caches;
+    const sessionHash = hashToken(token);
+    const uncached = caches?.writerPending(sessionHash) ?? false;
+    const found = await resolveSession(c.var.deps.db, token, uncached ? undefined : caches?.sessions);
     if (found) {
       c.set('user', found.user);
+      c.set('sessionHash', sessionHash);
+      if (uncached) c.set('uncached', true);
       if (found.renewedUntil) sendCookie(c, SESSION_COOKIE, token, cookieOptions(c, found.renewedUntil));
     }
   }

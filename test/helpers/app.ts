@@ -3,7 +3,7 @@ import { afterAll, beforeAll } from 'vitest';
 import { startCaches } from '../../src/cache/caches.js';
 import { type Config, loadConfig } from '../../src/config.js';
 import { renderPoolOptions, startRenderPool } from '../../src/content/pool.js';
-import { startChangeFeed } from '../../src/db/changes.js';
+import { type ChangeFeed, startChangeFeed } from '../../src/db/changes.js';
 import type { Database } from '../../src/db/database.js';
 import { createApp } from '../../src/web/app.js';
 import { loadAssets } from '../../src/web/assets.js';
@@ -11,7 +11,12 @@ import { openTestDatabase } from './db.js';
 
 export const TEST_ORIGIN = 'http://localhost';
 
-export async function makeTestApp(db: Database, env: Record<string, string> = {}) {
+export interface TestAppOptions {
+  /** Stands between the change feed and the caches (a test may delay what the caches hear). */
+  feed?: (feed: ChangeFeed) => ChangeFeed;
+}
+
+export async function makeTestApp(db: Database, env: Record<string, string> = {}, options: TestAppOptions = {}) {
   // The page cache is off unless a test turns it on: most tests change rows directly and read at once. Renders
   // get a minute unless a test lowers the limit: a machine shared with other work must not fail them.
   const config: Config = loadConfig({
@@ -25,7 +30,7 @@ export async function makeTestApp(db: Database, env: Record<string, string> = {}
   // The process's render pool takes the app's settings (as main.ts does); a test may lower RENDER_TIMEOUT_MS.
   await startRenderPool(renderPoolOptions(config));
   const feed = config.pageCacheTtlMs > 0 ? await startChangeFeed(db, logger) : undefined;
-  const started = feed && startCaches(config, feed);
+  const started = feed && startCaches(config, options.feed ? options.feed(feed) : feed);
   const caching = started && {
     caches: started.caches,
     feed: feed!,
@@ -143,11 +148,11 @@ export function useTestDatabase(): { db: Database } {
  * This test file's database and app (makeTestApp with `env`), set up before its tests and closed after them: the
  * setup every file that tests through the app shares.
  */
-export function useTestApp(env: Record<string, string> = {}) {
+export function useTestApp(env: Record<string, string> = {}, options: TestAppOptions = {}) {
   const { db } = useTestDatabase();
   let made: Awaited<ReturnType<typeof makeTestApp>> | undefined;
   beforeAll(async () => {
-    made = await makeTestApp(db, env);
+    made = await makeTestApp(db, env, options);
   });
   afterAll(async () => {
     await made?.caching?.stop();

@@ -1,0 +1,287 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ChangeFeed } from '../../src/db/changes.js';
+import { createSequence } from '../../src/sequences/service.js';
+import { castVote } from '../../src/votes/service.js';
+import { makeTestApp, TestClient, useTestApp } from '../helpers/app.js';
+import { eventually } from '../helpers/eventually.js';
+import { makeComment, makePost, makeUser } from '../helpers/factories.js';
+
+// Each row of the invalidation table (src/cache/caches.ts, docs/ARCHITECTURE.md): a change made in the
+// database, as any process or CLI would make it, drops exactly what shows it, in two instances that share the
+// database and each keep their own caches. Instance A refreshes lists only after a minute, so what a row must
+// not drop at once is seen kept; instance B refreshes them after 200 ms, so the refresh is seen to come.
+describe('the invalidation table, in two instances', () => {
+  const a = useTestApp({ PAGE_CACHE_TTL_MS: '600000', LIST_REFRESH_MS: '600000' });
+  const { db } = a;
+  let b: Awaited<ReturnType<typeof makeTestApp>>;
+  beforeAll(async () => {
+    b = await makeTestApp(db, { PAGE_CACHE_TTL_MS: '600000', LIST_REFRESH_MS: '200' });
+  });
+  afterAll(async () => {
+    await b?.caching?.stop();
+  });
+
+  // One logged-out browser per instance, holding its cookies (a first visit gets a CSRF cookie, uncached).
+  let browsers: TestClient[] | undefined;
+  const instances = () => {
+    browsers ??= [new TestClient(a.app), new TestClient(b.app)];
+    return [
+      { name: 'A', client: browsers[0]!, caching: a.caching! },
+      { name: 'B', client: browsers[1]!, caching: b.caching! },
+    ];
+  };
+
+  /** Whether a logged-out GET of `path` on this instance is answered from its page cache. */
+  async function cached(client: TestClient, path: string): Promise<boolean> {
+    const response = await client.get(path);
+    expect(response.status).toBe(200);
+    await response.arrayBuffer();
+    return response.headers.get('x-cache') === 'hit';
+  }
+
+  /** Requests every page until each is cached in both instances. */
+  async function warm(paths: string[]) {
+    for (const { client } of instances()) {
+      for (const path of paths) await eventually(() => cached(client, path));
+    }
+  }
+
+  /** Both instances have heard of every change committed so far. */
+  async function heard() {
+    await Promise.all(instances().map(({ caching }) => caching.caches.settle()));
+  }
+
+  async function forum() {
+    const author = await makeUser(db);
+    const voter = await makeUser(db);
+    const post = await makePost(db, { authorId: author.id, title: 'Watched post' });
+    const other = await makePost(db, { title: 'Bystander post' });
+    const comment = await makeComment(db, { postId: post.id, markdown: 'A first comment.' });
+    const postPath = `/posts/${post.id}/watched-post`;
+    const otherPath = `/posts/${other.id}/bystander-post`;
+    const profile = `/users/${author.username}`;
+    await warm([postPath, otherPath, '/', '/discussion', profile, '/feed.xml']);
+    return { author, voter, post, other, comment, postPath, otherPath, profile };
+  }
+
+  /** For each instance: which of `paths` are still served from its cache. */
+  async function stillCached(paths: string[]): Promise<Record<string, Record<string, boolean>>> {
+    const seen: Record<string, Record<string, boolean>> = {};
+    for (const { name, client } of instances()) {
+      seen[name] = {};
+      for (const path of paths) seen[name]![path] = await cached(client, path);
+    }
+    return seen;
+  }
+
+  function expectBoth(seen: Record<string, Record<string, boolean>>, expected: Record<string, boolean>) {
+    expect(seen.A).toEqual(expected);
+    expect(seen.B).toEqual(expected);
+  }
+
+  it('post:<id> (a post edited): drops its page, its comments and every list, not other posts', async () => {
+    const f = await forum();
+    await db.query(`UPDATE posts SET title = 'Watched post, revised' WHERE id = $1`, [f.post.id]);
+    await heard();
+    expectBoth(await stillCached([f.postPath, f.otherPath, '/', '/feed.xml']), {
+      [f.postPath]: false,
+      [f.otherPath]: true,
+      '/': false,
+      '/feed.xml': false,
+    });
+    expect(await (await instances()[1]!.client.get('/')).text()).toContain('Watched post, revised');
+  });
+
+  it('post-counts:<id> (a vote on a post): drops its page now, keeps its comments, and lists follow later', async () => {
+    const f = await forum();
+    const trees = instances().map(({ caching }) => caching.caches.commentTrees.hits);
+    await castVote(db, { voterId: f.voter.id, targetType: 'post', targetId: f.post.id, axis: 'karma', kind: 'up' });
+    await heard();
+    const seen = await stillCached([f.postPath, f.otherPath, '/discussion']);
+    expect(seen.A).toEqual({ [f.postPath]: false, [f.otherPath]: true, '/discussion': true });
+    expect(seen.B![f.postPath]).toBe(false);
+    expect(seen.B![f.otherPath]).toBe(true);
+    // The post page was rebuilt around the comment tree each instance kept.
+    instances().forEach(({ caching }, i) => expect(caching.caches.commentTrees.hits).toBeGreaterThan(trees[i]!));
+    // Lists and feeds: A (a minute's refresh) still serves its copies; B's refresh drops them within moments.
+    // (The author's profile shows their karma, so "user:<id>" drops it at once in both.)
+    expect(await cached(instances()[0]!.client, '/')).toBe(true);
+    expect(await cached(instances()[0]!.client, '/feed.xml')).toBe(true);
+    expect(await cached(instances()[0]!.client, f.profile)).toBe(false);
+    const b = instances()[1]!.client;
+    await eventually(async () => !(await cached(b, '/')));
+    expect(await cached(b, '/feed.xml')).toBe(false);
+  });
+
+  it('lists (only a rank changed): drops no post page, and lists follow later', async () => {
+    const f = await forum();
+    await db.query('UPDATE posts SET magic_score = coalesce(magic_score, 0) + 1 WHERE id = $1', [f.post.id]);
+    await heard();
+    expectBoth(await stillCached([f.postPath, f.otherPath]), { [f.postPath]: true, [f.otherPath]: true });
+    expect(await cached(instances()[0]!.client, '/')).toBe(true);
+    const b = instances()[1]!.client;
+    await eventually(async () => !(await cached(b, '/')));
+  });
+
+  it('comments:<postId> (a vote on a comment): drops its post page only, not lists, feeds or discussion', async () => {
+    const f = await forum();
+    await castVote(db, {
+      voterId: f.voter.id,
+      targetType: 'comment',
+      targetId: f.comment.id,
+      axis: 'agreement',
+      kind: 'agree',
+    });
+    await heard();
+    expectBoth(await stillCached([f.postPath, f.otherPath, '/', '/discussion', '/feed.xml']), {
+      [f.postPath]: false,
+      [f.otherPath]: true,
+      '/': true,
+      '/discussion': true,
+      '/feed.xml': true,
+    });
+  });
+
+  it('comments:<postId> and discussion (a new comment): its post page and Recent Discussion, not other posts', async () => {
+    const f = await forum();
+    await makeComment(db, { postId: f.post.id, markdown: 'A newer comment, in the discussion.' });
+    await heard();
+    const seen = await stillCached([f.postPath, f.otherPath, '/discussion', '/feed.xml']);
+    expectBoth(seen, { [f.postPath]: false, [f.otherPath]: true, '/discussion': false, '/feed.xml': true });
+    // The frontpage shows Recent Discussion too; its post list (the comment count) follows on refresh.
+    for (const { client } of instances()) {
+      expect(await (await client.get('/')).text()).toContain('A newer comment, in the discussion.');
+    }
+  });
+
+  it('user:<id> (karma): drops the profile, not the pages that show the user only by name', async () => {
+    const f = await forum();
+    await db.query('UPDATE users SET karma = karma + 5 WHERE id = $1', [f.author.id]);
+    await heard();
+    expectBoth(await stillCached([f.profile, f.postPath, '/']), { [f.profile]: false, [f.postPath]: true, '/': true });
+  });
+
+  it('reader:<id> (a visit): touches no page logged-out readers share', async () => {
+    const f = await forum();
+    const reader = await makeUser(db);
+    await db.query(
+      `INSERT INTO post_visits (user_id, post_id, last_visited_at) VALUES ($1, $2, now())
+       ON CONFLICT (user_id, post_id) DO UPDATE SET last_visited_at = now()`,
+      [reader.id, f.post.id],
+    );
+    await heard();
+    expectBoth(await stillCached([f.postPath, '/']), { [f.postPath]: true, '/': true });
+  });
+
+  it('sequence:<id> and sequences (a sequence renamed): its pages and the sequence list, not posts', async () => {
+    const f = await forum();
+    const author = await makeUser(db);
+    const { id } = await createSequence(db, { authorId: author.id, title: 'Watched sequence', description: '' });
+    await warm(['/sequences', `/s/${id}`]);
+    await db.query(`UPDATE sequences SET title = 'Renamed sequence' WHERE id = $1`, [id]);
+    await heard();
+    expectBoth(await stillCached(['/sequences', `/s/${id}`, f.otherPath]), {
+      '/sequences': false,
+      [`/s/${id}`]: false,
+      [f.otherPath]: true,
+    });
+  });
+
+  it('all (a display name changed): drops everything', async () => {
+    const f = await forum();
+    await db.query(`UPDATE users SET display_name = 'A new name' WHERE id = $1`, [f.author.id]);
+    await heard();
+    expectBoth(await stillCached([f.postPath, f.otherPath, '/']), {
+      [f.postPath]: false,
+      [f.otherPath]: false,
+      '/': false,
+    });
+  });
+});
+
+/** The feed as a process would have it if every notification took `ms` to arrive (in order, as ever). */
+function slowFeed(feed: ChangeFeed, ms: number): ChangeFeed {
+  const later = (then: () => void) => setTimeout(then, ms);
+  return {
+    subscribe: (subscriber) =>
+      feed.subscribe({ onChange: (message) => later(() => subscriber.onChange(message)), onReset: subscriber.onReset }),
+    get listening() {
+      return feed.listening;
+    },
+    connectionName: feed.connectionName,
+    settle: async () => {
+      await feed.settle();
+      await new Promise<void>((resolve) => later(resolve));
+    },
+    stop: () => feed.stop(),
+  };
+}
+
+// A reader's own write shows on their next page with every cache on, though nobody waits for the change to
+// come back through the database (Caches.markWriter): here notifications take half a second to arrive.
+describe('read-your-writes with caches on', () => {
+  const test = useTestApp(
+    { PAGE_CACHE_TTL_MS: '600000', LIST_REFRESH_MS: '600000' },
+    { feed: (feed) => slowFeed(feed, 500) },
+  );
+  const { db } = test;
+
+  async function reader() {
+    const user = await makeUser(db);
+    const client = new TestClient(test.app);
+    await client.logIn(user.username, user.password);
+    return client;
+  }
+
+  it('shows a vote on a comment, cast without JavaScript, on the page the voter is sent back to', async () => {
+    const post = await makePost(db, { title: 'Voted on' });
+    const comment = await makeComment(db, { postId: post.id, markdown: 'Worth an upvote.' });
+    const client = await reader();
+    const path = `/posts/${post.id}/voted-on`;
+    await eventually(async () => (await client.get(path)).ok);
+    const score = async () => {
+      const html = await (await client.get(path)).text();
+      const match = html.match(new RegExp(`id="comment-${comment.id}"[\\s\\S]*?class="vote-score"[^>]*>(-?\\d+)<`));
+      return Number(match?.[1]);
+    };
+    const before = await score();
+    const response = await client.post('/votes', {
+      targetType: 'comment',
+      targetId: comment.id,
+      kind: 'strongUp',
+      returnTo: path,
+    });
+    expect(response.status).toBe(303);
+    expect(await score()).toBeGreaterThan(before);
+  });
+
+  it('shows a vote on a post on the post page at once, and a new comment on the next page', async () => {
+    const post = await makePost(db, { title: 'Freshly voted' });
+    const client = await reader();
+    const path = `/posts/${post.id}/freshly-voted`;
+    const postScore = async () => {
+      const html = await (await client.get(path)).text();
+      return Number(html.match(/class="vote-score"[^>]*>(-?\d+)</)?.[1]);
+    };
+    const before = await postScore();
+    const voted = await client.request('/api/votes', {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        accept: 'application/json',
+        origin: 'http://localhost',
+        'x-csrf-token': client.cookies.get('lyceum_csrf')!,
+      },
+      body: JSON.stringify({ targetType: 'post', targetId: post.id, kind: 'up' }),
+    });
+    expect(voted.status).toBe(200);
+    expect(await postScore()).toBe(before + 1);
+
+    const posted = await client.post(`/posts/${post.id}/comments`, {
+      body: 'My own reply, seen at once.',
+      intent: 'submit',
+    });
+    expect(posted.status).toBe(303);
+    expect(await (await client.get(posted.headers.get('location')!)).text()).toContain('My own reply, seen at once.');
+  });
+});
