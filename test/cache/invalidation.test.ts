@@ -39,8 +39,9 @@ describe('the invalidation table, in two instances', () => {
     return response.headers.get('x-cache') === 'hit';
   }
 
-  /** Requests every page until each is cached in both instances. */
+  /** Requests every page until each is cached in both instances (after every change so far is heard). */
   async function warm(paths: string[]) {
+    await heard();
     for (const { client } of instances()) {
       for (const path of paths) await eventually(() => cached(client, path));
     }
