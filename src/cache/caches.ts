@@ -38,6 +38,12 @@ export interface Caches {
    * at once.
    */
   refreshListsSoon: () => void;
+  /**
+   * Called for a vote on one of a post's comments: the scores shown are read again at once (they are cached
+   * apart, "comment-scores:<id>"), and the rendered tree, whose order may follow scores, is dropped once
+   * LIST_REFRESH_MS later, however many votes come meanwhile.
+   */
+  reorderCommentsSoon: (postId: string) => void;
 }
 
 /** Fragments kept: one per list, order and "Load more" page, and each active reader's own parts. */
@@ -66,8 +72,10 @@ const SWEEP_INTERVAL_MS = 10_000;
  * |                    | deleted, or its place in sequences or backlinks changes |                                         |
  * | post-counts:<id>   | a post's score, vote count or comment count changes     | post:<id>; front after LIST_REFRESH_MS  |
  * | lists              | only a post's rank (magic score, last activity) changes | front after LIST_REFRESH_MS             |
- * | comments:<postId>  | a comment on the post is added, edited, voted on,       | comments:<postId>                       |
- * |                    | retracted or deleted                                    |                                         |
+ * | comments:<postId>  | a comment on the post is added, edited, retracted or    | comments:<postId>                       |
+ * |                    | deleted                                                 |                                         |
+ * | comment-scores:    | only a comment's scores changed (a vote on it)          | comment-scores:<postId>; comments:<id>  |
+ * |   <postId>         |                                                         | after LIST_REFRESH_MS (order by score)  |
  * | discussion         | a comment is added, edited, retracted or deleted        | discussion                              |
  * | user:<id>          | a user's karma, rights or settings change, or one of    | user:<id> (their sessions, profile and  |
  * |                    | their sessions ends                                     | own pages)                              |
@@ -94,6 +102,10 @@ export function applyChange(caches: Caches, message: string): void {
       return;
     case 'lists':
       caches.refreshListsSoon();
+      return;
+    case 'comment-scores':
+      dropEverywhere(caches, [message]);
+      caches.reorderCommentsSoon(id);
       return;
     case 'reader':
       // One per logged-in page view: it only touches the reader's own parts and pages.
@@ -143,6 +155,9 @@ export function startCaches(config: Config, feed: ChangeFeed): { caches: Caches;
   /** Sessions that wrote and whose changes this process has not heard of yet, with how many such writes. */
   const writers = new Map<string, number>();
   let listRefresh: NodeJS.Timeout | undefined;
+  /** Posts whose comments were voted on since the last reorder, and the timer of the next. */
+  const reorders = new Set<string>();
+  let reorder: NodeJS.Timeout | undefined;
   const budget = (share: keyof typeof BUDGET_SHARES) => Math.floor(config.cacheMaxBytes * BUDGET_SHARES[share]);
   const caches: Caches = {
     pages: new PageCache({ ttlMs, maxEntries: config.pageCacheMaxEntries, maxWeight: budget('pages') }),
@@ -176,6 +191,17 @@ export function startCaches(config: Config, feed: ChangeFeed): { caches: Caches;
       });
     },
     writerPending: (sessionHash) => writers.has(sessionHash),
+    reorderCommentsSoon: (postId) => {
+      reorders.add(postId);
+      if (reorder) return;
+      reorder = setTimeout(() => {
+        reorder = undefined;
+        const posts = [...reorders];
+        reorders.clear();
+        for (const id of posts) dropEverywhere(caches, [`comments:${id}`]);
+      }, config.listRefreshMs);
+      reorder.unref();
+    },
     refreshListsSoon: () => {
       if (listRefresh) return;
       listRefresh = setTimeout(() => {
@@ -205,6 +231,7 @@ export function startCaches(config: Config, feed: ChangeFeed): { caches: Caches;
     stop: () => {
       clearInterval(sweeper);
       clearTimeout(listRefresh);
+      clearTimeout(reorder);
     },
   };
 }

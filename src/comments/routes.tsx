@@ -88,7 +88,7 @@ export const commentRoutes = new Hono<AppEnv>()
     // The comment's replies are paged like a post's threads, so a permalink page stays bounded too.
     const replies = paginateThreads(node.replies, page);
     requireCommentPage(page, replies.pageCount);
-    cacheAs(c, [`post:${post.id}`, `comments:${post.id}`]);
+    cacheAs(c, [`post:${post.id}`, `comments:${post.id}`, `comment-scores:${post.id}`]);
     const thread: ThreadContext = { post, user: c.var.user, csrfToken: c.var.csrfToken, focusId: commentId };
     const path = commentPath(post, commentId);
     const sort = c.req.query('sort');

@@ -10,7 +10,7 @@ import { fillSlots, slot, splitSlots } from '../web/slots.js';
 import { Time } from '../web/time.js';
 import type { ShownNode, ThreadPage } from './paging.js';
 import { canDeleteComment, canEditComment, canRetractComment } from './permissions.js';
-import type { CommentRow } from './queries.js';
+import type { CommentRow, CommentScores } from './queries.js';
 
 /** Indentation stops growing past this depth; deeper replies name whom they answer instead. */
 const MAX_INDENT_DEPTH = 8;
@@ -106,12 +106,22 @@ export async function renderSharedCommentTree(
   };
 }
 
-/** The tree as one reader sees it: their "new" marks and their own vote and comment controls. */
-export function fillCommentSlots(tree: SharedCommentTree, ctx: ThreadContext): string {
+/**
+ * The tree as one reader sees it: their "new" marks and their own vote and comment controls, with each
+ * comment's current scores (`scores`, kept apart from the tree so a vote does not make it render again).
+ */
+export function fillCommentSlots(
+  tree: SharedCommentTree,
+  ctx: ThreadContext,
+  scores?: Map<string, CommentScores>,
+): string {
   return fillSlots(tree.pieces, (name, id) => {
     const comment = tree.comments.get(id);
     if (!comment) return '';
-    if (name === 'actions') return String(commentActionsHtml(comment, ctx));
+    if (name === 'actions') {
+      const current = scores?.get(id);
+      return String(commentActionsHtml(current ? { ...comment, ...current } : comment, ctx));
+    }
     if (!isNewComment(comment, ctx)) return '';
     return name === 'class' ? ' comment-new' : NEW_MARK;
   });

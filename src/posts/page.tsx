@@ -1,10 +1,10 @@
 import type { Context } from 'hono';
 import type { Child } from 'hono/jsx';
-import { cacheAs, cachesOf, changedHere } from '../cache/middleware.js';
+import { cacheAs, cachedFragment, cachesOf, changedHere } from '../cache/middleware.js';
 import { remembered } from '../cache/tagged-cache.js';
 import { commentPageParameter, requireCommentPage } from '../comments/pager.js';
 import { paginateThreads } from '../comments/paging.js';
-import { commentsOfPost, recordVisit } from '../comments/queries.js';
+import { commentScoresOfPost, commentsOfPost, recordVisit } from '../comments/queries.js';
 import { rememberCommentSort } from '../comments/service.js';
 import { type CommentSort, commentComparator, DEFAULT_COMMENT_SORT, isCommentSort } from '../comments/sort.js';
 import { buildCommentTree, inReadingOrder } from '../comments/tree.js';
@@ -52,11 +52,21 @@ async function sharedCommentTree(
 }
 
 /**
+ * The current scores of the post's comments, cached apart from the rendered tree: a vote on a comment drops
+ * only these ("comment-scores:<id>"), so a busy thread is not rendered again on every vote.
+ */
+function currentCommentScores(c: Context<AppEnv>, postId: string) {
+  return cachedFragment(c, `comment-scores:${postId}`, [`comment-scores:${postId}`, `comments:${postId}`], () =>
+    commentScoresOfPost(c.var.deps.db, postId),
+  );
+}
+
+/**
  * Renders a post with its discussion: the post, its comments (one query), and for a logged-in reader the visit
  * record that marks comments new. Used by /posts/:id/:slug and by routes that show a post in another context.
  */
 export async function showPostPage(c: Context<AppEnv>, post: PostRow, slots: PostPageSlots = {}) {
-  cacheAs(c, [`post:${post.id}`, `comments:${post.id}`]);
+  cacheAs(c, [`post:${post.id}`, `comments:${post.id}`, `comment-scores:${post.id}`]);
   const db = c.var.deps.db;
   const user = c.var.user;
   const asked = c.req.query('sort');
@@ -67,8 +77,9 @@ export async function showPostPage(c: Context<AppEnv>, post: PostRow, slots: Pos
     changedHere(c, `user:${user.id}`);
   }
   // The comments, the visit record and the reader's votes (on the post and every comment) side by side.
-  const [comments, lastVisit, votes] = await Promise.all([
+  const [comments, scores, lastVisit, votes] = await Promise.all([
     sharedCommentTree(c, post, sort, page),
+    currentCommentScores(c, post.id),
     user ? recordVisit(db, user.id, post.id) : undefined,
     user ? userVotesOnPostPage(db, user.id, post.id) : undefined,
   ]);
@@ -90,7 +101,7 @@ export async function showPostPage(c: Context<AppEnv>, post: PostRow, slots: Pos
     <PostPage
       ctx={pageContext(c)}
       post={post}
-      commentsHtml={fillCommentSlots(comments, thread)}
+      commentsHtml={fillCommentSlots(comments, thread, scores)}
       commentCount={post.commentCount}
       thread={thread}
       sort={sort}

@@ -124,8 +124,10 @@ describe('the invalidation table, in two instances', () => {
     await eventually(async () => !(await cached(b, '/')));
   });
 
-  it('comments:<postId> (a vote on a comment): drops its post page only, not lists, feeds or discussion', async () => {
+  it('comment-scores:<postId> (a vote on a comment): its post page shows the new score, the tree is reordered later', async () => {
     const f = await forum();
+    const treeMisses = () => instances().map(({ caching }) => caching.caches.commentTrees.misses);
+    const before = treeMisses();
     await castVote(db, {
       voterId: f.voter.id,
       targetType: 'comment',
@@ -141,6 +143,29 @@ describe('the invalidation table, in two instances', () => {
       '/discussion': true,
       '/feed.xml': true,
     });
+    // The page was rebuilt around the tree each instance kept, with the comment's new agreement score.
+    expect(treeMisses()).toEqual(before);
+    const scoresShown = async (client: TestClient) => {
+      const html = await (await client.get(f.postPath)).text();
+      const after = html.slice(html.indexOf(`id="comment-${f.comment.id}"`));
+      return [...after.matchAll(/class="vote-score"[^>]*>(-?\d+)</g)].slice(0, 2).map((m) => Number(m[1]));
+    };
+    const [row] = await db.query<{ agreement: number }>(
+      'SELECT agreement_score AS agreement FROM comments WHERE id = $1',
+      [f.comment.id],
+    );
+    const agreement = row!.agreement;
+    expect(agreement).toBeGreaterThan(0);
+    for (const { client } of instances()) expect((await scoresShown(client))[1]).toBe(agreement);
+    // Scores may reorder the tree: B (200 ms) renders it again soon; A (a minute) still has it.
+    const b = instances()[1]!;
+    await eventually(async () => {
+      const misses = b.caching.caches.commentTrees.misses;
+      await b.client.get(f.postPath);
+      return b.caching.caches.commentTrees.misses > misses;
+    });
+    await instances()[0]!.client.get(f.postPath);
+    expect(treeMisses()[0]).toBe(before[0]);
   });
 
   it('comments:<postId> and discussion (a new comment): its post page and Recent Discussion, not other posts', async () => {

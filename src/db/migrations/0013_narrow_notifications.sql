@@ -37,8 +37,9 @@ BEGIN
   RETURN NULL;
 END $$;
 
--- A comment row announces comments:<post id> for any change, and "discussion" (Recent Discussion shows the
--- newest comments) unless only its scores changed: a vote on a comment touches its post's discussion alone.
+-- A comment row announces comment-scores:<post id> when only its scores changed (a vote: the post's rendered
+-- comment tree stays, only the scores shown on it are read again), and otherwise comments:<post id> and
+-- "discussion" (Recent Discussion shows the newest comments).
 CREATE OR REPLACE FUNCTION lyceum_notify_comment_change() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
   unchanged comments;
@@ -48,7 +49,6 @@ BEGIN
     PERFORM pg_notify('lyceum_cache', 'discussion');
     RETURN NULL;
   END IF;
-  PERFORM pg_notify('lyceum_cache', 'comments:' || NEW.post_id);
   IF TG_OP = 'UPDATE' THEN
     unchanged := OLD;
     unchanged.base_score := NEW.base_score;
@@ -56,9 +56,15 @@ BEGIN
     unchanged.agreement_score := NEW.agreement_score;
     unchanged.agreement_vote_count := NEW.agreement_vote_count;
     IF unchanged IS NOT DISTINCT FROM NEW THEN
+      IF NEW.base_score IS DISTINCT FROM OLD.base_score OR NEW.agreement_score IS DISTINCT FROM OLD.agreement_score
+         OR NEW.vote_count IS DISTINCT FROM OLD.vote_count
+         OR NEW.agreement_vote_count IS DISTINCT FROM OLD.agreement_vote_count THEN
+        PERFORM pg_notify('lyceum_cache', 'comment-scores:' || NEW.post_id);
+      END IF;
       RETURN NULL;
     END IF;
   END IF;
+  PERFORM pg_notify('lyceum_cache', 'comments:' || NEW.post_id);
   PERFORM pg_notify('lyceum_cache', 'discussion');
   RETURN NULL;
 END $$;
