@@ -90,6 +90,10 @@ function rawBody(url: string): Promise<{ body: Buffer; encoding: string }> {
   });
 }
 
+const [loadAverage] = os.loadavg().map((n) => Math.round(n * 100) / 100) as [number];
+console.log(
+  `Load average ${loadAverage} on ${os.cpus().length} cores (other work on the machine lowers every figure).`,
+);
 // Start-up first, while nothing else runs on the machine.
 let startup: StartupTimes | undefined;
 if (wants('startup')) {
@@ -300,11 +304,12 @@ function writeResults() {
   fs.mkdirSync(dir, { recursive: true });
   fs.writeFileSync(
     path.join(dir, `${stamp}.json`),
-    JSON.stringify({ duration, connections, database, results: rows, weight, startup }, null, 2),
+    JSON.stringify({ duration, connections, database, loadAverage, results: rows, weight, startup }, null, 2),
   );
   fs.writeFileSync(
     path.join(dir, `${stamp}.md`),
-    `# Benchmark ${stamp}\n\n${duration} s per page, ${connections} connections, ${database}.\n\n${summary}\n`,
+    `# Benchmark ${stamp}\n\n${duration} s per page, ${connections} connections, ${database}; load average ` +
+      `${loadAverage} on ${os.cpus().length} cores at the start.\n\n${summary}\n`,
   );
   const latest = latestJson(rows, {
     ...(rows[0] && !rows[0].key ? { ceilingRps: rows[0].requestsPerSecond } : {}),
@@ -313,6 +318,7 @@ function writeResults() {
     database,
     durationSeconds: duration,
     connections,
+    loadAverage,
   });
   fs.writeFileSync(path.join(dir, 'latest.json'), `${JSON.stringify(latest, null, 2)}\n`);
   console.log(`Written to bench/results/${stamp}.{json,md} and bench/results/latest.json`);

@@ -8,6 +8,8 @@ import type { Session } from './targets.js';
 export const MIX_READERS = 200;
 /** Tries at finding a reader and a post where the reader has something of someone else's to vote on. */
 const VOTE_TARGET_TRIES = 20;
+/** The busiest posts of the forum day, whose page views are reported apart. */
+const ZIPF_HEAD = 10;
 
 type Choose = (connection: Connection) => MixRequest;
 
@@ -98,15 +100,21 @@ function commentOn(base: string, session: Session, post: MixPost, connection: Co
 export function forumDay(base: string, targets: MixTargets, readers: Session[]): Choose {
   const rank = zipf(targets.active.length);
   const post = () => targets.active[rank()]!;
+  // The busiest threads are also the longest: their pages are counted apart from the rest.
+  const postPage = (who: string, session?: Session) => {
+    const r = rank();
+    const label = `post page (${who}, ${r < ZIPF_HEAD ? `top ${ZIPF_HEAD}` : 'the rest'})`;
+    return page(label, targets.active[r]!.path, session);
+  };
   const other = () => pick(pick(targets.otherPages));
   return (connection) => {
     const reader = pick(readers);
     return weighted<() => MixRequest>([
       [10, () => page('frontpage (anonymous)', '/')],
-      [20, () => page('post page (anonymous)', post().path)],
+      [20, () => postPage('anonymous')],
       [5, () => page('other page (anonymous)', other())],
       [10, () => page('frontpage (logged in)', '/', reader)],
-      [35, () => page('post page (logged in)', post().path, reader)],
+      [35, () => postPage('logged in', reader)],
       [5, () => page('other page (logged in)', other(), reader)],
       [12, () => someVote(base, readers, post)],
       [3, () => commentOn(base, reader, post(), connection)],

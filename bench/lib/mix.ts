@@ -28,11 +28,16 @@ interface Latencies {
   count: number;
 }
 
+/** The responses to one label's requests: how many of each status, and how long they took. */
+export interface LabelFigures extends Latencies {
+  statuses: Record<number, number>;
+}
+
 export interface MixResult extends LoadResult {
   reads: Latencies;
   writes: Latencies;
-  /** Responses by label and status code, to tell which requests failed and how. */
-  statuses: Record<string, Record<number, number>>;
+  /** Responses by label, to tell which requests failed, how, and which are slow. */
+  labels: Record<string, LabelFigures>;
 }
 
 export interface MixOptions {
@@ -64,7 +69,7 @@ export async function runMix(options: MixOptions): Promise<MixResult> {
   const connections = new Map<autocannon.Client, Connection>();
   const reads: number[] = [];
   const writes: number[] = [];
-  const statuses: MixResult['statuses'] = {};
+  const byLabel = new Map<string, { times: number[]; statuses: Record<number, number> }>();
   const setupClient = (client: autocannon.Client) => {
     const connection: Connection = { index: connections.size, sent: 0, last: undefined };
     connections.set(client, connection);
@@ -90,9 +95,10 @@ export async function runMix(options: MixOptions): Promise<MixResult> {
     const request = connections.get(client)?.last;
     if (!request) return;
     (request.kind === 'read' ? reads : writes).push(timeMs);
-    statuses[request.label] ??= {};
-    const counts = statuses[request.label]!;
-    counts[statusCode] = (counts[statusCode] ?? 0) + 1;
+    const label = byLabel.get(request.label) ?? { times: [], statuses: {} };
+    byLabel.set(request.label, label);
+    label.times.push(timeMs);
+    label.statuses[statusCode] = (label.statuses[statusCode] ?? 0) + 1;
   };
   const result = await runLoad({
     name: options.name,
@@ -102,7 +108,10 @@ export async function runMix(options: MixOptions): Promise<MixResult> {
     setupClient,
     onResponse,
   });
-  return { ...result, reads: latencies(reads), writes: latencies(writes), statuses };
+  const labels = Object.fromEntries(
+    [...byLabel].map(([name, label]) => [name, { ...latencies(label.times), statuses: label.statuses }]),
+  );
+  return { ...result, reads: latencies(reads), writes: latencies(writes), labels };
 }
 
 /** Picks one of the weighted choices (weights need not add up to 1). */

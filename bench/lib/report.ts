@@ -5,7 +5,7 @@ import { formatHitRates, megabytes } from './server-stats.js';
 import type { StartupTimes } from './startup.js';
 
 /** One workload's figures, with what the server said about itself when we started it. */
-export interface Measured extends LoadResult, Partial<Pick<MixResult, 'reads' | 'writes' | 'statuses'>> {
+export interface Measured extends LoadResult, Partial<Pick<MixResult, 'reads' | 'writes' | 'labels'>> {
   /** The workload's --only name; absent for the ceilings. */
   key?: string;
   rssBytes?: number;
@@ -29,14 +29,9 @@ export function describe(m: Measured): string {
       `  writes: p50 ${m.writes.p50} ms, p99 ${m.writes.p99} ms (${m.writes.count} responses)`,
     );
   }
-  if (m.statuses) {
-    const byLabel = Object.entries(m.statuses).map(
-      ([label, codes]) =>
-        `${label} ${Object.entries(codes)
-          .map(([code, n]) => `${code}×${n}`)
-          .join(' ')}`,
-    );
-    lines.push(`  responses: ${byLabel.join('; ')}`);
+  for (const [label, figures] of Object.entries(m.labels ?? {})) {
+    const statuses = Object.entries(figures.statuses).map(([code, n]) => `${n} × ${code}`);
+    lines.push(`    ${label}: ${statuses.join(', ')}; p50 ${figures.p50} ms, p99 ${figures.p99} ms`);
   }
   if (m.cacheHitRates) lines.push(`  cache hit rates: ${formatHitRates(m.cacheHitRates)}`);
   if (m.rssBytes !== undefined) lines.push(`  server RSS at the end: ${megabytes(m.rssBytes)}`);
@@ -98,6 +93,8 @@ export function latestJson(
     weight?: PageWeight;
     database: string;
     durationSeconds: number;
+    /** The machine's 1-minute load average when the run began: other work on it lowers every figure. */
+    loadAverage: number;
     connections: number;
   },
 ): object {
@@ -130,6 +127,7 @@ export function latestJson(
     date: new Date().toISOString(),
     database: extra.database,
     durationSeconds: extra.durationSeconds,
+    loadAverage: extra.loadAverage,
     connections: extra.connections,
     ...(extra.ceilingRps !== undefined ? { ceiling: { rps: Math.round(extra.ceilingRps) } } : {}),
     workloads,
