@@ -29,7 +29,7 @@ export function describe(m: Measured): string {
       `  writes: p50 ${m.writes.p50} ms, p99 ${m.writes.p99} ms (${m.writes.count} responses)`,
     );
   }
-  for (const [label, figures] of Object.entries(m.labels ?? {})) {
+  for (const [label, figures] of Object.entries(m.labels ?? {}).sort(([a], [b]) => a.localeCompare(b))) {
     const statuses = Object.entries(figures.statuses).map(([code, n]) => `${n} × ${code}`);
     lines.push(`    ${label}: ${statuses.join(', ')}; p50 ${figures.p50} ms, p99 ${figures.p99} ms`);
   }
