@@ -83,6 +83,10 @@ export function startupLine(startup: StartupTimes): string {
 }
 
 const roundMs = (ms: number) => Math.round(ms * 10) / 10;
+const roundRates = (rates: Record<string, number | null>) =>
+  Object.fromEntries(
+    Object.entries(rates).map(([name, rate]) => [name, rate === null ? null : Math.round(rate * 1e4) / 1e4]),
+  );
 
 /** bench/results/latest.json: the figures a script compares from run to run, keyed by --only names. */
 export function latestJson(
@@ -104,7 +108,7 @@ export function latestJson(
       .map((r) => [
         r.key,
         {
-          rps: Math.round(r.requestsPerSecond),
+          rps: Math.round(r.requestsPerSecond * 10) / 10,
           ratio: Math.round(r.ratio * 10_000) / 10_000,
           p50Ms: r.p50,
           p99Ms: r.p99,
@@ -119,7 +123,7 @@ export function latestJson(
               }
             : {}),
           ...(r.rssBytes !== undefined ? { rssBytes: r.rssBytes } : {}),
-          ...(r.cacheHitRates ? { cacheHitRates: r.cacheHitRates } : {}),
+          ...(r.cacheHitRates ? { cacheHitRates: roundRates(r.cacheHitRates) } : {}),
         },
       ]),
   );
