@@ -1,43 +1,79 @@
 // `npm run bench`: load each hot page with autocannon for a fixed time, beside a raw node:http server that
-// answers a constant string (the machine's ceiling), and print req/s, p50, p99, errors and the ratio.
-// Usage: npm run bench -- [--url http://host:port] [--database-url URL] [--duration 10] [--connections 20]
-//        [--only frontpage,loggedin]
-// Without --url it starts Lyceum itself on the database (DATABASE_URL by default).
+// answers a constant string (the machine's ceiling), and print req/s, p50, p99, errors and the ratio; then two
+// mixed workloads (a forum day, a hot thread) with read and write latencies apart, each cache's hit rate and
+// the server's memory during each workload, and the time Lyceum takes to start.
+// Usage: npm run bench -- [--database-url URL | --data-dir DIR] [--url http://host:port] [--duration 10]
+//        [--connections 20] [--only startup,frontpage,…,forumday,hotthread]
+// Without --url it starts Lyceum itself on the database (DATABASE_URL by default), or on PGlite in DIR with
+// --data-dir (filled by `DATA_DIR=DIR npm run bench:data`). Writes bench/results/<time>.{md,json} and
+// bench/results/latest.json.
 import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type autocannon from 'autocannon';
+import { openPostgres } from '../src/db/database.js';
+import { openDatabase } from '../src/db/open.js';
+import { forumDay, hotThread, MIX_READERS } from './lib/forum-mixes.js';
 import { BROWSER_ACCEPT_ENCODING, type LoadResult, runLoad } from './lib/load.js';
+import { runMix } from './lib/mix.js';
+import { findMixTargets } from './lib/mix-targets.js';
 import { measurePageWeight } from './lib/page-weight.js';
-import { startProcess, stopProcess } from './lib/processes.js';
-import { findTargets } from './lib/targets.js';
+import { type StartedProcess, startProcess, stopProcess } from './lib/processes.js';
+import { describe, latestJson, type Measured, type Row, startupLine, tables } from './lib/report.js';
+import { hitRates, serverStats } from './lib/server-stats.js';
+import { measureStartup, type StartupTimes } from './lib/startup.js';
+import { findTargets, type Query, resetVoteQuota } from './lib/targets.js';
+
+// --only names a subset, in any order (the ceiling runs whenever a page is loaded); by default all of them.
+const WORKLOADS = [
+  'startup',
+  'frontpage',
+  'post50',
+  'post1000',
+  'sequence',
+  'profile',
+  'feed',
+  'loggedin',
+  'writemix',
+  'forumday',
+  'hotthread',
+  'weight',
+];
+
+function usage(message: string): never {
+  console.error(message);
+  process.exit(2);
+}
 
 const { values } = parseArgs({
   options: {
     url: { type: 'string' },
     'database-url': { type: 'string' },
+    'data-dir': { type: 'string' },
     duration: { type: 'string', default: '10' },
     connections: { type: 'string', default: '20' },
     only: { type: 'string' },
   },
 });
-// --only frontpage,loggedin,… runs a subset (the ceiling always runs): frontpage, post50, post1000, sequence,
-// profile, feed, loggedin, writemix, weight.
 const only = values.only?.split(',').map((s) => s.trim());
+const unknown = only?.filter((name) => !WORKLOADS.includes(name));
+if (unknown?.length) usage(`Unknown workload ${unknown.join(', ')}; --only takes ${WORKLOADS.join(', ')}.`);
 const wants = (key: string) => !only || only.includes(key);
-const databaseUrl = values['database-url'] ?? process.env.DATABASE_URL;
-if (!databaseUrl) {
-  console.error('Give --database-url (or DATABASE_URL): the benchmark finds its pages in that database.');
-  process.exit(2);
+const loadsPages = WORKLOADS.some((key) => key !== 'startup' && wants(key));
+
+const dataDir = values['data-dir'];
+if (dataDir && values['database-url']) usage('Give --database-url or --data-dir, not both.');
+// PGlite admits one process at a time: the benchmark prepares its targets, closes the directory, starts Lyceum.
+if (dataDir && values.url) usage('--data-dir needs the benchmark to start Lyceum itself (PGlite takes one process).');
+const databaseUrl = dataDir ? undefined : (values['database-url'] ?? process.env.DATABASE_URL);
+if (loadsPages && !dataDir && !databaseUrl) {
+  usage('Give --database-url (or DATABASE_URL) or --data-dir: the benchmark finds its pages in that database.');
 }
 const duration = Number(values.duration);
 const connections = Number(values.connections);
-if (!(duration > 0 && connections > 0)) {
-  console.error('--duration and --connections must be positive numbers.');
-  process.exit(2);
-}
+if (!(duration > 0 && connections > 0)) usage('--duration and --connections must be positive numbers.');
 
 /** The bytes a server sends a browser, undecoded, and their encoding. */
 function rawBody(url: string): Promise<{ body: Buffer; encoding: string }> {
@@ -54,88 +90,165 @@ function rawBody(url: string): Promise<{ body: Buffer; encoding: string }> {
   });
 }
 
-const children = [];
-let base = values.url;
-if (!base) {
-  const app = await startProcess(
-    ['--import', 'tsx', 'src/main.ts', '--no-demo'],
-    { DATABASE_URL: databaseUrl, PORT: '0', LOG_LEVEL: 'warn' },
-    /running at http:\/\/localhost:(\d+)/,
-  );
-  children.push(app.child);
-  base = `http://127.0.0.1:${app.match[1]}`;
+const [loadAverage] = os.loadavg().map((n) => Math.round(n * 100) / 100) as [number];
+console.log(
+  `Load average ${loadAverage} on ${os.cpus().length} cores (other work on the machine lowers every figure).`,
+);
+// Start-up first, while nothing else runs on the machine.
+let startup: StartupTimes | undefined;
+if (wants('startup')) {
+  startup = await measureStartup();
+  console.log(startupLine(startup));
 }
-const ceiling = await startProcess(['--import', 'tsx', 'bench/lib/ceiling.ts'], {}, /listening (\d+)/);
-children.push(ceiling.child);
 
-try {
-  const targets = await findTargets(databaseUrl, connections);
-  const [reader] = targets.sessions;
-  const run = (name: string, pagePath: string, headers?: Record<string, string>) =>
-    runLoad({ name, url: base + pagePath, connections, durationSeconds: duration, ...(headers ? { headers } : {}) });
+const results: Measured[] = [];
+let weight: Awaited<ReturnType<typeof measurePageWeight>> | undefined;
+if (loadsPages) await loadPages();
+const rows: Row[] = results.map((r) => ({
+  ...r,
+  ratio: results[0] ? r.requestsPerSecond / results[0].requestsPerSecond : 0,
+}));
+writeResults();
 
-  const results: LoadResult[] = [];
-  results.push(
-    await runLoad({
-      name: 'ceiling (node:http "hello")',
-      url: `http://127.0.0.1:${ceiling.match[1]}/`,
-      connections,
-      durationSeconds: duration,
-    }),
-  );
-  if (wants('frontpage')) results.push(await run('frontpage (anonymous)', targets.frontpage));
-  if (wants('post50')) results.push(await run('post, ~50 comments', targets.post50));
-  if (wants('post1000')) await bigPage();
-  if (wants('sequence') && targets.sequence) results.push(await run('sequence page', targets.sequence));
-  if (wants('profile')) results.push(await run('profile', targets.profile));
-  if (wants('feed')) results.push(await run('/feed.xml', targets.feed));
-  if (wants('loggedin')) {
-    results.push(await run('frontpage (logged in)', targets.frontpage, { cookie: reader!.cookie }));
-  }
-  if (wants('writemix')) await writeMix();
-  const weight = wants('weight') ? await measurePageWeight(base + targets.post50) : undefined;
+async function loadPages() {
+  const db = dataDir
+    ? (await openDatabase({ dataDir })).db
+    : await openPostgres({ connectionString: databaseUrl!, max: 2 });
+  const query: Query = db.query.bind(db);
+  const children = [];
+  let app: StartedProcess | undefined;
+  try {
+    const targets = await findTargets(query, Math.max(connections, MIX_READERS));
+    const mixTargets = wants('forumday') || wants('hotthread') ? await findMixTargets(query) : undefined;
+    await resetVoteQuota(query, targets.sessions);
+    // The server opens the PGlite directory itself; a PostgreSQL pool stays open to reset the vote quota.
+    if (dataDir) await db.close();
+    const resetQuota = () => (dataDir ? Promise.resolve() : resetVoteQuota(query, targets.sessions));
+    const [reader] = targets.sessions;
 
-  async function bigPage() {
-    results.push(await run('post, ~1,000 comments', targets.post1000));
-    // A page that large is bound by moving its bytes: measure a static answer of the same (compressed) size.
-    const big = await rawBody(base + targets.post1000);
-    const bigBytes = big.body.byteLength;
-    const bodyFile = path.join(os.tmpdir(), `lyceum-bench-${process.pid}.body`);
-    fs.writeFileSync(bodyFile, big.body);
-    const bigCeiling = await startProcess(
-      ['--import', 'tsx', 'bench/lib/ceiling.ts'],
-      { CEILING_BODY_FILE: bodyFile, CEILING_BODY_ENCODING: big.encoding },
-      /listening (\d+)/,
-    );
-    children.push(bigCeiling.child);
+    let base = values.url;
+    if (!base) {
+      app = await startProcess(
+        ['--import', 'tsx', 'src/main.ts', '--no-demo'],
+        {
+          ...(dataDir ? { DATA_DIR: dataDir, DATABASE_URL: undefined, DATABASE_READ_URL: undefined } : {}),
+          ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
+          PORT: '0',
+          LOG_LEVEL: 'warn',
+          // autocannon's connections all come from one address, which the server otherwise caps at 100.
+          MAX_CONNECTIONS_PER_CLIENT: '0',
+        },
+        /running at http:\/\/localhost:(\d+)/,
+      );
+      children.push(app.child);
+      base = `http://127.0.0.1:${app.match[1]}`;
+    }
+    const ceiling = await startProcess(['--import', 'tsx', 'bench/lib/ceiling.ts'], {}, /listening (\d+)/);
+    children.push(ceiling.child);
+
+    /** Runs one workload; on a server we started, adds its cache hit rates and memory during that workload. */
+    const measure = async (key: string, work: () => Promise<LoadResult>) => {
+      const before = app && (await serverStats(app));
+      const result: Measured = { ...(await work()), key };
+      if (app && before) {
+        const after = await serverStats(app);
+        result.rssBytes = after.rssBytes;
+        result.cacheHitRates = hitRates(before, after);
+      }
+      results.push(result);
+      console.log(describe(result));
+    };
+    const run = (name: string, pagePath: string, headers?: Record<string, string>) =>
+      runLoad({ name, url: base + pagePath, connections, durationSeconds: duration, ...(headers ? { headers } : {}) });
+
     results.push(
       await runLoad({
-        name: `  (the same ${(bigBytes / 1024).toFixed(0)} KB of ${big.encoding} from a raw node:http server)`,
-        url: `http://127.0.0.1:${bigCeiling.match[1]}/`,
+        name: 'ceiling (node:http "hello")',
+        url: `http://127.0.0.1:${ceiling.match[1]}/`,
         connections,
         durationSeconds: duration,
       }),
     );
-  }
+    console.log(describe(results[0]!));
+    if (wants('frontpage')) await measure('frontpage', () => run('frontpage (anonymous)', targets.frontpage));
+    if (wants('post50')) await measure('post50', () => run('post, ~50 comments', targets.post50));
+    if (wants('post1000')) await bigPage();
+    if (wants('sequence') && targets.sequence) {
+      await measure('sequence', () => run('sequence page', targets.sequence!));
+    }
+    if (wants('profile')) await measure('profile', () => run('profile', targets.profile));
+    if (wants('feed')) await measure('feed', () => run('/feed.xml', targets.feed));
+    if (wants('loggedin')) {
+      await measure('loggedin', () => run('frontpage (logged in)', targets.frontpage, { cookie: reader!.cookie }));
+    }
+    if (wants('writemix')) {
+      await resetQuota();
+      await measure('writemix', writeMix);
+    }
+    if (mixTargets && wants('forumday')) {
+      await resetQuota();
+      const next = forumDay(base, mixTargets, targets.sessions);
+      await measure('forumday', () =>
+        runMix({ name: 'forum day (mixed)', base: base!, connections, durationSeconds: duration, next }),
+      );
+    }
+    if (mixTargets && wants('hotthread')) {
+      await resetQuota();
+      const next = hotThread(base, mixTargets, targets.sessions);
+      const comments = mixTargets.hotThread.comments.length;
+      await measure('hotthread', () =>
+        runMix({
+          name: `hot thread (~${comments} comments)`,
+          base: base!,
+          connections,
+          durationSeconds: duration,
+          next,
+        }),
+      );
+    }
+    weight = wants('weight') ? await measurePageWeight(base + targets.post50) : undefined;
 
-  async function writeMix() {
-    // Mixed workload: logged-in readers, one write in ten (a comment or a vote), each connection its own user
-    // (votes are rate-limited per user). The session goes on every request of the connection's cycle.
-    let next = 0;
-    const asReader = (request: autocannon.Request): autocannon.Request => ({
-      ...request,
-      setupRequest: (req, context) => {
-        const ctx = context as { session?: { cookie: string; csrf: string } };
-        ctx.session ??= targets.sessions[next++ % targets.sessions.length]!;
-        return {
-          ...req,
-          headers: { ...req.headers, cookie: ctx.session.cookie, 'x-csrf-token': ctx.session.csrf, origin: base! },
-        };
-      },
-    });
-    const reads = () => Array.from({ length: 9 }, () => asReader({ method: 'GET', path: targets.writePost }));
-    results.push(
-      await runLoad({
+    async function bigPage() {
+      await measure('post1000', () => run('post, ~1,000 comments', targets.post1000));
+      // A page that large is bound by moving its bytes: measure a static answer of the same (compressed) size.
+      const big = await rawBody(base + targets.post1000);
+      const bigBytes = big.body.byteLength;
+      const bodyFile = path.join(os.tmpdir(), `lyceum-bench-${process.pid}.body`);
+      fs.writeFileSync(bodyFile, big.body);
+      const bigCeiling = await startProcess(
+        ['--import', 'tsx', 'bench/lib/ceiling.ts'],
+        { CEILING_BODY_FILE: bodyFile, CEILING_BODY_ENCODING: big.encoding },
+        /listening (\d+)/,
+      );
+      children.push(bigCeiling.child);
+      results.push(
+        await runLoad({
+          name: `  (the same ${(bigBytes / 1024).toFixed(0)} KB of ${big.encoding} from a raw node:http server)`,
+          url: `http://127.0.0.1:${bigCeiling.match[1]}/`,
+          connections,
+          durationSeconds: duration,
+        }),
+      );
+    }
+
+    function writeMix() {
+      // Mixed workload: logged-in readers, one write in ten (a comment or a vote), each connection its own user
+      // (votes are rate-limited per user). The session goes on every request of the connection's cycle.
+      const sessions = targets.sessions.slice(0, connections);
+      let next = 0;
+      const asReader = (request: autocannon.Request): autocannon.Request => ({
+        ...request,
+        setupRequest: (req, context) => {
+          const ctx = context as { session?: { cookie: string; csrf: string } };
+          ctx.session ??= sessions[next++ % sessions.length]!;
+          return {
+            ...req,
+            headers: { ...req.headers, cookie: ctx.session.cookie, 'x-csrf-token': ctx.session.csrf, origin: base! },
+          };
+        },
+      });
+      const reads = () => Array.from({ length: 9 }, () => asReader({ method: 'GET', path: targets.writePost }));
+      return runLoad({
         name: 'write mix (10% comments and votes)',
         url: base + targets.writePost,
         connections,
@@ -156,42 +269,57 @@ try {
             body: JSON.stringify({ targetType: 'comment', targetId: targets.writeCommentIds[0] ?? '', kind: 'up' }),
           }),
         ],
-      }),
-    );
+      });
+    }
+  } finally {
+    for (const child of children) await stopProcess(child);
+    if (!dataDir) await db.close();
   }
+}
 
-  const ceilingRate = results[0]!.requestsPerSecond;
-  const rows = results.map((r) => ({ ...r, ratio: r.requestsPerSecond / ceilingRate }));
-  const table = [
-    '| page | req/s | p50 ms | p99 ms | errors | non-2xx | vs ceiling |',
-    '|---|---:|---:|---:|---:|---:|---:|',
-    ...rows.map(
-      (r) =>
-        `| ${r.name} | ${r.requestsPerSecond.toFixed(0)} | ${r.p50} | ${r.p99} | ${r.errors} | ${r.non2xx} | ${(r.ratio * 100).toFixed(1)} % |`,
-    ),
-  ].join('\n');
-  const big = rows.find((r) => r.name === 'post, ~1,000 comments');
+/** What the pages were served from, for the results. */
+function databaseName(): string {
+  if (!loadsPages) return 'none';
+  if (dataDir) return `PGlite in ${dataDir}`;
+  return values.url ? `a server at ${values.url}` : 'PostgreSQL';
+}
+
+function writeResults() {
+  const big = rows.find((r) => r.key === 'post1000');
   const bigStatic = rows.find((r) => r.name.includes('raw node:http server'));
   const bigLine =
     big && bigStatic
       ? `The ~1,000-comment page reaches ${((big.requestsPerSecond / bigStatic.requestsPerSecond) * 100).toFixed(0)} % of a raw node:http server sending the same bytes.`
       : '';
-  const weightLine =
-    weight &&
-    `Cold load of ${targets.post50}: ${(weight.transferredBytes / 1024).toFixed(1)} KB of HTML, CSS and JS on the wire (+ ${(weight.fontBytes / 1024).toFixed(1)} KB of KaTeX fonts), ${weight.requests} requests.`;
-  console.log(`\n${table}\n\n${bigLine}\n${weightLine ?? ''}\n`);
+  const weightLine = weight
+    ? `Cold load of ${weight.url}: ${(weight.transferredBytes / 1024).toFixed(1)} KB of HTML, CSS and JS on the wire (+ ${(weight.fontBytes / 1024).toFixed(1)} KB of KaTeX fonts), ${weight.requests} requests.`
+    : '';
+  const startupText = startup ? startupLine(startup) : '';
+  const table = rows.length ? tables(rows) : '';
+  const summary = [table, [bigLine, weightLine, startupText].filter(Boolean).join('\n')].filter(Boolean).join('\n\n');
+  console.log(`\n${summary}\n`);
+  const database = databaseName();
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
   const dir = path.join('bench', 'results');
   fs.mkdirSync(dir, { recursive: true });
   fs.writeFileSync(
     path.join(dir, `${stamp}.json`),
-    JSON.stringify({ duration, connections, results: rows, weight }, null, 2),
+    JSON.stringify({ duration, connections, database, loadAverage, results: rows, weight, startup }, null, 2),
   );
   fs.writeFileSync(
     path.join(dir, `${stamp}.md`),
-    `# Benchmark ${stamp}\n\n${duration} s per page, ${connections} connections.\n\n${table}\n\n${bigLine}\n${weightLine ?? ''}\n`,
+    `# Benchmark ${stamp}\n\n${duration} s per page, ${connections} connections, ${database}; load average ` +
+      `${loadAverage} on ${os.cpus().length} cores at the start.\n\n${summary}\n`,
   );
-  console.log(`Written to bench/results/${stamp}.{json,md}`);
-} finally {
-  for (const child of children) await stopProcess(child);
+  const latest = latestJson(rows, {
+    ...(rows[0] && !rows[0].key ? { ceilingRps: rows[0].requestsPerSecond } : {}),
+    ...(startup ? { startup } : {}),
+    ...(weight ? { weight } : {}),
+    database,
+    durationSeconds: duration,
+    connections,
+    loadAverage,
+  });
+  fs.writeFileSync(path.join(dir, 'latest.json'), `${JSON.stringify(latest, null, 2)}\n`);
+  console.log(`Written to bench/results/${stamp}.{json,md} and bench/results/latest.json`);
 }

@@ -31,17 +31,26 @@ export interface LoadOptions {
   requests?: autocannon.Request[];
   /** Called for each connection, e.g. to give each its own session. */
   setupClient?: (client: autocannon.Client) => void;
+  /** Called for each response with its connection and its latency in ms. */
+  onResponse?: (client: autocannon.Client, statusCode: number, responseTimeMs: number) => void;
 }
 
 /** Runs autocannon for a fixed time against one URL (or a request cycle) and returns its figures. */
 export async function runLoad(options: LoadOptions): Promise<LoadResult> {
-  const result = await autocannon({
-    url: options.url,
-    connections: options.connections,
-    duration: options.durationSeconds,
-    headers: { 'accept-encoding': BROWSER_ACCEPT_ENCODING, ...options.headers },
-    ...(options.requests ? { requests: options.requests } : {}),
-    ...(options.setupClient ? { setupClient: options.setupClient } : {}),
+  const result = await new Promise<autocannon.Result>((resolve, reject) => {
+    const instance = autocannon(
+      {
+        url: options.url,
+        connections: options.connections,
+        duration: options.durationSeconds,
+        headers: { 'accept-encoding': BROWSER_ACCEPT_ENCODING, ...options.headers },
+        ...(options.requests ? { requests: options.requests } : {}),
+        ...(options.setupClient ? { setupClient: options.setupClient } : {}),
+      },
+      (error: unknown, result) => (error ? reject(error) : resolve(result)),
+    );
+    const { onResponse } = options;
+    if (onResponse) instance.on('response', (client, statusCode, _bytes, time) => onResponse(client, statusCode, time));
   });
   return {
     name: options.name,
