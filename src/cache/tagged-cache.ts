@@ -100,7 +100,12 @@ export class TaggedCache<V> {
     const pending = this.building.get(key);
     // A build that began before a change to what it shows would hand its joiners the old data (and the pages
     // they build from it would be stored as current): join only builds that no change has overtaken.
-    if (pending && !this.changedSince(pending.tags, pending.since)) return pending.value;
+    if (pending && !this.changedSince(pending.tags, pending.since)) {
+      // Served without building: counted as the hit it is (get counted a miss).
+      this.misses--;
+      this.hits++;
+      return pending.value;
+    }
     const since = this.begin();
     const value = build().then((built) => {
       this.store(key, since, built, tags);
