@@ -52,6 +52,8 @@ const { values } = parseArgs({
     url: { type: 'string' },
     'database-url': { type: 'string' },
     'data-dir': { type: 'string' },
+    // Writes a V8 CPU profile of the server we start (all workloads) into this folder; see bench/lib/profile.ts.
+    'cpu-prof': { type: 'string' },
     duration: { type: 'string', default: '10' },
     connections: { type: 'string', default: '20' },
     only: { type: 'string' },
@@ -129,7 +131,13 @@ async function loadPages() {
     let base = values.url;
     if (!base) {
       app = await startProcess(
-        ['--import', 'tsx', 'src/main.ts', '--no-demo'],
+        [
+          ...(values['cpu-prof'] ? ['--cpu-prof', '--cpu-prof-dir', values['cpu-prof']] : []),
+          '--import',
+          'tsx',
+          'src/main.ts',
+          '--no-demo',
+        ],
         {
           ...(dataDir ? { DATA_DIR: dataDir, DATABASE_URL: undefined, DATABASE_READ_URL: undefined } : {}),
           ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
