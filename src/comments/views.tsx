@@ -2,7 +2,7 @@ import { raw } from 'hono/html';
 import type { SessionUser } from '../accounts/queries.js';
 import { commentPath, postPath } from '../posts/paths.js';
 import type { VoteKind } from '../votes/kinds.js';
-import { voteButtonsHtml } from '../votes/views.js';
+import { fillVoteForm, voteButtonsHtml, voteFormPieces } from '../votes/views.js';
 import { type HtmlEscapedString, html } from '../web/html.js';
 import { CSRF_FIELD } from '../web/middleware.js';
 import { renderToString } from '../web/page.js';
@@ -35,41 +35,91 @@ export function isNewComment(comment: CommentRow, ctx: ThreadContext): boolean {
 }
 
 /**
- * The row under a comment: votes, reply, links, and the author's or a moderator's controls. A string template
- * like the vote buttons (see voteButtonsHtml): it differs for each reader, so it is made for every page view.
+ * The row under a comment: votes, reply, links, and the author's or a moderator's controls. For a logged-in
+ * reader it is made from the comment's actions template (actionsTemplate), which a rendered comment tree keeps:
+ * filling it per view is a few string joins, where rendering it again for each of a thousand comments was
+ * most of a logged-in post page's cost.
  */
-function commentActionsHtml(comment: CommentRow, ctx: ThreadContext): HtmlEscapedString {
-  const permalink = commentPath(ctx.post, comment.id);
-  const returnTo = `${postPath(ctx.post)}#comment-${comment.id}`;
-  const mine = ctx.user?.id === comment.authorId;
+function commentActionsHtml(
+  comment: CommentRow,
+  ctx: ThreadContext,
+  template = actionsTemplate(comment, ctx.post),
+): string {
+  if (!ctx.user) {
+    const returnTo = `${postPath(ctx.post)}#comment-${comment.id}`;
+    const votes = (axis: 'karma' | 'agreement') =>
+      voteButtonsHtml({
+        targetType: 'comment',
+        targetId: comment.id,
+        axis,
+        score: axis === 'karma' ? comment.baseScore : comment.agreementScore,
+        current: null,
+        returnTo,
+        csrfToken: '',
+        loggedIn: false,
+      });
+    return String(
+      html`<div class="comment-actions">${votes('karma')}${votes('agreement')}<a href="${commentPath(ctx.post, comment.id)}">Permalink</a>${parentLink(comment, ctx.post)}</div>`,
+    );
+  }
+  const mine = ctx.user.id === comment.authorId;
   const current = ctx.votes?.get(comment.id);
-  const votes = (axis: 'karma' | 'agreement') =>
-    voteButtonsHtml({
-      targetType: 'comment',
-      targetId: comment.id,
+  const csrfToken = String(html`${ctx.csrfToken}`);
+  const vote = (axis: 'karma' | 'agreement') =>
+    fillVoteForm(template[axis], {
       axis,
-      score: axis === 'karma' ? comment.baseScore : comment.agreementScore,
+      targetType: 'comment',
+      csrfToken,
       current: current?.[axis] ?? null,
-      returnTo,
-      csrfToken: ctx.csrfToken,
-      loggedIn: !!ctx.user,
       disabled: mine,
+      score: axis === 'karma' ? comment.baseScore : comment.agreementScore,
     });
-  const csrf = html`<input type="hidden" name="${CSRF_FIELD}" value="${ctx.csrfToken}"/>`;
+  return fillSlots(template.frame, (name) =>
+    name === 'own' ? String(ownControlsHtml(comment, ctx)) : vote(name as 'karma' | 'agreement'),
+  );
+}
+
+/** A comment's actions for logged-in readers, split at what differs per reader (see fillVoteForm). */
+export interface ActionsTemplate {
+  frame: string[];
+  karma: string[];
+  agreement: string[];
+}
+
+function actionsTemplate(comment: CommentRow, post: ThreadContext['post']): ActionsTemplate {
+  const permalink = commentPath(post, comment.id);
+  const returnTo = `${postPath(post)}#comment-${comment.id}`;
+  const part = (name: string) => raw(slot(name, ''));
+  return {
+    frame: splitSlots(
+      String(
+        html`<div class="comment-actions">${part('karma')}${part('agreement')}<a href="${permalink}/reply" data-reply="${comment.id}">Reply</a><a href="${permalink}">Permalink</a>${parentLink(comment, post)}${part('own')}</div>`,
+      ),
+    ),
+    karma: voteFormPieces('comment', comment.id, 'karma', returnTo),
+    agreement: voteFormPieces('comment', comment.id, 'agreement', returnTo),
+  };
+}
+
+function parentLink(comment: CommentRow, post: ThreadContext['post']) {
+  return comment.parentId ? html`<a href="${postPath(post)}#comment-${comment.parentId}">Parent</a>` : '';
+}
+
+/** Edit, retract and delete, for the comment's author or a moderator as permissions.ts allows. */
+function ownControlsHtml(comment: CommentRow, ctx: ThreadContext): HtmlEscapedString | string {
+  const user = ctx.user;
+  if (!user) return '';
   const id = comment.id;
-  return html`<div class="comment-actions">${votes('karma')}${votes('agreement')}${
-    ctx.user ? html`<a href="${permalink}/reply" data-reply="${id}">Reply</a>` : ''
-  }<a href="${permalink}">Permalink</a>${
-    comment.parentId ? html`<a href="${postPath(ctx.post)}#comment-${comment.parentId}">Parent</a>` : ''
-  }${canEditComment(ctx.user, comment) ? html`<a href="/comments/${id}/edit">Edit</a>` : ''}${
-    canRetractComment(ctx.user, comment)
+  const csrf = html`<input type="hidden" name="${CSRF_FIELD}" value="${ctx.csrfToken}"/>`;
+  return html`${canEditComment(user, comment) ? html`<a href="/comments/${id}/edit">Edit</a>` : ''}${
+    canRetractComment(user, comment)
       ? html`<form method="post" action="/comments/${id}/retract" class="inline-form">${csrf}<input type="hidden" name="retracted" value="${comment.retracted ? 'false' : 'true'}"/><button type="submit" class="link-button">${comment.retracted ? 'Unretract' : 'Retract'}</button></form>`
       : ''
   }${
-    canDeleteComment(ctx.user, comment)
+    canDeleteComment(user, comment)
       ? html`<details class="confirm-delete"><summary>Delete…</summary><form method="post" action="/comments/${id}/delete" class="inline-form">${csrf}<button type="submit" class="link-button danger-link">Yes, delete this comment</button></form></details>`
       : ''
-  }</div>`;
+  }`;
 }
 
 /**
@@ -85,6 +135,8 @@ export interface SharedCommentTree {
   page: number;
   pageCount: number;
   shownIds: Set<string>;
+  /** Each shown comment's actions template, made on the first logged-in view and kept with the tree. */
+  actions: Map<string, ActionsTemplate>;
 }
 
 /** One page of a post's comment threads, rendered for every reader with their parts left as slots. */
@@ -103,6 +155,7 @@ export async function renderSharedCommentTree(
     page: threads.page,
     pageCount: threads.pageCount,
     shownIds: threads.shownIds,
+    actions: new Map(),
   };
 }
 
@@ -120,7 +173,14 @@ export function fillCommentSlots(
     if (!comment) return '';
     if (name === 'actions') {
       const current = scores?.get(id);
-      return String(commentActionsHtml(current ? { ...comment, ...current } : comment, ctx));
+      const shown = current ? { ...comment, ...current } : comment;
+      if (!ctx.user) return commentActionsHtml(shown, ctx);
+      let template = tree.actions.get(id);
+      if (!template) {
+        template = actionsTemplate(comment, ctx.post);
+        tree.actions.set(id, template);
+      }
+      return commentActionsHtml(shown, ctx, template);
     }
     if (!isNewComment(comment, ctx)) return '';
     return name === 'class' ? ' comment-new' : NEW_MARK;
@@ -196,7 +256,7 @@ export function CommentItem(props: { node: ShownNode; depth: number; ctx: Thread
         ) : (
           <>
             <div class="comment-body content">{raw(c.bodyHtml)}</div>
-            {ctx.shared ? slot('actions', c.id) : commentActionsHtml(c, ctx)}
+            {ctx.shared ? slot('actions', c.id) : raw(commentActionsHtml(c, ctx))}
           </>
         )}
         {node.replies.length > 0 ? (
