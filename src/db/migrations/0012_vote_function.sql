@@ -1,8 +1,8 @@
--- Votes as one round trip: a function that does the checks, the writes and the counter updates in one call, so
--- row locks are held for one statement instead of across a dozen round trips. The TypeScript service
--- (src/votes/service.ts) validates input, calls it and maps its outcome to the app's errors. Tests keep each SQL
--- twin of a TypeScript rule equal to it (test/votes/cast-function.test.ts, and the magic score test in
--- test/votes/service.test.ts).
+-- Votes and new comments as one round trip: functions that do the checks, the writes and the counter updates
+-- in one call, so row locks are held for one statement instead of across a dozen round trips. The TypeScript
+-- services (src/votes/service.ts, src/comments/service.ts) validate input, call them and map their outcome to
+-- the app's errors. Tests keep each SQL twin of a TypeScript rule equal to it (test/votes/cast-function.test.ts,
+-- and the magic score test in test/votes/service.test.ts).
 
 -- The frontpage "magic" formula, (base_score + bonus) / (age_hours + 2) ^ 1.15 with a future age counted as 0:
 -- the one SQL definition, which src/votes/ranking.ts and the vote function call (magicScore there is its
@@ -222,4 +222,45 @@ BEGIN
   outcome := 'changed';
   vote := wanted;
   RETURN NEXT;
+END $$;
+
+-- addComment after rendering: checks that the post is visible and the parent (if any) is a live comment of
+-- it, then counts the comment on the post (locking the post row, which serializes concurrent comments on it so
+-- the count stays exact), records its links to posts, inserts it and applies its author's own vote. Returns
+-- 'added', or a refusal that wrote nothing: 'post_gone', 'parent_elsewhere', 'parent_deleted'.
+CREATE FUNCTION lyceum_add_comment(p_id text, p_post_id text, p_parent_id text, p_author_id text, p_markdown text,
+                                   p_html text, p_excerpt text, p_at timestamptz, p_linked_post_ids text[])
+RETURNS text
+LANGUAGE plpgsql AS $$
+DECLARE
+  parent_post_id text;
+  parent_deleted boolean;
+BEGIN
+  PERFORM 1 FROM posts p WHERE p.id = p_post_id AND p.status = 'published' AND p.deleted_at IS NULL;
+  IF NOT FOUND THEN
+    RETURN 'post_gone';
+  END IF;
+  IF p_parent_id IS NOT NULL THEN
+    SELECT c.post_id, c.deleted INTO parent_post_id, parent_deleted FROM comments c WHERE c.id = p_parent_id;
+    IF parent_post_id IS DISTINCT FROM p_post_id THEN
+      RETURN 'parent_elsewhere';
+    END IF;
+    IF parent_deleted THEN
+      RETURN 'parent_deleted';
+    END IF;
+  END IF;
+  -- Re-checked under the row lock: a post unpublished or deleted since the check above takes nothing with it.
+  UPDATE posts p
+     SET comment_count = p.comment_count + 1, last_activity_at = greatest(p.last_activity_at, p_at)
+   WHERE p.id = p_post_id AND p.status = 'published' AND p.deleted_at IS NULL;
+  IF NOT FOUND THEN
+    RETURN 'post_gone';
+  END IF;
+  INSERT INTO post_links (source_kind, source_id, target_post_id)
+  SELECT 'comment', p_id, p.id FROM posts p WHERE p.id = ANY (p_linked_post_ids)
+  ON CONFLICT DO NOTHING;
+  INSERT INTO comments (id, post_id, parent_id, author_id, body_markdown, body_html, excerpt, created_at)
+  VALUES (p_id, p_post_id, p_parent_id, p_author_id, p_markdown, p_html, p_excerpt, p_at);
+  PERFORM lyceum_apply_author_vote(p_author_id, 'comment', p_id, NULL);
+  RETURN 'added';
 END $$;
