@@ -2,8 +2,7 @@ import { renderPool } from '../content/pool.js';
 import type { Queryable } from '../db/database.js';
 import { newId } from '../db/ids.js';
 import { Forbidden, Invalid, NotFound } from '../errors.js';
-import { recordPostLinks } from '../sequences/links.js';
-import { applyAuthorVote } from '../votes/service.js';
+import { linkedPostIds, recordPostLinks, titleLinks } from '../sequences/links.js';
 import { canDeleteComment, canEditComment, canRetractComment } from './permissions.js';
 
 interface Actor {
@@ -21,54 +20,40 @@ export interface NewComment {
   baseUrl?: string;
 }
 
+/** What lyceum_add_comment (migration 0012) answers. */
+type AddOutcome = 'added' | 'post_gone' | 'parent_elsewhere' | 'parent_deleted';
+
 /**
- * Adds a comment and bumps the post's comment count and last activity in the same transaction. Locking the
- * post row serializes concurrent comments on one post, so the count stays exact.
+ * Adds a comment with its author's own upvote, its links to posts, and the post's comment count and last
+ * activity. Rendering happens first (in the worker pool), and so does reading the titles of linked posts (only
+ * when the text links to posts); the write is then one statement, a call of lyceum_add_comment, which checks
+ * the post and the parent and locks the post row for that one round trip, so concurrent comments on a busy
+ * post keep its count exact and wait for each other for one statement. A refusal writes nothing.
  */
 export async function addComment(db: Queryable, input: NewComment): Promise<{ id: string }> {
   const id = newId();
   const rendered = await renderPool().render(input.markdown, { docId: id });
   const at = input.at ?? new Date();
-  const gone = () => new NotFound('That post does not exist or is no longer published.');
-  return db.transaction(async (tx) => {
-    // The post's row is locked only by the counter update at the end, so concurrent comments on a busy post
-    // wait for each other for one statement, not for the whole transaction.
-    const posts = await tx.query<{ id: string }>(
-      `SELECT id FROM posts WHERE id = $1 AND status = 'published' AND deleted_at IS NULL`,
-      [input.postId],
-    );
-    if (posts.length === 0) throw gone();
-    if (input.parentId) {
-      const parents = await tx.query<{ postId: string; deleted: boolean }>(
-        'SELECT post_id AS "postId", deleted FROM comments WHERE id = $1',
-        [input.parentId],
-      );
-      const parent = parents[0];
-      if (parent?.postId !== input.postId) {
-        throw new Invalid('The comment you replied to is not part of this post.', {
-          parentId: 'That comment is not part of this post.',
-        });
-      }
-      if (parent.deleted) {
-        throw new Invalid('The comment you replied to has been deleted.', { parentId: 'That comment was deleted.' });
-      }
-    }
-    const html = await recordPostLinks(tx, { kind: 'comment', id }, rendered.html, input.baseUrl);
-    await tx.query(
-      `INSERT INTO comments (id, post_id, parent_id, author_id, body_markdown, body_html, excerpt, created_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-      [id, input.postId, input.parentId ?? null, input.authorId, input.markdown, html, rendered.excerpt, at],
-    );
-    await applyAuthorVote(tx, { authorId: input.authorId, targetType: 'comment', targetId: id });
-    // Re-checked under the lock: a post unpublished or deleted meanwhile takes the comment back with it.
-    const counted = await tx.query(
-      `UPDATE posts SET comment_count = comment_count + 1, last_activity_at = greatest(last_activity_at, $2)
-        WHERE id = $1 AND status = 'published' AND deleted_at IS NULL RETURNING id`,
-      [input.postId, at],
-    );
-    if (counted.length === 0) throw gone();
-    return { id };
-  });
+  // Titles as of saving (render on write), as recordPostLinks gives them; a post retitled meanwhile keeps the
+  // title read here either way.
+  const linked = linkedPostIds(rendered.html, input.baseUrl);
+  const html = await titleLinks(db, { kind: 'comment', id }, rendered.html, input.baseUrl);
+  const [row] = await db.query<{ outcome: AddOutcome }>(
+    'SELECT lyceum_add_comment($1, $2, $3, $4, $5, $6, $7, $8, $9) AS outcome',
+    [id, input.postId, input.parentId || null, input.authorId, input.markdown, html, rendered.excerpt, at, linked],
+  );
+  switch (row!.outcome) {
+    case 'post_gone':
+      throw new NotFound('That post does not exist or is no longer published.');
+    case 'parent_elsewhere':
+      throw new Invalid('The comment you replied to is not part of this post.', {
+        parentId: 'That comment is not part of this post.',
+      });
+    case 'parent_deleted':
+      throw new Invalid('The comment you replied to has been deleted.', { parentId: 'That comment was deleted.' });
+    default:
+      return { id };
+  }
 }
 
 interface LockedComment {

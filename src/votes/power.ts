@@ -11,7 +11,11 @@ const STRONG_VOTE_THRESHOLDS = [
   10, 100, 250, 500, 1_000, 2_500, 5_000, 10_000, 25_000, 50_000, 75_000, 100_000, 175_000, 250_000, 500_000,
 ] as const;
 
-/** Vote power (always positive; a downvote or disagreement negates it) for a voter with this karma. */
+/**
+ * Vote power (always positive; a downvote or disagreement negates it) for a voter with this karma. Votes are
+ * cast by its SQL twin, lyceum_vote_power (migration 0012), which reads the karma under the vote's locks; a test
+ * keeps the two equal, and changing a threshold here takes a migration replacing that function.
+ */
 export function votePower(karma: number, strength: Strength): number {
   if (strength === 'normal') return karma >= NORMAL_VOTE_DOUBLE_KARMA ? 2 : 1;
   let power = 1;

@@ -4,12 +4,6 @@ import type { Queryable } from '../db/database.js';
 export const SCORE_TIME_DECAY = 1.15;
 /** Hours added to the age, so a brand-new item neither divides by zero nor outranks everything for long. */
 const SCORE_AGE_OFFSET_HOURS = 2;
-/**
- * Points added to a frontpage post's score. LessWrong rewards frontpage and curated status this way; Lyceum has
- * no such statuses yet (every published post is on the frontpage), so the bonus is 0 and the order depends on
- * score and age alone. A curated bonus would be another constant here, added per post in magicScoreSql.
- */
-const FRONTPAGE_BONUS = 0;
 /** The periodic refresh rescores posts published this recently… */
 const MAGIC_REFRESH_DAYS = 14;
 /** …and the posts with the highest stored scores, since a stale score is too high (scores only fall with age). */
@@ -19,35 +13,32 @@ export const MAGIC_REFRESH_INTERVAL_MS = 10 * 60_000;
 
 const HOUR_MS = 3_600_000;
 
-/** The one "magic" ranking formula: (baseScore + bonus) / (ageHours + 2) ^ 1.15. A future age counts as 0. */
+/**
+ * The one "magic" ranking formula: (baseScore + bonus) / (ageHours + 2) ^ 1.15. A future age counts as 0. Its
+ * SQL twin is lyceum_magic_score (migration 0012), which every stored score comes from; a test keeps the two
+ * equal, and changing a constant here takes a migration replacing that function.
+ */
 export function magicScore(baseScore: number, bonus: number, ageHours: number): number {
   return (baseScore + bonus) / (Math.max(0, ageHours) + SCORE_AGE_OFFSET_HOURS) ** SCORE_TIME_DECAY;
 }
 
-function sqlNumber(value: number): string {
-  if (!Number.isFinite(value)) throw new Error(`Not a finite number: ${value}`);
-  return `${value}::float8`;
-}
-
-/**
- * magicScore as a SQL expression over the given column expressions (trusted SQL, never user input), so the
- * database computes exactly what the function does.
- */
+/** magicScore as a SQL expression over the given column expressions (trusted SQL, never user input). */
 export function magicScoreSql(columns: { baseScore: string; bonus: string; at: string; now?: string }): string {
-  const ageHours = `greatest(extract(epoch FROM (${columns.now ?? 'now()'} - ${columns.at}))::float8 / 3600, 0)`;
-  return `((${columns.baseScore} + ${columns.bonus})::float8 / power(${ageHours} + ${sqlNumber(SCORE_AGE_OFFSET_HOURS)}, ${sqlNumber(SCORE_TIME_DECAY)}))`;
+  return `lyceum_magic_score(${columns.baseScore}, ${columns.bonus}, ${columns.at}, ${columns.now ?? 'now()'})`;
 }
 
 /**
  * The stored score of a post row aliased `p`: the formula for published posts, NULL for drafts. `baseScore`
- * replaces p.base_score when an UPDATE sets both (SET expressions read the old row).
+ * replaces p.base_score when an UPDATE sets both (SET expressions read the old row). The frontpage bonus (0:
+ * Lyceum has no frontpage or curated statuses yet, so every published post is on the frontpage and the order
+ * depends on score and age alone) is part of lyceum_post_magic_score, the SQL function this calls, which the
+ * vote function (lyceum_cast_vote) uses too.
  */
 export function postMagicScoreSql(baseScore = 'p.base_score'): string {
-  return `CASE WHEN p.status = 'published' AND p.published_at IS NOT NULL
-    THEN ${magicScoreSql({ baseScore, bonus: sqlNumber(FRONTPAGE_BONUS), at: 'p.published_at' })} END`;
+  return `lyceum_post_magic_score(p.status, p.published_at, ${baseScore})`;
 }
 
-/** Rescores one post; called in the transaction of every vote on it (and when a post is published). */
+/** Rescores one post, when it is published (a vote rescores its post in lyceum_cast_vote). */
 export async function refreshPostMagicScore(tx: Queryable, postId: string): Promise<void> {
   await tx.query(`UPDATE posts p SET magic_score = ${postMagicScoreSql()} WHERE p.id = $1`, [postId]);
 }
