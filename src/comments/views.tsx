@@ -43,7 +43,10 @@ export function isNewComment(comment: CommentRow, ctx: ThreadContext): boolean {
 function commentActionsHtml(
   comment: CommentRow,
   ctx: ThreadContext,
-  template = actionsTemplate(comment, ctx.post),
+  template?: ActionsTemplate,
+  scores: CommentScores = comment,
+  csrfToken = String(html`${ctx.csrfToken}`),
+  into?: string[],
 ): string {
   if (!ctx.user) {
     const returnTo = `${postPath(ctx.post)}#comment-${comment.id}`;
@@ -52,7 +55,7 @@ function commentActionsHtml(
         targetType: 'comment',
         targetId: comment.id,
         axis,
-        score: axis === 'karma' ? comment.baseScore : comment.agreementScore,
+        score: axis === 'karma' ? scores.baseScore : scores.agreementScore,
         current: null,
         returnTo,
         csrfToken: '',
@@ -62,20 +65,27 @@ function commentActionsHtml(
       html`<div class="comment-actions">${votes('karma')}${votes('agreement')}<a href="${commentPath(ctx.post, comment.id)}">Permalink</a>${parentLink(comment, ctx.post)}</div>`,
     );
   }
-  const mine = ctx.user.id === comment.authorId;
+  const user = ctx.user;
+  const mine = user.id === comment.authorId;
   const current = ctx.votes?.get(comment.id);
-  const csrfToken = String(html`${ctx.csrfToken}`);
-  const vote = (axis: 'karma' | 'agreement') =>
-    fillVoteForm(template[axis], {
-      axis,
-      targetType: 'comment',
-      csrfToken,
-      current: current?.[axis] ?? null,
-      disabled: mine,
-      score: axis === 'karma' ? comment.baseScore : comment.agreementScore,
-    });
-  return fillSlots(template.frame, (name) =>
-    name === 'own' ? String(ownControlsHtml(comment, ctx)) : vote(name as 'karma' | 'agreement'),
+  const made = template ?? actionsTemplate(comment, ctx.post);
+  return fillSlots(
+    made.frame,
+    (name, _, out) => {
+      if (name === 'own') return mine || user.isModerator ? String(ownControlsHtml(comment, ctx)) : '';
+      const axis = name === 'karma' ? 'karma' : 'agreement';
+      const state = {
+        axis,
+        targetType: 'comment',
+        csrfToken,
+        current: current?.[axis] ?? null,
+        disabled: mine,
+        score: axis === 'karma' ? scores.baseScore : scores.agreementScore,
+      } as const;
+      fillVoteForm(made[axis], state, out);
+      return undefined;
+    },
+    into,
   );
 }
 
@@ -168,19 +178,20 @@ export function fillCommentSlots(
   ctx: ThreadContext,
   scores?: Map<string, CommentScores>,
 ): string {
-  return fillSlots(tree.pieces, (name, id) => {
+  // The token goes into two forms per comment: escaped once.
+  const csrfToken = String(html`${ctx.csrfToken}`);
+  return fillSlots(tree.pieces, (name, id, out) => {
     const comment = tree.comments.get(id);
     if (!comment) return '';
     if (name === 'actions') {
-      const current = scores?.get(id);
-      const shown = current ? { ...comment, ...current } : comment;
-      if (!ctx.user) return commentActionsHtml(shown, ctx);
+      if (!ctx.user) return commentActionsHtml(comment, ctx, undefined, scores?.get(id) ?? comment);
       let template = tree.actions.get(id);
       if (!template) {
         template = actionsTemplate(comment, ctx.post);
         tree.actions.set(id, template);
       }
-      return commentActionsHtml(shown, ctx, template);
+      commentActionsHtml(comment, ctx, template, scores?.get(id) ?? comment, csrfToken, out);
+      return undefined;
     }
     if (!isNewComment(comment, ctx)) return '';
     return name === 'class' ? ' comment-new' : NEW_MARK;

@@ -93,20 +93,24 @@ export function voteFormPieces(targetType: TargetType, targetId: string, axis: V
   );
 }
 
-/** The form of voteFormPieces as this reader sees it. */
-export function fillVoteForm(pieces: string[], state: VoteFormState): string {
-  return fillSlots(pieces, (name) => {
-    switch (name) {
-      case 'csrf':
-        return state.csrfToken;
-      case 'shown':
-        return state.current ?? 'none';
-      case 'score':
-        return String(state.score);
-      default:
-        return buttonRun(state, name === 'before' ? 'before' : 'after');
-    }
-  });
+/** The form of voteFormPieces as this reader sees it (pushed onto `into` when given, see fillSlots). */
+export function fillVoteForm(pieces: string[], state: VoteFormState, into?: string[]): string {
+  return fillSlots(
+    pieces,
+    (name) => {
+      switch (name) {
+        case 'csrf':
+          return state.csrfToken;
+        case 'shown':
+          return state.current ?? 'none';
+        case 'score':
+          return String(state.score);
+        default:
+          return buttonRun(state, name === 'before' ? 'before' : 'after');
+      }
+    },
+    into,
+  );
 }
 
 /** The buttons on one side of the score: the same few strings for every target, so made once each. */

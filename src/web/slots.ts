@@ -17,9 +17,18 @@ export function splitSlots(html: string): string[] {
   return html.split(NUL);
 }
 
-/** The rendering with each slot replaced by `fill(name, id)`. */
-export function fillSlots(pieces: string[], fill: (name: string, id: string) => string): string {
-  const out: string[] = [];
+/**
+ * What goes in a slot: a string, or nothing after pushing the parts straight onto `out` (a slot filled from
+ * another split rendering, without joining that one on its own first).
+ */
+export type SlotFill = (name: string, id: string, out: string[]) => string | undefined;
+
+/**
+ * The rendering with each slot replaced by what `fill` gives. With `into`, the parts are pushed onto it (for the
+ * caller to join once) and the result is ''.
+ */
+export function fillSlots(pieces: string[], fill: SlotFill, into?: string[]): string {
+  const out = into ?? [];
   for (let i = 0; i < pieces.length; i++) {
     const piece = pieces[i]!;
     if (i % 2 === 0) {
@@ -27,7 +36,8 @@ export function fillSlots(pieces: string[], fill: (name: string, id: string) => 
       continue;
     }
     const colon = piece.indexOf(':');
-    out.push(fill(piece.slice(0, colon), piece.slice(colon + 1)));
+    const filled = fill(piece.slice(0, colon), piece.slice(colon + 1), out);
+    if (filled) out.push(filled);
   }
-  return out.join('');
+  return into ? '' : out.join('');
 }
