@@ -1,30 +1,58 @@
 import type { AddressInfo } from 'node:net';
-import pino from 'pino';
-import { forgetOldLoginFailures } from './accounts/service.js';
-import { deleteExpiredSessions } from './accounts/sessions.js';
-import { cacheStats, startCaches } from './cache/caches.js';
 import { ConfigError, loadConfig } from './config.js';
-import { renderPoolOptions, startRenderPool, stopRenderPool } from './content/pool.js';
-import { startChangeFeed } from './db/changes.js';
 import { DataDirLockedError } from './db/lock.js';
-import { openDatabase, startReplicaRouting } from './db/open.js';
-import { loadDemoContent } from './demo/seed.js';
-import { MAGIC_REFRESH_INTERVAL_MS, refreshMagicScores } from './votes/ranking.js';
-import { createApp } from './web/app.js';
-import { loadAssets } from './web/assets.js';
-import { createHttpServer } from './web/server.js';
+import { createsDatabase, openDatabase, startReplicaRouting } from './db/open.js';
 
 async function main() {
   const config = loadConfig(process.env, process.argv.slice(2));
+  // Start-up steps overlap where they can. The database starts opening first (reading and compiling PGlite is
+  // partly asynchronous; creating a new embedded database then keeps this thread busy for seconds), the client
+  // bundle builds in esbuild's process, and the rest of the server loads meanwhile. That is why only the modules
+  // that open the database are imported above, and the others (those behind every route and the Markdown stack
+  // take a second or two to load) here.
+  const dbOptions = { dataDir: config.dataDir, databaseUrl: config.databaseUrl };
+  const newDatabase = createsDatabase(dbOptions);
+  const opening = openDatabase(dbOptions);
+  // Both are awaited below; failing meanwhile must not count as unhandled.
+  opening.catch(() => {});
+  const { loadAssets } = await import('./web/assets.js');
+  const assetsLoading = loadAssets();
+  assetsLoading.catch(() => {});
+  const [
+    { default: pino },
+    { renderPoolOptions, startRenderPool, stopRenderPool },
+    { forumIsEmpty, loadDemoContent, makeDemoAccounts },
+  ] = await Promise.all([import('pino'), import('./content/pool.js'), import('./demo/seed.js')]);
   const logger = pino({ level: config.logLevel, base: { pid: process.pid } });
-  // Workers warm up while the database opens; every render and diff runs in them.
-  await startRenderPool(renderPoolOptions(config));
+  const poolOptions = renderPoolOptions(config);
+  // For a demo on a new database, its passwords hash (on libuv's threads) and the render worker warms up for
+  // its texts (on its own thread) while the database is created.
+  const demoAccounts = config.loadDemo && newDatabase ? makeDemoAccounts() : undefined;
+  if (demoAccounts) await startRenderPool(poolOptions);
+  const [
+    { forgetOldLoginFailures },
+    { deleteExpiredSessions },
+    { cacheStats, startCaches },
+    { startChangeFeed },
+    { MAGIC_REFRESH_INTERVAL_MS, refreshMagicScores },
+    { createApp },
+    { createHttpServer },
+  ] = await Promise.all([
+    import('./accounts/service.js'),
+    import('./accounts/sessions.js'),
+    import('./cache/caches.js'),
+    import('./db/changes.js'),
+    import('./votes/ranking.js'),
+    import('./web/app.js'),
+    import('./web/server.js'),
+  ]);
 
-  const { db, applied } = await openDatabase({ dataDir: config.dataDir, databaseUrl: config.databaseUrl });
+  const { db, applied } = await opening;
   logger.info({ database: db.kind, applied }, applied.length ? 'migrations applied' : 'database up to date');
 
-  if (config.loadDemo) {
-    const logins = await loadDemoContent(db);
+  if (config.loadDemo && (await forumIsEmpty(db))) {
+    await startRenderPool(poolOptions);
+    const logins = await loadDemoContent(db, { accounts: demoAccounts });
     if (logins.length > 0) {
       // Printed once, to the terminal of the person who started the forum, so they can log in as a demo user.
       process.stdout.write(
@@ -35,24 +63,27 @@ async function main() {
     }
   }
 
-  // Scores decay with age: rescore recent and top posts now and every few minutes (idempotent, so several
-  // processes doing it is harmless).
-  // The same job forgets expired sessions and old login failures, so those tables stay small.
-  const rescore = () =>
-    Promise.all([refreshMagicScores(db), deleteExpiredSessions(db), forgetOldLoginFailures(db)]).catch((err: unknown) =>
-      logger.error({ err }, 'periodic maintenance failed'),
-    );
-  await rescore();
-  const rescoreTimer = setInterval(rescore, MAGIC_REFRESH_INTERVAL_MS);
-  rescoreTimer.unref();
-
-  const assets = await loadAssets();
   // One stream of change notifications for everything this process keeps copies of (caches, replica routing).
   const feed = config.pageCacheTtlMs > 0 || config.databaseReadUrl ? await startChangeFeed(db, logger) : undefined;
   const caching = feed && startCaches(config, feed);
   const replicas =
     feed && config.databaseReadUrl ? await startReplicaRouting(db, config.databaseReadUrl, feed) : undefined;
+  const assets = await assetsLoading;
   const app = createApp({ db, config, logger, assets, caches: caching?.caches, replicas: replicas?.router });
+  // Every render and diff runs in the pool's workers. Unless the demo needed them already, they start now, so
+  // that warming them up does not compete with opening the database; a job sent before one is ready waits for it.
+  await startRenderPool(poolOptions);
+
+  // Scores decay with age: rescore recent and top posts every few minutes, starting once the server listens
+  // (idempotent, so several processes doing it is harmless).
+  // The same job forgets expired sessions and old login failures, so those tables stay small.
+  const rescore = () =>
+    Promise.all([refreshMagicScores(db), deleteExpiredSessions(db), forgetOldLoginFailures(db)]).catch((err: unknown) =>
+      logger.error({ err }, 'periodic maintenance failed'),
+    );
+  const rescoreTimer = setInterval(rescore, MAGIC_REFRESH_INTERVAL_MS);
+  rescoreTimer.unref();
+
   // Cache hits are answered by the server before the app (src/web/server.ts).
   const server = createHttpServer({ app, config, logger, caches: caching?.caches });
   server.listen(config.port, config.host, () => {
@@ -60,6 +91,7 @@ async function main() {
     const url = config.baseUrl.replace(/:\d+$/, `:${port}`);
     logger.info({ port }, `Lyceum is serving ${url}`);
     process.stdout.write(`Lyceum is running at ${url}\n`);
+    void rescore();
   });
 
   // `kill -USR2 <pid>` prints one line of figures: what the benchmark reads for cache hit rates and memory.

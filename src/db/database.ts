@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { PGlite } from '@electric-sql/pglite';
-import pg from 'pg';
+import type pg from 'pg';
 
 /** Something SQL can be sent to: the database itself or an open transaction. */
 export interface Queryable {
@@ -97,7 +97,11 @@ export interface PostgresOptions {
   max?: number;
 }
 
+// node-postgres loads only when a PostgreSQL server is used: a start on the embedded database is spared it.
+const loadPg = async () => (await import('pg')).default;
+
 export async function openPostgres(options: PostgresOptions): Promise<Database> {
+  const pg = await loadPg();
   const pool = new pg.Pool({
     connectionString: options.connectionString,
     max: options.max ?? 10,
@@ -153,6 +157,7 @@ const KEEPALIVE_DELAY_MS = 10_000;
  * succeeds again, and report that too, so the caller can forget what it may have missed.
  */
 async function listenPostgres(options: PostgresOptions, channel: string, handlers: ListenHandlers): Promise<Listener> {
+  const pg = await loadPg();
   let client: pg.Client | undefined;
   let stopped = false;
   let lost = false;

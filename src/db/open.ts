@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import type { ChangeFeed } from './changes.js';
 import { type Database, openPglite, openPostgres } from './database.js';
@@ -8,6 +9,17 @@ import { ReplicaRouter } from './replica.js';
 export interface OpenOptions {
   dataDir: string;
   databaseUrl?: string | undefined;
+}
+
+/** The embedded database's folder in DATA_DIR. */
+const PGLITE_DIR = 'pglite';
+
+/**
+ * Whether opening will create the embedded database, on a new data directory: seconds of work for one core,
+ * which start-up work for a new forum (the demo's) can overlap.
+ */
+export function createsDatabase(options: OpenOptions): boolean {
+  return !options.databaseUrl && !fs.existsSync(path.join(options.dataDir, PGLITE_DIR, 'PG_VERSION'));
 }
 
 /**
@@ -21,7 +33,7 @@ export async function openDatabase(options: OpenOptions): Promise<{ db: Database
   } else {
     const lock = await acquireDataDirLock(options.dataDir);
     try {
-      const inner = await openPglite(path.join(options.dataDir, 'pglite'));
+      const inner = await openPglite(path.join(options.dataDir, PGLITE_DIR));
       db = {
         ...inner,
         async close() {

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { hashPassword } from '../accounts/passwords.js';
 import { addComment } from '../comments/service.js';
-import { renderMarkdown } from '../content/render.js';
+import { renderPool } from '../content/pool.js';
 import type { Queryable } from '../db/database.js';
 import { newId } from '../db/ids.js';
 import { createPost } from '../posts/service.js';
@@ -17,20 +17,58 @@ export interface DemoLogin {
   password: string;
 }
 
+/** A demo user's login with its password already hashed. */
+export interface DemoAccount extends DemoLogin {
+  passwordHash: string;
+}
+
+/**
+ * A random password per demo user, with its hash. Hashing is slow on purpose (scrypt, on libuv's threads), so
+ * start-up can begin it early, beside other work, and hand the promise to `loadDemoContent`.
+ */
+export function makeDemoAccounts(): Promise<DemoAccount[]> {
+  return Promise.all(
+    demoUsers.map(async ({ username }) => {
+      const password = randomBytes(9).toString('base64url');
+      return { username, password, passwordHash: await hashPassword(password) };
+    }),
+  );
+}
+
+/** Whether the forum has no users yet, so the demo would be loaded (`loadDemoContent` checks again, under a lock). */
+export async function forumIsEmpty(db: Queryable): Promise<boolean> {
+  return (await db.query('SELECT 1 FROM users LIMIT 1')).length === 0;
+}
+
+export interface DemoOptions {
+  now?: Date;
+  /** From `makeDemoAccounts`, started earlier; made here when absent. */
+  accounts?: Promise<DemoAccount[]>;
+}
+
 /**
  * Loads the demo forum into an empty database, in one transaction. Passwords are random per install and
  * returned so the first start can print them; returns [] when the database already has users.
  */
-export async function loadDemoContent(db: Queryable, now = new Date()): Promise<DemoLogin[]> {
+export async function loadDemoContent(db: Queryable, options: DemoOptions = {}): Promise<DemoLogin[]> {
+  const { now = new Date() } = options;
   return db.transaction(async (tx) => {
     await tx.query('SELECT pg_advisory_xact_lock($1)', [DEMO_LOCK_KEY]);
-    const existing = await tx.query('SELECT 1 FROM users LIMIT 1');
-    if (existing.length > 0) return [];
+    if (!(await forumIsEmpty(tx))) {
+      // Not needed after all (another process loaded the demo first); its failure would concern no one.
+      options.accounts?.catch(() => {});
+      return [];
+    }
 
-    const logins: DemoLogin[] = [];
+    // Bios render in the pool's workers while the passwords finish hashing.
+    const [accounts, bios] = await Promise.all([
+      options.accounts ?? makeDemoAccounts(),
+      Promise.all(demoUsers.map((user) => renderPool().renderHtml(user.bio))),
+    ]);
     const userIds = new Map<string, string>();
     for (const [index, user] of demoUsers.entries()) {
-      const password = randomBytes(9).toString('base64url');
+      const account = accounts.find((a) => a.username === user.username);
+      if (!account) throw new Error(`No demo account was made for ${user.username}`);
       const id = newId();
       await tx.query(
         `INSERT INTO users (id, username, display_name, email, password_hash, bio_markdown, bio_html, is_moderator)
@@ -40,14 +78,13 @@ export async function loadDemoContent(db: Queryable, now = new Date()): Promise<
           user.username,
           user.displayName,
           user.email,
-          await hashPassword(password),
+          account.passwordHash,
           user.bio,
-          renderMarkdown(user.bio),
+          bios[index],
           index === 0, // the first demo user moderates
         ],
       );
       userIds.set(user.username, id);
-      logins.push({ username: user.username, password });
     }
     const idOf = (username: string) => {
       const id = userIds.get(username);
@@ -80,6 +117,6 @@ export async function loadDemoContent(db: Queryable, now = new Date()): Promise<
       for (const comment of post.comments) await addThread(comment, null);
     }
     await loadDemoSequences(tx, postIds, userIds);
-    return logins;
+    return accounts.map(({ username, password }) => ({ username, password }));
   });
 }
