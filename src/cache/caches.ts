@@ -38,12 +38,6 @@ export interface Caches {
    * at once.
    */
   refreshListsSoon: () => void;
-  /**
-   * Called for a vote on one of a post's comments: the scores shown are read again at once (they are cached
-   * apart, "comment-scores:<id>"), and the rendered tree, whose order may follow scores, is dropped once
-   * LIST_REFRESH_MS later, however many votes come meanwhile.
-   */
-  reorderCommentsSoon: (postId: string) => void;
 }
 
 /** Fragments kept: one per list, order and "Load more" page, and each active reader's own parts. */
@@ -74,8 +68,8 @@ const SWEEP_INTERVAL_MS = 10_000;
  * | lists              | only a post's rank (magic score, last activity) changes | front after LIST_REFRESH_MS             |
  * | comments:<postId>  | a comment on the post is added, edited, retracted or    | comments:<postId>                       |
  * |                    | deleted                                                 |                                         |
- * | comment-scores:    | only a comment's scores changed (a vote on it)          | comment-scores:<postId>; comments:<id>  |
- * |   <postId>         |                                                         | after LIST_REFRESH_MS (order by score)  |
+ * | comment-scores:    | only a comment's scores changed (a vote on it)          | comment-scores:<postId> (not the tree)  |
+ * |   <postId>         |                                                         |                                         |
  * | discussion         | a comment is added, edited, retracted or deleted        | discussion                              |
  * | user:<id>          | a user's karma, rights or settings change, or one of    | user:<id> (their sessions, profile and  |
  * |                    | their sessions ends                                     | own pages)                              |
@@ -104,8 +98,10 @@ export function applyChange(caches: Caches, message: string): void {
       caches.refreshListsSoon();
       return;
     case 'comment-scores':
+      // The rendered tree stays: its order may follow scores, and is brought up to date when it is next rendered
+      // (a new comment, an edit, or PAGE_CACHE_TTL_MS). Rendering a long thread again on every vote cost more
+      // than anything else on a busy forum.
       dropEverywhere(caches, [message]);
-      caches.reorderCommentsSoon(id);
       return;
     case 'reader':
       // One per logged-in page view: it only touches the reader's own parts and pages.
@@ -155,9 +151,6 @@ export function startCaches(config: Config, feed: ChangeFeed): { caches: Caches;
   /** Sessions that wrote and whose changes this process has not heard of yet, with how many such writes. */
   const writers = new Map<string, number>();
   let listRefresh: NodeJS.Timeout | undefined;
-  /** Posts whose comments were voted on since the last reorder, and the timer of the next. */
-  const reorders = new Set<string>();
-  let reorder: NodeJS.Timeout | undefined;
   const budget = (share: keyof typeof BUDGET_SHARES) => Math.floor(config.cacheMaxBytes * BUDGET_SHARES[share]);
   const caches: Caches = {
     pages: new PageCache({ ttlMs, maxEntries: config.pageCacheMaxEntries, maxWeight: budget('pages') }),
@@ -191,17 +184,6 @@ export function startCaches(config: Config, feed: ChangeFeed): { caches: Caches;
       });
     },
     writerPending: (sessionHash) => writers.has(sessionHash),
-    reorderCommentsSoon: (postId) => {
-      reorders.add(postId);
-      if (reorder) return;
-      reorder = setTimeout(() => {
-        reorder = undefined;
-        const posts = [...reorders];
-        reorders.clear();
-        for (const id of posts) dropEverywhere(caches, [`comments:${id}`]);
-      }, config.listRefreshMs);
-      reorder.unref();
-    },
     refreshListsSoon: () => {
       if (listRefresh) return;
       listRefresh = setTimeout(() => {
@@ -231,7 +213,6 @@ export function startCaches(config: Config, feed: ChangeFeed): { caches: Caches;
     stop: () => {
       clearInterval(sweeper);
       clearTimeout(listRefresh);
-      clearTimeout(reorder);
     },
   };
 }
