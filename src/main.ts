@@ -28,6 +28,7 @@ async function main() {
   // For a demo on a new database, its passwords hash (on libuv's threads) and the render worker warms up for
   // its texts (on its own thread) while the database is created.
   const demoAccounts = config.loadDemo && newDatabase ? makeDemoAccounts() : undefined;
+  demoAccounts?.catch(() => {}); // awaited by loadDemoContent, which reports a failure
   if (demoAccounts) await startRenderPool(poolOptions);
   const [
     { forgetOldLoginFailures },
