@@ -151,7 +151,7 @@ describe('re-rendering stored content', () => {
       expect.arrayContaining([
         `post:${bystander.id}`, // posts: the table's trigger
         `post:${a.postId}`, // post revisions: announced by the command
-        `post:${b.postId}`, // comments: the table's trigger, under their post
+        `comments:${b.postId}`, // comments: the table's trigger, under their post
         `sequence:${a.sequenceId}`,
         'sequences',
         'all', // a bio shows wherever its author's name does
