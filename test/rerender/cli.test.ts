@@ -9,8 +9,8 @@ import { newId } from '../../src/db/ids.js';
 import { acquireDataDirLock } from '../../src/db/lock.js';
 import { openDatabase } from '../../src/db/open.js';
 import { parseRerenderArgs, UsageError } from '../../src/rerender/options.js';
-import { heavyMarkdown } from '../content/heavy.js';
 import { makeUser } from '../helpers/factories.js';
+import { RUNAWAY_MARKER } from '../helpers/runaway.js';
 import { makeForum, makeStale, OLD_HTML } from './forum.js';
 
 const run = promisify(execFile);
@@ -21,9 +21,10 @@ afterAll(async () => {
 });
 
 /** Runs `npm run rerender -- …` (the script through tsx) on the test's data directory. */
-async function rerenderCommand(args: string[], env: Record<string, string> = {}) {
+async function rerenderCommand(args: string[], env: Record<string, string> = {}, nodeArgs: string[] = []) {
   try {
-    const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', 'scripts/rerender.ts', ...args], {
+    const command = [...nodeArgs, '--import', 'tsx', 'scripts/rerender.ts', ...args];
+    const { stdout, stderr } = await run(process.execPath, command, {
       // A clean environment: vitest's own variables (BASE_URL=/ among them) are not Lyceum configuration.
       env: { PATH: process.env.PATH, HOME: process.env.HOME, DATA_DIR: dataDir, ...env },
       timeout: 120_000,
@@ -81,16 +82,20 @@ describe.skipIf(process.env.TEST_DATABASE_URL)('npm run rerender', () => {
       await db.query(
         `INSERT INTO posts (id, author_id, title, slug, body_markdown, body_html, excerpt, status)
          VALUES ($1, $2, 'Heavy', 'heavy', $3, $4, 'old', 'published')`,
-        [heavyId, (await makeUser(db)).id, heavyMarkdown('cli'), OLD_HTML],
+        [heavyId, (await makeUser(db)).id, `A text no render finishes: ${RUNAWAY_MARKER}`, OLD_HTML],
       );
     } finally {
       await db.close();
     }
 
-    // The heavy post is hundreds of milliseconds of work even warm; the others take a few, far inside the limit.
-    const dry = await rerenderCommand(['--dry-run'], { RENDER_TIMEOUT_MS: '50' });
+    // The command's workers never finish the marked post (runaway-preload.ts); the others render far inside
+    // the limit, however busy the machine.
+    const dry = await rerenderCommand(['--dry-run'], { RENDER_TIMEOUT_MS: '3000' }, [
+      '--import',
+      './test/helpers/runaway-preload.mjs',
+    ]);
     expect(dry.code, dry.stderr).toBe(1);
-    expect(dry.stdout).toContain('Dry run in');
+    expect(dry.stdout, dry.stderr).toContain('Dry run in');
     expect(dry.stdout).toMatch(
       /posts +\d+ rows: 1 would change \(body_html 1, excerpt 1, word_count 1, reading_minutes 1, toc 1\), \d+ unchanged, 1 failed/,
     );
