@@ -13,11 +13,10 @@ async function main() {
   const dbOptions = { dataDir: config.dataDir, databaseUrl: config.databaseUrl };
   const newDatabase = createsDatabase(dbOptions);
   const opening = openDatabase(dbOptions);
-  // Both are awaited below; failing meanwhile must not count as unhandled.
-  opening.catch(() => {});
+  opening.catch(() => {}); // awaited below; failing meanwhile must not count as unhandled
   const { loadAssets } = await import('./web/assets.js');
   const assetsLoading = loadAssets();
-  assetsLoading.catch(() => {});
+  assetsLoading.catch(() => {}); // likewise
   const [
     { default: pino },
     { renderPoolOptions, startRenderPool, stopRenderPool },
