@@ -1,21 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { addComment } from '../../src/comments/service.js';
 import { newId } from '../../src/db/ids.js';
-import { AppError, Invalid, NotFound } from '../../src/errors.js';
+import { Invalid, NotFound } from '../../src/errors.js';
 import { useTestDatabase } from '../helpers/app.js';
+import { refusal } from '../helpers/errors.js';
 import { makeComment, makePost, makeUser } from '../helpers/factories.js';
-import { countingRoundTrips, userWithKarma } from '../votes/setup.js';
+import { countingRoundTrips } from '../helpers/round-trips.js';
+import { userWithKarma } from '../votes/setup.js';
 
 const { db } = useTestDatabase();
-
-async function refusal(promise: Promise<unknown>): Promise<AppError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (!(error instanceof AppError)) throw new Error(`expected an AppError, got ${String(error)}`);
-  return error;
-}
 
 /** What a comment adds anywhere: rows by this author, and the post's count and last activity. */
 async function footprint(authorId: string, postId: string) {

@@ -7,19 +7,12 @@ import { userVotesOn } from '../../src/votes/queries.js';
 import { magicScore, refreshPostMagicScore } from '../../src/votes/ranking.js';
 import { applyAuthorVote, castVote } from '../../src/votes/service.js';
 import { useTestDatabase } from '../helpers/app.js';
+import { refusal } from '../helpers/errors.js';
 import { makeComment, makePost, makeUser } from '../helpers/factories.js';
-import { countingRoundTrips, karmaOf, totalsOf, userWithKarma } from './setup.js';
+import { countingRoundTrips } from '../helpers/round-trips.js';
+import { karmaOf, totalsOf, userWithKarma } from './setup.js';
 
 const { db } = useTestDatabase();
-
-async function refusal(promise: Promise<unknown>): Promise<AppError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (!(error instanceof AppError)) throw new Error(`expected an AppError, got ${String(error)}`);
-  return error;
-}
 
 const KINDS: Record<VoteAxis, VoteKind[]> = {
   karma: ['up', 'down', 'strongUp', 'strongDown'],

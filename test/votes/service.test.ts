@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { newId } from '../../src/db/ids.js';
-import { AppError, Forbidden, Invalid, NotFound, RateLimited } from '../../src/errors.js';
+import { Forbidden, Invalid, NotFound, RateLimited } from '../../src/errors.js';
 import type { VoteKind } from '../../src/votes/kinds.js';
 import { votePower } from '../../src/votes/power.js';
 import { userVotesOn } from '../../src/votes/queries.js';
@@ -8,6 +8,7 @@ import { magicScore, magicScoreSql, refreshMagicScores } from '../../src/votes/r
 import { VOTES_PER_HOUR } from '../../src/votes/rate-limit.js';
 import { applyAuthorVote, castVote, type VoteRequest } from '../../src/votes/service.js';
 import { useTestDatabase } from '../helpers/app.js';
+import { refusal } from '../helpers/errors.js';
 import { makeComment, makePost, makeUser } from '../helpers/factories.js';
 import { karmaOf, setKarma, totalsOf, userWithKarma } from './setup.js';
 
@@ -22,15 +23,6 @@ const onComment = (voterId: string, targetId: string, kind: VoteKind, extra: Par
     kind,
     ...extra,
   });
-
-async function refusal(promise: Promise<unknown>): Promise<AppError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (!(error instanceof AppError)) throw new Error(`expected an AppError, got ${String(error)}`);
-  return error;
-}
 
 describe("the author's own vote", () => {
   it('starts a new comment at its author’s normal vote power without touching their karma', async () => {
