@@ -45,16 +45,15 @@ export async function createSession(db: Queryable, userId: string): Promise<{ to
 }
 
 /**
- * The user a session token belongs to, renewing the session when it is past its first day. With a cache, a
- * session seen recently costs no query: the cache is tagged "user:<id>", and a logout or any change to the user
- * announces that tag (migration 0009), so a cached session never outlives its row.
+ * The user a session belongs to (by its token's hash, hashToken), renewing the session when it is past its first
+ * day. With a cache, a session seen recently costs no query: the cache is tagged "user:<id>", and a logout or any
+ * change to the user announces that tag (migration 0009), so a cached session never outlives its row.
  */
 export async function resolveSession(
   db: Queryable,
-  token: string,
+  tokenHash: string,
   cache?: TaggedCache<SessionUser>,
 ): Promise<{ user: SessionUser; renewedUntil?: Date } | undefined> {
-  const tokenHash = hashToken(token);
   let user = cache?.get(tokenHash);
   if (!user || user.expiresAt.getTime() <= Date.now()) {
     const since = cache?.begin() ?? 0;

@@ -96,7 +96,7 @@ export const session: MiddlewareHandler<AppEnv> = async (c, next) => {
     const caches = c.var.deps.caches;
     const sessionHash = hashToken(token);
     const uncached = caches?.writerPending(sessionHash) ?? false;
-    const found = await resolveSession(c.var.deps.db, token, uncached ? undefined : caches?.sessions);
+    const found = await resolveSession(c.var.deps.db, sessionHash, uncached ? undefined : caches?.sessions);
     if (found) {
       c.set('user', found.user);
       c.set('sessionHash', sessionHash);

@@ -7,7 +7,7 @@ import { Hono } from 'hono';
 import { getCookie } from 'hono/cookie';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { resolveSession, SESSION_COOKIE } from '../../src/accounts/sessions.js';
+import { hashToken, resolveSession, SESSION_COOKIE } from '../../src/accounts/sessions.js';
 import { userVotesOn } from '../../src/votes/queries.js';
 import { VoteButtons } from '../../src/votes/views.js';
 import { makeTestApp, useTestDatabase } from '../helpers/app.js';
@@ -25,7 +25,7 @@ let server: Server;
 
 async function harnessPage(c: import('hono').Context): Promise<Response> {
   const token = getCookie(c, SESSION_COOKIE);
-  const session = token ? await resolveSession(db, token) : undefined;
+  const session = token ? await resolveSession(db, hashToken(token)) : undefined;
   const user = session?.user ?? null;
   const commentId = c.req.query('id') ?? '';
   const totals = await totalsOf(db, 'comment', commentId);
