@@ -161,12 +161,12 @@ export function startCaches(config: Config, feed: ChangeFeed): { caches: Caches;
       maxWeight: budget('fragments'),
       weigh: (value) => approximateBytes(value),
     }),
-    // A thread of 1,000 comments is about 2.7 MB.
+    // Weighed by what each keeps alive (its rendering and its comments' actions templates, SharedCommentTree.bytes).
     commentTrees: new TaggedCache<SharedCommentTree>({
       ttlMs,
       maxEntries: MAX_FRAGMENTS,
       maxWeight: budget('commentTrees'),
-      weigh: (tree) => tree.pieces.reduce((sum, piece) => sum + 16 + piece.length * 2, 0),
+      weigh: (tree) => tree.bytes,
     }),
     sessions: new TaggedCache<SessionUser>({
       ttlMs,

@@ -145,8 +145,10 @@ export interface SharedCommentTree {
   page: number;
   pageCount: number;
   shownIds: Set<string>;
-  /** Each shown comment's actions template, made on the first logged-in view and kept with the tree. */
+  /** Each shown comment's actions template for logged-in readers, made with the tree. */
   actions: Map<string, ActionsTemplate>;
+  /** About what the tree keeps alive in memory (for the cache's byte budget). */
+  bytes: number;
 }
 
 /** One page of a post's comment threads, rendered for every reader with their parts left as slots. */
@@ -158,14 +160,33 @@ export async function renderSharedCommentTree(
   const html = await renderToString(
     <CommentList nodes={threads.nodes} ctx={{ post, user: null, csrfToken: '', shared: true }} listed />,
   );
+  const comments = new Map(readingOrder.map((c) => [c.id, c]));
+  const pieces = splitSlots(html);
+  const actions = new Map<string, ActionsTemplate>();
+  for (const id of threads.shownIds) {
+    const comment = comments.get(id);
+    if (comment && !comment.deleted) actions.set(id, actionsTemplate(comment, post));
+  }
+  // What the tree keeps alive, for the cache's byte budget: its strings (two bytes a character at most).
+  let bytes = 0;
+  const count = (strings: string[]) => {
+    for (const piece of strings) bytes += 16 + piece.length * 2;
+  };
+  count(pieces);
+  for (const template of actions.values()) {
+    count(template.frame);
+    count(template.karma);
+    count(template.agreement);
+  }
   return {
-    pieces: splitSlots(html),
-    comments: new Map(readingOrder.map((c) => [c.id, c])),
+    pieces,
+    comments,
     readingOrder,
     page: threads.page,
     pageCount: threads.pageCount,
     shownIds: threads.shownIds,
-    actions: new Map(),
+    actions,
+    bytes,
   };
 }
 
@@ -185,12 +206,7 @@ export function fillCommentSlots(
     if (!comment) return '';
     if (name === 'actions') {
       if (!ctx.user) return commentActionsHtml(comment, ctx, undefined, scores?.get(id) ?? comment);
-      let template = tree.actions.get(id);
-      if (!template) {
-        template = actionsTemplate(comment, ctx.post);
-        tree.actions.set(id, template);
-      }
-      commentActionsHtml(comment, ctx, template, scores?.get(id) ?? comment, csrfToken, out);
+      commentActionsHtml(comment, ctx, tree.actions.get(id), scores?.get(id) ?? comment, csrfToken, out);
       return undefined;
     }
     if (!isNewComment(comment, ctx)) return '';
