@@ -1,6 +1,7 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import { clientHasCurrent } from '../web/conditional.js';
 import type { AppEnv } from '../web/context.js';
+import { pathAndQuery } from '../web/page.js';
 import { cachedAnswer, readerPageKey } from './answer.js';
 import { applyChange, type Caches } from './caches.js';
 import { validators } from './page-cache.js';
@@ -9,8 +10,7 @@ import { remembered, type TaggedCache } from './tagged-cache.js';
 
 /** The path and query of the request, as the node:http fast path sees them. */
 function requestPath(c: Context<AppEnv>): string {
-  const url = c.req.url;
-  return url.slice(url.indexOf('/', url.indexOf('//') + 2));
+  return pathAndQuery(c.req.url);
 }
 
 /**

@@ -45,7 +45,6 @@ function commentActionsHtml(
   ctx: ThreadContext,
   template?: ActionsTemplate,
   scores: CommentScores = comment,
-  csrfToken = String(html`${ctx.csrfToken}`),
   into?: string[],
 ): string {
   if (!ctx.user) {
@@ -58,7 +57,6 @@ function commentActionsHtml(
         score: axis === 'karma' ? scores.baseScore : scores.agreementScore,
         current: null,
         returnTo,
-        csrfToken: '',
         loggedIn: false,
       });
     return String(
@@ -77,7 +75,7 @@ function commentActionsHtml(
       const state = {
         axis,
         targetType: 'comment',
-        csrfToken,
+        targetId: comment.id,
         current: current?.[axis] ?? null,
         disabled: mine,
         score: axis === 'karma' ? scores.baseScore : scores.agreementScore,
@@ -98,7 +96,6 @@ export interface ActionsTemplate {
 
 function actionsTemplate(comment: CommentRow, post: ThreadContext['post']): ActionsTemplate {
   const permalink = commentPath(post, comment.id);
-  const returnTo = `${postPath(post)}#comment-${comment.id}`;
   const part = (name: string) => raw(slot(name, ''));
   return {
     frame: splitSlots(
@@ -106,8 +103,8 @@ function actionsTemplate(comment: CommentRow, post: ThreadContext['post']): Acti
         html`<div class="comment-actions">${part('karma')}${part('agreement')}<a href="${permalink}/reply" data-reply="${comment.id}">Reply</a><a href="${permalink}">Permalink</a>${parentLink(comment, post)}${part('own')}</div>`,
       ),
     ),
-    karma: voteFormPieces('comment', comment.id, 'karma', returnTo),
-    agreement: voteFormPieces('comment', comment.id, 'agreement', returnTo),
+    karma: voteFormPieces('comment', comment.id, 'karma'),
+    agreement: voteFormPieces('comment', comment.id, 'agreement'),
   };
 }
 
@@ -199,14 +196,12 @@ export function fillCommentSlots(
   ctx: ThreadContext,
   scores?: Map<string, CommentScores>,
 ): string {
-  // The token goes into two forms per comment: escaped once.
-  const csrfToken = String(html`${ctx.csrfToken}`);
   return fillSlots(tree.pieces, (name, id, out) => {
     const comment = tree.comments.get(id);
     if (!comment) return '';
     if (name === 'actions') {
       if (!ctx.user) return commentActionsHtml(comment, ctx, undefined, scores?.get(id) ?? comment);
-      commentActionsHtml(comment, ctx, tree.actions.get(id), scores?.get(id) ?? comment, csrfToken, out);
+      commentActionsHtml(comment, ctx, tree.actions.get(id), scores?.get(id) ?? comment, out);
       return undefined;
     }
     if (!isNewComment(comment, ctx)) return '';

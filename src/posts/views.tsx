@@ -116,7 +116,6 @@ export function PostPage(props: {
             score={post.baseScore}
             current={props.postVote}
             returnTo={`${postPath(post)}#post-votes`}
-            csrfToken={props.ctx.csrfToken}
             loggedIn={!!props.ctx.user}
             disabled={props.ctx.user?.id === post.authorId}
           />

@@ -1,74 +1,75 @@
-// Voting without a page reload. The vote forms work without this (POST /votes, then back to the same anchor);
-// this sends the same vote to /api/votes and updates the score and the pressed buttons in place.
+// Voting without a page reload. The vote buttons work without this (they submit the page's vote form to
+// POST /votes, then come back to the same anchor); this sends the same vote to /api/votes and updates the score
+// and the pressed buttons in place.
 import { postJson } from '../client/csrf.js';
 import type { VoteResult } from './service.js';
 
-/** Upgrades every vote form under root, including ones added later (one delegated listener). */
+/** Upgrades every vote button under root, including ones added later (one delegated listener). */
 export function enhanceVotes(root: ParentNode): void {
   root.addEventListener('submit', (event) => {
-    const form = event.target;
-    if (!(form instanceof HTMLFormElement) || !form.matches('form[data-vote]')) return;
     const button = (event as SubmitEvent).submitter;
-    if (!(button instanceof HTMLButtonElement) || button.name !== 'kind') return;
+    if (!(button instanceof HTMLButtonElement) || button.name !== 'vote') return;
+    const controls = button.closest<HTMLElement>('[data-vote]');
+    const [targetType, targetId, kind, shown] = button.value.split('/');
+    if (!controls || !targetType || !targetId || !kind) return;
     event.preventDefault();
-    // One request at a time per form; the `shown` field makes a repeat harmless anyway.
-    if (form.getAttribute('aria-busy') === 'true') return;
-    void sendVote(form, button.value);
+    // One request at a time per item; the vote shown makes a repeat harmless anyway.
+    if (controls.getAttribute('aria-busy') === 'true') return;
+    void sendVote(controls, button, { targetType, targetId, kind, shown: shown || 'none' });
   });
 }
 
-function hiddenValue(form: HTMLFormElement, name: string): string {
-  return form.querySelector<HTMLInputElement>(`input[name="${name}"]`)?.value ?? '';
-}
-
-async function sendVote(form: HTMLFormElement, kind: string): Promise<void> {
-  form.setAttribute('aria-busy', 'true');
+async function sendVote(
+  controls: HTMLElement,
+  button: HTMLButtonElement,
+  vote: { targetType: string; targetId: string; kind: string; shown: string },
+): Promise<void> {
+  controls.setAttribute('aria-busy', 'true');
   try {
-    const result = await postJson<VoteResult>('/api/votes', {
-      targetType: hiddenValue(form, 'targetType'),
-      targetId: hiddenValue(form, 'targetId'),
-      kind,
-      shown: hiddenValue(form, 'shown') || 'none',
-    });
-    showVote(form, result);
-    showError(form, '');
+    const result = await postJson<VoteResult>('/api/votes', vote);
+    showVote(controls, result);
+    showError(controls, '');
   } catch (error) {
-    // No network or no JSON answer: let the browser send the form as it would without this script.
-    if (error instanceof TypeError || error instanceof SyntaxError) return submitPlainly(form, kind);
-    showError(form, error instanceof Error ? error.message : String(error));
+    // No network or no JSON answer: let the browser send the vote as it would without this script.
+    if (error instanceof TypeError || error instanceof SyntaxError) return submitPlainly(button);
+    showError(controls, error instanceof Error ? error.message : String(error));
   } finally {
-    form.removeAttribute('aria-busy');
+    controls.removeAttribute('aria-busy');
   }
 }
 
-function showVote(form: HTMLFormElement, result: VoteResult): void {
-  const score = form.querySelector('[data-vote-score]');
+function showVote(controls: HTMLElement, result: VoteResult): void {
+  const score = controls.querySelector('[data-vote-score]');
   if (score) score.textContent = String(result.score);
-  const shown = form.querySelector<HTMLInputElement>('input[name="shown"]');
-  if (shown) shown.value = result.current ?? 'none';
-  for (const button of form.querySelectorAll<HTMLButtonElement>('button[name="kind"]')) {
-    button.setAttribute('aria-pressed', button.value === result.current ? 'true' : 'false');
+  const shown = result.current ?? 'none';
+  for (const button of controls.querySelectorAll<HTMLButtonElement>('button[name="vote"]')) {
+    const [targetType, targetId, kind] = button.value.split('/');
+    button.value = [targetType, targetId, kind, shown].join('/');
+    button.setAttribute('aria-pressed', kind === result.current ? 'true' : 'false');
   }
 }
 
-function showError(form: HTMLFormElement, message: string): void {
-  let note = form.nextElementSibling;
+function showError(controls: HTMLElement, message: string): void {
+  let note = controls.nextElementSibling;
   if (!note?.classList.contains('vote-error')) {
     if (!message) return;
     note = document.createElement('span');
     note.className = 'vote-error';
     note.setAttribute('role', 'alert');
-    form.after(note);
+    controls.after(note);
   }
   if (message) note.textContent = message;
   else note.remove();
 }
 
-function submitPlainly(form: HTMLFormElement, kind: string): void {
+/** Sends the page's vote form with this button's value, as the browser would have. */
+function submitPlainly(button: HTMLButtonElement): void {
+  const form = button.form;
+  if (!form) return;
   const field = document.createElement('input');
   field.type = 'hidden';
-  field.name = 'kind';
-  field.value = kind;
+  field.name = button.name;
+  field.value = button.value;
   form.append(field);
   form.submit();
 }

@@ -33,12 +33,44 @@ async function vote(c: Context<AppEnv>, input: unknown): Promise<VoteResult> {
   });
 }
 
+const VOTE_VALUE_MESSAGE = 'vote must be a target type, an id, a kind and the vote shown, like comment/<id>/up/none.';
+
+/**
+ * A vote button's value (votes/views.ts voteValue) as the fields it stands for; their own checks then apply.
+ * A form may send the fields separately instead.
+ */
+const pageVoteInput = z.object({
+  vote: z
+    .string({ error: VOTE_VALUE_MESSAGE })
+    .max(200, 'vote is too long.')
+    .transform((value, ctx) => {
+      const parts = value.split('/');
+      if (parts.length !== 4) {
+        ctx.addIssue({ code: 'custom', message: VOTE_VALUE_MESSAGE });
+        return z.NEVER;
+      }
+      const [targetType = '', targetId = '', kind = '', shown = ''] = parts;
+      return { targetType, targetId, kind, shown };
+    }),
+  returnTo: z.string().optional(),
+});
+
+/** Where a vote without JavaScript goes back to: the page it came from, at the item voted on. */
+function returnPath(c: Context<AppEnv>, form: Record<string, string>, fromButton: boolean): string {
+  const back = safeNext(c, form.returnTo);
+  if (!fromButton) return back;
+  const anchor = form.targetType === 'post' ? 'post-votes' : `comment-${form.targetId}`;
+  return `${back.replace(/#.*$/, '')}#${anchor}`;
+}
+
 export const voteRoutes = new Hono<AppEnv>()
   // A vote without JavaScript: back to the same page and anchor (same-site paths only).
   .post('/votes', async (c) => {
-    const form = formStrings(await c.req.parseBody());
+    let form = formStrings(await c.req.parseBody());
+    const fromButton = form.vote !== undefined;
+    if (fromButton) form = { ...form, ...parseNamingFields(pageVoteInput, form).vote };
     await vote(c, form);
-    return c.redirect(safeNext(c, form.returnTo), 303);
+    return c.redirect(returnPath(c, form, fromButton), 303);
   })
   // The client script's vote: the new totals and the voter's current vote on that axis.
   .post('/api/votes', async (c) => {

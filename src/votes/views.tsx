@@ -38,18 +38,17 @@ export interface VoteButtonsProps {
   score: number;
   /** The viewer's vote on this axis (userVotesOn), or null. */
   current: VoteKind | null;
-  /** Where a no-JS vote returns to: the page's path and the target's anchor, e.g. `/posts/x/y#comment-z`. */
+  /** Where logging in to vote returns to: the page's path and the target's anchor, e.g. `/posts/x/y#comment-z`. */
   returnTo: string;
-  csrfToken: string;
   loggedIn: boolean;
   /** The viewer wrote the target: the buttons show but cannot be pressed. */
   disabled?: boolean;
 }
 
 /**
- * One axis of voting on a post or comment: a single form whose submit buttons carry the kind, so the markup
- * stays small on a page of a thousand comments. Works without JavaScript (POST /votes, then back to returnTo);
- * votes/client.ts upgrades it in place. Logged-out readers see the score, and on the karma axis a link to log in.
+ * One axis of voting on a post or comment: buttons that submit the page's one vote form (voteFormHtml), each
+ * carrying its target and kind, so the markup stays small on a page of a thousand comments. Works without
+ * JavaScript (POST /votes, then back to the page at the target); votes/client.ts upgrades it in place. Logged-out readers see the score, and on the karma axis a link to log in.
  * Written as a string template rather than JSX: it repeats twice per comment on every logged-in post page.
  */
 export function voteButtonsHtml(props: VoteButtonsProps): HtmlEscapedString {
@@ -64,70 +63,93 @@ export function voteButtonsHtml(props: VoteButtonsProps): HtmlEscapedString {
         : '';
     return html`<span class="vote vote-${axis}">${score} <span class="vote-unit">${axis === 'karma' ? 'karma' : 'agreement'}</span>${login}</span>`;
   }
-  const form = voteFormPieces(props.targetType, props.targetId, axis, props.returnTo);
-  return raw(fillVoteForm(form, { ...props, csrfToken: String(html`${props.csrfToken}`) }));
+  return raw(fillVoteForm(voteFormPieces(props.targetType, props.targetId, axis), props));
 }
 
 /** What differs in a logged-in reader's vote form from one reader, vote or moment to the next. */
 export interface VoteFormState {
   axis: VoteAxis;
   targetType: TargetType;
-  /** Already escaped for an attribute value. */
-  csrfToken: string;
+  targetId: string;
   current: VoteKind | null;
   disabled?: boolean | undefined;
   score: number;
 }
 
+/** The id of the page's one vote form (VoteForm), which every logged-in vote button submits. */
+export const VOTE_FORM_ID = 'vote-form';
+
 /**
- * A logged-in reader's vote form on one target, split at what differs per reader (web/slots.ts): made once per
- * target and kept with a rendered comment tree, then filled per view by fillVoteForm, which costs a few string
- * joins instead of rendering the form again for each of a thousand comments.
+ * The one form a logged-in page's vote buttons submit (by their `form` attribute): the CSRF token and the way
+ * back once per page instead of once per button, so the buttons of a comment are the same for every reader
+ * and a comment section can be compressed once for all of them (see posts/spliced-page.ts). The server adds
+ * the voted item's anchor to `returnTo`.
  */
-export function voteFormPieces(targetType: TargetType, targetId: string, axis: VoteAxis, returnTo: string): string[] {
+export function voteFormHtml(csrfToken: string, returnTo: string): HtmlEscapedString {
+  return html`<form id="${VOTE_FORM_ID}" method="post" action="/votes" hidden><input type="hidden" name="${CSRF_FIELD}" value="${csrfToken}"/><input type="hidden" name="returnTo" value="${returnTo}"/></form>`;
+}
+
+/**
+ * A button's value: the target, the kind and the vote the page shows ("comment/<id>/up/none"), all that a vote
+ * needs besides the page's form. parseVoteValue reads it back.
+ */
+export function voteValue(targetType: TargetType, targetId: string, kind: VoteKind, shown: VoteKind | null) {
+  return `${targetType}/${targetId}/${kind}/${shown ?? 'none'}`;
+}
+
+/**
+ * A logged-in reader's vote buttons on one target, split at what differs per reader (web/slots.ts): made once per
+ * target and kept with a rendered comment tree, then filled per view by fillVoteForm, which costs a few string
+ * joins instead of rendering the buttons again for each of a thousand comments.
+ */
+export function voteFormPieces(targetType: TargetType, targetId: string, axis: VoteAxis): string[] {
   const part = (name: string) => raw(slot(name, ''));
   return splitSlots(
     String(
-      html`<form method="post" action="/votes" class="vote vote-${axis}" data-vote="${axis}"><input type="hidden" name="${CSRF_FIELD}" value="${part('csrf')}"/><input type="hidden" name="targetType" value="${targetType}"/><input type="hidden" name="targetId" value="${targetId}"/><input type="hidden" name="shown" value="${part('shown')}"/><input type="hidden" name="returnTo" value="${returnTo}"/>${part('before')}<span class="vote-score" title="${SCORE_TITLES[axis]}" data-vote-score="true" aria-live="polite">${part('score')}</span>${part('after')}</form>`,
+      html`<span class="vote vote-${axis}" data-vote="${axis}" data-target="${targetType}/${targetId}">${part('before')}<span class="vote-score" title="${SCORE_TITLES[axis]}" data-vote-score="true" aria-live="polite">${part('score')}</span>${part('after')}</span>`,
     ),
   );
 }
 
-/** The form of voteFormPieces as this reader sees it (pushed onto `into` when given, see fillSlots). */
+/** The buttons of voteFormPieces as this reader sees them (pushed onto `into` when given, see fillSlots). */
 export function fillVoteForm(pieces: string[], state: VoteFormState, into?: string[]): string {
-  return fillSlots(
+  const out = into ?? [];
+  fillSlots(
     pieces,
-    (name) => {
-      switch (name) {
-        case 'csrf':
-          return state.csrfToken;
-        case 'shown':
-          return state.current ?? 'none';
-        case 'score':
-          return String(state.score);
-        default:
-          return buttonRun(state, name === 'before' ? 'before' : 'after');
+    (name, _, parts) => {
+      if (name === 'score') return String(state.score);
+      // The run is the same few strings for every target, split where the target's id goes.
+      const run = buttonRun(state, name === 'before' ? 'before' : 'after');
+      const target = `${state.targetType}/${state.targetId}/`;
+      for (let i = 0; i < run.length; i++) {
+        parts.push(run[i]!);
+        if (i < run.length - 1) parts.push(target);
       }
+      return undefined;
     },
-    into,
+    out,
   );
+  return into ? '' : out.join('');
 }
 
-/** The buttons on one side of the score: the same few strings for every target, so made once each. */
-const buttonRuns = new Map<string, string>();
-function buttonRun(state: VoteFormState, side: 'before' | 'after'): string {
+/** The buttons on one side of the score, split before each button's value (see fillVoteForm). */
+const buttonRuns = new Map<string, string[]>();
+function buttonRun(state: VoteFormState, side: 'before' | 'after'): string[] {
   const key = `${state.targetType} ${state.axis} ${side} ${state.current} ${state.disabled === true}`;
   let run = buttonRuns.get(key);
   if (run === undefined) {
     const title = state.disabled ? `You cannot vote on your own ${state.targetType}.` : undefined;
     const disabled = state.disabled ? raw(' disabled=""') : '';
+    const shown = state.current ?? 'none';
+    // A NUL marks where the target goes: it occurs nowhere else in a page (web/slots.ts).
     run = LAYOUT[state.axis][side]
       .map((kind) =>
         String(
-          html`<button type="submit" name="kind" value="${kind}" aria-label="${VOTE_LABELS[kind]}" aria-pressed="${String(state.current === kind)}"${disabled} title="${title ?? VOTE_LABELS[kind]}">${GLYPHS[kind]}</button>`,
+          html`<button type="submit" form="${VOTE_FORM_ID}" name="vote" value="\0${kind}/${shown}" aria-label="${VOTE_LABELS[kind]}" aria-pressed="${String(state.current === kind)}"${disabled} title="${title ?? VOTE_LABELS[kind]}">${GLYPHS[kind]}</button>`,
         ),
       )
-      .join('');
+      .join('')
+      .split('\0');
     buttonRuns.set(key, run);
   }
   return run;

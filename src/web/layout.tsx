@@ -2,6 +2,7 @@ import { raw } from 'hono/html';
 import type { Child } from 'hono/jsx';
 import type { SessionUser } from '../accounts/queries.js';
 import { FeedLinks, type FeedRef } from '../feeds/links.js';
+import { voteFormHtml } from '../votes/views.js';
 import { CSRF_FIELD } from './middleware.js';
 
 /** What every page's frame needs; routes build it with `pageContext(c)`. */
@@ -11,6 +12,8 @@ export interface PageContext {
   assets: { css: string; js: string; katexCss: string; icon: string };
   /** Current path, so the login link can bring the reader back. */
   path: string;
+  /** Current path and query, where a vote without JavaScript comes back to (the page's vote form). */
+  url?: string;
 }
 
 export function CsrfField({ token }: { token: string }) {
@@ -97,6 +100,7 @@ export function Layout(props: {
             </nav>
           </header>
           <main id="main">{props.children}</main>
+          {ctx.user ? voteFormHtml(ctx.csrfToken, ctx.url ?? ctx.path) : null}
           <footer class="site-footer">
             <p>Lyceum — a forum for research communities.</p>
           </footer>

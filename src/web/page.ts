@@ -9,7 +9,13 @@ export function pageContext(c: Context<AppEnv>): PageContext {
     csrfToken: c.var.csrfToken ?? '',
     assets: c.var.deps.assets.urls,
     path: c.req.path,
+    url: pathAndQuery(c.req.url),
   };
+}
+
+/** The path and query of a request URL (after the host), as requested. */
+export function pathAndQuery(url: string): string {
+  return url.slice(url.indexOf('/', url.indexOf('//') + 2));
 }
 
 /** Longest redirect target accepted; our own paths are far shorter. */

@@ -9,7 +9,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashToken, resolveSession, SESSION_COOKIE } from '../../src/accounts/sessions.js';
 import { userVotesOn } from '../../src/votes/queries.js';
-import { VoteButtons } from '../../src/votes/views.js';
+import { VoteButtons, voteFormHtml } from '../../src/votes/views.js';
 import { makeTestApp, useTestDatabase } from '../helpers/app.js';
 import { makeComment, makeUser, type TestUser } from '../helpers/factories.js';
 import { launchBrowser } from '../helpers/server.js';
@@ -34,7 +34,6 @@ async function harnessPage(c: import('hono').Context): Promise<Response> {
     targetType: 'comment' as const,
     targetId: commentId,
     returnTo: `/vote-harness?id=${commentId}#comment-${commentId}`,
-    csrfToken: getCookie(c, 'lyceum_csrf') ?? '',
     loggedIn: Boolean(user),
   };
   return c.html(
@@ -50,6 +49,7 @@ async function harnessPage(c: import('hono').Context): Promise<Response> {
               <VoteButtons {...common} axis="karma" score={totals.score} current={votes?.karma ?? null} />
               <VoteButtons {...common} axis="agreement" score={totals.agreement} current={votes?.agreement ?? null} />
             </article>
+            {user ? voteFormHtml(getCookie(c, 'lyceum_csrf') ?? '', `/vote-harness?id=${commentId}`) : null}
           </body>
         </html>
       )

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { newId } from '../../src/db/ids.js';
-import { VoteButtons, type VoteButtonsProps } from '../../src/votes/views.js';
+import { VoteButtons, type VoteButtonsProps, voteFormHtml } from '../../src/votes/views.js';
 import { TEST_ORIGIN, TestClient, useTestApp } from '../helpers/app.js';
 import { makeComment, makePost, makeUser, type TestUser } from '../helpers/factories.js';
 import { karmaOf, totalsOf, userWithKarma } from './setup.js';
@@ -50,6 +50,51 @@ describe('voting without JavaScript (POST /votes)', () => {
     // The same form submitted again (the page was not reloaded) keeps the vote.
     await client.post('/votes', { targetType: 'comment', targetId: comment.id, kind: 'up', shown: 'none', returnTo });
     expect(await totalsOf(db, 'comment', comment.id)).toMatchObject({ score: 2, voteCount: 2 });
+  });
+
+  it('takes a vote button’s value with the page’s way back, and returns to the item voted on', async () => {
+    const { client } = await loggedIn();
+    const comment = await makeComment(db);
+    const page = `/posts/${comment.postId}/a-post?sort=new&page=2`;
+    const press = (kind: string, shown: string) =>
+      client.post('/votes', { vote: `comment/${comment.id}/${kind}/${shown}`, returnTo: `${page}#comments` });
+    const response = await press('up', 'none');
+    expect(response.status).toBe(303);
+    expect(response.headers.get('location')).toBe(`${page}#comment-${comment.id}`);
+    expect(await totalsOf(db, 'comment', comment.id)).toMatchObject({ score: 2, voteCount: 2 });
+    // Pressed again from a page that showed the vote: taken back.
+    await press('up', 'up');
+    expect(await totalsOf(db, 'comment', comment.id)).toMatchObject({ score: 1, voteCount: 1 });
+    await press('agree', 'none');
+    expect(await totalsOf(db, 'comment', comment.id)).toMatchObject({ agreementCount: 1 });
+
+    const post = await makePost(db);
+    const onPost = await client.post('/votes', { vote: `post/${post.id}/strongUp/none`, returnTo: '/x' });
+    expect(onPost.headers.get('location')).toBe('/x#post-votes');
+    expect(await totalsOf(db, 'post', post.id)).toMatchObject({ voteCount: 2 });
+  });
+
+  it('answers a malformed vote button value with a 422 naming the part, changing nothing', async () => {
+    const { client } = await loggedIn();
+    const comment = await makeComment(db);
+    const cases: [string, string][] = [
+      [`comment/${comment.id}/up`, 'vote must be a target type, an id, a kind and the vote shown'],
+      [`comment/${comment.id}/up/none/extra`, 'vote must be a target type'],
+      [`comment/${comment.id}/sideways/none`, 'kind must be one of'],
+      [`comment/${comment.id}/up/agree`, 'shown'],
+      [`user/${comment.id}/up/none`, 'targetType must be post or comment.'],
+      [`comment/<script>/up/none`, 'targetId is not a valid id.'],
+      ['', 'vote must be a target type'],
+      ['x'.repeat(5000), 'vote is too long.'],
+    ];
+    for (const [vote, message] of cases) {
+      const response = await client.post('/votes', { vote, returnTo: '/' });
+      expect(response.status, vote.slice(0, 50)).toBe(422);
+      const text = await response.text();
+      expect(text).toContain(message);
+      expect(text).not.toContain('<script>/up');
+    }
+    expect(await totalsOf(db, 'comment', comment.id)).toMatchObject({ score: 1, voteCount: 1, agreementCount: 0 });
   });
 
   it('returns only to paths on this site', async () => {
@@ -183,14 +228,12 @@ describe('the vote buttons', () => {
     score: 12,
     current: 'up',
     returnTo: '/posts/P/slug#comment-C0mment000000000a',
-    csrfToken: 'tok"en',
     loggedIn: true,
   };
   const render = (props: Partial<VoteButtonsProps>) => String(<VoteButtons {...base} {...props} />);
 
-  it('are real buttons in a form to /votes, named and showing which one is pressed', () => {
+  it('are real buttons submitting the page’s vote form, each naming its target and kind, showing which is pressed', () => {
     const html = render({});
-    expect(html).toContain('<form method="post" action="/votes"');
     for (const [kind, name, pressed] of [
       ['strongDown', 'Strong downvote', 'false'],
       ['down', 'Downvote', 'false'],
@@ -198,16 +241,22 @@ describe('the vote buttons', () => {
       ['strongUp', 'Strong upvote', 'false'],
     ]) {
       expect(html).toMatch(
-        new RegExp(`<button type="submit" name="kind" value="${kind}" aria-label="${name}" aria-pressed="${pressed}"`),
+        new RegExp(
+          `<button type="submit" form="vote-form" name="vote" value="comment/C0mment000000000a/${kind}/up" aria-label="${name}" aria-pressed="${pressed}"`,
+        ),
       );
     }
-    expect(html).toContain('name="_csrf" value="tok&quot;en"');
-    expect(html).toContain('name="targetType" value="comment"');
-    expect(html).toContain('name="targetId" value="C0mment000000000a"');
-    expect(html).toContain('name="shown" value="up"');
-    expect(html).toContain('name="returnTo" value="/posts/P/slug#comment-C0mment000000000a"');
+    // Nothing of the reader's but their vote: no token, so every reader's buttons are alike.
+    expect(html).not.toContain('_csrf');
     expect(html).toContain('>12</span>');
     expect(html.length).toBeLessThan(1_100);
+  });
+
+  it('submit one form per page, which carries the CSRF token and the way back', () => {
+    const form = String(voteFormHtml('tok"en', '/posts/P/slug?sort=new'));
+    expect(form).toContain('<form id="vote-form" method="post" action="/votes" hidden>');
+    expect(form).toContain('name="_csrf" value="tok&quot;en"');
+    expect(form).toContain('name="returnTo" value="/posts/P/slug?sort=new"');
   });
 
   it('offer Agree and Disagree on the agreement axis', () => {
@@ -215,7 +264,7 @@ describe('the vote buttons', () => {
     expect(html).toContain('aria-label="Agree" aria-pressed="false"');
     expect(html).toContain('aria-label="Disagree" aria-pressed="false"');
     expect(html).not.toContain('Upvote');
-    expect(html).toContain('name="shown" value="none"');
+    expect(html).toContain('value="comment/C0mment000000000a/agree/none"');
   });
 
   it('show a logged-out reader the score and a way to log in', () => {
