@@ -62,8 +62,8 @@ const SWEEP_INTERVAL_MS = 10_000;
  * table, with why, is in docs/ARCHITECTURE.md; test/cache/invalidation.test.ts tests each row.
  *
  * | message            | announced when                                          | drops                                   |
- * | post:<id>          | a post is created, edited, published, unpublished or    | post:<id>, comments:<id>, front         |
- * |                    | deleted, or its place in sequences or backlinks changes |                                         |
+ * | post:<id>          | a post is created, edited, published, unpublished or    | post:<id>, comments:<id>, front,        |
+ * |                    | deleted, or its place in sequences or backlinks changes | segments:<id>                           |
  * | post-counts:<id>   | a post's score, vote count or comment count changes     | post:<id>; front after LIST_REFRESH_MS  |
  * | lists              | only a post's rank (magic score, last activity) changes | front after LIST_REFRESH_MS             |
  * | comments:<postId>  | a comment on the post is added, edited, retracted or    | comments:<postId>                       |
@@ -88,7 +88,7 @@ export function applyChange(caches: Caches, message: string): void {
       for (const cache of everyCache(caches)) cache.flushAll();
       return;
     case 'post':
-      dropEverywhere(caches, [`post:${id}`, `comments:${id}`, ALL_POSTS_TAG]);
+      dropEverywhere(caches, [`post:${id}`, `comments:${id}`, ALL_POSTS_TAG, `segments:${id}`]);
       return;
     case 'post-counts':
       dropEverywhere(caches, [`post:${id}`]);

@@ -5,6 +5,7 @@ import { remembered } from '../cache/tagged-cache.js';
 import { commentPageParameter, requireCommentPage } from '../comments/pager.js';
 import { paginateThreads } from '../comments/paging.js';
 import { commentScoresOfPost, commentsOfPost, recordVisit } from '../comments/queries.js';
+import { deflatedCommentSection } from '../comments/segments.js';
 import { rememberCommentSort } from '../comments/service.js';
 import { type CommentSort, commentComparator, DEFAULT_COMMENT_SORT, isCommentSort } from '../comments/sort.js';
 import { buildCommentTree, inReadingOrder } from '../comments/tree.js';
@@ -16,8 +17,9 @@ import {
   type ThreadContext,
 } from '../comments/views.js';
 import { userVotesOnPostPage } from '../votes/queries.js';
+import { acceptsGzip } from '../web/compression.js';
 import type { AppEnv } from '../web/context.js';
-import { pageContext, sendHtml } from '../web/page.js';
+import { pageContext, SPLICE_MARK, sendHtml, sendSplicedHtml } from '../web/page.js';
 import { commentPath, postPath } from './paths.js';
 import { canDeletePost, canEditPost } from './permissions.js';
 import type { PostRow } from './queries.js';
@@ -96,12 +98,13 @@ export async function showPostPage(c: Context<AppEnv>, post: PostRow, slots: Pos
         ? `#comment-${firstNew}`
         : commentPath(post, firstNew);
   const pageHref = (n: number) => `${postPath(post)}?${isCommentSort(asked) ? `sort=${asked}&` : ''}page=${n}#comments`;
-  return sendHtml(
-    c,
+  // A logged-in reader's comment section is mostly compressed once for everyone (comments/segments.ts).
+  const spliced = user && acceptsGzip(c.req.header('accept-encoding'));
+  const rendered = (
     <PostPage
       ctx={pageContext(c)}
       post={post}
-      commentsHtml={fillCommentSlots(comments, thread, scores)}
+      commentsHtml={spliced ? SPLICE_MARK : fillCommentSlots(comments, thread, scores)}
       commentCount={post.commentCount}
       thread={thread}
       sort={sort}
@@ -113,6 +116,9 @@ export async function showPostPage(c: Context<AppEnv>, post: PostRow, slots: Pos
       canDelete={canDeletePost(user, post)}
       slots={slots}
       postVote={postVote}
-    />,
+    />
   );
+  return spliced
+    ? sendSplicedHtml(c, rendered, deflatedCommentSection(comments, thread, scores, cachesOf(c)?.fragments))
+    : sendHtml(c, rendered);
 }

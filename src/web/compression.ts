@@ -29,16 +29,34 @@ export function chooseEncoding(acceptEncoding: string | undefined): Encoding | u
 const chosen = new Map<string, Encoding | ''>();
 
 function parseAcceptEncoding(acceptEncoding: string): Encoding | undefined {
-  let gzip = false;
+  const accepted = acceptedEncodings(acceptEncoding);
+  return accepted.has('br') ? 'br' : accepted.has('gzip') ? 'gzip' : undefined;
+}
+
+function acceptedEncodings(acceptEncoding: string): Set<Encoding> {
+  const accepted = new Set<Encoding>();
   for (const part of acceptEncoding.split(',')) {
     const [name, ...params] = part.trim().toLowerCase().split(';');
     const refused = params.some((p) => /^\s*q\s*=\s*0(\.0*)?\s*$/.test(p));
     if (refused) continue;
-    if (name === 'br') return 'br';
-    if (name === 'gzip' || name === '*') gzip = true;
+    if (name === 'br') accepted.add('br');
+    if (name === 'gzip' || name === '*') accepted.add('gzip');
   }
-  return gzip ? 'gzip' : undefined;
+  return accepted;
 }
+
+/** Whether the client takes gzip (every browser does), for answers spliced from gzip pieces (gzip-splice.ts). */
+export function acceptsGzip(acceptEncoding: string | undefined): boolean {
+  if (!acceptEncoding) return false;
+  let known = takesGzip.get(acceptEncoding);
+  if (known === undefined) {
+    known = acceptedEncodings(acceptEncoding).has('gzip');
+    if (takesGzip.size < 100) takesGzip.set(acceptEncoding, known);
+  }
+  return known;
+}
+
+const takesGzip = new Map<string, boolean>();
 
 /**
  * How hard to compress: `once` for a page the cache will send many times, `each` for a response rendered for

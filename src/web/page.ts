@@ -1,6 +1,7 @@
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { AppEnv } from './context.js';
+import { type DeflatedPiece, deflatePiece, gzipFromPieces } from './gzip-splice.js';
 import type { PageContext } from './layout.js';
 
 export function pageContext(c: Context<AppEnv>): PageContext {
@@ -74,6 +75,35 @@ export async function sendHtml(
 ): Promise<Response> {
   const html = await renderToString(page);
   return c.body(Buffer.from(html) as Uint8Array<ArrayBuffer>, status, { 'Content-Type': 'text/html; charset=UTF-8' });
+}
+
+/** Where sendSplicedHtml's pieces go in the page (NUL appears nowhere else in a page, see slots.ts). */
+export const SPLICE_MARK = '\0splice\0';
+
+/** Compression of the page around the spliced pieces, made per request. */
+const AROUND_LEVEL = 1;
+
+/**
+ * Sends a page as gzip made of its own text compressed now and, at SPLICE_MARK, pieces compressed before
+ * (gzip-splice.ts): most of a long comment section is compressed once for every reader. Only for clients that
+ * take gzip (acceptsGzip); the compression middleware leaves an encoded answer alone.
+ */
+export async function sendSplicedHtml(
+  c: Context<AppEnv>,
+  page: { toString(): string | Promise<string> },
+  pieces: DeflatedPiece[],
+): Promise<Response> {
+  const html = await renderToString(page);
+  const at = html.indexOf(SPLICE_MARK);
+  if (at < 0) throw new Error('sendSplicedHtml: the page has no SPLICE_MARK.');
+  const before = deflatePiece(Buffer.from(html.slice(0, at)), AROUND_LEVEL);
+  const after = deflatePiece(Buffer.from(html.slice(at + SPLICE_MARK.length)), AROUND_LEVEL);
+  const body = gzipFromPieces([before, ...pieces, after]);
+  return c.body(body as Uint8Array<ArrayBuffer>, 200, {
+    'Content-Type': 'text/html; charset=UTF-8',
+    'Content-Encoding': 'gzip',
+    Vary: 'Accept-Encoding',
+  });
 }
 
 /** A rendered piece of JSX as a plain string, for keeping in a cache. */

@@ -80,10 +80,19 @@ describe('the invalidation table, in two instances', () => {
     expect(seen.B).toEqual(expected);
   }
 
-  it('post:<id> (a post edited): drops its page, its comments and every list, not other posts', async () => {
+  it('post:<id> (a post edited): drops its page, its comments, its compressed segments and every list, not other posts', async () => {
     const f = await forum();
+    // A compressed part of its comment section (comments/segments.ts), kept for logged-in readers by content.
+    for (const { caching } of instances()) {
+      const fragments = caching.caches.fragments;
+      fragments.store('segment:test', fragments.begin(), 'compressed', [`segments:${f.post.id}`]);
+    }
     await db.query(`UPDATE posts SET title = 'Watched post, revised' WHERE id = $1`, [f.post.id]);
     await heard();
+    expect(instances().map(({ caching }) => caching.caches.fragments.peek('segment:test'))).toEqual([
+      undefined,
+      undefined,
+    ]);
     expectBoth(await stillCached([f.postPath, f.otherPath, '/', '/feed.xml']), {
       [f.postPath]: false,
       [f.otherPath]: true,

@@ -1,0 +1,150 @@
+// A logged-in post page's comment section as compressed pieces, most of them made once for every reader. The
+// section is cut into segments of a few comments each (at the "start" slots of a shared tree). A segment in
+// which nothing is the reader's own (no vote of theirs, no comment of theirs, nothing new to them) is the same
+// bytes for everyone: it is compressed once and kept until one of its comments' scores changes. Only the
+// reader's own segments are filled and compressed per view. Filling, encoding and compressing a whole
+// 200-comment section per view was most of the cost of a logged-in post page.
+//
+// A new comment renders the tree again, but only the segment it joined reads differently: segments are also
+// kept by their content (a hash of the text), and where they are cut depends only on the comments at the cut
+// (each thread's first comment, and about one comment in SEGMENT_COMMENTS chosen by its id), not on what came
+// before, so the other segments keep their text and are not compressed again.
+import { createHash } from 'node:crypto';
+import type { TaggedCache } from '../cache/tagged-cache.js';
+import { type DeflatedPiece, deflatePiece } from '../web/gzip-splice.js';
+import type { CommentScores } from './queries.js';
+import { fillCommentPieces, isNewComment, type SharedCommentTree, type ThreadContext } from './views.js';
+
+/**
+ * About how many comments a segment holds. Fewer make a reader's own segments cheaper to compress per view;
+ * more compress better, since no segment may refer back into the one before it (measured on the benchmark's
+ * hot thread, 4 KB a comment: 3 keeps both costs small).
+ */
+const SEGMENT_COMMENTS = 3;
+
+/** How hard to compress a segment kept for every reader, and one made for a single view. */
+const SHARED_LEVEL = 6;
+const PERSONAL_LEVEL = 1;
+
+interface Segment {
+  pieces: string[];
+  /** The comments in it, for deciding whose it is and which scores it shows. */
+  ids: string[];
+}
+
+interface SharedSegment {
+  /** The scores it was filled with (scoreKey), to know when it is out of date. */
+  scores: string;
+  piece: DeflatedPiece;
+}
+
+/** What a tree keeps for this: its segments, and each one compressed for every reader once asked for. */
+interface TreeSegments {
+  segments: Segment[];
+  shared: (SharedSegment | undefined)[];
+}
+
+const segmentsOfTree = new WeakMap<SharedCommentTree, TreeSegments>();
+
+/**
+ * The tree's pieces cut before each thread's first comment and before about one comment in SEGMENT_COMMENTS
+ * (chosen by the last character of its random id). A slot sits at an odd index (web/slots.ts), so each segment
+ * starts and ends with HTML, as fillSlots expects; the first holds what comes before the first comment.
+ */
+export function segmentTree(tree: Pick<SharedCommentTree, 'pieces' | 'comments'>): Segment[] {
+  const { pieces } = tree;
+  const segments: Segment[] = [];
+  let start = 0;
+  let ids = new Set<string>();
+  for (let i = 1; i < pieces.length; i += 2) {
+    const piece = pieces[i]!;
+    const colon = piece.indexOf(':');
+    const id = piece.slice(colon + 1);
+    if (piece.slice(0, colon) !== 'start') {
+      ids.add(id);
+      continue;
+    }
+    const topLevel = !tree.comments.get(id)?.parentId;
+    if (!topLevel && id.charCodeAt(id.length - 1) % SEGMENT_COMMENTS !== 0) continue;
+    segments.push({ pieces: pieces.slice(start, i), ids: [...ids] });
+    start = i + 1;
+    ids = new Set();
+  }
+  segments.push({ pieces: pieces.slice(start), ids: [...ids] });
+  return segments;
+}
+
+/** The scores a segment shows, as one comparable string. */
+function scoreKey(segment: Segment, tree: SharedCommentTree, scores: Map<string, CommentScores> | undefined) {
+  let key = '';
+  for (const id of segment.ids) {
+    const s = scores?.get(id) ?? tree.comments.get(id);
+    if (s) key += `${s.baseScore},${s.agreementScore};`;
+  }
+  return key;
+}
+
+/** Whether a segment shows the reader anything of their own: their votes, controls or "new" marks. */
+function isPersonal(segment: Segment, tree: SharedCommentTree, ctx: ThreadContext): boolean {
+  const user = ctx.user;
+  if (!user || user.isModerator) return true;
+  for (const id of segment.ids) {
+    const comment = tree.comments.get(id);
+    if (!comment) continue;
+    if (comment.authorId === user.id || ctx.votes?.has(id) || isNewComment(comment, ctx)) return true;
+  }
+  return false;
+}
+
+/**
+ * The comment section as this logged-in reader sees it (what fillCommentSlots would give), as raw DEFLATE pieces
+ * to splice into a gzip answer (web/gzip-splice.ts).
+ */
+export function deflatedCommentSection(
+  tree: SharedCommentTree,
+  ctx: ThreadContext,
+  scores: Map<string, CommentScores> | undefined,
+  byContent?: TaggedCache<unknown>,
+): DeflatedPiece[] {
+  let kept = segmentsOfTree.get(tree);
+  if (!kept) {
+    const segments = segmentTree(tree);
+    kept = { segments, shared: new Array(segments.length) };
+    segmentsOfTree.set(tree, kept);
+  }
+  const { segments, shared } = kept;
+  // Every logged-in reader's view of a segment without anything of theirs in it.
+  const anyone: ThreadContext = {
+    post: ctx.post,
+    user: ctx.user && { ...ctx.user, id: '', isModerator: false },
+    csrfToken: '',
+  };
+  return segments.map((segment, i) => {
+    if (isPersonal(segment, tree, ctx)) {
+      return deflatePiece(Buffer.from(fillCommentPieces(tree, segment.pieces, ctx, scores)), PERSONAL_LEVEL);
+    }
+    const key = scoreKey(segment, tree, scores);
+    let made = shared[i];
+    if (made?.scores !== key) {
+      made = {
+        scores: key,
+        piece: sharedPiece(fillCommentPieces(tree, segment.pieces, anyone, scores), ctx, byContent),
+      };
+      shared[i] = made;
+    }
+    return made.piece;
+  });
+}
+
+/** A segment every reader sees alike, compressed: from the content cache when the same text was compressed before. */
+function sharedPiece(html: string, ctx: ThreadContext, byContent: TaggedCache<unknown> | undefined): DeflatedPiece {
+  if (!byContent) return deflatePiece(Buffer.from(html), SHARED_LEVEL);
+  const key = `segment:${createHash('sha1').update(html).digest('base64url')}`;
+  const known = byContent.get(key) as DeflatedPiece | undefined;
+  if (known) return known;
+  const since = byContent.begin();
+  const piece = deflatePiece(Buffer.from(html), SHARED_LEVEL);
+  // Kept by content, so never out of date: the tag only lets an edited, hidden or deleted post's text go.
+  byContent.store(key, since, piece, [`segments:${ctx.post.id}`]);
+  return piece;
+}

@@ -1,0 +1,128 @@
+// One gzip response spliced from raw DEFLATE pieces compressed at different times: some once and cached (shared by
+// every reader), some per request. Raw DEFLATE streams concatenate when each piece was compressed on its own (no
+// back-reference reaches before its start) and ends with a sync flush (byte-aligned, not final); the splice then
+// closes the stream with one final empty block. The gzip trailer needs the CRC-32 and length of the whole
+// uncompressed data, so each piece carries its own and they are combined without the data.
+//
+// Measured (Node 20.20, a busy 2-core machine; a one-off script, not a test): crc32Combine takes 0.3 µs for a
+// 7 KB piece and 0.5 µs for 1 GB. gzipFromPieces of 60 cached pieces (a 520 KB page of 2 to 15 KB comments,
+// 139 KB deflated) takes 30 to 40 µs, about 20 µs of it combining CRCs, against 4.6 ms to gzip the page whole at
+// level 4. The price is size: on that page (commonmark spec text) the splice was 30 % larger than gzipping the
+// whole page at level 6, since no piece may refer back into the one before it and each has its own Huffman codes.
+import * as zlib from 'node:zlib';
+
+/** A raw DEFLATE piece that can be followed by others, with the CRC-32 and length of its uncompressed bytes. */
+export interface DeflatedPiece {
+  readonly deflated: Buffer;
+  readonly crc: number;
+  readonly length: number;
+}
+
+/** Compresses bytes as a raw DEFLATE piece that can be followed by others (ends with a sync flush, not final). */
+export function deflatePiece(bytes: Uint8Array, level: number): DeflatedPiece {
+  // An empty piece needs no block at all; zlib would spend five bytes on an empty stored one.
+  const deflated =
+    bytes.byteLength === 0
+      ? Buffer.alloc(0)
+      : zlib.deflateRawSync(bytes, { level, finishFlush: zlib.constants.Z_SYNC_FLUSH });
+  return { deflated, crc: crc32(bytes), length: bytes.byteLength };
+}
+
+/**
+ * Magic 1f 8b, method 8 (deflate), no flags, mtime 0 (so the same pieces always splice into the same bytes),
+ * no extra flags, OS 255 (unknown).
+ */
+const GZIP_HEADER = Buffer.from([0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0xff]);
+/**
+ * A final (BFINAL = 1), fixed-Huffman (BTYPE = 01) block holding only end-of-block (seven zero bits): it ends the
+ * stream after byte-aligned pieces, so every piece, the last one included, can be made alike.
+ */
+const FINAL_EMPTY_BLOCK = [0x03, 0x00];
+const ISIZE_MODULUS = 2 ** 32;
+
+/** The whole gzip member: header, the pieces in order, a final empty block, CRC-32 and length (mod 2^32). */
+export function gzipFromPieces(pieces: readonly DeflatedPiece[]): Buffer {
+  let crc = 0; // the CRC-32 of no bytes
+  let length = 0;
+  let size = GZIP_HEADER.length + FINAL_EMPTY_BLOCK.length + 8;
+  for (const piece of pieces) {
+    crc = crc32Combine(crc, piece.crc, piece.length);
+    length += piece.length;
+    size += piece.deflated.length;
+  }
+  const gzip = Buffer.allocUnsafe(size);
+  let at = GZIP_HEADER.copy(gzip, 0);
+  for (const piece of pieces) at += piece.deflated.copy(gzip, at);
+  for (const byte of FINAL_EMPTY_BLOCK) gzip[at++] = byte;
+  at = gzip.writeUInt32LE(crc, at);
+  gzip.writeUInt32LE(length % ISIZE_MODULUS, at);
+  return gzip;
+}
+
+// CRC-32 arithmetic is over polynomials with coefficients mod 2, reduced modulo the CRC polynomial p, in zlib's
+// reflected bit order: bit 31 holds the coefficient of x^0 and bit 0 that of x^31. Inside, values stay signed
+// 32-bit integers, which V8 passes and returns without boxing; only crc32Combine's result is made unsigned.
+const POLY = 0xedb88320 | 0;
+const ONE = 0x80000000 | 0;
+
+/** a·b mod p. */
+function multiplyModP(a: number, b: number): number {
+  let product = 0;
+  // Walks a's terms from x^0 upward (its sign bit, then each one shifted in) while b becomes b·x, b·x², …, until a
+  // has no terms left. Masks instead of branches: the bits are random, and mispredicted branches made it 4× slower.
+  for (let rest = a | 0; rest !== 0; rest <<= 1) {
+    product ^= b & (rest >> 31);
+    b = (b >>> 1) ^ (POLY & -(b & 1));
+  }
+  return product;
+}
+
+/** X_POW_2N[n] = x^(2^n) mod p, each the square of the one before. */
+const X_POW_2N: number[] = [ONE >>> 1];
+for (let n = 1; n < 32; n++) X_POW_2N.push(multiplyModP(X_POW_2N[n - 1]!, X_POW_2N[n - 1]!));
+
+/** x^(8·bytes) mod p: the factor that shifts a CRC past `bytes` bytes. */
+function shiftPastBytes(bytes: number): number {
+  let factor = ONE;
+  // 8·bytes = Σ 2^k over the set bits of bytes shifted up by 3. Since x^(2^32) = x mod p, the table repeats with
+  // period 32, so lengths past 512 MiB need no more entries. Halving by division keeps lengths above 2^32 exact.
+  // The factor goes first: multiplyModP walks its first argument's terms, and ONE has a single one.
+  for (let rest = bytes, k = 3; rest >= 1; rest = Math.floor(rest / 2), k++) {
+    if (rest % 2 === 1) factor = multiplyModP(factor, X_POW_2N[k % 32]!);
+  }
+  return factor;
+}
+
+/**
+ * CRC-32 (zlib's) of crc1's data followed by data of length len2 whose CRC is crc2, without the data. Costs one
+ * small multiplication per set bit of len2 (zlib ≥ 1.2.12's method).
+ */
+export function crc32Combine(crc1: number, crc2: number, len2: number): number {
+  // Running on from the register after crc1's data, rather than from the initial all-ones, differs by exactly
+  // crc1 (the register then is crc1 before its final inversion), and len2 bytes shift that difference by x^(8·len2).
+  return (multiplyModP(shiftPastBytes(len2), crc1) ^ crc2) >>> 0;
+}
+
+// zlib.crc32 arrived in Node 20.15; read through the namespace, because a named import of a missing export of a
+// built-in module fails when the module loads.
+const nativeCrc32 = typeof zlib.crc32 === 'function' ? zlib.crc32 : undefined;
+let crcTable: Uint32Array | undefined;
+
+function crc32(bytes: Uint8Array): number {
+  if (nativeCrc32) return nativeCrc32(bytes);
+  crcTable ??= makeCrcTable();
+  let crc = 0xffffffff;
+  for (let i = 0; i < bytes.length; i++) crc = crcTable[(crc ^ bytes[i]!) & 0xff]! ^ (crc >>> 8);
+  return (crc ^ 0xffffffff) >>> 0;
+}
+
+/** For the byte-at-a-time loop: what each byte value, shifted out of the register, leaves in it. */
+function makeCrcTable(): Uint32Array {
+  const table = new Uint32Array(256);
+  for (let byte = 0; byte < 256; byte++) {
+    let crc = byte;
+    for (let bit = 0; bit < 8; bit++) crc = crc & 1 ? (crc >>> 1) ^ POLY : crc >>> 1;
+    table[byte] = crc;
+  }
+  return table;
+}

@@ -1,0 +1,178 @@
+import { gunzipSync } from 'node:zlib';
+import { describe, expect, it } from 'vitest';
+import type { SessionUser } from '../../src/accounts/queries.js';
+import { paginateThreads } from '../../src/comments/paging.js';
+import { type CommentScores, commentScoresOfPost, commentsOfPost } from '../../src/comments/queries.js';
+import { deflatedCommentSection, segmentTree } from '../../src/comments/segments.js';
+import { commentComparator } from '../../src/comments/sort.js';
+import { buildCommentTree, inReadingOrder } from '../../src/comments/tree.js';
+import {
+  fillCommentPieces,
+  fillCommentSlots,
+  renderSharedCommentTree,
+  type ThreadContext,
+} from '../../src/comments/views.js';
+import { gzipFromPieces } from '../../src/web/gzip-splice.js';
+import { TestClient, useTestApp } from '../helpers/app.js';
+import { makeComment, makePost, makeUser } from '../helpers/factories.js';
+
+// A logged-in reader's comment section is spliced from pieces compressed once for everyone and pieces made for
+// them (comments/segments.ts): whatever the reader, it must be exactly the section rendered for them alone.
+describe('the comment section compressed for logged-in readers', () => {
+  const test = useTestApp();
+  const { db } = test;
+
+  /** A post with four threads: a lone comment, a reply chain, a comment with two replies, and a late one. */
+  async function discussion() {
+    const post = await makePost(db, { title: 'Spliced' });
+    const authors = await Promise.all([1, 2, 3].map(() => makeUser(db)));
+    const at = (minutes: number) => new Date(Date.UTC(2026, 0, 1, 12, minutes));
+    const comment = (author: number, minutes: number, parentId: string | null = null, markdown = 'A comment.') =>
+      makeComment(db, { postId: post.id, authorId: authors[author]!.id, parentId, at: at(minutes), markdown });
+    const lone = await comment(0, 1, null, 'Lone, with $x^2$ and ünïcode ✓.');
+    const chainTop = await comment(1, 2);
+    const chainMid = await comment(2, 3, chainTop.id);
+    await comment(0, 4, chainMid.id);
+    const forked = await comment(2, 5);
+    await comment(0, 6, forked.id);
+    await comment(1, 7, forked.id);
+    const late = await comment(1, 30, null, 'A late one.');
+    return { post, authors, lone, chainTop, forked, late, at };
+  }
+
+  async function sharedTree(postId: string, post: ThreadContext['post']) {
+    const rows = await commentsOfPost(db, postId);
+    const tree = buildCommentTree(rows, commentComparator('old'));
+    return renderSharedCommentTree(paginateThreads(tree.roots, 1), post, inReadingOrder(tree.roots));
+  }
+
+  const reader = (id: string, isModerator = false): SessionUser => ({
+    id,
+    username: `r${id}`,
+    displayName: `R ${id}`,
+    karma: 10,
+    isModerator,
+    commentSort: 'old',
+    expiresAt: new Date(Date.now() + 3_600_000),
+  });
+
+  const spliced = (
+    tree: Awaited<ReturnType<typeof sharedTree>>,
+    ctx: ThreadContext,
+    scores?: Map<string, CommentScores>,
+  ) => gunzipSync(gzipFromPieces(deflatedCommentSection(tree, ctx, scores))).toString();
+
+  it('is cut before every thread and within long ones, and a reply changes at most three segments', async () => {
+    const d = await discussion();
+    const { post } = d;
+    const tree = await sharedTree(post.id, post);
+    const segments = segmentTree(tree);
+    // Every comment is in exactly one segment, and each thread's first comment begins one.
+    const ids = segments.flatMap((s) => s.ids);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(new Set(ids)).toEqual(new Set(tree.comments.keys()));
+    for (const top of [d.lone, d.chainTop, d.forked, d.late]) {
+      expect(segments.some((s) => s.ids[0] === top.id)).toBe(true);
+    }
+
+    // A long thread, answered: the other segments read exactly as before (so their compressed bytes are reused),
+    // but for the answered comment's, whose collapsed label counts its replies.
+    let parent = d.forked.id;
+    for (let i = 0; i < 12; i++) parent = (await makeComment(db, { postId: post.id, parentId: parent })).id;
+    const text = (t: Awaited<ReturnType<typeof sharedTree>>) => {
+      const ctx = { post, csrfToken: '', user: reader('anyone') };
+      return segmentTree(t).map((s) => fillCommentPieces(t, s.pieces, ctx));
+    };
+    const before = text(await sharedTree(post.id, post));
+    expect(before.length).toBeGreaterThan(5);
+    await makeComment(db, { postId: post.id, parentId: d.chainTop.id, markdown: 'Joined late.' });
+    const after = text(await sharedTree(post.id, post));
+    const kept = new Set(before);
+    expect(after.filter((segment) => !kept.has(segment)).length).toBeLessThanOrEqual(3);
+    expect(after.join('')).toContain('Joined late.');
+  });
+
+  it('equals the section rendered for the reader alone, whoever the reader is', async () => {
+    const d = await discussion();
+    const { post } = d;
+    const tree = await sharedTree(post.id, post);
+    const scores = await commentScoresOfPost(db, post.id);
+    const base = { post, csrfToken: 'tok"en' };
+    const readers: [string, ThreadContext][] = [
+      ['someone with nothing of their own here', { ...base, user: reader('nobody') }],
+      ['an author of comments in two threads', { ...base, user: reader(d.authors[2]!.id) }],
+      ['a moderator', { ...base, user: reader('mod', true) }],
+      [
+        'a reader with votes',
+        {
+          ...base,
+          user: reader('voter'),
+          votes: new Map([
+            [d.lone.id, { karma: 'up', agreement: null }],
+            [d.late.id, { karma: null, agreement: 'disagree' }],
+          ]),
+        },
+      ],
+      ['a reader who has not seen the late comment', { ...base, user: reader('back'), newSince: d.at(20) }],
+    ];
+    for (const [who, ctx] of readers) {
+      expect(spliced(tree, ctx, scores), who).toBe(fillCommentSlots(tree, ctx, scores));
+    }
+    const marked = spliced(tree, readers[4]![1], scores);
+    expect(marked.match(/ new<\/span>/g)).toHaveLength(1);
+    expect(spliced(tree, readers[3]![1], scores)).toContain(
+      `value="comment/${d.lone.id}/up/up" aria-label="Upvote" aria-pressed="true"`,
+    );
+  });
+
+  it('compresses what no reader has anything of their own in once, until its scores change', async () => {
+    const d = await discussion();
+    const { post } = d;
+    const tree = await sharedTree(post.id, post);
+    const scores = await commentScoresOfPost(db, post.id);
+    const first = deflatedCommentSection(tree, { post, csrfToken: 'a', user: reader('one') }, scores);
+    const author = { post, csrfToken: 'b', user: reader(d.authors[1]!.id) };
+    const second = deflatedCommentSection(tree, author, scores);
+    // Author 1 wrote the chain's first comment, a reply in the fork and the late comment; nothing in the lone
+    // comment's segment, which both readers get as the same bytes.
+    const segments = segmentTree(tree);
+    const at = (id: string) => segments.findIndex((s) => s.ids.includes(id));
+    expect(second[at(d.lone.id)]).toBe(first[at(d.lone.id)]);
+    expect(second[at(d.chainTop.id)]).not.toBe(first[at(d.chainTop.id)]);
+    expect(second[at(d.late.id)]).not.toBe(first[at(d.late.id)]);
+    expect(second[0]).toBe(first[0]);
+
+    // A vote on the lone comment changes its score: its segment is made again, the others are kept.
+    const voted = new Map(scores);
+    voted.set(d.lone.id, { ...scores.get(d.lone.id)!, baseScore: 42 });
+    const ctx = { post, csrfToken: 'c', user: reader('three') };
+    const after = deflatedCommentSection(tree, ctx, voted);
+    expect(after[at(d.lone.id)]).not.toBe(first[at(d.lone.id)]);
+    expect(after[at(d.forked.id)]).toBe(first[at(d.forked.id)]);
+    expect(spliced(tree, ctx, voted)).toBe(fillCommentSlots(tree, ctx, voted));
+    expect(spliced(tree, ctx, voted)).toContain('>42</span>');
+  });
+
+  it('is what a browser asking for gzip gets, the same page as without compression', async () => {
+    const { post } = await discussion();
+    const user = await makeUser(db);
+    const client = new TestClient(test.app);
+    await client.logIn(user.username, user.password);
+    const path = `/posts/${post.id}/spliced`;
+    // The first view records the visit; the two compared views then show the same "new" marks (none).
+    await client.get(path);
+    const plain = await (await client.get(path)).text();
+    const response = await client.get(path, { 'accept-encoding': 'gzip, deflate, br, zstd' });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-encoding')).toBe('gzip');
+    expect(response.headers.get('vary')).toContain('Accept-Encoding');
+    const body = gunzipSync(Buffer.from(await response.arrayBuffer())).toString();
+    expect(body).toBe(plain);
+    expect(body).toContain('Lone, with');
+    expect(body).toMatch(/<\/html>\s*$/);
+
+    // A client that refuses gzip gets the page another way.
+    const refused = await client.get(path, { 'accept-encoding': 'br, gzip;q=0' });
+    expect(refused.headers.get('content-encoding')).not.toBe('gzip');
+  });
+});
