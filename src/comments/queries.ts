@@ -77,27 +77,6 @@ export async function commentById(db: Queryable, id: string): Promise<CommentFor
   return rows[0];
 }
 
-/**
- * Records that a user opened a post now and returns when they had last opened it (undefined the first time),
- * in one statement.
- */
-export async function recordVisit(db: Queryable, userId: string, postId: string): Promise<Date | undefined> {
-  // Every logged-in page view writes here; a visit time lost in a crash is harmless, so the commit does not
-  // wait for the disk flush. set_config(…, true) is SET LOCAL inside the statement's own transaction: one round
-  // trip instead of BEGIN, SET, the statement and COMMIT.
-  const rows = await db.query<{ previous: Date | null }>(
-    `WITH previous AS (
-       SELECT last_visited_at FROM post_visits WHERE user_id = $1 AND post_id = $2
-     ), upsert AS (
-       INSERT INTO post_visits (user_id, post_id, last_visited_at) VALUES ($1, $2, now())
-       ON CONFLICT (user_id, post_id) DO UPDATE SET last_visited_at = now()
-     )
-     SELECT (SELECT last_visited_at FROM previous) AS previous, set_config('synchronous_commit', 'off', true)`,
-    [userId, postId],
-  );
-  return rows[0]?.previous ?? undefined;
-}
-
 /** For a list of posts: how many comments by others each has gained since this user last opened it. */
 export async function newCommentCounts(db: Queryable, userId: string, postIds: string[]): Promise<Map<string, number>> {
   if (postIds.length === 0) return new Map();

@@ -4,7 +4,7 @@ import { cacheAs, cachedFragment, cachesOf, changedHere } from '../cache/middlew
 import { remembered } from '../cache/tagged-cache.js';
 import { commentPageParameter, requireCommentPage } from '../comments/pager.js';
 import { paginateThreads } from '../comments/paging.js';
-import { commentScoresOfPost, commentsOfPost, recordVisit } from '../comments/queries.js';
+import { commentScoresOfPost, commentsOfPost } from '../comments/queries.js';
 import { deflatedCommentSection } from '../comments/segments.js';
 import { rememberCommentSort } from '../comments/service.js';
 import { type CommentSort, commentComparator, DEFAULT_COMMENT_SORT, isCommentSort } from '../comments/sort.js';
@@ -16,7 +16,7 @@ import {
   type SharedCommentTree,
   type ThreadContext,
 } from '../comments/views.js';
-import { userVotesOnPostPage } from '../votes/queries.js';
+import { readerOnPostPage } from '../votes/queries.js';
 import { acceptsGzip } from '../web/compression.js';
 import type { AppEnv } from '../web/context.js';
 import { pageContext, SPLICE_MARK, sendHtml, sendSplicedHtml } from '../web/page.js';
@@ -79,12 +79,13 @@ export async function showPostPage(c: Context<AppEnv>, post: PostRow, slots: Pos
     changedHere(c, `user:${user.id}`);
   }
   // The comments, the visit record and the reader's votes (on the post and every comment) side by side.
-  const [comments, scores, lastVisit, votes] = await Promise.all([
+  const [comments, scores, reader] = await Promise.all([
     sharedCommentTree(c, post, sort, page),
     currentCommentScores(c, post.id),
-    user ? recordVisit(db, user.id, post.id) : undefined,
-    user ? userVotesOnPostPage(db, user.id, post.id) : undefined,
+    user ? readerOnPostPage(db, user.id, post.id) : undefined,
   ]);
+  const lastVisit = reader?.lastVisit;
+  const votes = reader?.votes;
   if (user) changedHere(c, `reader:${user.id}`);
   const postVote = votes?.get(post.id)?.karma ?? null;
   const thread: ThreadContext = { post, user, csrfToken: c.var.csrfToken, newSince: lastVisit, votes };

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { sessionUser, userByLogin } from '../../src/accounts/queries.js';
-import { commentById, commentRow, commentsOfPost, newCommentCounts, recordVisit } from '../../src/comments/queries.js';
+import { commentById, commentRow, commentsOfPost, newCommentCounts } from '../../src/comments/queries.js';
 import type { Queryable } from '../../src/db/database.js';
 import {
   newestCommentsOfPost,
@@ -22,7 +22,7 @@ import {
 } from '../../src/sequences/queries.js';
 import { loadSyntheticForum } from '../../src/synthetic/load.js';
 import { commentsOfUser, draftsOfUser, profileByUsername, publishedPostsOfUser } from '../../src/users/queries.js';
-import { userVotesOn, userVotesOnPostPage } from '../../src/votes/queries.js';
+import { readerOnPostPage, userVotesOn } from '../../src/votes/queries.js';
 import { useTestDatabase } from '../helpers/app.js';
 
 // Every hot query of the app, planned against a generated forum with sequential scans disabled: a query that
@@ -154,10 +154,9 @@ const hotQueries: HotQuery[] = [
   ['commentRow', (q) => commentRow(q, ids.comments[0]!)],
   ['commentById', (q) => commentById(q, ids.comments[0]!)],
   ['newCommentCounts', (q) => newCommentCounts(q, ids.user, ids.posts)],
-  ['recordVisit', (q) => recordVisit(q, ids.user, ids.bigPost)],
   ['userVotesOn posts', (q) => userVotesOn(q, ids.user, 'post', ids.posts)],
   ['userVotesOn comments', (q) => userVotesOn(q, ids.user, 'comment', ids.comments)],
-  ['userVotesOnPostPage', (q) => userVotesOnPostPage(q, ids.user, ids.bigPost)],
+  ['readerOnPostPage', (q) => readerOnPostPage(q, ids.user, ids.bigPost)],
   ['sessionUser', (q) => sessionUser(q, 'a'.repeat(64))],
   ['userByLogin', (q) => userByLogin(q, ids.username)],
   ['postById', (q) => postById(q, ids.bigPost)],
