@@ -8,10 +8,12 @@
 // A new comment renders the tree again, but only the segment it joined reads differently: segments are also
 // kept by their content (a hash of the text), and where they are cut depends only on the comments at the cut
 // (each thread's first comment, and about one comment in SEGMENT_COMMENTS chosen by its id), not on what came
-// before, so the other segments keep their text and are not compressed again.
+// before, so the other segments keep their text and are not compressed again. A shared segment that follows
+// another shared one is compressed to refer back into it, as a whole page compressed at once would: cut
+// apart, the section came out nearly twice the size of the page gzipped whole.
 import { createHash } from 'node:crypto';
 import type { TaggedCache } from '../cache/tagged-cache.js';
-import { type DeflatedPiece, deflatePiece } from '../web/gzip-splice.js';
+import { DEFLATE_WINDOW, type DeflatedPiece, deflatePiece } from '../web/gzip-splice.js';
 import type { CommentScores } from './queries.js';
 import { fillCommentPieces, isNewComment, type SharedCommentTree, type ThreadContext } from './views.js';
 
@@ -35,7 +37,13 @@ interface Segment {
 interface SharedSegment {
   /** The scores it was filled with (scoreKey), to know when it is out of date. */
   scores: string;
-  piece: DeflatedPiece;
+  /** Its text as every reader sees it, and a hash of that text (its key in the content cache). */
+  text: Buffer;
+  hash: string;
+  /** Compressed on its own, for when the reader's own segment or the page's head comes before it. */
+  alone?: DeflatedPiece;
+  /** Compressed to follow the shared text of the segments before it (whose hashes are `after`). */
+  following?: { after: string; piece: DeflatedPiece };
 }
 
 /** What a tree keeps for this: its segments, and each one compressed for every reader once asked for. */
@@ -119,31 +127,61 @@ export function deflatedCommentSection(
     user: ctx.user && { ...ctx.user, id: '', isModerator: false },
     csrfToken: '',
   };
+  // The shared segments just emitted, which the next one may refer back into (a third smaller on a comment page).
+  let run: SharedSegment[] = [];
   return segments.map((segment, i) => {
     if (isPersonal(segment, tree, ctx)) {
+      run = [];
       return deflatePiece(Buffer.from(fillCommentPieces(tree, segment.pieces, ctx, scores)), PERSONAL_LEVEL);
     }
     const key = scoreKey(segment, tree, scores);
     let made = shared[i];
     if (made?.scores !== key) {
-      made = {
-        scores: key,
-        piece: sharedPiece(fillCommentPieces(tree, segment.pieces, anyone, scores), ctx, byContent),
-      };
+      const text = Buffer.from(fillCommentPieces(tree, segment.pieces, anyone, scores));
+      made = { scores: key, text, hash: createHash('sha1').update(text).digest('base64url') };
       shared[i] = made;
     }
-    return made.piece;
+    const before = window(run);
+    run.push(made);
+    if (before.length === 0) {
+      made.alone ??= compressed(made, [], ctx, byContent);
+      return made.alone;
+    }
+    const after = before.map((b) => b.hash).join(':');
+    if (made.following?.after !== after) {
+      made.following = { after, piece: compressed(made, before, ctx, byContent) };
+    }
+    return made.following.piece;
   });
 }
 
-/** A segment every reader sees alike, compressed: from the content cache when the same text was compressed before. */
-function sharedPiece(html: string, ctx: ThreadContext, byContent: TaggedCache<unknown> | undefined): DeflatedPiece {
-  if (!byContent) return deflatePiece(Buffer.from(html), SHARED_LEVEL);
-  const key = `segment:${createHash('sha1').update(html).digest('base64url')}`;
+/** The last of the segments just emitted that DEFLATE's window reaches back into. */
+function window(run: SharedSegment[]): SharedSegment[] {
+  let bytes = 0;
+  let from = run.length;
+  while (from > 0 && bytes < DEFLATE_WINDOW) bytes += run[--from]!.text.byteLength;
+  if (from > 0) run.splice(0, from);
+  return run.slice();
+}
+
+/**
+ * A shared segment compressed alone or to follow others: from the content cache when the same text (after the
+ * same texts) was compressed before.
+ */
+function compressed(
+  segment: SharedSegment,
+  after: SharedSegment[],
+  ctx: ThreadContext,
+  byContent: TaggedCache<unknown> | undefined,
+): DeflatedPiece {
+  const make = () =>
+    deflatePiece(segment.text, SHARED_LEVEL, after.length ? Buffer.concat(after.map((a) => a.text)) : undefined);
+  if (!byContent) return make();
+  const key = `segment:${[segment, ...after].map((s) => s.hash).join(':')}`;
   const known = byContent.get(key) as DeflatedPiece | undefined;
   if (known) return known;
   const since = byContent.begin();
-  const piece = deflatePiece(Buffer.from(html), SHARED_LEVEL);
+  const piece = make();
   // Kept by content, so never out of date: the tag only lets an edited, hidden or deleted post's text go.
   byContent.store(key, since, piece, [`segments:${ctx.post.id}`]);
   return piece;

@@ -170,8 +170,8 @@ export async function renderSharedCommentTree(
     for (const piece of strings) bytes += 16 + piece.length * 2;
   };
   count(pieces);
-  // Logged-in readers' sections compressed once for all of them (segments.ts): about a fifth of the HTML.
-  bytes += html.length / 5;
+  // What segments.ts keeps for logged-in readers: the shared text once more as bytes, and compressed.
+  bytes += html.length * 1.3;
   for (const template of actions.values()) {
     count(template.frame);
     count(template.karma);

@@ -18,13 +18,26 @@ export interface DeflatedPiece {
   readonly length: number;
 }
 
-/** Compresses bytes as a raw DEFLATE piece that can be followed by others (ends with a sync flush, not final). */
-export function deflatePiece(bytes: Uint8Array, level: number): DeflatedPiece {
+/** The most a piece can refer back: DEFLATE's window. */
+export const DEFLATE_WINDOW = 32 * 1024;
+
+/**
+ * Compresses bytes as a raw DEFLATE piece that can be followed by others (ends with a sync flush, not final).
+ * With `follows`, the piece may refer back into those bytes: it must then come straight after a piece of exactly
+ * those bytes (their last DEFLATE_WINDOW bytes are what the decoder will have just written).
+ */
+export function deflatePiece(bytes: Uint8Array, level: number, follows?: Uint8Array): DeflatedPiece {
   // An empty piece needs no block at all; zlib would spend five bytes on an empty stored one.
   const deflated =
     bytes.byteLength === 0
       ? Buffer.alloc(0)
-      : zlib.deflateRawSync(bytes, { level, finishFlush: zlib.constants.Z_SYNC_FLUSH });
+      : zlib.deflateRawSync(bytes, {
+          level,
+          finishFlush: zlib.constants.Z_SYNC_FLUSH,
+          ...(follows && follows.byteLength > 0
+            ? { dictionary: follows.subarray(Math.max(0, follows.byteLength - DEFLATE_WINDOW)) }
+            : {}),
+        });
   return { deflated, crc: crc32(bytes), length: bytes.byteLength };
 }
 

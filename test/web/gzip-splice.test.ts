@@ -68,6 +68,26 @@ describe('splicing deflated pieces into one gzip', () => {
     expect(cached.deflated.equals(cachedBytes)).toBe(true);
   });
 
+  it('refers back into the piece before when compressed to follow it, and decodes; smaller than alone', async () => {
+    const comment = (i: number) =>
+      `<article class="comment"><header><a href="/users/u${i}">User ${i}</a></header><p>Reply ${i * 7919}</p></article>`;
+    const first = Buffer.from(Array.from({ length: 300 }, (_, i) => comment(i)).join(''));
+    const second = Buffer.from(Array.from({ length: 3 }, (_, i) => comment(i + 300)).join(''));
+    const alone = deflatePiece(second, 6);
+    const following = deflatePiece(second, 6, first);
+    expect(following.deflated.length).toBeLessThan(alone.deflated.length * 0.6);
+    await expectDecodesTo(gzipFromPieces([deflatePiece(first, 6), following]), Buffer.concat([first, second]));
+    // After other bytes than those it follows, it decodes to something else (or not at all): never use it so.
+    const other = Buffer.from('x'.repeat(first.length));
+    let decoded: Buffer | undefined;
+    try {
+      decoded = gunzipSync(gzipFromPieces([deflatePiece(other, 6), following]));
+    } catch {
+      decoded = undefined;
+    }
+    expect(decoded?.equals(Buffer.concat([other, second]))).not.toBe(true);
+  });
+
   it('writes the length modulo 2^32 once the pieces add up past 4 GiB', () => {
     const zeros = deflatePiece(Buffer.alloc(1 << 16), 6);
     const pieces = Array.from({ length: (1 << 16) + 3 }, () => zeros);
