@@ -40,7 +40,7 @@ describe('a reader on the deployed forum', () => {
 
     const opening = page.locator(`#comment-${comment.id}`);
     await opening.getByRole('button', { name: 'Agree', exact: true }).click();
-    await expect.poll(() => opening.locator('form.vote-agreement .vote-score').textContent()).toBe('1');
+    await expect.poll(() => opening.locator('.vote-agreement .vote-score').textContent()).toBe('1');
     await page.goto(server.url + path);
     await expect(
       opening.getByRole('button', { name: 'Agree', exact: true }).getAttribute('aria-pressed'),

@@ -18,7 +18,7 @@ describe('voting in the browser', () => {
     await page.goto(`${server.url}/posts/${post.id}/vote-here`);
 
     const article = page.locator(`#comment-${comment.id}`);
-    const karma = article.locator('form.vote-karma .vote-score');
+    const karma = article.locator('.vote-karma .vote-score');
     await expect(karma.textContent()).resolves.toBe('1'); // the author's own vote
     await article.getByRole('button', { name: 'Strong upvote', exact: true }).click();
     await expect.poll(() => karma.textContent()).toBe('4');
@@ -27,7 +27,7 @@ describe('voting in the browser', () => {
     ).resolves.toBe('true');
 
     await article.getByRole('button', { name: 'Agree', exact: true }).click();
-    await expect.poll(() => article.locator('form.vote-agreement .vote-score').textContent()).toBe('1');
+    await expect.poll(() => article.locator('.vote-agreement .vote-score').textContent()).toBe('1');
     // Agreement does not move karma.
     await expect(karma.textContent()).resolves.toBe('4');
 
