@@ -4,7 +4,7 @@ import { chooseEncoding } from '../web/compression.js';
 import { clientHasCurrent } from '../web/conditional.js';
 import { SECURITY_HEADERS } from '../web/security-headers.js';
 import type { Caches } from './caches.js';
-import { type CachedPage, encodedBody, validators } from './page-cache.js';
+import { type CachedPage, encodedAnswer, validators } from './page-cache.js';
 import { pageKey } from './page-key.js';
 
 /** What the cache lookup needs of a GET request, from node:http or from the framework alike. */
@@ -63,6 +63,5 @@ export function cachedAnswer(caches: Caches, request: CacheRequest): CacheAnswer
     const headers = [...Object.entries(SECURITY_HEADERS), ...Object.entries(validators(page)), ['X-Cache', 'hit']];
     return { status: 304, headers: headers.flat(), body: null };
   }
-  const encoding = chooseEncoding(request.acceptEncoding);
-  return { status: 200, headers: page.headers[encoding ?? 'identity'], body: encodedBody(page, encoding) };
+  return { status: 200, ...encodedAnswer(page, chooseEncoding(request.acceptEncoding)) };
 }

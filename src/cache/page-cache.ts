@@ -7,20 +7,21 @@ export { ALL_POSTS_TAG } from './tagged-cache.js';
 
 export interface CachedPage {
   body: Uint8Array;
-  gzip: Uint8Array;
-  br: Uint8Array;
+  /** The body in each encoding asked for so far: brotli at once (every browser takes it), gzip when first asked. */
+  encoded: Partial<Record<Encoding, Uint8Array>>;
   contentType: string;
   etag: string;
   lastModified: Date;
   /** False for a page made for one logged-in reader: browsers may keep it, shared caches must not. */
   shared: boolean;
-  /** The header list (name, value, name, value…) of a 200 answer in each encoding, made once: a hit only picks one. */
-  headers: Record<Encoding | 'identity', string[]>;
+  /** The header list (name, value, name, value…) of a 200 answer in each encoding, made with the encoding. */
+  headers: Partial<Record<Encoding | 'identity', string[]>>;
 }
 
 /**
  * Rendered pages for logged-out readers, keyed by URL and tagged with what they show (see TaggedCache). Each
- * page is kept ready to send: plain, gzipped and in brotli, with its validators.
+ * page is kept ready to send with its validators: plain and in brotli, and gzipped once a client asks for it
+ * (compressing a long discussion both ways at once held up every other request for tens of milliseconds).
  */
 export class PageCache extends TaggedCache<CachedPage> {
   constructor(options: Omit<TaggedCacheOptions<CachedPage>, 'weigh'>) {
@@ -34,35 +35,51 @@ export class PageCache extends TaggedCache<CachedPage> {
     now = Date.now(),
   ) {
     const body = Buffer.from(page.body);
-    const gzip = compress(body, 'gzip');
-    const br = compress(body, 'br');
     const cached: CachedPage = {
       body,
-      gzip,
-      br,
+      encoded: { br: compress(body, 'br') },
       contentType: page.contentType,
       etag: `"${createHash('sha1').update(body).digest('base64url')}"`,
       lastModified: new Date(Math.floor(now / 1000) * 1000),
       shared: page.shared ?? true,
-      headers: { identity: [], gzip: [], br: [] },
+      headers: {},
     };
-    const common = [...Object.entries(SECURITY_HEADERS), ...Object.entries(validators(cached))];
-    const answer = (bytes: Uint8Array, encoding?: Encoding): string[] =>
-      [
-        ...common,
-        ['X-Cache', 'hit'],
-        ['Content-Type', page.contentType],
-        ['Content-Length', String(bytes.byteLength)],
-        ...(encoding ? [['Content-Encoding', encoding]] : []),
-      ].flat();
-    cached.headers = { identity: answer(body), gzip: answer(gzip, 'gzip'), br: answer(br, 'br') };
     return this.store(key, since, cached, page.tags, now);
   }
 }
 
-/** A cached page's weight: its three encodings, and about a kilobyte of headers and bookkeeping. */
+/** A 200 answer's headers and body in an encoding chosen by `chooseEncoding`, made the first time it is asked for. */
+export function encodedAnswer(
+  page: CachedPage,
+  encoding: Encoding | undefined,
+): { headers: string[]; body: Uint8Array } {
+  const name = encoding ?? 'identity';
+  let body = encoding ? page.encoded[encoding] : page.body;
+  if (!body) {
+    body = compress(page.body, encoding!);
+    page.encoded[encoding!] = body;
+  }
+  let headers = page.headers[name];
+  if (!headers) {
+    headers = [
+      ...Object.entries(SECURITY_HEADERS),
+      ...Object.entries(validators(page)),
+      ['X-Cache', 'hit'],
+      ['Content-Type', page.contentType],
+      ['Content-Length', String(body.byteLength)],
+      ...(encoding ? [['Content-Encoding', encoding]] : []),
+    ].flat();
+    page.headers[name] = headers;
+  }
+  return { headers, body };
+}
+
+/**
+ * A cached page's weight: plain, in brotli, gzipped when asked for (counted from the start, about a third of the
+ * page: a weight is fixed when stored), and about a kilobyte of headers and bookkeeping.
+ */
 function pageBytes(page: CachedPage): number {
-  return page.body.byteLength + page.gzip.byteLength + page.br.byteLength + 1024;
+  return page.body.byteLength * 1.34 + (page.encoded.br?.byteLength ?? 0) + 1024;
 }
 
 /** The validators and caching headers every cached response carries. */
@@ -74,9 +91,4 @@ export function validators(page: CachedPage): Record<string, string> {
     'Cache-Control': page.shared ? 'no-cache' : 'private, no-cache',
     Vary: 'Accept-Encoding, Cookie',
   };
-}
-
-/** The body to send for an encoding chosen by `chooseEncoding`. */
-export function encodedBody(page: CachedPage, encoding: Encoding | undefined): Uint8Array {
-  return encoding ? page[encoding] : page.body;
 }
