@@ -13,7 +13,7 @@
 // apart, the section came out nearly twice the size of the page gzipped whole.
 import { createHash } from 'node:crypto';
 import type { TaggedCache } from '../cache/tagged-cache.js';
-import { DEFLATE_WINDOW, type DeflatedPiece, deflatePiece } from '../web/gzip-splice.js';
+import { DEFLATE_WINDOW, type DeflatedPiece, deflateChain, deflatePiece } from '../web/gzip-splice.js';
 import type { CommentScores } from './queries.js';
 import { fillCommentPieces, isNewComment, type SharedCommentTree, type ThreadContext } from './views.js';
 
@@ -50,6 +50,9 @@ interface SharedSegment {
 interface TreeSegments {
   segments: Segment[];
   shared: (SharedSegment | undefined)[];
+  /** Every shared segment has been compressed once (prepareCommentSection), or is being. */
+  ready: boolean;
+  preparing?: Promise<void>;
 }
 
 const segmentsOfTree = new WeakMap<SharedCommentTree, TreeSegments>();
@@ -104,43 +107,113 @@ function isPersonal(segment: Segment, tree: SharedCommentTree, ctx: ThreadContex
   return false;
 }
 
+function keptFor(tree: SharedCommentTree): TreeSegments {
+  let kept = segmentsOfTree.get(tree);
+  if (!kept) {
+    const segments = segmentTree(tree);
+    kept = { segments, shared: new Array(segments.length), ready: false };
+    segmentsOfTree.set(tree, kept);
+  }
+  return kept;
+}
+
+/** Every logged-in reader's view of a segment without anything of theirs in it. */
+function anyoneLike(ctx: ThreadContext): ThreadContext {
+  return { post: ctx.post, user: ctx.user && { ...ctx.user, id: '', isModerator: false }, csrfToken: '' };
+}
+
+/** Segment i as every reader sees it with the current scores (made again when they changed). */
+function sharedText(
+  kept: TreeSegments,
+  i: number,
+  tree: SharedCommentTree,
+  anyone: ThreadContext,
+  scores: Map<string, CommentScores> | undefined,
+): SharedSegment {
+  const segment = kept.segments[i]!;
+  const key = scoreKey(segment, tree, scores);
+  let made = kept.shared[i];
+  if (made?.scores !== key) {
+    const text = Buffer.from(fillCommentPieces(tree, segment.pieces, anyone, scores));
+    made = { scores: key, text, hash: createHash('sha1').update(text).digest('base64url') };
+    kept.shared[i] = made;
+  }
+  return made;
+}
+
+/**
+ * Compresses every segment of the tree as every reader sees it, in one chain (gzip-splice.ts deflateChain) on
+ * libuv's threads: done once per rendered tree, the first time a logged-in reader opens it. Until it is done,
+ * deflatedCommentSection answers undefined and the page is sent as before, compressed whole.
+ */
+export function prepareCommentSection(
+  tree: SharedCommentTree,
+  ctx: ThreadContext,
+  scores: Map<string, CommentScores> | undefined,
+  byContent?: TaggedCache<unknown>,
+): Promise<void> {
+  const kept = keptFor(tree);
+  if (kept.ready) return Promise.resolve();
+  kept.preparing ??= (async () => {
+    const anyone = anyoneLike(ctx);
+    const made = kept.segments.map((_, i) => sharedText(kept, i, tree, anyone, scores));
+    const keys: string[] = [];
+    let run: SharedSegment[] = [];
+    for (const segment of made) {
+      keys.push(contentKey(segment, window(run)));
+      run.push(segment);
+    }
+    const known = keys.map((key) => byContent?.get(key) as DeflatedPiece | undefined);
+    const since = byContent?.begin() ?? 0;
+    const pieces = known.every(Boolean)
+      ? (known as DeflatedPiece[])
+      : await deflateChain(
+          made.map((segment) => segment.text),
+          SHARED_LEVEL,
+        );
+    run = [];
+    made.forEach((segment, i) => {
+      const before = window(run);
+      run.push(segment);
+      const piece = pieces[i]!;
+      if (before.length === 0) segment.alone = piece;
+      else segment.following = { after: before.map((b) => b.hash).join(':'), piece };
+      if (!known[i]) byContent?.store(keys[i]!, since, piece, [`segments:${ctx.post.id}`]);
+    });
+    kept.ready = true;
+  })().catch((error: unknown) => {
+    kept.preparing = undefined;
+    throw error;
+  });
+  return kept.preparing;
+}
+
 /**
  * The comment section as this logged-in reader sees it (what fillCommentSlots would give), as raw DEFLATE pieces
- * to splice into a gzip answer (web/gzip-splice.ts).
+ * to splice into a gzip answer (web/gzip-splice.ts); undefined, and the compression started, when the tree has
+ * not been prepared yet (prepareCommentSection).
  */
 export function deflatedCommentSection(
   tree: SharedCommentTree,
   ctx: ThreadContext,
   scores: Map<string, CommentScores> | undefined,
   byContent?: TaggedCache<unknown>,
-): DeflatedPiece[] {
-  let kept = segmentsOfTree.get(tree);
-  if (!kept) {
-    const segments = segmentTree(tree);
-    kept = { segments, shared: new Array(segments.length) };
-    segmentsOfTree.set(tree, kept);
+): DeflatedPiece[] | undefined {
+  const kept = keptFor(tree);
+  if (!kept.ready) {
+    // Nobody waits for it: a failure only means the next view tries again.
+    prepareCommentSection(tree, ctx, scores, byContent).catch(() => {});
+    return undefined;
   }
-  const { segments, shared } = kept;
-  // Every logged-in reader's view of a segment without anything of theirs in it.
-  const anyone: ThreadContext = {
-    post: ctx.post,
-    user: ctx.user && { ...ctx.user, id: '', isModerator: false },
-    csrfToken: '',
-  };
+  const anyone = anyoneLike(ctx);
   // The shared segments just emitted, which the next one may refer back into (a third smaller on a comment page).
   let run: SharedSegment[] = [];
-  return segments.map((segment, i) => {
+  return kept.segments.map((segment, i) => {
     if (isPersonal(segment, tree, ctx)) {
       run = [];
       return deflatePiece(Buffer.from(fillCommentPieces(tree, segment.pieces, ctx, scores)), PERSONAL_LEVEL);
     }
-    const key = scoreKey(segment, tree, scores);
-    let made = shared[i];
-    if (made?.scores !== key) {
-      const text = Buffer.from(fillCommentPieces(tree, segment.pieces, anyone, scores));
-      made = { scores: key, text, hash: createHash('sha1').update(text).digest('base64url') };
-      shared[i] = made;
-    }
+    const made = sharedText(kept, i, tree, anyone, scores);
     const before = window(run);
     run.push(made);
     if (before.length === 0) {
@@ -177,7 +250,7 @@ function compressed(
   const make = () =>
     deflatePiece(segment.text, SHARED_LEVEL, after.length ? Buffer.concat(after.map((a) => a.text)) : undefined);
   if (!byContent) return make();
-  const key = `segment:${[segment, ...after].map((s) => s.hash).join(':')}`;
+  const key = contentKey(segment, after);
   const known = byContent.get(key) as DeflatedPiece | undefined;
   if (known) return known;
   const since = byContent.begin();
@@ -185,4 +258,9 @@ function compressed(
   // Kept by content, so never out of date: the tag only lets an edited, hidden or deleted post's text go.
   byContent.store(key, since, piece, [`segments:${ctx.post.id}`]);
   return piece;
+}
+
+/** A compressed segment's key in the content cache: its text's hash, and the hashes of the texts it follows. */
+function contentKey(segment: SharedSegment, after: SharedSegment[]): string {
+  return `segment:${[segment, ...after].map((s) => s.hash).join(':')}`;
 }

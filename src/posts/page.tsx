@@ -99,13 +99,17 @@ export async function showPostPage(c: Context<AppEnv>, post: PostRow, slots: Pos
         ? `#comment-${firstNew}`
         : commentPath(post, firstNew);
   const pageHref = (n: number) => `${postPath(post)}?${isCommentSort(asked) ? `sort=${asked}&` : ''}page=${n}#comments`;
-  // A logged-in reader's comment section is mostly compressed once for everyone (comments/segments.ts).
-  const spliced = user && acceptsGzip(c.req.header('accept-encoding'));
+  // A logged-in reader's comment section is mostly compressed once for everyone (comments/segments.ts); until
+  // that is ready for this tree, the page is compressed whole as before.
+  const section =
+    user && acceptsGzip(c.req.header('accept-encoding'))
+      ? deflatedCommentSection(comments, thread, scores, cachesOf(c)?.fragments)
+      : undefined;
   const rendered = (
     <PostPage
       ctx={pageContext(c)}
       post={post}
-      commentsHtml={spliced ? SPLICE_MARK : fillCommentSlots(comments, thread, scores)}
+      commentsHtml={section ? SPLICE_MARK : fillCommentSlots(comments, thread, scores)}
       commentCount={post.commentCount}
       thread={thread}
       sort={sort}
@@ -119,7 +123,5 @@ export async function showPostPage(c: Context<AppEnv>, post: PostRow, slots: Pos
       postVote={postVote}
     />
   );
-  return spliced
-    ? sendSplicedHtml(c, rendered, deflatedCommentSection(comments, thread, scores, cachesOf(c)?.fragments))
-    : sendHtml(c, rendered);
+  return section ? sendSplicedHtml(c, rendered, section) : sendHtml(c, rendered);
 }

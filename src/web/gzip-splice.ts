@@ -42,6 +42,35 @@ export function deflatePiece(bytes: Uint8Array, level: number, follows?: Uint8Ar
 }
 
 /**
+ * Compresses texts one after another in one DEFLATE stream, as pieces: piece i ends with a sync flush and refers
+ * back into the texts before it, so it must come straight after them (as deflatePiece with `follows` would make
+ * it, but in one pass, without setting up a compressor and a dictionary per piece). Runs on libuv's threads, off
+ * the event loop.
+ */
+export async function deflateChain(texts: readonly Uint8Array[], level: number): Promise<DeflatedPiece[]> {
+  const stream = zlib.createDeflateRaw({ level });
+  const output: Buffer[] = [];
+  stream.on('data', (chunk: Buffer) => output.push(chunk));
+  const failed = new Promise<never>((_, reject) => stream.once('error', reject));
+  const pieces: DeflatedPiece[] = [];
+  try {
+    for (const text of texts) {
+      if (text.byteLength > 0) {
+        stream.write(text);
+        const flushed = new Promise<void>((resolve) => stream.flush(zlib.constants.Z_SYNC_FLUSH, () => resolve()));
+        await Promise.race([flushed, failed]);
+        // The flushed bytes are pushed before the flush's callback; a turn of the loop makes sure they have arrived.
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      pieces.push({ deflated: Buffer.concat(output.splice(0)), crc: crc32(text), length: text.byteLength });
+    }
+  } finally {
+    stream.close();
+  }
+  return pieces;
+}
+
+/**
  * Magic 1f 8b, method 8 (deflate), no flags, mtime 0 (so the same pieces always splice into the same bytes),
  * no extra flags, OS 255 (unknown).
  */

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { SessionUser } from '../../src/accounts/queries.js';
 import { paginateThreads } from '../../src/comments/paging.js';
 import { type CommentScores, commentScoresOfPost, commentsOfPost } from '../../src/comments/queries.js';
-import { deflatedCommentSection, segmentTree } from '../../src/comments/segments.js';
+import { deflatedCommentSection, prepareCommentSection, segmentTree } from '../../src/comments/segments.js';
 import { commentComparator } from '../../src/comments/sort.js';
 import { buildCommentTree, inReadingOrder } from '../../src/comments/tree.js';
 import {
@@ -19,7 +19,8 @@ import { makeComment, makePost, makeUser } from '../helpers/factories.js';
 // A logged-in reader's comment section is spliced from pieces compressed once for everyone and pieces made for
 // them (comments/segments.ts): whatever the reader, it must be exactly the section rendered for them alone.
 describe('the comment section compressed for logged-in readers', () => {
-  const test = useTestApp();
+  // Caching on: a rendered tree is kept, so its section can be compressed once for every reader.
+  const test = useTestApp({ PAGE_CACHE_TTL_MS: '60000' });
   const { db } = test;
 
   /** A post with four threads: a lone comment, a reply chain, a comment with two replies, and a late one. */
@@ -56,11 +57,14 @@ describe('the comment section compressed for logged-in readers', () => {
     expiresAt: new Date(Date.now() + 3_600_000),
   });
 
-  const spliced = (
+  const spliced = async (
     tree: Awaited<ReturnType<typeof sharedTree>>,
     ctx: ThreadContext,
     scores?: Map<string, CommentScores>,
-  ) => gunzipSync(gzipFromPieces(deflatedCommentSection(tree, ctx, scores))).toString();
+  ) => {
+    await prepareCommentSection(tree, ctx, scores);
+    return gunzipSync(gzipFromPieces(deflatedCommentSection(tree, ctx, scores)!)).toString();
+  };
 
   it('is cut before every thread and within long ones, and a reply changes at most three segments', async () => {
     const d = await discussion();
@@ -116,11 +120,11 @@ describe('the comment section compressed for logged-in readers', () => {
       ['a reader who has not seen the late comment', { ...base, user: reader('back'), newSince: d.at(20) }],
     ];
     for (const [who, ctx] of readers) {
-      expect(spliced(tree, ctx, scores), who).toBe(fillCommentSlots(tree, ctx, scores));
+      expect(await spliced(tree, ctx, scores), who).toBe(fillCommentSlots(tree, ctx, scores));
     }
-    const marked = spliced(tree, readers[4]![1], scores);
+    const marked = await spliced(tree, readers[4]![1], scores);
     expect(marked.match(/ new<\/span>/g)).toHaveLength(1);
-    expect(spliced(tree, readers[3]![1], scores)).toContain(
+    expect(await spliced(tree, readers[3]![1], scores)).toContain(
       `value="comment/${d.lone.id}/up/up" aria-label="Upvote" aria-pressed="true"`,
     );
   });
@@ -130,9 +134,13 @@ describe('the comment section compressed for logged-in readers', () => {
     const { post } = d;
     const tree = await sharedTree(post.id, post);
     const scores = await commentScoresOfPost(db, post.id);
-    const first = deflatedCommentSection(tree, { post, csrfToken: 'a', user: reader('one') }, scores);
+    const one = { post, csrfToken: 'a', user: reader('one') };
+    // Not compressed yet: the page is sent whole meanwhile, and the compression is started.
+    expect(deflatedCommentSection(tree, one, scores)).toBeUndefined();
+    await prepareCommentSection(tree, one, scores);
+    const first = deflatedCommentSection(tree, one, scores)!;
     const author = { post, csrfToken: 'b', user: reader(d.authors[1]!.id) };
-    const second = deflatedCommentSection(tree, author, scores);
+    const second = deflatedCommentSection(tree, author, scores)!;
     // Author 1 wrote the chain's first comment, a reply in the fork and the late comment; nothing in the lone
     // comment's segment, which both readers get as the same bytes.
     const segments = segmentTree(tree);
@@ -146,12 +154,12 @@ describe('the comment section compressed for logged-in readers', () => {
     const voted = new Map(scores);
     voted.set(d.lone.id, { ...scores.get(d.lone.id)!, baseScore: 42 });
     const ctx = { post, csrfToken: 'c', user: reader('three') };
-    const after = deflatedCommentSection(tree, ctx, voted);
+    const after = deflatedCommentSection(tree, ctx, voted)!;
     expect(after[at(d.lone.id)]).not.toBe(first[at(d.lone.id)]);
     // What comes before it is kept (what follows within DEFLATE's window is compressed again, to refer back).
     expect(after[0]).toBe(first[0]);
-    expect(spliced(tree, ctx, voted)).toBe(fillCommentSlots(tree, ctx, voted));
-    expect(spliced(tree, ctx, voted)).toContain('>42</span>');
+    expect(await spliced(tree, ctx, voted)).toBe(fillCommentSlots(tree, ctx, voted));
+    expect(await spliced(tree, ctx, voted)).toContain('>42</span>');
   });
 
   it('is what a browser asking for gzip gets, the same page as without compression', async () => {
@@ -168,7 +176,14 @@ describe('the comment section compressed for logged-in readers', () => {
     // The first view records the visit; the two compared views then show the same "new" marks (none).
     await client.get(path);
     const plain = await (await client.get(path)).text();
-    const response = await client.get(path, { 'accept-encoding': 'gzip, deflate, br, zstd' });
+    // The first views are compressed whole while the section is compressed for everyone.
+    const asBrowser = { 'accept-encoding': 'gzip, deflate, br, zstd' };
+    let response = await client.get(path, asBrowser);
+    for (let i = 0; i < 50 && response.headers.get('content-encoding') !== 'gzip'; i++) {
+      expect(response.headers.get('content-encoding')).toBe('br');
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      response = await client.get(path, asBrowser);
+    }
     expect(response.status).toBe(200);
     expect(response.headers.get('content-encoding')).toBe('gzip');
     expect(response.headers.get('vary')).toContain('Accept-Encoding');

@@ -3,7 +3,7 @@ import { Readable } from 'node:stream';
 import { buffer } from 'node:stream/consumers';
 import { crc32, createGunzip, gunzipSync } from 'node:zlib';
 import { describe, expect, it, vi } from 'vitest';
-import { crc32Combine, deflatePiece, gzipFromPieces } from '../../src/web/gzip-splice.js';
+import { crc32Combine, deflateChain, deflatePiece, gzipFromPieces } from '../../src/web/gzip-splice.js';
 
 const ascii = Buffer.from('<p>A comment about priors and posteriors.</p>\n'.repeat(200));
 const utf8 = Buffer.from('Ünïcödé ∑ x² → ∞, 数学の証明, emoji 🧮🙂\n'.repeat(50));
@@ -86,6 +86,31 @@ describe('splicing deflated pieces into one gzip', () => {
       decoded = undefined;
     }
     expect(decoded?.equals(Buffer.concat([other, second]))).not.toBe(true);
+  });
+
+  it('compresses texts in one chain whose pieces decode after exactly the texts before them', async () => {
+    const texts = [ascii, utf8, empty, big, ascii, utf8];
+    const chain = await deflateChain(texts, 6);
+    expect(chain).toHaveLength(texts.length);
+    expect(chain.map((piece) => piece.length)).toEqual(texts.map((text) => text.length));
+    await expectDecodesTo(gzipFromPieces(chain), Buffer.concat(texts));
+    // A prefix of the chain, closed early, is a whole answer too.
+    await expectDecodesTo(gzipFromPieces(chain.slice(0, 3)), Buffer.concat(texts.slice(0, 3)));
+
+    // A piece refers back into the one before: random bytes repeated cost almost nothing the second time...
+    const noise = binary.subarray(0, 10_000);
+    const [, again] = await deflateChain([noise, noise], 6);
+    expect(again!.deflated.length).toBeLessThan(200);
+    await expectDecodesTo(gzipFromPieces([deflatePiece(noise, 1), again!]), Buffer.concat([noise, noise]));
+    // ...so after other bytes it does not decode to its text: a chain piece only follows its own predecessors.
+    const other = binary.subarray(10_000, 20_000);
+    let decoded: Buffer | undefined;
+    try {
+      decoded = gunzipSync(gzipFromPieces([deflatePiece(other, 6), again!]));
+    } catch {
+      decoded = undefined;
+    }
+    expect(decoded?.equals(Buffer.concat([other, noise]))).not.toBe(true);
   });
 
   it('writes the length modulo 2^32 once the pieces add up past 4 GiB', () => {
