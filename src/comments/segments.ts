@@ -142,9 +142,17 @@ function sharedText(
 }
 
 /**
- * Compresses every segment of the tree as every reader sees it, in one chain (gzip-splice.ts deflateChain) on
- * libuv's threads: done once per rendered tree, the first time a logged-in reader opens it. Until it is done,
- * deflatedCommentSection answers undefined and the page is sent as before, compressed whole.
+ * At most this many segments not found in the content cache are compressed on the spot when a tree is first
+ * opened (a new comment changes a few); more (a discussion nobody has opened since start) are compressed in one
+ * chain on libuv's threads, and the views meanwhile are compressed whole as before.
+ */
+const COMPRESS_NOW_AT_MOST = 8;
+
+/**
+ * Compresses every segment of the tree as every reader sees it, once per rendered tree, the first time a
+ * logged-in reader opens it: what the content cache does not already hold, at once when it is a few segments,
+ * else in one chain (gzip-splice.ts deflateChain) off the event loop. Until that is done, deflatedCommentSection
+ * answers undefined. Resolves when it is done.
  */
 export function prepareCommentSection(
   tree: SharedCommentTree,
@@ -154,37 +162,46 @@ export function prepareCommentSection(
 ): Promise<void> {
   const kept = keptFor(tree);
   if (kept.ready) return Promise.resolve();
-  kept.preparing ??= (async () => {
-    const anyone = anyoneLike(ctx);
-    const made = kept.segments.map((_, i) => sharedText(kept, i, tree, anyone, scores));
-    const keys: string[] = [];
-    let run: SharedSegment[] = [];
-    for (const segment of made) {
-      keys.push(contentKey(segment, window(run)));
-      run.push(segment);
-    }
-    const known = keys.map((key) => byContent?.get(key) as DeflatedPiece | undefined);
-    const since = byContent?.begin() ?? 0;
-    const pieces = known.every(Boolean)
-      ? (known as DeflatedPiece[])
-      : await deflateChain(
-          made.map((segment) => segment.text),
-          SHARED_LEVEL,
-        );
-    run = [];
+  if (kept.preparing) return kept.preparing;
+  const anyone = anyoneLike(ctx);
+  const made = kept.segments.map((_, i) => sharedText(kept, i, tree, anyone, scores));
+  const windows: SharedSegment[][] = [];
+  const run: SharedSegment[] = [];
+  for (const segment of made) {
+    windows.push(window(run));
+    run.push(segment);
+  }
+  const keys = made.map((segment, i) => contentKey(segment, windows[i]!));
+  const known = keys.map((key) => byContent?.get(key) as DeflatedPiece | undefined);
+  const keep = (pieces: (DeflatedPiece | undefined)[]) => {
     made.forEach((segment, i) => {
-      const before = window(run);
-      run.push(segment);
-      const piece = pieces[i]!;
+      const before = windows[i]!;
+      const piece = pieces[i] ?? compressed(segment, before, ctx, byContent);
       if (before.length === 0) segment.alone = piece;
       else segment.following = { after: before.map((b) => b.hash).join(':'), piece };
-      if (!known[i]) byContent?.store(keys[i]!, since, piece, [`segments:${ctx.post.id}`]);
     });
     kept.ready = true;
-  })().catch((error: unknown) => {
-    kept.preparing = undefined;
-    throw error;
-  });
+  };
+  if (known.filter((piece) => !piece).length <= COMPRESS_NOW_AT_MOST) {
+    keep(known);
+    return Promise.resolve();
+  }
+  const since = byContent?.begin() ?? 0;
+  kept.preparing = deflateChain(
+    made.map((segment) => segment.text),
+    SHARED_LEVEL,
+  ).then(
+    (pieces) => {
+      for (const [i, piece] of pieces.entries()) {
+        if (!known[i]) byContent?.store(keys[i]!, since, piece, [`segments:${ctx.post.id}`]);
+      }
+      keep(pieces);
+    },
+    (error: unknown) => {
+      kept.preparing = undefined;
+      throw error;
+    },
+  );
   return kept.preparing;
 }
 
@@ -203,7 +220,7 @@ export function deflatedCommentSection(
   if (!kept.ready) {
     // Nobody waits for it: a failure only means the next view tries again.
     prepareCommentSection(tree, ctx, scores, byContent).catch(() => {});
-    return undefined;
+    if (!kept.ready) return undefined;
   }
   const anyone = anyoneLike(ctx);
   // The shared segments just emitted, which the next one may refer back into (a third smaller on a comment page).

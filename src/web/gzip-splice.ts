@@ -58,9 +58,8 @@ export async function deflateChain(texts: readonly Uint8Array[], level: number):
       if (text.byteLength > 0) {
         stream.write(text);
         const flushed = new Promise<void>((resolve) => stream.flush(zlib.constants.Z_SYNC_FLUSH, () => resolve()));
+        // The stream flows (a 'data' listener), so the flushed bytes have been handed over before this resolves.
         await Promise.race([flushed, failed]);
-        // The flushed bytes are pushed before the flush's callback; a turn of the loop makes sure they have arrived.
-        await new Promise((resolve) => setImmediate(resolve));
       }
       pieces.push({ deflated: Buffer.concat(output.splice(0)), crc: crc32(text), length: text.byteLength });
     }

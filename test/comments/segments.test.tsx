@@ -135,10 +135,9 @@ describe('the comment section compressed for logged-in readers', () => {
     const tree = await sharedTree(post.id, post);
     const scores = await commentScoresOfPost(db, post.id);
     const one = { post, csrfToken: 'a', user: reader('one') };
-    // Not compressed yet: the page is sent whole meanwhile, and the compression is started.
-    expect(deflatedCommentSection(tree, one, scores)).toBeUndefined();
-    await prepareCommentSection(tree, one, scores);
+    // A few segments are compressed on the spot.
     const first = deflatedCommentSection(tree, one, scores)!;
+    expect(first).toBeDefined();
     const author = { post, csrfToken: 'b', user: reader(d.authors[1]!.id) };
     const second = deflatedCommentSection(tree, author, scores)!;
     // Author 1 wrote the chain's first comment, a reply in the fork and the late comment; nothing in the lone
@@ -160,6 +159,19 @@ describe('the comment section compressed for logged-in readers', () => {
     expect(after[0]).toBe(first[0]);
     expect(await spliced(tree, ctx, voted)).toBe(fillCommentSlots(tree, ctx, voted));
     expect(await spliced(tree, ctx, voted)).toContain('>42</span>');
+  });
+
+  it('is compressed off the event loop when a whole discussion is new, the page sent whole meanwhile', async () => {
+    const post = await makePost(db, { title: 'Busy' });
+    const author = await makeUser(db);
+    for (let i = 0; i < 30; i++)
+      await makeComment(db, { postId: post.id, authorId: author.id, markdown: `Point ${i}.` });
+    const tree = await sharedTree(post.id, post);
+    const scores = await commentScoresOfPost(db, post.id);
+    const ctx = { post, csrfToken: 'x', user: reader('someone') };
+    expect(deflatedCommentSection(tree, ctx, scores)).toBeUndefined();
+    await prepareCommentSection(tree, ctx, scores);
+    expect(await spliced(tree, ctx, scores)).toBe(fillCommentSlots(tree, ctx, scores));
   });
 
   it('is what a browser asking for gzip gets, the same page as without compression', async () => {
