@@ -2,6 +2,7 @@ import type { SessionUser } from '../accounts/queries.js';
 import type { SharedCommentTree } from '../comments/views.js';
 import type { Config } from '../config.js';
 import type { ChangeFeed } from '../db/changes.js';
+import type { DeflatedPiece } from '../web/gzip-splice.js';
 import { PageCache } from './page-cache.js';
 import { approximateBytes } from './size.js';
 import { ALL_POSTS_TAG, TaggedCache } from './tagged-cache.js';
@@ -16,6 +17,11 @@ export interface Caches {
   fragments: TaggedCache<unknown>;
   /** Each post's comment tree per order, rendered for every reader with their parts as slots; bounded in bytes. */
   commentTrees: TaggedCache<SharedCommentTree>;
+  /**
+   * Parts of comment sections compressed once for every logged-in reader (comments/segments.ts), keyed by a hash
+   * of their text, so never stale; tagged "segments:<post id>" so a changed post's text can go.
+   */
+  commentSegments: TaggedCache<DeflatedPiece>;
   /** Logged-in users by session token hash, tagged "user:<id>": a logout or any change to the user drops them. */
   sessions: TaggedCache<SessionUser>;
   /**
@@ -45,6 +51,10 @@ const MAX_FRAGMENTS = 5_000;
 /** Readers' own pages kept (about 60 KB each, plain and compressed): the most recently active readers'. */
 const MAX_READER_PAGES = 1_000;
 const MAX_SESSIONS = 20_000;
+/** Compressed comment segments kept (a few comments each, a few KB compressed). */
+const MAX_SEGMENTS = 50_000;
+/** A compressed segment's key (hashes), its record and tag. */
+const SEGMENT_OVERHEAD = 256;
 /** A cached session: its row's few short fields, the key and the tag. */
 const SESSION_BYTES = 512;
 
@@ -52,7 +62,14 @@ const SESSION_BYTES = 512;
  * How CACHE_MAX_MB is shared out. Logged-out pages and comment trees are the big, shared ones; readers' own
  * pages are capped by count as well; sessions are small.
  */
-const BUDGET_SHARES = { pages: 0.35, readerPages: 0.15, commentTrees: 0.3, fragments: 0.15, sessions: 0.05 };
+const BUDGET_SHARES = {
+  pages: 0.35,
+  readerPages: 0.15,
+  commentTrees: 0.25,
+  commentSegments: 0.05,
+  fragments: 0.15,
+  sessions: 0.05,
+};
 /** How often entries past their lifetime are dropped, when nobody asks for them again. */
 const SWEEP_INTERVAL_MS = 10_000;
 
@@ -126,6 +143,7 @@ export function cacheStats(
     readerPages: caches.readerPages,
     fragments: caches.fragments,
     commentTrees: caches.commentTrees,
+    commentSegments: caches.commentSegments,
     sessions: caches.sessions,
   };
   return Object.fromEntries(
@@ -137,7 +155,14 @@ export function cacheStats(
 }
 
 function everyCache(caches: Caches): Pick<TaggedCache<unknown>, 'sweep' | 'setActive' | 'invalidate' | 'flushAll'>[] {
-  return [caches.pages, caches.readerPages, caches.fragments, caches.commentTrees, caches.sessions];
+  return [
+    caches.pages,
+    caches.readerPages,
+    caches.fragments,
+    caches.commentTrees,
+    caches.commentSegments,
+    caches.sessions,
+  ];
 }
 
 /**
@@ -167,6 +192,12 @@ export function startCaches(config: Config, feed: ChangeFeed): { caches: Caches;
       maxEntries: MAX_FRAGMENTS,
       maxWeight: budget('commentTrees'),
       weigh: (tree) => tree.bytes,
+    }),
+    commentSegments: new TaggedCache<DeflatedPiece>({
+      ttlMs,
+      maxEntries: MAX_SEGMENTS,
+      maxWeight: budget('commentSegments'),
+      weigh: (piece) => piece.deflated.byteLength + SEGMENT_OVERHEAD,
     }),
     sessions: new TaggedCache<SessionUser>({
       ttlMs,

@@ -158,7 +158,7 @@ export function prepareCommentSection(
   tree: SharedCommentTree,
   ctx: ThreadContext,
   scores: Map<string, CommentScores> | undefined,
-  byContent?: TaggedCache<unknown>,
+  byContent?: TaggedCache<DeflatedPiece>,
 ): Promise<void> {
   const kept = keptFor(tree);
   if (kept.ready) return Promise.resolve();
@@ -172,7 +172,7 @@ export function prepareCommentSection(
     run.push(segment);
   }
   const keys = made.map((segment, i) => contentKey(segment, windows[i]!));
-  const known = keys.map((key) => byContent?.get(key) as DeflatedPiece | undefined);
+  const known = keys.map((key) => byContent?.get(key));
   const keep = (pieces: (DeflatedPiece | undefined)[]) => {
     made.forEach((segment, i) => {
       const before = windows[i]!;
@@ -214,7 +214,7 @@ export function deflatedCommentSection(
   tree: SharedCommentTree,
   ctx: ThreadContext,
   scores: Map<string, CommentScores> | undefined,
-  byContent?: TaggedCache<unknown>,
+  byContent?: TaggedCache<DeflatedPiece>,
 ): DeflatedPiece[] | undefined {
   const kept = keptFor(tree);
   if (!kept.ready) {
@@ -223,17 +223,20 @@ export function deflatedCommentSection(
     if (!kept.ready) return undefined;
   }
   const anyone = anyoneLike(ctx);
-  // The shared segments just emitted, which the next one may refer back into (a third smaller on a comment page).
-  let run: SharedSegment[] = [];
+  // Each shared segment comes in two forms: compressed alone, and compressed to refer back into the shared
+  // segments before it that DEFLATE's window reaches (as prepareCommentSection's chain makes it), which only
+  // does when the reader gets all of those shared too. Any other form would be one more per reader.
+  const run: SharedSegment[] = [];
+  let lastPersonal = -1;
   return kept.segments.map((segment, i) => {
-    if (isPersonal(segment, tree, ctx)) {
-      run = [];
-      return deflatePiece(Buffer.from(fillCommentPieces(tree, segment.pieces, ctx, scores)), PERSONAL_LEVEL);
-    }
     const made = sharedText(kept, i, tree, anyone, scores);
     const before = window(run);
     run.push(made);
-    if (before.length === 0) {
+    if (isPersonal(segment, tree, ctx)) {
+      lastPersonal = i;
+      return deflatePiece(Buffer.from(fillCommentPieces(tree, segment.pieces, ctx, scores)), PERSONAL_LEVEL);
+    }
+    if (before.length === 0 || i - before.length <= lastPersonal) {
       made.alone ??= compressed(made, [], ctx, byContent);
       return made.alone;
     }
@@ -245,7 +248,7 @@ export function deflatedCommentSection(
   });
 }
 
-/** The last of the segments just emitted that DEFLATE's window reaches back into. */
+/** The last of the segments before that DEFLATE's window reaches back into (dropping the others from `run`). */
 function window(run: SharedSegment[]): SharedSegment[] {
   let bytes = 0;
   let from = run.length;
@@ -262,13 +265,13 @@ function compressed(
   segment: SharedSegment,
   after: SharedSegment[],
   ctx: ThreadContext,
-  byContent: TaggedCache<unknown> | undefined,
+  byContent: TaggedCache<DeflatedPiece> | undefined,
 ): DeflatedPiece {
   const make = () =>
     deflatePiece(segment.text, SHARED_LEVEL, after.length ? Buffer.concat(after.map((a) => a.text)) : undefined);
   if (!byContent) return make();
   const key = contentKey(segment, after);
-  const known = byContent.get(key) as DeflatedPiece | undefined;
+  const known = byContent.get(key);
   if (known) return known;
   const since = byContent.begin();
   const piece = make();

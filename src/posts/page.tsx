@@ -103,7 +103,7 @@ export async function showPostPage(c: Context<AppEnv>, post: PostRow, slots: Pos
   // that is ready for this tree, the page is compressed whole as before.
   const section =
     user && acceptsGzip(c.req.header('accept-encoding'))
-      ? deflatedCommentSection(comments, thread, scores, cachesOf(c)?.fragments)
+      ? deflatedCommentSection(comments, thread, scores, cachesOf(c)?.commentSegments)
       : undefined;
   const rendered = (
     <PostPage

@@ -83,13 +83,14 @@ describe('the invalidation table, in two instances', () => {
   it('post:<id> (a post edited): drops its page, its comments, its compressed segments and every list, not other posts', async () => {
     const f = await forum();
     // A compressed part of its comment section (comments/segments.ts), kept for logged-in readers by content.
+    const piece = { deflated: Buffer.from('compressed'), crc: 0, length: 10 };
     for (const { caching } of instances()) {
-      const fragments = caching.caches.fragments;
-      fragments.store('segment:test', fragments.begin(), 'compressed', [`segments:${f.post.id}`]);
+      const segments = caching.caches.commentSegments;
+      segments.store('segment:test', segments.begin(), piece, [`segments:${f.post.id}`]);
     }
     await db.query(`UPDATE posts SET title = 'Watched post, revised' WHERE id = $1`, [f.post.id]);
     await heard();
-    expect(instances().map(({ caching }) => caching.caches.fragments.peek('segment:test'))).toEqual([
+    expect(instances().map(({ caching }) => caching.caches.commentSegments.peek('segment:test'))).toEqual([
       undefined,
       undefined,
     ]);

@@ -108,10 +108,14 @@ describe('caches in the running app', () => {
     expect(pages.size).toBeGreaterThan(0);
     expect(pages.bytes).toBeLessThanOrEqual(test.config.cacheMaxBytes * 0.35);
     const all = test.caching!.caches;
-    const total = [all.pages, all.readerPages, all.fragments, all.commentTrees, all.sessions].reduce(
-      (sum, cache) => sum + cache.bytes,
-      0,
-    );
+    const total = [
+      all.pages,
+      all.readerPages,
+      all.fragments,
+      all.commentTrees,
+      all.commentSegments,
+      all.sessions,
+    ].reduce((sum, cache) => sum + cache.bytes, 0);
     expect(total).toBeLessThanOrEqual(test.config.cacheMaxBytes);
   });
 });
