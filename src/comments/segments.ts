@@ -13,7 +13,8 @@
 // apart, the section came out nearly twice the size of the page gzipped whole.
 import { createHash } from 'node:crypto';
 import type { TaggedCache } from '../cache/tagged-cache.js';
-import { DEFLATE_WINDOW, type DeflatedPiece, deflateChain, deflatePiece } from '../web/gzip-splice.js';
+import { renderPool } from '../content/pool.js';
+import { DEFLATE_WINDOW, type DeflatedPiece, deflatePiece } from '../web/gzip-splice.js';
 import type { CommentScores } from './queries.js';
 import { fillCommentPieces, isNewComment, type SharedCommentTree, type ThreadContext } from './views.js';
 
@@ -143,16 +144,16 @@ function sharedText(
 
 /**
  * At most this many segments not found in the content cache are compressed on the spot when a tree is first
- * opened (a new comment changes a few); more (a discussion nobody has opened since start) are compressed in one
- * chain on libuv's threads, and the views meanwhile are compressed whole as before.
+ * opened (a new comment changes a few, about 0.1 ms each); more (a discussion nobody has opened since start)
+ * are compressed in one chain in a render worker, and the views meanwhile are compressed whole as before.
  */
-const COMPRESS_NOW_AT_MOST = 8;
+const COMPRESS_NOW_AT_MOST = 32;
 
 /**
  * Compresses every segment of the tree as every reader sees it, once per rendered tree, the first time a
  * logged-in reader opens it: what the content cache does not already hold, at once when it is a few segments,
- * else in one chain (gzip-splice.ts deflateChain) off the event loop. Until that is done, deflatedCommentSection
- * answers undefined. Resolves when it is done.
+ * else in one chain (gzip-splice.ts deflateChain) in a render worker. Until that is done, deflatedCommentSection
+ * answers undefined; if it fails (the workers are busy or stopped), this tree's views stay compressed whole.
  */
 export function prepareCommentSection(
   tree: SharedCommentTree,
@@ -187,21 +188,17 @@ export function prepareCommentSection(
     return Promise.resolve();
   }
   const since = byContent?.begin() ?? 0;
-  kept.preparing = deflateChain(
-    made.map((segment) => segment.text),
-    SHARED_LEVEL,
-  ).then(
-    (pieces) => {
+  kept.preparing = renderPool()
+    .deflateChain(
+      made.map((segment) => segment.text),
+      SHARED_LEVEL,
+    )
+    .then((pieces) => {
       for (const [i, piece] of pieces.entries()) {
         if (!known[i]) byContent?.store(keys[i]!, since, piece, [`segments:${ctx.post.id}`]);
       }
       keep(pieces);
-    },
-    (error: unknown) => {
-      kept.preparing = undefined;
-      throw error;
-    },
-  );
+    });
   return kept.preparing;
 }
 
@@ -218,7 +215,7 @@ export function deflatedCommentSection(
 ): DeflatedPiece[] | undefined {
   const kept = keptFor(tree);
   if (!kept.ready) {
-    // Nobody waits for it: a failure only means the next view tries again.
+    // Nobody waits for it; a failure leaves this tree's views compressed whole (kept.preparing stays rejected).
     prepareCommentSection(tree, ctx, scores, byContent).catch(() => {});
     if (!kept.ready) return undefined;
   }

@@ -1,6 +1,7 @@
 import type { Worker } from 'node:worker_threads';
 import { type Config, loadConfig } from '../config.js';
 import { Invalid, Unavailable } from '../errors.js';
+import type { DeflatedPiece } from '../web/gzip-splice.js';
 import { ContentTooLargeError, MAX_MARKDOWN_CHARS, type RenderedContent, type RenderOptions } from './render.js';
 import type { RenderReply, RenderRequest, RenderTask } from './render-jobs.js';
 import { siblingModule, startWorker } from './start-worker.js';
@@ -91,6 +92,16 @@ export class RenderPool {
       if (!(error instanceof RenderTimeout)) throw error;
       return { title: wholeReplacement(before.title, after.title), body: wholeReplacement(before.body, after.body) };
     }
+  }
+
+  /** gzip-splice.ts deflateChain in a worker: a long comment section compressed for every reader (segments.ts). */
+  async deflateChain(texts: Uint8Array[], level: number): Promise<DeflatedPiece[]> {
+    const pieces = (await this.#run({ kind: 'deflate', texts, level })) as DeflatedPiece[];
+    // Buffers come back from the worker as plain byte arrays.
+    return pieces.map((piece) => ({
+      ...piece,
+      deflated: Buffer.from(piece.deflated.buffer, piece.deflated.byteOffset, piece.deflated.byteLength),
+    }));
   }
 
   /** Jobs running or waiting for a worker. */

@@ -5,7 +5,8 @@ import type { RevisionText } from './word-diff.js';
 export type RenderTask =
   | { kind: 'content'; source: string; options: RenderOptions }
   | { kind: 'html'; source: string; options: RenderOptions }
-  | { kind: 'diff'; before: RevisionText; after: RevisionText };
+  | { kind: 'diff'; before: RevisionText; after: RevisionText }
+  | { kind: 'deflate'; texts: Uint8Array[]; level: number };
 
 export interface RenderRequest {
   id: number;

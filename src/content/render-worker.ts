@@ -1,6 +1,8 @@
-// The render pool's worker thread (pool.ts): runs renderContent and the revision word diff off the main thread.
+// The render pool's worker thread (pool.ts): runs renderContent, the revision word diff and the compression of
+// long comment sections off the main thread.
 // Messages in: RenderRequest; out: 'ready' once warm, then one RenderReply per request.
 import { parentPort } from 'node:worker_threads';
+import { deflateChain } from '../web/gzip-splice.js';
 import { ContentTooLargeError, renderContent, renderMarkdown } from './render.js';
 import type { RenderReply, RenderRequest, RenderTask } from './render-jobs.js';
 import { revisionDiff } from './word-diff.js';
@@ -13,6 +15,8 @@ function run(task: RenderTask): unknown {
       return renderMarkdown(task.source, task.options);
     case 'diff':
       return revisionDiff(task.before, task.after);
+    case 'deflate':
+      return deflateChain(task.texts, task.level);
   }
 }
 

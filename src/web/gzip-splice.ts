@@ -42,31 +42,18 @@ export function deflatePiece(bytes: Uint8Array, level: number, follows?: Uint8Ar
 }
 
 /**
- * Compresses texts one after another in one DEFLATE stream, as pieces: piece i ends with a sync flush and refers
- * back into the texts before it, so it must come straight after them (as deflatePiece with `follows` would make
- * it, but in one pass, without setting up a compressor and a dictionary per piece). Runs on libuv's threads, off
- * the event loop.
+ * Compresses texts one after another, as pieces: piece i refers back into the texts before it (the last
+ * DEFLATE_WINDOW bytes of them), so it must come straight after them, as deflatePiece with `follows` makes it.
+ * Synchronous: comments/segments.ts runs a long one in a render worker (content/pool.ts).
  */
-export async function deflateChain(texts: readonly Uint8Array[], level: number): Promise<DeflatedPiece[]> {
-  const stream = zlib.createDeflateRaw({ level });
-  const output: Buffer[] = [];
-  stream.on('data', (chunk: Buffer) => output.push(chunk));
-  const failed = new Promise<never>((_, reject) => stream.once('error', reject));
-  const pieces: DeflatedPiece[] = [];
-  try {
-    for (const text of texts) {
-      if (text.byteLength > 0) {
-        stream.write(text);
-        const flushed = new Promise<void>((resolve) => stream.flush(zlib.constants.Z_SYNC_FLUSH, () => resolve()));
-        // The stream flows (a 'data' listener), so the flushed bytes have been handed over before this resolves.
-        await Promise.race([flushed, failed]);
-      }
-      pieces.push({ deflated: Buffer.concat(output.splice(0)), crc: crc32(text), length: text.byteLength });
-    }
-  } finally {
-    stream.close();
-  }
-  return pieces;
+export function deflateChain(texts: readonly Uint8Array[], level: number): DeflatedPiece[] {
+  let before = Buffer.alloc(0);
+  return texts.map((text) => {
+    const piece = deflatePiece(text, level, before);
+    const joined = Buffer.concat([before, text]);
+    before = joined.subarray(Math.max(0, joined.byteLength - DEFLATE_WINDOW));
+    return piece;
+  });
 }
 
 /**

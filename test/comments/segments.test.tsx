@@ -161,10 +161,11 @@ describe('the comment section compressed for logged-in readers', () => {
     expect(await spliced(tree, ctx, voted)).toContain('>42</span>');
   });
 
-  it('is compressed off the event loop when a whole discussion is new, the page sent whole meanwhile', async () => {
+  it('is compressed in a render worker when a whole discussion is new, the page sent whole meanwhile', async () => {
     const post = await makePost(db, { title: 'Busy' });
     const author = await makeUser(db);
-    for (let i = 0; i < 30; i++)
+    // More threads (each begins a segment) than are compressed on the spot.
+    for (let i = 0; i < 40; i++)
       await makeComment(db, { postId: post.id, authorId: author.id, markdown: `Point ${i}.` });
     const tree = await sharedTree(post.id, post);
     const scores = await commentScoresOfPost(db, post.id);
