@@ -1,5 +1,6 @@
 import { raw } from 'hono/html';
 import type { SessionUser } from '../accounts/queries.js';
+import { approximateBytes } from '../cache/size.js';
 import { commentPath, postPath } from '../posts/paths.js';
 import type { VoteKind } from '../votes/kinds.js';
 import { fillVoteForm, voteButtonsHtml, voteFormPieces } from '../votes/views.js';
@@ -177,6 +178,8 @@ export async function renderSharedCommentTree(
     count(template.karma);
     count(template.agreement);
   }
+  // And the comments themselves (every one of the post's, for "new since your last visit"), bodies included.
+  for (const comment of readingOrder) bytes += approximateBytes(comment);
   return {
     pieces,
     comments,
