@@ -153,7 +153,8 @@ const COMPRESS_NOW_AT_MOST = 32;
  * Compresses every segment of the tree as every reader sees it, once per rendered tree, the first time a
  * logged-in reader opens it: what the content cache does not already hold, at once when it is a few segments,
  * else in one chain (gzip-splice.ts deflateChain) in a render worker. Until that is done, deflatedCommentSection
- * answers undefined; if it fails (the workers are busy or stopped), this tree's views stay compressed whole.
+ * answers undefined; while every render worker is busy it is left for a later view, and if it fails, this
+ * tree's views stay compressed whole.
  */
 export function prepareCommentSection(
   tree: SharedCommentTree,
@@ -187,8 +188,12 @@ export function prepareCommentSection(
     keep(known);
     return Promise.resolve();
   }
+  // Writers' texts come first: with every worker busy, this waits for a later view rather than taking a place
+  // in the queue (a full queue turns previews and comments away).
+  const pool = renderPool();
+  if (pool.pending >= pool.options.size) return Promise.resolve();
   const since = byContent?.begin() ?? 0;
-  kept.preparing = renderPool()
+  kept.preparing = pool
     .deflateChain(
       made.map((segment) => segment.text),
       SHARED_LEVEL,
