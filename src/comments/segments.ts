@@ -191,7 +191,7 @@ export function prepareCommentSection(
   // Writers' texts come first: with every worker busy, this waits for a later view rather than taking a place
   // in the queue (a full queue turns previews and comments away).
   const pool = renderPool();
-  if (pool.pending >= pool.options.size) return Promise.resolve();
+  if (pool.busy) return Promise.resolve();
   const since = byContent?.begin() ?? 0;
   kept.preparing = pool
     .deflateChain(

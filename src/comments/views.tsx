@@ -155,9 +155,26 @@ export async function renderSharedCommentTree(
   post: ThreadContext['post'],
   readingOrder: CommentRow[],
 ): Promise<SharedCommentTree> {
-  const html = await renderToString(
+  return assembleSharedCommentTree(await renderSharedCommentList(threads, post), threads, post, readingOrder);
+}
+
+/**
+ * The HTML of renderSharedCommentTree: the costly part, which a render worker can do (content/pool.ts), given
+ * the page of threads (plain data).
+ */
+export async function renderSharedCommentList(threads: ThreadPage, post: ThreadContext['post']): Promise<string> {
+  return renderToString(
     <CommentList nodes={threads.nodes} ctx={{ post, user: null, csrfToken: '', shared: true }} listed />,
   );
+}
+
+/** The tree around its rendered HTML (renderSharedCommentList): split at its slots, with its comments' templates. */
+export function assembleSharedCommentTree(
+  html: string,
+  threads: ThreadPage,
+  post: ThreadContext['post'],
+  readingOrder: CommentRow[],
+): SharedCommentTree {
   const comments = new Map(readingOrder.map((c) => [c.id, c]));
   const pieces = splitSlots(html);
   const actions = new Map<string, ActionsTemplate>();

@@ -1,4 +1,5 @@
 import type { Worker } from 'node:worker_threads';
+import type { ThreadPage } from '../comments/paging.js';
 import { type Config, loadConfig } from '../config.js';
 import { Invalid, Unavailable } from '../errors.js';
 import type { DeflatedPiece } from '../web/gzip-splice.js';
@@ -102,6 +103,16 @@ export class RenderPool {
       ...piece,
       deflated: Buffer.from(piece.deflated.buffer, piece.deflated.byteOffset, piece.deflated.byteLength),
     }));
+  }
+
+  /** comments/views.tsx renderSharedCommentList in a worker: a long discussion rendered off the event loop. */
+  async renderCommentList(threads: ThreadPage, post: { id: string; slug: string }): Promise<string> {
+    return (await this.#run({ kind: 'comments', threads, post })) as string;
+  }
+
+  /** Whether every worker has a job: then work that can also be done elsewhere should not queue here. */
+  get busy(): boolean {
+    return this.pending >= this.options.size;
   }
 
   /** Jobs running or waiting for a worker. */

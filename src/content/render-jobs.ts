@@ -1,3 +1,4 @@
+import type { ThreadPage } from '../comments/paging.js';
 import type { RenderOptions } from './render.js';
 import type { RevisionText } from './word-diff.js';
 
@@ -6,7 +7,8 @@ export type RenderTask =
   | { kind: 'content'; source: string; options: RenderOptions }
   | { kind: 'html'; source: string; options: RenderOptions }
   | { kind: 'diff'; before: RevisionText; after: RevisionText }
-  | { kind: 'deflate'; texts: Uint8Array[]; level: number };
+  | { kind: 'deflate'; texts: Uint8Array[]; level: number }
+  | { kind: 'comments'; threads: ThreadPage; post: { id: string; slug: string } };
 
 export interface RenderRequest {
   id: number;

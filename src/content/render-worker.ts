@@ -1,7 +1,8 @@
-// The render pool's worker thread (pool.ts): runs renderContent, the revision word diff and the compression of
-// long comment sections off the main thread.
+// The render pool's worker thread (pool.ts): runs renderContent, the revision word diff, and the rendering and
+// compression of long comment sections off the main thread.
 // Messages in: RenderRequest; out: 'ready' once warm, then one RenderReply per request.
 import { parentPort } from 'node:worker_threads';
+import { renderSharedCommentList } from '../comments/views.js';
 import { deflateChain } from '../web/gzip-splice.js';
 import { ContentTooLargeError, renderContent, renderMarkdown } from './render.js';
 import type { RenderReply, RenderRequest, RenderTask } from './render-jobs.js';
@@ -17,6 +18,8 @@ function run(task: RenderTask): unknown {
       return revisionDiff(task.before, task.after);
     case 'deflate':
       return deflateChain(task.texts, task.level);
+    case 'comments':
+      return renderSharedCommentList(task.threads, task.post);
   }
 }
 
@@ -27,10 +30,10 @@ renderContent(
 );
 revisionDiff({ title: 'a b', body: 'one two' }, { title: 'a c', body: 'one three' });
 
-parentPort?.on('message', ({ id, task }: RenderRequest) => {
+parentPort?.on('message', async ({ id, task }: RenderRequest) => {
   let reply: RenderReply;
   try {
-    reply = { id, ok: true, value: run(task) };
+    reply = { id, ok: true, value: await run(task) };
   } catch (error) {
     reply =
       error instanceof ContentTooLargeError

@@ -3,19 +3,21 @@ import type { Child } from 'hono/jsx';
 import { cacheAs, cachedFragment, cachesOf, changedHere } from '../cache/middleware.js';
 import { remembered } from '../cache/tagged-cache.js';
 import { commentPageParameter, requireCommentPage } from '../comments/pager.js';
-import { paginateThreads } from '../comments/paging.js';
+import { paginateThreads, type ThreadPage } from '../comments/paging.js';
 import { commentScoresOfPost, commentsOfPost } from '../comments/queries.js';
 import { deflatedCommentSection } from '../comments/segments.js';
 import { rememberCommentSort } from '../comments/service.js';
 import { type CommentSort, commentComparator, DEFAULT_COMMENT_SORT, isCommentSort } from '../comments/sort.js';
 import { buildCommentTree, inReadingOrder } from '../comments/tree.js';
 import {
+  assembleSharedCommentTree,
   fillCommentSlots,
   isNewComment,
-  renderSharedCommentTree,
+  renderSharedCommentList,
   type SharedCommentTree,
   type ThreadContext,
 } from '../comments/views.js';
+import { renderPool } from '../content/pool.js';
 import { readerOnPostPage } from '../votes/queries.js';
 import { acceptsGzip } from '../web/compression.js';
 import type { AppEnv } from '../web/context.js';
@@ -48,9 +50,26 @@ async function sharedCommentTree(
     const tree = buildCommentTree(rows, commentComparator(sort));
     const threads = paginateThreads(tree.roots, page);
     requireCommentPage(page, threads.pageCount);
-    return renderSharedCommentTree(threads, post, inReadingOrder(tree.roots));
+    const html = await renderCommentList(threads, post);
+    return assembleSharedCommentTree(html, threads, post, inReadingOrder(tree.roots));
   };
   return remembered(cachesOf(c)?.commentTrees, `${post.id}:${sort}:${page}`, [`comments:${post.id}`], build);
+}
+
+/**
+ * A page of comment threads rendered in a render worker when one is free (rendering a long discussion takes
+ * tens of milliseconds that would hold up every other request), else here; here too if the worker fails.
+ */
+async function renderCommentList(threads: ThreadPage, post: PostRow): Promise<string> {
+  const pool = renderPool();
+  if (!pool.busy) {
+    try {
+      return await pool.renderCommentList(threads, { id: post.id, slug: post.slug });
+    } catch {
+      // A worker stopped or timed out: render it here.
+    }
+  }
+  return renderSharedCommentList(threads, post);
 }
 
 /**

@@ -9,9 +9,11 @@ import { buildCommentTree, inReadingOrder } from '../../src/comments/tree.js';
 import {
   fillCommentPieces,
   fillCommentSlots,
+  renderSharedCommentList,
   renderSharedCommentTree,
   type ThreadContext,
 } from '../../src/comments/views.js';
+import { renderPool } from '../../src/content/pool.js';
 import { gzipFromPieces } from '../../src/web/gzip-splice.js';
 import { TestClient, useTestApp } from '../helpers/app.js';
 import { makeComment, makePost, makeUser } from '../helpers/factories.js';
@@ -65,6 +67,15 @@ describe('the comment section compressed for logged-in readers', () => {
     await prepareCommentSection(tree, ctx, scores);
     return gunzipSync(gzipFromPieces(deflatedCommentSection(tree, ctx, scores)!)).toString();
   };
+
+  it('is rendered alike in a render worker (which takes long discussions off the event loop)', async () => {
+    const { post } = await discussion();
+    const rows = await commentsOfPost(db, post.id);
+    const threads = paginateThreads(buildCommentTree(rows, commentComparator('old')).roots, 1);
+    const here = await renderSharedCommentList(threads, post);
+    expect(here).toContain('Lone, with');
+    expect(await renderPool().renderCommentList(threads, { id: post.id, slug: post.slug })).toBe(here);
+  });
 
   it('is cut before every thread and within long ones, and a reply changes at most three segments', async () => {
     const d = await discussion();

@@ -6,7 +6,7 @@ import { RUNAWAY_MARKER } from './runaway.js';
 
 // Registered before the real worker's listener, so it sees each job first.
 parentPort?.on('message', ({ task }: RenderRequest) => {
-  const text = task.kind === 'diff' ? task.after.body : task.kind === 'deflate' ? '' : task.source;
+  const text = task.kind === 'diff' ? task.after.body : 'source' in task ? task.source : '';
   if (!text.includes(RUNAWAY_MARKER)) return;
   for (;;) {
     // Spins until the pool terminates this worker.
