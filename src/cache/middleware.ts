@@ -73,7 +73,7 @@ export function pageCaches(): MiddlewareHandler<AppEnv> {
     const body = await c.res.clone().text();
     // A logged-out page with a CSRF token belongs to one browser; never share it.
     if (!user && body.includes('name="_csrf"')) return;
-    cache.storePage(key, since, { body, contentType: type, tags: pageTags, shared: !user });
+    await cache.storePage(key, since, { body, contentType: type, tags: pageTags, shared: !user });
     const stored = cache.peek(key);
     if (!stored) return;
     const headers = validators(stored);

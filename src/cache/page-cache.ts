@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { compress, type Encoding } from '../web/compression.js';
+import { compress, compressLarge, type Encoding } from '../web/compression.js';
 import { SECURITY_HEADERS } from '../web/security-headers.js';
 import { TaggedCache, type TaggedCacheOptions } from './tagged-cache.js';
 
@@ -28,16 +28,17 @@ export class PageCache extends TaggedCache<CachedPage> {
     super({ ...options, weigh: pageBytes });
   }
 
-  storePage(
+  /** Stores a page once it is compressed (off the event loop when large); resolves whether it was kept. */
+  async storePage(
     key: string,
     since: number,
     page: { body: string; contentType: string; tags: string[]; shared?: boolean },
     now = Date.now(),
-  ) {
+  ): Promise<boolean> {
     const body = Buffer.from(page.body);
     const cached: CachedPage = {
       body,
-      encoded: { br: compress(body, 'br') },
+      encoded: { br: await compressLarge(body, 'br') },
       contentType: page.contentType,
       etag: `"${createHash('sha1').update(body).digest('base64url')}"`,
       lastModified: new Date(Math.floor(now / 1000) * 1000),

@@ -32,19 +32,19 @@ describe('byte budgets and lifetimes', () => {
   // Incompressible text, so each page weighs about the same in every encoding.
   const noise = (n: number) => Array.from({ length: n }, () => Math.random().toString(36).slice(2, 3)).join('');
 
-  it('keeps pages within the byte budget, dropping the least recently used', () => {
+  it('keeps pages within the byte budget, dropping the least recently used', async () => {
     const cache = new PageCache({ ttlMs: 60_000, maxEntries: 10_000, maxWeight: 200_000 });
-    for (let i = 0; i < 100; i++) cache.storePage(`/p/${i}`, cache.begin(), page(noise(10_000)));
+    for (let i = 0; i < 100; i++) await cache.storePage(`/p/${i}`, cache.begin(), page(noise(10_000)));
     expect(cache.bytes).toBeLessThanOrEqual(200_000);
     expect(cache.size).toBeGreaterThan(0);
     expect(cache.get('/p/99')).toBeDefined();
     expect(cache.get('/p/0')).toBeUndefined();
   });
 
-  it('does not keep one page that would take over the budget', () => {
+  it('does not keep one page that would take over the budget', async () => {
     const cache = new PageCache({ ttlMs: 60_000, maxEntries: 100, maxWeight: 100_000 });
-    cache.storePage('/small', cache.begin(), page('<p>small</p>'));
-    expect(cache.storePage('/huge', cache.begin(), page(noise(60_000)))).toBe(false);
+    await cache.storePage('/small', cache.begin(), page('<p>small</p>'));
+    expect(await cache.storePage('/huge', cache.begin(), page(noise(60_000)))).toBe(false);
     expect(cache.get('/small')).toBeDefined();
   });
 

@@ -8,11 +8,11 @@ import { makeComment, makePost, makeUser } from '../helpers/factories.js';
 describe('the page cache', () => {
   const page = (tags: string[]) => ({ body: '<p>page</p>', contentType: 'text/html; charset=UTF-8', tags });
 
-  it('drops exactly the pages carrying a dropped tag', () => {
+  it('drops exactly the pages carrying a dropped tag', async () => {
     const cache = new PageCache({ ttlMs: 60_000, maxEntries: 100 });
-    cache.storePage('/posts/a/x', cache.begin(), page(['post:a']));
-    cache.storePage('/posts/b/y', cache.begin(), page(['post:b']));
-    cache.storePage('/', cache.begin(), page(['front']));
+    await cache.storePage('/posts/a/x', cache.begin(), page(['post:a']));
+    await cache.storePage('/posts/b/y', cache.begin(), page(['post:b']));
+    await cache.storePage('/', cache.begin(), page(['front']));
     cache.invalidate('post:a');
     expect(cache.get('/posts/a/x')).toBeUndefined();
     expect(cache.get('/')).toBeDefined();
@@ -23,24 +23,24 @@ describe('the page cache', () => {
     expect(cache.size).toBe(0);
   });
 
-  it('does not store a page whose content changed while it was being rendered', () => {
+  it('does not store a page whose content changed while it was being rendered', async () => {
     const cache = new PageCache({ ttlMs: 60_000, maxEntries: 100 });
     const since = cache.begin();
     cache.invalidate('post:a');
-    cache.storePage('/posts/a/x', since, page(['post:a']));
+    await cache.storePage('/posts/a/x', since, page(['post:a']));
     expect(cache.get('/posts/a/x')).toBeUndefined();
     const unrelated = cache.begin();
     cache.invalidate('user:z');
-    cache.storePage('/posts/a/x', unrelated, page(['post:a']));
+    await cache.storePage('/posts/a/x', unrelated, page(['post:a']));
     expect(cache.get('/posts/a/x')).toBeDefined();
   });
 
-  it('expires pages after their lifetime and evicts the least recently used beyond its size', () => {
+  it('expires pages after their lifetime and evicts the least recently used beyond its size', async () => {
     const cache = new PageCache({ ttlMs: 1_000, maxEntries: 2 });
-    cache.storePage('/a', cache.begin(), page(['front']), 0);
-    cache.storePage('/b', cache.begin(), page(['front']), 0);
+    await cache.storePage('/a', cache.begin(), page(['front']), 0);
+    await cache.storePage('/b', cache.begin(), page(['front']), 0);
     cache.get('/a', 10);
-    cache.storePage('/c', cache.begin(), page(['front']), 10);
+    await cache.storePage('/c', cache.begin(), page(['front']), 10);
     expect(cache.get('/b', 20)).toBeUndefined();
     expect(cache.get('/a', 20)).toBeDefined();
     expect(cache.get('/a', 2_000)).toBeUndefined();

@@ -83,6 +83,30 @@ describe('compressed responses', () => {
     expect(await none.text()).toBe(fromBrotli);
   });
 
+  it('compresses a long page off the event loop, as it is sent and as it is cached, to the same page', async () => {
+    // Past the size from which compression runs on libuv's threads.
+    const paragraphs = Array.from({ length: 900 }, (_, i) => `Paragraph ${i}: the prior on $\\theta_{${i}}$ moves.`);
+    const post = await makePost(db, { title: 'Long and squeezed', markdown: paragraphs.join('\n\n') });
+    const path = `/posts/${post.id}/long-and-squeezed`;
+    const page = await (await new TestClient(plain.app).get(path, { 'accept-encoding': 'identity' })).text();
+    expect(page.length).toBeGreaterThan(100_000);
+    for (const asked of ['br', 'gzip']) {
+      const response = await new TestClient(plain.app).get(path, { 'accept-encoding': asked });
+      expect(response.headers.get('content-encoding')).toBe(asked);
+      expect(decode(await bytes(response), asked).replace(/<time[^<]*<\/time>/g, '')).toBe(
+        page.replace(/<time[^<]*<\/time>/g, ''),
+      );
+    }
+    const client = new TestClient(cached.app);
+    let hit: Response | undefined;
+    for (let i = 0; i < 50 && hit?.headers.get('x-cache') !== 'hit'; i++) {
+      hit = await client.get(path, { 'accept-encoding': 'br' });
+      if (hit.headers.get('x-cache') !== 'hit') await new Promise((r) => setTimeout(r, 40));
+    }
+    expect(hit!.headers.get('x-cache')).toBe('hit');
+    expect(decode(await bytes(hit!), 'br')).toContain('Paragraph 899');
+  });
+
   it('sends static assets compressed once, cacheable for a year', async () => {
     const client = new TestClient(plain.app);
     const html = await (await client.get('/login')).text();
