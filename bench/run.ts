@@ -161,6 +161,7 @@ async function loadPages() {
       if (app && before) {
         const after = await serverStats(app);
         result.rssBytes = after.rssBytes;
+        result.cacheBytes = Object.values(after.caches).reduce((sum, cache) => sum + cache.bytes, 0);
         result.cacheHitRates = hitRates(before, after);
       }
       results.push(result);

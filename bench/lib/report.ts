@@ -9,6 +9,8 @@ export interface Measured extends LoadResult, Partial<Pick<MixResult, 'reads' | 
   /** The workload's --only name; absent for the ceilings. */
   key?: string;
   rssBytes?: number;
+  /** What the caches count themselves as holding (their byte budget's measure), at the end. */
+  cacheBytes?: number;
   cacheHitRates?: Record<string, number | null>;
 }
 
@@ -34,7 +36,10 @@ export function describe(m: Measured): string {
     lines.push(`    ${label}: ${statuses.join(', ')}; p50 ${figures.p50} ms, p99 ${figures.p99} ms`);
   }
   if (m.cacheHitRates) lines.push(`  cache hit rates: ${formatHitRates(m.cacheHitRates)}`);
-  if (m.rssBytes !== undefined) lines.push(`  server RSS at the end: ${megabytes(m.rssBytes)}`);
+  if (m.rssBytes !== undefined) {
+    const caches = m.cacheBytes === undefined ? '' : ` (caches ${megabytes(m.cacheBytes)} of it by their own count)`;
+    lines.push(`  server RSS at the end: ${megabytes(m.rssBytes)}${caches}`);
+  }
   return lines.join('\n');
 }
 
@@ -64,11 +69,11 @@ export function tables(rows: Row[]): string {
   const cacheTable = known.length
     ? [
         '',
-        `| workload | ${CACHE_NAMES.join(' hits | ')} hits | server RSS |`,
-        `|---|${CACHE_NAMES.map(() => '---:|').join('')}---:|`,
+        `| workload | ${CACHE_NAMES.join(' hits | ')} hits | server RSS | caches |`,
+        `|---|${CACHE_NAMES.map(() => '---:|').join('')}---:|---:|`,
         ...known.map(
           (r) =>
-            `| ${r.name} | ${CACHE_NAMES.map((c) => percent(r.cacheHitRates![c])).join(' | ')} | ${megabytes(r.rssBytes ?? 0)} |`,
+            `| ${r.name} | ${CACHE_NAMES.map((c) => percent(r.cacheHitRates![c])).join(' | ')} | ${megabytes(r.rssBytes ?? 0)} | ${r.cacheBytes === undefined ? '–' : megabytes(r.cacheBytes)} |`,
         ),
       ]
     : [];
@@ -123,6 +128,7 @@ export function latestJson(
               }
             : {}),
           ...(r.rssBytes !== undefined ? { rssBytes: r.rssBytes } : {}),
+          ...(r.cacheBytes !== undefined ? { cacheBytes: r.cacheBytes } : {}),
           ...(r.cacheHitRates ? { cacheHitRates: roundRates(r.cacheHitRates) } : {}),
         },
       ]),
