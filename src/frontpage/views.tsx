@@ -133,6 +133,11 @@ function CommentExcerpt({
         {comment.excerpt}{' '}
         <a href={commentPath(post, comment.id)} class="read-more">
           Read more
+          {/* Named for assistive technology: a page of identical "Read more" links says nothing. */}
+          <span class="visually-hidden">
+            {' '}
+            of {comment.authorDisplayName}’s comment on “{post.title}”
+          </span>
         </a>
       </p>
       {replies.length > 0 ? (
@@ -163,7 +168,7 @@ function DiscussionItem({ entry }: { entry: DiscussionEntry }) {
       <p class="excerpt" data-expand={`post:${post.id}`}>
         {post.excerpt}{' '}
         <a href={postPath(post)} class="read-more">
-          Read more
+          Read more<span class="visually-hidden"> of “{post.title}”</span>
         </a>
       </p>
       {tops.length > 0 ? (

@@ -39,6 +39,23 @@ describe('Recent Discussion', () => {
     );
   });
 
+  it('names each Read more link after what it opens, for assistive technology', async () => {
+    const post = await makePost(db, { title: 'Named <target> & more' });
+    const author = await makeUser(db, { username: 'named_reader' });
+    await makeComment(db, { postId: post.id, authorId: author.id, markdown: 'A reply to be read.' });
+    const discussion = section(await (await new TestClient(app).get('/')).text(), 'discussion-heading');
+    const names = [...discussion.matchAll(/<a [^>]*class="read-more"[^>]*>([\s\S]*?)<\/a>/g)].map((m) =>
+      m[1]!
+        .replace(/<[^>]+>/g, '')
+        .replace(/\s+/g, ' ')
+        .trim(),
+    );
+    expect(names).toContain('Read more of “Named &lt;target&gt; &amp; more”');
+    expect(names).toContain('Read more of named_reader’s comment on “Named &lt;target&gt; &amp; more”');
+    // No two links on the page say the same.
+    expect(new Set(names).size).toBe(names.length);
+  });
+
   it('expands a post or comment through the Read more endpoint, and 404s for what is gone', async () => {
     const post = await makePost(db, { title: 'Expandable', markdown: 'Full *body* here.' });
     const client = new TestClient(app);
