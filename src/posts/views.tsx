@@ -1,7 +1,7 @@
 import { raw } from 'hono/html';
 import { CommentForm } from '../comments/form.js';
 import { CommentPager } from '../comments/pager.js';
-import { COMMENT_SORTS, type CommentSort, SORT_LABELS } from '../comments/sort.js';
+import { COMMENT_SORTS, type CommentSort, DEFAULT_COMMENT_SORT, SORT_LABELS } from '../comments/sort.js';
 import type { ThreadContext } from '../comments/views.js';
 import type { TocEntry } from '../content/render.js';
 import { postCommentsFeedRef } from '../feeds/links.js';
@@ -141,6 +141,15 @@ export function PostPage(props: {
             </a>
           ))}
         </nav>
+        {props.ctx.user && props.sort !== DEFAULT_COMMENT_SORT ? (
+          // A logged-in reader's choice of order is remembered: say so, and how to go back.
+          <p class="sort-note">
+            Sorted by {SORT_LABELS[props.sort]} — your default.{' '}
+            <a href={`?sort=${DEFAULT_COMMENT_SORT}#comments`}>
+              Back to the site’s default ({SORT_LABELS[DEFAULT_COMMENT_SORT]})
+            </a>
+          </p>
+        ) : null}
         {post.status !== 'published' ? null : props.ctx.user ? (
           <CommentForm
             action={`/posts/${post.id}/comments`}

@@ -62,6 +62,15 @@ describe('reading a discussion', () => {
     const html = await (await client.get(`/posts/${post.id}/remember-me`)).text();
     expect(orderIn(html, [a.id, b.id])).toEqual([b.id, a.id]);
     expect(html).toMatch(/<a href="\?sort=new#comments" aria-current="true">New<\/a>/);
+    // The page says the order is the reader's own default, and leads back to the site's.
+    expect(html).toContain('Sorted by New — your default.');
+    const back = await (await client.get(`/posts/${post.id}/remember-me?sort=top`)).text();
+    expect(back).not.toContain('your default');
+    expect(await (await client.get(`/posts/${post.id}/remember-me`)).text()).not.toContain('your default');
+    // A reader who is not logged in chooses for one page only: nothing to say.
+    const anonymous = await (await new TestClient(app).get(`/posts/${post.id}/remember-me?sort=old`)).text();
+    expect(anonymous).toMatch(/aria-current="true">Old<\/a>/);
+    expect(anonymous).not.toContain('your default');
   });
 
   it('shows author, time with absolute time on hover, score and links: reply, permalink, parent', async () => {
