@@ -14,12 +14,14 @@ export interface CommentRow {
   deleted: boolean;
   baseScore: number;
   agreementScore: number;
+  voteCount: number;
+  agreementVoteCount: number;
 }
 
 const COMMENT_COLUMNS = `c.id, c.post_id AS "postId", c.parent_id AS "parentId", c.author_id AS "authorId",
   u.username AS "authorUsername", u.display_name AS "authorDisplayName", c.body_html AS "bodyHtml",
   c.created_at AS "createdAt", c.edited_at AS "editedAt", c.retracted, c.deleted, c.base_score AS "baseScore",
-  c.agreement_score AS "agreementScore"`;
+  c.agreement_score AS "agreementScore", c.vote_count AS "voteCount", c.agreement_vote_count AS "agreementVoteCount"`;
 
 /** Every comment of a post in one index scan (comments_post_idx); the tree is assembled in memory. */
 export async function commentsOfPost(db: Queryable, postId: string): Promise<CommentRow[]> {
@@ -36,12 +38,17 @@ export async function commentsOfPost(db: Queryable, postId: string): Promise<Com
 export interface CommentScores {
   baseScore: number;
   agreementScore: number;
+  /** How many votes make each score (shown in the scores' tooltips). */
+  voteCount: number;
+  agreementVoteCount: number;
 }
 
 /** The current scores of every comment of a post (one index scan, no text): fresher than a cached tree. */
 export async function commentScoresOfPost(db: Queryable, postId: string): Promise<Map<string, CommentScores>> {
   const rows = await db.query<CommentScores & { id: string }>(
-    `SELECT id, base_score AS "baseScore", agreement_score AS "agreementScore" FROM comments WHERE post_id = $1`,
+    `SELECT id, base_score AS "baseScore", agreement_score AS "agreementScore", vote_count AS "voteCount",
+            agreement_vote_count AS "agreementVoteCount"
+       FROM comments WHERE post_id = $1`,
     [postId],
   );
   return new Map(rows.map(({ id, ...scores }) => [id, scores]));

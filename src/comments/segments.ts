@@ -91,7 +91,7 @@ function scoreKey(segment: Segment, tree: SharedCommentTree, scores: Map<string,
   let key = '';
   for (const id of segment.ids) {
     const s = scores?.get(id) ?? tree.comments.get(id);
-    if (s) key += `${s.baseScore},${s.agreementScore};`;
+    if (s) key += `${s.baseScore},${s.agreementScore},${s.voteCount},${s.agreementVoteCount};`;
   }
   return key;
 }

@@ -56,6 +56,7 @@ function commentActionsHtml(
         targetId: comment.id,
         axis,
         score: axis === 'karma' ? scores.baseScore : scores.agreementScore,
+        voteCount: axis === 'karma' ? scores.voteCount : scores.agreementVoteCount,
         current: null,
         returnTo,
         loggedIn: false,
@@ -80,6 +81,7 @@ function commentActionsHtml(
         current: current?.[axis] ?? null,
         disabled: mine,
         score: axis === 'karma' ? scores.baseScore : scores.agreementScore,
+        voteCount: axis === 'karma' ? scores.voteCount : scores.agreementVoteCount,
       } as const;
       fillVoteForm(made[axis], state, out);
       return undefined;

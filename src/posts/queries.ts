@@ -22,6 +22,7 @@ export interface PostRow {
   commentCount: number;
   lastActivityAt: Date;
   baseScore: number;
+  voteCount: number;
   lastRevisedAt: Date | null;
   revisionCount: number;
 }
@@ -31,7 +32,8 @@ export const POST_COLUMNS = `p.id, p.author_id AS "authorId", u.username AS "aut
   p.body_html AS "bodyHtml", p.excerpt, p.word_count AS "wordCount", p.reading_minutes AS "readingMinutes",
   p.toc, p.status, p.published_at AS "publishedAt", p.created_at AS "createdAt", p.updated_at AS "updatedAt",
   p.deleted_at AS "deletedAt", p.comment_count AS "commentCount", p.last_activity_at AS "lastActivityAt",
-  p.base_score AS "baseScore", p.last_revised_at AS "lastRevisedAt", p.revision_count AS "revisionCount"`;
+  p.base_score AS "baseScore", p.vote_count AS "voteCount", p.last_revised_at AS "lastRevisedAt",
+  p.revision_count AS "revisionCount"`;
 
 export async function postById(db: Queryable, id: string): Promise<PostRow | undefined> {
   const rows = await db.query<PostRow>(

@@ -55,6 +55,20 @@ export function PostPage(props: {
 }) {
   const { post } = props;
   const hasToc = post.toc.length >= TOC_MIN_HEADINGS;
+  const postVotes = (
+    <VoteButtons
+      targetType="post"
+      targetId={post.id}
+      axis="karma"
+      score={post.baseScore}
+      voteCount={post.voteCount}
+      labelled
+      current={props.postVote}
+      returnTo={`${postPath(post)}#post-votes`}
+      loggedIn={!!props.ctx.user}
+      disabled={props.ctx.user?.id === post.authorId}
+    />
+  );
   return (
     <Layout
       ctx={props.ctx}
@@ -87,6 +101,8 @@ export function PostPage(props: {
               </>
             ) : null}
           </p>
+          {/* Where readers of LessWrong look for a post's karma: beside the title, and again at its end. */}
+          <div class="post-votes-top">{postVotes}</div>
           {props.canEdit || props.canDelete ? (
             <div class="post-actions">
               {props.canEdit ? <a href={`/posts/${post.id}/edit`}>Edit</a> : null}
@@ -109,16 +125,7 @@ export function PostPage(props: {
           <div class="post-body content">{raw(post.bodyHtml)}</div>
         </div>
         <div class="post-votes" id="post-votes">
-          <VoteButtons
-            targetType="post"
-            targetId={post.id}
-            axis="karma"
-            score={post.baseScore}
-            current={props.postVote}
-            returnTo={`${postPath(post)}#post-votes`}
-            loggedIn={!!props.ctx.user}
-            disabled={props.ctx.user?.id === post.authorId}
-          />
+          {postVotes}
         </div>
         {props.slots?.afterBody}
       </article>

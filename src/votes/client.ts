@@ -2,6 +2,7 @@
 // POST /votes, then come back to the same anchor); this sends the same vote to /api/votes and updates the score
 // and the pressed buttons in place.
 import { postJson } from '../client/csrf.js';
+import { scoreTitle } from './kinds.js';
 import type { VoteResult } from './service.js';
 
 /** Upgrades every vote button under root, including ones added later (one delegated listener). */
@@ -38,14 +39,22 @@ async function sendVote(
   }
 }
 
+/** Shows the vote on every control of the same item and axis (a post has one by its title and one at its end). */
 function showVote(controls: HTMLElement, result: VoteResult): void {
-  const score = controls.querySelector('[data-vote-score]');
-  if (score) score.textContent = String(result.score);
+  const target = `[data-vote="${result.axis}"][data-target="${result.targetType}/${result.targetId}"]`;
+  const all = new Set([controls, ...document.querySelectorAll<HTMLElement>(target)]);
   const shown = result.current ?? 'none';
-  for (const button of controls.querySelectorAll<HTMLButtonElement>('button[name="vote"]')) {
-    const [targetType, targetId, kind] = button.value.split('/');
-    button.value = [targetType, targetId, kind, shown].join('/');
-    button.setAttribute('aria-pressed', kind === result.current ? 'true' : 'false');
+  for (const control of all) {
+    const score = control.querySelector<HTMLElement>('[data-vote-score]');
+    if (score) {
+      score.textContent = String(result.score);
+      score.title = scoreTitle(result.axis, result.score, result.voteCount);
+    }
+    for (const button of control.querySelectorAll<HTMLButtonElement>('button[name="vote"]')) {
+      const [targetType, targetId, kind] = button.value.split('/');
+      button.value = [targetType, targetId, kind, shown].join('/');
+      button.setAttribute('aria-pressed', kind === result.current ? 'true' : 'false');
+    }
   }
 }
 

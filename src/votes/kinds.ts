@@ -37,3 +37,10 @@ export function kindOfVote(axis: VoteAxis, power: number, isStrong: boolean): Vo
   if (power > 0) return isStrong ? 'strongUp' : 'up';
   return isStrong ? 'strongDown' : 'down';
 }
+
+export const AXIS_LABELS: Record<VoteAxis, string> = { karma: 'Karma', agreement: 'Agreement' };
+
+/** A score's tooltip: what it is and how many votes make it (the page's, and the client script's after a vote). */
+export function scoreTitle(axis: VoteAxis, score: number, voteCount: number): string {
+  return `${AXIS_LABELS[axis]} ${score}, from ${voteCount} ${voteCount === 1 ? 'vote' : 'votes'}`;
+}

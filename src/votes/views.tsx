@@ -1,7 +1,7 @@
 import { type HtmlEscapedString, html, raw } from '../web/html.js';
 import { CSRF_FIELD } from '../web/middleware.js';
 import { fillSlots, slot, splitSlots } from '../web/slots.js';
-import type { TargetType, VoteAxis, VoteKind } from './kinds.js';
+import { AXIS_LABELS, scoreTitle, type TargetType, type VoteAxis, type VoteKind } from './kinds.js';
 
 /** Each button's accessible name; the client script and tests rely on these exact words. */
 const VOTE_LABELS: Record<VoteKind, string> = {
@@ -13,14 +13,17 @@ const VOTE_LABELS: Record<VoteKind, string> = {
   agree: 'Agree',
 };
 
+// Arrows, doubled for a strong vote (not the « ‹ › » of a pager).
 const GLYPHS: Record<VoteKind, string> = {
-  strongDown: '«',
-  down: '‹',
-  up: '›',
-  strongUp: '»',
+  strongDown: '⇊',
+  down: '↓',
+  up: '↑',
+  strongUp: '⇈',
   disagree: '✗',
   agree: '✓',
 };
+
+const STRONG: ReadonlySet<VoteKind> = new Set(['strongDown', 'strongUp']);
 
 // Buttons either side of the score, as they appear left to right.
 const LAYOUT: Record<VoteAxis, { before: VoteKind[]; after: VoteKind[] }> = {
@@ -28,14 +31,16 @@ const LAYOUT: Record<VoteAxis, { before: VoteKind[]; after: VoteKind[] }> = {
   agreement: { before: ['disagree'], after: ['agree'] },
 };
 
-const SCORE_TITLES: Record<VoteAxis, string> = { karma: 'Karma score', agreement: 'Agreement' };
-
 export interface VoteButtonsProps {
   targetType: TargetType;
   targetId: string;
   axis: VoteAxis;
   /** base_score for the karma axis, agreement_score for agreement. */
   score: number;
+  /** How many votes make the score (vote_count or agreement_vote_count), for its tooltip. */
+  voteCount: number;
+  /** Show the axis's name beside the buttons (a post's controls); otherwise it is only their group's name. */
+  labelled?: boolean;
   /** The viewer's vote on this axis (userVotesOn), or null. */
   current: VoteKind | null;
   /** Where logging in to vote returns to: the page's path and the target's anchor, e.g. `/posts/x/y#comment-z`. */
@@ -54,7 +59,7 @@ export interface VoteButtonsProps {
 export function voteButtonsHtml(props: VoteButtonsProps): HtmlEscapedString {
   const { axis } = props;
   if (!props.loggedIn) {
-    const score = html`<span class="vote-score" title="${SCORE_TITLES[axis]}" data-vote-score="true" aria-live="polite">${props.score}</span>`;
+    const score = html`<span class="vote-score" title="${scoreTitle(axis, props.score, props.voteCount)}" data-vote-score="true" aria-live="polite">${props.score}</span>`;
     // Readers who are not logged in see what the scores mean; an agreement count of 0 tells them nothing.
     if (axis === 'agreement' && props.score === 0) return html``;
     const login =
@@ -63,7 +68,7 @@ export function voteButtonsHtml(props: VoteButtonsProps): HtmlEscapedString {
         : '';
     return html`<span class="vote vote-${axis}">${score} <span class="vote-unit">${axis === 'karma' ? 'karma' : 'agreement'}</span>${login}</span>`;
   }
-  return raw(fillVoteForm(voteFormPieces(props.targetType, props.targetId, axis), props));
+  return raw(fillVoteForm(voteFormPieces(props.targetType, props.targetId, axis, props.labelled), props));
 }
 
 /** What differs in a logged-in reader's vote form from one reader, vote or moment to the next. */
@@ -74,6 +79,7 @@ export interface VoteFormState {
   current: VoteKind | null;
   disabled?: boolean | undefined;
   score: number;
+  voteCount: number;
 }
 
 /** The id of the page's one vote form (VoteForm), which every logged-in vote button submits. */
@@ -102,11 +108,12 @@ export function voteValue(targetType: TargetType, targetId: string, kind: VoteKi
  * target and kept with a rendered comment tree, then filled per view by fillVoteForm, which costs a few string
  * joins instead of rendering the buttons again for each of a thousand comments.
  */
-export function voteFormPieces(targetType: TargetType, targetId: string, axis: VoteAxis): string[] {
+export function voteFormPieces(targetType: TargetType, targetId: string, axis: VoteAxis, labelled = false): string[] {
   const part = (name: string) => raw(slot(name, ''));
+  const label = labelled ? html`<span class="vote-label" aria-hidden="true">${AXIS_LABELS[axis]}</span>` : '';
   return splitSlots(
     String(
-      html`<span class="vote vote-${axis}" data-vote="${axis}" data-target="${targetType}/${targetId}">${part('before')}<span class="vote-score" title="${SCORE_TITLES[axis]}" data-vote-score="true" aria-live="polite">${part('score')}</span>${part('after')}</span>`,
+      html`<span class="vote vote-${axis}" role="group" aria-label="${AXIS_LABELS[axis]}" data-vote="${axis}" data-target="${targetType}/${targetId}">${label}${part('before')}<span class="vote-score" title="${part('title')}" data-vote-score="true" aria-live="polite">${part('score')}</span>${part('after')}</span>`,
     ),
   );
 }
@@ -118,6 +125,7 @@ export function fillVoteForm(pieces: string[], state: VoteFormState, into?: stri
     pieces,
     (name, _, parts) => {
       if (name === 'score') return String(state.score);
+      if (name === 'title') return scoreTitle(state.axis, state.score, state.voteCount);
       // The run is the same few strings for every target, split where the target's id goes.
       const run = buttonRun(state, name === 'before' ? 'before' : 'after');
       const target = `${state.targetType}/${state.targetId}/`;
@@ -145,7 +153,7 @@ function buttonRun(state: VoteFormState, side: 'before' | 'after'): string[] {
     run = LAYOUT[state.axis][side]
       .map((kind) =>
         String(
-          html`<button type="submit" form="${VOTE_FORM_ID}" name="vote" value="\0${kind}/${shown}" aria-label="${VOTE_LABELS[kind]}" aria-pressed="${String(state.current === kind)}"${disabled} title="${title ?? VOTE_LABELS[kind]}">${GLYPHS[kind]}</button>`,
+          html`<button type="submit" form="${VOTE_FORM_ID}" name="vote" value="\0${kind}/${shown}"${STRONG.has(kind) ? raw(' class="vote-strong"') : ''} aria-label="${VOTE_LABELS[kind]}" aria-pressed="${String(state.current === kind)}"${disabled} title="${title ?? VOTE_LABELS[kind]}">${GLYPHS[kind]}</button>`,
         ),
       )
       .join('')

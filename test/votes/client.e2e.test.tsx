@@ -46,8 +46,20 @@ async function harnessPage(c: import('hono').Context): Promise<Response> {
           </head>
           <body>
             <article id={`comment-${commentId}`}>
-              <VoteButtons {...common} axis="karma" score={totals.score} current={votes?.karma ?? null} />
-              <VoteButtons {...common} axis="agreement" score={totals.agreement} current={votes?.agreement ?? null} />
+              <VoteButtons
+                {...common}
+                axis="karma"
+                score={totals.score}
+                voteCount={totals.voteCount}
+                current={votes?.karma ?? null}
+              />
+              <VoteButtons
+                {...common}
+                axis="agreement"
+                score={totals.agreement}
+                voteCount={totals.agreementCount}
+                current={votes?.agreement ?? null}
+              />
             </article>
             {user ? voteFormHtml(getCookie(c, 'lyceum_csrf') ?? '', `/vote-harness?id=${commentId}`) : null}
           </body>

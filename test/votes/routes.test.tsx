@@ -226,6 +226,7 @@ describe('the vote buttons', () => {
     targetId: 'C0mment000000000a',
     axis: 'karma',
     score: 12,
+    voteCount: 5,
     current: 'up',
     returnTo: '/posts/P/slug#comment-C0mment000000000a',
     loggedIn: true,
@@ -242,12 +243,21 @@ describe('the vote buttons', () => {
     ]) {
       expect(html).toMatch(
         new RegExp(
-          `<button type="submit" form="vote-form" name="vote" value="comment/C0mment000000000a/${kind}/up" aria-label="${name}" aria-pressed="${pressed}"`,
+          `<button type="submit" form="vote-form" name="vote" value="comment/C0mment000000000a/${kind}/up"( class="vote-strong")? aria-label="${name}" aria-pressed="${pressed}"`,
         ),
       );
     }
     // Nothing of the reader's but their vote: no token, so every reader's buttons are alike.
     expect(html).not.toContain('_csrf');
+    // A group named for what it votes on; the score's tooltip says how many votes make it.
+    expect(html).toMatch(/<span class="vote vote-karma" role="group" aria-label="Karma"/);
+    expect(html).toContain('title="Karma 12, from 5 votes"');
+    // Arrows, doubled for strong votes (marked so they look different pressed), nothing like a pager's « ‹ › ».
+    expect(html).toMatch(
+      /value="comment\/C0mment000000000a\/strongUp\/up" class="vote-strong" aria-label="Strong upvote"/,
+    );
+    expect(html).toMatch(/aria-label="Upvote" aria-pressed="true" title="Upvote">↑<\/button>/);
+    expect(html).not.toMatch(/[«‹›»]/);
     expect(html).toContain('>12</span>');
     expect(html.length).toBeLessThan(1_100);
   });
