@@ -1,5 +1,5 @@
-// Cheap pre-check: most bodies link only to absolute URLs and same-page anchors, and skip the scan.
-const MAYBE_RELATIVE = /\s(?:href|src)="(?![a-z][a-z\d+.-]*:|#|\/\/)/i;
+// Cheap pre-check: most bodies link only to absolute URLs, and skip the scan.
+const MAYBE_RELATIVE = /\s(?:href|src)="(?![a-z][a-z\d+.-]*:|\/\/)/i;
 /**
  * A link or image start tag. Sound on stored HTML only: it is sanitize-html's output, where a text `<` is
  * always written `&lt;` and attribute values never hold a raw `<`, `>` or `"`, so every `<a ` or `<img ` is a
@@ -10,8 +10,9 @@ const URL_ATTRIBUTE = /(\s(?:href|src)=")([^"]*)"/g;
 const HAS_SCHEME = /^[a-z][a-z\d+.-]*:/i;
 
 function absolute(value: string, baseUrl: string, pageUrl: string): string {
-  if (value === '' || HAS_SCHEME.test(value) || value.startsWith('#') || value.startsWith('//')) return value;
+  if (value === '' || HAS_SCHEME.test(value) || value.startsWith('//')) return value;
   if (value.startsWith('/')) return baseUrl + value;
+  if (value.startsWith('#')) return pageUrl.replace(/#.*$/, '') + value;
   const page = pageUrl.replace(/[?#].*$/, '');
   // Prefixing keeps the value's entities and path exactly as the sanitizer wrote them.
   return value.startsWith('?') ? page + value : page.replace(/[^/]*$/, '') + value;
@@ -20,7 +21,7 @@ function absolute(value: string, baseUrl: string, pageUrl: string): string {
 /**
  * Rewrites relative link and image URLs in stored, sanitized HTML to absolute ones, as a feed reader shows the
  * HTML away from our pages: root-relative against BASE_URL, others against the item's page. Same-page anchors
- * (footnotes) stay as they are, so they keep working inside the reader.
+ * (footnotes) too: readers drop the ids they point at, so "#fn-1" would lead nowhere; the item's page has them.
  */
 export function absoluteLinks(html: string, baseUrl: string, pageUrl: string): string {
   if (!MAYBE_RELATIVE.test(html)) return html;

@@ -3,11 +3,14 @@ import { EXCERPT_CHARS } from '../content/render.js';
 import { commentPath, postPath } from '../posts/paths.js';
 import { sequencePath } from '../sequences/paths.js';
 import { absoluteLinks } from './absolute-links.js';
+import { mathmlOnly } from './mathml-only.js';
 import { frontpageFeedPaths, postCommentsFeedPaths, sequenceFeedPaths, userFeedPaths } from './paths.js';
 import type { FeedComment, FeedPost, FeedSequencePost } from './queries.js';
 import type { Feed, FeedFormat, FeedItem } from './xml.js';
 
 export const SITE_NAME = 'Lyceum';
+/** The language of the site's own words (its pages' `lang`, its feeds' language). */
+export const SITE_LANGUAGE = 'en';
 /**
  * The date part of our tag: URIs (RFC 4151). Ids must never change, so this is a constant, not the current
  * year; together with BASE_URL's host and a post's or comment's random id it names each entry for good.
@@ -39,7 +42,7 @@ function postItem(baseUrl: string, post: FeedPost): FeedItem {
     author: { name: post.authorDisplayName, url: userUrl(baseUrl, post.authorUsername) },
     published: post.publishedAt,
     updated: latest([post.updatedAt, post.publishedAt], post.publishedAt),
-    html: absoluteLinks(post.bodyHtml, baseUrl, url),
+    html: mathmlOnly(absoluteLinks(post.bodyHtml, baseUrl, url)),
     summary: post.excerpt,
   };
 }
@@ -107,7 +110,7 @@ export function postCommentsFeed(baseUrl: string, post: FeedPostHeader, comments
       author: { name: comment.authorDisplayName, url: userUrl(baseUrl, comment.authorUsername) },
       published: comment.createdAt,
       updated: comment.editedAt ?? comment.createdAt,
-      html: absoluteLinks(comment.bodyHtml, baseUrl, url),
+      html: mathmlOnly(absoluteLinks(comment.bodyHtml, baseUrl, url)),
       summary: comment.excerpt,
     };
   });

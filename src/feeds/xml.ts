@@ -1,3 +1,4 @@
+import { SITE_LANGUAGE } from './build.js';
 /**
  * RSS 2.0 and Atom 1.0 serialization of one feed model. Everything user-written passes through escapeXml or
  * escapeXmlAttribute; HTML bodies (RSS content:encoded, Atom content type="html") travel as CDATA sections.
@@ -124,6 +125,7 @@ export function renderRss(feed: Feed): string {
     el('title', feed.title),
     el('link', feed.pageUrl),
     el('description', feed.description),
+    el('language', SITE_LANGUAGE),
     `<atom:link href="${escapeXmlAttribute(feed.rssUrl)}" rel="self" type="application/rss+xml"/>`,
     el('lastBuildDate', rfc822(feed.updated)),
     el('generator', GENERATOR),
@@ -155,7 +157,7 @@ export function renderAtom(feed: Feed): string {
   );
   return [
     '<?xml version="1.0" encoding="utf-8"?>',
-    '<feed xmlns="http://www.w3.org/2005/Atom">',
+    `<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="${SITE_LANGUAGE}">`,
     el('id', feed.id),
     el('title', feed.title, ' type="text"'),
     el('subtitle', feed.description, ' type="text"'),

@@ -1,4 +1,5 @@
 import { raw } from 'hono/html';
+import { sequenceFeedRef } from '../feeds/links.js';
 import { Layout, type PageContext } from '../web/layout.js';
 import { Time } from '../web/time.js';
 import type { SequenceListItem, SequenceSort } from './list-queries.js';
@@ -86,7 +87,7 @@ export function SequencePage(props: {
 }) {
   const { sequence, view } = props;
   return (
-    <Layout ctx={props.ctx} title={sequence.title} canonical={props.canonicalUrl}>
+    <Layout ctx={props.ctx} title={sequence.title} canonical={props.canonicalUrl} feeds={[sequenceFeedRef(sequence)]}>
       <section class="narrow sequence-page" aria-labelledby="sequence-title">
         <p class="breadcrumb">
           <a href="/sequences">Sequences</a>

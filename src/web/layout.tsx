@@ -1,6 +1,7 @@
 import { raw } from 'hono/html';
 import type { Child } from 'hono/jsx';
 import type { SessionUser } from '../accounts/queries.js';
+import { SITE_LANGUAGE } from '../feeds/build.js';
 import { FeedLinks, type FeedRef } from '../feeds/links.js';
 import { voteFormHtml } from '../votes/views.js';
 import { CSRF_FIELD } from './middleware.js';
@@ -37,7 +38,7 @@ export function Layout(props: {
   return (
     <>
       {raw('<!doctype html>')}
-      <html lang="en">
+      <html lang={SITE_LANGUAGE}>
         <head>
           <meta charset="utf-8" />
           <meta name="viewport" content="width=device-width, initial-scale=1" />

@@ -67,6 +67,10 @@ describe('frontpage feed', () => {
     expect(item.content).toContain('<math xmlns="http://www.w3.org/1998/Math/MathML">');
     expect(item.content).toContain('<annotation encoding="application/x-tex">\\sum_i x_i \\le 1</annotation>');
     expect(item.content).toContain('class="katex-display"');
+    // MathML only: none of KaTeX's styled spans, which a reader without its stylesheet shows as a second copy.
+    expect(item.content).not.toContain('katex-html');
+    expect(item.content).not.toContain('style=');
+    expect(xml).toContain('<language>en</language>');
     expect(item.description).toBe('We show $\\sum_i x_i \\le 1$ holds. $$\\int_0^1 f$$');
     expect(feed.items.find((i) => i.title === 'Older bounds')?.url).toBe(`${BASE_URL}/posts/${older.id}/older-bounds`);
   });
@@ -96,7 +100,7 @@ describe('frontpage feed', () => {
     expect(entry.content).toContain('<annotation encoding="application/x-tex">e^{i\\pi}</annotation>');
     expect(entry.description).toBe('Here $e^{i\\pi}$.');
     expect(xml).toMatch(
-      /<feed xmlns="http:\/\/www\.w3\.org\/2005\/Atom">\n<id>tag:lyceum\.example,2025:feed:frontpage<\/id>/,
+      /<feed xmlns="http:\/\/www\.w3\.org\/2005\/Atom" xml:lang="en">\n<id>tag:lyceum\.example,2025:feed:frontpage<\/id>/,
     );
   });
 
@@ -156,7 +160,7 @@ describe('frontpage feed', () => {
     }
   });
 
-  it('makes relative links and images in the body absolute and keeps footnote anchors', async () => {
+  it('makes relative links, images and footnote anchors in the body absolute', async () => {
     const markdown =
       'See [the other post](/posts/AbCdEfGhIjKlMnOpQ/x) and ![a chart](/static/chart.png) and a note[^1].\n\n[^1]: Noted.';
     await makePost(db, { title: 'Relative links', markdown, at: new Date(Date.now() - 6 * HOUR) });
@@ -164,7 +168,9 @@ describe('frontpage feed', () => {
     const content = feed.items.find((i) => i.title === 'Relative links')!.content!;
     expect(content).toContain(`href="${BASE_URL}/posts/AbCdEfGhIjKlMnOpQ/x"`);
     expect(content).toContain(`src="${BASE_URL}/static/chart.png"`);
-    expect(content).toMatch(/href="#fn-[\w-]+-1"/);
+    const page = feed.items.find((i) => i.title === 'Relative links')!.url;
+    expect(content).toMatch(new RegExp(`href="${page}#fn-[\\w-]+-1"`));
+    expect(content).not.toMatch(/href="#/);
   });
 });
 

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { renderContent } from '../../src/content/render.js';
 import { absoluteLinks } from '../../src/feeds/absolute-links.js';
 import { FeedLinks, postCommentsFeedRef, sequenceFeedRef, userFeedRef } from '../../src/feeds/links.js';
+import { mathmlOnly } from '../../src/feeds/mathml-only.js';
 import {
   cdata,
   escapeXml,
@@ -40,7 +42,7 @@ describe('absoluteLinks', () => {
   const base = 'https://lyceum.example';
   const page = 'https://lyceum.example/posts/AbCdEfGhIjKlMnOpQ/a-slug';
 
-  it('makes root-relative and relative URLs absolute, and leaves absolute URLs and anchors alone', () => {
+  it('makes root-relative and relative URLs and same-page anchors absolute, and leaves absolute URLs alone', () => {
     const html =
       '<p><a href="/posts/x">a</a> <img src="/static/i.png" alt="" /> <a href="other?x=1&amp;y=2">b</a> ' +
       '<a href="?page=2">c</a> <a href="https://elsewhere.example/" rel="nofollow ugc noopener">d</a> ' +
@@ -50,7 +52,8 @@ describe('absoluteLinks', () => {
         '<a href="https://lyceum.example/posts/AbCdEfGhIjKlMnOpQ/other?x=1&amp;y=2">b</a> ' +
         '<a href="https://lyceum.example/posts/AbCdEfGhIjKlMnOpQ/a-slug?page=2">c</a> ' +
         '<a href="https://elsewhere.example/" rel="nofollow ugc noopener">d</a> ' +
-        '<a href="mailto:me@example.org">e</a> <a href="#fn-1" id="fnref-1">[1]</a></p>',
+        '<a href="mailto:me@example.org">e</a> ' +
+        '<a href="https://lyceum.example/posts/AbCdEfGhIjKlMnOpQ/a-slug#fn-1" id="fnref-1">[1]</a></p>',
     );
   });
 
@@ -68,6 +71,25 @@ describe('absoluteLinks', () => {
     expect(absoluteLinks(`${html}<a href="/z">z</a>`, base, page)).toBe(
       `${html}<a href="https://lyceum.example/z">z</a>`,
     );
+  });
+});
+
+describe('mathmlOnly', () => {
+  it('keeps each formula as its MathML with the TeX annotation, and drops KaTeX’s styled spans', () => {
+    const { html } = renderContent(
+      'Inline $x^2 < y$ and\n\n$$\\int_0^1 \\frac{a}{b}$$\n\nthen <span>plain</span> text.',
+    );
+    const out = mathmlOnly(html);
+    expect(out).not.toContain('katex-html');
+    expect(out).not.toContain('style=');
+    expect(out.match(/<math /g)).toHaveLength(2);
+    expect(out).toContain('<annotation encoding="application/x-tex">x^2 &lt; y</annotation>');
+    expect(out).toContain('<math xmlns="http://www.w3.org/1998/Math/MathML" display="block">');
+    expect(out).not.toContain('katex-mathml');
+    // Everything around the formulas is kept, spans of the writer's own included.
+    expect(out).toContain('<p>Inline <span class="math math-inline"><span class="katex"><math');
+    expect(out).toContain('then <span>plain</span> text.');
+    expect(mathmlOnly('<p>No math.</p>')).toBe('<p>No math.</p>');
   });
 });
 
