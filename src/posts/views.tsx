@@ -100,9 +100,9 @@ export function PostPage(props: {
                 </a>
               </>
             ) : null}
+            {/* Where readers of LessWrong look for a post's karma: beside the title, and again at its end. */}
+            <span class="post-votes-top">{postVotes}</span>
           </p>
-          {/* Where readers of LessWrong look for a post's karma: beside the title, and again at its end. */}
-          <div class="post-votes-top">{postVotes}</div>
           {props.canEdit || props.canDelete ? (
             <div class="post-actions">
               {props.canEdit ? <a href={`/posts/${post.id}/edit`}>Edit</a> : null}

@@ -5,8 +5,10 @@ import { migrate } from '../../src/db/migrate.js';
 import { loadTemplate } from './template.js';
 
 /**
- * A migrated, empty database for one test file: in-memory PGlite by default, or a fresh schema on the
- * PostgreSQL server named by TEST_DATABASE_URL (dropped again by `close`).
+ * A migrated, empty database for one test file: in-memory PGlite by default, or a fresh database on the
+ * PostgreSQL server named by TEST_DATABASE_URL (dropped again by `close`). A database, not a schema: change
+ * notifications go to every listener of a database, so files sharing one would drop each other's cached pages
+ * (the two-instance invalidation tests saw lists dropped by other files' posts).
  */
 export async function openTestDatabase(): Promise<Database> {
   const url = process.env.TEST_DATABASE_URL;
@@ -17,21 +19,26 @@ export async function openTestDatabase(): Promise<Database> {
     await migrate(db);
     return db;
   }
-  const schema = `test_${randomBytes(6).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: url });
-  await admin.connect();
-  await admin.query(`CREATE SCHEMA ${schema}`);
-  await admin.end();
-  const db = await openPostgres({ connectionString: url, schema, max: 20 });
+  const name = `lyceum_test_${randomBytes(6).toString('hex')}`;
+  const admin = async (sql: string) => {
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    try {
+      await client.query(sql);
+    } finally {
+      await client.end();
+    }
+  };
+  await admin(`CREATE DATABASE ${name}`);
+  const own = new URL(url);
+  own.pathname = `/${name}`;
+  const db = await openPostgres({ connectionString: own.toString(), max: 20 });
   await migrate(db);
   return {
     ...db,
     async close() {
       await db.close();
-      const cleanup = new pg.Client({ connectionString: url });
-      await cleanup.connect();
-      await cleanup.query(`DROP SCHEMA ${schema} CASCADE`);
-      await cleanup.end();
+      await admin(`DROP DATABASE ${name} WITH (FORCE)`);
     },
   };
 }
