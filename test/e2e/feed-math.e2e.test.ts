@@ -27,6 +27,8 @@ describe('feeds in a reader', () => {
       { xml, id: `post:${post.id}` },
     );
     await page.setContent(`<!doctype html><html><body>${content}</body></html>`);
+    // The rendered text, as a reader sees it: textContent would count the hidden TeX annotation too.
+    // biome-ignore lint/performance/useDomNodeTextContent: the rendered text is what this test is about.
     const text = await page.evaluate(() => document.body.innerText);
     expect(occurrences(text, 'simple')).toBe(1);
     expect(occurrences(text, 'weight')).toBe(1);
