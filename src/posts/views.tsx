@@ -16,6 +16,19 @@ import type { PostRow } from './queries.js';
 /** Posts with at least this many headings get a table of contents. */
 const TOC_MIN_HEADINGS = 3;
 const monthYear = new Intl.DateTimeFormat('en', { month: 'long', year: 'numeric', timeZone: 'UTC' });
+const dayMonthYear = new Intl.DateTimeFormat('en-GB', {
+  day: 'numeric',
+  month: 'long',
+  year: 'numeric',
+  timeZone: 'UTC',
+});
+/** Revisions this recent show their day ("Last revised 5 December 2026"); older ones their month. */
+const RECENT_REVISION_MS = 30 * 86_400_000;
+
+/** When a post was last revised, as precisely as a reader cares: the day while it is recent, else the month. */
+export function lastRevisedLabel(at: Date, now = new Date()): string {
+  return now.getTime() - at.getTime() < RECENT_REVISION_MS ? dayMonthYear.format(at) : monthYear.format(at);
+}
 
 function TableOfContents({ toc }: { toc: TocEntry[] }) {
   const top = Math.min(...toc.map((t) => t.level));
@@ -96,7 +109,7 @@ export function PostPage(props: {
                 {' '}
                 ·{' '}
                 <a href={`${postPath(post)}/history`} class="last-revised">
-                  Last revised {monthYear.format(post.lastRevisedAt)}
+                  Last revised {lastRevisedLabel(post.lastRevisedAt)}
                 </a>
               </>
             ) : null}

@@ -35,7 +35,16 @@ function hashed(name: string, body: Uint8Array): string {
   return `${name.slice(0, dot)}.${digest}${name.slice(dot)}`;
 }
 
-const FONT_TYPES: Record<string, string> = { woff2: 'font/woff2', woff: 'font/woff', ttf: 'font/ttf' };
+/**
+ * KaTeX's stylesheet as we serve it: text shows at once in a fallback font while a math font loads
+ * (`font-display: swap`; KaTeX's `block` hides formulas for up to three seconds), and only WOFF2, which every
+ * browser we serve reads, so the older formats are neither listed nor served.
+ */
+export function katexStylesheet(css: string): string {
+  return css
+    .replaceAll('font-display:block', 'font-display:swap')
+    .replace(/,url\(fonts\/[\w-]+\.(?:woff|ttf)\) format\("(?:woff|truetype)"\)/g, '');
+}
 
 let cached: Promise<Assets> | undefined;
 
@@ -66,23 +75,21 @@ export function loadAssets(): Promise<Assets> {
     // KaTeX's stylesheet refers to fonts/…; both live under a versioned folder so the CSS always matches
     // the KaTeX that rendered the stored HTML.
     const katexPrefix = `katex-${katexVersion}/`;
-    files.set(`${katexPrefix}katex.min.css`, {
-      body: fs.readFileSync(path.join(katexDist, 'katex.min.css')),
-      contentType: 'text/css; charset=utf-8',
-    });
+    const katexCss = Buffer.from(katexStylesheet(fs.readFileSync(path.join(katexDist, 'katex.min.css'), 'utf8')));
+    const katexCssName = `${katexPrefix}${hashed('katex.min.css', katexCss)}`;
+    files.set(katexCssName, { body: katexCss, contentType: 'text/css; charset=utf-8' });
     for (const font of fs.readdirSync(path.join(katexDist, 'fonts'))) {
-      const type = FONT_TYPES[font.split('.').pop() ?? ''];
-      if (type)
-        files.set(`${katexPrefix}fonts/${font}`, {
-          body: fs.readFileSync(path.join(katexDist, 'fonts', font)),
-          contentType: type,
-        });
+      if (!font.endsWith('.woff2')) continue;
+      files.set(`${katexPrefix}fonts/${font}`, {
+        body: fs.readFileSync(path.join(katexDist, 'fonts', font)),
+        contentType: 'font/woff2',
+      });
     }
     return {
       urls: {
         css: `/static/${cssName}`,
         js: `/static/${jsName}`,
-        katexCss: `/static/${katexPrefix}katex.min.css`,
+        katexCss: `/static/${katexCssName}`,
         icon: `/static/${iconName}`,
       },
       get: (name) => files.get(name),

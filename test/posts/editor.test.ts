@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { lastRevisedLabel } from '../../src/posts/views.js';
 import { TestClient, useTestApp } from '../helpers/app.js';
 import { makePost, makeUser, type TestUser } from '../helpers/factories.js';
 
@@ -131,8 +132,14 @@ describe('editing', () => {
     expect(response.headers.get('location')).toBe(`/posts/${post.id}/tighter-bounds-on-regret`);
 
     const page = await (await client.get(`/posts/${post.id}/tighter-bounds-on-regret`)).text();
-    const month = new Intl.DateTimeFormat('en', { month: 'long', year: 'numeric', timeZone: 'UTC' }).format(new Date());
-    expect(page).toContain(`Last revised ${month}`);
+    // Revised today: the day, not just the month ("Last revised 5 December 2026").
+    const today = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
+    expect(page).toContain(`Last revised ${today.format(new Date())}`);
+    // Long ago: the month is enough.
+    expect(lastRevisedLabel(new Date('2024-03-05T12:00:00Z'))).toBe('March 2024');
+    expect(lastRevisedLabel(new Date('2026-12-01T12:00:00Z'), new Date('2026-12-06T00:00:00Z'))).toBe(
+      '1 December 2026',
+    );
     expect(page).toContain(`href="/posts/${post.id}/tighter-bounds-on-regret/history"`);
 
     // The old slug still leads to the post.

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { loadAssets } from '../../src/web/assets.js';
 import { TestClient, useTestApp } from '../helpers/app.js';
 
 const { app } = useTestApp({ BODY_LIMIT_BYTES: '4096' });
@@ -76,10 +77,18 @@ describe('static assets and health', () => {
       expect(response.status).toBe(200);
       expect(response.headers.get('cache-control')).toContain('immutable');
     }
-    const katexCss = await (await client.get('/static/katex-0.19.1/katex.min.css')).text();
+    // Pages with math link KaTeX's stylesheet, fingerprinted too.
+    const katexUrl = (await loadAssets()).urls.katexCss;
+    expect(katexUrl).toMatch(/^\/static\/katex-[\d.]+\/katex\.min\.[\w-]{10}\.css$/);
+    const katexCss = await (await client.get(katexUrl)).text();
+    // Formulas show at once in a fallback font while theirs loads; only WOFF2 is listed.
+    expect(katexCss).toContain('font-display:swap');
+    expect(katexCss).not.toContain('font-display:block');
+    expect(katexCss).not.toMatch(/\.(woff|ttf)\)/);
     const font = katexCss.match(/url\((fonts\/[\w-]+\.woff2)\)/)![1];
-    const fontResponse = await client.get(`/static/katex-0.19.1/${font}`);
+    const fontResponse = await client.get(katexUrl.replace(/[^/]+$/, font!));
     expect(fontResponse.headers.get('content-type')).toBe('font/woff2');
+    expect((await client.get(katexUrl.replace(/[^/]+$/, font!.replace('.woff2', '.ttf')))).status).toBe(404);
   });
 
   it('reports database health', async () => {
