@@ -24,6 +24,9 @@ export function enhanceEditor(form: HTMLFormElement): void {
   };
 
   form.classList.add('live-preview');
+  // The preview follows the text as it is typed: the hint to press Preview no longer applies.
+  const hint = preview?.querySelector('.preview-empty');
+  hint?.remove();
   form.addEventListener('input', () => {
     dirty = true;
     clearTimeout(timer);
@@ -38,5 +41,6 @@ export function enhanceEditor(form: HTMLFormElement): void {
     // Older browsers show the prompt only when returnValue is set.
     event.returnValue = '';
   });
-  if (body.value.trim() !== '' && preview?.querySelector('.preview-empty')) void refresh();
+  // A text reopened for editing has no preview yet: make one.
+  if (body.value.trim() !== '' && hint) void refresh();
 }

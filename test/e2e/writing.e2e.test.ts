@@ -25,11 +25,24 @@ describe('a writer in the browser', () => {
     await logInAs(page, server.url, writer);
 
     await page.getByRole('link', { name: 'New post' }).click();
+    // With live preview there is nothing to press: no hint saying to.
+    await expect(page.locator('.preview-empty').count()).resolves.toBe(0);
     await page.getByLabel('Title').fill('Convexity in one page');
     await page.getByLabel('Body').fill(BODY);
     // Live preview (JavaScript): the server renders the math as we type.
     await page.locator('.preview-body .katex').first().waitFor();
     expect(await page.locator('.preview-body table').count()).toBe(1);
+    const style = (selector: string) =>
+      page
+        .locator(selector)
+        .first()
+        .evaluate((e) => {
+          const s = getComputedStyle(e);
+          return `${s.fontSize} ${s.fontFamily} ${s.textTransform}`;
+        });
+    const previewHeading = await style('.preview-body h2');
+    // The post's "Setup" heading is not styled like the preview's own small-caps label.
+    expect(previewHeading).not.toBe(await style('#preview-heading'));
 
     // The Preview button works too, and leaving with unsaved edits asks first.
     await page.getByRole('button', { name: 'Preview' }).click();
@@ -38,6 +51,8 @@ describe('a writer in the browser', () => {
 
     await page.getByRole('button', { name: 'Publish' }).click();
     await page.waitForURL(/\/posts\/[0-9A-Za-z]{17}\/convexity-in-one-page$/);
+    // ...but exactly like the same heading on the published post.
+    expect(await style('.post-body h2')).toBe(previewHeading);
     expect(await page.locator('.post-body .katex').count()).toBeGreaterThan(1);
     expect(await page.locator('.post-body table td').first().textContent()).toBe('2');
     const footnote = page.locator('.post-body .footnotes');
