@@ -28,6 +28,39 @@ function FieldError({ id, error }: { id: string; error: string | undefined }) {
   ) : null;
 }
 
+/** What a writer can type, under the editor: the math, footnote and table syntax at a glance. */
+function WritingHelp() {
+  const rows: [string, string][] = [
+    ['Inline math', '$x^2$  or  \\(x^2\\)'],
+    ['Displayed math', '$$\\int_0^1 f(x)\\,dx$$  or  \\[ … \\] on lines of their own'],
+    [
+      'Environments (no $$ needed)',
+      '\\begin{align} a &= b \\\\ c &= d \\end{align}, also equation, gather, multline, CD',
+    ],
+    ['Footnote', 'A claim.[^1]  …and anywhere below:  [^1]: The source.'],
+    ['Table', '| n | f(n) |  then  |---|---|  then  | 2 | 4 |'],
+    ['Heading, emphasis, link', '## Setup   *italic*   **bold**   [text](https://…)'],
+    ['Code', '`inline`, or a block between lines of ```'],
+  ];
+  return (
+    <details class="writing-help">
+      <summary>Writing help: math, footnotes, tables</summary>
+      <table>
+        <tbody>
+          {rows.map(([what, how]) => (
+            <tr>
+              <th scope="row">{what}</th>
+              <td>
+                <code>{how}</code>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </details>
+  );
+}
+
 export function EditorPage({ ctx, state }: { ctx: PageContext; state: EditorState }) {
   const { values, errors } = state;
   const heading = state.postId ? (state.status === 'published' ? 'Edit post' : 'Edit draft') : 'New post';
@@ -118,6 +151,7 @@ export function EditorPage({ ctx, state }: { ctx: PageContext; state: EditorStat
                 </>
               )}
             </div>
+            <WritingHelp />
           </form>
           <section class="preview" aria-labelledby="preview-heading" data-preview>
             <h2 id="preview-heading">Preview</h2>

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { renderContent } from '../../src/content/render.js';
 import { lastRevisedLabel } from '../../src/posts/views.js';
 import { TestClient, useTestApp } from '../helpers/app.js';
 import { makePost, makeUser, type TestUser } from '../helpers/factories.js';
@@ -33,6 +34,26 @@ describe('writing a new post', () => {
     const response = await new TestClient(app).get('/posts/new');
     expect(response.status).toBe(302);
     expect(response.headers.get('location')).toBe('/login?next=%2Fposts%2Fnew');
+  });
+
+  it('offers writing help under the editor whose examples render as it says', async () => {
+    const { client } = await loggedIn();
+    const html = await (await client.get('/posts/new')).text();
+    const help = html.slice(html.indexOf('<details class="writing-help">'), html.indexOf('</details>'));
+    expect(help).toContain('Writing help: math, footnotes, tables');
+    const examples = [...help.matchAll(/<code>([^<]*)<\/code>/g)].map((m) =>
+      m[1]!.replaceAll('&amp;', '&').replaceAll('&lt;', '<').replaceAll('&gt;', '>'),
+    );
+    expect(examples.some((e) => e.includes('$x^2$'))).toBe(true);
+    expect(examples.some((e) => e.includes('[^1]: The source.'))).toBe(true);
+    // The environment example, typed as shown (on its own line, no $$), is displayed math.
+    const align = examples.find((e) => e.startsWith('\\begin{align}'))!.split(', also')[0]!;
+    expect(renderContent(align).html).toContain('katex-display');
+    const table = examples
+      .find((e) => e.startsWith('| n |'))!
+      .split('  then  ')
+      .join('\n');
+    expect(renderContent(table).html).toContain('<table>');
   });
 
   it('previews without saving, rendering math through the server pipeline', async () => {
