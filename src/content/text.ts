@@ -15,6 +15,9 @@ const BLOCK_ELEMENTS = new Set(
   hr li main nav ol p pre section summary table tbody td tfoot th thead tr ul`.split(/\s+/),
 );
 const NEVER_TEXT = new Set(['script', 'style', 'template', 'textarea', 'img', 'input', 'svg']);
+const HEADINGS = new Set(['h1', 'h2', 'h3', 'h4', 'h5', 'h6']);
+/** A heading ending in one of these already reads as ended. */
+const SENTENCE_END = /[.!?:;…)\]]/u;
 
 interface Frame {
   skip: boolean;
@@ -36,7 +39,10 @@ export function walkVisibleText(html: string, options: WalkOptions, onPiece: (pi
   let capture: { tex: string; fromAnnotation: boolean; display: boolean } | null = null;
   let annotationDepth = 0;
 
+  /** The last character of visible text emitted (for ending a heading in an excerpt). */
+  let lastChar = '';
   const emit = (piece: Piece): void => {
+    if (piece.kind === 'text' && piece.text.trim()) lastChar = piece.text.trimEnd().slice(-1);
     if (!onPiece(piece)) throw new StopWalk();
   };
 
@@ -82,6 +88,10 @@ export function walkVisibleText(html: string, options: WalkOptions, onPiece: (pi
           const { tex, display } = capture;
           capture = null;
           emit({ kind: 'math', tex: tex.trim(), display });
+        }
+        // In an excerpt a heading runs into the text after it ("Setup Let the …"): end it like a sentence.
+        if (options.excerpt && skipDepth === 0 && capture === null && HEADINGS.has(name) && lastChar) {
+          if (!SENTENCE_END.test(lastChar)) emit({ kind: 'text', text: '.' });
         }
         if (skipDepth === 0 && capture === null && BLOCK_ELEMENTS.has(name)) emit({ kind: 'text', text: ' ' });
       },

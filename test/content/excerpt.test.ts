@@ -15,6 +15,17 @@ function expectCutBetweenWords(cut: string, full: string): void {
   expect(next === '' || /^[\s\p{P}]/u.test(next)).toBe(true);
 }
 
+describe('headings', () => {
+  it('end like a sentence, so they do not run into the text after them', () => {
+    expect(excerpt('## Setup\n\nLet the prior be flat.')).toBe('Setup. Let the prior be flat.');
+    expect(excerpt('Intro.\n\n### Results: a table\n\nMore')).toBe('Intro. Results: a table. More');
+    expect(excerpt('## On $x$\n\nText')).toBe('On $x$. Text');
+    // A heading that already ends a sentence keeps its own mark.
+    expect(excerpt('# Why?\n\nBecause.')).toBe('Why? Because.');
+    expect(excerpt('## Done.\n\nNext')).toBe('Done. Next');
+  });
+});
+
 describe('length and the ellipsis', () => {
   it('returns short text whole, with no ellipsis', () => {
     expect(excerpt('A short comment.')).toBe('A short comment.');
@@ -36,7 +47,7 @@ describe('length and the ellipsis', () => {
 
   it('collapses whitespace and separates blocks with one space', () => {
     expect(excerpt('# Title\n\nFirst   paragraph\nwrapped.\n\n- one\n- two\n\n| a | b |\n|---|---|\n| c | d |')).toBe(
-      'Title First paragraph wrapped. one two a b c d',
+      'Title. First paragraph wrapped. one two a b c d',
     );
   });
 

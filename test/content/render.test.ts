@@ -15,7 +15,7 @@ describe('renderContent', () => {
     const content = renderContent(source);
     expect(content.html).toBe(renderMarkdown(source));
     expect(content.excerpt).toBe(makeExcerpt(content.html, EXCERPT_CHARS));
-    expect(content.excerpt).toBe('Title Some words here with $x^2$ math.');
+    expect(content.excerpt).toBe('Title. Some words here with $x^2$ math.');
     expect(content.toc).toEqual([{ level: 1, id: 'title', text: 'Title' }]);
     expect(content.readingMinutes).toBe(1);
   });
