@@ -50,8 +50,27 @@ async function expand(link: HTMLAnchorElement) {
     const full = document.createElement('div');
     full.className = 'content expanded';
     full.innerHTML = html;
+    if (full.querySelector('.katex')) await withMathStylesheet();
     holder.replaceWith(full);
   } catch {
     window.location.href = link.href;
   }
+}
+
+/**
+ * Pages without math leave out KaTeX's stylesheet (it blocks rendering); text expanded into them may have math,
+ * which without it shows twice, once garbled. Resolves once the stylesheet is in (or failed to load).
+ */
+function withMathStylesheet(): Promise<void> {
+  const href = document.body.dataset.mathCss;
+  if (!href || document.querySelector(`link[rel="stylesheet"][href="${href}"]`)) return Promise.resolve();
+  const link = document.createElement('link');
+  link.rel = 'stylesheet';
+  link.href = href;
+  const loaded = new Promise<void>((resolve) => {
+    link.onload = () => resolve();
+    link.onerror = () => resolve();
+  });
+  document.head.append(link);
+  return loaded;
 }

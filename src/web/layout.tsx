@@ -52,7 +52,8 @@ export function Layout(props: {
           {props.math !== false ? <link rel="stylesheet" href={ctx.assets.katexCss} /> : null}
           <script type="module" src={ctx.assets.js}></script>
         </head>
-        <body>
+        {/* A page without math names KaTeX's stylesheet for the script that may bring math in ("Read more"). */}
+        <body data-math-css={props.math === false ? ctx.assets.katexCss : undefined}>
           <a class="skip-link" href="#main">
             Skip to content
           </a>

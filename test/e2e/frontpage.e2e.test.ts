@@ -41,5 +41,9 @@ describe('the frontpage in the browser', () => {
     await entry.locator('.excerpt').first().getByRole('link', { name: 'Read more' }).click();
     await entry.locator('.expanded .katex').first().waitFor();
     expect(page.url()).toBe(`${server.url}/`);
+    // Typeset once: KaTeX's stylesheet came with it, hiding the MathML copy meant for assistive technology.
+    await expect(page.locator('head link[rel="stylesheet"][href*="/katex"]').count()).resolves.toBe(1);
+    const mathml = entry.locator('.expanded .katex-mathml').first();
+    await expect(mathml.evaluate((e) => getComputedStyle(e).position)).resolves.toBe('absolute');
   });
 });
