@@ -99,6 +99,10 @@ export function PermalinkPage(props: {
       canonical={props.canonicalUrl}
     >
       <section class="comments permalink">
+        {/* The page's title for assistive technology; the breadcrumb shows the post to sighted readers. */}
+        <h1 class="visually-hidden">
+          {node.comment.deleted ? 'A deleted comment' : `${node.comment.authorDisplayName}’s comment`} on “{post.title}”
+        </h1>
         <p class="breadcrumb">
           <a href={postPath(post)}>← {post.title}</a> ·{' '}
           <a href={`${postPath(post)}#comment-${node.comment.id}`}>See in the full discussion</a>

@@ -239,6 +239,8 @@ export function MorePostsPage(props: { ctx: PageContext; view: PostView; period:
       <section class="frontpage" aria-labelledby="latest-heading">
         <h1 id="latest-heading">More posts</h1>
         <PostTabs view={props.view} period={props.period} />
+        {/* The shared list titles its posts with h3 (under the frontpage's h2): keep the outline unbroken. */}
+        <h2 class="visually-hidden">Posts</h2>
         {raw(props.postsHtml)}
       </section>
     </Layout>
@@ -250,6 +252,8 @@ export function MoreDiscussionPage(props: { ctx: PageContext; discussionHtml: st
     <Layout ctx={props.ctx} title="Recent Discussion" math={false}>
       <section class="recent-discussion" aria-labelledby="discussion-heading">
         <h1 id="discussion-heading">Recent Discussion</h1>
+        {/* The shared list titles its posts with h3 (under the frontpage's h2): keep the outline unbroken. */}
+        <h2 class="visually-hidden">Posts with new comments</h2>
         {raw(props.discussionHtml)}
       </section>
     </Layout>

@@ -109,7 +109,12 @@ export function SequencePage(props: {
         <Progress sequenceId={sequence.id} view={view} loggedIn={!!props.ctx.user} />
         {view.chapters.map((chapter, index) => (
           <section class="sequence-chapter" aria-labelledby={chapter.title ? `chapter-${index}` : undefined}>
-            {chapter.title ? <h2 id={`chapter-${index}`}>{chapter.title}</h2> : null}
+            {/* An untitled chapter still has a heading (hidden), so its posts' h3 do not skip a level. */}
+            {chapter.title ? (
+              <h2 id={`chapter-${index}`}>{chapter.title}</h2>
+            ) : (
+              <h2 class="visually-hidden">{index === 0 ? 'Posts' : `Part ${index + 1}`}</h2>
+            )}
             <ol class="sequence-posts" start={chapter.firstNumber}>
               {chapter.posts.map((post) => (
                 <li class={post.read ? 'sequence-post is-read' : 'sequence-post'}>
@@ -178,6 +183,7 @@ export function SequenceListPage(props: {
             </>
           ) : null}
         </p>
+        <h2 class="visually-hidden">All sequences</h2>
         <nav class="list-tabs" aria-label="Order sequences by">
           {(['new', 'top'] as const).map((sort) => (
             <a href={`/sequences?sort=${sort}`} aria-current={sort === props.sort ? 'page' : undefined}>
