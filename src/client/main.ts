@@ -6,6 +6,7 @@ import { enhanceComments } from './comments.js';
 import { enhanceEditor } from './editor.js';
 import { enhanceFootnotes } from './footnotes.js';
 import { enhanceLists } from './lists.js';
+import { enhanceScrollables } from './scrollables.js';
 
 document.documentElement.classList.add('js');
 // A form sent back with an error starts at its alert (screen readers announce it, keyboards continue from it).
@@ -21,3 +22,4 @@ enhanceLists(document);
 enhanceVotes(document);
 enhancePostLinks(document);
 enhanceSequenceEditor(document);
+enhanceScrollables(document);
