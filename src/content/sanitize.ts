@@ -240,7 +240,11 @@ const CONTENT_OPTIONS: IOptions = {
       if (attribs.href !== undefined && isExternalUrl(attribs.href)) attribs.rel = EXTERNAL_LINK_REL;
       return { tagName, attribs };
     },
-    img: (tagName, attribs) => ({ tagName, attribs: { ...attribs, loading: 'lazy', decoding: 'async' } }),
+    // An image without a description is announced as one with an empty one (alt=""), never by its file name.
+    img: (tagName, attribs) => ({
+      tagName,
+      attribs: { ...attribs, alt: attribs.alt ?? '', loading: 'lazy', decoding: 'async' },
+    }),
     // The only form control: a disabled task-list checkbox (any other input is removed above).
     input: (tagName, attribs) =>
       attribs.type?.toLowerCase() === 'checkbox'

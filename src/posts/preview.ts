@@ -68,7 +68,21 @@ export async function renderPreview(c: Context<AppEnv>, userId: string, markdown
       wait,
     );
   }
-  return renderPool().renderHtml(markdown, { field });
+  return withAltTextNotice(await renderPool().renderHtml(markdown, { field }));
+}
+
+/** An image the writer gave no description (the sanitizer writes `alt=""` for it; sound on its output only). */
+const IMAGE_WITHOUT_ALT = /<img\b[^>]*\salt=""/g;
+
+/**
+ * The preview with a note above it when images have no description: readers who cannot see them get nothing.
+ * Only in previews: published text is the writer's to decide.
+ */
+export function withAltTextNotice(html: string): string {
+  const missing = html.match(IMAGE_WITHOUT_ALT)?.length ?? 0;
+  if (missing === 0) return html;
+  const which = missing === 1 ? 'An image has' : `${missing} images have`;
+  return `<p class="notice alt-text-notice" role="note">${which} no description for readers who cannot see it: write one between the brackets, as in <code>![A chart of regret against T](…)</code>.</p>${html}`;
 }
 
 /** A form shown again after an error keeps the error's Retry-After (a busy pool, a rate limit). */

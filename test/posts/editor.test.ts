@@ -335,6 +335,34 @@ describe('the preview API', () => {
     expect(html).not.toContain('onerror');
   });
 
+  it('notes images without a description above the preview, and gives them an empty alt in the HTML', async () => {
+    const { client } = await loggedIn();
+    await client.get('/posts/new');
+    const preview = async (markdown: string) => {
+      const response = await client.request('/api/preview', {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'x-csrf-token': client.cookies.get('lyceum_csrf')!,
+          origin: 'http://localhost',
+        },
+        body: JSON.stringify({ markdown }),
+      });
+      return ((await response.json()) as { html: string }).html;
+    };
+    const bare = await preview('![](https://example.org/a.png) and <img src="https://example.org/b.png">');
+    expect(bare).toContain('2 images have no description for readers who cannot see it');
+    expect(bare.match(/<img [^>]*alt=""/g)).toHaveLength(2);
+    const described = await preview('![A chart of regret](https://example.org/a.png)');
+    expect(described).not.toContain('no description');
+    expect(described).toContain('alt="A chart of regret"');
+    // Published text carries no such note.
+    const post = await makePost(db, { markdown: '![](https://example.org/a.png)' });
+    const page = await (await client.get(`/posts/${post.id}/${post.slug}`)).text();
+    expect(page).not.toContain('no description');
+    expect(page).toMatch(/<img [^>]*alt=""/);
+  });
+
   it('refuses logged-out callers, missing tokens and oversized input with a message', async () => {
     const anonymous = new TestClient(app);
     await anonymous.get('/');
