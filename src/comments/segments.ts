@@ -180,7 +180,7 @@ export function prepareCommentSection(
       const before = windows[i]!;
       const piece = pieces[i] ?? compressed(segment, before, ctx, byContent);
       if (before.length === 0) segment.alone = piece;
-      else segment.following = { after: before.map((b) => b.hash).join(':'), piece };
+      else segment.following = { after: hashesOf(before), piece };
     });
     kept.ready = true;
   };
@@ -199,9 +199,7 @@ export function prepareCommentSection(
       SHARED_LEVEL,
     )
     .then((pieces) => {
-      for (const [i, piece] of pieces.entries()) {
-        if (!known[i]) byContent?.store(keys[i]!, since, piece, [`segments:${ctx.post.id}`]);
-      }
+      for (const [i, piece] of pieces.entries()) if (!known[i]) keepByContent(byContent, keys[i]!, since, piece, ctx);
       keep(pieces);
     });
   return kept.preparing;
@@ -242,7 +240,7 @@ export function deflatedCommentSection(
       made.alone ??= compressed(made, [], ctx, byContent);
       return made.alone;
     }
-    const after = before.map((b) => b.hash).join(':');
+    const after = hashesOf(before);
     if (made.following?.after !== after) {
       made.following = { after, piece: compressed(made, before, ctx, byContent) };
     }
@@ -277,12 +275,27 @@ function compressed(
   if (known) return known;
   const since = byContent.begin();
   const piece = make();
-  // Kept by content, so never out of date: the tag only lets an edited, hidden or deleted post's text go.
-  byContent.store(key, since, piece, [`segments:${ctx.post.id}`]);
+  keepByContent(byContent, key, since, piece, ctx);
   return piece;
+}
+
+/** Kept by content, so never out of date: the tag only lets an edited, hidden or deleted post's text go. */
+function keepByContent(
+  byContent: TaggedCache<DeflatedPiece> | undefined,
+  key: string,
+  since: number,
+  piece: DeflatedPiece,
+  ctx: ThreadContext,
+): void {
+  byContent?.store(key, since, piece, [`segments:${ctx.post.id}`]);
+}
+
+/** The texts a segment follows, named by their hashes. */
+function hashesOf(segments: SharedSegment[]): string {
+  return segments.map((s) => s.hash).join(':');
 }
 
 /** A compressed segment's key in the content cache: its text's hash, and the hashes of the texts it follows. */
 function contentKey(segment: SharedSegment, after: SharedSegment[]): string {
-  return `segment:${[segment, ...after].map((s) => s.hash).join(':')}`;
+  return `segment:${hashesOf([segment, ...after])}`;
 }

@@ -27,7 +27,7 @@ export interface ThreadContext {
   focusId?: string | undefined;
   /** The reader's current votes on this page's comments (userVotesOn). */
   votes?: Map<string, { karma: VoteKind | null; agreement: VoteKind | null }> | undefined;
-  /** Rendering for every reader at once: the reader's parts become slots (renderSharedCommentTree). */
+  /** Rendering for every reader at once: the reader's parts become slots (renderSharedCommentList). */
   shared?: boolean;
 }
 
@@ -151,18 +151,9 @@ export interface SharedCommentTree {
   bytes: number;
 }
 
-/** One page of a post's comment threads, rendered for every reader with their parts left as slots. */
-export async function renderSharedCommentTree(
-  threads: ThreadPage,
-  post: ThreadContext['post'],
-  readingOrder: CommentRow[],
-): Promise<SharedCommentTree> {
-  return assembleSharedCommentTree(await renderSharedCommentList(threads, post), threads, post, readingOrder);
-}
-
 /**
- * The HTML of renderSharedCommentTree: the costly part, which a render worker can do (content/pool.ts), given
- * the page of threads (plain data).
+ * One page of a post's comment threads rendered for every reader, with their parts left as slots: the costly
+ * part of a shared tree, which a render worker can do (content/pool.ts), given the page of threads (plain data).
  */
 export async function renderSharedCommentList(threads: ThreadPage, post: ThreadContext['post']): Promise<string> {
   return renderToString(

@@ -120,8 +120,7 @@ export function voteFormPieces(targetType: TargetType, targetId: string, axis: V
 
 /** The buttons of voteFormPieces as this reader sees them (pushed onto `into` when given, see fillSlots). */
 export function fillVoteForm(pieces: string[], state: VoteFormState, into?: string[]): string {
-  const out = into ?? [];
-  fillSlots(
+  return fillSlots(
     pieces,
     (name, _, parts) => {
       if (name === 'score') return String(state.score);
@@ -135,9 +134,8 @@ export function fillVoteForm(pieces: string[], state: VoteFormState, into?: stri
       }
       return undefined;
     },
-    out,
+    into,
   );
-  return into ? '' : out.join('');
 }
 
 /** The buttons on one side of the score, split before each button's value (see fillVoteForm). */

@@ -18,23 +18,23 @@ export function isCompressible(contentType: string): boolean {
  * about a third smaller than gzip at the same speed), else gzip, else none. Honours `;q=0`.
  */
 export function chooseEncoding(acceptEncoding: string | undefined): Encoding | undefined {
-  if (!acceptEncoding) return undefined;
-  // Browsers send one of a handful of values; cached pages are answered at tens of thousands a second.
-  const known = chosen.get(acceptEncoding);
-  if (known !== undefined) return known || undefined;
-  const encoding = parseAcceptEncoding(acceptEncoding);
-  if (chosen.size < 100) chosen.set(acceptEncoding, encoding ?? '');
-  return encoding;
-}
-
-const chosen = new Map<string, Encoding | ''>();
-
-function parseAcceptEncoding(acceptEncoding: string): Encoding | undefined {
   const accepted = acceptedEncodings(acceptEncoding);
   return accepted.has('br') ? 'br' : accepted.has('gzip') ? 'gzip' : undefined;
 }
 
-function acceptedEncodings(acceptEncoding: string): Set<Encoding> {
+/** Whether the client takes gzip (every browser does), for answers spliced from gzip pieces (gzip-splice.ts). */
+export function acceptsGzip(acceptEncoding: string | undefined): boolean {
+  return acceptedEncodings(acceptEncoding).has('gzip');
+}
+
+const NONE: ReadonlySet<Encoding> = new Set();
+// Browsers send one of a handful of values; cached pages are answered at tens of thousands a second.
+const parsed = new Map<string, ReadonlySet<Encoding>>();
+
+function acceptedEncodings(acceptEncoding: string | undefined): ReadonlySet<Encoding> {
+  if (!acceptEncoding) return NONE;
+  const known = parsed.get(acceptEncoding);
+  if (known) return known;
   const accepted = new Set<Encoding>();
   for (const part of acceptEncoding.split(',')) {
     const [name, ...params] = part.trim().toLowerCase().split(';');
@@ -43,21 +43,9 @@ function acceptedEncodings(acceptEncoding: string): Set<Encoding> {
     if (name === 'br') accepted.add('br');
     if (name === 'gzip' || name === '*') accepted.add('gzip');
   }
+  if (parsed.size < 100) parsed.set(acceptEncoding, accepted);
   return accepted;
 }
-
-/** Whether the client takes gzip (every browser does), for answers spliced from gzip pieces (gzip-splice.ts). */
-export function acceptsGzip(acceptEncoding: string | undefined): boolean {
-  if (!acceptEncoding) return false;
-  let known = takesGzip.get(acceptEncoding);
-  if (known === undefined) {
-    known = acceptedEncodings(acceptEncoding).has('gzip');
-    if (takesGzip.size < 100) takesGzip.set(acceptEncoding, known);
-  }
-  return known;
-}
-
-const takesGzip = new Map<string, boolean>();
 
 /**
  * How hard to compress: `once` for a page the cache will send many times, `each` for a response rendered for

@@ -7,10 +7,10 @@ import { deflatedCommentSection, prepareCommentSection, segmentTree } from '../.
 import { commentComparator } from '../../src/comments/sort.js';
 import { buildCommentTree, inReadingOrder } from '../../src/comments/tree.js';
 import {
+  assembleSharedCommentTree,
   fillCommentPieces,
   fillCommentSlots,
   renderSharedCommentList,
-  renderSharedCommentTree,
   type ThreadContext,
 } from '../../src/comments/views.js';
 import { renderPool } from '../../src/content/pool.js';
@@ -46,7 +46,13 @@ describe('the comment section compressed for logged-in readers', () => {
   async function sharedTree(postId: string, post: ThreadContext['post']) {
     const rows = await commentsOfPost(db, postId);
     const tree = buildCommentTree(rows, commentComparator('old'));
-    return renderSharedCommentTree(paginateThreads(tree.roots, 1), post, inReadingOrder(tree.roots));
+    const threads = paginateThreads(tree.roots, 1);
+    return assembleSharedCommentTree(
+      await renderSharedCommentList(threads, post),
+      threads,
+      post,
+      inReadingOrder(tree.roots),
+    );
   }
 
   const reader = (id: string, isModerator = false): SessionUser => ({

@@ -317,18 +317,22 @@ describe('editing', () => {
 });
 
 describe('the preview API', () => {
-  it('renders Markdown with math for a logged-in writer', async () => {
-    const { client } = await loggedIn();
-    await client.get('/posts/new');
-    const response = await client.request('/api/preview', {
+  /** The client script's preview request, as a logged-in writer on the editor page sends it. */
+  const previewRequest = (client: TestClient, markdown: string) =>
+    client.request('/api/preview', {
       method: 'POST',
       headers: {
         'content-type': 'application/json',
         'x-csrf-token': client.cookies.get('lyceum_csrf')!,
         origin: 'http://localhost',
       },
-      body: JSON.stringify({ markdown: '$$\\int_0^1 x\\,dx$$\n\n<img src=x onerror=alert(1)>' }),
+      body: JSON.stringify({ markdown }),
     });
+
+  it('renders Markdown with math for a logged-in writer', async () => {
+    const { client } = await loggedIn();
+    await client.get('/posts/new');
+    const response = await previewRequest(client, '$$\\int_0^1 x\\,dx$$\n\n<img src=x onerror=alert(1)>');
     expect(response.status).toBe(200);
     const { html } = (await response.json()) as { html: string };
     expect(html).toContain('katex-display');
@@ -338,18 +342,8 @@ describe('the preview API', () => {
   it('notes images without a description above the preview, and gives them an empty alt in the HTML', async () => {
     const { client } = await loggedIn();
     await client.get('/posts/new');
-    const preview = async (markdown: string) => {
-      const response = await client.request('/api/preview', {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          'x-csrf-token': client.cookies.get('lyceum_csrf')!,
-          origin: 'http://localhost',
-        },
-        body: JSON.stringify({ markdown }),
-      });
-      return ((await response.json()) as { html: string }).html;
-    };
+    const preview = async (markdown: string) =>
+      ((await (await previewRequest(client, markdown)).json()) as { html: string }).html;
     const bare = await preview('![](https://example.org/a.png) and <img src="https://example.org/b.png">');
     expect(bare).toContain('2 images have no description for readers who cannot see it');
     expect(bare.match(/<img [^>]*alt=""/g)).toHaveLength(2);
