@@ -39,8 +39,19 @@ export async function addComment(db: Queryable, input: NewComment): Promise<{ id
   const linked = linkedPostIds(rendered.html, input.baseUrl);
   const html = await titleLinks(db, { kind: 'comment', id }, rendered.html, input.baseUrl);
   const [row] = await db.query<{ outcome: AddOutcome }>(
-    'SELECT lyceum_add_comment($1, $2, $3, $4, $5, $6, $7, $8, $9) AS outcome',
-    [id, input.postId, input.parentId || null, input.authorId, input.markdown, html, rendered.excerpt, at, linked],
+    'SELECT lyceum_add_comment($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) AS outcome',
+    [
+      id,
+      input.postId,
+      input.parentId || null,
+      input.authorId,
+      input.markdown,
+      html,
+      rendered.excerpt,
+      rendered.excerptHtml,
+      at,
+      linked,
+    ],
   );
   switch (row!.outcome) {
     case 'post_gone':
@@ -99,8 +110,9 @@ export async function editComment(
       comment.bodyHtml,
     ]);
     await tx.query(
-      'UPDATE comments SET body_markdown = $2, body_html = $3, excerpt = $4, edited_at = now() WHERE id = $1',
-      [id, markdown, html, rendered.excerpt],
+      `UPDATE comments SET body_markdown = $2, body_html = $3, excerpt = $4, excerpt_html = $5, edited_at = now()
+        WHERE id = $1`,
+      [id, markdown, html, rendered.excerpt, rendered.excerptHtml],
     );
     return { postId: comment.postId };
   });
@@ -136,7 +148,7 @@ export async function deleteComment(db: Queryable, actor: Actor, id: string): Pr
       throw new Forbidden('Only the author or a moderator can delete this comment.');
     }
     await tx.query(
-      `UPDATE comments SET deleted = true, body_markdown = '', body_html = '', excerpt = '' WHERE id = $1`,
+      `UPDATE comments SET deleted = true, body_markdown = '', body_html = '', excerpt = '', excerpt_html = '' WHERE id = $1`,
       [id],
     );
     await tx.query('DELETE FROM comment_revisions WHERE comment_id = $1', [id]);

@@ -1,3 +1,5 @@
+import { escapeHtml } from './escape.js';
+import { withStyledCharacters } from './math-variants.js';
 import { SINGLE_CLUSTER_CHARACTER, SPACELESS_SCRIPT, segmentWords, walkVisibleText } from './text.js';
 
 /**
@@ -9,6 +11,15 @@ interface Unit {
   length: number;
   space: boolean;
   math: boolean;
+  /** A typeset formula's MathML, drawn inline, for the HTML excerpt. */
+  mathml?: string;
+}
+
+/** An excerpt as text (`$TeX$` for formulas) and, when it holds a typeset formula, as HTML showing it. */
+export interface Excerpts {
+  text: string;
+  /** Escaped text with each typeset formula as MathML; '' when no formula in the excerpt is typeset. */
+  html: string;
 }
 
 const graphemeSegmenter = new Intl.Segmenter('en', { granularity: 'grapheme' });
@@ -68,7 +79,28 @@ function textUnits(text: string, units: Unit[]): void {
  * long URL), between two grapheme clusters.
  */
 export function makeExcerpt(html: string, maxChars: number): string {
-  if (maxChars <= 0) return '';
+  return makeExcerpts(html, maxChars).text;
+}
+
+// An excerpt runs inline: a display formula in it is drawn in the line, like the rest.
+const DISPLAY_BLOCK = /^(<math\b[^>]*?) display="block"/;
+
+/** The units as HTML (formulas as their MathML), or '' when none of them is a typeset formula. */
+function unitsHtml(units: readonly Unit[], ending: string): string {
+  if (!units.some((unit) => unit.mathml)) return '';
+  const html = units.map((unit) =>
+    unit.mathml ? withStyledCharacters(unit.mathml.replace(DISPLAY_BLOCK, '$1')) : escapeHtml(unit.text),
+  );
+  return html.join('') + escapeHtml(ending);
+}
+
+function excerpts(units: readonly Unit[], ending = ''): Excerpts {
+  return { text: units.map((unit) => unit.text).join('') + ending, html: unitsHtml(units, ending) };
+}
+
+/** makeExcerpt's text, with the same excerpt as HTML where it holds typeset formulas. */
+export function makeExcerpts(html: string, maxChars: number): Excerpts {
+  if (maxChars <= 0) return { text: '', html: '' };
   const gatherLimit = (maxChars + LOOKAHEAD_MIN) * LOOKAHEAD_FACTOR;
   const units: Unit[] = [];
   let pendingText = '';
@@ -103,7 +135,11 @@ export function makeExcerpt(html: string, maxChars: number): string {
     const text = `${delimiter}${piece.tex.replace(/\s+/gu, ' ')}${delimiter}`;
     // A formula longer than everything gathered cannot fit; skip counting its clusters.
     const length = text.length > gatherLimit ? text.length : graphemeLength(text);
-    units.push({ text, length, space: false, math: true });
+    units.push(
+      piece.mathml
+        ? { text, length, space: false, math: true, mathml: piece.mathml }
+        : { text, length, space: false, math: true },
+    );
     // One too long to fit is skipped if it opens the text; it counts as maxChars, so only a few are skipped.
     gathered += length > maxChars ? maxChars : text.length;
     return true;
@@ -127,25 +163,32 @@ export function makeExcerpt(html: string, maxChars: number): string {
     cleaned.push(unit);
   }
   while (cleaned[cleaned.length - 1]?.space) cleaned.pop();
-  if (cleaned.length === 0) return skipped || truncated ? '…' : '';
+  if (cleaned.length === 0) return { text: skipped || truncated ? '…' : '', html: '' };
 
   const total = cleaned.reduce((sum, unit) => sum + unit.length, 0);
-  if (!truncated && total <= maxChars) return cleaned.map((unit) => unit.text).join('');
+  if (!truncated && total <= maxChars) return excerpts(cleaned);
 
-  let kept = '';
+  const kept: Unit[] = [];
   let used = 0;
   for (const unit of cleaned) {
     if (used + unit.length > maxChars) break;
-    kept += unit.text;
+    kept.push(unit);
     used += unit.length;
   }
-  kept = kept.replace(DANGLING_END, '');
-  if (!kept) {
+  // What dangles at the end is text after the last formula (a formula ends in "$", which never dangles).
+  const lastMath = kept.findLastIndex((unit) => unit.math);
+  const tail = kept
+    .slice(lastMath + 1)
+    .map((unit) => unit.text)
+    .join('')
+    .replace(DANGLING_END, '');
+  const head = kept.slice(0, lastMath + 1);
+  if (head.length === 0 && !tail) {
     const first = cleaned[0];
     if (first && !first.math) {
       const graphemes = Array.from(graphemeSegmenter.segment(first.text), (s) => s.segment);
-      kept = graphemes.slice(0, maxChars).join('').replace(DANGLING_END, '');
+      return { text: `${graphemes.slice(0, maxChars).join('').replace(DANGLING_END, '')}…`, html: '' };
     }
   }
-  return `${kept}…`;
+  return excerpts(head, `${tail}…`);
 }

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { makeExcerpt } from './excerpt.js';
+import { makeExcerpts } from './excerpt.js';
 import { renderFormulas } from './formulas.js';
 import { type TocEntry, tocFromEnv } from './headings.js';
 import { OWN_ID_MARKER, ownIdMarker } from './ids.js';
@@ -12,7 +12,8 @@ export type { TocEntry } from './headings.js';
 
 export interface RenderedContent {
   html: string; // sanitized HTML, safe to insert into a page as is
-  excerpt: string; // makeExcerpt(html, EXCERPT_CHARS)
+  excerpt: string; // makeExcerpt(html, EXCERPT_CHARS): text, formulas as $TeX$ (meta descriptions, feed titles)
+  excerptHtml: string; // the same excerpt with its formulas typeset as MathML; '' when it has none
   wordCount: number; // words of visible text (formulas count as one word each)
   readingMinutes: number; // max(1, round(wordCount / WORDS_PER_MINUTE))
   toc: TocEntry[]; // h1..h4 headings in order with their anchor ids
@@ -78,9 +79,11 @@ function render(source: string, options: RenderOptions): Rendered {
 export function renderContent(source: string, options: RenderOptions = {}): RenderedContent {
   const { html, withPlaceholders, toc } = render(source, options);
   const wordCount = countWords(withPlaceholders);
+  const excerpt = makeExcerpts(html, EXCERPT_CHARS);
   return {
     html,
-    excerpt: makeExcerpt(html, EXCERPT_CHARS),
+    excerpt: excerpt.text,
+    excerptHtml: excerpt.html,
     wordCount,
     readingMinutes: Math.max(1, Math.round(wordCount / WORDS_PER_MINUTE)),
     toc,

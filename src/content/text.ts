@@ -1,8 +1,11 @@
 import { Parser } from 'htmlparser2';
 import { ANY_PLACEHOLDER } from './math.js';
 
-/** A run of visible text, or a formula (its TeX, recovered from KaTeX's annotation or an error's source). */
-export type Piece = { kind: 'text'; text: string } | { kind: 'math'; tex: string; display: boolean };
+/**
+ * A run of visible text, or a formula: its TeX (recovered from KaTeX's annotation or an error's source) and, for
+ * one KaTeX typeset, its MathML as written in the HTML walked.
+ */
+export type Piece = { kind: 'text'; text: string } | { kind: 'math'; tex: string; display: boolean; mathml?: string };
 
 export interface WalkOptions {
   /** Drop what an excerpt leaves out: code blocks and the footnotes section (markers are always dropped). */
@@ -36,7 +39,8 @@ export function walkVisibleText(html: string, options: WalkOptions, onPiece: (pi
   const frames: Frame[] = [];
   let skipDepth = 0;
   let displayDepth = 0;
-  let capture: { tex: string; fromAnnotation: boolean; display: boolean } | null = null;
+  let capture: { tex: string; fromAnnotation: boolean; display: boolean; mathml?: string } | null = null;
+  let mathmlStart = -1;
   let annotationDepth = 0;
 
   /** The last character of visible text emitted (for ending a heading in an excerpt). */
@@ -55,6 +59,7 @@ export function walkVisibleText(html: string, options: WalkOptions, onPiece: (pi
         if (skipDepth === 0 && capture === null && BLOCK_ELEMENTS.has(name)) emit({ kind: 'text', text: ' ' });
         if (capture !== null) {
           if (name === 'annotation' && attribs.encoding === 'application/x-tex') frame.annotation = true;
+          if (name === 'math' && mathmlStart < 0 && capture.mathml === undefined) mathmlStart = parser.startIndex;
         } else if (classes.includes('katex') || classes.includes('math-error')) {
           frame.math = true;
           // A formula shown as source is its own wrapper: `.math.math-display.math-error`.
@@ -84,10 +89,18 @@ export function walkVisibleText(html: string, options: WalkOptions, onPiece: (pi
         if (frame.skip) skipDepth--;
         if (frame.display) displayDepth--;
         if (frame.annotation) annotationDepth--;
+        if (name === 'math' && capture !== null && mathmlStart >= 0) {
+          capture.mathml = html.slice(mathmlStart, parser.endIndex + 1);
+          mathmlStart = -1;
+        }
         if (frame.math && capture !== null) {
-          const { tex, display } = capture;
+          const { tex, display, mathml } = capture;
           capture = null;
-          emit({ kind: 'math', tex: tex.trim(), display });
+          emit(
+            mathml === undefined
+              ? { kind: 'math', tex: tex.trim(), display }
+              : { kind: 'math', tex: tex.trim(), display, mathml },
+          );
         }
         // In an excerpt a heading runs into the text after it ("Setup Let the …"): end it like a sentence.
         if (options.excerpt && skipDepth === 0 && capture === null && HEADINGS.has(name) && lastChar) {

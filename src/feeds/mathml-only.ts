@@ -10,7 +10,9 @@ const SPAN_TAG = /<span[\s>]|<\/span>/g;
 // The MathML's wrapper, which KaTeX's stylesheet hides visually; a <math> never holds another.
 const MATHML_WRAPPER = /<span class="katex-mathml">(<math[\s\S]*?<\/math>)<\/span>/g;
 
-/** Stored HTML with each formula as its MathML alone. */
+import { withStyledCharacters } from '../content/math-variants.js';
+
+/** Stored HTML with each formula as its MathML alone, its styled letters (ℝ, 𝓑) written as such. */
 export function mathmlOnly(html: string): string {
   if (!html.includes(KATEX_HTML)) return html;
   let out = '';
@@ -29,5 +31,5 @@ export function mathmlOnly(html: string): string {
     }
     from = end;
   }
-  return (out + html.slice(from)).replace(MATHML_WRAPPER, '$1');
+  return withStyledCharacters((out + html.slice(from)).replace(MATHML_WRAPPER, '$1'));
 }

@@ -14,6 +14,8 @@ export interface PostListItem {
   magicScore: number | null;
   readingMinutes: number;
   excerpt: string;
+  /** The excerpt with its formulas typeset; '' when it has none (show `excerpt`). */
+  excerptHtml: string;
 }
 
 export const POST_VIEWS = ['magic', 'recent', 'top'] as const;
@@ -24,7 +26,8 @@ const PERIOD_DAYS: Record<TopPeriod, number | null> = { week: 7, month: 30, year
 
 const LIST_COLUMNS = `p.id, p.slug, p.title, u.username AS "authorUsername", u.display_name AS "authorDisplayName",
   p.published_at AS "publishedAt", p.last_activity_at AS "lastActivityAt", p.comment_count AS "commentCount",
-  p.base_score AS "baseScore", p.magic_score AS "magicScore", p.reading_minutes AS "readingMinutes", p.excerpt`;
+  p.base_score AS "baseScore", p.magic_score AS "magicScore", p.reading_minutes AS "readingMinutes", p.excerpt,
+  p.excerpt_html AS "excerptHtml"`;
 const VISIBLE = `p.status = 'published' AND p.deleted_at IS NULL`;
 
 /** The list name a cursor must carry: each view (and Top period) pages separately. */
@@ -110,6 +113,8 @@ export interface DiscussionComment {
   authorDisplayName: string;
   createdAt: Date;
   excerpt: string;
+  /** The excerpt with its formulas typeset; '' when it has none (show `excerpt`). */
+  excerptHtml: string;
 }
 
 /** The newest `perPost` comments of each post, in one query (a lateral index scan per post). */
@@ -117,10 +122,11 @@ export async function newestComments(db: Queryable, postIds: string[], perPost: 
   if (postIds.length === 0) return [];
   return db.query<DiscussionComment>(
     `SELECT c.id, c.post_id AS "postId", c.parent_id AS "parentId", u.username AS "authorUsername",
-            u.display_name AS "authorDisplayName", c.created_at AS "createdAt", c.excerpt
+            u.display_name AS "authorDisplayName", c.created_at AS "createdAt", c.excerpt,
+            c.excerpt_html AS "excerptHtml"
        FROM unnest($1::text[]) AS ids (post_id)
        CROSS JOIN LATERAL (
-         SELECT id, post_id, parent_id, author_id, created_at, excerpt FROM comments WHERE post_id = ids.post_id AND NOT deleted ORDER BY created_at DESC LIMIT $2
+         SELECT id, post_id, parent_id, author_id, created_at, excerpt, excerpt_html FROM comments WHERE post_id = ids.post_id AND NOT deleted ORDER BY created_at DESC LIMIT $2
        ) c
        JOIN users u ON u.id = c.author_id
       ORDER BY c.created_at`,

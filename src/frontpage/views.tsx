@@ -1,6 +1,7 @@
 import { raw } from 'hono/html';
 import type { Child } from 'hono/jsx';
 import { commentPath, postPath } from '../posts/paths.js';
+import { Excerpt } from '../web/excerpt.js';
 import { Layout, type PageContext } from '../web/layout.js';
 import { fillSlots, slot } from '../web/slots.js';
 import { Time } from '../web/time.js';
@@ -130,7 +131,7 @@ function CommentExcerpt({
         <a href={`/users/${comment.authorUsername}`}>{comment.authorDisplayName}</a> · <Time date={comment.createdAt} />
       </p>
       <p class="excerpt" data-expand={`comment:${comment.id}`}>
-        {comment.excerpt}{' '}
+        <Excerpt text={comment.excerpt} html={comment.excerptHtml} />{' '}
         <a href={commentPath(post, comment.id)} class="read-more">
           Read more
           {/* Named for assistive technology: a page of identical "Read more" links says nothing. */}
@@ -166,7 +167,7 @@ function DiscussionItem({ entry }: { entry: DiscussionEntry }) {
         {plural(post.commentCount, 'comment')} · active <Time date={post.lastActivityAt} />
       </p>
       <p class="excerpt" data-expand={`post:${post.id}`}>
-        {post.excerpt}{' '}
+        <Excerpt text={post.excerpt} html={post.excerptHtml} />{' '}
         <a href={postPath(post)} class="read-more">
           Read more<span class="visually-hidden"> of “{post.title}”</span>
         </a>

@@ -76,10 +76,10 @@ export async function createPost(db: Queryable, post: NewPost): Promise<{ id: st
   return db.transaction(async (tx) => {
     const html = await recordPostLinks(tx, { kind: 'post', id }, rendered.html, post.baseUrl);
     await tx.query(
-      `INSERT INTO posts (id, author_id, title, slug, body_markdown, body_html, excerpt, word_count,
+      `INSERT INTO posts (id, author_id, title, slug, body_markdown, body_html, excerpt, excerpt_html, word_count,
                           reading_minutes, toc, status, published_at, created_at, updated_at, last_activity_at,
                           revision_count)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13, $13, $14)`,
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $15, $8, $9, $10, $11, $12, $13, $13, $13, $14)`,
       [
         id,
         post.authorId,
@@ -95,6 +95,7 @@ export async function createPost(db: Queryable, post: NewPost): Promise<{ id: st
         post.publish ? at : null,
         at,
         post.publish ? 1 : 0,
+        rendered.excerptHtml,
       ],
     );
     // A new post starts with its author's own normal upvote (which scores it for the frontpage, too).
@@ -139,7 +140,7 @@ async function lockPost(tx: Queryable, postId: string): Promise<LockedPost> {
 async function writeContent(tx: Queryable, postId: string, input: PostInput, rendered: RenderedContent) {
   await tx.query(
     `UPDATE posts SET title = $2, slug = $3, body_markdown = $4, body_html = $5, excerpt = $6, word_count = $7,
-                      reading_minutes = $8, toc = $9, updated_at = now()
+                      reading_minutes = $8, toc = $9, excerpt_html = $10, updated_at = now()
       WHERE id = $1`,
     [
       postId,
@@ -151,6 +152,7 @@ async function writeContent(tx: Queryable, postId: string, input: PostInput, ren
       rendered.wordCount,
       rendered.readingMinutes,
       JSON.stringify(rendered.toc),
+      rendered.excerptHtml,
     ],
   );
 }

@@ -47,7 +47,14 @@ export const STORED_CONTENT: readonly StoredContent[] = [
     table: 'posts',
     label: 'posts',
     source: 'body_markdown',
-    columns: { body_html: 'html', excerpt: 'text', word_count: 'int', reading_minutes: 'int', toc: 'json' },
+    columns: {
+      body_html: 'html',
+      excerpt: 'text',
+      excerpt_html: 'text',
+      word_count: 'int',
+      reading_minutes: 'int',
+      toc: 'json',
+    },
     docId: 't.id',
     links: { kind: 'post', record: true },
     async render(pool, markdown, docId) {
@@ -55,6 +62,7 @@ export const STORED_CONTENT: readonly StoredContent[] = [
       return {
         body_html: r.html,
         excerpt: r.excerpt,
+        excerpt_html: r.excerptHtml,
         word_count: r.wordCount,
         reading_minutes: r.readingMinutes,
         toc: r.toc,
@@ -76,14 +84,14 @@ export const STORED_CONTENT: readonly StoredContent[] = [
     table: 'comments',
     label: 'comments',
     source: 'body_markdown',
-    columns: { body_html: 'html', excerpt: 'text' },
+    columns: { body_html: 'html', excerpt: 'text', excerpt_html: 'text' },
     docId: 't.id',
     // A deleted comment keeps no text (and must keep no HTML).
     where: 'NOT t.deleted',
     links: { kind: 'comment', record: true },
     async render(pool, markdown, docId) {
       const r = await pool.render(markdown, { docId });
-      return { body_html: r.html, excerpt: r.excerpt };
+      return { body_html: r.html, excerpt: r.excerpt, excerpt_html: r.excerptHtml };
     },
   },
   {
@@ -99,11 +107,15 @@ export const STORED_CONTENT: readonly StoredContent[] = [
     table: 'sequences',
     label: 'sequences',
     source: 'description_markdown',
-    columns: { description_html: 'html', description_excerpt: 'text' },
+    columns: { description_html: 'html', description_excerpt: 'text', description_excerpt_html: 'text' },
     docId: 't.id',
     async render(pool, markdown, docId) {
       const r = await pool.render(markdown, { docId, field: 'description' });
-      return { description_html: r.html, description_excerpt: r.excerpt };
+      return {
+        description_html: r.html,
+        description_excerpt: r.excerpt,
+        description_excerpt_html: r.excerptHtml,
+      };
     },
   },
   {

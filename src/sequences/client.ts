@@ -6,6 +6,8 @@ import { postIdInPath } from './link-paths.js';
 interface Preview {
   title: string;
   excerpt: string;
+  /** The excerpt with formulas typeset (sanitized when saved); '' when it has none. */
+  excerptHtml: string;
   author: string;
   readingMinutes: number;
   url: string;
@@ -72,7 +74,8 @@ export function enhancePostLinks(root: Document): void {
     meta.className = 'post-preview-meta';
     meta.textContent = `${preview.author} · ${preview.readingMinutes} min read`;
     const excerpt = root.createElement('p');
-    excerpt.textContent = preview.excerpt;
+    if (preview.excerptHtml) excerpt.innerHTML = preview.excerptHtml;
+    else excerpt.textContent = preview.excerpt;
     card.append(title, meta, excerpt);
     root.body.append(card);
     // The card says what the title attribute would; two tooltips at once would cover each other.

@@ -7,6 +7,8 @@ export interface SequenceListItem {
   id: string;
   title: string;
   descriptionExcerpt: string;
+  /** The description's excerpt with its formulas typeset; '' when it has none. */
+  descriptionExcerptHtml: string;
   authorUsername: string;
   authorDisplayName: string;
   postCount: number;
@@ -14,7 +16,8 @@ export interface SequenceListItem {
   createdAt: Date;
 }
 
-const LIST_COLUMNS = `s.id, s.title, s.description_excerpt AS "descriptionExcerpt", u.username AS "authorUsername",
+const LIST_COLUMNS = `s.id, s.title, s.description_excerpt AS "descriptionExcerpt",
+  s.description_excerpt_html AS "descriptionExcerptHtml", u.username AS "authorUsername",
   u.display_name AS "authorDisplayName", s.post_count AS "postCount", s.karma, s.created_at AS "createdAt"`;
 
 export type SequenceSort = 'new' | 'top';
@@ -91,6 +94,8 @@ export interface PostPreview {
   slug: string;
   title: string;
   excerpt: string;
+  /** The excerpt with its formulas typeset; '' when it has none (show `excerpt`). */
+  excerptHtml: string;
   readingMinutes: number;
   authorDisplayName: string;
 }
@@ -98,7 +103,7 @@ export interface PostPreview {
 /** What a link preview card shows; only for posts everyone can read. */
 export async function postPreview(db: Queryable, postId: string): Promise<PostPreview | undefined> {
   const rows = await db.query<PostPreview>(
-    `SELECT p.id, p.slug, p.title, p.excerpt, p.reading_minutes AS "readingMinutes",
+    `SELECT p.id, p.slug, p.title, p.excerpt, p.excerpt_html AS "excerptHtml", p.reading_minutes AS "readingMinutes",
             u.display_name AS "authorDisplayName"
        FROM posts p JOIN users u ON u.id = p.author_id
       WHERE p.id = $1 AND ${VISIBLE}`,

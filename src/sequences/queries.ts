@@ -34,6 +34,8 @@ export interface ContentsPost {
   slug: string;
   title: string;
   excerpt: string;
+  /** The excerpt with its formulas typeset; '' when it has none (show `excerpt`). */
+  excerptHtml: string;
   readingMinutes: number;
   status: 'draft' | 'published';
   deleted: boolean;
@@ -54,6 +56,8 @@ interface ContentsRow {
   slug: string;
   title: string;
   excerpt: string;
+  /** The excerpt with its formulas typeset; '' when it has none (show `excerpt`). */
+  excerptHtml: string;
   readingMinutes: number;
   status: 'draft' | 'published';
   deleted: boolean;
@@ -71,7 +75,7 @@ export async function sequenceContents(
 ): Promise<ContentsChapter[]> {
   const rows = await db.query<ContentsRow>(
     `SELECT ch.id AS "chapterId", ch.title AS "chapterTitle", p.id, p.slug, p.title, p.excerpt,
-            p.reading_minutes AS "readingMinutes", p.status, (p.deleted_at IS NOT NULL) AS deleted,
+            p.excerpt_html AS "excerptHtml", p.reading_minutes AS "readingMinutes", p.status, (p.deleted_at IS NOT NULL) AS deleted,
             (v.post_id IS NOT NULL) AS read
        FROM sequence_chapters ch
        LEFT JOIN sequence_posts sp ON sp.chapter_id = ch.id

@@ -115,6 +115,7 @@ const readerRoutes = new Hono<AppEnv>()
       id: preview.id,
       title: preview.title,
       excerpt: preview.excerpt,
+      excerptHtml: preview.excerptHtml,
       author: preview.authorDisplayName,
       readingMinutes: preview.readingMinutes,
       url: postPath(preview),

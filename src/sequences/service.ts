@@ -21,7 +21,7 @@ export interface NewSequence extends SequenceInput {
 
 async function renderDescription(id: string, markdown: string) {
   const rendered = await renderPool().render(markdown, { docId: id, field: 'description' });
-  return { html: rendered.html, excerpt: rendered.excerpt };
+  return { html: rendered.html, excerpt: rendered.excerpt, excerptHtml: rendered.excerptHtml };
 }
 
 /** Creates a sequence with one untitled chapter (a sequence "without chapters"), its description rendered now. */
@@ -32,9 +32,18 @@ export async function createSequence(db: Queryable, input: NewSequence): Promise
   return db.transaction(async (tx) => {
     await tx.query(
       `INSERT INTO sequences (id, author_id, title, description_markdown, description_html, description_excerpt,
-                              created_at, updated_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $7)`,
-      [id, input.authorId, input.title, input.description, description.html, description.excerpt, at],
+                              description_excerpt_html, created_at, updated_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8)`,
+      [
+        id,
+        input.authorId,
+        input.title,
+        input.description,
+        description.html,
+        description.excerpt,
+        description.excerptHtml,
+        at,
+      ],
     );
     await tx.query('INSERT INTO sequence_chapters (id, sequence_id, title, position) VALUES ($1, $2, $3, 0)', [
       newId(),
@@ -79,9 +88,9 @@ export async function updateSequence(
     await lockSequence(tx, actor, sequenceId);
     await tx.query(
       `UPDATE sequences SET title = $2, description_markdown = $3, description_html = $4, description_excerpt = $5,
-                            updated_at = now()
+                            description_excerpt_html = $6, updated_at = now()
         WHERE id = $1`,
-      [sequenceId, input.title, input.description, description.html, description.excerpt],
+      [sequenceId, input.title, input.description, description.html, description.excerpt, description.excerptHtml],
     );
   });
 }

@@ -1,5 +1,6 @@
 import { raw } from 'hono/html';
 import { sequenceFeedRef } from '../feeds/links.js';
+import { Excerpt } from '../web/excerpt.js';
 import { Layout, type PageContext } from '../web/layout.js';
 import { Time } from '../web/time.js';
 import type { SequenceListItem, SequenceSort } from './list-queries.js';
@@ -126,7 +127,11 @@ export function SequencePage(props: {
                       {post.readingMinutes} min read
                       <ReadMark read={post.read} />
                     </p>
-                    {post.excerpt ? <p class="post-excerpt">{post.excerpt}</p> : null}
+                    {post.excerpt ? (
+                      <p class="post-excerpt">
+                        <Excerpt text={post.excerpt} html={post.excerptHtml} />
+                      </p>
+                    ) : null}
                   </div>
                 </li>
               ))}
@@ -156,7 +161,11 @@ export function SequenceListRow({ sequence, showAuthor = true }: { sequence: Seq
           ) : null}
           {plural(sequence.postCount, 'post')} · <Time date={sequence.createdAt} />
         </p>
-        {sequence.descriptionExcerpt ? <p class="post-excerpt">{sequence.descriptionExcerpt}</p> : null}
+        {sequence.descriptionExcerpt ? (
+          <p class="post-excerpt">
+            <Excerpt text={sequence.descriptionExcerpt} html={sequence.descriptionExcerptHtml} />
+          </p>
+        ) : null}
       </div>
     </li>
   );

@@ -11,6 +11,7 @@ export interface RenderedBody {
   markdown: string;
   html: string;
   excerpt: string;
+  excerptHtml: string;
   wordCount: number;
   readingMinutes: number;
   /** The table of contents as stored JSON. */
@@ -24,6 +25,7 @@ export function renderJob(job: RenderJob): RenderedBody {
     markdown: job.markdown,
     html: rendered.html,
     excerpt: rendered.excerpt,
+    excerptHtml: rendered.excerptHtml,
     wordCount: rendered.wordCount,
     readingMinutes: rendered.readingMinutes,
     toc: JSON.stringify(rendered.toc),

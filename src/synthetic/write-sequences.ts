@@ -28,8 +28,8 @@ export async function writeSequences(
     rows: sequences.count,
     columns: sequenceColumns,
     sql: `INSERT INTO sequences (id, author_id, title, description_markdown, description_html, description_excerpt,
-                                 created_at, updated_at)
-          SELECT r.id, r.author_id, r.title, b.markdown, b.html, b.excerpt, to_timestamp(r.created_at),
+                                 description_excerpt_html, created_at, updated_at)
+          SELECT r.id, r.author_id, r.title, b.markdown, b.html, b.excerpt, b.excerpt_html, to_timestamp(r.created_at),
                  to_timestamp(r.updated_at)
             FROM ${unnestRows(sequenceColumns)} JOIN synthetic_bodies b ON b.idx = r.body`,
     batchSize,

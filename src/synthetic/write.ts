@@ -47,10 +47,10 @@ async function disableTriggers(tx: Queryable): Promise<boolean> {
 async function loadBodies(tx: Queryable, bodies: RenderedBody[], progress: Progress): Promise<void> {
   await tx.exec(`CREATE TEMP TABLE synthetic_bodies (
     idx integer PRIMARY KEY, markdown text NOT NULL, html text NOT NULL, excerpt text NOT NULL,
-    word_count integer NOT NULL, reading_minutes integer NOT NULL, toc jsonb NOT NULL
+    excerpt_html text NOT NULL, word_count integer NOT NULL, reading_minutes integer NOT NULL, toc jsonb NOT NULL
   ) ON COMMIT DROP`);
   const all: RenderedBody[] = [
-    { markdown: '', html: '', excerpt: '', wordCount: 0, readingMinutes: 1, toc: '[]' },
+    { markdown: '', html: '', excerpt: '', excerptHtml: '', wordCount: 0, readingMinutes: 1, toc: '[]' },
     ...bodies,
   ];
   const columns: Column[] = [
@@ -58,6 +58,7 @@ async function loadBodies(tx: Queryable, bodies: RenderedBody[], progress: Progr
     text('markdown', (i) => all[i]!.markdown),
     text('html', (i) => all[i]!.html),
     text('excerpt', (i) => all[i]!.excerpt),
+    text('excerpt_html', (i) => all[i]!.excerptHtml),
     int('word_count', (i) => all[i]!.wordCount),
     int('reading_minutes', (i) => all[i]!.readingMinutes),
     text('toc', (i) => all[i]!.toc),
@@ -66,7 +67,7 @@ async function loadBodies(tx: Queryable, bodies: RenderedBody[], progress: Progr
     phase: 'bodies',
     rows: all.length,
     columns,
-    sql: `INSERT INTO synthetic_bodies SELECT r.idx, r.markdown, r.html, r.excerpt, r.word_count, r.reading_minutes,
+    sql: `INSERT INTO synthetic_bodies SELECT r.idx, r.markdown, r.html, r.excerpt, r.excerpt_html, r.word_count, r.reading_minutes,
             r.toc::jsonb FROM ${unnestRows(columns)}`,
     batchSize: BODY_BATCH,
   });
@@ -138,10 +139,11 @@ export async function writeForum(
     order: (n) => postOrder[n]!,
     columns: postColumns,
     // The stored magic score is the same SQL votes/ranking.ts uses (postMagicScoreSql over the row as `p`).
-    sql: `INSERT INTO posts (id, author_id, title, slug, body_markdown, body_html, excerpt, word_count,
-                             reading_minutes, toc, status, published_at, created_at, updated_at, last_activity_at,
+    sql: `INSERT INTO posts (id, author_id, title, slug, body_markdown, body_html, excerpt, excerpt_html,
+                             word_count, reading_minutes, toc, status, published_at, created_at, updated_at, last_activity_at,
                              deleted_at, comment_count, base_score, vote_count, revision_count, magic_score)
-          SELECT p.id, p.author_id, p.title, p.slug, b.markdown, b.html, b.excerpt, b.word_count, b.reading_minutes,
+          SELECT p.id, p.author_id, p.title, p.slug, b.markdown, b.html, b.excerpt, b.excerpt_html, b.word_count,
+                 b.reading_minutes,
                  b.toc, p.status, p.published_at, p.created_at, p.created_at, p.last_activity_at, p.deleted_at,
                  p.comment_count, p.base_score, p.vote_count, CASE WHEN p.status = 'published' THEN 1 ELSE 0 END,
                  ${postMagicScoreSql()}
@@ -196,10 +198,10 @@ export async function writeForum(
     rows: comments.count,
     order: (n) => commentOrder[n]!,
     columns: commentColumns,
-    sql: `INSERT INTO comments (id, post_id, parent_id, author_id, body_markdown, body_html, excerpt, created_at,
-                                deleted, retracted, base_score, vote_count, agreement_score, agreement_vote_count)
-          SELECT r.id, r.post_id, r.parent_id, r.author_id, b.markdown, b.html, b.excerpt, to_timestamp(r.created_at),
-                 r.deleted, r.retracted, r.base_score, r.vote_count, r.agreement_score, r.agreement_vote_count
+    sql: `INSERT INTO comments (id, post_id, parent_id, author_id, body_markdown, body_html, excerpt, excerpt_html,
+                                created_at, deleted, retracted, base_score, vote_count, agreement_score, agreement_vote_count)
+          SELECT r.id, r.post_id, r.parent_id, r.author_id, b.markdown, b.html, b.excerpt, b.excerpt_html,
+                 to_timestamp(r.created_at), r.deleted, r.retracted, r.base_score, r.vote_count, r.agreement_score, r.agreement_vote_count
             FROM ${unnestRows(commentColumns)} JOIN synthetic_bodies b ON b.idx = r.body`,
     batchSize,
   });

@@ -32,10 +32,13 @@ export interface ProfilePost {
   baseScore: number;
   readingMinutes: number;
   excerpt: string;
+  /** The excerpt with its formulas typeset; '' when it has none (show `excerpt`). */
+  excerptHtml: string;
 }
 
 const POST_COLUMNS = `id, slug, title, status, published_at AS "publishedAt", updated_at AS "updatedAt",
-  comment_count AS "commentCount", base_score AS "baseScore", reading_minutes AS "readingMinutes", excerpt`;
+  comment_count AS "commentCount", base_score AS "baseScore", reading_minutes AS "readingMinutes", excerpt,
+  excerpt_html AS "excerptHtml"`;
 
 /** A user's published posts, newest first, after the cursor (posts_author_published_idx). */
 export async function publishedPostsOfUser(
@@ -76,6 +79,8 @@ export interface ProfileComment {
   createdAt: Date;
   baseScore: number;
   excerpt: string;
+  /** The excerpt with its formulas typeset; '' when it has none (show `excerpt`). */
+  excerptHtml: string;
   retracted: boolean;
 }
 
@@ -94,7 +99,7 @@ export async function commentsOfUser(
   }
   return db.query<ProfileComment>(
     `SELECT c.id, c.post_id AS "postId", p.slug AS "postSlug", p.title AS "postTitle", c.created_at AS "createdAt",
-            c.base_score AS "baseScore", c.excerpt, c.retracted
+            c.base_score AS "baseScore", c.excerpt, c.excerpt_html AS "excerptHtml", c.retracted
        FROM comments c JOIN posts p ON p.id = c.post_id
       WHERE c.author_id = $1 AND NOT c.deleted AND p.status = 'published' AND p.deleted_at IS NULL ${after}
       ORDER BY c.created_at DESC, c.id DESC LIMIT $2`,

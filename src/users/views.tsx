@@ -2,6 +2,7 @@ import { raw } from 'hono/html';
 import type { Child } from 'hono/jsx';
 import { userFeedRef } from '../feeds/links.js';
 import { commentPath, postPath } from '../posts/paths.js';
+import { Excerpt } from '../web/excerpt.js';
 import { Field, FormError } from '../web/forms.js';
 import { CsrfField, Layout, type PageContext } from '../web/layout.js';
 import { Time } from '../web/time.js';
@@ -60,7 +61,9 @@ function CommentLine({ comment }: { comment: ProfileComment }) {
         </a>{' '}
         · {comment.baseScore} karma{comment.retracted ? ' · retracted' : ''}
       </p>
-      <p class="excerpt">{comment.excerpt}</p>
+      <p class="excerpt">
+        <Excerpt text={comment.excerpt} html={comment.excerptHtml} />
+      </p>
     </li>
   );
 }

@@ -31,11 +31,15 @@ describe('Recent Discussion', () => {
     const html = await (await new TestClient(app).get('/')).text();
     const discussion = section(html, 'discussion-heading');
     expect(discussion.indexOf('An old post on priors')).toBeLessThan(discussion.indexOf('A newer post'));
-    expect(discussion).toContain('We set $\\theta \\sim \\mathrm{Beta}(1,1)$ and then update');
+    // The excerpt's formula typeset (MathML with its TeX as annotation), not shown as $TeX$.
+    expect(discussion).toMatch(
+      /We set <math[^>]*>(?:(?!<\/math>)[\s\S])*<annotation encoding="application\/x-tex">\\theta \\sim \\mathrm\{Beta\}\(1,1\)<\/annotation><\/semantics><\/math> and then update/,
+    );
+    expect(discussion).not.toContain('$\\theta');
     // Cut at a word boundary: the last word before the ellipsis is whole.
     expect(discussion).toMatch(/ (update|our|beliefs|carefully)…/);
     expect(discussion).toMatch(
-      /A question about the prior[\s\S]*class="discussion-replies"[\s\S]*An answer with \$\\alpha = 1\$/,
+      /A question about the prior[\s\S]*class="discussion-replies"[\s\S]*An answer with <math/,
     );
   });
 

@@ -97,7 +97,7 @@ describe.skipIf(process.env.TEST_DATABASE_URL)('npm run rerender', () => {
     expect(dry.code, dry.stderr).toBe(1);
     expect(dry.stdout, dry.stderr).toContain('Dry run in');
     expect(dry.stdout).toMatch(
-      /posts +\d+ rows: 1 would change \(body_html 1, excerpt 1, word_count 1, reading_minutes 1, toc 1\), \d+ unchanged, 1 failed/,
+      /posts +\d+ rows: 1 would change \(body_html 1, excerpt 1, excerpt_html 1, word_count 1, reading_minutes 1, toc 1\), \d+ unchanged, 1 failed/,
     );
     expect(dry.stdout).toMatch(/user bios +\d+ rows: 1 would change/);
     expect(dry.stderr).toMatch(

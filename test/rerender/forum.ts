@@ -67,39 +67,48 @@ export async function renderings(db: Queryable, forum: Forum) {
   const one = async (sql: string, id: string) => (await db.query(sql, [id]))[0];
   return {
     post: await one(
-      'SELECT body_html, excerpt, word_count, reading_minutes, toc FROM posts WHERE id = $1',
+      'SELECT body_html, excerpt, excerpt_html, word_count, reading_minutes, toc FROM posts WHERE id = $1',
       forum.postId,
     ),
     revisions: await db.query('SELECT number, body_html FROM post_revisions WHERE post_id = $1 ORDER BY number', [
       forum.postId,
     ]),
-    comment: await one('SELECT body_html, excerpt FROM comments WHERE id = $1', forum.commentId),
+    comment: await one('SELECT body_html, excerpt, excerpt_html FROM comments WHERE id = $1', forum.commentId),
     commentRevisions: await db.query('SELECT body_html FROM comment_revisions WHERE comment_id = $1', [
       forum.commentId,
     ]),
-    sequence: await one('SELECT description_html, description_excerpt FROM sequences WHERE id = $1', forum.sequenceId),
+    sequence: await one(
+      'SELECT description_html, description_excerpt, description_excerpt_html FROM sequences WHERE id = $1',
+      forum.sequenceId,
+    ),
     bio: await one('SELECT bio_html FROM users WHERE id = $1', forum.authorId),
   };
 }
 
 export const OLD_HTML = '<p>rendered by an older pipeline</p>';
 
-/** Makes every rendering of the forum look as an older pipeline left it. */
+/** Makes every rendering of the forum look as an older pipeline left it (no HTML excerpts, as before 0014). */
 export async function makeStale(db: Queryable, forum: Forum): Promise<void> {
   await db.query(
-    `UPDATE posts SET body_html = $2, excerpt = 'old', word_count = 1, reading_minutes = 9, toc = '[]' WHERE id = $1`,
+    `UPDATE posts SET body_html = $2, excerpt = 'old', excerpt_html = '', word_count = 1, reading_minutes = 9,
+                      toc = '[]'
+      WHERE id = $1`,
     [forum.postId, OLD_HTML],
   );
   await db.query('UPDATE post_revisions SET body_html = $2 WHERE post_id = $1 AND number = 1', [
     forum.postId,
     OLD_HTML,
   ]);
-  await db.query(`UPDATE comments SET body_html = $2, excerpt = 'old' WHERE id = $1`, [forum.commentId, OLD_HTML]);
-  await db.query('UPDATE comment_revisions SET body_html = $2 WHERE comment_id = $1', [forum.commentId, OLD_HTML]);
-  await db.query(`UPDATE sequences SET description_html = $2, description_excerpt = 'old' WHERE id = $1`, [
-    forum.sequenceId,
+  await db.query(`UPDATE comments SET body_html = $2, excerpt = 'old', excerpt_html = '' WHERE id = $1`, [
+    forum.commentId,
     OLD_HTML,
   ]);
+  await db.query('UPDATE comment_revisions SET body_html = $2 WHERE comment_id = $1', [forum.commentId, OLD_HTML]);
+  await db.query(
+    `UPDATE sequences SET description_html = $2, description_excerpt = 'old', description_excerpt_html = ''
+      WHERE id = $1`,
+    [forum.sequenceId, OLD_HTML],
+  );
   await db.query('UPDATE users SET bio_html = $2 WHERE id = $1', [forum.authorId, OLD_HTML]);
 }
 

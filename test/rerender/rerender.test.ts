@@ -83,6 +83,7 @@ describe('re-rendering stored content', () => {
     expect(outcome(report, 'posts').columns).toEqual({
       body_html: 1,
       excerpt: 1,
+      excerpt_html: 1,
       word_count: 1,
       reading_minutes: 1,
       toc: 1,

@@ -125,6 +125,7 @@ describe('the preview endpoint', () => {
       id: post.id,
       title: 'Previewed',
       excerpt: 'Excerpt with $x$ here.',
+      excerptHtml: expect.stringMatching(/^Excerpt with <math[^>]*>.*<\/math> here\.$/),
       author: author.username,
       readingMinutes: 1,
       url: `/posts/${post.id}/previewed`,
