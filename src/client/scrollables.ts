@@ -5,30 +5,30 @@ const SCROLLABLE = '.content pre, .content table, .content .math-display, .conte
 const MARK = 'data-scroll-focus';
 
 function update(root: ParentNode): void {
-  for (const element of root.querySelectorAll<HTMLElement>(SCROLLABLE)) {
-    const overflows = element.scrollWidth > element.clientWidth + 1;
-    if (overflows && !element.hasAttribute('tabindex')) {
+  const elements = [...root.querySelectorAll<HTMLElement>(SCROLLABLE)];
+  // Every width is read before any attribute is written: a write between two reads would make the browser lay
+  // out the page again for the second read.
+  const overflowing = elements.map((element) => element.scrollWidth > element.clientWidth + 1);
+  elements.forEach((element, i) => {
+    if (overflowing[i] && !element.hasAttribute('tabindex')) {
       element.tabIndex = 0;
       element.setAttribute(MARK, '');
-    } else if (!overflows && element.hasAttribute(MARK)) {
+    } else if (!overflowing[i] && element.hasAttribute(MARK)) {
       element.removeAttribute('tabindex');
       element.removeAttribute(MARK);
     }
-  }
+  });
 }
 
-/** Keeps wide content keyboard-scrollable as the window resizes and as text is added (previews, "Read more"). */
+/**
+ * Keeps wide content keyboard-scrollable as the window resizes, as text is added (previews, "Read more") and as
+ * fonts arrive. Widths are read in a ResizeObserver's callback, which runs right after the browser's own layout,
+ * so reading them costs no layout of its own (read at start-up, they cost a whole extra one of a long post).
+ */
 export function enhanceScrollables(root: Document): void {
-  let pending = false;
-  const soon = () => {
-    if (pending) return;
-    pending = true;
-    requestAnimationFrame(() => {
-      pending = false;
-      update(root);
-    });
-  };
-  update(root);
-  window.addEventListener('resize', soon);
-  new MutationObserver(soon).observe(root.body, { childList: true, subtree: true });
+  const observer = new ResizeObserver(() => update(root));
+  // The body's size changes with the window's width and whenever content is added or expanded.
+  observer.observe(root.body);
+  // Math fonts arriving widen formulas without always changing the body's size.
+  root.fonts?.addEventListener('loadingdone', () => requestAnimationFrame(() => update(root)));
 }

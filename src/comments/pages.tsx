@@ -97,6 +97,7 @@ export function PermalinkPage(props: {
       ctx={props.ctx}
       title={`${node.comment.deleted ? 'Comment' : `${node.comment.authorDisplayName}'s comment`} on ${post.title}`}
       canonical={props.canonicalUrl}
+      votes
     >
       <section class="comments permalink">
         {/* The page's title for assistive technology; the breadcrumb shows the post to sighted readers. */}

@@ -1,4 +1,5 @@
 import { raw } from 'hono/html';
+import type { DiffBlock, DiffHunk, FoldedLines, HunkPart } from '../content/diff-hunks.js';
 import type { DiffPart } from '../content/word-diff.js';
 import { Layout, type PageContext } from '../web/layout.js';
 import { Time } from '../web/time.js';
@@ -6,8 +7,18 @@ import { postPath } from './paths.js';
 import type { PostRow } from './queries.js';
 import type { PreviousRevision, Revision, RevisionSummary } from './revisions.js';
 
+// The in-page anchors here hold an underscore, which heading slugs (letters, digits, hyphens) and authors' ids
+// (prefixed user-content-) never do: a heading "Change 1" in the revision shown below cannot take one.
+
+/** What the revision page shows of the changes: the title's word diff and the body's, grouped into hunks. */
+export interface RevisionDiffView {
+  title: DiffPart[];
+  body: DiffBlock[];
+}
+
 export function HistoryPage(props: { ctx: PageContext; post: PostRow; revisions: RevisionSummary[] }) {
   const base = `${postPath(props.post)}/history`;
+  const current = props.revisions[0]?.number;
   return (
     <Layout ctx={props.ctx} title={`History of ${props.post.title}`} math={false}>
       <section class="narrow history">
@@ -18,24 +29,27 @@ export function HistoryPage(props: { ctx: PageContext; post: PostRow; revisions:
         {props.revisions.length === 0 ? (
           <p class="empty">This post has no published revisions yet.</p>
         ) : (
-          <ol class="revision-list" reversed>
-            {props.revisions.map((r) => (
-              <li>
-                <a href={`${base}/${r.number}`}>
-                  Revision {r.number}
-                  {r.number === 1 ? ' (first published)' : ''}
-                </a>{' '}
-                · <Time date={r.createdAt} />
-                {r.note ? <span class="revision-note"> — {r.note}</span> : null}
-              </li>
-            ))}
-          </ol>
+          <>
+            <p class="muted">Each revision shows what changed and the post as readers saw it then.</p>
+            <ol class="revision-list" reversed>
+              {props.revisions.map((r) => (
+                <li>
+                  <a href={`${base}/${r.number}`}>Revision {r.number}</a>
+                  {r.number === current ? <strong> (current)</strong> : null}
+                  {r.number === 1 ? ' (first published)' : ''} · <Time date={r.createdAt} />
+                  {r.title !== props.post.title ? <span class="revision-note"> · titled “{r.title}”</span> : null}
+                  {r.note ? <span class="revision-note"> — {r.note}</span> : null}
+                </li>
+              ))}
+            </ol>
+          </>
         )}
       </section>
     </Layout>
   );
 }
 
+/** A short diff inline: the title's, and each change's quote in the list of changes. */
 function Diff({ parts }: { parts: DiffPart[] }) {
   return (
     <>
@@ -46,13 +60,148 @@ function Diff({ parts }: { parts: DiffPart[] }) {
   );
 }
 
+function HunkText({ parts }: { parts: HunkPart[] }) {
+  return (
+    <>
+      {parts.map((p) =>
+        p.kind === 'added' ? (
+          <ins>{p.text}</ins>
+        ) : p.kind === 'removed' ? (
+          <del>{p.text}</del>
+        ) : p.kind === 'elided' ? (
+          <span class="diff-elided">… {p.chars.toLocaleString('en')} unchanged characters …</span>
+        ) : (
+          p.text
+        ),
+      )}
+    </>
+  );
+}
+
+interface Change {
+  /** The anchor of the change on the page. */
+  id: string;
+  label: string;
+  preview: DiffPart[];
+}
+
+/** The changes in page order, for the list at the top and each hunk's links to its neighbours. */
+function changesOf(diff: RevisionDiffView): Change[] {
+  const title = diff.title.filter((p) => p.kind !== 'same');
+  const changes: Change[] = title.length > 0 ? [{ id: 'diff_title', label: 'Title', preview: title }] : [];
+  for (const block of diff.body) {
+    if (block.kind === 'hunk') {
+      changes.push({ id: `diff_change-${block.number}`, label: `Line ${block.line}`, preview: block.preview });
+    }
+  }
+  return changes;
+}
+
+function ChangeList({ changes }: { changes: Change[] }) {
+  if (changes.length === 0) return <p class="diff-changes">Nothing in the title or the text changed.</p>;
+  return (
+    <nav class="diff-changes" id="diff_changes" aria-label="Changes">
+      <p>
+        {changes.length === 1 ? '1 change' : `${changes.length} changes`}
+        {changes.length > 1 ? ', in order:' : ':'}
+      </p>
+      <ol>
+        {changes.map((change) => (
+          <li>
+            <a href={`#${change.id}`}>{change.label}</a>
+            {change.preview.length > 0 ? ': ' : null}
+            <Diff parts={change.preview} />
+          </li>
+        ))}
+      </ol>
+    </nav>
+  );
+}
+
+/** Links from one change to the ones before and after it (plain anchors: they work without JavaScript). */
+function Neighbours({ changes, id }: { changes: Change[]; id: string }) {
+  const at = changes.findIndex((change) => change.id === id);
+  const previous = changes[at - 1];
+  const next = changes[at + 1];
+  return (
+    <p class="diff-neighbours">
+      {/* Spaces between the links keep them apart when the stylesheet does not load. */}
+      {previous ? <a href={`#${previous.id}`}>↑ Previous: {previous.label}</a> : null}{' '}
+      {next ? <a href={`#${next.id}`}>↓ Next: {next.label}</a> : null} <a href="#diff_changes">All changes</a>
+    </p>
+  );
+}
+
+function Hunk({ hunk, changes }: { hunk: DiffHunk; changes: Change[] }) {
+  const id = `diff_change-${hunk.number}`;
+  const position = changes.findIndex((change) => change.id === id) + 1;
+  return (
+    <section class="diff-hunk" id={`diff_change-${hunk.number}`}>
+      <h3 class="diff-hunk-heading">
+        Line {hunk.line}{' '}
+        <span class="muted">
+          (change {position} of {changes.length})
+        </span>
+      </h3>
+      {/* The parser drops a newline straight after <pre>; this one goes, so a first blank line stays. */}
+      <pre class="diff-text">
+        {'\n'}
+        <HunkText parts={hunk.parts} />
+      </pre>
+      <Neighbours changes={changes} id={id} />
+    </section>
+  );
+}
+
+function Folded({ block }: { block: FoldedLines }) {
+  const last = block.line + block.lines - 1;
+  return (
+    <details class="diff-folded">
+      <summary>
+        {block.lines === 1 ? '1 unchanged line' : `${block.lines} unchanged lines`}{' '}
+        <span class="muted">{block.lines === 1 ? `(line ${block.line})` : `(lines ${block.line}–${last})`}</span>
+      </summary>
+      <pre class="diff-text">
+        {'\n'}
+        {block.text}
+      </pre>
+    </details>
+  );
+}
+
+function DiffView({ diff }: { diff: RevisionDiffView }) {
+  const changes = changesOf(diff);
+  const titleChanged = changes[0]?.id === 'diff_title';
+  return (
+    <div class="diff" aria-describedby="diff-legend">
+      <p id="diff-legend" class="diff-legend">
+        In the Markdown source: <ins>inserted words</ins> underlined, <del>deleted words</del> struck through; unchanged
+        lines between changes are folded (open them to read).
+      </p>
+      <ChangeList changes={changes} />
+      <section class="diff-hunk" id="diff_title">
+        <h3 class="diff-title">
+          <span class="diff-label">{titleChanged ? 'Title: ' : 'Title (unchanged): '}</span>
+          <Diff parts={diff.title} />
+        </h3>
+        {titleChanged ? <Neighbours changes={changes} id="diff_title" /> : null}
+      </section>
+      <div class="diff-body">
+        {diff.body.some((block) => block.kind === 'hunk') ? null : <p>The text did not change.</p>}
+        {diff.body.map((block) =>
+          block.kind === 'hunk' ? <Hunk hunk={block} changes={changes} /> : <Folded block={block} />,
+        )}
+      </div>
+    </div>
+  );
+}
+
 export function RevisionPage(props: {
   ctx: PageContext;
   post: PostRow;
   revision: Revision;
   previous: PreviousRevision | undefined;
-  titleDiff: DiffPart[];
-  bodyDiff: DiffPart[];
+  diff: RevisionDiffView | undefined;
   latest: number;
 }) {
   const { revision, previous, post } = props;
@@ -70,29 +219,33 @@ export function RevisionPage(props: {
           <Time date={revision.createdAt} />
           {revision.note ? <> — {revision.note}</> : null}
         </p>
+        <p class="revision-status">
+          {revision.number === 1 ? 'The first published version. ' : null}
+          {revision.number === props.latest ? (
+            'This is the current version. '
+          ) : (
+            <>
+              An older version: readers now see <a href={`${base}/${props.latest}`}>revision {props.latest}</a>.{' '}
+            </>
+          )}
+          <a href="#revision_text">Read revision {revision.number} as readers saw it</a>
+        </p>
         <nav class="revision-nav" aria-label="Revisions">
           {revision.number > 1 ? <a href={`${base}/${revision.number - 1}`}>← Revision {revision.number - 1}</a> : null}
           {revision.number < props.latest ? (
             <a href={`${base}/${revision.number + 1}`}>Revision {revision.number + 1} →</a>
           ) : null}
         </nav>
-        <h2>{previous ? `Changes since revision ${previous.number}` : 'First published version'}</h2>
-        {previous ? (
-          <div class="diff" aria-describedby="diff-legend">
-            <p id="diff-legend" class="diff-legend">
-              <ins>Inserted words</ins> and <del>deleted words</del>, in the Markdown source.
-            </p>
-            <h3 class="diff-title">
-              <Diff parts={props.titleDiff} />
-            </h3>
-            <pre class="diff-body">
-              <Diff parts={props.bodyDiff} />
-            </pre>
-          </div>
+        {previous && props.diff ? (
+          <>
+            <h2>Changes since revision {previous.number}</h2>
+            <DiffView diff={props.diff} />
+          </>
         ) : null}
-        <h2>This revision as readers saw it</h2>
+        <h2 id="revision_text">Revision {revision.number} as readers saw it</h2>
         <article class="post revision-body">
-          <h1 class="revision-title">{revision.title}</h1>
+          {/* An h3: the page's one h1 names the revision, and this sits under the h2 above. */}
+          <h3 class="revision-title">{revision.title}</h3>
           <div class="content">{raw(revision.bodyHtml)}</div>
         </article>
       </section>

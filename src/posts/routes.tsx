@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import { cacheAs, cachedFragment } from '../cache/middleware.js';
 import { ALL_POSTS_TAG } from '../cache/tagged-cache.js';
+import { diffHunks } from '../content/diff-hunks.js';
 import { renderPool } from '../content/pool.js';
 import { NotFound } from '../errors.js';
 import { postPageSlots } from '../sequences/slots.js';
@@ -59,8 +60,9 @@ export const postRoutes = new Hono<AppEnv>()
         post={post}
         revision={revision}
         previous={previous}
-        titleDiff={diff?.title ?? []}
-        bodyDiff={diff?.body ?? []}
+        // Grouped into hunks when shown (one pass over the parts): the stored diff stays the plain word diff, so
+        // the grouping can change without rewriting stored rows.
+        diff={diff && { title: diff.title, body: diffHunks(diff.body) }}
         latest={post.revisionCount}
       />,
     );

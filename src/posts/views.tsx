@@ -89,6 +89,7 @@ export function PostPage(props: {
       canonical={props.canonicalUrl}
       description={post.excerpt}
       feeds={[postCommentsFeedRef(post)]}
+      votes
     >
       <article class={hasToc ? 'post with-toc' : 'post'} aria-labelledby="post-title">
         <header class="post-header">

@@ -34,7 +34,7 @@ function MoveButton(props: {
     <button
       type="submit"
       class="secondary"
-      formNoValidate
+      formnovalidate
       formaction={props.action}
       name="direction"
       value={props.direction}
@@ -117,7 +117,7 @@ export function ContentsEditor({ state, csrfToken }: { state: ContentsState; csr
                 <button
                   type="submit"
                   class="secondary danger"
-                  formNoValidate
+                  formnovalidate
                   formaction={`${base}/chapters/${chapter.id}/delete`}
                   data-focus-key={`chapter-delete-${chapter.id}`}
                 >
@@ -188,7 +188,7 @@ export function ContentsEditor({ state, csrfToken }: { state: ContentsState; csr
                         <button
                           type="submit"
                           class="secondary"
-                          formNoValidate
+                          formnovalidate
                           formaction={`${base}/posts/${post.id}/remove`}
                           aria-label={`Remove “${post.title}” from the sequence`}
                         >

@@ -92,7 +92,7 @@ export const VOTE_FORM_ID = 'vote-form';
  * the voted item's anchor to `returnTo`.
  */
 export function voteFormHtml(csrfToken: string, returnTo: string): HtmlEscapedString {
-  return html`<form id="${VOTE_FORM_ID}" method="post" action="/votes" hidden><input type="hidden" name="${CSRF_FIELD}" value="${csrfToken}"/><input type="hidden" name="returnTo" value="${returnTo}"/></form>`;
+  return html`<form id="${VOTE_FORM_ID}" method="post" action="/votes" hidden=""><input type="hidden" name="${CSRF_FIELD}" value="${csrfToken}"/><input type="hidden" name="returnTo" value="${returnTo}"/></form>`;
 }
 
 /**

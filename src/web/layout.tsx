@@ -10,7 +10,7 @@ import { CSRF_FIELD } from './middleware.js';
 export interface PageContext {
   user: SessionUser | null;
   csrfToken: string;
-  assets: { css: string; js: string; katexCss: string; icon: string };
+  assets: { css: string; cssWithMath: string; js: string; katexCss: string; icon: string };
   /** Current path, so the login link can bring the reader back. */
   path: string;
   /** Current path and query, where a vote without JavaScript comes back to (the page's vote form). */
@@ -27,10 +27,12 @@ export function Layout(props: {
   children: Child;
   canonical?: string | undefined;
   description?: string | undefined;
-  /** Pages showing rendered content need KaTeX's stylesheet. */
+  /** Pages showing rendered content need KaTeX's stylesheet (excerpts show formulas as MathML, which do not). */
   math?: boolean;
   /** This page's own feeds, announced before the site's. */
   feeds?: FeedRef[] | undefined;
+  /** The page shows vote buttons, so a logged-in reader's page carries the one form they submit. */
+  votes?: boolean;
 }) {
   const { ctx } = props;
   const title = props.title === 'Lyceum' ? 'Lyceum' : `${props.title} · Lyceum`;
@@ -48,8 +50,8 @@ export function Layout(props: {
           {props.canonical ? <link rel="canonical" href={props.canonical} /> : null}
           <FeedLinks feeds={props.feeds} />
           <link rel="icon" href={ctx.assets.icon} type="image/svg+xml" />
-          <link rel="stylesheet" href={ctx.assets.css} />
-          {props.math !== false ? <link rel="stylesheet" href={ctx.assets.katexCss} /> : null}
+          {/* One stylesheet either way, KaTeX's inside ours where the page may show formulas (assets.ts). */}
+          <link rel="stylesheet" href={props.math === false ? ctx.assets.css : ctx.assets.cssWithMath} />
           <script type="module" src={ctx.assets.js}></script>
         </head>
         {/* A page without math names KaTeX's stylesheet for the script that may bring math in ("Read more"). */}
@@ -102,7 +104,7 @@ export function Layout(props: {
             </nav>
           </header>
           <main id="main">{props.children}</main>
-          {ctx.user ? voteFormHtml(ctx.csrfToken, ctx.url ?? ctx.path) : null}
+          {ctx.user && props.votes ? voteFormHtml(ctx.csrfToken, ctx.url ?? ctx.path) : null}
           <footer class="site-footer">
             <p>Lyceum — a forum for research communities.</p>
           </footer>

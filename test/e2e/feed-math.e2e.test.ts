@@ -13,7 +13,7 @@ describe('feeds in a reader', () => {
     const post = await makePost(db, {
       title: 'Feed math',
       markdown:
-        'Let $\\mathcal{B}_{\\text{simple}}$ be given, and\n\n$$\\sum_{k} \\text{weight}_k = 1$$\n\nthat is all.',
+        'Let $\\mathcal{B}_{\\text{simple}}$ be given on $\\mathbb{R}^n$, and\n\n$$\\sum_{k} \\text{weight}_k = 1$$\n\nthat is all.',
     });
     const page = await browser.newPage();
     const xml = await (await page.request.get(`${server.url}/feed.atom`)).text();
@@ -35,6 +35,9 @@ describe('feeds in a reader', () => {
     expect(text).toContain('that is all.');
     // Typeset as mathematics (MathML laid out by the browser), not shown as TeX source.
     expect(text).not.toContain('\\mathcal');
+    // Styled letters as Unicode's own characters, which a reader's MathML engine draws (it ignores mathvariant).
+    expect(text).toContain('ℬ');
+    expect(text).toContain('ℝ');
     const box = await page.locator('math[display="block"]').boundingBox();
     expect(box?.height).toBeGreaterThan(20);
     await page.close();

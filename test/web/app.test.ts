@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { loadAssets } from '../../src/web/assets.js';
 import { TestClient, useTestApp } from '../helpers/app.js';
+import { makePost } from '../helpers/factories.js';
 
-const { app } = useTestApp({ BODY_LIMIT_BYTES: '4096' });
+const { app, db } = useTestApp({ BODY_LIMIT_BYTES: '4096' });
 
 describe('every response', () => {
   it('carries a CSP without inline script, nosniff, a referrer policy, frame-ancestors none and a request id', async () => {
@@ -89,6 +90,21 @@ describe('static assets and health', () => {
     const fontResponse = await client.get(katexUrl.replace(/[^/]+$/, font!));
     expect(fontResponse.headers.get('content-type')).toBe('font/woff2');
     expect((await client.get(katexUrl.replace(/[^/]+$/, font!.replace('.woff2', '.ttf')))).status).toBe(404);
+    // A page that may show formulas has one stylesheet in its head, ours with KaTeX's inside, fonts found.
+    const { id, slug } = await makePost(db, { markdown: 'Math $x^2$.' });
+    const post = await (await client.get(`/posts/${id}/${slug}`)).text();
+    const stylesheets = [...post.matchAll(/<link rel="stylesheet" href="([^"]+)"/g)].map((m) => m[1]!);
+    expect(stylesheets).toEqual([(await loadAssets()).urls.cssWithMath]);
+    expect(stylesheets[0]).toMatch(/^\/static\/style-math\.[\w-]{10}\.css$/);
+    const bundled = await (await client.get(stylesheets[0]!)).text();
+    expect(bundled).toContain(await (await client.get(urls.find((u) => u.endsWith('.css'))!)).text());
+    expect(bundled).toContain('.katex{');
+    const bundledFonts = [...bundled.matchAll(/url\(([^)]+)\)/g)].map((m) => m[1]!);
+    expect(bundledFonts.length).toBeGreaterThan(10);
+    for (const href of bundledFonts.slice(0, 3)) {
+      const response = await client.get(new URL(href, `http://localhost${stylesheets[0]}`).pathname);
+      expect(response.headers.get('content-type'), href).toBe('font/woff2');
+    }
   });
 
   it('reports database health', async () => {

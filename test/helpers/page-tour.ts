@@ -1,0 +1,127 @@
+import type { Queryable } from '../../src/db/database.js';
+import { loadDemoContent } from '../../src/demo/seed.js';
+import { savePost } from '../../src/posts/service.js';
+import { makeSequence } from '../sequences/helpers.js';
+import { makeComment, makePost, makeUser, type TestUser } from './factories.js';
+
+/** Who looks at a page: a logged-out reader, or the tour's author (who may edit what the tour made). */
+export type Viewer = 'reader' | 'author';
+
+export interface TourPage {
+  /** The route in the app's route table that answers it (or a name for an error page). */
+  route: string;
+  path: string;
+  as: Viewer;
+}
+
+/** A post body with what stresses a page: numbered display math, a footnote, a table, code and a long word. */
+export const TOUR_POST_MARKDOWN = [
+  'Inline math $\\sum_{i=1}^n x_i^2$ and a footnote.[^1]',
+  '',
+  // Wider than a phone's column: its numbers must not lie over it.
+  '$$\\begin{align} f(x) &= \\int_0^x e^{-t^2}\\,dt + \\frac{\\alpha^2}{1+\\beta} + \\sum_{k=0}^{n} \\binom{n}{k} x^k y^{n-k} \\\\ g(x) &= f(x)^2 \\end{align}$$',
+  '',
+  '$$\\operatorname{loss}(q) = -\\log q \\tag{7}$$',
+  '',
+  '| a | b |',
+  '|---|---|',
+  '| 1 | 2 |',
+  '',
+  '```ts',
+  'const x = 1;',
+  '```',
+  '',
+  '[^1]: The note.',
+].join('\n');
+
+/**
+ * Fills the database with the demo forum plus what the demo lacks (a revised post, a draft, a reply thread, a
+ * sequence the author owns) and lists every page type with a real address, once for each viewer who sees it
+ * differently. The author logs in with `author.username` and `author.password`.
+ */
+export async function makePageTour(db: Queryable): Promise<{ author: TestUser; pages: TourPage[] }> {
+  await loadDemoContent(db);
+  const author = await makeUser(db, { username: 'tour_author' });
+  const post = await makePost(db, {
+    authorId: author.id,
+    title: 'A tour of everything a post can hold, with a title long enough to wrap on a phone',
+    markdown: TOUR_POST_MARKDOWN,
+  });
+  await savePost(
+    db,
+    { id: author.id, isModerator: false },
+    post.id,
+    { title: post.title, body: `${TOUR_POST_MARKDOWN}\n\nA paragraph added later.`, note: 'Added a paragraph' },
+    'save',
+  );
+  const [{ slug } = { slug: '' }] = await db.query<{ slug: string }>('SELECT slug FROM posts WHERE id = $1', [post.id]);
+  const postPath = `/posts/${post.id}/${slug}`;
+  const comment = await makeComment(db, { postId: post.id, authorId: author.id, markdown: 'A comment with $x^2$.' });
+  await makeComment(db, { postId: post.id, parentId: comment.id, markdown: 'A reply.' });
+  await makePost(db, { authorId: author.id, title: 'An unfinished draft', publish: false });
+  const sequence = await makeSequence(db, author.id, { 'Part one': ['First in line', 'Second in line'] });
+  const inSequence = `/s/${sequence.id}/p/${sequence.postIds['First in line']}`;
+
+  // The demo post with the most discussion: math, footnotes and a deep comment tree by other people.
+  const [demo] = await db.query<{ id: string; slug: string; comment: string }>(
+    `SELECT p.id, p.slug, (SELECT c.id FROM comments c WHERE c.post_id = p.id ORDER BY c.created_at LIMIT 1) AS comment
+       FROM posts p ORDER BY p.comment_count DESC LIMIT 1`,
+  );
+  const demoPath = `/posts/${demo!.id}/${demo!.slug}`;
+  const [demoSequence] = await db.query<{ id: string }>(
+    `SELECT id FROM sequences WHERE author_id <> $1 ORDER BY created_at LIMIT 1`,
+    [author.id],
+  );
+  const profile = `/users/${author.username}`;
+
+  const both = (route: string, path: string): TourPage[] => [
+    { route, path, as: 'reader' },
+    { route, path, as: 'author' },
+  ];
+  const pages: TourPage[] = [
+    ...both('/', '/'),
+    ...both('/posts', '/posts?view=recent'),
+    ...both('/discussion', '/discussion'),
+    ...both('/posts/:postId/:slug?', demoPath),
+    ...both('/posts/:postId/:slug?', postPath),
+    ...both('/posts/:postId/:slug/comment/:commentId', `${demoPath}/comment/${demo!.comment}`),
+    ...both('/posts/:postId/:slug/comment/:commentId', `${postPath}/comment/${comment.id}`),
+    // Revision history looks the same to everyone.
+    { route: '/posts/:postId/:slug/history', path: `${postPath}/history`, as: 'reader' },
+    { route: '/posts/:postId/:slug/history/:number', path: `${postPath}/history/2`, as: 'reader' },
+    { route: '/posts/:postId/:slug/history/:number', path: `${postPath}/history/1`, as: 'reader' },
+    ...both('/users/:username', profile),
+    ...both('/users/:username', `${profile}?tab=sequences`),
+    ...both('/users/:username', `${profile}?tab=comments`),
+    { route: '/users/:username', path: `${profile}?tab=drafts`, as: 'author' },
+    { route: '/users/:username/edit', path: `${profile}/edit`, as: 'author' },
+    ...both('/sequences', '/sequences'),
+    ...both('/s/:sequenceId', `/s/${sequence.id}`),
+    ...both('/s/:sequenceId', `/s/${demoSequence!.id}`),
+    ...both('/s/:sequenceId/p/:postId', inSequence),
+    { route: '/sequences/new', path: '/sequences/new', as: 'author' },
+    { route: '/s/:sequenceId/edit', path: `/s/${sequence.id}/edit`, as: 'author' },
+    { route: '/posts/new', path: '/posts/new', as: 'author' },
+    { route: '/posts/:postId/edit', path: `/posts/${post.id}/edit`, as: 'author' },
+    {
+      route: '/posts/:postId/:slug/comment/:commentId/reply',
+      path: `${postPath}/comment/${comment.id}/reply`,
+      as: 'author',
+    },
+    { route: '/comments/:commentId/edit', path: `/comments/${comment.id}/edit`, as: 'author' },
+    { route: '/login', path: '/login', as: 'reader' },
+    { route: '/signup', path: '/signup', as: 'reader' },
+    { route: 'not found', path: '/no/such/page', as: 'reader' },
+  ];
+  return { author, pages };
+}
+
+/** Not pages: JSON for the client script, feeds, assets, the health check. */
+const NOT_PAGES = /^\/(api|static|healthz)|\.(xml|rss|atom)$|feed|comments\.(rss|atom)/;
+
+/** The page routes (GET, answering HTML) in an app's route table that no tour page visits. */
+export function routesMissingFrom(pages: TourPage[], routes: { method: string; path: string }[]): string[] {
+  const visited = new Set(pages.map((p) => p.route));
+  const pageRoutes = new Set(routes.filter((r) => r.method === 'GET' && r.path !== '/*').map((r) => r.path));
+  return [...pageRoutes].filter((path) => !NOT_PAGES.test(path) && !visited.has(path));
+}
