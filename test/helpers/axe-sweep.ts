@@ -1,23 +1,10 @@
 import { AxeBuilder } from '@axe-core/playwright';
-import type { BrowserContextOptions, Page } from 'playwright-core';
+import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { makePageTour, type Viewer } from '../helpers/page-tour.js';
-import { logInAs, useBrowserTest } from '../helpers/server.js';
+import { makePageTour, type Viewer } from './page-tour.js';
+import { logInAs, useBrowserTest } from './server.js';
 
-const { db, server, browser } = useBrowserTest();
-let tour: Awaited<ReturnType<typeof makePageTour>>;
-/** The tour author's logged-in browser state, made once and given to every logged-in context. */
-let authorState: BrowserContextOptions['storageState'];
-
-beforeAll(async () => {
-  tour = await makePageTour(db);
-  const context = await browser.newContext();
-  await logInAs(await context.newPage(), server.url, tour.author);
-  authorState = await context.storageState();
-  await context.close();
-}, 120_000);
-
-const VIEWPORTS = {
+export const VIEWPORTS = {
   desktop: { width: 1280, height: 800 },
   phone: { width: 375, height: 812 },
 };
@@ -41,11 +28,18 @@ async function violations(page: Page, label: string): Promise<string[]> {
   );
 }
 
+interface Sweep {
+  browser: Browser;
+  url: string;
+  tour: Awaited<ReturnType<typeof makePageTour>>;
+  authorState: BrowserContextOptions['storageState'];
+}
+
 /**
  * The violations on every page of the tour at one width, for a logged-out reader and for the logged-in author,
  * each page checked in the light scheme and again in the dark one (switched in place: one load serves both).
  */
-async function sweep(viewport: keyof typeof VIEWPORTS): Promise<string[]> {
+async function sweep({ browser, url, tour, authorState }: Sweep, viewport: keyof typeof VIEWPORTS): Promise<string[]> {
   const found: string[] = [];
   for (const viewer of ['reader', 'author'] satisfies Viewer[]) {
     const context = await browser.newContext({
@@ -55,7 +49,7 @@ async function sweep(viewport: keyof typeof VIEWPORTS): Promise<string[]> {
     const page = await context.newPage();
     for (const { path } of tour.pages.filter((p) => p.as === viewer)) {
       await page.emulateMedia({ colorScheme: 'light' });
-      await page.goto(server.url + path);
+      await page.goto(url + path);
       // Checked as a reader meets the page: with its fonts in place and the script's enhancements made.
       await page.evaluate(() => document.fonts.ready.then(() => new Promise(requestAnimationFrame)));
       for (const colorScheme of ['light', 'dark'] as const) {
@@ -68,10 +62,25 @@ async function sweep(viewport: keyof typeof VIEWPORTS): Promise<string[]> {
   return found;
 }
 
-describe('accessibility (axe-core): no violations of any impact on any page type, in light and dark schemes', () => {
-  for (const viewport of ['desktop', 'phone'] as const) {
+/**
+ * The axe sweep of every page type at one width, as a test file of its own: one file per width lets the two
+ * run side by side on the two test workers instead of one after the other.
+ */
+export function describeAxeSweep(viewport: keyof typeof VIEWPORTS): void {
+  const { db, server, browser } = useBrowserTest();
+  let state: Sweep;
+  beforeAll(async () => {
+    const tour = await makePageTour(db);
+    const context = await browser.newContext();
+    await logInAs(await context.newPage(), server.url, tour.author);
+    const authorState = await context.storageState();
+    await context.close();
+    state = { browser, url: server.url, tour, authorState };
+  }, 120_000);
+
+  describe('accessibility (axe-core): no violations of any impact on any page type, in light and dark schemes', () => {
     it(`on a ${viewport} screen (${VIEWPORTS[viewport].width} px wide)`, async () => {
-      expect(await sweep(viewport)).toEqual([]);
+      expect(await sweep(state, viewport)).toEqual([]);
     }, 300_000);
-  }
-});
+  });
+}
