@@ -3,6 +3,7 @@ import { CommentForm } from '../comments/form.js';
 import { CommentPager } from '../comments/pager.js';
 import { COMMENT_SORTS, type CommentSort, DEFAULT_COMMENT_SORT, SORT_LABELS } from '../comments/sort.js';
 import type { ThreadContext } from '../comments/views.js';
+import { mathFontsUsed } from '../content/math-fonts.js';
 import type { TocEntry } from '../content/render.js';
 import { postCommentsFeedRef } from '../feeds/links.js';
 import type { VoteKind } from '../votes/kinds.js';
@@ -89,6 +90,7 @@ export function PostPage(props: {
       canonical={props.canonicalUrl}
       description={post.excerpt}
       feeds={[postCommentsFeedRef(post)]}
+      mathFonts={mathFontsUsed(post.bodyHtml)}
       votes
     >
       <article class={hasToc ? 'post with-toc' : 'post'} aria-labelledby="post-title">

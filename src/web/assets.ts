@@ -25,7 +25,7 @@ export interface Asset {
 /** Static files served under /static/ with content hashes in their names, so they can be cached forever. */
 export interface Assets {
   /** Public URLs for the layout. */
-  urls: { css: string; cssWithMath: string; js: string; katexCss: string; icon: string };
+  urls: { css: string; cssWithMath: string; js: string; katexCss: string; icon: string; mathFonts: string };
   get(name: string): Asset | undefined;
 }
 
@@ -100,6 +100,7 @@ export function loadAssets(): Promise<Assets> {
         cssWithMath: `/static/${withMathName}`,
         js: `/static/${jsName}`,
         katexCss: `/static/${katexCssName}`,
+        mathFonts: `/static/${katexPrefix}fonts/`,
         icon: `/static/${iconName}`,
       },
       get: (name) => files.get(name),

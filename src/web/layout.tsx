@@ -10,7 +10,15 @@ import { CSRF_FIELD } from './middleware.js';
 export interface PageContext {
   user: SessionUser | null;
   csrfToken: string;
-  assets: { css: string; cssWithMath: string; js: string; katexCss: string; icon: string };
+  assets: {
+    css: string;
+    cssWithMath: string;
+    js: string;
+    katexCss: string;
+    icon: string;
+    /** Where KaTeX's font files are served (a folder URL ending in "/"). */
+    mathFonts: string;
+  };
   /** Current path, so the login link can bring the reader back. */
   path: string;
   /** Current path and query, where a vote without JavaScript comes back to (the page's vote form). */
@@ -31,6 +39,11 @@ export function Layout(props: {
   math?: boolean;
   /** This page's own feeds, announced before the site's. */
   feeds?: FeedRef[] | undefined;
+  /**
+   * KaTeX's font files the page's formulas are set in (content/math-fonts.ts), fetched beside the stylesheet:
+   * found only once it is parsed and the page laid out, they would arrive after the text and redraw each formula.
+   */
+  mathFonts?: string[];
   /** The page shows vote buttons, so a logged-in reader's page carries the one form they submit. */
   votes?: boolean;
 }) {
@@ -52,6 +65,9 @@ export function Layout(props: {
           <link rel="icon" href={ctx.assets.icon} type="image/svg+xml" />
           {/* One stylesheet either way, KaTeX's inside ours where the page may show formulas (assets.ts). */}
           <link rel="stylesheet" href={props.math === false ? ctx.assets.css : ctx.assets.cssWithMath} />
+          {props.mathFonts?.map((font) => (
+            <link rel="preload" href={ctx.assets.mathFonts + font} as="font" type="font/woff2" crossorigin="" />
+          ))}
           <script type="module" src={ctx.assets.js}></script>
         </head>
         {/* A page without math names KaTeX's stylesheet for the script that may bring math in ("Read more"). */}

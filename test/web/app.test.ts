@@ -91,7 +91,7 @@ describe('static assets and health', () => {
     expect(fontResponse.headers.get('content-type')).toBe('font/woff2');
     expect((await client.get(katexUrl.replace(/[^/]+$/, font!.replace('.woff2', '.ttf')))).status).toBe(404);
     // A page that may show formulas has one stylesheet in its head, ours with KaTeX's inside, fonts found.
-    const { id, slug } = await makePost(db, { markdown: 'Math $x^2$.' });
+    const { id, slug } = await makePost(db, { markdown: 'Math $x^2$ on $\\mathbb{R}$.' });
     const post = await (await client.get(`/posts/${id}/${slug}`)).text();
     const stylesheets = [...post.matchAll(/<link rel="stylesheet" href="([^"]+)"/g)].map((m) => m[1]!);
     expect(stylesheets).toEqual([(await loadAssets()).urls.cssWithMath]);
@@ -105,6 +105,23 @@ describe('static assets and health', () => {
       const response = await client.get(new URL(href, `http://localhost${stylesheets[0]}`).pathname);
       expect(response.headers.get('content-type'), href).toBe('font/woff2');
     }
+    // The fonts its formulas are set in are asked for beside the stylesheet, at the URLs the stylesheet names.
+    const preloaded = [
+      ...post.matchAll(/<link rel="preload" href="([^"]+)" as="font" type="font\/woff2" crossorigin=""\/?>/g),
+    ];
+    const named = new Set(bundledFonts.map((href) => new URL(href, `http://localhost${stylesheets[0]}`).pathname));
+    expect(preloaded.map((m) => m[1]!.replace(/.*\//, ''))).toEqual([
+      'KaTeX_Main-Regular.woff2',
+      'KaTeX_Math-Italic.woff2',
+      'KaTeX_AMS-Regular.woff2',
+    ]);
+    for (const [, href] of preloaded) {
+      expect(named.has(href!), href).toBe(true);
+      expect((await client.get(href!)).status).toBe(200);
+    }
+    // A page without formulas preloads none.
+    const plain = await makePost(db, { markdown: 'No math here.' });
+    expect(await (await client.get(`/posts/${plain.id}/${plain.slug}`)).text()).not.toContain('rel="preload"');
   });
 
   it('reports database health', async () => {
