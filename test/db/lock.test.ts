@@ -37,7 +37,12 @@ function startHolder(dir: string, name: string, wrapper: string[] = [], busy = f
 }
 
 async function killAndWait(holder: { child: ChildProcess; exited: Promise<number | null> }, pid = holder.child.pid!) {
-  process.kill(pid, 'SIGKILL');
+  try {
+    process.kill(pid, 'SIGKILL');
+  } catch (error) {
+    // Gone already: a starter that was refused exits on its own, and may do so between the check and the kill.
+    if ((error as NodeJS.ErrnoException).code !== 'ESRCH') throw error;
+  }
   await holder.exited;
 }
 
