@@ -1,10 +1,13 @@
-// `npm run bench:data`: generate a realistic forum (users, posts, deep comment threads, votes, sequences) and load
-// it in one transaction into PostgreSQL or PGlite, for benchmarks. `npm run bench:data -- --help` for options.
+// `npm run bench:data`: generate a realistic forum (users, posts, deep comment threads, votes, sequences, tags) and
+// load it in one transaction into PostgreSQL or PGlite, for benchmarks; `--only-tags` adds tags to a forum loaded
+// before. `npm run bench:data -- --help` for options.
 import { ConfigError, loadConfig } from '../src/config.js';
-import type { Database } from '../src/db/database.js';
+import { type Database, openPostgres } from '../src/db/database.js';
 import { openDatabase } from '../src/db/open.js';
 import { type LoadReport, loadSyntheticForum, SyntheticLoadError } from '../src/synthetic/load.js';
+import { loadSyntheticTags, type TagLoadReport } from '../src/synthetic/load-tags.js';
 import { type BenchDataOptions, parseBenchDataArgs, USAGE, UsageError } from '../src/synthetic/options.js';
+import type { TagStats } from '../src/synthetic/plan-tags.js';
 import { formatCount, formatDuration, streamProgress } from '../src/synthetic/progress.js';
 
 const CONNECT_TIMEOUT_MS = 20_000;
@@ -53,21 +56,42 @@ try {
 }
 const target = databaseUrl ? `PostgreSQL at ${shownUrl(databaseUrl)}` : `PGlite in ${dataDir}`;
 const { sizes } = options;
-if (!databaseUrl && sizes.comments + sizes.votes > PGLITE_COMFORTABLE_ROWS) {
+if (!options.onlyTags && !databaseUrl && sizes.comments + sizes.votes > PGLITE_COMFORTABLE_ROWS) {
   console.error(
     `Note: PGlite runs on one thread; ${formatCount(sizes.comments + sizes.votes)} comments and votes will take a ` +
       'while. PostgreSQL (--database-url) suits loads this size.',
   );
 }
 
+/** Whether PostgreSQL answers at all, within CONNECT_TIMEOUT_MS (migrations, which may take minutes, come after). */
+async function reachPostgres(url: string): Promise<void> {
+  const probe = await openPostgres({ connectionString: url, max: 1 });
+  try {
+    const answer = probe.query('SELECT 1');
+    answer.catch(() => {});
+    const timeout = new Promise<never>((_, reject) =>
+      setTimeout(
+        () => reject(new Error(`no answer within ${CONNECT_TIMEOUT_MS / 1000} s`)),
+        CONNECT_TIMEOUT_MS,
+      ).unref(),
+    );
+    await Promise.race([answer, timeout]);
+  } finally {
+    await probe.close().catch(() => {});
+  }
+}
+
 let db: Database;
 try {
-  const opening = openDatabase({ dataDir, databaseUrl });
-  opening.catch(() => {});
-  const timeout = new Promise<never>((_, reject) =>
-    setTimeout(() => reject(new Error(`no answer within ${CONNECT_TIMEOUT_MS / 1000} s`)), CONNECT_TIMEOUT_MS).unref(),
-  );
-  ({ db } = await Promise.race([opening, timeout]));
+  if (databaseUrl) await reachPostgres(databaseUrl);
+} catch (error) {
+  fail(`Could not open ${target}: ${(error as Error).message}. Nothing was loaded.`, 1);
+}
+try {
+  console.error(`Opening ${target} and applying pending migrations (minutes for some on a large forum)…`);
+  let applied: string[];
+  ({ db, applied } = await openDatabase({ dataDir, databaseUrl }));
+  if (applied.length > 0) console.error(`Applied migrations: ${applied.join(', ')}`);
 } catch (error) {
   fail(`Could not open ${target}: ${(error as Error).message}. Nothing was loaded.`, 1);
 }
@@ -77,9 +101,11 @@ process.once('SIGINT', () =>
   fail('\nInterrupted: the load transaction is abandoned and rolls back; nothing was kept.', 130),
 );
 
+if (options.onlyTags) await addTags(db);
+
 console.error(
   `Loading ${formatCount(sizes.users)} users, ${formatCount(sizes.posts)} posts, ${formatCount(sizes.comments)} comments, ` +
-    `${formatCount(sizes.votes)} votes and ${formatCount(sizes.sequences)} sequences (seed ${options.seed}) into ${target}…`,
+    `${formatCount(sizes.votes)} votes, ${formatCount(sizes.sequences)} sequences and ${formatCount(sizes.tags ?? 0)} tags (seed ${options.seed}) into ${target}…`,
 );
 let report: LoadReport;
 try {
@@ -97,6 +123,51 @@ try {
 }
 await db.close();
 printReport(report);
+
+/** --only-tags: tags for the forum already there, then exit. */
+async function addTags(db: Database): Promise<never> {
+  console.error(`Adding tags (seed ${options.seed}) to the forum in ${target}…`);
+  let report: TagLoadReport;
+  try {
+    report = await loadSyntheticTags(db, {
+      seed: options.seed,
+      ...(sizes.tags !== undefined ? { tags: sizes.tags } : {}),
+      renderWorkers: RENDER_WORKERS,
+      progress: streamProgress(),
+    });
+  } catch (error) {
+    await db.close().catch(() => {});
+    if (error instanceof SyntheticLoadError) fail(error.message, 1);
+    fail(`Adding tags failed and was rolled back; nothing was kept. ${(error as Error).stack ?? error}`, 1);
+  }
+  await db.close();
+  console.log(
+    `\nAdded tags to ${formatCount(report.posts)} posts of ${formatCount(report.users)} users in ${target} in ` +
+      `${formatDuration(report.totalMs)} (seed ${options.seed}).`,
+  );
+  printTagLines(report.rows, report.stats);
+  console.log(
+    report.triggersDisabled
+      ? 'Per-row triggers were off during the load; every reference was checked afterwards.'
+      : 'Per-row triggers stayed on (the role may not set session_replication_role).',
+  );
+  console.log('Checked before commit: post counts, relevance and vote counts agree with the rows.');
+  for (const warning of report.warnings) console.log(`Warning: ${warning}`);
+  process.exit(0);
+}
+
+function printTagLines(rows: Record<string, number>, s: TagStats): void {
+  const line = (label: string, n: number | undefined, note = '') =>
+    console.log(`  ${label.padEnd(17)} ${formatCount(n ?? 0).padStart(11)}${note ? `  ${note}` : ''}`);
+  line(
+    'tags',
+    rows.tags,
+    `posts per tag: most ${formatCount(s.maxPostCount)}, median ${formatCount(s.medianPostCount)}; ` +
+      `${formatCount(s.tagsOver1000)} on more than 1,000, ${formatCount(s.tagsUnder10)} on fewer than 10`,
+  );
+  line('post tags', rows.post_tags, `${formatCount(s.hiddenLinks)} below 0 relevance (hidden from tag pages)`);
+  line('tag votes', rows.post_tag_votes, 'relevance votes, each link carrying its applier’s');
+}
 
 function printReport(r: LoadReport): void {
   const s = r.stats;
@@ -134,6 +205,7 @@ function printReport(r: LoadReport): void {
     `${formatCount(r.rows.sequence_chapters ?? 0)} chapters, ${formatCount(r.rows.sequence_posts ?? 0)} posts, ` +
       `${formatCount(r.rows.sequence_reads ?? 0)} readers`,
   );
+  printTagLines(r.rows, r.tagStats);
   console.log(
     `Bodies: ${formatCount(r.renderedBodies)} distinct generated Markdown bodies were rendered with renderContent ` +
       '(the app pipeline) and their HTML, excerpts and word counts reused across the rows.',

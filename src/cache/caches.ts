@@ -75,8 +75,8 @@ const SWEEP_INTERVAL_MS = 10_000;
 
 /**
  * The invalidation table: what each change notification (announced by the database triggers of migrations
- * 0005, 0007, 0009 and 0013, or applied here by changedHere) drops, in every cache that can hold it. The same
- * table, with why, is in docs/ARCHITECTURE.md; test/cache/invalidation.test.ts tests each row.
+ * 0005, 0007, 0009, 0013, 0015 and 0018, or applied here by changedHere) drops, in every cache that can hold it.
+ * The same table, with why, is in docs/ARCHITECTURE.md; test/cache/invalidation.test.ts tests each row.
  *
  * | message            | announced when                                          | drops                                   |
  * | post:<id>          | a post is created, edited, published, unpublished or    | post:<id>, comments:<id>, front,        |
@@ -94,6 +94,10 @@ const SWEEP_INTERVAL_MS = 10_000;
  * |                    |                                                         | own pages only                          |
  * | sequence:<id>      | a sequence's title, contents or totals change           | sequence:<id>                           |
  * | sequences          | any sequence changes                                    | sequences                               |
+ * | tag:<id>           | a tag's row changes (name, description, post count…),   | tag:<id>, tags (the list of tags)       |
+ * |                    | or a link between it and a post (migrations 0015, 0018) |                                         |
+ * | post-tags:<postId> | a link of the post's was added, removed or voted on, or | post-tags:<postId> (its tag list and    |
+ * |                    | one of its tags renamed, deleted or merged (0018)       | page; not its comments, not the lists)  |
  * | all                | a user's name or bio changes (shown on every page)      | everything                              |
  */
 export function applyChange(caches: Caches, message: string): void {
@@ -119,6 +123,10 @@ export function applyChange(caches: Caches, message: string): void {
       // (a new comment, an edit, or PAGE_CACHE_TTL_MS). Rendering a long thread again on every vote cost more
       // than anything else on a busy forum.
       dropEverywhere(caches, [message]);
+      return;
+    case 'tag':
+      // A tag's page and feed carry "tag:<id>"; /tags, which shows every tag's name and count, carries "tags".
+      dropEverywhere(caches, [message, 'tags']);
       return;
     case 'reader':
       // One per logged-in page view: it only touches the reader's own parts and pages.

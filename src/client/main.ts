@@ -1,12 +1,15 @@
 // Progressive enhancement only: every page works without this script.
 
 import { enhancePostLinks, enhanceSequenceEditor } from '../sequences/client.js';
+import { enhanceTagRelevance } from '../tags/relevance-client.js';
 import { enhanceVotes } from '../votes/client.js';
 import { enhanceComments } from './comments.js';
 import { enhanceEditor } from './editor.js';
 import { enhanceFootnotes } from './footnotes.js';
 import { enhanceLists } from './lists.js';
 import { enhanceScrollables } from './scrollables.js';
+import { enhanceSearchSuggest } from './search-suggest.js';
+import { enhanceTagPickers } from './tag-picker.js';
 
 document.documentElement.classList.add('js');
 // A form sent back with an error starts at its alert (screen readers announce it, keyboards continue from it).
@@ -16,6 +19,8 @@ if (formAlert) {
   formAlert.focus();
 }
 for (const form of document.querySelectorAll<HTMLFormElement>('form[data-editor]')) enhanceEditor(form);
+enhanceTagPickers(document);
+enhanceTagRelevance(document);
 enhanceFootnotes(document);
 enhanceComments(document);
 enhanceLists(document);
@@ -23,3 +28,4 @@ enhanceVotes(document);
 enhancePostLinks(document);
 enhanceSequenceEditor(document);
 enhanceScrollables(document);
+enhanceSearchSuggest(document);

@@ -192,3 +192,255 @@ export function makeExcerpts(html: string, maxChars: number): Excerpts {
   }
   return excerpts(head, `${tail}…`);
 }
+
+/** A run of text (whitespace collapsed) or a formula, as read from sanitized HTML for a snippet. */
+type SourcePiece = { text: string; math: false } | { text: string; math: true; mathml?: string };
+
+/**
+ * The visible text and formulas of sanitized HTML in order, up to about `scanChars` characters of text: what a
+ * search result's snippet is cut from (a match further in is not looked for). Not yet cut into words: a snippet
+ * segments only the few hundred characters around its match.
+ */
+export interface ExcerptSource {
+  readonly pieces: readonly SourcePiece[];
+  /** The text went on past what was read. */
+  readonly truncated: boolean;
+}
+
+export interface ExcerptSourceOptions {
+  /** Characters of text read at most. */
+  scanChars: number;
+  /**
+   * What may turn out to be a match (cheap and generous: a word sharing a lexeme's start). Once one is read,
+   * reading stops `afterCandidate` characters later: a long text is not read to its end for a snippet at its
+   * start.
+   */
+  candidate?: (part: ExcerptPart) => boolean;
+  afterCandidate?: number;
+}
+
+export function excerptSource(html: string, options: ExcerptSourceOptions): ExcerptSource {
+  const pieces: SourcePiece[] = [];
+  let pending = '';
+  let gathered = 0;
+  let limit = options.scanChars;
+  let truncated = false;
+  const { candidate, afterCandidate = 0 } = options;
+  const flush = (): void => {
+    const text = pending.replace(BREAKING_SPACE, ' ');
+    if (text) pieces.push({ text, math: false });
+    pending = '';
+  };
+  const seen = (at: number): void => {
+    limit = Math.min(limit, at + afterCandidate);
+  };
+  walkVisibleText(html, { excerpt: true }, (piece) => {
+    if (gathered >= limit) {
+      truncated = true;
+      return false;
+    }
+    if (piece.kind === 'text') {
+      if (candidate && limit === options.scanChars) {
+        for (const m of piece.text.matchAll(WORD)) {
+          if (candidate({ word: m[0] })) {
+            seen(gathered + m.index);
+            break;
+          }
+        }
+      }
+      const room = limit - gathered;
+      // A long text node is cut too (at a space, so no word is split); what is left is not read.
+      const cut = piece.text.length > room ? piece.text.lastIndexOf(' ', room) : -1;
+      if (piece.text.length > room) truncated = true;
+      pending += piece.text.length > room ? piece.text.slice(0, Math.max(cut, 0)) : piece.text;
+      gathered += piece.text.length;
+      return !truncated;
+    }
+    if (!piece.tex) return true;
+    flush();
+    const delimiter = piece.display ? '$$' : '$';
+    const text = `${delimiter}${piece.tex.replace(/\s+/gu, ' ')}${delimiter}`;
+    if (candidate && limit === options.scanChars && candidate({ tex: piece.tex })) seen(gathered);
+    pieces.push(piece.mathml ? { text, math: true, mathml: piece.mathml } : { text, math: true });
+    gathered += text.length;
+    return true;
+  });
+  flush();
+  return { pieces, truncated };
+}
+
+/** A word or formula of an excerpt source, as a predicate choosing what to mark sees it. */
+export interface ExcerptPart {
+  /** A formula: its TeX (without delimiters). */
+  tex?: string;
+  /** Text: the word as written (letters and digits, punctuation left out). */
+  word?: string;
+}
+
+/** Letters and digits (with inner apostrophes) inside a unit of text: the words a search may have matched. */
+const WORD = /[\p{L}\p{N}]+(?:['’][\p{L}\p{N}]+)*/gu;
+
+/** Every distinct word of the source's text, for telling which ones a search matched. */
+export function sourceWords(source: ExcerptSource): string[] {
+  const words = new Set<string>();
+  for (const piece of source.pieces) {
+    if (!piece.math) for (const match of piece.text.matchAll(WORD)) words.add(match[0]);
+  }
+  return [...words];
+}
+
+/** Share of the window shown before the first match, so the match has some context before it. */
+const CONTEXT_BEFORE = 0.3;
+/** Characters read past the window's edges, so that it can end at a word boundary. */
+const REACH_SLACK = 40;
+const texOf = (text: string) => text.replace(/^\$+|\$+$/g, '');
+
+/** Where the first accepted word or formula is: piece and offset in it (the start when there is none). */
+function firstMatch(source: ExcerptSource, isMatch: (part: ExcerptPart) => boolean) {
+  for (const [index, piece] of source.pieces.entries()) {
+    if (piece.math) {
+      if (isMatch({ tex: texOf(piece.text) })) return { index, offset: 0, found: true };
+      continue;
+    }
+    for (const m of piece.text.matchAll(WORD))
+      if (isMatch({ word: m[0] })) return { index, offset: m.index, found: true };
+  }
+  return { index: 0, offset: 0, found: false };
+}
+
+/**
+ * A snippet of about `maxChars` grapheme clusters around the first word or formula `isMatch` accepts (the start
+ * when none does), as HTML: escaped text, formulas typeset (MathML, styled letters as Unicode) and kept whole,
+ * every accepted word or formula in `<mark>`, "…" where text was left out at either end. Cut between units, so
+ * never inside a word, a grapheme cluster or a formula.
+ */
+export function excerptAround(
+  source: ExcerptSource,
+  isMatch: (part: ExcerptPart) => boolean,
+  maxChars: number,
+): { html: string; matched: boolean } {
+  const { pieces } = source;
+  const match = firstMatch(source, isMatch);
+  // The text around the match, a little more than the window can take, cut into units (only this is segmented:
+  // the word segmenter is the costly part).
+  const reachBefore = Math.ceil(maxChars * CONTEXT_BEFORE) + REACH_SLACK;
+  const reachAfter = maxChars + REACH_SLACK;
+  const units: Unit[] = [];
+  let cutBefore = false;
+  let cutAfter = source.truncated;
+  let at = -1;
+  for (let i = 0; i < pieces.length; i++) {
+    const piece = pieces[i]!;
+    if (piece.math) {
+      if (i === match.index) at = units.length;
+      const unit: Unit = { text: piece.text, length: graphemeLength(piece.text), space: false, math: true };
+      if (piece.mathml) unit.mathml = piece.mathml;
+      units.push(unit);
+      continue;
+    }
+    let from = 0;
+    let to = piece.text.length;
+    // Distance of this piece from the match, counted in characters; far pieces are skipped, near ones trimmed.
+    if (i < match.index || (i === match.index && match.offset > reachBefore)) {
+      const end = i === match.index ? match.offset : piece.text.length;
+      const after = pieces.slice(i + 1, match.index).reduce((sum, p) => sum + p.text.length, 0);
+      const tail = i === match.index ? 0 : after + match.offset;
+      if (tail >= reachBefore) {
+        cutBefore = true;
+        continue;
+      }
+      from = Math.max(0, end - (reachBefore - tail));
+      if (i === match.index) to = piece.text.length;
+    }
+    if (i > match.index) {
+      const before = pieces.slice(match.index, i).reduce((sum, p) => sum + p.text.length, 0) - match.offset;
+      if (before >= reachAfter) {
+        cutAfter = true;
+        break;
+      }
+      to = Math.min(to, reachAfter - before);
+    } else if (i === match.index) {
+      to = Math.min(to, match.offset + reachAfter);
+    }
+    // Cut at spaces, so no word is split (the window below drops the partial edges anyway).
+    if (from > 0) {
+      const space = piece.text.indexOf(' ', from);
+      from = space < 0 ? to : space;
+      cutBefore = true;
+    }
+    if (to < piece.text.length) {
+      const space = piece.text.lastIndexOf(' ', to);
+      to = Math.max(from, space < 0 ? from : space);
+      cutAfter = true;
+    }
+    const start = units.length;
+    snippetUnits(piece.text.slice(from, to), units);
+    if (i === match.index && at < 0) {
+      // The unit holding the match: the first whose text reaches past its offset.
+      let position = from;
+      for (let u = start; u < units.length; u++) {
+        position += units[u]!.text.length;
+        if (position > match.offset) {
+          at = u;
+          break;
+        }
+      }
+    }
+  }
+  at = Math.max(at, 0);
+  while (units.length > 0 && units[0]!.space) {
+    units.shift();
+    at = Math.max(0, at - 1);
+  }
+  let start = at;
+  let used = units[at]?.length ?? 0;
+  const before = Math.floor(maxChars * CONTEXT_BEFORE) + used;
+  while (start > 0 && used + units[start - 1]!.length <= before) {
+    start--;
+    used += units[start]!.length;
+  }
+  let end = at + 1;
+  while (end < units.length && used + units[end]!.length <= maxChars) {
+    used += units[end]!.length;
+    end++;
+  }
+  if (start > 0) cutBefore = true;
+  if (end < units.length) cutAfter = true;
+  while (start < at && units[start]!.space) start++;
+  while (end > at + 1 && units[end - 1]!.space) end--;
+  const html = units.slice(start, end).map((unit) => unitHtml(unit, isMatch));
+  return {
+    html: `${cutBefore ? '…' : ''}${html.join('').trim()}${cutAfter ? '…' : ''}`,
+    matched: match.found,
+  };
+}
+
+/**
+ * textUnits, without the word segmenter where it cannot change the answer: in text of scripts written with spaces
+ * units break only at spaces (the segmenter, costly to start, would take most of a snippet's time).
+ */
+function snippetUnits(text: string, units: Unit[]): void {
+  if (SPACELESS_SCRIPT.test(text)) {
+    textUnits(text, units);
+    return;
+  }
+  for (const part of text.split(/( )/)) {
+    if (part) units.push({ text: part, length: graphemeLength(part), space: part === ' ', math: false });
+  }
+}
+
+/** A unit as snippet HTML: escaped text or typeset formula, with what `isMatch` accepts marked. */
+function unitHtml(unit: Unit, isMatch: (part: ExcerptPart) => boolean): string {
+  if (unit.math) {
+    const shown = unit.mathml ? withStyledCharacters(unit.mathml.replace(DISPLAY_BLOCK, '$1')) : escapeHtml(unit.text);
+    return isMatch({ tex: texOf(unit.text) }) ? `<mark>${shown}</mark>` : shown;
+  }
+  let out = '';
+  let last = 0;
+  for (const m of unit.text.matchAll(WORD)) {
+    if (!isMatch({ word: m[0] })) continue;
+    out += `${escapeHtml(unit.text.slice(last, m.index))}<mark>${escapeHtml(m[0])}</mark>`;
+    last = m.index + m[0].length;
+  }
+  return out + escapeHtml(unit.text.slice(last));
+}

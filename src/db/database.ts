@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { PGlite } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import type pg from 'pg';
 
 /** Something SQL can be sent to: the database itself or an open transaction. */
@@ -53,8 +54,12 @@ export async function openPglite(
   dataDir: string | undefined,
   options: { loadDataDir?: Blob } = {},
 ): Promise<Database & { dump(): Promise<Blob> }> {
-  const db = new PGlite(dataDir, {
+  // One options object: given `undefined` as its first argument, PGlite ignores a second one altogether.
+  const db = new PGlite({
+    ...(dataDir === undefined ? {} : { dataDir }),
     parsers: { [INT8_OID]: toNumber, [NUMERIC_OID]: toNumber },
+    // Trigram matching for search suggestions and "did you mean" (migration 0016 creates the extension).
+    extensions: { pg_trgm },
     ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
   });
   await db.waitReady;

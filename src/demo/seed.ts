@@ -7,6 +7,7 @@ import { newId } from '../db/ids.js';
 import { createPost } from '../posts/service.js';
 import { loadDemoSequences } from '../sequences/demo.js';
 import { type DemoComment, demoPosts, demoUsers } from './content.js';
+import { loadDemoTags } from './tags.js';
 
 // Serializes two processes starting together on one empty PostgreSQL database.
 const DEMO_LOCK_KEY = 4_201_772;
@@ -117,6 +118,8 @@ export async function loadDemoContent(db: Queryable, options: DemoOptions = {}):
       for (const comment of post.comments) await addThread(comment, null);
     }
     await loadDemoSequences(tx, postIds, userIds);
+    // The first demo user moderates, so may create tags at any karma.
+    await loadDemoTags(tx, postIds, idOf(demoUsers[0]!.username));
     return accounts.map(({ username, password }) => ({ username, password }));
   });
 }

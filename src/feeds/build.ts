@@ -2,9 +2,10 @@ import { makeExcerpt } from '../content/excerpt.js';
 import { EXCERPT_CHARS } from '../content/render.js';
 import { commentPath, postPath } from '../posts/paths.js';
 import { sequencePath } from '../sequences/paths.js';
+import { tagPath } from '../tags/paths.js';
 import { absoluteLinks } from './absolute-links.js';
 import { mathmlOnly } from './mathml-only.js';
-import { frontpageFeedPaths, postCommentsFeedPaths, sequenceFeedPaths, userFeedPaths } from './paths.js';
+import { frontpageFeedPaths, postCommentsFeedPaths, sequenceFeedPaths, tagFeedPaths, userFeedPaths } from './paths.js';
 import type { FeedComment, FeedPost, FeedSequencePost } from './queries.js';
 import type { Feed, FeedFormat, FeedItem } from './xml.js';
 
@@ -152,6 +153,30 @@ export function sequenceFeed(baseUrl: string, sequence: FeedSequence, posts: Fee
       sequence.updatedAt,
     ),
     author: { name: sequence.authorDisplayName, url: userUrl(baseUrl, sequence.authorUsername) },
+    items,
+  };
+}
+
+export interface FeedTag {
+  id: string;
+  name: string;
+  slug: string;
+  descriptionExcerpt: string;
+  updatedAt: Date;
+}
+
+/** A tag's feed: its newest posts (links hidden from the tag page are left out here too). */
+export function tagFeed(baseUrl: string, tag: FeedTag, posts: FeedPost[]): Feed {
+  const items = posts.map((post) => postItem(baseUrl, post));
+  return {
+    id: tagUri(baseUrl, `feed:tag:${tag.id}`),
+    title: `${tag.name} · ${SITE_NAME}`,
+    description: tag.descriptionExcerpt || `The newest posts tagged “${tag.name}” on ${SITE_NAME}.`,
+    pageUrl: baseUrl + tagPath(tag),
+    ...absolutePaths(baseUrl, tagFeedPaths(tag)),
+    // A renamed tag or a new description dates the feed too (its title and description show them).
+    updated: latest([...items.map((item) => item.updated), tag.updatedAt], tag.updatedAt),
+    author: { name: SITE_NAME },
     items,
   };
 }

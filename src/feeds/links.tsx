@@ -1,5 +1,5 @@
 import { SITE_NAME } from './build.js';
-import { frontpageFeedPaths, postCommentsFeedPaths, sequenceFeedPaths, userFeedPaths } from './paths.js';
+import { frontpageFeedPaths, postCommentsFeedPaths, sequenceFeedPaths, tagFeedPaths, userFeedPaths } from './paths.js';
 import type { FeedFormat } from './xml.js';
 
 /** A feed a page can advertise: its title and its address in each format (site-relative paths). */
@@ -23,6 +23,11 @@ export const postCommentsFeedRef = (post: { id: string; slug: string; title: str
 export const sequenceFeedRef = (sequence: { id: string; title: string }): FeedRef => ({
   title: `${sequence.title} · ${SITE_NAME}`,
   paths: sequenceFeedPaths(sequence.id),
+});
+
+export const tagFeedRef = (tag: { slug: string; name: string }): FeedRef => ({
+  title: `${tag.name} · ${SITE_NAME}`,
+  paths: tagFeedPaths(tag),
 });
 
 /**

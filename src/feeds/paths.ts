@@ -1,5 +1,6 @@
 import { postPath } from '../posts/paths.js';
 import { sequencePath } from '../sequences/paths.js';
+import { tagPath } from '../tags/paths.js';
 import type { FeedFormat } from './xml.js';
 
 /** The file extension each format is served under: `.xml` is RSS 2.0, `.atom` is Atom 1.0. */
@@ -24,4 +25,8 @@ export function postCommentsFeedPaths(post: { id: string; slug: string }): Recor
 
 export function sequenceFeedPaths(sequenceId: string): Record<FeedFormat, string> {
   return both(`${sequencePath(sequenceId)}/feed`);
+}
+
+export function tagFeedPaths(tag: { slug: string }): Record<FeedFormat, string> {
+  return both(`${tagPath(tag)}/feed`);
 }

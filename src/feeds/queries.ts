@@ -92,3 +92,20 @@ export async function newestPostsOfSequence(
     [sequenceId, limit],
   );
 }
+
+/**
+ * A tag's newest posts: its links at relevance >= 0 (the ones its page shows) to published posts. The tag's
+ * links come from post_tags_tag_relevance_idx and are sorted by publication; a tag has few enough for that.
+ */
+export async function newestPostsOfTag(db: Queryable, tagId: string, limit: number): Promise<FeedPost[]> {
+  return db.query<FeedPost>(
+    `SELECT ${FEED_POST_COLUMNS}
+       FROM post_tags pt
+       JOIN posts p ON p.id = pt.post_id
+       JOIN users u ON u.id = p.author_id
+      WHERE pt.tag_id = $1 AND pt.relevance >= 0 AND p.status = 'published' AND p.deleted_at IS NULL
+      ORDER BY p.published_at DESC, p.id DESC
+      LIMIT $2`,
+    [tagId, limit],
+  );
+}

@@ -7,12 +7,19 @@ import { NotFound } from '../errors.js';
 import { canViewPost } from '../posts/permissions.js';
 import { postById } from '../posts/queries.js';
 import { sequenceById } from '../sequences/queries.js';
+import { tagAtAddress } from '../tags/lookup.js';
 import { profileByUsername } from '../users/queries.js';
 import { respondConditionally, weakEtag } from '../web/conditional.js';
 import type { AppEnv } from '../web/context.js';
-import { frontpageFeed, postCommentsFeed, sequenceFeed, userFeed } from './build.js';
-import { FEED_EXTENSIONS, postCommentsFeedPaths, userFeedPaths } from './paths.js';
-import { newestCommentsOfPost, newestPosts, newestPostsOfSequence, newestPostsOfUser } from './queries.js';
+import { frontpageFeed, postCommentsFeed, sequenceFeed, tagFeed, userFeed } from './build.js';
+import { FEED_EXTENSIONS, postCommentsFeedPaths, tagFeedPaths, userFeedPaths } from './paths.js';
+import {
+  newestCommentsOfPost,
+  newestPosts,
+  newestPostsOfSequence,
+  newestPostsOfTag,
+  newestPostsOfUser,
+} from './queries.js';
 import { CONTENT_TYPES, type Feed, type FeedFormat, renderFeed } from './xml.js';
 
 /** Entries per feed: enough for a reader polling daily, small enough to render quickly. */
@@ -84,5 +91,16 @@ for (const format of FORMATS) {
     cacheAs(c, [`sequence:${sequence.id}`, ALL_POSTS_TAG]);
     const posts = await newestPostsOfSequence(db, sequence.id, FEED_SIZE);
     return sendFeed(c, sequenceFeed(config.baseUrl, sequence, posts), format);
+  });
+
+  feedRoutes.get(`/tags/:slug/feed.${extension}`, async (c) => {
+    const { db, config } = c.var.deps;
+    // An old slug or a merged tag leads to the feed of the tag it now names; a deleted tag has none.
+    const { tag, redirectTo } = await tagAtAddress(db, c.req.param('slug'));
+    if (!tag) return c.redirect(tagFeedPaths({ slug: redirectTo })[format], 301);
+    // The tag's row and its links announce "tag:<id>" (migrations 0015, 0018); the posts shown, "front".
+    cacheAs(c, [`tag:${tag.id}`, ALL_POSTS_TAG]);
+    const posts = await newestPostsOfTag(db, tag.id, FEED_SIZE);
+    return sendFeed(c, tagFeed(config.baseUrl, tag, posts), format);
   });
 }

@@ -1,5 +1,6 @@
 import type { Cursor } from '../db/cursor.js';
 import type { Queryable } from '../db/database.js';
+import { type FilterSet, NO_FILTERS, tagConditions } from './tag-filters.js';
 
 export interface PostListItem {
   id: string;
@@ -16,6 +17,8 @@ export interface PostListItem {
   excerpt: string;
   /** The excerpt with its formulas typeset; '' when it has none (show `excerpt`). */
   excerptHtml: string;
+  /** In Magic order under Reduced or Subscribed filters: the score the list is ordered by (tag-filter-queries.ts). */
+  adjustedScore?: number;
 }
 
 export const POST_VIEWS = ['magic', 'recent', 'top'] as const;
@@ -24,11 +27,11 @@ export const TOP_PERIODS = ['week', 'month', 'year', 'all'] as const;
 export type TopPeriod = (typeof TOP_PERIODS)[number];
 const PERIOD_DAYS: Record<TopPeriod, number | null> = { week: 7, month: 30, year: 365, all: null };
 
-const LIST_COLUMNS = `p.id, p.slug, p.title, u.username AS "authorUsername", u.display_name AS "authorDisplayName",
+export const LIST_COLUMNS = `p.id, p.slug, p.title, u.username AS "authorUsername", u.display_name AS "authorDisplayName",
   p.published_at AS "publishedAt", p.last_activity_at AS "lastActivityAt", p.comment_count AS "commentCount",
   p.base_score AS "baseScore", p.magic_score AS "magicScore", p.reading_minutes AS "readingMinutes", p.excerpt,
   p.excerpt_html AS "excerptHtml"`;
-const VISIBLE = `p.status = 'published' AND p.deleted_at IS NULL`;
+export const VISIBLE = `p.status = 'published' AND p.deleted_at IS NULL`;
 
 /** The list name a cursor must carry: each view (and Top period) pages separately. */
 export function listName(view: PostView, period: TopPeriod): string {
@@ -38,7 +41,9 @@ export function listName(view: PostView, period: TopPeriod): string {
 /**
  * One page of frontpage posts in the chosen order, continuing after `cursor`. Each order walks an index:
  * magic → posts_magic_keyset_idx, recent → posts_published_idx, top (all time) → posts_top_keyset_idx; top of a period scans
- * that period's posts through posts_published_idx.
+ * that period's posts through posts_published_idx. Hidden and Required tag filters (`filters`) are conditions
+ * on the same walk, each a primary-key probe of post_tags (or, for a rare required tag, the planner starts from
+ * its links); the Magic order with Reduced or Subscribed filters is adjustedMagicList (tag-filter-queries.ts).
  */
 export async function postList(
   db: Queryable,
@@ -46,6 +51,7 @@ export async function postList(
   period: TopPeriod,
   limit: number,
   cursor?: Cursor,
+  filters: FilterSet = NO_FILTERS,
 ): Promise<PostListItem[]> {
   const params: unknown[] = [limit];
   let where = VISIBLE;
@@ -77,6 +83,7 @@ export async function postList(
       where += ` AND (p.base_score, p.id) < ($${k}, $${k + 1})`;
     }
   }
+  where += tagConditions(filters, params);
   return db.query<PostListItem>(
     `SELECT ${LIST_COLUMNS} FROM posts p JOIN users u ON u.id = p.author_id WHERE ${where} ORDER BY ${order} LIMIT $1`,
     params,
@@ -86,7 +93,7 @@ export async function postList(
 /** The sort key of an item in a view, for the next cursor. */
 export function cursorKey(view: PostView, item: PostListItem): string | number {
   if (view === 'recent') return item.publishedAt.toISOString();
-  if (view === 'magic') return item.magicScore ?? 0;
+  if (view === 'magic') return item.adjustedScore ?? item.magicScore ?? 0;
   return item.baseScore;
 }
 

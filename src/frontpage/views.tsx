@@ -215,6 +215,8 @@ export function FrontPage(props: {
   discussionHtml: string;
   /** The reader's sequences in progress, when there are any. */
   aside?: Child;
+  /** The reader's tag filters (chips and forms), above the list they shape. */
+  filters?: Child;
 }) {
   return (
     <Layout ctx={props.ctx} title="Lyceum" math={false} description="A forum for research communities.">
@@ -223,6 +225,7 @@ export function FrontPage(props: {
       <section class="frontpage" aria-labelledby="latest-heading">
         <h2 id="latest-heading">Latest posts</h2>
         <PostTabs view={props.view} period={props.period} />
+        {props.filters}
         {raw(props.postsHtml)}
       </section>
       <section class="recent-discussion" aria-labelledby="discussion-heading">

@@ -5,6 +5,8 @@ import { LoginPage } from '../accounts/views.js';
 import { MAX_MARKDOWN_CHARS } from '../content/render.js';
 import { isId } from '../db/ids.js';
 import { AppError, Forbidden, Invalid, NotFound } from '../errors.js';
+import { editorTagsOfPost } from '../tags/links-queries.js';
+import { allTagsByName } from '../tags/queries.js';
 import type { AppEnv } from '../web/context.js';
 import { formStrings, parseInput } from '../web/forms.js';
 import { pageContext } from '../web/page.js';
@@ -15,7 +17,7 @@ import { canEditPost } from './permissions.js';
 import { keepRetryAfter, renderPreview } from './preview.js';
 import { postById } from './queries.js';
 import { createPost, deletePost, savePost } from './service.js';
-import { editorIntent, postInput } from './validation.js';
+import { editorIntent, postInput, postTagsInput } from './validation.js';
 
 const previewInput = z.object({
   markdown: z
@@ -25,6 +27,26 @@ const previewInput = z.object({
 
 function editorValues(form: Record<string, string>) {
   return { title: form.title ?? '', body: form.body ?? '', note: form.note ?? '' };
+}
+
+/**
+ * The tag ids the editor sent, as sent (the `tags` field repeated, or comma-separated when carried across a
+ * login), for showing the form again; undefined when the form had no tag field (`tagsShown`), which leaves the
+ * post's tags as they are. postTagsInput validates them.
+ */
+function sentTags(form: Record<string, string>, all: Record<string, unknown>): string[] | undefined {
+  if (form.tagsShown !== '1') return undefined;
+  const raw = all.tags;
+  const values = Array.isArray(raw) ? raw : [raw];
+  return values
+    .filter((value): value is string => typeof value === 'string')
+    .flatMap((value) => value.split(','))
+    .filter(isId);
+}
+
+/** Every tag to choose from, with these chosen. */
+async function tagChoices(c: Context<AppEnv>, chosen: readonly string[]): Promise<EditorState['tags']> {
+  return { choices: await allTagsByName(c.var.deps.db), chosen };
 }
 
 /** The editor again, with the author's text and what went wrong. */
@@ -37,7 +59,10 @@ function showEditor(c: Context<AppEnv>, state: EditorState, status: ContentfulSt
  * logging in the author is offered it back in the editor.
  */
 async function loginToContinue(c: Context<AppEnv>) {
-  const carry = carriedFields(await c.req.parseBody(), ['intent']);
+  const carry = carriedFields(await c.req.parseBody(), ['intent', 'tags']);
+  // A repeated field would not survive the login form (one value per name): the chosen tags go as one.
+  const tags = sentTags(formStrings(await c.req.parseBody()), await c.req.parseBody({ all: true }));
+  if (tags) carry.push(['tags', tags.join(',')]);
   return c.html(
     <LoginPage
       ctx={pageContext(c)}
@@ -57,7 +82,17 @@ async function handleEditorPost(c: Context<AppEnv>, postId: string | undefined) 
   const existing = postId ? await postById(c.var.deps.db, postId) : undefined;
   if (postId && (!existing || existing.deletedAt)) throw new NotFound('This post does not exist or has been deleted.');
   if (existing && !canEditPost(user, existing)) throw new Forbidden('Only the author can edit this post.');
-  const state: EditorState = { postId, status: existing?.status ?? 'draft', values, errors: {} };
+  // The body again with repeated fields kept (Hono keeps the parsed form, so this parses nothing twice).
+  const allFields = await c.req.parseBody({ all: true });
+  const tags = sentTags(form, allFields);
+  const chosen = tags ?? (existing ? await editorTagsOfPost(c.var.deps.db, existing.id, existing.authorId) : []);
+  const state: EditorState = {
+    postId,
+    status: existing?.status ?? 'draft',
+    values,
+    errors: {},
+    tags: await tagChoices(c, chosen),
+  };
   try {
     const parsedIntent = editorIntent.safeParse(form.intent);
     if (!parsedIntent.success) throw new Invalid('Choose one of the editor buttons.');
@@ -66,6 +101,7 @@ async function handleEditorPost(c: Context<AppEnv>, postId: string | undefined) 
       return showEditor(c, { ...state, notice: 'Welcome back. Your unsaved text is below; save it when ready.' });
     }
     const input = parseInput(postInput, values);
+    const tagIds = tags && parseInput(postTagsInput, { tags: allFields.tags }).tags;
     if (intent === 'preview') {
       return showEditor(c, { ...state, previewHtml: await renderPreview(c, user.id, input.body) });
     }
@@ -82,11 +118,13 @@ async function handleEditorPost(c: Context<AppEnv>, postId: string | undefined) 
         publish: intent === 'publish',
         note: input.note,
         baseUrl: c.var.deps.config.baseUrl,
+        tagIds: tagIds ?? [],
       });
       return c.redirect(intent === 'publish' ? postPath(created) : `/posts/${created.id}/edit?saved=1`, 303);
     }
     const outcome = await savePost(c.var.deps.db, user, existing.id, input, intent, {
       baseUrl: c.var.deps.config.baseUrl,
+      tagIds,
     });
     const saved = await postById(c.var.deps.db, existing.id);
     if (outcome === 'saved' || outcome === 'unpublished') return c.redirect(`/posts/${existing.id}/edit?saved=1`, 303);
@@ -104,9 +142,14 @@ async function handleEditorPost(c: Context<AppEnv>, postId: string | undefined) 
 }
 
 export const editorRoutes = new Hono<AppEnv>()
-  .get('/posts/new', (c) => {
+  .get('/posts/new', async (c) => {
     if (!c.var.user) return c.redirect(`/login?next=${encodeURIComponent('/posts/new')}`);
-    return showEditor(c, { status: 'draft', values: { title: '', body: '', note: '' }, errors: {} });
+    return showEditor(c, {
+      status: 'draft',
+      values: { title: '', body: '', note: '' },
+      errors: {},
+      tags: await tagChoices(c, []),
+    });
   })
   .post('/posts/new', (c) => handleEditorPost(c, undefined))
   .get('/posts/:postId/edit', async (c) => {
@@ -120,6 +163,7 @@ export const editorRoutes = new Hono<AppEnv>()
       status: post.status,
       values: { title: post.title, body: post.bodyMarkdown, note: '' },
       errors: {},
+      tags: await tagChoices(c, await editorTagsOfPost(c.var.deps.db, post.id, post.authorId)),
       notice: c.req.query('saved') ? `Saved${post.status === 'draft' ? ' as a draft' : ''}.` : undefined,
     });
   })

@@ -1,4 +1,5 @@
 import { raw } from 'hono/html';
+import { TagChoiceField } from '../tags/links-views.js';
 import { Field, FormError } from '../web/forms.js';
 import { CsrfField, Layout, type PageContext } from '../web/layout.js';
 
@@ -14,6 +15,8 @@ export interface EditorState {
   notice?: string | undefined;
   /** The author pressed Unpublish: ask them to confirm before the post leaves readers. */
   confirmUnpublish?: boolean;
+  /** Every tag, and the ids of those chosen for this post (as saved, or as the author last sent them). */
+  tags?: { choices: { id: string; name: string }[]; chosen: readonly string[] } | undefined;
 }
 
 function editorAction(postId: string | undefined): string {
@@ -97,6 +100,9 @@ export function EditorPage({ ctx, state }: { ctx: PageContext; state: EditorStat
               </textarea>
               <FieldError id="field-body-error" error={errors.body} />
             </div>
+            {state.tags ? (
+              <TagChoiceField choices={state.tags.choices} chosen={state.tags.chosen} error={errors.tags} />
+            ) : null}
             {state.status === 'published' ? (
               <div class={errors.note ? 'field field-invalid' : 'field'}>
                 <label for="field-note">What changed? (optional)</label>

@@ -1,6 +1,10 @@
+import type { Context } from 'hono';
 import { raw } from 'hono/html';
-import type { DiffBlock, DiffHunk, FoldedLines, HunkPart } from '../content/diff-hunks.js';
+import { cachedFragment } from '../cache/middleware.js';
+import { type DiffBlock, type DiffHunk, diffHunks, type FoldedLines, type HunkPart } from '../content/diff-hunks.js';
+import { renderPool } from '../content/pool.js';
 import type { DiffPart } from '../content/word-diff.js';
+import type { AppEnv } from '../web/context.js';
 import { Layout, type PageContext } from '../web/layout.js';
 import { Time } from '../web/time.js';
 import { postPath } from './paths.js';
@@ -16,28 +20,91 @@ export interface RevisionDiffView {
   body: DiffBlock[];
 }
 
+/** What has the history (a post, a tag): its current title or name and its page, whose history is at /history. */
+export interface HistorySubject {
+  title: string;
+  path: string;
+}
+
+/** The words that differ between histories of posts and of tags. */
+export interface HistoryWords {
+  empty: string;
+  intro: string;
+  /** After the first revision's link in the list. */
+  firstMark: string;
+  /** The revision page's note on the first revision. */
+  firstVersion: string;
+  /** What the revision's title is called ("Title", "Name"). */
+  title: string;
+  /** "titled" or "named", before an earlier title in the list. */
+  titled: string;
+  nothingChanged: string;
+  textUnchanged: string;
+}
+
+export const POST_HISTORY_WORDS: HistoryWords = {
+  empty: 'This post has no published revisions yet.',
+  intro: 'Each revision shows what changed and the post as readers saw it then.',
+  firstMark: ' (first published)',
+  firstVersion: 'The first published version. ',
+  title: 'Title',
+  titled: 'titled',
+  nothingChanged: 'Nothing in the title or the text changed.',
+  textUnchanged: 'The text did not change.',
+};
+
+/** A post's history (posts/routes.tsx). */
 export function HistoryPage(props: { ctx: PageContext; post: PostRow; revisions: RevisionSummary[] }) {
-  const base = `${postPath(props.post)}/history`;
+  return (
+    <RevisionHistoryPage
+      ctx={props.ctx}
+      subject={{ title: props.post.title, path: postPath(props.post) }}
+      words={POST_HISTORY_WORDS}
+      revisions={props.revisions}
+    />
+  );
+}
+
+/** The list of revisions of a post or a tag, newest first. */
+export function RevisionHistoryPage(props: {
+  ctx: PageContext;
+  subject: HistorySubject;
+  words: HistoryWords;
+  revisions: RevisionSummary[];
+}) {
+  const { subject, words } = props;
+  const base = `${subject.path}/history`;
   const current = props.revisions[0]?.number;
   return (
-    <Layout ctx={props.ctx} title={`History of ${props.post.title}`} math={false}>
+    <Layout ctx={props.ctx} title={`History of ${subject.title}`} math={false}>
       <section class="narrow history">
         <p class="breadcrumb">
-          <a href={postPath(props.post)}>← {props.post.title}</a>
+          <a href={subject.path}>← {subject.title}</a>
         </p>
         <h1>Revision history</h1>
         {props.revisions.length === 0 ? (
-          <p class="empty">This post has no published revisions yet.</p>
+          <p class="empty">{words.empty}</p>
         ) : (
           <>
-            <p class="muted">Each revision shows what changed and the post as readers saw it then.</p>
+            <p class="muted">{words.intro}</p>
             <ol class="revision-list" reversed>
               {props.revisions.map((r) => (
                 <li>
                   <a href={`${base}/${r.number}`}>Revision {r.number}</a>
                   {r.number === current ? <strong> (current)</strong> : null}
-                  {r.number === 1 ? ' (first published)' : ''} · <Time date={r.createdAt} />
-                  {r.title !== props.post.title ? <span class="revision-note"> · titled “{r.title}”</span> : null}
+                  {r.number === 1 ? words.firstMark : ''} · <Time date={r.createdAt} />
+                  {r.author ? (
+                    <>
+                      {' '}
+                      by <a href={`/users/${r.author.username}`}>{r.author.displayName}</a>
+                    </>
+                  ) : null}
+                  {r.title !== subject.title ? (
+                    <span class="revision-note">
+                      {' '}
+                      · {words.titled} “{r.title}”
+                    </span>
+                  ) : null}
                   {r.note ? <span class="revision-note"> — {r.note}</span> : null}
                 </li>
               ))}
@@ -86,9 +153,9 @@ interface Change {
 }
 
 /** The changes in page order, for the list at the top and each hunk's links to its neighbours. */
-function changesOf(diff: RevisionDiffView): Change[] {
+function changesOf(diff: RevisionDiffView, words: HistoryWords): Change[] {
   const title = diff.title.filter((p) => p.kind !== 'same');
-  const changes: Change[] = title.length > 0 ? [{ id: 'diff_title', label: 'Title', preview: title }] : [];
+  const changes: Change[] = title.length > 0 ? [{ id: 'diff_title', label: words.title, preview: title }] : [];
   for (const block of diff.body) {
     if (block.kind === 'hunk') {
       changes.push({ id: `diff_change-${block.number}`, label: `Line ${block.line}`, preview: block.preview });
@@ -97,8 +164,8 @@ function changesOf(diff: RevisionDiffView): Change[] {
   return changes;
 }
 
-function ChangeList({ changes }: { changes: Change[] }) {
-  if (changes.length === 0) return <p class="diff-changes">Nothing in the title or the text changed.</p>;
+function ChangeList({ changes, words }: { changes: Change[]; words: HistoryWords }) {
+  if (changes.length === 0) return <p class="diff-changes">{words.nothingChanged}</p>;
   return (
     <nav class="diff-changes" id="diff_changes" aria-label="Changes">
       <p>
@@ -169,8 +236,8 @@ function Folded({ block }: { block: FoldedLines }) {
   );
 }
 
-function DiffView({ diff }: { diff: RevisionDiffView }) {
-  const changes = changesOf(diff);
+function DiffView({ diff, words }: { diff: RevisionDiffView; words: HistoryWords }) {
+  const changes = changesOf(diff, words);
   const titleChanged = changes[0]?.id === 'diff_title';
   return (
     <div class="diff" aria-describedby="diff-legend">
@@ -178,16 +245,16 @@ function DiffView({ diff }: { diff: RevisionDiffView }) {
         In the Markdown source: <ins>inserted words</ins> underlined, <del>deleted words</del> struck through; unchanged
         lines between changes are folded (open them to read).
       </p>
-      <ChangeList changes={changes} />
+      <ChangeList changes={changes} words={words} />
       <section class="diff-hunk" id="diff_title">
         <h3 class="diff-title">
-          <span class="diff-label">{titleChanged ? 'Title: ' : 'Title (unchanged): '}</span>
+          <span class="diff-label">{titleChanged ? `${words.title}: ` : `${words.title} (unchanged): `}</span>
           <Diff parts={diff.title} />
         </h3>
         {titleChanged ? <Neighbours changes={changes} id="diff_title" /> : null}
       </section>
       <div class="diff-body">
-        {diff.body.some((block) => block.kind === 'hunk') ? null : <p>The text did not change.</p>}
+        {diff.body.some((block) => block.kind === 'hunk') ? null : <p>{words.textUnchanged}</p>}
         {diff.body.map((block) =>
           block.kind === 'hunk' ? <Hunk hunk={block} changes={changes} /> : <Folded block={block} />,
         )}
@@ -196,21 +263,32 @@ function DiffView({ diff }: { diff: RevisionDiffView }) {
   );
 }
 
-export function RevisionPage(props: {
-  ctx: PageContext;
-  post: PostRow;
+interface ShownRevision {
   revision: Revision;
   previous: PreviousRevision | undefined;
   diff: RevisionDiffView | undefined;
   latest: number;
-}) {
-  const { revision, previous, post } = props;
-  const base = `${postPath(post)}/history`;
+}
+
+/** One revision of a post (posts/routes.tsx). */
+export function RevisionPage(props: ShownRevision & { ctx: PageContext; post: PostRow }) {
+  const { post, ...shown } = props;
   return (
-    <Layout ctx={props.ctx} title={`Revision ${revision.number} of ${post.title}`}>
+    <RevisionShownPage {...shown} subject={{ title: post.title, path: postPath(post) }} words={POST_HISTORY_WORDS} />
+  );
+}
+
+/** One revision of a post or a tag: what changed since the one before, then the revision as readers saw it. */
+export function RevisionShownPage(
+  props: ShownRevision & { ctx: PageContext; subject: HistorySubject; words: HistoryWords },
+) {
+  const { revision, previous, subject, words } = props;
+  const base = `${subject.path}/history`;
+  return (
+    <Layout ctx={props.ctx} title={`Revision ${revision.number} of ${subject.title}`}>
       <section class="revision">
         <p class="breadcrumb">
-          <a href={postPath(post)}>← {post.title}</a> · <a href={base}>All revisions</a>
+          <a href={subject.path}>← {subject.title}</a> · <a href={base}>All revisions</a>
         </p>
         <h1>
           Revision {revision.number} <span class="muted">of {props.latest}</span>
@@ -220,7 +298,7 @@ export function RevisionPage(props: {
           {revision.note ? <> — {revision.note}</> : null}
         </p>
         <p class="revision-status">
-          {revision.number === 1 ? 'The first published version. ' : null}
+          {revision.number === 1 ? words.firstVersion : null}
           {revision.number === props.latest ? (
             'This is the current version. '
           ) : (
@@ -239,7 +317,7 @@ export function RevisionPage(props: {
         {previous && props.diff ? (
           <>
             <h2>Changes since revision {previous.number}</h2>
-            <DiffView diff={props.diff} />
+            <DiffView diff={props.diff} words={words} />
           </>
         ) : null}
         <h2 id="revision_text">Revision {revision.number} as readers saw it</h2>
@@ -251,4 +329,29 @@ export function RevisionPage(props: {
       </section>
     </Layout>
   );
+}
+
+/**
+ * The changes a revision page shows: the stored diff, or for a revision saved without one, its diff against the
+ * previous revision made in the pool when viewed and kept in memory under `cacheTags` (a GET does not write).
+ * Grouped into hunks here (one pass over the parts): the stored diff stays the plain word diff, so the grouping
+ * can change without rewriting stored rows.
+ */
+export async function revisionDiffShown(
+  c: Context<AppEnv>,
+  cacheKey: string,
+  cacheTags: string[],
+  { revision, previous }: { revision: Revision; previous: PreviousRevision | undefined },
+): Promise<RevisionDiffView | undefined> {
+  const diff =
+    revision.diff ??
+    (previous
+      ? await cachedFragment(c, cacheKey, cacheTags, () =>
+          renderPool().diffRevisions(
+            { title: previous.title, body: previous.bodyMarkdown },
+            { title: revision.title, body: revision.bodyMarkdown },
+          ),
+        )
+      : undefined);
+  return diff && { title: diff.title, body: diffHunks(diff.body) };
 }

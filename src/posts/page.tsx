@@ -18,6 +18,7 @@ import {
   type ThreadContext,
 } from '../comments/views.js';
 import { renderPool } from '../content/pool.js';
+import { postTagsCacheTag, postTagsOnPage } from '../tags/links-page.js';
 import { readerOnPostPage } from '../votes/queries.js';
 import { acceptsGzip } from '../web/compression.js';
 import type { AppEnv } from '../web/context.js';
@@ -87,7 +88,7 @@ function currentCommentScores(c: Context<AppEnv>, postId: string) {
  * record that marks comments new. Used by /posts/:id/:slug and by routes that show a post in another context.
  */
 export async function showPostPage(c: Context<AppEnv>, post: PostRow, slots: PostPageSlots = {}) {
-  cacheAs(c, [`post:${post.id}`, `comments:${post.id}`, `comment-scores:${post.id}`]);
+  cacheAs(c, [`post:${post.id}`, `comments:${post.id}`, `comment-scores:${post.id}`, postTagsCacheTag(post.id)]);
   const db = c.var.deps.db;
   const user = c.var.user;
   const asked = c.req.query('sort');
@@ -97,11 +98,13 @@ export async function showPostPage(c: Context<AppEnv>, post: PostRow, slots: Pos
     await rememberCommentSort(db, user.id, asked);
     changedHere(c, `user:${user.id}`);
   }
-  // The comments, the visit record and the reader's votes (on the post and every comment) side by side.
-  const [comments, scores, reader] = await Promise.all([
+  // The comments, the visit record and the reader's votes (on the post and every comment), and the post's tags,
+  // side by side.
+  const [comments, scores, reader, tags] = await Promise.all([
     sharedCommentTree(c, post, sort, page),
     currentCommentScores(c, post.id),
     user ? readerOnPostPage(db, user.id, post.id) : undefined,
+    postTagsOnPage(c, post),
   ]);
   const lastVisit = reader?.lastVisit;
   const votes = reader?.votes;
@@ -140,6 +143,7 @@ export async function showPostPage(c: Context<AppEnv>, post: PostRow, slots: Pos
       canDelete={canDeletePost(user, post)}
       slots={slots}
       postVote={postVote}
+      tags={tags}
     />
   );
   return section ? sendSplicedHtml(c, rendered, section) : sendHtml(c, rendered);

@@ -1,13 +1,11 @@
 import { Hono } from 'hono';
 import { cacheAs, cachedFragment } from '../cache/middleware.js';
 import { ALL_POSTS_TAG } from '../cache/tagged-cache.js';
-import { diffHunks } from '../content/diff-hunks.js';
-import { renderPool } from '../content/pool.js';
 import { NotFound } from '../errors.js';
 import { postPageSlots } from '../sequences/slots.js';
 import type { AppEnv } from '../web/context.js';
 import { pageContext } from '../web/page.js';
-import { HistoryPage, RevisionPage } from './history.js';
+import { HistoryPage, RevisionPage, revisionDiffShown } from './history.js';
 import { visiblePost } from './lookup.js';
 import { showPostPage } from './page.js';
 import { postPath } from './paths.js';
@@ -42,27 +40,15 @@ export const postRoutes = new Hono<AppEnv>()
     if (!found) throw new NotFound(`This post has no revision ${raw.slice(0, 20)}.`);
     const { revision, previous } = found;
     cacheAs(c, [`post:${post.id}`]);
-    // Diffs are stored when a revision is saved; one saved before that is diffed in the pool when viewed and
-    // kept in memory (a GET does not write).
-    const diff =
-      revision.diff ??
-      (previous
-        ? await cachedFragment(c, `revision-diff:${post.id}:${revision.number}`, [`post:${post.id}`], () =>
-            renderPool().diffRevisions(
-              { title: previous.title, body: previous.bodyMarkdown },
-              { title: revision.title, body: revision.bodyMarkdown },
-            ),
-          )
-        : undefined);
+    // A revision saved without a stored diff is diffed when viewed, kept in memory under its post.
+    const diff = await revisionDiffShown(c, `revision-diff:${post.id}:${revision.number}`, [`post:${post.id}`], found);
     return c.html(
       <RevisionPage
         ctx={pageContext(c)}
         post={post}
         revision={revision}
         previous={previous}
-        // Grouped into hunks when shown (one pass over the parts): the stored diff stays the plain word diff, so
-        // the grouping can change without rewriting stored rows.
-        diff={diff && { title: diff.title, body: diffHunks(diff.body) }}
+        diff={diff}
         latest={post.revisionCount}
       />,
     );

@@ -1,14 +1,14 @@
 import { renderPool } from '../content/pool.js';
 import type { RenderedContent } from '../content/render.js';
-import type { RevisionDiff, RevisionText } from '../content/word-diff.js';
 import type { Queryable } from '../db/database.js';
 import { newId } from '../db/ids.js';
-import { Forbidden, Invalid, NotFound, Unavailable } from '../errors.js';
+import { Forbidden, Invalid, NotFound } from '../errors.js';
 import { recordPostLinks } from '../sequences/links.js';
+import { setPostTags } from '../tags/links-service.js';
 import { refreshPostMagicScore } from '../votes/ranking.js';
 import { applyAuthorVote } from '../votes/service.js';
 import { canDeletePost, canEditPost } from './permissions.js';
-import { latestRevision } from './revisions.js';
+import { addRevision, diffForRevision, latestRevision } from './revisions.js';
 import { postSlug } from './slug.js';
 import type { EditorIntent, PostInput } from './validation.js';
 
@@ -27,43 +27,8 @@ export interface NewPost {
   note?: string;
   /** The site's BASE_URL: absolute links to it count as links to posts. */
   baseUrl?: string;
-}
-
-async function addRevision(
-  tx: Queryable,
-  postId: string,
-  number: number,
-  fields: { title: string; markdown: string; html: string; note: string; at: Date; diff: RevisionDiff | null },
-) {
-  await tx.query(
-    `INSERT INTO post_revisions (id, post_id, number, title, body_markdown, body_html, note, created_at, diff)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-    [
-      newId(),
-      postId,
-      number,
-      fields.title,
-      fields.markdown,
-      fields.html,
-      fields.note,
-      fields.at,
-      fields.diff ? JSON.stringify(fields.diff) : null,
-    ],
-  );
-}
-
-/**
- * The word diff a new revision stores, made in the render pool. When the pool is too busy the revision is
- * saved without it (the history page makes it when first viewed) rather than the save failing.
- */
-async function diffForRevision(previous: RevisionText | undefined, next: RevisionText): Promise<RevisionDiff | null> {
-  if (!previous) return null;
-  try {
-    return await renderPool().diffRevisions(previous, next);
-  } catch (error) {
-    if (error instanceof Unavailable) return null;
-    throw error;
-  }
+  /** Tags the author chose (ids), applied with the post in its transaction. */
+  tagIds?: readonly string[];
 }
 
 /** Creates a post with its Markdown rendered once, now, so pages only read stored HTML. */
@@ -100,8 +65,10 @@ export async function createPost(db: Queryable, post: NewPost): Promise<{ id: st
     );
     // A new post starts with its author's own normal upvote (which scores it for the frontpage, too).
     await applyAuthorVote(tx, { authorId: post.authorId, targetType: 'post', targetId: id });
+    if (post.tagIds?.length) await setPostTags(tx, post.authorId, id, post.tagIds);
     if (post.publish) {
-      await addRevision(tx, id, 1, {
+      await addRevision(tx, 'post', id, 1, {
+        authorId: post.authorId,
         title: post.title,
         markdown: post.markdown,
         html,
@@ -169,7 +136,8 @@ export async function savePost(
   postId: string,
   input: PostInput,
   intent: Exclude<EditorIntent, 'preview' | 'restore'>,
-  options: { baseUrl?: string } = {},
+  /** tagIds: the tags chosen in the editor (undefined: the form had no tag field, leave them). */
+  options: { baseUrl?: string; tagIds?: readonly string[] | undefined } = {},
 ): Promise<SaveOutcome> {
   const revising = intent === 'publish' || intent === 'save';
   if (revising) requirePublishableBody(input.body);
@@ -184,13 +152,16 @@ export async function savePost(
   return db.transaction(async (tx) => {
     const post = await lockPost(tx, postId);
     if (!canEditPost(actor, post)) throw new Forbidden('Only the author can edit this post.');
+    // With the post's text, in its transaction: a save that fails leaves the tags as they were.
+    if (options.tagIds) await setPostTags(tx, post.authorId, postId, options.tagIds);
     const rendered = {
       ...plain,
       html: await recordPostLinks(tx, { kind: 'post', id: postId }, plain.html, options.baseUrl),
     };
     const revision = async (note: string) => {
       const current = (latest?.number ?? 0) === post.revisionCount;
-      await addRevision(tx, postId, post.revisionCount + 1, {
+      await addRevision(tx, 'post', postId, post.revisionCount + 1, {
+        authorId: post.authorId,
         title: input.title,
         markdown: input.body,
         html: rendered.html,

@@ -6,6 +6,7 @@ import type { ThreadContext } from '../comments/views.js';
 import { mathFontsUsed } from '../content/math-fonts.js';
 import type { TocEntry } from '../content/render.js';
 import { postCommentsFeedRef } from '../feeds/links.js';
+import { PostTags, type PostTagsProps } from '../tags/links-views.js';
 import type { VoteKind } from '../votes/kinds.js';
 import { VoteButtons } from '../votes/views.js';
 import { CsrfField, Layout, type PageContext } from '../web/layout.js';
@@ -66,6 +67,8 @@ export function PostPage(props: {
   slots?: PostPageSlots;
   /** The reader's karma vote on the post. */
   postVote: VoteKind | null;
+  /** The post's tags, with the reader's relevance controls when logged in (tags/links-page.ts). */
+  tags?: PostTagsProps | undefined;
 }) {
   const { post } = props;
   const hasToc = post.toc.length >= TOC_MIN_HEADINGS;
@@ -119,6 +122,7 @@ export function PostPage(props: {
             {/* Where readers of LessWrong look for a post's karma: beside the title, and again at its end. */}
             <span class="post-votes-top">{postVotes}</span>
           </p>
+          {props.tags ? <PostTags {...props.tags} /> : null}
           {props.canEdit || props.canDelete ? (
             <div class="post-actions">
               {props.canEdit ? <a href={`/posts/${post.id}/edit`}>Edit</a> : null}

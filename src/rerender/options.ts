@@ -4,8 +4,8 @@ import { parseArgs } from 'node:util';
 export const USAGE = `Usage: npm run rerender -- [options]
 
 Re-renders the stored HTML, excerpts, word counts, reading times and tables of contents of every post, post
-revision, comment, comment revision, sequence description and user bio with the current pipeline, writes the rows
-whose output changed, and fills missing revision diffs. Run it with the server's environment (DATABASE_URL or
+revision, comment, comment revision, sequence description, tag description, tag revision and user bio with the
+current pipeline, writes the rows whose output changed, and fills missing revision diffs (posts' and tags'). Run it with the server's environment (DATABASE_URL or
 DATA_DIR, BASE_URL). Safe while servers run on PostgreSQL; on the embedded database, stop the server first.
 
   --dry-run          report what would change; write nothing

@@ -48,7 +48,7 @@ export interface TableOutcome {
 export interface RerenderReport {
   dryRun: boolean;
   tables: TableOutcome[];
-  /** Revisions saved without their word diff (before migration 0010, or while the pool was busy). */
+  /** Post and tag revisions saved without their word diff (before migration 0010, or while the pool was busy). */
   diffs: { missing: number; filled: number };
   failures: RerenderFailure[];
 }
@@ -74,11 +74,12 @@ interface RenderedRow {
 const md5 = (text: string) => createHash('md5').update(text).digest('hex');
 
 /**
- * Re-renders every post, post revision, comment, comment revision, sequence description and user bio with the
- * current pipeline in the render pool, and rewrites the rows whose stored output differs: batch by batch, each
- * batch one transaction, each row only if its Markdown is still what was rendered (a row edited meanwhile was
- * rendered afresh by its own save). The tables' triggers announce every rewritten row to running servers' caches.
- * Then fills the revision word diffs that are missing.
+ * Re-renders every post, post revision, comment, comment revision, sequence description, tag description, tag
+ * revision and user bio with the current pipeline in the render pool, and rewrites the rows whose stored output
+ * differs: batch by batch, each batch one transaction, each row only if its Markdown is still what was rendered
+ * (a row edited meanwhile was rendered afresh by its own save). The tables' triggers (or, for revisions, the
+ * command) announce every rewritten row to running servers' caches. Then fills the missing revision word diffs
+ * of posts and tags.
  */
 export async function rerenderStoredContent(db: Queryable, options: RerenderOptions = {}): Promise<RerenderReport> {
   const pool = options.pool ?? renderPool();

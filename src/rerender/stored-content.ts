@@ -14,7 +14,15 @@ export type RenderedValues = Record<string, string | number | unknown[]>;
 
 /** One kind of stored content: a table holding Markdown and what saving renders from it. */
 export interface StoredContent {
-  table: 'posts' | 'post_revisions' | 'comments' | 'comment_revisions' | 'sequences' | 'users';
+  table:
+    | 'posts'
+    | 'post_revisions'
+    | 'comments'
+    | 'comment_revisions'
+    | 'sequences'
+    | 'tags'
+    | 'tag_revisions'
+    | 'users';
   /** How progress and the summary name it. */
   label: string;
   /** The column holding the Markdown. */
@@ -40,8 +48,8 @@ const html = (pool: Renderer, markdown: string, docId: string | undefined, field
   pool.renderHtml(markdown, { docId, field });
 
 // Each entry mirrors the service that saves the table: posts/service.ts (posts and their revisions),
-// comments/service.ts (comments; an edit keeps the replaced text and HTML as a revision), sequences/service.ts
-// and users/routes.tsx (bios).
+// comments/service.ts (comments; an edit keeps the replaced text and HTML as a revision), sequences/service.ts,
+// tags/service.ts (descriptions and their revisions) and users/routes.tsx (bios).
 export const STORED_CONTENT: readonly StoredContent[] = [
   {
     table: 'posts',
@@ -117,6 +125,32 @@ export const STORED_CONTENT: readonly StoredContent[] = [
         description_excerpt_html: r.excerptHtml,
       };
     },
+  },
+  {
+    table: 'tags',
+    label: 'tags',
+    source: 'description_markdown',
+    columns: { description_html: 'html', description_excerpt: 'text', description_excerpt_html: 'text' },
+    docId: 't.id',
+    async render(pool, markdown, docId) {
+      const r = await pool.render(markdown, { docId, field: 'description' });
+      return {
+        description_html: r.html,
+        description_excerpt: r.excerpt,
+        description_excerpt_html: r.excerptHtml,
+      };
+    },
+  },
+  {
+    table: 'tag_revisions',
+    label: 'tag revisions',
+    source: 'body_markdown',
+    columns: { body_html: 'html' },
+    // A revision holds the description as the tag's was rendered: under the tag's id, with no link titles.
+    docId: 't.tag_id',
+    // Revision pages are cached under their tag; no trigger watches this table.
+    notify: (tagId) => `tag:${tagId}`,
+    render: async (pool, markdown, docId) => ({ body_html: await html(pool, markdown, docId, 'description') }),
   },
   {
     table: 'users',

@@ -4,6 +4,7 @@ import type { Queryable } from '../db/database.js';
 import { describeRepair, recountVotes } from '../votes/recount.js';
 import type { ForumPlan, PlanStats, Sizes } from './model.js';
 import { DEFAULT_POOL_SIZES, type PoolSizes, planForum, poolJobs, poolLayout } from './plan.js';
+import { planTagNames, type TagStats, tagStats } from './plan-tags.js';
 import { VoteCapacityError } from './plan-votes.js';
 import { type PhaseProgress, type Progress, silentProgress } from './progress.js';
 import { Random } from './random.js';
@@ -45,6 +46,7 @@ export interface LoadReport {
   rows: Record<string, number>;
   renderedBodies: number;
   stats: PlanStats;
+  tagStats: TagStats;
   /** Whether the per-row triggers (cache notifications, foreign keys) were off during the load. */
   triggersDisabled: boolean;
   /** Size of the whole database after the load (pg_database_size), when the database reports it. */
@@ -69,10 +71,14 @@ const LOADED_TABLES = [
   'sequence_chapters',
   'sequence_posts',
   'sequence_reads',
+  'tags',
+  'tag_revisions',
+  'post_tags',
+  'post_tag_votes',
 ];
 
 /** Wraps a Progress to keep each phase's rows and duration for the report. */
-function recording(progress: Progress, phases: PhaseTiming[]): Progress {
+export function recording(progress: Progress, phases: PhaseTiming[]): Progress {
   return {
     phase(name, total, unit) {
       const inner = progress.phase(name, total, unit);
@@ -91,6 +97,12 @@ function recording(progress: Progress, phases: PhaseTiming[]): Progress {
       return outer;
     },
   };
+}
+
+/** Lower-cased names and slugs of the tags already in the database. */
+export async function takenTagNames(db: Queryable): Promise<Set<string>> {
+  const rows = await db.query<{ name: string; slug: string }>('SELECT lower(name) AS name, slug FROM tags');
+  return new Set(rows.flatMap((row) => [row.name, row.slug]));
 }
 
 async function existingCounts(db: Queryable): Promise<{ users: number; posts: number; nextUserIndex: number }> {
@@ -122,10 +134,12 @@ export async function loadSyntheticForum(db: Queryable, options: LoadOptions): P
   const passwordHash = hashPassword(password);
   passwordHash.catch(() => {});
   const layout = poolLayout(options.sizes, { ...DEFAULT_POOL_SIZES, ...options.pool });
+  // Appended tags take names the database does not have yet.
+  const tagNames = planTagNames(options.seed, layout.tags.size, options.append ? await takenTagNames(db) : undefined);
 
   // The pool renders in a worker thread while this thread plans; both finish before anything is written.
-  const planBar = progress.phase('plan+render', 6, 'steps');
-  const rendering = renderBodies(poolJobs(layout, options.seed), options.renderWorkers ?? 0);
+  const planBar = progress.phase('plan+render', 7, 'steps');
+  const rendering = renderBodies(poolJobs(layout, options.seed, tagNames), options.renderWorkers ?? 0);
   rendering.catch(() => {});
   let plan: ForumPlan;
   try {
@@ -134,6 +148,7 @@ export async function loadSyntheticForum(db: Queryable, options: LoadOptions): P
       now: options.now ?? new Date(),
       firstUserIndex: before.nextUserIndex,
       pool: layout,
+      tagNames,
       ...(options.ids ? { ids: options.ids } : {}),
       onStep: () => planBar.add(1),
     });
@@ -205,6 +220,7 @@ export async function loadSyntheticForum(db: Queryable, options: LoadOptions): P
     rows,
     renderedBodies: bodies.length,
     stats: plan.stats,
+    tagStats: tagStats(plan.tags),
     triggersDisabled,
     databaseBytes,
     warnings,

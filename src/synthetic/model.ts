@@ -11,6 +11,8 @@ export interface Sizes {
   /** Votes users cast on others' posts and comments; each post and comment also gets its author's own vote. */
   votes: number;
   sequences: number;
+  /** Tags over the posts; default defaultTagCount(posts). */
+  tags?: number;
 }
 
 /** Where each kind of body sits in the one rendered pool (the loader's temporary table is indexed the same). */
@@ -19,6 +21,8 @@ export interface PoolLayout {
   comments: PoolRange;
   bios: PoolRange;
   descriptions: PoolRange;
+  /** One description per tag: each names its tag, so none is shared. */
+  tags: PoolRange;
   total: number;
 }
 
@@ -131,6 +135,30 @@ export interface SequencesPlan {
   reads: { count: number; user: Int32Array; sequence: Int32Array; at: Float64Array };
 }
 
+export interface TagsPlan {
+  count: number;
+  ids: string[];
+  names: string[];
+  slugs: string[];
+  body: Int32Array;
+  creator: Int32Array;
+  createdAt: Float64Array;
+  /** Links at relevance >= 0 to published, undeleted posts (tags.post_count). */
+  postCount: Int32Array;
+  /** Post–tag links, post by post. */
+  links: {
+    count: number;
+    post: Int32Array;
+    tag: Int32Array;
+    relevance: Int32Array;
+    voteCount: Int32Array;
+    appliedBy: Int32Array;
+    at: Float64Array;
+  };
+  /** Relevance votes, link by link; each link's first is its applier's. */
+  votes: { count: number; link: Int32Array; voter: Int32Array; power: Int8Array; strong: Uint8Array; at: Float64Array };
+}
+
 export interface PlanStats {
   publishedPosts: number;
   draftPosts: number;
@@ -159,5 +187,6 @@ export interface ForumPlan {
   votes: VotesPlan;
   visits: VisitsPlan;
   sequences: SequencesPlan;
+  tags: TagsPlan;
   stats: PlanStats;
 }

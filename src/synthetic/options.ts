@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import type { Sizes } from './model.js';
+import { defaultTagCount } from './plan-tags.js';
 
 export const USAGE = `Usage: npm run bench:data -- [options]
 
@@ -12,12 +13,17 @@ into PGlite in DATA_DIR (small sizes). Migrations are applied first. Everything 
   --votes N          votes users cast on others' posts and comments (default: 2.5 per comment);
                      each post and comment also carries its author's own upvote
   --sequences N      sequences (default: one per 500 posts, at most 200)
+  --tags N           tags, Zipf-distributed over the posts, 0–5 per post, with relevance votes
+                     (default: one per 20 posts, at most 500)
   --seed N           seed of the generator: the same seed gives the same forum shape (default: 1)
   --database-url URL PostgreSQL to load into (default: DATABASE_URL; neither: PGlite in DATA_DIR)
   --append           add to a database that already has content (refused otherwise)
+  --only-tags        add tags (and their links and votes) to the posts already in the database, planned from
+                     --seed; refused if it has tags. Takes --tags, --seed and --database-url only
   --help             show this help
 
-Example: npm run bench:data -- --users 20000 --posts 100000 --comments 2000000 --votes 5000000`;
+Example: npm run bench:data -- --users 20000 --posts 100000 --comments 2000000 --votes 5000000
+         npm run bench:data -- --only-tags   (tags for a forum loaded before tags existed)`;
 
 /** A mistake in the command line; the message says what to change. */
 export class UsageError extends Error {}
@@ -26,18 +32,23 @@ export interface BenchDataOptions {
   sizes: Sizes;
   seed: number;
   append: boolean;
+  /** Add tags to the posts already there instead of generating a forum (sizes other than tags unused). */
+  onlyTags: boolean;
   databaseUrl: string | undefined;
   help: boolean;
 }
 
-const LIMITS: Sizes = {
+const LIMITS: Required<Sizes> = {
   users: 10_000_000,
   posts: 10_000_000,
   comments: 50_000_000,
   votes: 100_000_000,
   sequences: 1_000_000,
+  tags: 100_000,
 };
-const SIZE_OPTIONS = ['users', 'posts', 'comments', 'votes', 'sequences', 'seed'] as const;
+const SIZE_OPTIONS = ['users', 'posts', 'comments', 'votes', 'sequences', 'tags', 'seed'] as const;
+/** What --only-tags leaves as it is: the forum already in the database. */
+const FORUM_OPTIONS = ['users', 'posts', 'comments', 'votes', 'sequences', 'append'] as const;
 const MAX_SEED = 4_294_967_295;
 /** Votes may fill at most this share of the distinct (voter, target, axis) slots, so they still spread out. */
 const MAX_VOTE_FILL = 0.5;
@@ -92,9 +103,11 @@ export function parseBenchDataArgs(argv: string[]): BenchDataOptions {
         comments: { type: 'string' },
         votes: { type: 'string' },
         sequences: { type: 'string' },
+        tags: { type: 'string' },
         seed: { type: 'string' },
         'database-url': { type: 'string' },
         append: { type: 'boolean' },
+        'only-tags': { type: 'boolean' },
         help: { type: 'boolean' },
       },
     }));
@@ -103,6 +116,13 @@ export function parseBenchDataArgs(argv: string[]): BenchDataOptions {
     throw new UsageError(unknown ? `Unknown option ${unknown[1]}.` : (error as Error).message);
   }
   if (positionals.length > 0) throw new UsageError(`Unexpected argument "${positionals[0]}".`);
+  const onlyTags = values['only-tags'] === true;
+  const forumOption = FORUM_OPTIONS.find((name) => values[name] !== undefined);
+  if (onlyTags && forumOption) {
+    throw new UsageError(
+      `--only-tags adds tags to the forum already in the database; --${forumOption} does not apply to it.`,
+    );
+  }
   const given = (name: keyof Sizes) =>
     typeof values[name] === 'string' ? wholeNumber(name, values[name] as string, LIMITS[name]) : undefined;
   const posts = given('posts') ?? 2_000;
@@ -114,13 +134,16 @@ export function parseBenchDataArgs(argv: string[]): BenchDataOptions {
     votes: given('votes') ?? Math.round(comments * 2.5),
     sequences: given('sequences') ?? Math.min(200, Math.floor(posts / 500)),
   };
+  // --only-tags counts the posts in the database for its default.
+  const tags = given('tags') ?? (onlyTags ? undefined : defaultTagCount(posts));
+  if (tags !== undefined) sizes.tags = tags;
   checkSizes(sizes);
   const seed = typeof values.seed === 'string' ? wholeNumber('seed', values.seed, MAX_SEED) : 1;
   const databaseUrl = values['database-url'] as string | undefined;
   if (databaseUrl !== undefined && !/^postgres(ql)?:\/\/\S+$/.test(databaseUrl)) {
     throw new UsageError(`--database-url must be a postgres:// or postgresql:// URL (got "${databaseUrl}").`);
   }
-  return { sizes, seed, append: values.append === true, databaseUrl, help: values.help === true };
+  return { sizes, seed, append: values.append === true, onlyTags, databaseUrl, help: values.help === true };
 }
 
 /** The combinations that cannot make a forum. */

@@ -1,10 +1,17 @@
 import type { ForumPlan, PlanStats, PoolLayout, PostsPlan, Sizes } from './model.js';
 import { planComments, planPosts, planUsers } from './plan-content.js';
 import { planSequences, planVisits } from './plan-extras.js';
+import { defaultTagCount, planTagNames, planTags, TAGS_SALT } from './plan-tags.js';
 import { planVotes } from './plan-votes.js';
 import { Random } from './random.js';
 import type { RenderJob } from './render-pool.js';
-import { bioMarkdown, commentMarkdown, postMarkdown, sequenceDescriptionMarkdown } from './text.js';
+import {
+  bioMarkdown,
+  commentMarkdown,
+  postMarkdown,
+  sequenceDescriptionMarkdown,
+  tagDescriptionMarkdown,
+} from './text.js';
 
 const DAY_MS = 86_400_000;
 /** The generated forum's history: posts spread over this many years up to now. */
@@ -26,11 +33,19 @@ export function poolLayout(sizes: Sizes, limits: PoolSizes = DEFAULT_POOL_SIZES)
   const comments = { start: posts.size, size: Math.min(sizes.comments, limits.comments) };
   const bios = { start: comments.start + comments.size, size: Math.min(sizes.users, limits.bios) };
   const descriptions = { start: bios.start + bios.size, size: Math.min(sizes.sequences, limits.descriptions) };
-  return { posts, comments, bios, descriptions, total: descriptions.start + descriptions.size };
+  const tags = { start: descriptions.start + descriptions.size, size: sizes.tags ?? defaultTagCount(sizes.posts) };
+  return { posts, comments, bios, descriptions, tags, total: tags.start + tags.size };
 }
 
-/** The Markdown of every pooled body, in pool order, from its own generator (so it can render meanwhile). */
-export function poolJobs(layout: PoolLayout, seed: number): RenderJob[] {
+/**
+ * The Markdown of every pooled body, in pool order, from its own generator (so it can render meanwhile). Tag
+ * descriptions name their tags: `tagNames` (default: the seed's) gives the names, in tag order.
+ */
+export function poolJobs(
+  layout: PoolLayout,
+  seed: number,
+  tagNames = planTagNames(seed, layout.tags.size),
+): RenderJob[] {
   const random = new Random(seed ^ 0x5eed_b0d1);
   const jobs: RenderJob[] = [];
   const add = (size: number, kind: string, make: (r: Random) => string) => {
@@ -40,6 +55,9 @@ export function poolJobs(layout: PoolLayout, seed: number): RenderJob[] {
   add(layout.comments.size, 'c', commentMarkdown);
   add(layout.bios.size, 'b', bioMarkdown);
   add(layout.descriptions.size, 's', sequenceDescriptionMarkdown);
+  for (let i = 0; i < layout.tags.size; i++) {
+    jobs.push({ markdown: tagDescriptionMarkdown(random, tagNames[i]!), docId: `synthetic-t${i}` });
+  }
   return jobs;
 }
 
@@ -51,6 +69,8 @@ export interface PlanOptions {
   /** Ids come from their own generator, fresh per run unless given, so appending never repeats an id. */
   ids?: Random;
   pool?: PoolLayout;
+  /** The tags' names, one per description in the pool (default: the seed's). */
+  tagNames?: string[];
   /** Called between planning steps (progress). */
   onStep?: (step: string) => void;
 }
@@ -76,6 +96,14 @@ export function planForum(sizes: Sizes, options: PlanOptions): ForumPlan {
   const visits = planVisits(random, users.count, posts, comments, votes, now);
   step('sequences');
   const sequences = planSequences(random, ids, sizes.sequences, posts, visits, pool);
+  step('tags');
+  const tags = planTags(
+    new Random(options.seed ^ TAGS_SALT),
+    ids,
+    posts,
+    { count: users.count, karma: users.karma },
+    { names: options.tagNames ?? planTagNames(options.seed, pool.tags.size), bodies: pool.tags, start, now },
+  );
 
   // Each user signed up a little before their first action (or at any time, if they never acted).
   const first = new Float64Array(users.count).fill(Number.POSITIVE_INFINITY);
@@ -84,6 +112,9 @@ export function planForum(sizes: Sizes, options: PlanOptions): ForumPlan {
   };
   for (let v = 0; v < votes.count; v++) touch(votes.voter[v]!, votes.at[v]!);
   for (let s = 0; s < sequences.count; s++) touch(sequences.author[s]!, sequences.createdAt[s]!);
+  for (let t = 0; t < tags.count; t++) touch(tags.creator[t]!, tags.createdAt[t]!);
+  for (let l = 0; l < tags.links.count; l++) touch(tags.links.appliedBy[l]!, tags.links.at[l]!);
+  for (let v = 0; v < tags.votes.count; v++) touch(tags.votes.voter[v]!, tags.votes.at[v]!);
   for (let u = 0; u < users.count; u++) {
     const at = first[u]!;
     users.createdAt[u] = Number.isFinite(at)
@@ -103,6 +134,7 @@ export function planForum(sizes: Sizes, options: PlanOptions): ForumPlan {
     votes,
     visits,
     sequences,
+    tags,
     stats: planStats(posts, comments.count, comments.maxDepth, comments.deleted, users.karma, votes),
   };
 }

@@ -275,3 +275,57 @@ export function userName(random: Random, index: number): { username: string; dis
   const second = random.pick(NAME_SECOND);
   return { username: `${first}_${second}${index}`, displayName: `${capitalize(first)} ${capitalize(second)}` };
 }
+
+/** The names the most used tags get, as a research forum's topics read; the rest are built from the vocabulary. */
+const TOPICS = `Decision theory|Forecasting|Rationality|AI alignment|Interpretability|Game theory|Probability|Bayesian
+inference|Epistemology|Machine learning|Reinforcement learning|Statistics|Economics|Mechanism design|Information
+theory|Optimization|Calibration|Causality|Philosophy of science|Logic|Mathematics|Research agendas|Book reviews|
+Experiments|Replication|Prediction markets|Coordination|Incentives|Voting theory|Ethics|Moral uncertainty|
+Heuristics and biases|Open problems|Intuition pumps|Distillation|Summaries|Q&A|Meta|Community|History of ideas|
+Complexity theory|Learning theory|Control theory|Dynamical systems|Agent foundations|Embedded agency|Inner
+alignment|Outer alignment|Scaling laws|Neural networks|Linear algebra|Topology|Category theory|Set theory|
+Computability|Proofs|Fermi estimates|Practical advice|Writing|Pedagogy`
+  .split('|')
+  .map((topic) => topic.replace(/\s+/g, ' ').trim());
+
+/**
+ * `count` tag names, distinct case-insensitively and by slug (`slugOf`), none in `taken` (lower-cased names and
+ * slugs already in the database): the topics first, then "Adjective noun" and "Noun noun" pairs.
+ */
+export function tagNames(
+  random: Random,
+  count: number,
+  taken: Set<string>,
+  slugOf: (name: string) => string,
+): string[] {
+  const names: string[] = [];
+  const used = new Set(taken);
+  const add = (name: string) => {
+    const lower = name.toLowerCase();
+    const slug = slugOf(name);
+    if (names.length >= count || used.has(lower) || used.has(slug)) return;
+    used.add(lower);
+    used.add(slug);
+    names.push(name);
+  };
+  for (const topic of TOPICS) add(topic);
+  const nouns = [...new Set(WORDS)];
+  for (let tries = 0; names.length < count && tries < count * 20; tries++) {
+    const first = random.chance(0.6) ? random.pick(ADJECTIVES) : random.pick(nouns);
+    add(`${capitalize(first)} ${random.pick(nouns)}`);
+  }
+  // Beyond what the pairs give (tens of thousands of tags): numbered volumes of the topics.
+  for (let n = 2; names.length < count; n++) for (const topic of TOPICS) add(`${topic} ${n}`);
+  return names;
+}
+
+/** A tag's description: what it is for, a paragraph of context, sometimes a list of what belongs and a formula. */
+export function tagDescriptionMarkdown(random: Random, name: string): string {
+  const flavour: Flavour = { inlineMath: random.pick([0, 0.1, 0.3]), delimiters: 'dollar' };
+  const blocks = [
+    `**${name}** collects posts on ${phrase(random, random.between(3, 8))}. ${sentence(random, flavour)}`,
+  ];
+  if (random.chance(0.7)) blocks.push(paragraph(random, flavour, random.between(1, 3)));
+  if (random.chance(0.3)) blocks.push(list(random, flavour));
+  return blocks.join('\n\n');
+}

@@ -66,3 +66,55 @@ export async function verifyWritten(tx: Queryable, triggersDisabled: boolean): P
     throw new Error(`Broken references: ${broken.map(([what, n]) => `${n} ${what}`).join(', ')}`);
   }
 }
+
+/**
+ * The tag counters against their rows: each link's relevance and vote count are its votes' sum and number, each
+ * tag's post count its links at relevance >= 0 to published, undeleted posts; when triggers were off, every
+ * reference of the tag tables too. Throws on the first problem.
+ */
+export async function verifyTags(tx: Queryable, triggersDisabled: boolean): Promise<void> {
+  const [wrong] = await tx.query<{ links: number; tags: number; example: string | null }>(
+    `WITH link_votes AS (
+       SELECT post_id, tag_id, sum(power)::int AS relevance, count(*)::int AS n FROM post_tag_votes GROUP BY 1, 2
+     ), bad_links AS (
+       SELECT pt.post_id, pt.tag_id FROM post_tags pt
+         LEFT JOIN link_votes v ON v.post_id = pt.post_id AND v.tag_id = pt.tag_id
+        WHERE (pt.relevance, pt.vote_count) IS DISTINCT FROM (coalesce(v.relevance, 0), coalesce(v.n, 0))
+     ), counted AS (
+       SELECT pt.tag_id, count(*)::int AS n FROM post_tags pt JOIN posts p ON p.id = pt.post_id
+        WHERE pt.relevance >= 0 AND p.status = 'published' AND p.deleted_at IS NULL GROUP BY 1
+     ), bad_tags AS (
+       SELECT t.id, t.post_count, coalesce(c.n, 0) AS n FROM tags t LEFT JOIN counted c ON c.tag_id = t.id
+        WHERE t.post_count <> coalesce(c.n, 0)
+     )
+     SELECT (SELECT count(*) FROM bad_links)::int AS links, (SELECT count(*) FROM bad_tags)::int AS tags,
+            (SELECT 'tag ' || id || ': post_count ' || post_count || ' (links counted ' || n || ')'
+               FROM bad_tags LIMIT 1) AS example`,
+  );
+  if (wrong && (wrong.links > 0 || wrong.tags > 0)) {
+    throw new Error(
+      `Tag counters disagree with their rows: ${wrong.links} post–tag links whose relevance or vote count is not ` +
+        `their votes', ${wrong.tags} tags whose post_count is wrong${wrong.example ? ` (e.g. ${wrong.example})` : ''}`,
+    );
+  }
+  if (!triggersDisabled) return;
+  const [orphans] = await tx.query<Record<string, number>>(
+    `SELECT
+       (SELECT count(*) FROM tags t WHERE NOT EXISTS (SELECT 1 FROM users u WHERE u.id = t.created_by))::int
+         AS "tags without creator",
+       (SELECT count(*) FROM tag_revisions r WHERE NOT EXISTS (SELECT 1 FROM tags t WHERE t.id = r.tag_id)
+           OR NOT EXISTS (SELECT 1 FROM users u WHERE u.id = r.author_id))::int
+         AS "tag revisions without tag or author",
+       (SELECT count(*) FROM post_tags pt WHERE NOT EXISTS (SELECT 1 FROM posts p WHERE p.id = pt.post_id)
+           OR NOT EXISTS (SELECT 1 FROM tags t WHERE t.id = pt.tag_id)
+           OR NOT EXISTS (SELECT 1 FROM users u WHERE u.id = pt.applied_by))::int
+         AS "post tags without post, tag or applier",
+       (SELECT count(*) FROM post_tag_votes v WHERE NOT EXISTS (SELECT 1 FROM users u WHERE u.id = v.user_id)
+           OR NOT EXISTS (SELECT 1 FROM post_tags pt WHERE pt.post_id = v.post_id AND pt.tag_id = v.tag_id))::int
+         AS "tag votes without voter or link"`,
+  );
+  const broken = Object.entries(orphans ?? {}).filter(([, n]) => n > 0);
+  if (broken.length > 0) {
+    throw new Error(`Broken references: ${broken.map(([what, n]) => `${n} ${what}`).join(', ')}`);
+  }
+}

@@ -6,8 +6,9 @@ import { chronologicalOrder, orderByKey, ranks } from './order.js';
 import type { Progress } from './progress.js';
 import type { Random } from './random.js';
 import type { RenderedBody } from './render-pool.js';
-import { verifyWritten } from './verify.js';
+import { verifyTags, verifyWritten } from './verify.js';
 import { writeSequences } from './write-sequences.js';
+import { writeTags } from './write-tags.js';
 
 export interface WriteOptions {
   passwordHash: string;
@@ -20,7 +21,10 @@ export interface WriteOptions {
 export interface Written {
   rows: Record<string, number>;
   triggersDisabled: boolean;
-  /** Checks what recountVotes does not: comment counts, last activity and (when triggers were off) references. */
+  /**
+   * Checks what recountVotes does not: comment counts, last activity, tag counters and (when triggers were off)
+   * references.
+   */
   verify(): Promise<void>;
 }
 
@@ -31,7 +35,7 @@ const BODY_BATCH = 200;
  * foreign key checks. A bulk load needs none of them, so they are off for this transaction when the role may do
  * that (a superuser); otherwise they fire, which is slower but just as correct.
  */
-async function disableTriggers(tx: Queryable): Promise<boolean> {
+export async function disableTriggers(tx: Queryable): Promise<boolean> {
   await tx.exec('SAVEPOINT synthetic_triggers');
   try {
     await tx.exec('SET LOCAL session_replication_role = replica');
@@ -44,7 +48,7 @@ async function disableTriggers(tx: Queryable): Promise<boolean> {
 }
 
 /** The rendered pool as a temporary table (dropped at commit): statements send a body's index, not its text. */
-async function loadBodies(tx: Queryable, bodies: RenderedBody[], progress: Progress): Promise<void> {
+export async function loadBodies(tx: Queryable, bodies: RenderedBody[], progress: Progress): Promise<void> {
   await tx.exec(`CREATE TEMP TABLE synthetic_bodies (
     idx integer PRIMARY KEY, markdown text NOT NULL, html text NOT NULL, excerpt text NOT NULL,
     excerpt_html text NOT NULL, word_count integer NOT NULL, reading_minutes integer NOT NULL, toc jsonb NOT NULL
@@ -253,9 +257,16 @@ export async function writeForum(
   await onPhase('sequences');
   Object.assign(rows, await writeSequences(tx, plan, batchSize, progress));
 
+  await onPhase('tags');
+  const targets = { postIds: posts.ids, userIds: users.ids, start: plan.start, now: plan.now };
+  Object.assign(rows, await writeTags(tx, plan.tags, targets, { ids, batchSize, progress, triggersDisabled }));
+
   return {
     rows,
     triggersDisabled,
-    verify: () => verifyWritten(tx, triggersDisabled),
+    verify: async () => {
+      await verifyWritten(tx, triggersDisabled);
+      await verifyTags(tx, triggersDisabled);
+    },
   };
 }

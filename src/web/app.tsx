@@ -8,7 +8,10 @@ import { feedRoutes } from '../feeds/routes.js';
 import { frontpageRoutes } from '../frontpage/routes.js';
 import { editorRoutes } from '../posts/editor-routes.js';
 import { postRoutes } from '../posts/routes.js';
+import { searchRoutes } from '../search/routes.js';
 import { sequenceRoutes } from '../sequences/routes.js';
+import { tagLinkRoutes } from '../tags/links-routes.js';
+import { tagRoutes } from '../tags/routes.js';
 import { userRoutes } from '../users/routes.js';
 import { voteRoutes } from '../votes/routes.js';
 import { chooseEncoding, compress, compression, isCompressible } from './compression.js';
@@ -71,10 +74,14 @@ export function createApp(deps: Deps): Hono<AppEnv> {
   // The editor's fixed paths (/posts/new, /posts/:id/edit) must win over /posts/:id/:slug.
   app.route('/', editorRoutes);
   app.route('/', commentRoutes);
+  app.route('/', tagLinkRoutes);
+  // Tags: /tags/new before /tags/:slug (inside tagRoutes); none of their paths is a post's.
+  app.route('/', tagRoutes);
   app.route('/', postRoutes);
   app.route('/', sequenceRoutes);
   app.route('/', userRoutes);
   app.route('/', voteRoutes);
   app.route('/', feedRoutes);
+  app.route('/', searchRoutes);
   return app;
 }

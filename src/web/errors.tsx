@@ -44,7 +44,7 @@ function ErrorPage(props: { c: Context<AppEnv>; status: number; message: string;
 async function expiredFormPage(c: Context<AppEnv>, error: CsrfError) {
   let fields: [string, string][] = [];
   try {
-    fields = carriedFields(await c.req.parseBody());
+    fields = carriedFields(await c.req.parseBody({ all: true }));
   } catch {
     fields = [];
   }

@@ -84,6 +84,9 @@ export function Layout(props: {
                 <li>
                   <a href="/sequences">Sequences</a>
                 </li>
+                <li>
+                  <a href="/tags">Tags</a>
+                </li>
                 {ctx.user ? (
                   <>
                     <li>
@@ -117,6 +120,16 @@ export function Layout(props: {
                   </>
                 )}
               </ul>
+              {/* Works as a plain GET form; with JavaScript it suggests titles, users and tags (search-suggest.ts). */}
+              <search class="site-search">
+                <form method="get" action="/search" data-search-suggest="">
+                  <label for="site-search-q" class="visually-hidden">
+                    Search
+                  </label>
+                  <input id="site-search-q" name="q" type="search" placeholder="Search" maxlength={500} />
+                  <button type="submit">Search</button>
+                </form>
+              </search>
             </nav>
           </header>
           <main id="main">{props.children}</main>

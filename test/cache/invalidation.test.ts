@@ -1,10 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChangeFeed } from '../../src/db/changes.js';
 import { createSequence } from '../../src/sequences/service.js';
+import { applyTag } from '../../src/tags/links-service.js';
+import { voteOnRelevance } from '../../src/tags/relevance.js';
+import { editTag } from '../../src/tags/service.js';
 import { castVote } from '../../src/votes/service.js';
 import { makeTestApp, TestClient, useTestApp } from '../helpers/app.js';
 import { eventually } from '../helpers/eventually.js';
 import { makeComment, makePost, makeUser } from '../helpers/factories.js';
+import { makeTag, makeTagger } from '../tags/tags-helpers.js';
 
 // Each row of the invalidation table (src/cache/caches.ts, docs/ARCHITECTURE.md): a change made in the
 // database, as any process or CLI would make it, drops exactly what shows it, in two instances that share the
@@ -216,6 +220,64 @@ describe('the invalidation table, in two instances', () => {
       [`/s/${id}`]: false,
       [f.otherPath]: true,
     });
+  });
+
+  it('tag:<id> (a tag edited): its page, feed and history and /tags, not other tags, posts or lists', async () => {
+    const [tag, other, editor] = await Promise.all([
+      makeTag(db, { name: 'Watched topic', description: 'First words.' }),
+      makeTag(db, { name: 'Bystander topic' }),
+      makeTagger(db),
+    ]);
+    const f = await forum();
+    const page = `/tags/${tag.slug}`;
+    const tagPages = [page, `${page}/feed.xml`, `${page}/history`, '/tags'];
+    await warm([...tagPages, `/tags/${other.slug}`]);
+    await editTag(db, { ...editor, isModerator: false }, tag.id, {
+      name: 'Watched topic',
+      description: 'Second words.',
+      note: '',
+    });
+    await heard();
+    expectBoth(await stillCached([...tagPages, `/tags/${other.slug}`, f.postPath, '/']), {
+      [page]: false,
+      [`${page}/feed.xml`]: false,
+      [`${page}/history`]: false,
+      '/tags': false,
+      [`/tags/${other.slug}`]: true,
+      [f.postPath]: true,
+      '/': true,
+    });
+    expect(await (await instances()[1]!.client.get(page)).text()).toContain('Second words.');
+  });
+
+  it('post-tags:<postId> (a new link, a relevance vote): the post page, not its comments, other posts or lists', async () => {
+    const [tag, tagger] = await Promise.all([makeTag(db, { name: 'Linking topic' }), makeTagger(db)]);
+    const f = await forum();
+    const treeMisses = () => instances().map(({ caching }) => caching.caches.commentTrees.misses);
+    const dropsOnlyThePostPage = async (change: () => Promise<unknown>, shown: string) => {
+      await warm([f.postPath]);
+      const before = treeMisses();
+      await change();
+      await heard();
+      expectBoth(await stillCached([f.postPath, f.otherPath, '/', '/discussion', '/feed.xml']), {
+        [f.postPath]: false,
+        [f.otherPath]: true,
+        '/': true,
+        '/discussion': true,
+        '/feed.xml': true,
+      });
+      // Rebuilt around the comment tree each instance kept, with the tag list as it is now.
+      expect(treeMisses()).toEqual(before);
+      for (const { client } of instances()) expect(await (await client.get(f.postPath)).text()).toContain(shown);
+    };
+    await dropsOnlyThePostPage(
+      () => applyTag(db, { ...tagger, isModerator: false }, f.post.id, tag.id),
+      'title="Relevance 1, from 1 vote"',
+    );
+    await dropsOnlyThePostPage(
+      () => voteOnRelevance(db, { voterId: f.voter.id, postId: f.post.id, tagId: tag.id, kind: 'up', shown: null }),
+      'title="Relevance 2, from 2 votes"',
+    );
   });
 
   it('all (a display name changed): drops everything', async () => {

@@ -9,7 +9,11 @@ import {
   newestPostsOfUser,
 } from '../../src/feeds/queries.js';
 import { activePosts, newestComments, POST_VIEWS, postList, TOP_PERIODS } from '../../src/frontpage/queries.js';
+import { adjustedMagicList } from '../../src/frontpage/tag-filter-queries.js';
+import { type FilterMode, filterSet } from '../../src/frontpage/tag-filters.js';
 import { postById } from '../../src/posts/queries.js';
+import { newestMatchingPosts, searchTab } from '../../src/search/queries.js';
+import { suggestions } from '../../src/search/suggest.js';
 import { backlinksOf } from '../../src/sequences/links.js';
 import { postPreview, postsAvailableFor, sequenceList, sequencesOfUser } from '../../src/sequences/list-queries.js';
 import {
@@ -186,6 +190,29 @@ const hotQueries: HotQuery[] = [
   ['postsAvailableFor', (q) => postsAvailableFor(q, ids.user, ids.sequence)],
   ['postPreview', (q) => postPreview(q, ids.bigPost)],
   ['backlinksOf', (q) => backlinksOf(q, ids.bigPost)],
+  // Search (src/search): each tab's page, filtered and continued, the feed, suggestions and "did you mean".
+  ...(['posts', 'comments'] as const).map(
+    (tab): HotQuery => [`search ${tab}`, (q) => searchTab(q, tab, "'proof'", {}, 21)],
+  ),
+  ['search posts, phrase and formula', (q) => searchTab(q, 'posts', "'prove' <-> 'bound' & 'mathcal' <-> 'b'", {}, 21)],
+  [
+    'search posts, next page',
+    (q) =>
+      searchTab(q, 'posts', "'proof'", {}, 21, {
+        search: 's',
+        rank: 0.1,
+        key: ids.date.toISOString(),
+        id: ids.posts[0]!,
+      }),
+  ],
+  [
+    'search posts by author and date',
+    (q) => searchTab(q, 'posts', "'proof'", { authorId: ids.user, from: new Date(0), until: ids.date }, 21),
+  ],
+  ['search comments by author', (q) => searchTab(q, 'comments', "'proof'", { authorId: ids.user }, 21)],
+  ['search feed', (q) => newestMatchingPosts(q, "'proof'", 30)],
+  ['search suggestions', (q) => suggestions(q, 'proo', { posts: 5, users: 3, tags: 3 })],
+  ['search did you mean', (q) => suggestions(q, 'proff of bounds', { posts: 3, users: 2, tags: 2 }, 'correction')],
 ];
 
 describe('hot queries on a generated forum', () => {
@@ -202,6 +229,99 @@ describe('hot queries on a generated forum', () => {
         const [plan] = (typeof json === 'string' ? JSON.parse(json) : json) as { Plan: PlanNode }[];
         const scans = fullScans(plan!.Plan);
         expect(scans, `${name}: ${scans.join('; ')}\n${sql}`).toEqual([]);
+      }
+    });
+  });
+});
+
+// Frontpage tag filters (src/frontpage/tag-filter-queries.ts): Hidden and Required as conditions on each order's
+// walk, Reduced and Subscribed in Magic's bounded window. Links of three tags of different frequency are added
+// here, so the plans do not depend on how the generator tags posts.
+describe('tag-filtered frontpage lists on a generated forum', () => {
+  const tags = { common: 'tagfiltercommon0', middling: 'tagfiltermiddle0', rare: 'tagfilterrare000' };
+  beforeAll(async () => {
+    for (const [i, id] of Object.values(tags).entries()) {
+      await db.query(
+        'INSERT INTO tags (id, name, slug, created_by) VALUES ($1, $2, $2, (SELECT id FROM users ORDER BY id LIMIT 1))',
+        [`${id}0`, `filter-plan-${i}`],
+      );
+    }
+    await db.query(
+      `INSERT INTO post_tags (post_id, tag_id, relevance, applied_by)
+       SELECT p.id, t.tag_id, 1, p.author_id
+         FROM (SELECT id, author_id, row_number() OVER (ORDER BY id) AS n FROM posts) p
+         JOIN (VALUES ($1, 3), ($2, 7), ($3, 97)) AS t (tag_id, every) ON p.n % t.every = 0`,
+      [`${tags.common}0`, `${tags.middling}0`, `${tags.rare}0`],
+    );
+    await db.exec('ANALYZE post_tags');
+  });
+
+  const filters = (modes: [keyof typeof tags, FilterMode][]) =>
+    filterSet(modes.map(([tag, mode]) => ({ tagId: `${tags[tag]}0`, name: tag, slug: tag, mode })));
+  const asOf = new Date();
+  const cases: HotQuery[] = [
+    ...(['magic', 'recent', 'top'] as const).map(
+      (view): HotQuery => [
+        `postList ${view}, hidden and required`,
+        (q) =>
+          postList(
+            q,
+            view,
+            'all',
+            21,
+            undefined,
+            filters([
+              ['common', 'hidden'],
+              ['rare', 'required'],
+            ]),
+          ),
+      ],
+    ),
+    [
+      'adjustedMagicList, reduced and subscribed',
+      (q) =>
+        adjustedMagicList(
+          q,
+          filters([
+            ['common', 'reduced'],
+            ['middling', 'subscribed'],
+          ]),
+          21,
+          asOf,
+        ),
+    ],
+    [
+      'adjustedMagicList, every mode, next page',
+      (q) =>
+        adjustedMagicList(
+          q,
+          filters([
+            ['common', 'reduced'],
+            ['middling', 'subscribed'],
+            ['rare', 'hidden'],
+          ]),
+          21,
+          asOf,
+          { list: 'magic', key: 0.5, id: ids.posts[0]! },
+        ),
+    ],
+  ];
+
+  it.each(cases)('%s reads posts and post_tags through indexes', async (name, run) => {
+    const statements: { sql: string; params: unknown[] }[] = [];
+    await run(recorder(statements));
+    expect(statements.length, `${name} sent no SQL`).toBeGreaterThan(0);
+    await db.transaction(async (tx) => {
+      await tx.exec('SET LOCAL enable_seqscan = off');
+      for (const { sql, params } of statements) {
+        const [row] = await tx.query<{ 'QUERY PLAN': unknown }>(`EXPLAIN (FORMAT JSON) ${sql}`, params);
+        const json = row!['QUERY PLAN'];
+        const [plan] = (typeof json === 'string' ? JSON.parse(json) : json) as { Plan: PlanNode }[];
+        const scans = fullScans(plan!.Plan);
+        expect(scans, `${name}: ${scans.join('; ')}\n${sql}`).toEqual([]);
+        expect(JSON.stringify(plan), `${name} reads all of post_tags`).not.toMatch(
+          /"Node Type":"Seq Scan"[^{}]*"Relation Name":"post_tags"/,
+        );
       }
     });
   });

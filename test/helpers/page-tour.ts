@@ -1,6 +1,7 @@
 import type { Queryable } from '../../src/db/database.js';
 import { loadDemoContent } from '../../src/demo/seed.js';
 import { savePost } from '../../src/posts/service.js';
+import { editTag } from '../../src/tags/service.js';
 import { makeSequence } from '../sequences/helpers.js';
 import { makeComment, makePost, makeUser, type TestUser } from './factories.js';
 
@@ -42,6 +43,8 @@ export const TOUR_POST_MARKDOWN = [
 export async function makePageTour(db: Queryable): Promise<{ author: TestUser; pages: TourPage[] }> {
   await loadDemoContent(db);
   const author = await makeUser(db, { username: 'tour_author' });
+  // Enough karma to create and edit tags, so the tag forms are on the tour.
+  await db.query('UPDATE users SET karma = 50 WHERE id = $1', [author.id]);
   const post = await makePost(db, {
     authorId: author.id,
     title: 'A tour of everything a post can hold, with a title long enough to wrap on a phone',
@@ -73,6 +76,17 @@ export async function makePageTour(db: Queryable): Promise<{ author: TestUser; p
     [author.id],
   );
   const profile = `/users/${author.username}`;
+  // A demo tag with math in its description, revised once so its history has a diff to show.
+  const [tag] = await db.query<{ id: string; slug: string; name: string; description: string }>(
+    `SELECT id, slug, name, description_markdown AS description FROM tags
+      ORDER BY (description_markdown LIKE '%$%') DESC, post_count DESC LIMIT 1`,
+  );
+  await editTag(db, { id: author.id, karma: 50, isModerator: false }, tag!.id, {
+    name: tag!.name,
+    description: `${tag!.description}\n\nA sentence added on the tour.`,
+    note: 'Added a sentence',
+  });
+  const tagPage = `/tags/${tag!.slug}`;
 
   const both = (route: string, path: string): TourPage[] => [
     { route, path, as: 'reader' },
@@ -109,6 +123,21 @@ export async function makePageTour(db: Queryable): Promise<{ author: TestUser; p
       as: 'author',
     },
     { route: '/comments/:commentId/edit', path: `/comments/${comment.id}/edit`, as: 'author' },
+    ...both('/tags', '/tags'),
+    ...both('/tags', '/tags?sort=name'),
+    ...both('/tags/:slug', tagPage),
+    ...both('/tags/:slug', `${tagPage}?sort=new`),
+    { route: '/tags/:slug/history', path: `${tagPage}/history`, as: 'reader' },
+    { route: '/tags/:slug/history/:number', path: `${tagPage}/history/2`, as: 'reader' },
+    { route: '/tags/new', path: '/tags/new', as: 'author' },
+    { route: '/tags/:slug/edit', path: `${tagPage}/edit`, as: 'author' },
+    ...both('/search', '/search'),
+    ...both('/search', '/search?q=scoring'),
+    ...both('/search', `/search?q=${encodeURIComponent('\\frac')}`),
+    { route: '/search', path: '/search?q=proper&tab=comments', as: 'reader' },
+    { route: '/search', path: '/search?q=ada&tab=users', as: 'reader' },
+    { route: '/search', path: '/search?q=decision&tab=tags', as: 'reader' },
+    { route: '/search', path: '/search?q=scoring&tab=sequences', as: 'reader' },
     { route: '/login', path: '/login', as: 'reader' },
     { route: '/signup', path: '/signup', as: 'reader' },
     { route: 'not found', path: '/no/such/page', as: 'reader' },

@@ -110,6 +110,7 @@ describe.skipIf(process.env.TEST_DATABASE_URL)('npm run rerender', () => {
     expect(real.code, real.stderr).toBe(0);
     expect(real.stdout).toMatch(/posts +\d+ rows: 2 changed/);
     expect(real.stdout).toMatch(/comment revisions +1 rows: 1 changed/);
+    expect(real.stdout).toMatch(/tag revisions +2 rows: 1 changed/);
     expect(real.stdout).toMatch(/revision diffs +0 missing/);
   }, 180_000);
 

@@ -5,6 +5,7 @@ import { renderPool } from '../../src/content/pool.js';
 import type { Queryable } from '../../src/db/database.js';
 import { savePost } from '../../src/posts/service.js';
 import { createSequence } from '../../src/sequences/service.js';
+import { createTag, editTag } from '../../src/tags/service.js';
 import { updateProfile } from '../../src/users/queries.js';
 import { makeComment, makePost, makeUser } from '../helpers/factories.js';
 
@@ -15,6 +16,8 @@ export interface Forum {
   postId: string;
   commentId: string;
   sequenceId: string;
+  /** A tag whose description was edited once (two revisions). */
+  tagId: string;
 }
 
 const POST = `# Estimates
@@ -27,7 +30,10 @@ Trivial.
 
 [^1]: For every $k$.`;
 
-/** An author with a bio, a post revised once, a comment edited once, and a sequence: all saved as users save. */
+/**
+ * An author with a bio, a post revised once, a comment edited once, a sequence, and a tag described and edited
+ * once: all saved as users save.
+ */
 export async function makeForum(db: Queryable): Promise<Forum> {
   const author = await makeUser(db);
   const actor = { id: author.id, isModerator: false };
@@ -59,7 +65,20 @@ export async function makeForum(db: Queryable): Promise<Forum> {
     title: 'A sequence',
     description: 'Posts on $\\epsilon$-bounds[^s].\n\n[^s]: In order.',
   });
-  return { authorId: author.id, targetId: target.id, postId: post.id, commentId: comment.id, sequenceId: sequence.id };
+  // The author may tag as a moderator (whatever their karma); each forum's tag needs a name of its own.
+  const tagger = { id: author.id, karma: 0, isModerator: true };
+  const tagName = `Bounds ${author.username}`;
+  const description = 'Estimates of $\\epsilon$[^t].\n\n[^t]: Tight ones.';
+  const tag = await createTag(db, tagger, { name: tagName, description });
+  await editTag(db, tagger, tag.id, { name: tagName, description: `${description}\n\nAnd loose ones.`, note: '' });
+  return {
+    authorId: author.id,
+    targetId: target.id,
+    postId: post.id,
+    commentId: comment.id,
+    sequenceId: sequence.id,
+    tagId: tag.id,
+  };
 }
 
 /** Every stored rendering of the forum's rows, to compare before and after. */
@@ -81,6 +100,13 @@ export async function renderings(db: Queryable, forum: Forum) {
       'SELECT description_html, description_excerpt, description_excerpt_html FROM sequences WHERE id = $1',
       forum.sequenceId,
     ),
+    tag: await one(
+      'SELECT description_html, description_excerpt, description_excerpt_html FROM tags WHERE id = $1',
+      forum.tagId,
+    ),
+    tagRevisions: await db.query('SELECT number, body_html FROM tag_revisions WHERE tag_id = $1 ORDER BY number', [
+      forum.tagId,
+    ]),
     bio: await one('SELECT bio_html FROM users WHERE id = $1', forum.authorId),
   };
 }
@@ -109,6 +135,11 @@ export async function makeStale(db: Queryable, forum: Forum): Promise<void> {
       WHERE id = $1`,
     [forum.sequenceId, OLD_HTML],
   );
+  await db.query(
+    `UPDATE tags SET description_html = $2, description_excerpt = 'old', description_excerpt_html = '' WHERE id = $1`,
+    [forum.tagId, OLD_HTML],
+  );
+  await db.query('UPDATE tag_revisions SET body_html = $2 WHERE tag_id = $1 AND number = 1', [forum.tagId, OLD_HTML]);
   await db.query('UPDATE users SET bio_html = $2 WHERE id = $1', [forum.authorId, OLD_HTML]);
 }
 
@@ -120,8 +151,10 @@ export async function rowVersions(db: Queryable, forum: Forum): Promise<string[]
      UNION ALL SELECT xmin::text FROM comments WHERE id = $2
      UNION ALL SELECT xmin::text FROM comment_revisions WHERE comment_id = $2
      UNION ALL SELECT xmin::text FROM sequences WHERE id = $3
-     UNION ALL SELECT xmin::text FROM users WHERE id = $4`,
-    [forum.postId, forum.commentId, forum.sequenceId, forum.authorId],
+     UNION ALL SELECT xmin::text FROM users WHERE id = $4
+     UNION ALL SELECT xmin::text FROM tags WHERE id = $5
+     UNION ALL SELECT xmin::text FROM tag_revisions WHERE tag_id = $5`,
+    [forum.postId, forum.commentId, forum.sequenceId, forum.authorId, forum.tagId],
   );
   return rows.map((r) => r.v);
 }

@@ -59,12 +59,16 @@ describe('re-rendering stored content', () => {
       expect.objectContaining({ text: 'Proof' }),
     ]);
     expect(saved.commentRevisions).toHaveLength(1);
+    expect(saved.tag!.description_html).toContain(`fn-${forum.tagId}-1`);
+    expect(saved.tagRevisions).toHaveLength(2);
     expect(changedPerTable(await rerender())).toEqual({
       posts: 0,
       post_revisions: 0,
       comments: 0,
       comment_revisions: 0,
       sequences: 0,
+      tags: 0,
+      tag_revisions: 0,
       users: 0,
     });
 
@@ -78,7 +82,14 @@ describe('re-rendering stored content', () => {
       comments: 1,
       comment_revisions: 1,
       sequences: 1,
+      tags: 1,
+      tag_revisions: 1,
       users: 1,
+    });
+    expect(outcome(report, 'tags').columns).toEqual({
+      description_html: 1,
+      description_excerpt: 1,
+      description_excerpt_html: 1,
     });
     expect(outcome(report, 'posts').columns).toEqual({
       body_html: 1,
@@ -121,7 +132,7 @@ describe('re-rendering stored content', () => {
     expect(outcome(report, 'comments').unchanged).toBeGreaterThan(0);
     expect(await rowVersions(db, forum)).toEqual(versions);
     expect(await rowVersions(db, deleted)).toEqual(deletedVersions);
-    const ours = [forum.postId, forum.targetId, deleted.postId, `sequence:${forum.sequenceId}`];
+    const ours = [forum.postId, forum.targetId, deleted.postId, `sequence:${forum.sequenceId}`, `tag:${forum.tagId}`];
     expect(caches.messages.filter((m) => ours.some((id) => m.includes(id)))).toEqual([]);
   });
 
@@ -135,6 +146,8 @@ describe('re-rendering stored content', () => {
     await db.query('UPDATE sequences SET description_html = $2 WHERE id = $1', [a.sequenceId, OLD_HTML]);
     await db.query('UPDATE users SET bio_html = $2 WHERE id = $1', [a.authorId, OLD_HTML]);
     await db.query('UPDATE comments SET body_html = $2 WHERE id = $1', [b.commentId, OLD_HTML]);
+    await db.query('UPDATE tags SET description_html = $2 WHERE id = $1', [b.tagId, OLD_HTML]);
+    await db.query('UPDATE tag_revisions SET body_html = $2 WHERE tag_id = $1', [a.tagId, OLD_HTML]);
     const caches = await listenToCaches();
 
     const report = await rerender();
@@ -146,6 +159,8 @@ describe('re-rendering stored content', () => {
       comments: 1,
       comment_revisions: 0,
       sequences: 1,
+      tags: 1,
+      tag_revisions: 2,
       users: 1,
     });
     expect(caches.messages).toEqual(
@@ -155,6 +170,8 @@ describe('re-rendering stored content', () => {
         `comments:${b.postId}`, // comments: the table's trigger, under their post
         `sequence:${a.sequenceId}`,
         'sequences',
+        `tag:${b.tagId}`, // tags: the table's trigger
+        `tag:${a.tagId}`, // tag revisions: announced by the command
         'all', // a bio shows wherever its author's name does
       ]),
     );
@@ -220,6 +237,7 @@ describe('re-rendering stored content', () => {
     expect(commentNow!.html).toBe(renderContent('Edited meanwhile, $z$.', { docId: edited.commentId }).html);
     // Rows nobody touched were still brought up to date.
     expect(outcome(report, 'sequences').changed).toBe(1);
+    expect(outcome(report, 'tags').changed).toBe(1);
   });
 
   it('reports what a dry run would change and writes nothing', async () => {
@@ -238,6 +256,8 @@ describe('re-rendering stored content', () => {
       comments: 1,
       comment_revisions: 1,
       sequences: 1,
+      tags: 1,
+      tag_revisions: 1,
       users: 1,
     });
     expect(outcome(dry, 'users').examples).toEqual([stale.authorId]);
@@ -248,26 +268,35 @@ describe('re-rendering stored content', () => {
     expect(await renderings(db, stale)).toEqual(saved);
   });
 
-  it('fills the word diff of a revision saved without one', async () => {
+  it('fills the word diff of a post or tag revision saved without one', async () => {
     const revised = await makeForum(db);
-    const [stored] = await db.query<{ diff: unknown }>(
-      'SELECT diff FROM post_revisions WHERE post_id = $1 AND number = 2',
-      [revised.postId],
-    );
-    expect(stored!.diff).toMatchObject({ body: expect.arrayContaining([{ kind: 'added', text: expect.any(String) }]) });
-    await db.query('UPDATE post_revisions SET diff = NULL WHERE post_id = $1', [revised.postId]);
-
-    expect((await rerender({ dryRun: true })).diffs).toEqual({ missing: 1, filled: 0 });
-    expect((await rerender()).diffs).toEqual({ missing: 1, filled: 1 });
-
-    const after = await db.query<{ number: number; diff: unknown }>(
-      'SELECT number, diff FROM post_revisions WHERE post_id = $1 ORDER BY number',
-      [revised.postId],
-    );
-    expect(after).toEqual([
+    const storedDiffs = async () => ({
+      post: await db.query<{ number: number; diff: unknown }>(
+        'SELECT number, diff FROM post_revisions WHERE post_id = $1 ORDER BY number',
+        [revised.postId],
+      ),
+      tag: await db.query<{ number: number; diff: unknown }>(
+        'SELECT number, diff FROM tag_revisions WHERE tag_id = $1 ORDER BY number',
+        [revised.tagId],
+      ),
+    });
+    const saved = await storedDiffs();
+    const added = { body: expect.arrayContaining([{ kind: 'added', text: expect.any(String) }]) };
+    expect(saved.post).toEqual([
       { number: 1, diff: null },
-      { number: 2, diff: stored!.diff },
+      { number: 2, diff: expect.objectContaining(added) },
     ]);
+    expect(saved.tag).toEqual([
+      { number: 1, diff: null },
+      { number: 2, diff: expect.objectContaining(added) },
+    ]);
+    await db.query('UPDATE post_revisions SET diff = NULL WHERE post_id = $1', [revised.postId]);
+    await db.query('UPDATE tag_revisions SET diff = NULL WHERE tag_id = $1', [revised.tagId]);
+
+    expect((await rerender({ dryRun: true })).diffs).toEqual({ missing: 2, filled: 0 });
+    expect((await rerender()).diffs).toEqual({ missing: 2, filled: 2 });
+
+    expect(await storedDiffs()).toEqual(saved);
   });
 
   it('names a row past the render time limit, keeps its HTML, and goes on with the rest', async () => {

@@ -41,6 +41,14 @@ describe('bench:data arguments', () => {
       comments: 200_000,
       votes: 500_000,
       sequences: 20,
+      tags: 500,
+    });
+    expect(parseBenchDataArgs(['--posts', '100']).sizes.tags).toBe(5);
+    expect(parseBenchDataArgs(['--only-tags']).sizes.tags).toBeUndefined();
+    expect(parseBenchDataArgs(['--only-tags', '--tags', '40', '--seed', '3'])).toMatchObject({
+      onlyTags: true,
+      seed: 3,
+      sizes: { tags: 40 },
     });
     expect(parseBenchDataArgs(['--comments', '2_000_000', '--posts=100000']).sizes.comments).toBe(2_000_000);
   });
@@ -60,6 +68,9 @@ describe('bench:data arguments', () => {
     );
     expect(usage(['--seed', 'x'])).toMatch(/--seed must be a whole number/);
     expect(usage(['--database-url', 'mysql://db'])).toMatch(/must be a postgres:\/\//);
+    expect(usage(['--tags', '-1'])).toBe('--tags cannot be negative (got -1).');
+    expect(usage(['--only-tags', '--posts', '10'])).toMatch(/--only-tags adds tags .*; --posts does not apply/);
+    expect(usage(['--only-tags', '--append'])).toMatch(/--append does not apply/);
     expect(usage(['--frobnicate'])).toBe('Unknown option --frobnicate.');
     expect(usage(['users=5'])).toBe('Unexpected argument "users=5".');
   });
@@ -83,12 +94,26 @@ describe('npm run bench:data', () => {
   }, 30_000);
 
   it('loads into PGlite, then refuses the non-empty database unless told to append', async () => {
-    const sizes = ['--users', '6', '--posts', '8', '--comments', '40', '--votes', '60', '--sequences', '1'];
+    const sizes = [
+      '--users',
+      '6',
+      '--posts',
+      '8',
+      '--comments',
+      '40',
+      '--votes',
+      '60',
+      '--sequences',
+      '1',
+      '--tags',
+      '3',
+    ];
     const first = await benchData(sizes);
     expect(first.code, first.stderr).toBe(0);
     expect(first.stdout).toMatch(/Loaded into PGlite in .* \(seed 1\)/);
     expect(first.stdout).toMatch(/Every generated user's password: \S+/);
     expect(first.stderr).toMatch(/comments +40 rows in/);
+    expect(first.stdout).toMatch(/tags +3 +posts per tag/);
 
     const again = await benchData(sizes);
     expect(again.code).toBe(1);
@@ -97,5 +122,9 @@ describe('npm run bench:data', () => {
     const appended = await benchData([...sizes, '--append', '--seed', '2']);
     expect(appended.code, appended.stderr).toBe(0);
     expect(appended.stdout).toMatch(/users +6 /);
+
+    const tagsAgain = await benchData(['--only-tags']);
+    expect(tagsAgain.code).toBe(1);
+    expect(tagsAgain.stderr).toMatch(/The database already has \d+ tags; --only-tags adds tags to a forum without any/);
   }, 120_000);
 });

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { isId } from '../../src/db/ids.js';
 import { type ForumPlan, ON_AGREEMENT, ON_POST } from '../../src/synthetic/model.js';
 import { planForum } from '../../src/synthetic/plan.js';
+import { TAGGING_KARMA } from '../../src/tags/permissions.js';
 import { votePower } from '../../src/votes/power.js';
 
 const sizes = { users: 300, posts: 1_500, comments: 30_000, votes: 80_000, sequences: 12 };
@@ -101,10 +102,63 @@ describe('a planned forum', () => {
     expect(filled.size).toBe(sequences.chapters.count);
   });
 
+  it('tags posts with 0–5 distinct tags each, a few tags on many posts and most on few', () => {
+    const { tags } = plan;
+    expect(tags.count).toBe(75);
+    const perPost = new Map<number, number[]>();
+    for (let l = 0; l < tags.links.count; l++) {
+      perPost.set(tags.links.post[l]!, [...(perPost.get(tags.links.post[l]!) ?? []), tags.links.tag[l]!]);
+    }
+    const sizesOf = [...perPost.values()].map((list) => list.length);
+    expect(Math.max(...sizesOf)).toBe(5);
+    expect([...perPost.values()].every((list) => new Set(list).size === list.length)).toBe(true);
+    expect(posts.count - perPost.size).toBeGreaterThan(posts.count * 0.05);
+    const counts = Array.from(tags.postCount).sort((a, b) => b - a);
+    const median = counts[Math.floor(counts.length / 2)]!;
+    expect(counts[0]).toBeGreaterThan(10 * median);
+    expect(counts.slice(0, 5).reduce((a, b) => a + b, 0)).toBeGreaterThan(tags.links.count * 0.25);
+    expect(new Set(tags.names.map((n) => n.toLowerCase())).size).toBe(tags.count);
+    expect(new Set(tags.slugs).size).toBe(tags.count);
+    expect(tags.slugs.every((slug) => /^[a-z0-9]+(-[a-z0-9]+)*$/.test(slug))).toBe(true);
+  });
+
+  it('keeps tag counters equal to their links and votes, applied by the author or a member with karma', () => {
+    const { tags } = plan;
+    const { links, votes: tagVotes } = tags;
+    const relevance = new Int32Array(links.count);
+    const voteCount = new Int32Array(links.count);
+    for (let v = 0; v < tagVotes.count; v++) {
+      relevance[tagVotes.link[v]!]! += tagVotes.power[v]!;
+      voteCount[tagVotes.link[v]!]!++;
+    }
+    expect([...relevance]).toEqual([...links.relevance]);
+    expect([...voteCount]).toEqual([...links.voteCount]);
+    const postCount = new Int32Array(tags.count);
+    const wrong: string[] = [];
+    for (let l = 0; l < links.count; l++) {
+      const p = links.post[l]!;
+      if (links.relevance[l]! >= 0 && posts.published[p] && Number.isNaN(posts.deletedAt[p]!)) {
+        postCount[links.tag[l]!]!++;
+      }
+      const applier = links.appliedBy[l]!;
+      if (applier !== posts.author[p] && users.karma[applier]! < TAGGING_KARMA) wrong.push(`link ${l} applier`);
+      if (links.at[l]! < tags.createdAt[links.tag[l]!]! || links.at[l]! > now.getTime()) wrong.push(`link ${l} time`);
+      if (links.at[l]! < users.createdAt[applier]!) wrong.push(`link ${l} before its applier signed up`);
+    }
+    expect(wrong).toEqual([]);
+    expect([...postCount]).toEqual([...tags.postCount]);
+    const below = links.relevance.filter((r) => r < 0).length;
+    expect(below).toBeGreaterThan(0);
+    expect(below).toBeLessThan(links.count * 0.1);
+  });
+
   it('repeats its shape for a seed, with fresh ids', () => {
     const again = planForum(sizes, { seed: 11, now });
     expect(again.posts.commentCount).toEqual(posts.commentCount);
     expect(again.users.karma).toEqual(users.karma);
+    expect(again.tags.names).toEqual(plan.tags.names);
+    expect(again.tags.links.relevance).toEqual(plan.tags.links.relevance);
+    expect(again.tags.postCount).toEqual(plan.tags.postCount);
     expect(again.posts.ids[0]).not.toBe(posts.ids[0]);
   });
 });

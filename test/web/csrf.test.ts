@@ -107,6 +107,29 @@ describe('a post from another site', () => {
 });
 
 describe('an expired form on our own site', () => {
+  it("carries every value of a repeated field (a post's chosen tags)", async () => {
+    const { client } = await loggedIn();
+    const body = new URLSearchParams([
+      ['title', 'Kept title'],
+      ['tags', 'tag-one'],
+      ['tags', 'tag-two'],
+      ['intent', 'draft'],
+    ]);
+    const response = await client.request('/posts/new', {
+      method: 'POST',
+      headers: { 'content-type': FORM, origin: TEST_ORIGIN },
+      body: body.toString(),
+    });
+    expect(response.status).toBe(403);
+    const html = await response.text();
+    expect(html).toContain('Submit again');
+    expect(html.match(/<input type="hidden" name="tags" value="[^"]*"/g)).toEqual([
+      '<input type="hidden" name="tags" value="tag-one"',
+      '<input type="hidden" name="tags" value="tag-two"',
+    ]);
+    expect(resubmitFields(html)).toMatchObject({ title: 'Kept title', intent: 'draft' });
+  });
+
   it('offers the text back with a fresh token, and sending it again posts the comment', async () => {
     const { client, user } = await loggedIn();
     const post = await makePost(db);

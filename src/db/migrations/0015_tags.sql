@@ -73,3 +73,19 @@ CREATE TABLE post_tag_votes (
   FOREIGN KEY (post_id, tag_id) REFERENCES post_tags (post_id, tag_id) ON DELETE CASCADE
 );
 CREATE INDEX post_tag_votes_link_idx ON post_tag_votes (post_id, tag_id);
+
+-- A tag row announces "tag:<id>" whenever it changes (name, slug, description, post count, merge, deletion): its
+-- page and feed, and the list of tags, show it (the invalidation table in docs/ARCHITECTURE.md). Links between
+-- posts and tags announce the same from their own triggers (migration 0018).
+CREATE FUNCTION lyceum_notify_tag_change() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_OP = 'DELETE' THEN
+    PERFORM pg_notify('lyceum_cache', 'tag:' || OLD.id);
+  ELSE
+    PERFORM pg_notify('lyceum_cache', 'tag:' || NEW.id);
+  END IF;
+  RETURN NULL;
+END $$;
+
+CREATE TRIGGER tags_notify_cache AFTER INSERT OR UPDATE OR DELETE ON tags
+  FOR EACH ROW EXECUTE FUNCTION lyceum_notify_tag_change();

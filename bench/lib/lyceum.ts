@@ -1,0 +1,31 @@
+import { type StartedProcess, startProcess } from './processes.js';
+
+export interface StartedLyceum extends StartedProcess {
+  /** http://127.0.0.1:<port> */
+  base: string;
+}
+
+/**
+ * Starts `src/main.ts` on PostgreSQL (databaseUrl) or PGlite (dataDir) on a free port, without demo content,
+ * logging warnings only, with no per-client connection cap (a load generator is one client), as `npm run bench`
+ * starts it. Resolves once it listens.
+ */
+export async function startLyceum(options: {
+  databaseUrl?: string | undefined;
+  dataDir?: string | undefined;
+  nodeArgs?: string[];
+}): Promise<StartedLyceum> {
+  const { databaseUrl, dataDir } = options;
+  const app = await startProcess(
+    [...(options.nodeArgs ?? []), '--import', 'tsx', 'src/main.ts', '--no-demo'],
+    {
+      ...(dataDir ? { DATA_DIR: dataDir, DATABASE_URL: undefined, DATABASE_READ_URL: undefined } : {}),
+      ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
+      PORT: '0',
+      LOG_LEVEL: 'warn',
+      MAX_CONNECTIONS_PER_CLIENT: '0',
+    },
+    /running at http:\/\/localhost:(\d+)/,
+  );
+  return { ...app, base: `http://127.0.0.1:${app.match[1]}` };
+}

@@ -1,0 +1,63 @@
+import { excerptAround, excerptSource, sourceWords } from '../content/excerpt.js';
+import { SPACELESS_SCRIPT } from '../content/text.js';
+import type { Queryable } from '../db/database.js';
+import { wordsMatching } from './queries.js';
+import { type CompiledQuery, texTokens } from './query.js';
+
+/** Grapheme clusters in a result's snippet. */
+export const SNIPPET_CHARS = 260;
+
+/** Whether `tokens` holds `term` as a run of consecutive tokens. */
+function holdsRun(tokens: string[], term: string[]): boolean {
+  if (term.length === 0) return false;
+  for (let i = 0; i + term.length <= tokens.length; i++) {
+    if (term.every((token, j) => tokens[i + j] === token)) return true;
+  }
+  return false;
+}
+
+/** A snippet for each stored HTML, around its first match, with the matched words and formulas marked. */
+export async function snippetsFor(db: Queryable, htmls: string[], query: CompiledQuery, scanChars: number) {
+  // Words are marked by the prose lexemes; the formula terms' tokens mark formulas only (a lone "b" of
+  // \mathcal{B} is no reason to mark every b).
+  const mathTokens = new Set(query.mathTerms.flat());
+  const proseLexemes = query.lexemes.filter((lexeme) => !mathTokens.has(lexeme));
+  const lexemes = new Set(proseLexemes);
+  const formulaMatches = (tex: string): boolean => {
+    const tokens = texTokens(tex);
+    return query.mathTerms.some((term) => holdsRun(tokens, term)) || tokens.some((token) => lexemes.has(token));
+  };
+  // A word may stem to a lexeme when it starts with it (English stems are the word's start, but for a final y
+  // written i: "study", "studi"); a character of a spaceless script is a lexeme of its own.
+  const stems = proseLexemes.map((lexeme) =>
+    lexeme.endsWith('i') && lexeme.length > 2 ? lexeme.slice(0, -1) : lexeme,
+  );
+  const maybe = (word: string): boolean => {
+    if (SPACELESS_SCRIPT.test(word)) return [...word].some((character) => lexemes.has(character));
+    const lower = word.toLowerCase();
+    return stems.some((stem) => lower.startsWith(stem));
+  };
+  const candidate = (part: { tex?: string; word?: string }) =>
+    part.tex !== undefined ? formulaMatches(part.tex) : maybe(part.word ?? '');
+  const sources = htmls.map((html) => excerptSource(html, { scanChars, candidate, afterCandidate: SNIPPET_CHARS * 4 }));
+  const candidates = new Set<string>();
+  for (const source of sources) {
+    for (const word of sourceWords(source)) {
+      if (SPACELESS_SCRIPT.test(word)) {
+        for (const character of word) if (lexemes.has(character)) candidates.add(character);
+      } else if (maybe(word)) {
+        candidates.add(word);
+      }
+    }
+  }
+  // Which candidates really match, by PostgreSQL's own stemmer (one statement for all results, no table read):
+  // stemming here would be a second opinion that could differ from the search's.
+  const matched = new Set(await wordsMatching(db, [...candidates], proseLexemes));
+  const isMatch = (part: { tex?: string; word?: string }): boolean => {
+    if (part.tex !== undefined) return formulaMatches(part.tex);
+    const word = part.word ?? '';
+    if (matched.has(word)) return true;
+    return SPACELESS_SCRIPT.test(word) && [...word].some((character) => matched.has(character));
+  };
+  return sources.map((source) => excerptAround(source, isMatch, SNIPPET_CHARS).html);
+}
