@@ -91,7 +91,11 @@ try {
   console.error(`Opening ${target} and applying pending migrations (minutes for some on a large forum)…`);
   let applied: string[];
   ({ db, applied } = await openDatabase({ dataDir, databaseUrl }));
-  if (applied.length > 0) console.error(`Applied migrations: ${applied.join(', ')}`);
+  if (applied.length > 0) {
+    console.error(`Applied migrations: ${applied.join(', ')}; analyzing (new columns have no statistics yet)…`);
+    // A column a migration adds has no planner statistics until ANALYZE: plans on it (a search) go wrong meanwhile.
+    await db.exec('ANALYZE');
+  }
 } catch (error) {
   fail(`Could not open ${target}: ${(error as Error).message}. Nothing was loaded.`, 1);
 }
