@@ -217,6 +217,11 @@ export interface ExcerptSourceOptions {
    */
   candidate?: (part: ExcerptPart) => boolean;
   afterCandidate?: number;
+  /**
+   * Whether a run of text may hold a candidate word at all (one regular expression over the run, where asking
+   * `candidate` word by word costs most of a long text's reading); false only when none of its words is one.
+   */
+  mayHold?: (text: string) => boolean;
 }
 
 export function excerptSource(html: string, options: ExcerptSourceOptions): ExcerptSource {
@@ -225,7 +230,7 @@ export function excerptSource(html: string, options: ExcerptSourceOptions): Exce
   let gathered = 0;
   let limit = options.scanChars;
   let truncated = false;
-  const { candidate, afterCandidate = 0 } = options;
+  const { candidate, afterCandidate = 0, mayHold } = options;
   const flush = (): void => {
     const text = pending.replace(BREAKING_SPACE, ' ');
     if (text) pieces.push({ text, math: false });
@@ -240,7 +245,7 @@ export function excerptSource(html: string, options: ExcerptSourceOptions): Exce
       return false;
     }
     if (piece.kind === 'text') {
-      if (candidate && limit === options.scanChars) {
+      if (candidate && limit === options.scanChars && (!mayHold || mayHold(piece.text))) {
         for (const m of piece.text.matchAll(WORD)) {
           if (candidate({ word: m[0] })) {
             seen(gathered + m.index);
@@ -280,11 +285,15 @@ export interface ExcerptPart {
 /** Letters and digits (with inner apostrophes) inside a unit of text: the words a search may have matched. */
 const WORD = /[\p{L}\p{N}]+(?:['’][\p{L}\p{N}]+)*/gu;
 
-/** Every distinct word of the source's text, for telling which ones a search matched. */
-export function sourceWords(source: ExcerptSource): string[] {
+/**
+ * Every distinct word of the source's text, for telling which ones a search matched (only of the runs `mayHold`
+ * lets through, when given).
+ */
+export function sourceWords(source: ExcerptSource, mayHold?: (text: string) => boolean): string[] {
   const words = new Set<string>();
   for (const piece of source.pieces) {
-    if (!piece.math) for (const match of piece.text.matchAll(WORD)) words.add(match[0]);
+    if (piece.math || (mayHold && !mayHold(piece.text))) continue;
+    for (const match of piece.text.matchAll(WORD)) words.add(match[0]);
   }
   return [...words];
 }
@@ -296,12 +305,17 @@ const REACH_SLACK = 40;
 const texOf = (text: string) => text.replace(/^\$+|\$+$/g, '');
 
 /** Where the first accepted word or formula is: piece and offset in it (the start when there is none). */
-function firstMatch(source: ExcerptSource, isMatch: (part: ExcerptPart) => boolean) {
+function firstMatch(
+  source: ExcerptSource,
+  isMatch: (part: ExcerptPart) => boolean,
+  mayHold: ((text: string) => boolean) | undefined,
+) {
   for (const [index, piece] of source.pieces.entries()) {
     if (piece.math) {
       if (isMatch({ tex: texOf(piece.text) })) return { index, offset: 0, found: true };
       continue;
     }
+    if (mayHold && !mayHold(piece.text)) continue;
     for (const m of piece.text.matchAll(WORD))
       if (isMatch({ word: m[0] })) return { index, offset: m.index, found: true };
   }
@@ -312,15 +326,17 @@ function firstMatch(source: ExcerptSource, isMatch: (part: ExcerptPart) => boole
  * A snippet of about `maxChars` grapheme clusters around the first word or formula `isMatch` accepts (the start
  * when none does), as HTML: escaped text, formulas typeset (MathML, styled letters as Unicode) and kept whole,
  * every accepted word or formula in `<mark>`, "…" where text was left out at either end. Cut between units, so
- * never inside a word, a grapheme cluster or a formula.
+ * never inside a word, a grapheme cluster or a formula. `mayHold`, when given, is false for text in which `isMatch`
+ * accepts no word (the runs it rules out are not read word by word).
  */
 export function excerptAround(
   source: ExcerptSource,
   isMatch: (part: ExcerptPart) => boolean,
   maxChars: number,
+  mayHold?: (text: string) => boolean,
 ): { html: string; matched: boolean } {
   const { pieces } = source;
-  const match = firstMatch(source, isMatch);
+  const match = firstMatch(source, isMatch, mayHold);
   // The text around the match, a little more than the window can take, cut into units (only this is segmented:
   // the word segmenter is the costly part).
   const reachBefore = Math.ceil(maxChars * CONTEXT_BEFORE) + REACH_SLACK;

@@ -14,16 +14,16 @@ const MAX_SLUG_CHARS = 64;
 const words = (list: string): string[] => list.split(/\s+/).filter(Boolean);
 /**
  * Ids the pages use around content, collected from the views (layout, post page, comments, editor, history,
- * sequences, frontpage; test/content/ids.test.ts checks the views for new ones), and the families of
+ * sequences, frontpage, tags, search; test/content/ids.test.ts checks the views for new ones), and the families of
  * ids that content itself uses (footnotes, user-written ids). A heading slug equal to one of the first or
  * starting like one of the second is prefixed with `section-` instead, so a heading never hijacks a
  * comment permalink, a form label or the skip link.
  */
 const PAGE_IDS = words(`main comments comments-heading post-title post-votes toc-heading preview-heading diff-legend
   latest-heading discussion-heading backlinks-heading continue-heading sequence-title sequences-heading
-  sequence-contents`);
+  sequence-contents post-tags post-tag-choice tags-heading tag-name tag-posts-heading`);
 const ID_FAMILIES = [
-  ...words('comment- parent- field- chapter- title- position- resubmit- fn- fnref-'),
+  ...words('comment- parent- field- chapter- title- position- resubmit- fn- fnref- tag-filter- search- site-search-'),
   USER_ID_PREFIX,
 ];
 export const RESERVED_ID_PATTERN = new RegExp(`^(?:(?:${PAGE_IDS.join('|')})$|${ID_FAMILIES.join('|')})`);

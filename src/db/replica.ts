@@ -49,9 +49,10 @@ export class ReplicaRouter {
     if (this.required === null || this.freshFor === this.required) return this.replica;
     const required = this.required;
     try {
-      // On a server that is not a standby, pg_last_wal_replay_lsn() is NULL: it is as fresh as the primary.
+      // A server that is not a standby is as fresh as the primary. (Its pg_last_wal_replay_lsn() is not always
+      // NULL: after a crash recovery, or when PGlite starts from a dump, it stays at where recovery ended.)
       const [row] = await this.replica.query<{ fresh: boolean }>(
-        'SELECT coalesce(pg_last_wal_replay_lsn() >= $1::pg_lsn, true) AS fresh',
+        'SELECT NOT pg_is_in_recovery() OR coalesce(pg_last_wal_replay_lsn() >= $1::pg_lsn, false) AS fresh',
         [required],
       );
       if (row?.fresh) {

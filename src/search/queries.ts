@@ -31,14 +31,28 @@ export interface SearchHit {
   detail: string | number | null;
 }
 
-/** Text of a body read for a snippet: a match further in gets a snippet from the start. */
-export const SNIPPET_SCAN_CHARS = 60_000;
+/**
+ * Text of a body read for a snippet: a match further in gets a snippet from the start. Reading is most of a
+ * snippet's cost when no match is found early (60,000 made formula searches 20 % slower on the synthetic forum).
+ */
+export const SNIPPET_SCAN_CHARS = 20_000;
 /**
  * Matches ranked per search: the newest this many (and, for posts, as many of those matching by title). Ranking
  * reads each match's whole vector, so a word found in most posts would cost a read of every post (seconds on a
- * large forum); the newest matches and the title matches are where the best results are.
+ * large forum); the newest matches and the title matches are where the best results are. Finding them costs in
+ * proportion too (a phrase in 2 % of posts is looked for in 50 times as many rows): on the synthetic forum's
+ * 100,000 posts, 500 took up to 180 ms a search and 100 takes about a fifth of that.
  */
-export const RANKED_CANDIDATES = 500;
+export const RANKED_CANDIDATES = 100;
+/**
+ * When the candidates are all the matches, read through the GIN index and sorted, rather than the newest rows
+ * tested one by one until enough match. The walk tests about RANKED_CANDIDATES / share rows, reading each one's
+ * whole vector; the index path reads only the matching rows, and their vectors only to check a phrase's word
+ * order (GIN keeps no positions). A row's vector costs about 8 times the rest of it (measured on the synthetic
+ * forum), so the paths cost the same near √(8 × RANKED_CANDIDATES × rows) matches for words, near
+ * √(RANKED_CANDIDATES × rows) for phrases.
+ */
+const VECTOR_READ_COST = 8;
 // ts_rank (not _cd): a term's first occurrence counts fully and repeats less and less (1/n²), and titles come
 // first in every vector, so a title match outranks any number of body matches; weights D, C, B, A.
 const RANK = (vector: string) => `ts_rank('{0.1, 0.2, 0.4, 1.0}', ${vector}, $1::tsquery)`;
@@ -57,6 +71,8 @@ interface TabQuery {
   author?: string;
   /** Posts: matches by title too (an old post titled with the word is a candidate however many newer match). */
   titleMatch?: string;
+  /** Large tables: the table whose statistics choose the candidates' path (candidatePath). */
+  pathChosen?: string;
   /** The shown row's tables, joined to the ranked ids `r`. */
   join: string;
   select: string;
@@ -69,6 +85,7 @@ const TABS: Record<SearchTab, TabQuery> = {
     date: 't.published_at',
     author: 't.author_id',
     titleMatch: `lyceum_search_vector('A', t.title) @@ $1::tsquery`,
+    pathChosen: 'posts',
     join: 'JOIN posts p ON p.id = r.id JOIN users u ON u.id = p.author_id',
     select: `p.title, '/posts/' || p.id || '/' || p.slug AS href, left(p.body_html, ${SNIPPET_SCAN_CHARS}) AS html,
       u.username AS "authorUsername", u.display_name AS "authorDisplayName", p.comment_count AS detail`,
@@ -78,6 +95,7 @@ const TABS: Record<SearchTab, TabQuery> = {
     visible: 'NOT t.deleted',
     // Checked on the ranked candidates only (by primary key), so no plan reads every post to join them.
     postVisible: true,
+    pathChosen: 'comments',
     date: 't.created_at',
     author: 't.author_id',
     join: 'JOIN comments c ON c.id = r.id JOIN posts p ON p.id = c.post_id JOIN users u ON u.id = c.author_id',
@@ -120,9 +138,9 @@ export function tabTakes(tab: SearchTab, filter: 'author' | 'tag' | 'date'): boo
 
 /**
  * One page of a tab's results for a compiled tsquery: best rank first, then newest, then id, continuing after
- * the cursor. One statement: the candidates (RANKED_CANDIDATES) come from the tab's partial GIN index or, for
- * a word most rows contain, from its newest-first index; they are ranked, and only the page's rows are read
- * whole (their HTML, for snippets).
+ * the cursor. One statement (after a catalog read choosing the candidates' path, candidatePath): the candidates
+ * (RANKED_CANDIDATES) come from the tab's partial GIN index or, for a word many rows contain, from its
+ * newest-first index; they are ranked, and only the page's rows are read whole (their HTML, for snippets).
  */
 export async function searchTab(
   db: Queryable,
@@ -133,8 +151,14 @@ export async function searchTab(
   after?: SearchCursor,
 ): Promise<SearchHit[]> {
   const t = TABS[tab];
+  const filtered = Boolean((filters.authorId && t.author) || (filters.tagId && tabTakes(tab, 'tag')));
+  const path = t.pathChosen && !filtered ? await candidatePath(db, t.pathChosen, tsquery) : 'planner';
   const params: unknown[] = [tsquery];
-  const where = [t.visible, 't.search_vector @@ $1::tsquery'];
+  // The function form of @@ is one no index answers: the newest rows are walked in order and tested.
+  const where = [
+    t.visible,
+    path === 'newest' ? 'ts_match_vq(t.search_vector, $1::tsquery)' : 't.search_vector @@ $1::tsquery',
+  ];
   if (filters.authorId && t.author) {
     params.push(filters.authorId);
     where.push(`${t.author} = $${params.length}`);
@@ -155,11 +179,21 @@ export async function searchTab(
   }
   params.push(RANKED_CANDIDATES);
   const cap = `$${params.length}`;
-  const branch = (extra: string) =>
-    `(SELECT t.id, ${t.date} AS date, ${RANK('t.search_vector')} AS rank${t.postVisible ? ', t.post_id' : ''}
-        FROM ${t.from} WHERE ${[...where, extra].join(' AND ')}
-       ORDER BY ${t.date} DESC, t.id DESC LIMIT ${cap})`;
-  const candidates = t.titleMatch ? `${branch('true')} UNION ${branch(t.titleMatch)}` : branch('true');
+  const postId = t.postVisible ? ', post_id' : '';
+  // Ranked once the candidates are chosen: ranking reads the whole vector, and the index path sorts every match.
+  // On that path the order is an expression, so the planner cannot turn it back into a walk of the newest rows.
+  const branch = (conditions: string[], order: string) =>
+    `(SELECT id, date, ${RANK('vector')} AS rank${postId}
+        FROM (SELECT t.id, ${t.date} AS date, t.search_vector AS vector${postId ? ', t.post_id' : ''}
+                FROM ${t.from} WHERE ${conditions.join(' AND ')}
+               ORDER BY ${order} DESC, t.id DESC LIMIT ${cap}) AS c)`;
+  const order = path === 'index' ? `${t.date} + interval '0 s'` : t.date;
+  // A title's vector is the start of the post's, so a title matching all of the query's words and phrases is a
+  // match (a query leaving a word out is tested on the whole vector: the body may hold the word).
+  const titled = ALL_OF.test(tsquery) ? where.filter((_, i) => i !== 1) : where;
+  const candidates = t.titleMatch
+    ? `${branch(where, order)} UNION ${branch([...titled, t.titleMatch], t.date)}`
+    : branch(where, order);
   // A scalar subquery, which the planner keeps as one lookup per candidate (an EXISTS it may turn into a join
   // reading every post).
   const kept = t.postVisible
@@ -183,6 +217,43 @@ export async function searchTab(
       ORDER BY r.rank DESC, r.date DESC, r.id DESC`,
     params,
   );
+}
+
+/** How a tab's candidates are read: the newest rows tested in order, every match through the GIN index, or as planned. */
+type CandidatePath = 'newest' | 'index' | 'planner';
+
+// A tsquery of words and phrases only (no OR, NOT, prefix or weight): every match holds all of its lexemes.
+const ALL_OF = /^'(?:[^']|'')*'(?: (?:&|<->|<\d+>) '(?:[^']|'')*')*$/;
+const QUOTED = /'((?:[^']|'')*)'/g;
+
+/**
+ * The candidates' path for a tsquery, from the share of rows holding its rarest lexeme in the statistics ANALYZE
+ * keeps of the table's vectors (one catalog read): at most that many rows match. The planner cannot weigh this
+ * itself: it counts none of the cost of reading a vector, and it takes the words of a phrase as independent (on
+ * the synthetic forum, 10 to 20 times too few matches for a formula). As planned when the query is not all of
+ * its lexemes or the table has no statistics yet.
+ */
+async function candidatePath(db: Queryable, table: string, tsquery: string): Promise<CandidatePath> {
+  if (!ALL_OF.test(tsquery)) return 'planner';
+  const lexemes = [...tsquery.matchAll(QUOTED)].map((m) => m[1]!.replace(/''/g, "'"));
+  // A lexeme missing from the most common ones is given what PostgreSQL gives it (tsquery_opr_selec).
+  const [row] = await db.query<{ matches: number | null; rows: number | null }>(
+    `SELECT min(coalesce(s.freqs[array_position(s.elems, l)], least(0.005, s.freqs[array_length(s.freqs, 1) - 2] / 2)))
+              * c.reltuples AS matches,
+            c.reltuples AS rows
+       FROM (SELECT most_common_elems::text::text[] AS elems, most_common_elem_freqs AS freqs
+               FROM pg_stats
+              WHERE schemaname = current_schema() AND tablename = $1 AND attname = 'search_vector') AS s
+            CROSS JOIN unnest($2::text[]) AS l
+            CROSS JOIN (SELECT reltuples FROM pg_class WHERE oid = $1::text::regclass) AS c
+      GROUP BY c.reltuples`,
+    [table, lexemes],
+  );
+  const matches = row?.matches == null ? undefined : Number(row.matches);
+  const rows = Number(row?.rows ?? 0);
+  if (matches === undefined || !(rows > 0)) return 'planner';
+  const cost = tsquery.includes(' <') ? 1 : VECTOR_READ_COST;
+  return matches <= Math.sqrt(cost * RANKED_CANDIDATES * rows) ? 'index' : 'newest';
 }
 
 /** The words among `words` whose English lexemes are among `lexemes` (no table read). */

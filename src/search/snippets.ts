@@ -39,10 +39,19 @@ export async function snippetsFor(db: Queryable, htmls: string[], query: Compile
   };
   const candidate = (part: { tex?: string; word?: string }) =>
     part.tex !== undefined ? formulaMatches(part.tex) : maybe(part.word ?? '');
-  const sources = htmls.map((html) => excerptSource(html, { scanChars, candidate, afterCandidate: SNIPPET_CHARS * 4 }));
+  const mayHold = mayHoldAny(stems, proseLexemes);
+  // HTML holding no candidate word outside its code blocks (which snippets leave out) gets a snippet from its
+  // start, so only the start is read: a post found by its title, or by a word in its code. Formula terms are
+  // looked for in formulas as read.
+  const startOnly = (html: string) => query.mathTerms.length === 0 && !mayHold(html.replace(CODE_BLOCK, ' '));
+  const sources = htmls.map((html) =>
+    startOnly(html)
+      ? excerptSource(html, { scanChars: Math.min(scanChars, SNIPPET_CHARS * 4) })
+      : excerptSource(html, { scanChars, candidate, afterCandidate: SNIPPET_CHARS * 4, mayHold }),
+  );
   const candidates = new Set<string>();
   for (const source of sources) {
-    for (const word of sourceWords(source)) {
+    for (const word of sourceWords(source, mayHold)) {
       if (SPACELESS_SCRIPT.test(word)) {
         for (const character of word) if (lexemes.has(character)) candidates.add(character);
       } else if (maybe(word)) {
@@ -59,5 +68,26 @@ export async function snippetsFor(db: Queryable, htmls: string[], query: Compile
     if (matched.has(word)) return true;
     return SPACELESS_SCRIPT.test(word) && [...word].some((character) => matched.has(character));
   };
-  return sources.map((source) => excerptAround(source, isMatch, SNIPPET_CHARS).html);
+  return sources.map((source) => excerptAround(source, isMatch, SNIPPET_CHARS, mayHold).html);
+}
+
+/** A code block of sanitized HTML, up to the first end tag (never more than the block, should blocks nest). */
+const CODE_BLOCK = /<pre\b[\s\S]*?<\/pre>/g;
+const REGEXP_SYNTAX = /[\\^$.*+?()[\]{}|/]/g;
+
+/**
+ * Whether a run of text may hold a word `maybe` takes: one starting with a stem (whatever its case), or a
+ * one-character lexeme anywhere (a character of a spaceless script). Generous, never wrong the other way: a run
+ * it rules out holds no candidate, so snippets skip reading it word by word (most of a long body's cost).
+ */
+function mayHoldAny(stems: string[], lexemes: string[]): (text: string) => boolean {
+  const literal = (text: string) => text.replace(REGEXP_SYNTAX, '\\$&');
+  const alternatives = [
+    ...stems.map((stem) => `(?<![\\p{L}\\p{N}])${literal(stem)}`),
+    ...lexemes.filter((lexeme) => [...lexeme].length === 1).map(literal),
+  ];
+  if (alternatives.length === 0) return () => false;
+  const pattern = new RegExp(alternatives.join('|'), 'iu');
+  // Also the text lowercased as a word is by `maybe` (full lowercasing, which case-insensitive matching is not).
+  return (text) => pattern.test(text) || pattern.test(text.toLowerCase());
 }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { createTag } from '../../src/tags/service.js';
 import { makeTestApp } from '../helpers/app.js';
 import { makeComment, makePost, makeUser } from '../helpers/factories.js';
 import { logInAs, useBrowserTest } from '../helpers/server.js';
@@ -15,6 +16,12 @@ describe('every page in standards mode', () => {
     const sequence = await makeSequence(db, author.id, { One: ['Sequenced post'] });
     const postPath = `/posts/${post.id}/standard-post`;
     const sequencedId = sequence.postIds['Sequenced post']!;
+    await db.query('UPDATE users SET karma = 50 WHERE id = $1', [author.id]);
+    const tag = await createTag(
+      db,
+      { id: author.id, karma: 50, isModerator: false },
+      { name: 'Standard tag', description: 'A tag with $x^2$.' },
+    );
 
     // Every GET route that answers a page, with a real address. A new page route without one fails the test.
     const pages: Record<string, string> = {
@@ -38,6 +45,13 @@ describe('every page in standards mode', () => {
       '/s/:sequenceId/p/:postId': `/s/${sequence.id}/p/${sequencedId}`,
       '/users/:username': `/users/${author.username}`,
       '/users/:username/edit': `/users/${author.username}/edit`,
+      '/tags': '/tags',
+      '/tags/new': '/tags/new',
+      '/tags/:slug': `/tags/${tag.slug}`,
+      '/tags/:slug/edit': `/tags/${tag.slug}/edit`,
+      '/tags/:slug/history': `/tags/${tag.slug}/history`,
+      '/tags/:slug/history/:number': `/tags/${tag.slug}/history/1`,
+      '/search': '/search?q=standard',
     };
     // Not pages: JSON for the client script, feeds, assets, the health check.
     const notPages = /^\/(api|static|healthz)|\.(xml|rss|atom)$|feed|comments\.(rss|atom)/;
