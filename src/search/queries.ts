@@ -53,6 +53,8 @@ export const RANKED_CANDIDATES = 100;
  * √(RANKED_CANDIDATES × rows) for phrases.
  */
 const VECTOR_READ_COST = 8;
+/** How many of the newest rows a search whose words most rows hold tests at most (see searchTab). */
+export const WALKED_ROWS = 10_000;
 // ts_rank (not _cd): a term's first occurrence counts fully and repeats less and less (1/n²), and titles come
 // first in every vector, so a title match outranks any number of body matches; weights D, C, B, A.
 const RANK = (vector: string) => `ts_rank('{0.1, 0.2, 0.4, 1.0}', ${vector}, $1::tsquery)`;
@@ -182,18 +184,25 @@ export async function searchTab(
   const postId = t.postVisible ? ', post_id' : '';
   // Ranked once the candidates are chosen: ranking reads the whole vector, and the index path sorts every match.
   // On that path the order is an expression, so the planner cannot turn it back into a walk of the newest rows.
-  const branch = (conditions: string[], order: string) =>
+  const branch = (conditions: string[], order: string, from = t.from) =>
     `(SELECT id, date, ${RANK('vector')} AS rank${postId}
         FROM (SELECT t.id, ${t.date} AS date, t.search_vector AS vector${postId ? ', t.post_id' : ''}
-                FROM ${t.from} WHERE ${conditions.join(' AND ')}
+                FROM ${from} WHERE ${conditions.join(' AND ')}
                ORDER BY ${order} DESC, t.id DESC LIMIT ${cap}) AS c)`;
+  // The walk is bounded: words most rows hold can still make a phrase no row holds, and an unbounded walk then
+  // tests every row (45 s over 2M comments). Such a search looks among the newest WALKED_ROWS rows only.
+  const walked =
+    path === 'newest'
+      ? `(SELECT * FROM ${t.from} WHERE ${where.filter((_, i) => i !== 1).join(' AND ')}
+           ORDER BY ${t.date} DESC, t.id DESC LIMIT ${WALKED_ROWS}) AS t`
+      : t.from;
   const order = path === 'index' ? `${t.date} + interval '0 s'` : t.date;
   // A title's vector is the start of the post's, so a title matching all of the query's words and phrases is a
   // match (a query leaving a word out is tested on the whole vector: the body may hold the word).
   const titled = ALL_OF.test(tsquery) ? where.filter((_, i) => i !== 1) : where;
   const candidates = t.titleMatch
-    ? `${branch(where, order)} UNION ${branch([...titled, t.titleMatch], t.date)}`
-    : branch(where, order);
+    ? `${branch(where, order, walked)} UNION ${branch([...titled, t.titleMatch], t.date)}`
+    : branch(where, order, walked);
   // A scalar subquery, which the planner keeps as one lookup per candidate (an EXISTS it may turn into a join
   // reading every post).
   const kept = t.postVisible
