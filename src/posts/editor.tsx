@@ -1,6 +1,6 @@
 import { raw } from 'hono/html';
 import { TagChoiceField } from '../tags/links-views.js';
-import { Field, FormError } from '../web/forms.js';
+import { Field, FieldError, FormError } from '../web/forms.js';
 import { CsrfField, Layout, type PageContext } from '../web/layout.js';
 
 export interface EditorState {
@@ -21,14 +21,6 @@ export interface EditorState {
 
 function editorAction(postId: string | undefined): string {
   return postId ? `/posts/${postId}/edit` : '/posts/new';
-}
-
-function FieldError({ id, error }: { id: string; error: string | undefined }) {
-  return error ? (
-    <p class="field-error" id={id}>
-      {error}
-    </p>
-  ) : null;
 }
 
 /** What a writer can type, under the editor: the math, footnote and table syntax at a glance. */

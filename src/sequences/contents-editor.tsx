@@ -1,8 +1,8 @@
 import { postPath } from '../posts/paths.js';
-import { FormError } from '../web/forms.js';
+import { FieldError, FormError } from '../web/forms.js';
 import { CsrfField } from '../web/layout.js';
 import { MAX_POSITION } from './arrange.js';
-import { FieldError, type FormState } from './form-state.js';
+import type { FormState } from './form-state.js';
 import type { AvailablePost } from './list-queries.js';
 import { sequencePath } from './paths.js';
 import type { ContentsChapter } from './queries.js';

@@ -1,7 +1,7 @@
-import { Field, FormError } from '../web/forms.js';
+import { Field, FormError, TextAreaField } from '../web/forms.js';
 import { CsrfField, Layout, type PageContext } from '../web/layout.js';
 import { ContentsEditor, type ContentsState } from './contents-editor.js';
-import { FieldError, type FormState } from './form-state.js';
+import type { FormState } from './form-state.js';
 import { sequencePath } from './paths.js';
 import type { SequenceRow } from './queries.js';
 
@@ -13,24 +13,14 @@ function DetailsFields({ state }: { state: FormState<DetailsValues> }) {
   return (
     <>
       <Field name="title" label="Title" value={values.title} error={errors.title} required={false} />
-      <div class={errors.description ? 'field field-invalid' : 'field'}>
-        <label for="field-description">Description</label>
-        <p class="field-hint" id="field-description-hint">
-          Markdown, with math as in posts. Say what the sequence covers and whom it is for.
-        </p>
-        <textarea
-          id="field-description"
-          name="description"
-          rows={8}
-          aria-invalid={errors.description ? 'true' : undefined}
-          aria-describedby={
-            errors.description ? 'field-description-hint field-description-error' : 'field-description-hint'
-          }
-        >
-          {values.description}
-        </textarea>
-        <FieldError id="field-description-error" error={errors.description} />
-      </div>
+      <TextAreaField
+        name="description"
+        label="Description"
+        hint="Markdown, with math as in posts. Say what the sequence covers and whom it is for."
+        value={values.description}
+        error={errors.description}
+        rows={8}
+      />
     </>
   );
 }

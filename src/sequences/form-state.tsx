@@ -8,11 +8,3 @@ export interface FormState<V> {
 export function emptyForm<V>(values: V): FormState<V> {
   return { values, errors: {} };
 }
-
-export function FieldError({ id, error }: { id: string; error: string | undefined }) {
-  return error ? (
-    <p class="field-error" id={id}>
-      {error}
-    </p>
-  ) : null;
-}

@@ -2,9 +2,9 @@ import { raw } from 'hono/html';
 import type { Child } from 'hono/jsx';
 import { tagFeedRef } from '../feeds/links.js';
 import type { HistoryWords } from '../posts/history.js';
-import { FieldError, type FormState } from '../sequences/form-state.js';
+import type { FormState } from '../sequences/form-state.js';
 import { Excerpt } from '../web/excerpt.js';
-import { Field, FormError } from '../web/forms.js';
+import { Field, FormError, TextAreaField } from '../web/forms.js';
 import { CsrfField, Layout, type PageContext } from '../web/layout.js';
 import { tagHistoryPath, tagPath } from './paths.js';
 import type { TagListItem, TagRow } from './queries.js';
@@ -187,24 +187,14 @@ function TagFields({ state, editing }: { state: TagFormState; editing: boolean }
           See the existing tag: <a href={tagPath(state.existing)}>{state.existing.name}</a>
         </p>
       ) : null}
-      <div class={errors.description ? 'field field-invalid' : 'field'}>
-        <label for="field-description">Description</label>
-        <p class="field-hint" id="field-description-hint">
-          Markdown, with math as in posts. Say what the topic is and what belongs under it.
-        </p>
-        <textarea
-          id="field-description"
-          name="description"
-          rows={10}
-          aria-invalid={errors.description ? 'true' : undefined}
-          aria-describedby={
-            errors.description ? 'field-description-hint field-description-error' : 'field-description-hint'
-          }
-        >
-          {values.description}
-        </textarea>
-        <FieldError id="field-description-error" error={errors.description} />
-      </div>
+      <TextAreaField
+        name="description"
+        label="Description"
+        hint="Markdown, with math as in posts. Say what the topic is and what belongs under it."
+        value={values.description}
+        error={errors.description}
+        rows={10}
+      />
       {editing ? (
         <Field
           name="note"

@@ -75,11 +75,46 @@ export function Field(props: {
         aria-invalid={props.error ? 'true' : undefined}
         aria-describedby={described || undefined}
       />
-      {props.error ? (
-        <p class="field-error" id={`${id}-error`}>
-          {props.error}
-        </p>
-      ) : null}
+      <FieldError id={`${id}-error`} error={props.error} />
+    </div>
+  );
+}
+
+/** A field's message, referred to by the field's aria-describedby. */
+export function FieldError({ id, error }: { id: string; error: string | undefined }) {
+  return error ? (
+    <p class="field-error" id={id}>
+      {error}
+    </p>
+  ) : null;
+}
+
+/** A Markdown text area with its label, hint and error, as Field is for one-line inputs. */
+export function TextAreaField(props: {
+  name: string;
+  label: string;
+  hint: string;
+  value: string;
+  error?: string | undefined;
+  rows: number;
+}) {
+  const id = `field-${props.name}`;
+  return (
+    <div class={props.error ? 'field field-invalid' : 'field'}>
+      <label for={id}>{props.label}</label>
+      <p class="field-hint" id={`${id}-hint`}>
+        {props.hint}
+      </p>
+      <textarea
+        id={id}
+        name={props.name}
+        rows={props.rows}
+        aria-invalid={props.error ? 'true' : undefined}
+        aria-describedby={props.error ? `${id}-hint ${id}-error` : `${id}-hint`}
+      >
+        {props.value}
+      </textarea>
+      <FieldError id={`${id}-error`} error={props.error} />
     </div>
   );
 }
