@@ -191,18 +191,19 @@ export async function searchTab(
                ORDER BY ${order} DESC, t.id DESC LIMIT ${cap}) AS c)`;
   // The walk is bounded: words most rows hold can still make a phrase no row holds, and an unbounded walk then
   // tests every row (45 s over 2M comments). Such a search looks among the newest WALKED_ROWS rows only.
+  // Only the columns the match and the candidates need come out of it (the other conditions are applied inside).
   const walked =
     path === 'newest'
-      ? `(SELECT * FROM ${t.from} WHERE ${where.filter((_, i) => i !== 1).join(' AND ')}
+      ? `(SELECT t.id, ${t.date}, t.search_vector${postId ? ', t.post_id' : ''}
+            FROM ${t.from} WHERE ${where.filter((_, i) => i !== 1).join(' AND ')}
            ORDER BY ${t.date} DESC, t.id DESC LIMIT ${WALKED_ROWS}) AS t`
-      : t.from;
+      : undefined;
   const order = path === 'index' ? `${t.date} + interval '0 s'` : t.date;
   // A title's vector is the start of the post's, so a title matching all of the query's words and phrases is a
   // match (a query leaving a word out is tested on the whole vector: the body may hold the word).
   const titled = ALL_OF.test(tsquery) ? where.filter((_, i) => i !== 1) : where;
-  const candidates = t.titleMatch
-    ? `${branch(where, order, walked)} UNION ${branch([...titled, t.titleMatch], t.date)}`
-    : branch(where, order, walked);
+  const newest = walked ? branch([where[1]!], order, walked) : branch(where, order);
+  const candidates = t.titleMatch ? `${newest} UNION ${branch([...titled, t.titleMatch], t.date)}` : newest;
   // A scalar subquery, which the planner keeps as one lookup per candidate (an EXISTS it may turn into a join
   // reading every post).
   const kept = t.postVisible
