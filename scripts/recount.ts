@@ -1,5 +1,5 @@
-// `npm run recount`: recompute scores, vote counts, agreement totals and karma from the votes table, and
-// report every counter it repaired.
+// `npm run recount`: recompute scores, vote counts, agreement totals and karma from the votes table, tag links'
+// relevance from their votes and tags' post counts, and report every counter it repaired.
 import { ConfigError, loadConfig } from '../src/config.js';
 import { DataDirLockedError } from '../src/db/lock.js';
 import { openDatabase } from '../src/db/open.js';

@@ -3,7 +3,7 @@ import { postMagicScoreSql } from './ranking.js';
 
 /** One counter the recount found wrong and set to what the votes table says. */
 export interface Repair {
-  table: 'posts' | 'comments' | 'users';
+  table: 'posts' | 'comments' | 'users' | 'post_tags' | 'tags';
   id: string;
   column: string;
   before: number;
@@ -105,9 +105,49 @@ async function recountKarma(tx: Queryable): Promise<Repair[]> {
   return repairsOf('users', rows, ['karma']);
 }
 
+/** A post–tag link's relevance and vote count are the sums of its relevance votes (its id: "post/tag"). */
+async function recountTagLinks(tx: Queryable): Promise<Repair[]> {
+  const rows = await tx.query<Row>(
+    `WITH sums AS (
+       SELECT post_id, tag_id, sum(power)::int AS relevance, count(*)::int AS n
+         FROM post_tag_votes GROUP BY post_id, tag_id
+     ), wrong AS (
+       SELECT l.post_id, l.tag_id, l.post_id || '/' || l.tag_id AS id,
+              l.relevance AS old_relevance, coalesce(s.relevance, 0) AS new_relevance,
+              l.vote_count AS old_vote_count, coalesce(s.n, 0) AS new_vote_count
+         FROM post_tags l LEFT JOIN sums s ON s.post_id = l.post_id AND s.tag_id = l.tag_id
+        WHERE (l.relevance, l.vote_count) IS DISTINCT FROM (coalesce(s.relevance, 0), coalesce(s.n, 0))
+     )
+     UPDATE post_tags l SET relevance = w.new_relevance, vote_count = w.new_vote_count
+       FROM wrong w WHERE l.post_id = w.post_id AND l.tag_id = w.tag_id
+     RETURNING w.id, w.old_relevance, w.new_relevance, w.old_vote_count, w.new_vote_count`,
+  );
+  return repairsOf('post_tags', rows, ['relevance', 'vote_count']);
+}
+
+/** A tag's post count: its links at relevance >= 0 to published, undeleted posts (after the links' repair). */
+async function recountTagPostCounts(tx: Queryable): Promise<Repair[]> {
+  const rows = await tx.query<Row>(
+    `WITH counts AS (
+       SELECT l.tag_id, count(*)::int AS n
+         FROM post_tags l JOIN posts p ON p.id = l.post_id
+        WHERE l.relevance >= 0 AND p.status = 'published' AND p.deleted_at IS NULL
+        GROUP BY l.tag_id
+     ), wrong AS (
+       SELECT t.id, t.post_count AS old_post_count, coalesce(c.n, 0) AS new_post_count
+         FROM tags t LEFT JOIN counts c ON c.tag_id = t.id
+        WHERE t.post_count <> coalesce(c.n, 0)
+     )
+     UPDATE tags t SET post_count = w.new_post_count FROM wrong w WHERE t.id = w.id
+     RETURNING w.*`,
+  );
+  return repairsOf('tags', rows, ['post_count']);
+}
+
 /**
- * Recomputes every score, vote count, agreement total and karma from the votes table in one transaction, sets
- * the ones that differ, and returns what it changed ([] when everything was right).
+ * Recomputes every score, vote count, agreement total and karma from the votes table, and every tag link's
+ * relevance and tag's post count from the relevance votes and links, in one transaction; sets the ones that
+ * differ, and returns what it changed ([] when everything was right).
  */
 export async function recountVotes(db: Queryable): Promise<Repair[]> {
   return db.transaction(async (tx) => {
@@ -115,12 +155,20 @@ export async function recountVotes(db: Queryable): Promise<Repair[]> {
     // it repairs would be overwritten by a total computed without it. Every vote writer locks a comment or
     // post row first, so these locks make writers wait until the recount commits; plain reads go on.
     // Comments, posts, votes: the order in which a vote takes its locks, so the two cannot deadlock.
-    await tx.exec('LOCK TABLE comments, posts, votes IN EXCLUSIVE MODE');
-    return [...(await recountPosts(tx)), ...(await recountComments(tx)), ...(await recountKarma(tx))];
+    // Tag links and tags come after posts: a relevance vote or a tagging locks the post row first, then the
+    // link, then the tags (migration 0018).
+    await tx.exec('LOCK TABLE comments, posts, votes, post_tags, post_tag_votes, tags IN EXCLUSIVE MODE');
+    return [
+      ...(await recountPosts(tx)),
+      ...(await recountComments(tx)),
+      ...(await recountKarma(tx)),
+      ...(await recountTagLinks(tx)),
+      ...(await recountTagPostCounts(tx)),
+    ];
   });
 }
 
 export function describeRepair(repair: Repair): string {
-  const what = { posts: 'post', comments: 'comment', users: 'user' }[repair.table];
+  const what = { posts: 'post', comments: 'comment', users: 'user', post_tags: 'tag link', tags: 'tag' }[repair.table];
   return `${what} ${repair.id}: ${repair.column} ${repair.before} → ${repair.after}`;
 }

@@ -5,11 +5,14 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../../src/errors.js';
+import { applyTag } from '../../src/tags/links-service.js';
+import { voteOnRelevance } from '../../src/tags/relevance.js';
 import { VOTE_KINDS } from '../../src/votes/kinds.js';
 import { describeRepair, recountVotes } from '../../src/votes/recount.js';
 import { castVote } from '../../src/votes/service.js';
 import { useTestDatabase } from '../helpers/app.js';
 import { makeComment, makePost } from '../helpers/factories.js';
+import { makeTag } from '../tags/tags-helpers.js';
 import { karmaOf, totalsOf, userWithKarma } from './setup.js';
 
 const { db } = useTestDatabase();
@@ -170,5 +173,28 @@ describe('npm run recount', () => {
     } finally {
       fs.rmSync(dataDir, { recursive: true, force: true });
     }
+  });
+
+  it("repairs a tag link's relevance from its votes and a tag's post count from its links", async () => {
+    const author = await userWithKarma(db, 0);
+    const post = await makePost(db, { authorId: author.id });
+    const tag = await makeTag(db);
+    const voter = await userWithKarma(db, 100);
+    await applyTag(db, { id: author.id, karma: 0, isModerator: false }, post.id, tag.id);
+    await voteOnRelevance(db, { voterId: voter.id, postId: post.id, tagId: tag.id, kind: 'strongUp' });
+    await db.query('UPDATE users SET karma = 0 WHERE id = $1', [voter.id]); // hand-set, backed by no vote
+    expect(await recountVotes(db)).toEqual([]);
+
+    await db.query('UPDATE post_tags SET relevance = 7, vote_count = 9 WHERE post_id = $1', [post.id]);
+    await db.query('UPDATE tags SET post_count = 40 WHERE id = $1', [tag.id]);
+    const repairs = await recountVotes(db);
+    const link = `${post.id}/${tag.id}`;
+    expect(repairs).toEqual([
+      { table: 'post_tags', id: link, column: 'relevance', before: 7, after: 4 },
+      { table: 'post_tags', id: link, column: 'vote_count', before: 9, after: 2 },
+      { table: 'tags', id: tag.id, column: 'post_count', before: 40, after: 1 },
+    ]);
+    expect(describeRepair(repairs[2]!)).toBe(`tag ${tag.id}: post_count 40 → 1`);
+    expect(await recountVotes(db)).toEqual([]);
   });
 });
