@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Queryable } from '../db/database.js';
 import { Invalid } from '../errors.js';
+import { mostUsedTags } from '../tags/queries.js';
 
 /**
  * Frontpage tag filters, LessWrong's rules: a reader (or, for logged-out readers, the site) sets a mode per tag.
@@ -100,12 +101,8 @@ export const OFFERED_TAGS = 100;
  * Not every tag: a forum's thousands would weigh on every logged-in frontpage; rarer ones are filtered from
  * their tag page.
  */
-export async function tagOptions(db: Queryable, limit = OFFERED_TAGS): Promise<TagOption[]> {
-  const rows = await db.query<TagOption>(
-    `SELECT t.id, t.name FROM tags t WHERE ${LIVE_TAG} ORDER BY t.post_count DESC, lower(t.name), t.id LIMIT $1`,
-    [limit],
-  );
-  return rows.sort((a, b) => a.name.localeCompare(b.name, 'en', { sensitivity: 'base' }));
+export function tagOptions(db: Queryable, limit = OFFERED_TAGS): Promise<TagOption[]> {
+  return mostUsedTags(db, limit);
 }
 
 /**

@@ -6,8 +6,11 @@ import { pathAndQuery } from '../web/page.js';
 import { relevanceVotesOf, tagsOfPost } from './links-queries.js';
 import type { PostTagsProps } from './links-views.js';
 import { canTagPost } from './permissions.js';
-import { allTagsByName } from './queries.js';
+import { mostUsedTags } from './queries.js';
 import { asRelevanceKind, type RelevanceKind } from './relevance.js';
+
+/** How many tags "Add a tag" suggests; any other is typed by name. */
+const OFFERED_TAG_CHOICES = 100;
 
 /** The cache tag of a post's tag list: "post-tags:<id>", announced by migration 0018 when a link changes. */
 export function postTagsCacheTag(postId: string): string {
@@ -29,10 +32,12 @@ export async function postTagsOnPage(c: Context<AppEnv>, post: PostRow): Promise
   // The forms come back to the page they are on (the post, or the post read inside a sequence).
   const props: PostTagsProps = { postId: post.id, pageHref: pathAndQuery(c.req.url), tags };
   if (!user) return props;
+  const canTag = canTagPost(user, post);
   const [stored, all] = await Promise.all([
     tags.length > 0 ? relevanceVotesOf(db, user.id, post.id) : undefined,
-    // Kept until a tag is created, renamed, deleted or merged ("tag-names", migration 0017).
-    canTagPost(user, post) ? cachedFragment(c, 'tag-choices', ['tag-names'], () => allTagsByName(db)) : [],
+    // The most used tags, as suggestions beside a typed name: every tag would weigh on every page of a forum
+    // with thousands. Kept until a tag is created, renamed, deleted or merged ("tag-names", migration 0017).
+    canTag ? cachedFragment(c, 'tag-choices', ['tag-names'], () => mostUsedTags(db, OFFERED_TAG_CHOICES)) : [],
   ]);
   const votes = new Map<string, RelevanceKind>();
   for (const [tagId, kind] of stored ?? []) {
@@ -41,5 +46,5 @@ export async function postTagsOnPage(c: Context<AppEnv>, post: PostRow): Promise
   }
   const onPost = new Set(tags.map((link) => link.tagId));
   const choices = all.filter((tag) => !onPost.has(tag.id)).map((tag) => ({ id: tag.id, name: tag.name }));
-  return { ...props, reader: { csrfToken: c.var.csrfToken, votes, choices } };
+  return { ...props, reader: { csrfToken: c.var.csrfToken, votes, canTag, choices } };
 }

@@ -6,17 +6,26 @@ import type { AppEnv } from '../web/context.js';
 import { formStrings, parseNamingFields } from '../web/forms.js';
 import { safeNext } from '../web/page.js';
 import { applyTag } from './links-service.js';
+import { tagIdByName } from './queries.js';
 import { RELEVANCE_KINDS, type RelevanceKind, voteOnRelevance } from './relevance.js';
+import { normalizeTagName } from './validation.js';
 
 const id = (field: string) => z.string({ error: `${field} is missing.` }).refine(isId, `${field} is not a valid id.`);
 
 const linkParams = z.object({ postId: id('postId'), tagId: id('tagId') });
 
-const applyInput = z.object({
-  postId: id('postId'),
-  tagId: id('tagId'),
-  returnTo: z.string().max(2000, 'returnTo is too long.').optional(),
-});
+/** "Add a tag": the tag by id (scripts, older pages) or by the name the reader typed or picked from the list. */
+const applyInput = z
+  .object({
+    postId: id('postId'),
+    tagId: id('tagId').optional(),
+    tag: z.string().max(200, 'tag is too long: a tag name has at most 60 characters.').optional(),
+    returnTo: z.string().max(2000, 'returnTo is too long.').optional(),
+  })
+  .refine((input) => input.tagId !== undefined || normalizeTagName(input.tag ?? '') !== '', {
+    message: 'Type or choose the name of a tag to add.',
+    path: ['tag'],
+  });
 
 const KIND_MESSAGE = 'relevance must be a vote and the vote shown, like up/none (up, down, strongUp or strongDown).';
 
@@ -37,6 +46,16 @@ const relevanceInput = z.object({
   returnTo: z.string().max(2000, 'returnTo is too long.').optional(),
 });
 
+async function tagNamed(c: Context<AppEnv>, name: string): Promise<string> {
+  const tagId = await tagIdByName(c.var.deps.db, name);
+  if (!tagId) {
+    throw new Invalid(`No tag is named “${name}”.`, {
+      tag: `No tag is named “${name}”. Tags are created at /tags/new.`,
+    });
+  }
+  return tagId;
+}
+
 function requireUser(c: Context<AppEnv>, what: string) {
   const user = c.var.user;
   if (!user) throw new Forbidden(`Log in to ${what}.`);
@@ -54,7 +73,9 @@ export const tagLinkRoutes = new Hono<AppEnv>()
   .post('/posts/:postId/tags', async (c) => {
     const user = requireUser(c, 'tag posts');
     const form = formStrings(await c.req.parseBody());
-    const { postId, tagId, returnTo } = parseNamingFields(applyInput, { ...form, postId: c.req.param('postId') });
+    const input = parseNamingFields(applyInput, { ...form, postId: c.req.param('postId') });
+    const { postId, returnTo } = input;
+    const tagId = input.tagId ?? (await tagNamed(c, normalizeTagName(input.tag ?? '')));
     const { slug } = await applyTag(c.var.deps.db, user, postId, tagId);
     return c.redirect(backToTags(c, returnTo, `/posts/${postId}/${slug}`), 303);
   })

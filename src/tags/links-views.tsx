@@ -8,7 +8,9 @@ export interface TagReader {
   csrfToken: string;
   /** Their relevance votes on the post's links, by tag id. */
   votes: Map<string, RelevanceKind>;
-  /** Tags they may add (live tags not on the post yet), by name; empty when they may not tag the post. */
+  /** Whether they may tag the post. */
+  canTag: boolean;
+  /** Suggestions for "Add a tag": the most used live tags not on the post yet (any other is typed). */
   choices: { id: string; name: string }[];
 }
 
@@ -101,7 +103,7 @@ export function PostTags(props: PostTagsProps) {
   const shown = props.tags.filter((link) => link.relevance >= 0);
   const low = props.tags.filter((link) => link.relevance < 0);
   const returnTo = `${props.pageHref}#post-tags`;
-  const canAdd = !!reader && reader.choices.length > 0;
+  const canAdd = !!reader && reader.canTag;
   if (shown.length === 0 && !reader) return null;
   if (shown.length === 0 && low.length === 0 && !canAdd) return null;
   return (
@@ -128,12 +130,21 @@ export function PostTags(props: PostTagsProps) {
           <CsrfField token={reader.csrfToken} />
           <input type="hidden" name="returnTo" value={returnTo} />
           <label for="post-tag-choice">Add a tag</label>{' '}
-          <select id="post-tag-choice" name="tagId" required>
-            <option value="">Choose a tag…</option>
+          {/* A name, typed or picked from the most used tags (a datalist needs no script). */}
+          <input
+            id="post-tag-choice"
+            name="tag"
+            list="post-tag-options"
+            required
+            maxlength={60}
+            autocomplete="off"
+            placeholder="Tag name"
+          />
+          <datalist id="post-tag-options">
             {reader.choices.map((tag) => (
-              <option value={tag.id}>{tag.name}</option>
+              <option value={tag.name} />
             ))}
-          </select>{' '}
+          </datalist>{' '}
           <button type="submit" class="secondary">
             Add
           </button>

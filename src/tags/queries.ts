@@ -13,6 +13,21 @@ export async function allTagsByName(db: Queryable): Promise<{ id: string; name: 
   );
 }
 
+/** The most used live tags, shown alphabetically (tags_post_count_idx): what forms offer beside a typed name. */
+export async function mostUsedTags(db: Queryable, limit: number): Promise<{ id: string; name: string }[]> {
+  const rows = await db.query<{ id: string; name: string }>(
+    `SELECT id, name FROM tags WHERE ${LIVE} ORDER BY post_count DESC, lower(name), id LIMIT $1`,
+    [limit],
+  );
+  return rows.sort((a, b) => a.name.localeCompare(b.name, 'en', { sensitivity: 'base' }));
+}
+
+/** A live tag's id by its name, however cased (tags_name_key). */
+export async function tagIdByName(db: Queryable, name: string): Promise<string | undefined> {
+  const [row] = await db.query<{ id: string }>(`SELECT id FROM tags WHERE lower(name) = lower($1) AND ${LIVE}`, [name]);
+  return row?.id;
+}
+
 export interface TagRow {
   id: string;
   name: string;

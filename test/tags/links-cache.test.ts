@@ -55,8 +55,8 @@ describe('a post page cached with its tags', () => {
     const path = `/posts/${post.id}/${post.slug}`;
     await caches().settle();
     expect(await (await client.get(path)).text()).toContain('Add a tag');
-    const tag = await makeTag(db, { name: 'Brand new topic' });
+    await makeTag(db, { name: 'Brand new topic' });
     await caches().settle();
-    expect(await (await client.get(path)).text()).toContain(`<option value="${tag.id}">Brand new topic</option>`);
+    expect(await (await client.get(path)).text()).toContain(`<option value="Brand new topic"`);
   });
 });

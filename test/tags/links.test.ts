@@ -98,7 +98,24 @@ describe('applying tags (POST /posts/:postId/tags)', () => {
     };
     await expectStatus(`/posts/${post.id}/tags`, { tagId: newId() }, 422, 'There is no tag with the id');
     await expectStatus(`/posts/${post.id}/tags`, { tagId: 'not an id' }, 422, 'tagId is not a valid id.');
-    await expectStatus(`/posts/${post.id}/tags`, {}, 422, 'tagId');
+    await expectStatus(`/posts/${post.id}/tags`, {}, 422, 'Type or choose the name of a tag to add.');
+    await expectStatus(`/posts/${post.id}/tags`, { tag: '   ' }, 422, 'Type or choose the name of a tag to add.');
+    await expectStatus(
+      `/posts/${post.id}/tags`,
+      { tag: 'No such <b>tag</b>' },
+      422,
+      'No tag is named “No such &lt;b&gt;tag&lt;/b&gt;”.',
+    );
+    await expectStatus(`/posts/${post.id}/tags`, { tag: 'x'.repeat(201) }, 422, 'tag is too long');
+    // By name, however cased and spaced: the tag is applied.
+    const byName = await client.post(`/posts/${post.id}/tags`, { tag: `  ${tag.name.toUpperCase()} ` });
+    expect(byName.status).toBe(303);
+    const [link] = await db.query('SELECT relevance FROM post_tags WHERE post_id = $1 AND tag_id = $2', [
+      post.id,
+      tag.id,
+    ]);
+    expect(link).toEqual({ relevance: 1 });
+    await db.query('DELETE FROM post_tags WHERE post_id = $1', [post.id]);
     await expectStatus('/posts/bad/tags', { tagId: tag.id }, 422, 'postId is not a valid id.');
     await expectStatus(`/posts/${newId()}/tags`, { tagId: tag.id }, 404, 'does not exist');
     const deleted = await makeTag(db);
