@@ -21,7 +21,7 @@ const words = (list: string): string[] => list.split(/\s+/).filter(Boolean);
  */
 const PAGE_IDS = words(`main comments comments-heading post-title post-votes toc-heading preview-heading diff-legend
   latest-heading discussion-heading backlinks-heading continue-heading sequence-title sequences-heading
-  sequence-contents post-tags post-tag-choice tags-heading tag-name tag-posts-heading`);
+  sequence-contents post-tags post-tag-choice post-tag-options tags-heading tag-name tag-posts-heading`);
 const ID_FAMILIES = [
   ...words('comment- parent- field- chapter- title- position- resubmit- fn- fnref- tag-filter- search- site-search-'),
   USER_ID_PREFIX,
