@@ -23,6 +23,16 @@ const cursorShape = z.tuple([
   z.string().refine(isId),
 ]);
 
+/** What a cursor parameter holds (base64url JSON), or undefined when it is too long or not that. */
+export function cursorJson(text: string): unknown {
+  if (text.length > MAX_CURSOR_CHARS) return undefined;
+  try {
+    return JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
 export function encodeCursor(cursor: Cursor): string {
   return Buffer.from(JSON.stringify([cursor.list, cursor.key, cursor.id])).toString('base64url');
 }
@@ -30,13 +40,7 @@ export function encodeCursor(cursor: Cursor): string {
 /** The cursor in an `after` parameter, for the list named `list`; a broken or foreign one is refused (422). */
 export function decodeCursor(text: string | undefined, list: string): Cursor | undefined {
   if (text === undefined || text === '') return undefined;
-  let json: unknown;
-  try {
-    json = text.length <= MAX_CURSOR_CHARS ? JSON.parse(Buffer.from(text, 'base64url').toString('utf8')) : undefined;
-  } catch {
-    json = undefined;
-  }
-  const parsed = cursorShape.safeParse(json);
+  const parsed = cursorShape.safeParse(cursorJson(text));
   if (!parsed.success) throw new Invalid(BROKEN, { after: 'Malformed cursor.' });
   const [owner, key, id] = parsed.data;
   if (owner !== list) {

@@ -1,5 +1,4 @@
 import type { Queryable } from '../db/database.js';
-import { recountTagPosts } from '../tags/queries.js';
 import { createTag } from '../tags/service.js';
 import { votePower } from '../votes/power.js';
 
@@ -89,11 +88,9 @@ export async function loadDemoTags(
   );
   const authorOf = new Map(authors.map((row) => [row.postId, row]));
   const creator = { id: creatorId, karma: 0, isModerator: true };
-  const tagIds: string[] = [];
   const links: [string, string, string, number][] = [];
   for (const demo of demoTags) {
     const { id } = await createTag(tx, creator, { name: demo.name, description: demo.description });
-    tagIds.push(id);
     for (const key of demo.postKeys) {
       const author = authorOf.get(postIdsByKey.get(key) ?? '');
       if (!author) throw new Error(`Demo tag names an unknown post: ${key}`);
@@ -112,5 +109,4 @@ export async function loadDemoTags(
      SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::int[])`,
     [column(0), column(1), column(2), column(3)],
   );
-  await recountTagPosts(tx, tagIds);
 }

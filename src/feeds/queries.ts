@@ -13,7 +13,7 @@ export interface FeedPost {
   authorDisplayName: string;
 }
 
-const FEED_POST_COLUMNS = `p.id, p.slug, p.title, p.body_html AS "bodyHtml", p.excerpt, p.published_at AS "publishedAt",
+export const FEED_POST_COLUMNS = `p.id, p.slug, p.title, p.body_html AS "bodyHtml", p.excerpt, p.published_at AS "publishedAt",
   p.updated_at AS "updatedAt", u.username AS "authorUsername", u.display_name AS "authorDisplayName"`;
 
 /** The newest published posts of the whole site (posts_published_idx). */

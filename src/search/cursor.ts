@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
+import { cursorJson } from '../db/cursor.js';
 import { isId } from '../db/ids.js';
 import { Invalid } from '../errors.js';
 
@@ -16,7 +17,6 @@ export interface SearchCursor {
   id: string;
 }
 
-const MAX_CURSOR_CHARS = 300;
 const shape = z.tuple([
   z.string().max(32),
   z.number().finite().min(0),
@@ -36,13 +36,7 @@ export function encodeSearchCursor(cursor: SearchCursor): string {
 /** The cursor in `after` for the search named `search`; a broken or foreign one is refused (422, naming `after`). */
 export function decodeSearchCursor(text: string | undefined, search: string): SearchCursor | undefined {
   if (text === undefined || text === '') return undefined;
-  let json: unknown;
-  try {
-    json = text.length <= MAX_CURSOR_CHARS ? JSON.parse(Buffer.from(text, 'base64url').toString('utf8')) : undefined;
-  } catch {
-    json = undefined;
-  }
-  const parsed = shape.safeParse(json);
+  const parsed = shape.safeParse(cursorJson(text));
   if (!parsed.success) {
     throw new Invalid('That "More results" link is broken; start again from the first page.', {
       after: 'Malformed cursor.',

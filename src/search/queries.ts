@@ -1,4 +1,5 @@
 import type { Queryable } from '../db/database.js';
+import { FEED_POST_COLUMNS, type FeedPost } from '../feeds/queries.js';
 import type { SearchCursor } from './cursor.js';
 
 export const SEARCH_TABS = ['posts', 'comments', 'users', 'tags', 'sequences'] as const;
@@ -278,20 +279,9 @@ export async function wordsMatching(db: Queryable, words: string[], lexemes: str
 }
 
 /** The newest published posts matching a tsquery, for the search feed. */
-export async function newestMatchingPosts(db: Queryable, tsquery: string, limit: number) {
-  return db.query<{
-    id: string;
-    slug: string;
-    title: string;
-    bodyHtml: string;
-    excerpt: string;
-    publishedAt: Date;
-    updatedAt: Date;
-    authorUsername: string;
-    authorDisplayName: string;
-  }>(
-    `SELECT p.id, p.slug, p.title, p.body_html AS "bodyHtml", p.excerpt, p.published_at AS "publishedAt",
-            p.updated_at AS "updatedAt", u.username AS "authorUsername", u.display_name AS "authorDisplayName"
+export async function newestMatchingPosts(db: Queryable, tsquery: string, limit: number): Promise<FeedPost[]> {
+  return db.query<FeedPost>(
+    `SELECT ${FEED_POST_COLUMNS}
        FROM posts p JOIN users u ON u.id = p.author_id
       WHERE p.status = 'published' AND p.deleted_at IS NULL AND p.search_vector @@ $1::tsquery
       ORDER BY p.published_at DESC, p.id DESC

@@ -188,19 +188,3 @@ export async function tagPosts(
     params,
   );
 }
-
-/**
- * Sets the post counts of the given tags from their links (what /tags sorts by): links at relevance >= 0 to
- * published, undeleted posts. For loaders and repairs; changes to links keep the counts as they go.
- */
-export async function recountTagPosts(db: Queryable, tagIds: string[]): Promise<void> {
-  await db.query(
-    `UPDATE tags t SET post_count = counted.n
-       FROM (SELECT ids.id, (SELECT count(*) FROM post_tags pt JOIN posts p ON p.id = pt.post_id
-                              WHERE pt.tag_id = ids.id AND pt.relevance >= 0
-                                AND p.status = 'published' AND p.deleted_at IS NULL)::int AS n
-               FROM unnest($1::text[]) AS ids (id)) counted
-      WHERE t.id = counted.id AND t.post_count <> counted.n`,
-    [tagIds],
-  );
-}

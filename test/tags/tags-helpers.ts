@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import type { Queryable } from '../../src/db/database.js';
-import { recountTagPosts } from '../../src/tags/queries.js';
 import { createTag } from '../../src/tags/service.js';
 import { type makeTestApp, TestClient } from '../helpers/app.js';
 import { makeUser } from '../helpers/factories.js';
@@ -37,12 +36,11 @@ export async function makeTag(
   return { ...tag, name, creatorId };
 }
 
-/** Links a post to a tag as the post-tagging service would (its relevance given), and recounts the tag. */
+/** Links a post to a tag as the post-tagging service would (its relevance given; 0018's triggers count it). */
 export async function linkPost(db: Queryable, postId: string, tagId: string, relevance = 1, appliedBy?: string) {
   const by = appliedBy ?? (await makeUser(db)).id;
   await db.query(
     `INSERT INTO post_tags (post_id, tag_id, relevance, vote_count, applied_by) VALUES ($1, $2, $3, 1, $4)`,
     [postId, tagId, relevance, by],
   );
-  await recountTagPosts(db, [tagId]);
 }
