@@ -1,4 +1,5 @@
 import type { Queryable } from '../db/database.js';
+import { ACTOR_BAN_COLUMNS, type Actor, type Role } from '../policy/actor.js';
 
 export interface UserRow {
   id: string;
@@ -8,12 +9,12 @@ export interface UserRow {
   passwordHash: string;
   bioHtml: string;
   karma: number;
-  isModerator: boolean;
+  role: Role;
   createdAt: Date;
 }
 
 const USER_COLUMNS = `id, username, display_name AS "displayName", email, password_hash AS "passwordHash",
-  bio_html AS "bioHtml", karma, is_moderator AS "isModerator", created_at AS "createdAt"`;
+  bio_html AS "bioHtml", karma, role, created_at AS "createdAt"`;
 
 export async function userByLogin(db: Queryable, login: string): Promise<UserRow | undefined> {
   const rows = await db.query<UserRow>(
@@ -36,11 +37,10 @@ export async function takenUserFields(
   return { username: rows[0]?.u === true, email: rows[0]?.e === true };
 }
 
-export interface SessionUser {
-  id: string;
+export interface SessionUser extends Actor {
   username: string;
   displayName: string;
-  karma: number;
+  /** Staff (moderator or admin); the policy module (src/policy) is the place that asks. */
   isModerator: boolean;
   /** The comment order this user last chose. */
   commentSort: 'top' | 'new' | 'old' | 'magic';
@@ -49,7 +49,8 @@ export interface SessionUser {
 
 export async function sessionUser(db: Queryable, tokenHash: string): Promise<SessionUser | undefined> {
   const rows = await db.query<SessionUser>(
-    `SELECT u.id, u.username, u.display_name AS "displayName", u.karma, u.is_moderator AS "isModerator",
+    `SELECT u.id, u.username, u.display_name AS "displayName", u.karma, u.role,
+            u.role IN ('admin', 'moderator') AS "isModerator", ${ACTOR_BAN_COLUMNS},
             u.comment_sort AS "commentSort", s.expires_at AS "expiresAt"
        FROM sessions s JOIN users u ON u.id = s.user_id
       WHERE s.token_hash = $1 AND s.expires_at > now()`,

@@ -72,7 +72,7 @@ export async function loadDemoContent(db: Queryable, options: DemoOptions = {}):
       if (!account) throw new Error(`No demo account was made for ${user.username}`);
       const id = newId();
       await tx.query(
-        `INSERT INTO users (id, username, display_name, email, password_hash, bio_markdown, bio_html, is_moderator)
+        `INSERT INTO users (id, username, display_name, email, password_hash, bio_markdown, bio_html, role)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
         [
           id,
@@ -82,7 +82,8 @@ export async function loadDemoContent(db: Queryable, options: DemoOptions = {}):
           account.passwordHash,
           user.bio,
           bios[index],
-          index === 0, // the first demo user moderates
+          // The first demo user runs the site, the second moderates, everyone else is a member.
+          index === 0 ? 'admin' : index === 1 ? 'moderator' : 'member',
         ],
       );
       userIds.set(user.username, id);

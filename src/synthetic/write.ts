@@ -112,9 +112,9 @@ export async function writeForum(
     rows: users.count,
     columns: userColumns,
     sql: `INSERT INTO users (id, username, display_name, email, password_hash, bio_markdown, bio_html, karma,
-                             is_moderator, comment_sort, created_at)
+                             role, comment_sort, created_at)
           SELECT r.id, r.username, r.display_name, lower(r.username) || '@example.org', $${userColumns.length + 1},
-                 b.markdown, b.html, r.karma, r.moderator, r.comment_sort, to_timestamp(r.created_at)
+                 b.markdown, b.html, r.karma, CASE WHEN r.moderator THEN 'moderator' ELSE 'member' END, r.comment_sort, to_timestamp(r.created_at)
             FROM ${unnestRows(userColumns)} JOIN synthetic_bodies b ON b.idx = r.bio`,
     extra: [options.passwordHash],
     batchSize,

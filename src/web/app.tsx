@@ -17,7 +17,16 @@ import { voteRoutes } from '../votes/routes.js';
 import { chooseEncoding, compress, compression, isCompressible } from './compression.js';
 import type { AppEnv, Deps } from './context.js';
 import { handleError, notFound } from './errors.js';
-import { csrf, readReplica, refuseNul, requestLog, securityHeaders, session, withDeps } from './middleware.js';
+import {
+  csrf,
+  readReplica,
+  refuseBannedWrites,
+  refuseNul,
+  requestLog,
+  securityHeaders,
+  session,
+  withDeps,
+} from './middleware.js';
 
 const IMMUTABLE = 'public, max-age=31536000, immutable';
 
@@ -67,7 +76,7 @@ export function createApp(deps: Deps): Hono<AppEnv> {
     }
   });
 
-  app.use('*', limitBody, session, csrf, pageCaches(), readReplica);
+  app.use('*', limitBody, session, csrf, refuseBannedWrites, pageCaches(), readReplica);
 
   app.route('/', frontpageRoutes);
   app.route('/', accountRoutes);

@@ -3,7 +3,8 @@ import type { Context, MiddlewareHandler } from 'hono';
 import { getCookie, setCookie } from 'hono/cookie';
 import type { CookieOptions } from 'hono/utils/cookie';
 import { CSRF_COOKIE, csrfTokenOf, hashToken, resolveSession, SESSION_COOKIE } from '../accounts/sessions.js';
-import { AppError } from '../errors.js';
+import { AppError, Forbidden } from '../errors.js';
+import { activeBan, banMessage } from '../policy/actor.js';
 import type { AppEnv, Deps } from './context.js';
 import { SECURITY_HEADERS } from './security-headers.js';
 
@@ -224,5 +225,18 @@ export const csrf: MiddlewareHandler<AppEnv> = async (c, next) => {
   }
   if (!sent || !expected || !sameToken(sent, expected)) throw new CsrfError('expired');
   issueCsrfToken(c);
+  return next();
+};
+
+/** Writes a banned user may still make: ending their own session. */
+const ALLOWED_WHILE_BANNED = new Set(['/logout', '/login']);
+
+/**
+ * A banned user reads and logs in, but every write is refused here, in one place, with the ban's end and reason
+ * (policy/actor.ts). Runs after csrf, so a forged request is refused as forged first.
+ */
+export const refuseBannedWrites: MiddlewareHandler<AppEnv> = async (c, next) => {
+  const ban = SAFE_METHODS.has(c.req.method) || ALLOWED_WHILE_BANNED.has(c.req.path) ? null : activeBan(c.var.user);
+  if (ban) throw new Forbidden(banMessage(ban));
   return next();
 };

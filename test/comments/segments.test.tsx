@@ -60,7 +60,11 @@ describe('the comment section compressed for logged-in readers', () => {
     username: `r${id}`,
     displayName: `R ${id}`,
     karma: 10,
+    role: isModerator ? 'moderator' : 'member',
     isModerator,
+    bannedUntil: null,
+    bannedForever: false,
+    banReason: '',
     commentSort: 'old',
     expiresAt: new Date(Date.now() + 3_600_000),
   });

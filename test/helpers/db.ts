@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { type Database, openPglite, openPostgres } from '../../src/db/database.js';
+import { type Database, openPglite, openPostgres, type Queryable } from '../../src/db/database.js';
 import { migrate } from '../../src/db/migrate.js';
+import { saveSetting } from '../../src/settings/settings.js';
 import { loadTemplate } from './template.js';
 
 /**
@@ -17,6 +18,7 @@ export async function openTestDatabase(): Promise<Database> {
     const db = await openPglite(undefined, template ? { loadDataDir: template } : {});
     // Without a template (a run without the global setup), or to apply migrations newer than it: migrate.
     await migrate(db);
+    await openWriteGates(db);
     return db;
   }
   const name = `lyceum_test_${randomBytes(6).toString('hex')}`;
@@ -34,6 +36,7 @@ export async function openTestDatabase(): Promise<Database> {
   own.pathname = `/${name}`;
   const db = await openPostgres({ connectionString: own.toString(), max: 20 });
   await migrate(db);
+  await openWriteGates(db);
   return {
     ...db,
     async close() {
@@ -41,4 +44,14 @@ export async function openTestDatabase(): Promise<Database> {
       await admin(`DROP DATABASE ${name} WITH (FORCE)`);
     },
   };
+}
+
+/**
+ * Tests start with the review queue and the karma write limits off: nearly every test writes as a brand-new
+ * member with no karma, who on a real forum waits for review and may comment three times a day. The tests of
+ * those gates turn them back on (saveSetting with the defaults from settings.ts).
+ */
+export async function openWriteGates(db: Queryable): Promise<void> {
+  await saveSetting(db, 'review', { newMembers: false });
+  await saveSetting(db, 'rateLimits', { tiers: [] });
 }

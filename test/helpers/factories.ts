@@ -3,6 +3,7 @@ import { hashPassword } from '../../src/accounts/passwords.js';
 import { addComment } from '../../src/comments/service.js';
 import type { Queryable } from '../../src/db/database.js';
 import { newId } from '../../src/db/ids.js';
+import type { Role } from '../../src/policy/actor.js';
 import { createPost } from '../../src/posts/service.js';
 
 export const TEST_PASSWORD = 'correct horse battery';
@@ -18,15 +19,23 @@ export interface TestUser {
 
 export async function makeUser(
   db: Queryable,
-  overrides: { username?: string; isModerator?: boolean } = {},
+  overrides: { username?: string; isModerator?: boolean; role?: Role; karma?: number } = {},
 ): Promise<TestUser> {
   passwordHash ??= hashPassword(TEST_PASSWORD);
   const username = overrides.username ?? `user_${randomBytes(4).toString('hex')}`;
   const email = `${username}@example.org`;
   const id = newId();
   await db.query(
-    `INSERT INTO users (id, username, display_name, email, password_hash, is_moderator) VALUES ($1, $2, $2, $3, $4, $5)`,
-    [id, username, email, await passwordHash, overrides.isModerator ?? false],
+    `INSERT INTO users (id, username, display_name, email, password_hash, role, karma)
+     VALUES ($1, $2, $2, $3, $4, $5, $6)`,
+    [
+      id,
+      username,
+      email,
+      await passwordHash,
+      overrides.role ?? (overrides.isModerator ? 'moderator' : 'member'),
+      overrides.karma ?? 0,
+    ],
   );
   return { id, username, email, password: TEST_PASSWORD };
 }
