@@ -47,7 +47,8 @@ export function activeBan(
 
 /** What a banned user is told when they try to write. */
 export function banMessage(ban: { forever: boolean; until: Date | null; reason: string }): string {
-  const when = ban.forever || !ban.until ? 'for good' : `until ${ban.until.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+  const when =
+    ban.forever || !ban.until ? 'for good' : `until ${ban.until.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
   const why = ban.reason.trim() ? ` Reason: ${ban.reason.trim()}` : '';
   return `Your account is banned from writing ${when}.${why}`;
 }

@@ -20,7 +20,8 @@ export const SETTINGS = {
     schema: z.object({ name: z.string().min(1).max(80), description: z.string().max(300) }),
     default: {
       name: 'Lyceum',
-      description: 'A forum for research communities: long posts with math and footnotes, sequences, threaded discussion.',
+      description:
+        'A forum for research communities: long posts with math and footnotes, sequences, threaded discussion.',
     },
   },
   /** New members' first post and first comment wait for a moderator's approval. */
