@@ -210,18 +210,19 @@ export const csrf: MiddlewareHandler<AppEnv> = async (c, next) => {
   c.set('csrfToken', expected ?? '');
 
   let sent = c.req.header(CSRF_HEADER);
-  if (!sent) {
-    const type = c.req.header('content-type') ?? '';
-    if (type.startsWith('application/x-www-form-urlencoded') || type.startsWith('multipart/form-data')) {
-      let body: Record<string, unknown>;
-      try {
-        body = await c.req.parseBody();
-      } catch {
-        throw new AppError(400, 'The form data could not be read (malformed body).');
-      }
-      const value = body[CSRF_FIELD];
-      if (typeof value === 'string') sent = value;
+  // The media type as Hono's parseBody reads it (case and spaces ignored), so no form body escapes this parse.
+  const type = (c.req.header('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
+  if (type === 'application/x-www-form-urlencoded' || type === 'multipart/form-data') {
+    // Parsed here even when the token came in a header: a malformed body is refused once, as a 400, and the
+    // routes' own parseBody calls get this parse from the request's cache instead of throwing.
+    let body: Record<string, unknown>;
+    try {
+      body = await c.req.parseBody();
+    } catch {
+      throw new AppError(400, 'The form data could not be read (malformed body).');
     }
+    const value = body[CSRF_FIELD];
+    if (!sent && typeof value === 'string') sent = value;
   }
   if (!sent || !expected || !sameToken(sent, expected)) throw new CsrfError('expired');
   issueCsrfToken(c);
