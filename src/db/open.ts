@@ -14,12 +14,16 @@ export interface OpenOptions {
 /** The embedded database's folder in DATA_DIR. */
 const PGLITE_DIR = 'pglite';
 
+export function pgliteDir(dataDir: string): string {
+  return path.join(dataDir, PGLITE_DIR);
+}
+
 /**
  * Whether opening will create the embedded database, on a new data directory: seconds of work for one core,
  * which start-up work for a new forum (the demo's) can overlap.
  */
 export function createsDatabase(options: OpenOptions): boolean {
-  return !options.databaseUrl && !fs.existsSync(path.join(options.dataDir, PGLITE_DIR, 'PG_VERSION'));
+  return !options.databaseUrl && !fs.existsSync(path.join(pgliteDir(options.dataDir), 'PG_VERSION'));
 }
 
 /**
@@ -33,7 +37,7 @@ export async function openDatabase(options: OpenOptions): Promise<{ db: Database
   } else {
     const lock = await acquireDataDirLock(options.dataDir);
     try {
-      const inner = await openPglite(path.join(options.dataDir, PGLITE_DIR));
+      const inner = await openPglite(pgliteDir(options.dataDir));
       db = {
         ...inner,
         async close() {
