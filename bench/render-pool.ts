@@ -16,6 +16,7 @@ import { revisionDiff } from '../src/content/word-diff.js';
 import { openPglite } from '../src/db/database.js';
 import { newId } from '../src/db/ids.js';
 import { migrate } from '../src/db/migrate.js';
+import { actorFor } from '../src/policy/actor.js';
 import { createPost, savePost } from '../src/posts/service.js';
 import { createApp } from '../src/web/app.js';
 import { loadAssets } from '../src/web/assets.js';
@@ -117,7 +118,7 @@ const first = prose(1, 200_000);
 const second = prose(2, 200_000);
 const post = await createPost(db, { authorId, title: 'Bench', markdown: first, publish: true });
 const saveMs = await timed(() =>
-  savePost(db, { id: authorId, isModerator: false }, post.id, { title: 'Bench', body: second, note: '' }, 'save'),
+  savePost(db, actorFor(authorId), post.id, { title: 'Bench', body: second, note: '' }, 'save'),
 );
 const page = `/posts/${post.id}/${post.slug}/history/2`;
 

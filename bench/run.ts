@@ -24,7 +24,7 @@ import { type StartedProcess, startProcess, stopProcess } from './lib/processes.
 import { describe, latestJson, type Measured, type Row, startupLine, tables } from './lib/report.js';
 import { hitRates, serverStats } from './lib/server-stats.js';
 import { measureStartup, type StartupTimes } from './lib/startup.js';
-import { findTargets, type Query, resetVoteQuota } from './lib/targets.js';
+import { findTargets, openWriteGates, type Query, resetVoteQuota } from './lib/targets.js';
 
 // --only names a subset, in any order (the ceiling runs whenever a page is loaded); by default all of them.
 const WORKLOADS = [
@@ -123,6 +123,7 @@ async function loadPages() {
     const targets = await findTargets(query, Math.max(connections, MIX_READERS));
     const mixTargets = wants('forumday') || wants('hotthread') ? await findMixTargets(query) : undefined;
     await resetVoteQuota(query, targets.sessions);
+    console.log(await openWriteGates(query));
     // The server opens the PGlite directory itself; a PostgreSQL pool stays open to reset the vote quota.
     if (dataDir) await db.close();
     const resetQuota = () => (dataDir ? Promise.resolve() : resetVoteQuota(query, targets.sessions));

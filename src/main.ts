@@ -32,11 +32,12 @@ async function main() {
   const [
     { forgetOldLoginFailures },
     { deleteExpiredSessions },
-    { cacheStats, startCaches },
+    { applyChange, cacheStats, startCaches },
     { startChangeFeed },
     { MAGIC_REFRESH_INTERVAL_MS, refreshMagicScores },
     { createApp },
     { createHttpServer },
+    { openSiteSettings },
   ] = await Promise.all([
     import('./accounts/service.js'),
     import('./accounts/sessions.js'),
@@ -45,6 +46,7 @@ async function main() {
     import('./votes/ranking.js'),
     import('./web/app.js'),
     import('./web/server.js'),
+    import('./settings/store.js'),
   ]);
 
   const { db, applied } = await opening;
@@ -63,13 +65,29 @@ async function main() {
     }
   }
 
-  // One stream of change notifications for everything this process keeps copies of (caches, replica routing).
-  const feed = config.pageCacheTtlMs > 0 || config.databaseReadUrl ? await startChangeFeed(db, logger) : undefined;
-  const caching = feed && startCaches(config, feed);
-  const replicas =
-    feed && config.databaseReadUrl ? await startReplicaRouting(db, config.databaseReadUrl, feed) : undefined;
+  // One stream of change notifications for everything this process keeps copies of (caches, replica routing,
+  // the site's settings: so it listens even with the caches off).
+  const feed = await startChangeFeed(db, logger);
+  const caching = startCaches(config, feed);
+  const replicas = config.databaseReadUrl ? await startReplicaRouting(db, config.databaseReadUrl, feed) : undefined;
+  // The site's settings (its name on every page) held in the process, read again when they change; a reload
+  // that finds them changed empties the caches once more (pages built meanwhile may show the old name).
+  const settings = await openSiteSettings(db, {
+    feed,
+    onChange: () => {
+      if (caching) applyChange(caching.caches, 'all');
+    },
+  });
   const assets = await assetsLoading;
-  const app = createApp({ db, config, logger, assets, caches: caching?.caches, replicas: replicas?.router });
+  const app = createApp({
+    db,
+    config,
+    logger,
+    assets,
+    caches: caching?.caches,
+    replicas: replicas?.router,
+    settings,
+  });
   // Every render and diff runs in the pool's workers. Unless the demo needed them already, they start now, so
   // that warming them up does not compete with opening the database; a job sent before one is ready waits for it.
   await startRenderPool(poolOptions);
@@ -117,7 +135,7 @@ async function main() {
     clearTimeout(timer);
     clearInterval(rescoreTimer);
     caching?.stop();
-    await feed?.stop();
+    await feed.stop();
     await replicas?.stop();
     await stopRenderPool();
     await db.close();

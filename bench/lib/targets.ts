@@ -93,7 +93,22 @@ export async function findTargets(query: Query, sessionCount: number): Promise<T
 }
 
 /**
- * Forgets the readers' recent votes in the per-hour quota (src/votes/rate-limit.ts), so a run is not refused
+ * Turns off the karma-tier write limits, new members' link limit and the review of new members' first texts in
+ * the benchmarked database (site settings, as test databases start: test/helpers/db.ts openWriteGates): the
+ * mixes' readers, whatever their karma, comment many times a minute, which a forum's defaults refuse (429) or
+ * hold for review. Returns the note the benchmark prints.
+ */
+export async function openWriteGates(query: Query): Promise<string> {
+  await query(
+    `INSERT INTO site_settings (key, value, updated_at) VALUES ('rateLimits', $1::jsonb, now()), ('review', $2::jsonb, now())
+     ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, updated_at = now()`,
+    [JSON.stringify({ tiers: [] }), JSON.stringify({ newMembers: false })],
+  );
+  return 'Note: karma-tier write limits and the review of new members are turned off in this database (its site settings), so the readers may comment as often as the mixes ask.';
+}
+
+/**
+ * Forgets the readers' recent votes in the per-hour quota (src/limits/limits.ts VOTES_PER_HOUR), so a run is not refused
  * with 429 because of the runs before it.
  */
 export async function resetVoteQuota(query: Query, sessions: Session[]): Promise<void> {

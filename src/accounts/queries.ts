@@ -40,18 +40,20 @@ export async function takenUserFields(
 export interface SessionUser extends Actor {
   username: string;
   displayName: string;
-  /** Staff (moderator or admin); the policy module (src/policy) is the place that asks. */
-  isModerator: boolean;
   /** The comment order this user last chose. */
   commentSort: 'top' | 'new' | 'old' | 'magic';
   expiresAt: Date;
+  /** Their reports resolved since they last opened /reports: the header links there while above 0. */
+  unseenReportResolutions?: number;
+  /** Their comments held for review (or rejected): the post page looks for them only while above 0. */
+  pendingCommentCount?: number;
 }
 
 export async function sessionUser(db: Queryable, tokenHash: string): Promise<SessionUser | undefined> {
   const rows = await db.query<SessionUser>(
-    `SELECT u.id, u.username, u.display_name AS "displayName", u.karma, u.role,
-            u.role IN ('admin', 'moderator') AS "isModerator", ${ACTOR_BAN_COLUMNS},
-            u.comment_sort AS "commentSort", s.expires_at AS "expiresAt"
+    `SELECT u.id, u.username, u.display_name AS "displayName", u.karma, u.role, ${ACTOR_BAN_COLUMNS},
+            u.comment_sort AS "commentSort", s.expires_at AS "expiresAt",
+            u.unseen_report_resolutions AS "unseenReportResolutions", u.pending_comment_count AS "pendingCommentCount"
        FROM sessions s JOIN users u ON u.id = s.user_id
       WHERE s.token_hash = $1 AND s.expires_at > now()`,
     [tokenHash],

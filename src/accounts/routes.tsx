@@ -1,6 +1,6 @@
 import { type Context, Hono } from 'hono';
 import { deleteCookie, getCookie } from 'hono/cookie';
-import { AppError } from '../errors.js';
+import { AppError, Invalid } from '../errors.js';
 import type { AppEnv } from '../web/context.js';
 import { formStrings, parseInput } from '../web/forms.js';
 import { clientIp, cookieOptions, rotateCsrfToken, sendCookie } from '../web/middleware.js';
@@ -8,7 +8,7 @@ import { pageContext, safeNext } from '../web/page.js';
 import { DEVICE_COOKIE, DEVICE_COOKIE_DAYS, DEVICE_COOKIE_PATH } from './devices.js';
 import { logIn, signUp } from './service.js';
 import { deleteSession, SESSION_COOKIE } from './sessions.js';
-import { loginInput, signupInput } from './validation.js';
+import { HONEYPOT_FIELD, HONEYPOT_MESSAGE, loginInput, signupInput } from './validation.js';
 import { emptyForm, type FormState, LoginPage, ResumePage, SignupPage } from './views.js';
 
 /** Turns a domain or validation error into form state: an alert above the form, and a message per field. */
@@ -44,12 +44,17 @@ export const accountRoutes = new Hono<AppEnv>()
   .post('/signup', async (c) => {
     const values = formStrings(await c.req.parseBody());
     try {
+      // The honeypot first, with its message above the form (its own field is out of sight).
+      if (values[HONEYPOT_FIELD]) throw new Invalid(HONEYPOT_MESSAGE, { [HONEYPOT_FIELD]: HONEYPOT_MESSAGE });
       const input = parseInput(signupInput, values);
-      const created = await signUp(c.var.deps.db, input);
+      const created = await signUp(c.var.deps.db, input, { address: clientIp(c) });
       startSession(c, created.token, created.expiresAt);
       return c.redirect('/', 303);
     } catch (error) {
       const form = formFailure(error, { username: values.username ?? '', email: values.email ?? '' });
+      if (error instanceof AppError && error.retryAfterSeconds !== undefined) {
+        c.header('Retry-After', String(error.retryAfterSeconds));
+      }
       return c.html(<SignupPage ctx={pageContext(c)} form={form} />, (error as AppError).status);
     }
   })

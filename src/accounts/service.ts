@@ -1,16 +1,18 @@
 import type { Queryable } from '../db/database.js';
 import { newId } from '../db/ids.js';
 import { Invalid } from '../errors.js';
+import { throttledAddress } from '../limits/address.js';
+import { clearThrottle, releaseAttempt, reserveAttempt } from '../limits/counters.js';
+import { LOGIN_RULES, SIGNUP_LIMIT } from '../limits/limits.js';
 import { deviceToken, isKnownDevice } from './devices.js';
 import { decoyHash, hashPassword, verifyPassword } from './passwords.js';
 import { takenUserFields, type UserRow, userByLogin } from './queries.js';
 import { createSession } from './sessions.js';
-import { clearThrottle, LOGIN_RULES, releaseAttempt, reserveAttempt, throttledAddress } from './throttle.js';
 import type { LoginInput, SignupInput } from './validation.js';
 
 const UNIQUE_VIOLATION = '23505';
 
-export { forgetOldLoginFailures } from './throttle.js';
+export { forgetOldLoginFailures } from '../limits/counters.js';
 
 export interface NewSession {
   userId: string;
@@ -18,14 +20,29 @@ export interface NewSession {
   expiresAt: Date;
 }
 
-/** Creates the account and its first session. Input is already validated by `signupInput`. */
-export async function signUp(db: Queryable, input: SignupInput): Promise<NewSession> {
+/**
+ * Creates the account and its first session. Input is already validated by `signupInput` (the honeypot
+ * included). Each account made counts against its address's sign-up limit (SIGNUP_LIMIT, by the address key
+ * login throttling uses); a sign-up refused for a taken name gives its attempt back.
+ */
+export async function signUp(db: Queryable, input: SignupInput, from: { address: string }): Promise<NewSession> {
   const taken = await takenUserFields(db, input.username, input.email);
   const fields: Record<string, string> = {};
   if (taken.username) fields.username = 'That username is taken.';
   if (taken.email) fields.email = 'An account with that email already exists.';
   if (Object.keys(fields).length > 0) throw new Invalid('Please choose another username or email.', fields);
+  const reservation = await reserveAttempt(db, [
+    { key: `signup:${throttledAddress(from.address)}`, limit: SIGNUP_LIMIT },
+  ]);
+  try {
+    return await createAccount(db, input);
+  } catch (error) {
+    await releaseAttempt(db, reservation);
+    throw error;
+  }
+}
 
+async function createAccount(db: Queryable, input: SignupInput): Promise<NewSession> {
   const passwordHash = await hashPassword(input.password);
   const id = newId();
   try {
@@ -53,12 +70,8 @@ export interface LoginSource {
   deviceCookie?: string | undefined;
 }
 
-const TOO_MANY = (wait: string) => `Too many failed login attempts. Try again in ${wait}.`;
-const TOO_MANY_FOR_ACCOUNT = (wait: string) =>
-  `Too many failed login attempts on this account from elsewhere. Try again in ${wait}, or log in from a browser you have used here before.`;
-
 /**
- * Checks a password under the throttling rules (throttle.ts, LOGIN_RULES): per account from one address and
+ * Checks a password under the throttling rules (limits/limits.ts LOGIN_RULES): per account from one address and
  * per address, then, unless this browser has logged in to the account before, per account. A burst from one
  * address cannot lock the owner out from theirs; guessers spread over many addresses are slowed down.
  */
@@ -73,21 +86,15 @@ export async function logIn(
   const address = throttledAddress(from.address);
   const pairKey = `pair:${account}|${address}`;
   const reserved = [
-    await reserveAttempt(
-      db,
-      [
-        { key: pairKey, rule: LOGIN_RULES.accountFromAddress },
-        { key: `address:${address}`, rule: LOGIN_RULES.address },
-      ],
-      TOO_MANY,
-    ),
+    await reserveAttempt(db, [
+      { key: pairKey, limit: LOGIN_RULES.accountFromAddress },
+      { key: `address:${address}`, limit: LOGIN_RULES.address },
+    ]),
   ];
   const knownDevice = !!user && isKnownDevice(from.deviceCookie, user);
   if (!knownDevice) {
     try {
-      reserved.push(
-        await reserveAttempt(db, [{ key: `account:${account}`, rule: LOGIN_RULES.account }], TOO_MANY_FOR_ACCOUNT),
-      );
+      reserved.push(await reserveAttempt(db, [{ key: `account:${account}`, limit: LOGIN_RULES.account }]));
     } catch (error) {
       await releaseAttempt(db, reserved[0]!);
       throw error;

@@ -2,7 +2,12 @@ import { z } from 'zod';
 
 export const USERNAME_PATTERN = /^[A-Za-z0-9_-]+$/;
 
+/** The sign-up form's honeypot field (accounts/views.tsx): people leave it empty, bots that fill every field do not. */
+export const HONEYPOT_FIELD = 'website';
+export const HONEYPOT_MESSAGE = 'Leave the field labelled “Leave this field empty” empty; no account was made.';
+
 export const signupInput = z.object({
+  [HONEYPOT_FIELD]: z.string().max(0, HONEYPOT_MESSAGE).optional(),
   username: z
     .string()
     .trim()

@@ -1,6 +1,7 @@
 import { Field, FormError } from '../web/forms.js';
 import { CsrfField, Layout, type PageContext } from '../web/layout.js';
 import { ResubmitForm } from '../web/resubmit.js';
+import { HONEYPOT_FIELD } from './validation.js';
 
 export interface FormState {
   values: Record<string, string>;
@@ -42,6 +43,12 @@ export function SignupPage({ ctx, form }: { ctx: PageContext; form: FormState })
             autocomplete="new-password"
             hint="At least 10 characters."
           />
+          {/* A honeypot: people never see or reach it (placed off-screen by the stylesheet, out of the tab order),
+              screen readers are told to leave it empty, and a bot filling every field gives itself away. */}
+          <div class="form-trap">
+            <label for="field-website">Leave this field empty</label>
+            <input id="field-website" name={HONEYPOT_FIELD} type="text" value="" tabindex={-1} autocomplete="off" />
+          </div>
           <button type="submit">Sign up</button>
         </form>
         <p>

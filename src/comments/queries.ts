@@ -1,4 +1,5 @@
 import type { Queryable } from '../db/database.js';
+import { visibleComment } from '../policy/visibility.js';
 
 export interface CommentRow {
   id: string;
@@ -16,12 +17,15 @@ export interface CommentRow {
   agreementScore: number;
   voteCount: number;
   agreementVoteCount: number;
+  /** Set when a moderator removed the comment: shown in its place (its text is kept aside, moderation/). */
+  removedReason: string | null;
 }
 
 const COMMENT_COLUMNS = `c.id, c.post_id AS "postId", c.parent_id AS "parentId", c.author_id AS "authorId",
   u.username AS "authorUsername", u.display_name AS "authorDisplayName", c.body_html AS "bodyHtml",
   c.created_at AS "createdAt", c.edited_at AS "editedAt", c.retracted, c.deleted, c.base_score AS "baseScore",
-  c.agreement_score AS "agreementScore", c.vote_count AS "voteCount", c.agreement_vote_count AS "agreementVoteCount"`;
+  c.agreement_score AS "agreementScore", c.vote_count AS "voteCount", c.agreement_vote_count AS "agreementVoteCount",
+  c.removed_reason AS "removedReason"`;
 
 /** Every comment of a post in one index scan (comments_post_idx); the tree is assembled in memory. */
 export async function commentsOfPost(db: Queryable, postId: string): Promise<CommentRow[]> {
@@ -91,7 +95,7 @@ export async function newCommentCounts(db: Queryable, userId: string, postIds: s
     `SELECT v.post_id AS "postId", count(c.id)::int AS count
        FROM post_visits v
        JOIN comments c ON c.post_id = v.post_id AND c.created_at > v.last_visited_at
-                      AND c.author_id <> v.user_id AND NOT c.deleted
+                      AND c.author_id <> v.user_id AND ${visibleComment('c')}
       WHERE v.user_id = $1 AND v.post_id = ANY($2)
       GROUP BY v.post_id`,
     [userId, postIds],

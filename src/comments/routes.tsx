@@ -3,17 +3,20 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { cacheAs } from '../cache/middleware.js';
 import { isId } from '../db/ids.js';
 import { AppError, Forbidden, Invalid, NotFound } from '../errors.js';
+import { canEditComment } from '../policy/policy.js';
 import { visiblePost } from '../posts/lookup.js';
 import { commentPath, postPath } from '../posts/paths.js';
 import { keepRetryAfter, renderPreview } from '../posts/preview.js';
 import type { PostRow } from '../posts/queries.js';
+import { pendingCommentsOfReader } from '../review/queries.js';
+import { heldForReview } from '../review/rules.js';
+import { PendingCommentItem } from '../review/views.js';
 import type { AppEnv } from '../web/context.js';
 import { formStrings, parseInput, parseNamingFields } from '../web/forms.js';
 import { pageContext, wantsJson } from '../web/page.js';
 import { commentPageParameter, nearestAncestors, requireCommentPage } from './pager.js';
 import { EditCommentPage, PermalinkPage, ReplyPage } from './pages.js';
 import { paginateThreads } from './paging.js';
-import { canEditComment } from './permissions.js';
 import { commentById, commentRow, commentsOfPost } from './queries.js';
 import { addComment, deleteComment, editComment, setRetracted } from './service.js';
 import { commentComparator, DEFAULT_COMMENT_SORT, isCommentSort } from './sort.js';
@@ -56,13 +59,20 @@ export const commentRoutes = new Hono<AppEnv>()
       if (intent.data === 'preview') {
         return show({ body: input.body, previewHtml: await renderPreview(c, user.id, input.body) }, 200);
       }
-      const { id } = await addComment(db, {
+      const { id, pending } = await addComment(db, {
         postId: post.id,
         parentId: input.parentId,
         authorId: user.id,
         markdown: input.body,
         baseUrl: c.var.deps.config.baseUrl,
+        hold: await heldForReview(db, user),
       });
+      if (pending && wantsJson(c)) {
+        // Held for review: the author sees it in place, marked as waiting (review/views.tsx).
+        const held = (await pendingCommentsOfReader(db, user.id, post.id)).find((one) => one.id === id)!;
+        const html = (<PendingCommentItem comment={held} />).toString();
+        return c.json({ id, parentId: input.parentId ?? null, html, pending: true }, 201);
+      }
       if (wantsJson(c)) {
         const row = (await commentRow(db, id))!;
         const thread: ThreadContext = { post, user, csrfToken: c.var.csrfToken };

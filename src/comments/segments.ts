@@ -14,6 +14,7 @@
 import { createHash } from 'node:crypto';
 import type { TaggedCache } from '../cache/tagged-cache.js';
 import { renderPool } from '../content/pool.js';
+import { type CommentRights, commentRights } from '../policy/policy.js';
 import { DEFLATE_WINDOW, type DeflatedPiece, deflatePiece } from '../web/gzip-splice.js';
 import type { CommentScores } from './queries.js';
 import { fillCommentPieces, isNewComment, type SharedCommentTree, type ThreadContext } from './views.js';
@@ -99,13 +100,18 @@ function scoreKey(segment: Segment, tree: SharedCommentTree, scores: Map<string,
 /** Whether a segment shows the reader anything of their own: their votes, controls or "new" marks. */
 function isPersonal(segment: Segment, tree: SharedCommentTree, ctx: ThreadContext): boolean {
   const user = ctx.user;
-  if (!user || user.isModerator) return true;
+  if (!user) return true;
   for (const id of segment.ids) {
     const comment = tree.comments.get(id);
     if (!comment) continue;
-    if (comment.authorId === user.id || ctx.votes?.has(id) || isNewComment(comment, ctx)) return true;
+    if (ctx.votes?.has(id) || isNewComment(comment, ctx) || hasOwnControls(commentRights(user, comment))) return true;
   }
   return false;
+}
+
+/** Rights beyond what anyoneLike's reader has (voting, nothing else): their controls are the reader's own. */
+function hasOwnControls(rights: CommentRights): boolean {
+  return !rights.canVote || rights.canEdit || rights.canRetract || rights.canDelete || rights.canModerate;
 }
 
 function keptFor(tree: SharedCommentTree): TreeSegments {
@@ -120,7 +126,7 @@ function keptFor(tree: SharedCommentTree): TreeSegments {
 
 /** Every logged-in reader's view of a segment without anything of theirs in it. */
 function anyoneLike(ctx: ThreadContext): ThreadContext {
-  return { post: ctx.post, user: ctx.user && { ...ctx.user, id: '', isModerator: false }, csrfToken: '' };
+  return { post: ctx.post, user: ctx.user && { ...ctx.user, id: '', role: 'member' }, csrfToken: '' };
 }
 
 /** Segment i as every reader sees it with the current scores (made again when they changed). */

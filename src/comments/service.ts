@@ -2,13 +2,18 @@ import { renderPool } from '../content/pool.js';
 import type { Queryable } from '../db/database.js';
 import { newId } from '../db/ids.js';
 import { Forbidden, Invalid, NotFound } from '../errors.js';
+import {
+  ADMISSION_COLUMNS,
+  type Admission,
+  admitCall,
+  admitWrite,
+  refusalOf,
+  type WriteToAdmit,
+} from '../limits/writes.js';
+import { BANNED_BY_AUTHOR, COMMENTS_LOCKED, commentRefusal } from '../moderation/authors.js';
+import { type Actor, canDeleteComment, canEditComment, canRetractComment } from '../policy/policy.js';
+import { holdComment } from '../review/hold.js';
 import { linkedPostIds, recordPostLinks, titleLinks } from '../sequences/links.js';
-import { canDeleteComment, canEditComment, canRetractComment } from './permissions.js';
-
-interface Actor {
-  id: string;
-  isModerator: boolean;
-}
 
 export interface NewComment {
   postId: string;
@@ -18,10 +23,20 @@ export interface NewComment {
   at?: Date;
   /** The site's BASE_URL: absolute links to it count as links to posts. */
   baseUrl?: string;
+  /** Hold it for review (a new member's, review/rules.ts heldForReview) instead of adding it. */
+  hold?: boolean;
+  /** Loaded history (the demo loader), not a member writing now: no write limits (limits/writes.ts). */
+  unlimited?: boolean;
 }
 
-/** What lyceum_add_comment (migration 0012) answers. */
-type AddOutcome = 'added' | 'post_gone' | 'parent_elsewhere' | 'parent_deleted';
+/** What lyceum_add_comment (migrations 0012, 0022) answers. */
+type AddOutcome =
+  | 'added'
+  | 'post_gone'
+  | 'parent_elsewhere'
+  | 'parent_deleted'
+  | 'comments_locked'
+  | 'banned_by_author';
 
 /**
  * Adds a comment with its author's own upvote, its links to posts, and the post's comment count and last
@@ -30,7 +45,13 @@ type AddOutcome = 'added' | 'post_gone' | 'parent_elsewhere' | 'parent_deleted';
  * the post and the parent and locks the post row for that one round trip, so concurrent comments on a busy
  * post keep its count exact and wait for each other for one statement. A refusal writes nothing.
  */
-export async function addComment(db: Queryable, input: NewComment): Promise<{ id: string }> {
+export async function addComment(db: Queryable, input: NewComment): Promise<{ id: string; pending?: true }> {
+  // A comment held for review does not go through lyceum_add_comment, which refuses locked posts and the
+  // author's banned commenters (migration 0022) until it is approved: refuse it now rather than after a wait.
+  if (input.hold) {
+    const refusal = await commentRefusal(db, input.postId, input.authorId);
+    if (refusal) throw new Forbidden(refusal);
+  }
   const id = newId();
   const rendered = await renderPool().render(input.markdown, { docId: id });
   const at = input.at ?? new Date();
@@ -38,22 +59,69 @@ export async function addComment(db: Queryable, input: NewComment): Promise<{ id
   // title read here either way.
   const linked = linkedPostIds(rendered.html, input.baseUrl);
   const html = await titleLinks(db, { kind: 'comment', id }, rendered.html, input.baseUrl);
-  const [row] = await db.query<{ outcome: AddOutcome }>(
-    'SELECT lyceum_add_comment($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) AS outcome',
+  const row = { id, postId: input.postId, parentId: input.parentId || null, authorId: input.authorId, at };
+  const body = { markdown: input.markdown, html, excerpt: rendered.excerpt, excerptHtml: rendered.excerptHtml };
+  // The karma tier's comments per day (counted under the member's writer lock, with this write) and a new
+  // member's links to other sites (limits/writes.ts); the demo loader's history is not written now, so not limited.
+  const admit: WriteToAdmit | undefined = input.unlimited
+    ? undefined
+    : { authorId: input.authorId, kind: 'comment', html, baseUrl: input.baseUrl, counted: true };
+  // A new member's comment waits in the review queue instead (review/hold.ts); approving it comes back here.
+  if (input.hold) {
+    return db.transaction(async (tx) => {
+      if (admit) await admitWrite(tx, admit);
+      await holdComment(tx, { ...row, ...body });
+      return { id, pending: true as const };
+    });
+  }
+  await insertComment(db, { ...row, ...body, linked }, admit);
+  return { id };
+}
+
+/** A rendered comment as lyceum_add_comment takes it (addComment, and approving a comment held for review). */
+export interface RenderedComment {
+  id: string;
+  postId: string;
+  parentId: string | null;
+  authorId: string;
+  markdown: string;
+  html: string;
+  excerpt: string;
+  excerptHtml: string;
+  at: Date;
+  /** The posts its text links to (linkedPostIds). */
+  linked: string[];
+}
+
+/**
+ * The write of addComment: one statement, refusing (and writing nothing) when the post or parent is gone. With
+ * `admit`, the same statement first asks lyceum_admit_write (migration 0020) whether the author may write it now,
+ * and adds it only if so: the writer lock it takes holds until the statement's transaction ends.
+ */
+export async function insertComment(db: Queryable, comment: RenderedComment, admit?: WriteToAdmit): Promise<void> {
+  const call = admit && admitCall(admit, 11);
+  const add = 'lyceum_add_comment($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)';
+  const [row] = await db.query<{ added: AddOutcome | null } & Partial<Admission>>(
+    call
+      ? `SELECT ${ADMISSION_COLUMNS}, CASE WHEN a.outcome = 'admitted' THEN ${add} END AS "added" FROM ${call.sql} a`
+      : `SELECT ${add} AS "added"`,
     [
-      id,
-      input.postId,
-      input.parentId || null,
-      input.authorId,
-      input.markdown,
-      html,
-      rendered.excerpt,
-      rendered.excerptHtml,
-      at,
-      linked,
+      comment.id,
+      comment.postId,
+      comment.parentId,
+      comment.authorId,
+      comment.markdown,
+      comment.html,
+      comment.excerpt,
+      comment.excerptHtml,
+      comment.at,
+      comment.linked,
+      ...(call?.params ?? []),
     ],
   );
-  switch (row!.outcome) {
+  const refusal = admit && refusalOf(row as unknown as Admission, admit);
+  if (refusal) throw refusal;
+  switch (row!.added) {
     case 'post_gone':
       throw new NotFound('That post does not exist or is no longer published.');
     case 'parent_elsewhere':
@@ -62,8 +130,11 @@ export async function addComment(db: Queryable, input: NewComment): Promise<{ id
       });
     case 'parent_deleted':
       throw new Invalid('The comment you replied to has been deleted.', { parentId: 'That comment was deleted.' });
+    case 'comments_locked':
+      throw new Forbidden(COMMENTS_LOCKED);
+    case 'banned_by_author':
+      throw new Forbidden(BANNED_BY_AUTHOR);
     default:
-      return { id };
   }
 }
 
@@ -102,6 +173,8 @@ export async function editComment(
     const comment = await lockComment(tx, id);
     if (!canEditComment(actor, comment)) throw new Forbidden('Only the author can edit this comment.');
     if (comment.bodyMarkdown === markdown) return { postId: comment.postId };
+    // An edit is not counted against the karma tier, but a new member's links to other sites are.
+    await admitWrite(tx, { authorId: comment.authorId, kind: 'comment', html: rendered.html, baseUrl, counted: false });
     const html = await recordPostLinks(tx, { kind: 'comment', id }, rendered.html, baseUrl);
     await tx.query('INSERT INTO comment_revisions (id, comment_id, body_markdown, body_html) VALUES ($1, $2, $3, $4)', [
       newId(),

@@ -26,7 +26,8 @@ export function buildCommentTree(rows: CommentRow[], compare: (a: CommentRow, b:
     const parent = node.comment.parentId ? byId.get(node.comment.parentId) : undefined;
     (parent ? parent.replies : roots).push(node);
   }
-  const shown = (n: CommentNode) => !n.comment.deleted || n.replies.length > 0;
+  // A comment a moderator removed keeps its place either way: the reason is shown publicly where it was.
+  const shown = (n: CommentNode) => !n.comment.deleted || !!n.comment.removedReason || n.replies.length > 0;
   // Iterative post-order walk: threads can be thousands deep, deeper than the call stack allows.
   const stack: { node: CommentNode; visited: boolean }[] = roots.map((node) => ({ node, visited: false }));
   while (stack.length > 0) {

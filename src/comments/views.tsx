@@ -1,7 +1,10 @@
 import { raw } from 'hono/html';
 import type { SessionUser } from '../accounts/queries.js';
 import { approximateBytes } from '../cache/size.js';
+import { removeCommentControlHtml, removedNote, restoreCommentControlHtml } from '../moderation/controls.js';
+import { type CommentRights, canReport, commentRights } from '../policy/policy.js';
 import { commentPath, postPath } from '../posts/paths.js';
+import { reportPath } from '../reports/paths.js';
 import type { VoteKind } from '../votes/kinds.js';
 import { fillVoteForm, voteButtonsHtml, voteFormPieces } from '../votes/views.js';
 import { type HtmlEscapedString, html } from '../web/html.js';
@@ -10,7 +13,6 @@ import { renderToString } from '../web/page.js';
 import { fillSlots, slot, splitSlots } from '../web/slots.js';
 import { Time } from '../web/time.js';
 import type { ShownNode, ThreadPage } from './paging.js';
-import { canDeleteComment, canEditComment, canRetractComment } from './permissions.js';
 import type { CommentRow, CommentScores } from './queries.js';
 
 /** Indentation stops growing past this depth; deeper replies name whom they answer instead. */
@@ -62,24 +64,26 @@ function commentActionsHtml(
         loggedIn: false,
       });
     return String(
-      html`<div class="comment-actions">${votes('karma')}${votes('agreement')}<a href="${commentPath(ctx.post, comment.id)}">Permalink</a>${parentLink(comment, ctx.post)}</div>`,
+      html`<div class="comment-actions">${votes('karma')}${votes('agreement')}<a href="${commentPath(ctx.post, comment.id)}">Permalink</a>${parentLink(comment, ctx.post)}${reportLink(comment)}</div>`,
     );
   }
-  const user = ctx.user;
-  const mine = user.id === comment.authorId;
+  const rights = commentRights(ctx.user, comment);
   const current = ctx.votes?.get(comment.id);
   const made = template ?? actionsTemplate(comment, ctx.post);
   return fillSlots(
     made.frame,
     (name, _, out) => {
-      if (name === 'own') return mine || user.isModerator ? String(ownControlsHtml(comment, ctx)) : '';
+      // Report for everyone but the author: a shared segment (filled for no one) has it, the author's own has not.
+      if (name === 'own') {
+        return `${canReport(ctx.user, comment) ? reportLink(comment) : ''}${ownControlsHtml(comment, ctx, rights)}`;
+      }
       const axis = name === 'karma' ? 'karma' : 'agreement';
       const state = {
         axis,
         targetType: 'comment',
         targetId: comment.id,
         current: current?.[axis] ?? null,
-        disabled: mine,
+        disabled: !rights.canVote,
         score: axis === 'karma' ? scores.baseScore : scores.agreementScore,
         voteCount: axis === 'karma' ? scores.voteCount : scores.agreementVoteCount,
       } as const;
@@ -111,25 +115,37 @@ function actionsTemplate(comment: CommentRow, post: ThreadContext['post']): Acti
   };
 }
 
+/** The report form's link (a logged-out reader following it is sent to log in first). */
+function reportLink(comment: CommentRow) {
+  return html`<a href="${reportPath('comment', comment.id)}" class="report-link">Report</a>`;
+}
+
 function parentLink(comment: CommentRow, post: ThreadContext['post']) {
   return comment.parentId ? html`<a href="${postPath(post)}#comment-${comment.parentId}">Parent</a>` : '';
 }
 
-/** Edit, retract and delete, for the comment's author or a moderator as permissions.ts allows. */
-function ownControlsHtml(comment: CommentRow, ctx: ThreadContext): HtmlEscapedString | string {
-  const user = ctx.user;
-  if (!user) return '';
+/** Edit, retract and delete, as the policy allows this reader (policy.ts commentRights). */
+function ownControlsHtml(comment: CommentRow, ctx: ThreadContext, rights: CommentRights): HtmlEscapedString | string {
+  if (!rights.canEdit && !rights.canRetract && !rights.canDelete && !rights.canModerate) return '';
   const id = comment.id;
   const csrf = html`<input type="hidden" name="${CSRF_FIELD}" value="${ctx.csrfToken}"/>`;
-  return html`${canEditComment(user, comment) ? html`<a href="/comments/${id}/edit">Edit</a>` : ''}${
-    canRetractComment(user, comment)
+  return html`${rights.canEdit ? html`<a href="/comments/${id}/edit">Edit</a>` : ''}${
+    rights.canRetract
       ? html`<form method="post" action="/comments/${id}/retract" class="inline-form">${csrf}<input type="hidden" name="retracted" value="${comment.retracted ? 'false' : 'true'}"/><button type="submit" class="link-button">${comment.retracted ? 'Unretract' : 'Retract'}</button></form>`
       : ''
   }${
-    canDeleteComment(user, comment)
+    rights.canDelete
       ? html`<details class="confirm-delete"><summary>Delete…</summary><form method="post" action="/comments/${id}/delete" class="inline-form">${csrf}<button type="submit" class="link-button danger-link">Yes, delete this comment</button></form></details>`
       : ''
-  }`;
+  }${rights.canModerate ? removeCommentControlHtml(id, csrf) : ''}`;
+}
+
+/** In a removed comment's place: the staff's restore form (a per-reader slot, like the actions). */
+function restoreSlotHtml(comment: CommentRow, ctx: ThreadContext): string {
+  if (!comment.removedReason || !commentRights(ctx.user, comment).canModerate) return '';
+  return String(
+    restoreCommentControlHtml(comment.id, html`<input type="hidden" name="${CSRF_FIELD}" value="${ctx.csrfToken}"/>`),
+  );
 }
 
 /**
@@ -224,6 +240,7 @@ export function fillCommentPieces(
   return fillSlots(pieces, (name, id, out) => {
     const comment = tree.comments.get(id);
     if (!comment || name === 'start') return '';
+    if (name === 'restore') return restoreSlotHtml(comment, ctx);
     if (name === 'actions') {
       if (!ctx.user) return commentActionsHtml(comment, ctx, undefined, scores?.get(id) ?? comment);
       commentActionsHtml(comment, ctx, tree.actions.get(id), scores?.get(id) ?? comment, out);
@@ -301,7 +318,12 @@ export function CommentItem(props: { node: ShownNode; depth: number; ctx: Thread
                 : '[comment hidden]'}
             </span>
           </summary>
-          {c.deleted ? (
+          {c.deleted && c.removedReason ? (
+            <>
+              <p class="deleted-note removed-note">{removedNote(c.removedReason)}</p>
+              {ctx.shared ? slot('restore', c.id) : raw(restoreSlotHtml(c, ctx))}
+            </>
+          ) : c.deleted ? (
             <p class="deleted-note">[deleted]</p>
           ) : (
             <>

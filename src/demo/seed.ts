@@ -103,6 +103,7 @@ export async function loadDemoContent(db: Queryable, options: DemoOptions = {}):
         markdown: post.body,
         publish: true,
         at: publishedAt,
+        unlimited: true,
       });
       postIds.set(post.key, postId);
       const addThread = async (comment: DemoComment, parentId: string | null) => {
@@ -113,6 +114,7 @@ export async function loadDemoContent(db: Queryable, options: DemoOptions = {}):
           authorId: idOf(comment.author),
           markdown: comment.body,
           at,
+          unlimited: true,
         });
         for (const reply of comment.replies ?? []) await addThread(reply, id);
       };

@@ -1,4 +1,5 @@
 import type { Queryable } from '../db/database.js';
+import { actorFor } from '../policy/actor.js';
 import { createTag } from '../tags/service.js';
 import { votePower } from '../votes/power.js';
 
@@ -87,7 +88,7 @@ export async function loadDemoTags(
     [[...postIdsByKey.values()]],
   );
   const authorOf = new Map(authors.map((row) => [row.postId, row]));
-  const creator = { id: creatorId, karma: 0, isModerator: true };
+  const creator = actorFor(creatorId, { role: 'moderator' });
   const links: [string, string, string, number][] = [];
   for (const demo of demoTags) {
     const { id } = await createTag(tx, creator, { name: demo.name, description: demo.description });

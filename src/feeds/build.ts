@@ -9,7 +9,14 @@ import { frontpageFeedPaths, postCommentsFeedPaths, sequenceFeedPaths, tagFeedPa
 import type { FeedComment, FeedPost, FeedSequencePost } from './queries.js';
 import type { Feed, FeedFormat, FeedItem } from './xml.js';
 
+/** The site's name when no settings are at hand (FeedLinks' default); pages and feeds use the admin setting. */
 export const SITE_NAME = 'Lyceum';
+
+/** Where a feed is served from and what the site is called (BASE_URL and the site's name setting). */
+export interface FeedSite {
+  baseUrl: string;
+  name: string;
+}
 /** The language of the site's own words (its pages' `lang`, its feeds' language). */
 export const SITE_LANGUAGE = 'en';
 /**
@@ -49,12 +56,13 @@ function postItem(baseUrl: string, post: FeedPost): FeedItem {
 }
 
 /** The frontpage feed: the site's newest posts. */
-export function frontpageFeed(baseUrl: string, posts: FeedPost[]): Feed {
+export function frontpageFeed(site: FeedSite, posts: FeedPost[]): Feed {
+  const baseUrl = site.baseUrl;
   const items = posts.map((post) => postItem(baseUrl, post));
   return {
     id: tagUri(baseUrl, 'feed:frontpage'),
-    title: SITE_NAME,
-    description: `The newest posts on ${SITE_NAME}.`,
+    title: site.name,
+    description: `The newest posts on ${site.name}.`,
     pageUrl: `${baseUrl}/`,
     ...absolutePaths(baseUrl, frontpageFeedPaths()),
     // An empty site has no date of its own; the epoch is stable, so the feed's ETag and dates stay put.
@@ -62,7 +70,7 @@ export function frontpageFeed(baseUrl: string, posts: FeedPost[]): Feed {
       items.map((item) => item.updated),
       new Date(0),
     ),
-    author: { name: SITE_NAME },
+    author: { name: site.name },
     items,
   };
 }
@@ -75,12 +83,13 @@ export interface FeedUser {
 }
 
 /** One author's feed: their newest posts. */
-export function userFeed(baseUrl: string, user: FeedUser, posts: FeedPost[]): Feed {
+export function userFeed(site: FeedSite, user: FeedUser, posts: FeedPost[]): Feed {
+  const baseUrl = site.baseUrl;
   const items = posts.map((post) => postItem(baseUrl, post));
   return {
     id: tagUri(baseUrl, `feed:user:${user.id}`),
-    title: `${user.displayName} · ${SITE_NAME}`,
-    description: `The newest posts by ${user.displayName} on ${SITE_NAME}.`,
+    title: `${user.displayName} · ${site.name}`,
+    description: `The newest posts by ${user.displayName} on ${site.name}.`,
     pageUrl: userUrl(baseUrl, user.username),
     ...absolutePaths(baseUrl, userFeedPaths(user.username)),
     updated: latest(
@@ -101,7 +110,8 @@ export interface FeedPostHeader {
 }
 
 /** One post's discussion: its newest comments. */
-export function postCommentsFeed(baseUrl: string, post: FeedPostHeader, comments: FeedComment[]): Feed {
+export function postCommentsFeed(site: FeedSite, post: FeedPostHeader, comments: FeedComment[]): Feed {
+  const baseUrl = site.baseUrl;
   const items = comments.map((comment): FeedItem => {
     const url = baseUrl + commentPath(post, comment.id);
     return {
@@ -117,13 +127,13 @@ export function postCommentsFeed(baseUrl: string, post: FeedPostHeader, comments
   });
   return {
     id: tagUri(baseUrl, `feed:post-comments:${post.id}`),
-    title: `Comments on “${post.title}” · ${SITE_NAME}`,
+    title: `Comments on “${post.title}” · ${site.name}`,
     description: `The newest comments on “${post.title}”.`,
     pageUrl: baseUrl + postPath(post),
     ...absolutePaths(baseUrl, postCommentsFeedPaths(post)),
     // Every entry's title names the post, so a retitled post dates the feed too.
     updated: latest([...items.map((item) => item.updated), post.updatedAt], post.updatedAt),
-    author: { name: SITE_NAME },
+    author: { name: site.name },
     items,
   };
 }
@@ -138,13 +148,14 @@ export interface FeedSequence {
 }
 
 /** A sequence's feed: its posts, newest additions first, each linking to the post's own page. */
-export function sequenceFeed(baseUrl: string, sequence: FeedSequence, posts: FeedSequencePost[]): Feed {
+export function sequenceFeed(site: FeedSite, sequence: FeedSequence, posts: FeedSequencePost[]): Feed {
+  const baseUrl = site.baseUrl;
   const items = posts.map((post) => postItem(baseUrl, post));
   const description = makeExcerpt(sequence.descriptionHtml, EXCERPT_CHARS);
   return {
     id: tagUri(baseUrl, `feed:sequence:${sequence.id}`),
-    title: `${sequence.title} · ${SITE_NAME}`,
-    description: description || `A sequence by ${sequence.authorDisplayName} on ${SITE_NAME}.`,
+    title: `${sequence.title} · ${site.name}`,
+    description: description || `A sequence by ${sequence.authorDisplayName} on ${site.name}.`,
     pageUrl: baseUrl + sequencePath(sequence.id),
     ...absolutePaths(baseUrl, sequenceFeedPaths(sequence.id)),
     // Adding an older post changes the feed without any post changing: the addition dates it.
@@ -166,17 +177,18 @@ export interface FeedTag {
 }
 
 /** A tag's feed: its newest posts (links hidden from the tag page are left out here too). */
-export function tagFeed(baseUrl: string, tag: FeedTag, posts: FeedPost[]): Feed {
+export function tagFeed(site: FeedSite, tag: FeedTag, posts: FeedPost[]): Feed {
+  const baseUrl = site.baseUrl;
   const items = posts.map((post) => postItem(baseUrl, post));
   return {
     id: tagUri(baseUrl, `feed:tag:${tag.id}`),
-    title: `${tag.name} · ${SITE_NAME}`,
-    description: tag.descriptionExcerpt || `The newest posts tagged “${tag.name}” on ${SITE_NAME}.`,
+    title: `${tag.name} · ${site.name}`,
+    description: tag.descriptionExcerpt || `The newest posts tagged “${tag.name}” on ${site.name}.`,
     pageUrl: baseUrl + tagPath(tag),
     ...absolutePaths(baseUrl, tagFeedPaths(tag)),
     // A renamed tag or a new description dates the feed too (its title and description show them).
     updated: latest([...items.map((item) => item.updated), tag.updatedAt], tag.updatedAt),
-    author: { name: SITE_NAME },
+    author: { name: site.name },
     items,
   };
 }

@@ -1,4 +1,5 @@
 import type { Queryable } from '../db/database.js';
+import { visibleComment, visiblePost } from '../policy/visibility.js';
 
 /** A published post with everything a feed entry shows (its stored HTML and excerpt included). */
 export interface FeedPost {
@@ -21,7 +22,7 @@ export async function newestPosts(db: Queryable, limit: number): Promise<FeedPos
   return db.query<FeedPost>(
     `SELECT ${FEED_POST_COLUMNS}
        FROM posts p JOIN users u ON u.id = p.author_id
-      WHERE p.status = 'published' AND p.deleted_at IS NULL
+      WHERE ${visiblePost('p')}
       ORDER BY p.published_at DESC, p.id DESC
       LIMIT $1`,
     [limit],
@@ -36,7 +37,7 @@ export async function newestPostsOfUser(db: Queryable, userId: string, limit: nu
   return db.query<FeedPost>(
     `SELECT ${FEED_POST_COLUMNS}
        FROM posts p JOIN users u ON u.id = p.author_id
-      WHERE p.author_id = $1 AND p.status = 'published' AND p.deleted_at IS NULL
+      WHERE p.author_id = $1 AND ${visiblePost('p')}
       ORDER BY p.published_at DESC, p.id DESC
       LIMIT $2`,
     [userId, limit],
@@ -60,7 +61,7 @@ export async function newestCommentsOfPost(db: Queryable, postId: string, limit:
     `SELECT c.id, c.body_html AS "bodyHtml", c.excerpt, c.created_at AS "createdAt", c.edited_at AS "editedAt",
             c.retracted, u.username AS "authorUsername", u.display_name AS "authorDisplayName"
        FROM comments c JOIN users u ON u.id = c.author_id
-      WHERE c.post_id = $1 AND NOT c.deleted
+      WHERE c.post_id = $1 AND ${visibleComment('c')}
       ORDER BY c.created_at DESC, c.id DESC
       LIMIT $2`,
     [postId, limit],
@@ -86,7 +87,7 @@ export async function newestPostsOfSequence(
        FROM sequence_posts sp
        JOIN posts p ON p.id = sp.post_id
        JOIN users u ON u.id = p.author_id
-      WHERE sp.sequence_id = $1 AND p.status = 'published' AND p.deleted_at IS NULL
+      WHERE sp.sequence_id = $1 AND ${visiblePost('p')}
       ORDER BY sp.added_at DESC, p.id DESC
       LIMIT $2`,
     [sequenceId, limit],
@@ -103,7 +104,7 @@ export async function newestPostsOfTag(db: Queryable, tagId: string, limit: numb
        FROM post_tags pt
        JOIN posts p ON p.id = pt.post_id
        JOIN users u ON u.id = p.author_id
-      WHERE pt.tag_id = $1 AND pt.relevance >= 0 AND p.status = 'published' AND p.deleted_at IS NULL
+      WHERE pt.tag_id = $1 AND pt.relevance >= 0 AND ${visiblePost('p')}
       ORDER BY p.published_at DESC, p.id DESC
       LIMIT $2`,
     [tagId, limit],

@@ -4,14 +4,15 @@ import { cacheAs } from '../cache/middleware.js';
 import { ALL_POSTS_TAG } from '../cache/page-cache.js';
 import { isId } from '../db/ids.js';
 import { NotFound } from '../errors.js';
-import { canViewPost } from '../posts/permissions.js';
+import { canViewPost } from '../policy/policy.js';
 import { postById } from '../posts/queries.js';
 import { sequenceById } from '../sequences/queries.js';
 import { tagAtAddress } from '../tags/lookup.js';
 import { profileByUsername } from '../users/queries.js';
 import { respondConditionally, weakEtag } from '../web/conditional.js';
 import type { AppEnv } from '../web/context.js';
-import { frontpageFeed, postCommentsFeed, sequenceFeed, tagFeed, userFeed } from './build.js';
+import { siteSettings } from '../web/page.js';
+import { type FeedSite, frontpageFeed, postCommentsFeed, sequenceFeed, tagFeed, userFeed } from './build.js';
 import { FEED_EXTENSIONS, postCommentsFeedPaths, tagFeedPaths, userFeedPaths } from './paths.js';
 import {
   newestCommentsOfPost,
@@ -32,6 +33,11 @@ const MAX_USERNAME_LENGTH = 32;
 const FEED_CACHE_CONTROL = 'no-cache';
 const FORMATS: FeedFormat[] = ['rss', 'atom'];
 
+/** BASE_URL and the site's name as this process holds it (no query: settings/store.ts). */
+export function feedSite(c: Context<AppEnv>): FeedSite {
+  return { baseUrl: c.var.deps.config.baseUrl, name: siteSettings(c).site.name };
+}
+
 /** Serves a feed in one format, or a 304 when the reader's copy is current. */
 function sendFeed(c: Context<AppEnv>, feed: Feed, format: FeedFormat) {
   const body = renderFeed(feed, format);
@@ -50,13 +56,13 @@ for (const format of FORMATS) {
   const extension = FEED_EXTENSIONS[format];
 
   feedRoutes.get(`/feed.${extension}`, async (c) => {
-    const { db, config } = c.var.deps;
+    const { db } = c.var.deps;
     cacheAs(c, [ALL_POSTS_TAG]);
-    return sendFeed(c, frontpageFeed(config.baseUrl, await newestPosts(db, FEED_SIZE)), format);
+    return sendFeed(c, frontpageFeed(feedSite(c), await newestPosts(db, FEED_SIZE)), format);
   });
 
   feedRoutes.get(`/users/:username/feed.${extension}`, async (c) => {
-    const { db, config } = c.var.deps;
+    const { db } = c.var.deps;
     const username = c.req.param('username');
     const valid = username.length <= MAX_USERNAME_LENGTH && USERNAME_PATTERN.test(username);
     const user = valid ? await profileByUsername(db, username) : undefined;
@@ -64,11 +70,11 @@ for (const format of FORMATS) {
     if (user.username !== username) return c.redirect(userFeedPaths(user.username)[format], 301);
     cacheAs(c, [ALL_POSTS_TAG, `user:${user.id}`]);
     const posts = await newestPostsOfUser(db, user.id, FEED_SIZE);
-    return sendFeed(c, userFeed(config.baseUrl, user, posts), format);
+    return sendFeed(c, userFeed(feedSite(c), user, posts), format);
   });
 
   feedRoutes.get(`/posts/:postId/:slug/comments.${extension}`, async (c) => {
-    const { db, config } = c.var.deps;
+    const { db } = c.var.deps;
     const postId = c.req.param('postId');
     const post = isId(postId) ? await postById(db, postId) : undefined;
     // A feed is public: only what a logged-out reader may see has one (no drafts, nothing deleted).
@@ -78,11 +84,11 @@ for (const format of FORMATS) {
     if (c.req.param('slug') !== post.slug) return c.redirect(postCommentsFeedPaths(post)[format], 301);
     cacheAs(c, [`post:${post.id}`, `comments:${post.id}`]);
     const comments = await newestCommentsOfPost(db, post.id, FEED_SIZE);
-    return sendFeed(c, postCommentsFeed(config.baseUrl, post, comments), format);
+    return sendFeed(c, postCommentsFeed(feedSite(c), post, comments), format);
   });
 
   feedRoutes.get(`/s/:sequenceId/feed.${extension}`, async (c) => {
-    const { db, config } = c.var.deps;
+    const { db } = c.var.deps;
     const sequenceId = c.req.param('sequenceId');
     const sequence = isId(sequenceId) ? await sequenceById(db, sequenceId) : undefined;
     if (!sequence) throw new NotFound('There is no sequence at this address, so there is no feed of its posts.');
@@ -90,17 +96,17 @@ for (const format of FORMATS) {
     // row announces "sequence:<id>" (migration 0005).
     cacheAs(c, [`sequence:${sequence.id}`, ALL_POSTS_TAG]);
     const posts = await newestPostsOfSequence(db, sequence.id, FEED_SIZE);
-    return sendFeed(c, sequenceFeed(config.baseUrl, sequence, posts), format);
+    return sendFeed(c, sequenceFeed(feedSite(c), sequence, posts), format);
   });
 
   feedRoutes.get(`/tags/:slug/feed.${extension}`, async (c) => {
-    const { db, config } = c.var.deps;
+    const { db } = c.var.deps;
     // An old slug or a merged tag leads to the feed of the tag it now names; a deleted tag has none.
     const { tag, redirectTo } = await tagAtAddress(db, c.req.param('slug'));
     if (!tag) return c.redirect(tagFeedPaths({ slug: redirectTo })[format], 301);
     // The tag's row and its links announce "tag:<id>" (migrations 0015, 0018); the posts shown, "front".
     cacheAs(c, [`tag:${tag.id}`, ALL_POSTS_TAG]);
     const posts = await newestPostsOfTag(db, tag.id, FEED_SIZE);
-    return sendFeed(c, tagFeed(config.baseUrl, tag, posts), format);
+    return sendFeed(c, tagFeed(feedSite(c), tag, posts), format);
   });
 }

@@ -1,5 +1,6 @@
 import type { Cursor } from '../db/cursor.js';
 import type { Queryable } from '../db/database.js';
+import { visibleComment, visiblePost } from '../policy/visibility.js';
 import { type FilterSet, NO_FILTERS, tagConditions } from './tag-filters.js';
 
 export interface PostListItem {
@@ -31,7 +32,14 @@ export const LIST_COLUMNS = `p.id, p.slug, p.title, u.username AS "authorUsernam
   p.published_at AS "publishedAt", p.last_activity_at AS "lastActivityAt", p.comment_count AS "commentCount",
   p.base_score AS "baseScore", p.magic_score AS "magicScore", p.reading_minutes AS "readingMinutes", p.excerpt,
   p.excerpt_html AS "excerptHtml"`;
-export const VISIBLE = `p.status = 'published' AND p.deleted_at IS NULL`;
+export const VISIBLE = visiblePost('p');
+/**
+ * The frontpage lists (Magic, Latest, Top) show frontpage posts only; a moderator moves a post to its author's
+ * personal blog, which profiles, tags, sequences, search, feeds and Recent Discussion still show (a conversation
+ * under a personal post is still one readers may join). A filter on the same index walks, not a new index:
+ * nearly every post is a frontpage post.
+ */
+export const FRONTPAGE_LIST = `${VISIBLE} AND p.frontpage`;
 
 /** The list name a cursor must carry: each view (and Top period) pages separately. */
 export function listName(view: PostView, period: TopPeriod): string {
@@ -54,7 +62,7 @@ export async function postList(
   filters: FilterSet = NO_FILTERS,
 ): Promise<PostListItem[]> {
   const params: unknown[] = [limit];
-  let where = VISIBLE;
+  let where = FRONTPAGE_LIST;
   let order: string;
   if (view === 'recent') {
     order = 'p.published_at DESC, p.id DESC';
@@ -133,7 +141,7 @@ export async function newestComments(db: Queryable, postIds: string[], perPost: 
             c.excerpt_html AS "excerptHtml"
        FROM unnest($1::text[]) AS ids (post_id)
        CROSS JOIN LATERAL (
-         SELECT id, post_id, parent_id, author_id, created_at, excerpt, excerpt_html FROM comments WHERE post_id = ids.post_id AND NOT deleted ORDER BY created_at DESC LIMIT $2
+         SELECT id, post_id, parent_id, author_id, created_at, excerpt, excerpt_html FROM comments WHERE post_id = ids.post_id AND ${visibleComment()} ORDER BY created_at DESC LIMIT $2
        ) c
        JOIN users u ON u.id = c.author_id
       ORDER BY c.created_at`,

@@ -6,6 +6,8 @@ import { newCommentCounts } from '../comments/queries.js';
 import { decodeCursor, encodeCursor } from '../db/cursor.js';
 import { isId } from '../db/ids.js';
 import { AppError, Forbidden, NotFound } from '../errors.js';
+import { canChangeTagFilters } from '../policy/policy.js';
+import { visibleComment, visiblePost } from '../policy/visibility.js';
 import { ContinueReading } from '../sequences/post-views.js';
 import { sequencesInProgress } from '../sequences/queries.js';
 import { postListExtras } from '../sequences/slots.js';
@@ -233,7 +235,7 @@ export const frontpageRoutes = new Hono<AppEnv>()
     try {
       if (!user) throw new Forbidden('Log in to choose your own tag filters.');
       const input = parseInput(tagFilterInput, form);
-      if (input.userId !== undefined && input.userId !== user.id) {
+      if (input.userId !== undefined && !canChangeTagFilters(user, { id: input.userId })) {
         throw new AppError(403, 'You can only change your own tag filters.', {
           userId: 'userId is not yours: you can only change your own tag filters.',
         });
@@ -275,9 +277,9 @@ export const frontpageRoutes = new Hono<AppEnv>()
     if ((kind !== 'post' && kind !== 'comment') || !isId(id)) throw new NotFound('Nothing to show here.');
     const rows = await c.var.deps.db.query<{ html: string }>(
       kind === 'post'
-        ? `SELECT body_html AS html FROM posts WHERE id = $1 AND status = 'published' AND deleted_at IS NULL`
+        ? `SELECT body_html AS html FROM posts WHERE id = $1 AND ${visiblePost()}`
         : `SELECT c.body_html AS html FROM comments c JOIN posts p ON p.id = c.post_id
-            WHERE c.id = $1 AND NOT c.deleted AND p.status = 'published' AND p.deleted_at IS NULL`,
+            WHERE c.id = $1 AND ${visibleComment('c')} AND ${visiblePost('p')}`,
       [id],
     );
     if (!rows[0]) throw new NotFound('That post or comment does not exist or has been deleted.');

@@ -1,7 +1,7 @@
 import type { Cursor } from '../db/cursor.js';
 import type { Queryable } from '../db/database.js';
 import { magicScore } from '../votes/ranking.js';
-import { LIST_COLUMNS, type PostListItem, VISIBLE } from './queries.js';
+import { FRONTPAGE_LIST, LIST_COLUMNS, type PostListItem } from './queries.js';
 import {
   adjustsScores,
   type FilterSet,
@@ -153,14 +153,14 @@ async function windowQuery(
   const boosted =
     set.subscribed.length > 0
       ? `SELECT p.id, p.magic_score, p.published_at FROM posts p
-          WHERE ${VISIBLE} AND p.magic_score IS NOT NULL AND p.published_at >= $7::timestamptz${conditions}
+          WHERE ${FRONTPAGE_LIST} AND p.magic_score IS NOT NULL AND p.published_at >= $7::timestamptz${conditions}
             AND ${hasAnyTag('$3')}
           ORDER BY p.published_at DESC, p.id DESC LIMIT ${MAX_WINDOW}`
       : `SELECT NULL::text AS id, NULL::float8 AS magic_score, NULL::timestamptz AS published_at WHERE $7::timestamptz IS NULL`;
   return db.query<WindowRow>(
     `WITH stored AS (
        SELECT p.id, p.magic_score, p.published_at FROM posts p
-        WHERE ${VISIBLE} AND p.magic_score IS NOT NULL${from}${conditions}
+        WHERE ${FRONTPAGE_LIST} AND p.magic_score IS NOT NULL${from}${conditions}
         ORDER BY p.magic_score DESC, p.id DESC LIMIT $2
      ), boosted AS (${boosted}),
      scored AS (

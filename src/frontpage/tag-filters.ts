@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Queryable } from '../db/database.js';
 import { Invalid } from '../errors.js';
+import { liveTag } from '../policy/visibility.js';
 import { mostUsedTags } from '../tags/queries.js';
 
 /**
@@ -65,7 +66,7 @@ export function adjustsScores(set: FilterSet): boolean {
 }
 
 // Filters on a deleted or merged tag stop applying (a merge moves the links to the tag merged into).
-const LIVE_TAG = 't.deleted_at IS NULL AND t.merged_into_id IS NULL';
+const LIVE_TAG = liveTag('t');
 
 /** A reader's filters, by tag name (one index range on the primary key). */
 export async function userTagFilters(db: Queryable, userId: string): Promise<TagFilter[]> {

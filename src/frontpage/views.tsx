@@ -219,8 +219,8 @@ export function FrontPage(props: {
   filters?: Child;
 }) {
   return (
-    <Layout ctx={props.ctx} title="Lyceum" math={false} description="A forum for research communities.">
-      <h1 class="visually-hidden">Lyceum</h1>
+    <Layout ctx={props.ctx} math={false}>
+      <h1 class="visually-hidden">{props.ctx.site.name}</h1>
       {props.aside}
       <section class="frontpage" aria-labelledby="latest-heading">
         <h2 id="latest-heading">Latest posts</h2>

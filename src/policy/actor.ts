@@ -17,6 +17,11 @@ export interface Actor {
   banReason: string;
 }
 
+/** An actor with no ban, for commands, the demo loader and tests: a member with 0 karma unless told otherwise. */
+export function actorFor(id: string, fields: Partial<Omit<Actor, 'id'>> = {}): Actor {
+  return { id, role: 'member', karma: 0, bannedUntil: null, bannedForever: false, banReason: '', ...fields };
+}
+
 /** Moderators and admins: they moderate content, users and tags. */
 export function isStaff(actor: Pick<Actor, 'role'> | null | undefined): boolean {
   return actor?.role === 'moderator' || actor?.role === 'admin';

@@ -5,6 +5,9 @@ import { LoginPage } from '../accounts/views.js';
 import { MAX_MARKDOWN_CHARS } from '../content/render.js';
 import { isId } from '../db/ids.js';
 import { AppError, Forbidden, Invalid, NotFound } from '../errors.js';
+import { guidelinesInput, renderGuidelines } from '../moderation/guidelines.js';
+import { canEditPost } from '../policy/policy.js';
+import { heldForReview } from '../review/rules.js';
 import { editorTagsOfPost } from '../tags/links-queries.js';
 import { allTagsByName } from '../tags/queries.js';
 import type { AppEnv } from '../web/context.js';
@@ -13,7 +16,6 @@ import { pageContext } from '../web/page.js';
 import { carriedFields } from '../web/resubmit.js';
 import { EditorPage, type EditorState } from './editor.js';
 import { postPath } from './paths.js';
-import { canEditPost } from './permissions.js';
 import { keepRetryAfter, renderPreview } from './preview.js';
 import { postById } from './queries.js';
 import { createPost, deletePost, savePost } from './service.js';
@@ -26,7 +28,13 @@ const previewInput = z.object({
 });
 
 function editorValues(form: Record<string, string>) {
-  return { title: form.title ?? '', body: form.body ?? '', note: form.note ?? '' };
+  return { title: form.title ?? '', body: form.body ?? '', note: form.note ?? '', guidelines: form.guidelines ?? '' };
+}
+
+/** The guidelines the form sent, checked and rendered; undefined when it had no such field (leave them). */
+async function sentGuidelines(form: Record<string, string>) {
+  if (form.guidelines === undefined) return undefined;
+  return renderGuidelines(parseInput(z.object({ guidelines: guidelinesInput }), form).guidelines);
 }
 
 /**
@@ -111,7 +119,9 @@ async function handleEditorPost(c: Context<AppEnv>, postId: string | undefined) 
     }
     if (!existing) {
       if (intent !== 'draft' && intent !== 'publish') throw new Invalid('Save the post as a draft or publish it.');
+      const guidelines = await sentGuidelines(form);
       const created = await createPost(c.var.deps.db, {
+        guidelines,
         authorId: user.id,
         title: input.title,
         markdown: input.body,
@@ -119,12 +129,16 @@ async function handleEditorPost(c: Context<AppEnv>, postId: string | undefined) 
         note: input.note,
         baseUrl: c.var.deps.config.baseUrl,
         tagIds: tagIds ?? [],
+        hold: intent === 'publish' && (await heldForReview(c.var.deps.db, user)),
       });
       return c.redirect(intent === 'publish' ? postPath(created) : `/posts/${created.id}/edit?saved=1`, 303);
     }
     const outcome = await savePost(c.var.deps.db, user, existing.id, input, intent, {
       baseUrl: c.var.deps.config.baseUrl,
+      guidelines: await sentGuidelines(form),
       tagIds,
+      // A new member's first post waits for review (asked only when a draft is being published).
+      hold: intent === 'publish' && existing.status === 'draft' && (await heldForReview(c.var.deps.db, user)),
     });
     const saved = await postById(c.var.deps.db, existing.id);
     if (outcome === 'saved' || outcome === 'unpublished') return c.redirect(`/posts/${existing.id}/edit?saved=1`, 303);
@@ -146,7 +160,7 @@ export const editorRoutes = new Hono<AppEnv>()
     if (!c.var.user) return c.redirect(`/login?next=${encodeURIComponent('/posts/new')}`);
     return showEditor(c, {
       status: 'draft',
-      values: { title: '', body: '', note: '' },
+      values: { title: '', body: '', note: '', guidelines: '' },
       errors: {},
       tags: await tagChoices(c, []),
     });
@@ -161,7 +175,7 @@ export const editorRoutes = new Hono<AppEnv>()
     return showEditor(c, {
       postId: post.id,
       status: post.status,
-      values: { title: post.title, body: post.bodyMarkdown, note: '' },
+      values: { title: post.title, body: post.bodyMarkdown, note: '', guidelines: post.guidelinesMarkdown },
       errors: {},
       tags: await tagChoices(c, await editorTagsOfPost(c.var.deps.db, post.id, post.authorId)),
       notice: c.req.query('saved') ? `Saved${post.status === 'draft' ? ' as a draft' : ''}.` : undefined,

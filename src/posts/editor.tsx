@@ -1,13 +1,15 @@
 import { raw } from 'hono/html';
 import { TagChoiceField } from '../tags/links-views.js';
-import { Field, FieldError, FormError } from '../web/forms.js';
+import { Field, FieldError, FormError, TextAreaField } from '../web/forms.js';
 import { CsrfField, Layout, type PageContext } from '../web/layout.js';
 
 export interface EditorState {
   /** Undefined while writing a new post. */
   postId?: string | undefined;
-  status: 'draft' | 'published';
-  values: { title: string; body: string; note: string };
+  /** 'pending': submitted and waiting for a moderator (src/review). */
+  status: 'draft' | 'pending' | 'published';
+  /** guidelines: the author's moderation guidelines, shown above the comment box (moderation/guidelines.ts). */
+  values: { title: string; body: string; note: string; guidelines?: string };
   errors: Record<string, string>;
   message?: string | undefined;
   /** Rendered preview HTML, when the author asked for one. */
@@ -68,6 +70,11 @@ export function EditorPage({ ctx, state }: { ctx: PageContext; state: EditorStat
             {state.notice}
           </p>
         ) : null}
+        {state.status === 'pending' ? (
+          <p class="draft-badge">
+            Awaiting review: Publish saves your changes and keeps the post in the queue; Save draft withdraws it.
+          </p>
+        ) : null}
         <div class="editor-grid">
           <form method="post" action={editorAction(state.postId)} class="editor-form stack-form" data-editor>
             <CsrfField token={ctx.csrfToken} />
@@ -95,6 +102,14 @@ export function EditorPage({ ctx, state }: { ctx: PageContext; state: EditorStat
             {state.tags ? (
               <TagChoiceField choices={state.tags.choices} chosen={state.tags.chosen} error={errors.tags} />
             ) : null}
+            <TextAreaField
+              name="guidelines"
+              label="Moderation guidelines (optional)"
+              hint="Markdown, shown above the comment box: how you would like the discussion of this post to go."
+              value={values.guidelines ?? ''}
+              error={errors.guidelines}
+              rows={3}
+            />
             {state.status === 'published' ? (
               <div class={errors.note ? 'field field-invalid' : 'field'}>
                 <label for="field-note">What changed? (optional)</label>

@@ -18,13 +18,22 @@ import {
   type ThreadContext,
 } from '../comments/views.js';
 import { renderPool } from '../content/pool.js';
+import {
+  canCommentOn,
+  canDeletePost,
+  canEditPost,
+  canModerate,
+  canReport,
+  canVote,
+  commentsOpen,
+} from '../policy/policy.js';
+import { pendingCommentsOfReader } from '../review/queries.js';
 import { postTagsCacheTag, postTagsOnPage } from '../tags/links-page.js';
 import { readerOnPostPage } from '../votes/queries.js';
 import { acceptsGzip } from '../web/compression.js';
 import type { AppEnv } from '../web/context.js';
 import { pageContext, SPLICE_MARK, sendHtml, sendSplicedHtml } from '../web/page.js';
 import { commentPath, postPath } from './paths.js';
-import { canDeletePost, canEditPost } from './permissions.js';
 import type { PostRow } from './queries.js';
 import { PostPage } from './views.js';
 
@@ -100,11 +109,13 @@ export async function showPostPage(c: Context<AppEnv>, post: PostRow, slots: Pos
   }
   // The comments, the visit record and the reader's votes (on the post and every comment), and the post's tags,
   // side by side.
-  const [comments, scores, reader, tags] = await Promise.all([
+  const [comments, scores, reader, tags, pending] = await Promise.all([
     sharedCommentTree(c, post, sort, page),
     currentCommentScores(c, post.id),
     user ? readerOnPostPage(db, user.id, post.id) : undefined,
     postTagsOnPage(c, post),
+    // The reader's own comments held for review: looked for only when their session says they have some.
+    user?.pendingCommentCount ? pendingCommentsOfReader(db, user.id, post.id) : undefined,
   ]);
   const lastVisit = reader?.lastVisit;
   const votes = reader?.votes;
@@ -141,9 +152,15 @@ export async function showPostPage(c: Context<AppEnv>, post: PostRow, slots: Pos
       canonicalUrl={c.var.deps.config.baseUrl + postPath(post)}
       canEdit={canEditPost(user, post)}
       canDelete={canDeletePost(user, post)}
+      canModerate={canModerate(user)}
+      canVote={canVote(user, post)}
+      // Logged-out readers are offered the comment box's and the report page's way to log in.
+      commentBox={user ? (canCommentOn(user, post) ? 'form' : 'none') : commentsOpen(post) ? 'login' : 'none'}
+      canReport={post.status === 'published' && (!user || canReport(user, post))}
       slots={slots}
       postVote={postVote}
       tags={tags}
+      pendingComments={pending}
     />
   );
   return section ? sendSplicedHtml(c, rendered, section) : sendHtml(c, rendered);

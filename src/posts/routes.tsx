@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import { cacheAs, cachedFragment } from '../cache/middleware.js';
 import { ALL_POSTS_TAG } from '../cache/tagged-cache.js';
 import { NotFound } from '../errors.js';
+import { PostRemoved, showRemovedPost } from '../moderation/removed.js';
 import { postPageSlots } from '../sequences/slots.js';
 import type { AppEnv } from '../web/context.js';
 import { pageContext } from '../web/page.js';
@@ -13,7 +14,11 @@ import { revisionsOfPost, revisionWithPrevious } from './revisions.js';
 
 export const postRoutes = new Hono<AppEnv>()
   .get('/posts/:postId/:slug?', async (c) => {
-    const post = await visiblePost(c);
+    const post = await visiblePost(c).catch((error: unknown) => {
+      if (error instanceof PostRemoved) return error;
+      throw error;
+    });
+    if (post instanceof PostRemoved) return showRemovedPost(c, post);
     // Titles change; links made with an old or missing slug still arrive, at the one canonical address.
     if (c.req.param('slug') !== post.slug) return c.redirect(postPath(post), 301);
     // Kept until any post changes (a backlink shows the linking post's title) or a sequence does.

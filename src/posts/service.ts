@@ -3,19 +3,16 @@ import type { RenderedContent } from '../content/render.js';
 import type { Queryable } from '../db/database.js';
 import { newId } from '../db/ids.js';
 import { Forbidden, Invalid, NotFound } from '../errors.js';
+import { admitWrite, lockWriter } from '../limits/writes.js';
+import { type Guidelines, writeGuidelines } from '../moderation/guidelines.js';
+import { type Actor, canDeletePost, canEditPost } from '../policy/policy.js';
 import { recordPostLinks } from '../sequences/links.js';
 import { setPostTags } from '../tags/links-service.js';
 import { refreshPostMagicScore } from '../votes/ranking.js';
 import { applyAuthorVote } from '../votes/service.js';
-import { canDeletePost, canEditPost } from './permissions.js';
 import { addRevision, diffForRevision, latestRevision } from './revisions.js';
 import { postSlug } from './slug.js';
 import type { EditorIntent, PostInput } from './validation.js';
-
-interface Actor {
-  id: string;
-  isModerator: boolean;
-}
 
 export interface NewPost {
   authorId: string;
@@ -29,6 +26,12 @@ export interface NewPost {
   baseUrl?: string;
   /** Tags the author chose (ids), applied with the post in its transaction. */
   tagIds?: readonly string[];
+  /** Publishing waits for review (a new member's, review/rules.ts heldForReview): the post becomes 'pending'. */
+  hold?: boolean;
+  /** Loaded history (the demo loader), not a member writing now: no write limits (limits/writes.ts). */
+  unlimited?: boolean;
+  /** The author's moderation guidelines, rendered (moderation/guidelines.ts). */
+  guidelines?: Guidelines | undefined;
 }
 
 /** Creates a post with its Markdown rendered once, now, so pages only read stored HTML. */
@@ -38,13 +41,26 @@ export async function createPost(db: Queryable, post: NewPost): Promise<{ id: st
   const rendered = await renderPool().render(post.markdown, { docId: id });
   const slug = postSlug(post.title);
   const at = post.at ?? new Date();
+  // A held post is 'pending' from its submission (submitted_at), dated only when a moderator approves it.
+  const status = !post.publish ? 'draft' : post.hold ? 'pending' : 'published';
   return db.transaction(async (tx) => {
+    // The karma tier's posts per week and a new member's links (limits/writes.ts), under the writer lock until
+    // this post is written; the demo loader's history is not written now, so not limited.
+    if (post.publish && !post.unlimited) {
+      await admitWrite(tx, {
+        authorId: post.authorId,
+        kind: 'post',
+        html: rendered.html,
+        baseUrl: post.baseUrl,
+        counted: true,
+      });
+    }
     const html = await recordPostLinks(tx, { kind: 'post', id }, rendered.html, post.baseUrl);
     await tx.query(
       `INSERT INTO posts (id, author_id, title, slug, body_markdown, body_html, excerpt, excerpt_html, word_count,
                           reading_minutes, toc, status, published_at, created_at, updated_at, last_activity_at,
-                          revision_count)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $15, $8, $9, $10, $11, $12, $13, $13, $13, $14)`,
+                          revision_count, submitted_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $15, $8, $9, $10, $11, $12, $13, $13, $13, $14, $16)`,
       [
         id,
         post.authorId,
@@ -56,13 +72,15 @@ export async function createPost(db: Queryable, post: NewPost): Promise<{ id: st
         rendered.wordCount,
         rendered.readingMinutes,
         JSON.stringify(rendered.toc),
-        post.publish ? 'published' : 'draft',
-        post.publish ? at : null,
+        status,
+        status === 'published' ? at : null,
         at,
         post.publish ? 1 : 0,
         rendered.excerptHtml,
+        status === 'pending' ? at : null,
       ],
     );
+    if (post.guidelines) await writeGuidelines(tx, id, post.guidelines);
     // A new post starts with its author's own normal upvote (which scores it for the frontpage, too).
     await applyAuthorVote(tx, { authorId: post.authorId, targetType: 'post', targetId: id });
     if (post.tagIds?.length) await setPostTags(tx, post.authorId, id, post.tagIds);
@@ -86,7 +104,7 @@ interface LockedPost {
   authorId: string;
   title: string;
   bodyMarkdown: string;
-  status: 'draft' | 'published';
+  status: 'draft' | 'pending' | 'published';
   deletedAt: Date | null;
   revisionCount: number;
 }
@@ -124,7 +142,7 @@ async function writeContent(tx: Queryable, postId: string, input: PostInput, ren
   );
 }
 
-export type SaveOutcome = 'saved' | 'published' | 'revised' | 'unchanged' | 'unpublished';
+export type SaveOutcome = 'saved' | 'published' | 'submitted' | 'revised' | 'unchanged' | 'unpublished';
 
 /**
  * Saves the editor's content with what its button asked for: keep as draft, publish (dates the post the first
@@ -136,8 +154,17 @@ export async function savePost(
   postId: string,
   input: PostInput,
   intent: Exclude<EditorIntent, 'preview' | 'restore'>,
-  /** tagIds: the tags chosen in the editor (undefined: the form had no tag field, leave them). */
-  options: { baseUrl?: string; tagIds?: readonly string[] | undefined } = {},
+  /**
+   * tagIds: the tags chosen in the editor (undefined: the form had no tag field, leave them). hold: publishing a
+   * draft waits for review instead (review/rules.ts heldForReview).
+   */
+  options: {
+    baseUrl?: string;
+    tagIds?: readonly string[] | undefined;
+    hold?: boolean;
+    /** The author's moderation guidelines, rendered; undefined: the form had none, leave them. */
+    guidelines?: Guidelines | undefined;
+  } = {},
 ): Promise<SaveOutcome> {
   const revising = intent === 'publish' || intent === 'save';
   if (revising) requirePublishableBody(input.body);
@@ -150,10 +177,25 @@ export async function savePost(
     diffForRevision(latest, text),
   ]);
   return db.transaction(async (tx) => {
+    // Publishing counts against the author's karma tier (limits/writes.ts): the writer lock comes before the
+    // post row, the order every counted write takes them in.
+    if (revising) await lockWriter(tx, actor.id);
     const post = await lockPost(tx, postId);
     if (!canEditPost(actor, post)) throw new Forbidden('Only the author can edit this post.');
+    if (revising) {
+      // A draft going out is counted; a change to a published or pending post only has its links checked.
+      const counted = post.status === 'draft';
+      await admitWrite(tx, {
+        authorId: post.authorId,
+        kind: 'post',
+        html: plain.html,
+        baseUrl: options.baseUrl,
+        counted,
+      });
+    }
     // With the post's text, in its transaction: a save that fails leaves the tags as they were.
     if (options.tagIds) await setPostTags(tx, post.authorId, postId, options.tagIds);
+    if (options.guidelines) await writeGuidelines(tx, postId, options.guidelines);
     const rendered = {
       ...plain,
       html: await recordPostLinks(tx, { kind: 'post', id: postId }, plain.html, options.baseUrl),
@@ -176,6 +218,20 @@ export async function savePost(
       if (post.status === 'draft') return 'saved';
       await tx.query(`UPDATE posts SET status = 'draft' WHERE id = $1`, [postId]);
       return 'unpublished';
+    }
+    if (post.status === 'draft' && options.hold) {
+      // Submitted for review: 'pending' (seen by its author and the staff only) until a moderator approves it,
+      // which publishes it dated from this submission (review/service.ts approvePost). A rejection's reason is
+      // cleared.
+      await writeContent(tx, postId, input, rendered);
+      await tx.query(
+        `UPDATE posts SET status = 'pending', submitted_at = now(), review_rejection = NULL,
+                          revision_count = revision_count + 1
+          WHERE id = $1`,
+        [postId],
+      );
+      await revision(input.note);
+      return 'submitted';
     }
     if (post.status === 'draft') {
       // Publishing (again): the first publication dates the post; republishing keeps that date, so toggling

@@ -6,6 +6,10 @@ import type { ThreadContext } from '../comments/views.js';
 import { mathFontsUsed } from '../content/math-fonts.js';
 import type { TocEntry } from '../content/render.js';
 import { postCommentsFeedRef } from '../feeds/links.js';
+import { CommentBoxNotes, PostModerationPanel } from '../moderation/views.js';
+import { reportPath } from '../reports/paths.js';
+import type { PendingComment } from '../review/queries.js';
+import { PendingComments } from '../review/views.js';
 import { PostTags, type PostTagsProps } from '../tags/links-views.js';
 import type { VoteKind } from '../votes/kinds.js';
 import { VoteButtons } from '../votes/views.js';
@@ -64,9 +68,19 @@ export function PostPage(props: {
   canonicalUrl: string;
   canEdit: boolean;
   canDelete: boolean;
+  /** The reader is staff: the moderation tools show (src/moderation; the routes check again). */
+  canModerate?: boolean;
+  /** The reader may vote on the post (logged in, not its author); the buttons show either way. */
+  canVote: boolean;
+  /** The comment form, a link to log in and comment, or neither (comments locked, an unpublished post). */
+  commentBox: 'form' | 'login' | 'none';
+  /** Show "Report" (for a logged-out reader it leads to logging in). */
+  canReport: boolean;
   slots?: PostPageSlots;
   /** The reader's karma vote on the post. */
   postVote: VoteKind | null;
+  /** The reader's own comments held for review (src/review), shown to them alone, apart from the shared tree. */
+  pendingComments?: PendingComment[] | undefined;
   /** The post's tags, with the reader's relevance controls when logged in (tags/links-page.ts). */
   tags?: PostTagsProps | undefined;
 }) {
@@ -83,7 +97,7 @@ export function PostPage(props: {
       current={props.postVote}
       returnTo={`${postPath(post)}#post-votes`}
       loggedIn={!!props.ctx.user}
-      disabled={props.ctx.user?.id === post.authorId}
+      disabled={!!props.ctx.user && !props.canVote}
     />
   );
   return (
@@ -100,7 +114,16 @@ export function PostPage(props: {
         <header class="post-header">
           {props.slots?.banner}
           {post.status === 'draft' ? <p class="draft-badge">Draft — only you can see this</p> : null}
+          {post.status === 'draft' && post.reviewRejection ? (
+            <p class="notice">Not approved by the moderators: {post.reviewRejection}</p>
+          ) : null}
+          {post.status === 'pending' ? (
+            <p class="draft-badge">
+              Awaiting review — only you and the moderators can see this post until it is approved
+            </p>
+          ) : null}
           <h1 id="post-title">{post.title}</h1>
+          {props.canModerate ? <PostModerationPanel post={post} csrfToken={props.ctx.csrfToken} /> : null}
           <p class="post-meta">
             by <a href={`/users/${post.authorUsername}`}>{post.authorDisplayName}</a>
             {post.publishedAt ? (
@@ -110,6 +133,7 @@ export function PostPage(props: {
               </>
             ) : null}{' '}
             · {post.readingMinutes} min read
+            {post.frontpage ? null : <span class="personal-blog"> · Personal blog</span>}
             {post.lastRevisedAt ? (
               <>
                 {' '}
@@ -146,6 +170,11 @@ export function PostPage(props: {
         </div>
         <div class="post-votes" id="post-votes">
           {postVotes}
+          {props.canReport ? (
+            <a href={reportPath('post', post.id)} class="report-link">
+              Report
+            </a>
+          ) : null}
         </div>
         {props.slots?.afterBody}
       </article>
@@ -177,7 +206,8 @@ export function PostPage(props: {
             </a>
           </p>
         ) : null}
-        {post.status !== 'published' ? null : props.ctx.user ? (
+        {post.status === 'published' ? <CommentBoxNotes post={post} /> : null}
+        {props.commentBox === 'none' ? null : props.commentBox === 'form' ? (
           <CommentForm
             action={`/posts/${post.id}/comments`}
             csrfToken={props.ctx.csrfToken}
@@ -190,6 +220,7 @@ export function PostPage(props: {
           </p>
         )}
         {props.commentPages.page > 1 ? <CommentPager {...props.commentPages} noun="comments" /> : null}
+        {props.pendingComments ? <PendingComments comments={props.pendingComments} /> : null}
         {raw(props.commentsHtml)}
         <CommentPager {...props.commentPages} noun="comments" appendTo="comments" />
       </section>

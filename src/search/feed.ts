@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
 import { type Context, Hono } from 'hono';
 import { AppError } from '../errors.js';
-import { frontpageFeed, SITE_NAME } from '../feeds/build.js';
+import { type FeedSite, frontpageFeed } from '../feeds/build.js';
 import { FEED_EXTENSIONS } from '../feeds/paths.js';
+import { feedSite } from '../feeds/routes.js';
 import { CONTENT_TYPES, type Feed, type FeedFormat, renderFeed } from '../feeds/xml.js';
 import { respondConditionally, weakEtag } from '../web/conditional.js';
 import type { AppEnv } from '../web/context.js';
@@ -22,15 +23,16 @@ export function searchFeedPaths(q: string): Record<FeedFormat, string> {
 }
 
 /** The feed of a search: the newest posts matching it, entries as in every post feed (MathML-only math). */
-function searchFeed(baseUrl: string, q: string, posts: Awaited<ReturnType<typeof newestMatchingPosts>>): Feed {
+function searchFeed(site: FeedSite, q: string, posts: Awaited<ReturnType<typeof newestMatchingPosts>>): Feed {
+  const { baseUrl } = site;
   const paths = searchFeedPaths(q);
-  const site = frontpageFeed(baseUrl, posts);
+  const front = frontpageFeed(site, posts);
   const hash = createHash('sha256').update(q).digest('base64url').slice(0, 22);
   return {
-    ...site,
-    id: `${site.id.replace(/feed:frontpage$/, '')}feed:search:${hash}`,
-    title: `Search “${q}” · ${SITE_NAME}`,
-    description: `The newest posts on ${SITE_NAME} matching “${q}”.`,
+    ...front,
+    id: `${front.id.replace(/feed:frontpage$/, '')}feed:search:${hash}`,
+    title: `Search “${q}” · ${site.name}`,
+    description: `The newest posts on ${site.name} matching “${q}”.`,
     pageUrl: `${baseUrl}/search?q=${encodeURIComponent(q)}`,
     rssUrl: baseUrl + paths.rss,
     atomUrl: baseUrl + paths.atom,
@@ -44,7 +46,7 @@ export const searchFeedRoutes = new Hono<AppEnv>();
  * gets an empty 304 from the ETag of the body.
  */
 async function sendSearchFeed(c: Context<AppEnv>, format: FeedFormat) {
-  const { db, config } = c.var.deps;
+  const { db } = c.var.deps;
   const q = (c.req.query('q') ?? '').trim();
   if (!q) throw new AppError(422, 'A search feed needs a search: add ?q= and what to look for.', { q: 'Missing.' });
   if (q.length > MAX_QUERY_CHARS) {
@@ -58,7 +60,7 @@ async function sendSearchFeed(c: Context<AppEnv>, format: FeedFormat) {
       q: 'Nothing to search for.',
     });
   }
-  const feed = searchFeed(config.baseUrl, q, await newestMatchingPosts(db, compiled.tsquery, FEED_SIZE));
+  const feed = searchFeed(feedSite(c), q, await newestMatchingPosts(db, compiled.tsquery, FEED_SIZE));
   const body = renderFeed(feed, format);
   return respondConditionally(c, { etag: weakEtag(body), lastModified: feed.updated, cacheControl: 'no-cache' }, () =>
     c.body(body, 200, { 'Content-Type': CONTENT_TYPES[format] }),

@@ -1,5 +1,6 @@
 import type { Queryable } from '../db/database.js';
 import { FEED_POST_COLUMNS, type FeedPost } from '../feeds/queries.js';
+import { liveTag, visiblePost } from '../policy/visibility.js';
 import type { SearchCursor } from './cursor.js';
 
 export const SEARCH_TABS = ['posts', 'comments', 'users', 'tags', 'sequences'] as const;
@@ -84,7 +85,7 @@ interface TabQuery {
 const TABS: Record<SearchTab, TabQuery> = {
   posts: {
     from: 'posts t',
-    visible: `t.status = 'published' AND t.deleted_at IS NULL`,
+    visible: visiblePost('t'),
     date: 't.published_at',
     author: 't.author_id',
     titleMatch: `lyceum_search_vector('A', t.title) @@ $1::tsquery`,
@@ -116,7 +117,7 @@ const TABS: Record<SearchTab, TabQuery> = {
   },
   tags: {
     from: 'tags t',
-    visible: 't.deleted_at IS NULL AND t.merged_into_id IS NULL',
+    visible: liveTag('t'),
     date: 't.created_at',
     join: 'JOIN tags g ON g.id = r.id',
     select: `g.name AS title, '/tags/' || g.slug AS href, left(g.description_html, ${SNIPPET_SCAN_CHARS}) AS html,
@@ -208,7 +209,7 @@ export async function searchTab(
   // A scalar subquery, which the planner keeps as one lookup per candidate (an EXISTS it may turn into a join
   // reading every post).
   const kept = t.postVisible
-    ? [`(SELECT true FROM posts tp WHERE tp.id = ranked.post_id AND tp.status = 'published' AND tp.deleted_at IS NULL)`]
+    ? [`(SELECT true FROM posts tp WHERE tp.id = ranked.post_id AND ${visiblePost('tp')})`]
     : [];
   if (after) {
     params.push(after.rank, after.key, after.id);
@@ -283,7 +284,7 @@ export async function newestMatchingPosts(db: Queryable, tsquery: string, limit:
   return db.query<FeedPost>(
     `SELECT ${FEED_POST_COLUMNS}
        FROM posts p JOIN users u ON u.id = p.author_id
-      WHERE p.status = 'published' AND p.deleted_at IS NULL AND p.search_vector @@ $1::tsquery
+      WHERE ${visiblePost('p')} AND p.search_vector @@ $1::tsquery
       ORDER BY p.published_at DESC, p.id DESC
       LIMIT $2`,
     [tsquery, limit],
@@ -299,7 +300,7 @@ export async function userIdByName(db: Queryable, username: string): Promise<str
 /** A live tag's id and name by its slug (tags_slug_key). */
 export async function tagBySlug(db: Queryable, slug: string): Promise<{ id: string; name: string } | undefined> {
   const [row] = await db.query<{ id: string; name: string }>(
-    'SELECT id, name FROM tags WHERE slug = $1 AND deleted_at IS NULL AND merged_into_id IS NULL',
+    `SELECT id, name FROM tags WHERE slug = $1 AND ${liveTag()}`,
     [slug],
   );
   return row;

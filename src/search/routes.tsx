@@ -169,7 +169,7 @@ function detailOf(tab: SearchTab, detail: string | number | null): string | null
 }
 
 function searchFeedRef(q: string): FeedRef {
-  return { title: `Search “${q.slice(0, 80)}” · Lyceum`, paths: searchFeedPaths(q) };
+  return { title: `Search “${q.slice(0, 80)}”`, paths: searchFeedPaths(q) };
 }
 
 /** Suggestions as one types; JSON for the header's search box. */

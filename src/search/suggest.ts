@@ -1,4 +1,5 @@
 import type { Queryable } from '../db/database.js';
+import { liveTag, visiblePost } from '../policy/visibility.js';
 
 /** A title, user or tag close to what was typed: for suggestions as one types and "did you mean". */
 export interface Suggestion {
@@ -32,7 +33,7 @@ export async function suggestions(
   return db.query<Suggestion>(
     `(SELECT 'post' AS kind, p.title AS label, '/posts/' || p.id || '/' || p.slug AS href
         FROM posts p
-       WHERE p.status = 'published' AND p.deleted_at IS NULL AND ${like('p.title')}
+       WHERE ${visiblePost('p')} AND ${like('p.title')}
        ORDER BY ${closeness('p.title')} DESC, p.published_at DESC, p.id
        LIMIT $2)
      UNION ALL
@@ -44,7 +45,7 @@ export async function suggestions(
      UNION ALL
      (SELECT 'tag', t.name, '/tags/' || t.slug
         FROM tags t
-       WHERE t.deleted_at IS NULL AND t.merged_into_id IS NULL AND ${like('t.name')}
+       WHERE ${liveTag('t')} AND ${like('t.name')}
        ORDER BY ${closeness('t.name')} DESC, t.post_count DESC, t.id
        LIMIT $4)`,
     [text, limits.posts, limits.users, limits.tags],

@@ -1,9 +1,9 @@
 import type { Queryable } from '../db/database.js';
 import { newId } from '../db/ids.js';
 import { Invalid, NotFound } from '../errors.js';
+import type { Actor } from '../policy/actor.js';
 import { arrange, type Direction, moveChapter, movePost, postOrder, removeChapter } from './layout.js';
 import {
-  type Actor,
   loadLayout,
   lockSequence,
   NOT_IN_SEQUENCE,

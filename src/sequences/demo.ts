@@ -1,5 +1,6 @@
 import type { Queryable } from '../db/database.js';
 import { demoSequences } from '../demo/content.js';
+import { actorFor } from '../policy/actor.js';
 import { addChapter } from './arrange.js';
 import { addPostToSequence, createSequence, loadLayout } from './service.js';
 
@@ -15,7 +16,7 @@ export async function loadDemoSequences(
   for (const demo of demoSequences) {
     const authorId = userIdsByUsername.get(demo.author);
     if (!authorId) throw new Error(`Demo sequence names an unknown user: ${demo.author}`);
-    const author = { id: authorId, isModerator: false };
+    const author = actorFor(authorId);
     const { id: sequenceId } = await createSequence(tx, { authorId, title: demo.title, description: demo.description });
     const { layout } = await loadLayout(tx, sequenceId);
     for (const [index, chapter] of demo.chapters.entries()) {

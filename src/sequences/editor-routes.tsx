@@ -3,6 +3,7 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { SessionUser } from '../accounts/queries.js';
 import { isId } from '../db/ids.js';
 import { AppError, Forbidden, Invalid, NotFound } from '../errors.js';
+import { canDeleteSequence, canEditSequence } from '../policy/policy.js';
 import type { AppEnv } from '../web/context.js';
 import { formStrings, parseInput } from '../web/forms.js';
 import { pageContext, wantsJson } from '../web/page.js';
@@ -19,7 +20,6 @@ import { type EditorPageState, NewSequencePage, SequenceEditorPage } from './edi
 import { emptyForm } from './form-state.js';
 import { postsAvailableFor } from './list-queries.js';
 import { sequencePath } from './paths.js';
-import { canDeleteSequence, canEditSequence } from './permissions.js';
 import { sequenceById, sequenceContents } from './queries.js';
 import {
   addPostToSequence,

@@ -1,5 +1,6 @@
 import sanitizeHtml, { type IOptions } from 'sanitize-html';
 import type { Queryable } from '../db/database.js';
+import { visibleComment, visiblePost } from '../policy/visibility.js';
 import { linkedPostId } from './link-paths.js';
 
 /** Where a link was written. */
@@ -76,7 +77,7 @@ export async function recordPostLinks(
   if (ids.length === 0) return html;
   const targets = await tx.query<{ id: string; title: string; visible: boolean }>(
     `WITH target AS (
-       SELECT id, title, (status = 'published' AND deleted_at IS NULL) AS visible FROM posts WHERE id = ANY ($3::text[])
+       SELECT id, title, (${visiblePost()}) AS visible FROM posts WHERE id = ANY ($3::text[])
      ), recorded AS (
        INSERT INTO post_links (source_kind, source_id, target_post_id)
        SELECT $1, $2, id FROM target
@@ -98,7 +99,7 @@ export async function titleLinks(db: Queryable, source: LinkSource, html: string
   const ids = linkTargets(source, html, baseUrl);
   if (ids.length === 0) return html;
   const visible = await db.query<{ id: string; title: string }>(
-    `SELECT id, title FROM posts WHERE id = ANY ($1::text[]) AND status = 'published' AND deleted_at IS NULL`,
+    `SELECT id, title FROM posts WHERE id = ANY ($1::text[]) AND ${visiblePost()}`,
     [ids],
   );
   return addLinkTitles(html, new Map(visible.map((t) => [t.id, t.title])), baseUrl);
@@ -126,15 +127,15 @@ export async function backlinksOf(db: Queryable, postId: string, limit = 50): Pr
                JOIN posts p ON p.id = l.source_id
                JOIN users u ON u.id = p.author_id
               WHERE l.target_post_id = $1 AND l.source_kind = 'post'
-                AND p.status = 'published' AND p.deleted_at IS NULL
+                AND ${visiblePost('p')}
              UNION ALL
              SELECT 'comment', p.id, p.slug, p.title, c.id, u.username, u.display_name, l.created_at
                FROM post_links l
                JOIN comments c ON c.id = l.source_id
                JOIN posts p ON p.id = c.post_id
                JOIN users u ON u.id = c.author_id
-              WHERE l.target_post_id = $1 AND l.source_kind = 'comment' AND NOT c.deleted AND c.post_id <> $1
-                AND p.status = 'published' AND p.deleted_at IS NULL) links
+              WHERE l.target_post_id = $1 AND l.source_kind = 'comment' AND ${visibleComment('c')} AND c.post_id <> $1
+                AND ${visiblePost('p')}) links
       ORDER BY created_at DESC, "postId", "commentId"
       LIMIT $2`,
     [postId, limit],

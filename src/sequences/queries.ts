@@ -1,7 +1,8 @@
 import type { Queryable } from '../db/database.js';
+import { visiblePost } from '../policy/visibility.js';
 
 /** Posts readers can see; the same rule as canViewPost for everyone but the author. */
-export const VISIBLE = `p.status = 'published' AND p.deleted_at IS NULL`;
+export const VISIBLE = visiblePost('p');
 
 export interface SequenceRow {
   id: string;

@@ -2,14 +2,9 @@ import { renderPool } from '../content/pool.js';
 import type { Queryable } from '../db/database.js';
 import { isId, newId } from '../db/ids.js';
 import { Forbidden, Invalid, NotFound } from '../errors.js';
+import { type Actor, canDeleteSequence, canEditSequence } from '../policy/policy.js';
 import { type Layout, postOrder } from './layout.js';
-import { canDeleteSequence, canEditSequence } from './permissions.js';
 import { MAX_POSTS_PER_SEQUENCE, type SequenceInput } from './validation.js';
-
-export interface Actor {
-  id: string;
-  isModerator: boolean;
-}
 
 export const NO_SEQUENCE = 'There is no sequence at this address. It may have been deleted.';
 

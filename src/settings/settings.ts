@@ -29,14 +29,22 @@ export const SETTINGS = {
     schema: z.object({ newMembers: z.boolean() }),
     default: { newMembers: true },
   },
-  /** LessWrong's tiers: the lowest tier a member's karma is below applies. */
+  /**
+   * LessWrong's tiers: the lowest tier a member's karma is below applies (limits/writes.ts). newMemberLinks: the
+   * links to other sites a new member's post or comment may carry (limits/limits.ts NEW_MEMBER_KARMA); absent,
+   * no limit.
+   */
   rateLimits: {
-    schema: z.object({ tiers: z.array(rateLimitTier).max(10) }),
+    schema: z.object({
+      tiers: z.array(rateLimitTier).max(10),
+      newMemberLinks: z.number().int().min(0).max(1000).optional(),
+    }),
     default: {
       tiers: [
         { belowKarma: -2, postsPerWeek: 1, commentsPerDay: 1 },
         { belowKarma: 5, postsPerWeek: 2, commentsPerDay: 3 },
       ],
+      newMemberLinks: 3,
     },
   },
 } as const;
@@ -53,6 +61,13 @@ export async function readSettings(db: Queryable): Promise<Settings> {
     settings[key] = parsed.success ? parsed.data : SETTINGS[key].default;
   }
   return settings as Settings;
+}
+
+/** One setting, read fresh (inside a write's transaction, where the process's copy may be behind). */
+export async function readSetting<K extends SettingKey>(db: Queryable, key: K): Promise<Settings[K]> {
+  const rows = await db.query<{ value: unknown }>('SELECT value FROM site_settings WHERE key = $1', [key]);
+  const parsed = SETTINGS[key].schema.safeParse(rows[0]?.value);
+  return (parsed.success ? parsed.data : SETTINGS[key].default) as Settings[K];
 }
 
 export async function saveSetting<K extends SettingKey>(db: Queryable, key: K, value: Settings[K]): Promise<void> {

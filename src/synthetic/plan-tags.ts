@@ -1,5 +1,5 @@
 import { slugify } from '../content/slug.js';
-import { TAGGING_KARMA } from '../tags/permissions.js';
+import { TAGGING_KARMA } from '../policy/policy.js';
 import { votePower } from '../votes/power.js';
 import { AliasTable, zipfWeights } from './distribution.js';
 import { EMPTY_BODY, type PoolRange, type TagsPlan } from './model.js';

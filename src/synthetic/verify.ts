@@ -1,4 +1,5 @@
 import type { Queryable } from '../db/database.js';
+import { visiblePost } from '../policy/visibility.js';
 
 interface Mismatch {
   id: string;
@@ -82,7 +83,7 @@ export async function verifyTags(tx: Queryable, triggersDisabled: boolean): Prom
         WHERE (pt.relevance, pt.vote_count) IS DISTINCT FROM (coalesce(v.relevance, 0), coalesce(v.n, 0))
      ), counted AS (
        SELECT pt.tag_id, count(*)::int AS n FROM post_tags pt JOIN posts p ON p.id = pt.post_id
-        WHERE pt.relevance >= 0 AND p.status = 'published' AND p.deleted_at IS NULL GROUP BY 1
+        WHERE pt.relevance >= 0 AND ${visiblePost('p')} GROUP BY 1
      ), bad_tags AS (
        SELECT t.id, t.post_count, coalesce(c.n, 0) AS n FROM tags t LEFT JOIN counted c ON c.tag_id = t.id
         WHERE t.post_count <> coalesce(c.n, 0)

@@ -1,12 +1,12 @@
 import { type Context, Hono } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { AppError, Forbidden, NotFound } from '../errors.js';
+import { canCreateTag, canEditTag, taggingKarmaMessage } from '../policy/policy.js';
 import type { AppEnv } from '../web/context.js';
 import { formStrings, parseInput } from '../web/forms.js';
 import { pageContext } from '../web/page.js';
 import { tagAtAddress } from './lookup.js';
 import { tagPath } from './paths.js';
-import { canCreateTag, canEditTag, taggingKarmaMessage } from './permissions.js';
 import type { TagRow } from './queries.js';
 import { createTag, editTag, TagNameTaken } from './service.js';
 import { newTagInput, tagEditInput } from './validation.js';

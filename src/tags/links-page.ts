@@ -1,11 +1,11 @@
 import type { Context } from 'hono';
 import { cachedFragment } from '../cache/middleware.js';
+import { canTagPost } from '../policy/policy.js';
 import type { PostRow } from '../posts/queries.js';
 import type { AppEnv } from '../web/context.js';
 import { pathAndQuery } from '../web/page.js';
 import { relevanceVotesOf, tagsOfPost } from './links-queries.js';
 import type { PostTagsProps } from './links-views.js';
-import { canTagPost } from './permissions.js';
 import { mostUsedTags } from './queries.js';
 import { asRelevanceKind, type RelevanceKind } from './relevance.js';
 

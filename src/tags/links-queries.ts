@@ -1,4 +1,5 @@
 import type { Queryable } from '../db/database.js';
+import { liveTag } from '../policy/visibility.js';
 import { kindOfVote, type VoteKind } from '../votes/kinds.js';
 
 /** One of a post's tags as its page shows it. */
@@ -52,7 +53,7 @@ export async function authorLinksOfPost(db: Queryable, postId: string, authorId:
   return db.query<AuthorLink>(
     `SELECT pt.tag_id AS "tagId", pt.applied_by AS "appliedBy", pt.relevance, v.power AS "authorPower"
        FROM post_tags pt
-       JOIN tags t ON t.id = pt.tag_id AND t.deleted_at IS NULL AND t.merged_into_id IS NULL
+       JOIN tags t ON t.id = pt.tag_id AND ${liveTag('t')}
        LEFT JOIN post_tag_votes v ON v.user_id = $2 AND v.post_id = pt.post_id AND v.tag_id = pt.tag_id
       WHERE pt.post_id = $1
       ORDER BY pt.tag_id`,

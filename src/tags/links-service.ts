@@ -1,7 +1,8 @@
 import type { Queryable } from '../db/database.js';
 import { Forbidden, Invalid, NotFound } from '../errors.js';
+import { type Actor, canTagPost, canViewPost, type PostFacts, taggingKarmaMessage } from '../policy/policy.js';
+import { liveTag } from '../policy/visibility.js';
 import { type AuthorLink, authorLinksOfPost, chosenInEditor } from './links-queries.js';
-import { canTagPost, taggingKarmaMessage } from './permissions.js';
 import { voteOnRelevance } from './relevance.js';
 
 export const NO_POST = 'This post does not exist or has been deleted.';
@@ -15,10 +16,9 @@ function noSuchTag(field: string, tagId: string): Invalid {
 /** Ids of the given tags that are live (neither deleted nor merged). */
 async function liveTagIds(tx: Queryable, tagIds: readonly string[]): Promise<Set<string>> {
   if (tagIds.length === 0) return new Set();
-  const rows = await tx.query<{ id: string }>(
-    'SELECT id FROM tags WHERE id = ANY($1::text[]) AND deleted_at IS NULL AND merged_into_id IS NULL',
-    [[...tagIds]],
-  );
+  const rows = await tx.query<{ id: string }>(`SELECT id FROM tags WHERE id = ANY($1::text[]) AND ${liveTag()}`, [
+    [...tagIds],
+  ]);
   return new Set(rows.map((row) => row.id));
 }
 
@@ -43,12 +43,6 @@ async function insertLink(tx: Queryable, postId: string, tagId: string, userId: 
   return rows.length > 0;
 }
 
-export interface TagActor {
-  id: string;
-  karma: number;
-  isModerator: boolean;
-}
-
 /**
  * "Add a tag" on a post page: applies the tag with the actor's normal upvote on its relevance. Applying a tag the
  * post carries already is the actor's upvote on it when they have not voted on it yet, and otherwise changes
@@ -57,16 +51,16 @@ export interface TagActor {
  */
 export async function applyTag(
   db: Queryable,
-  actor: TagActor,
+  actor: Actor,
   postId: string,
   tagId: string,
 ): Promise<{ outcome: 'applied' | 'upvoted' | 'unchanged'; slug: string }> {
   return db.transaction(async (tx) => {
-    const [post] = await tx.query<{ authorId: string; slug: string; status: string; deletedAt: Date | null }>(
+    const [post] = await tx.query<PostFacts & { slug: string }>(
       `SELECT author_id AS "authorId", slug, status, deleted_at AS "deletedAt" FROM posts WHERE id = $1 FOR SHARE`,
       [postId],
     );
-    if (!post || post.deletedAt || (post.status !== 'published' && post.authorId !== actor.id)) {
+    if (!post || post.deletedAt || !canViewPost(actor, post)) {
       throw new NotFound(NO_POST);
     }
     if (!canTagPost(actor, post)) throw new Forbidden(taggingKarmaMessage(actor.karma));

@@ -1,10 +1,11 @@
 import type { Cursor } from '../db/cursor.js';
 import type { Queryable } from '../db/database.js';
 import type { PostListItem } from '../frontpage/queries.js';
+import { liveTag, visiblePost } from '../policy/visibility.js';
 import type { TagListSort, TagPostSort } from './validation.js';
 
 /** A tag that is neither deleted nor merged into another. */
-const LIVE = 'deleted_at IS NULL AND merged_into_id IS NULL';
+const LIVE = liveTag();
 
 /** Every live tag by name (pickers, filters, search suggestions): tags_name_order_idx. */
 export async function allTagsByName(db: Queryable): Promise<{ id: string; name: string; slug: string }[]> {
@@ -161,7 +162,7 @@ export async function tagPosts(
   cursor?: Cursor,
 ): Promise<TagPostItem[]> {
   const params: unknown[] = [tagId, limit];
-  let where = `pt.tag_id = $1 AND pt.relevance >= 0 AND p.status = 'published' AND p.deleted_at IS NULL`;
+  let where = `pt.tag_id = $1 AND pt.relevance >= 0 AND ${visiblePost('p')}`;
   const order = {
     relevance: 'pt.relevance DESC, pt.post_id DESC',
     new: 'p.published_at DESC, p.id DESC',

@@ -1,7 +1,7 @@
 import type { Queryable } from '../db/database.js';
 import { Forbidden, Invalid, NotFound } from '../errors.js';
+import { VOTES_PER_HOUR, voteRateLimited } from '../limits/limits.js';
 import { axisOfKind, isVoteKind, type VoteKind } from '../votes/kinds.js';
-import { VOTES_PER_HOUR, voteRateLimited } from '../votes/rate-limit.js';
 
 /** The kinds of a relevance vote: the karma axis's (a link's relevance has no agreement axis). */
 export const RELEVANCE_KINDS = ['up', 'down', 'strongUp', 'strongDown'] as const;

@@ -3,17 +3,12 @@ import { slugify } from '../content/slug.js';
 import type { Queryable } from '../db/database.js';
 import { newId } from '../db/ids.js';
 import { Forbidden, Invalid, NotFound } from '../errors.js';
+import { type Actor, canCreateTag, canEditTag, taggingKarmaMessage } from '../policy/policy.js';
+import { liveTag } from '../policy/visibility.js';
 import { addRevision, diffForRevision, latestRevision } from '../posts/revisions.js';
 import { tagPath } from './paths.js';
-import { canCreateTag, canEditTag, taggingKarmaMessage } from './permissions.js';
 import { tagNamed } from './queries.js';
 import type { NewTagInput, TagEditInput } from './validation.js';
-
-export interface TagActor {
-  id: string;
-  karma: number;
-  isModerator: boolean;
-}
 
 export const NO_TAG = 'There is no tag at this address. It may have been deleted.';
 
@@ -82,7 +77,7 @@ export interface NewTag extends NewTagInput {
  * Creates a tag with its description rendered now and stored as revision 1. The name is checked against every
  * tag, however cased; the unique index decides between two creators racing for one name.
  */
-export async function createTag(db: Queryable, actor: TagActor, input: NewTag): Promise<{ id: string; slug: string }> {
+export async function createTag(db: Queryable, actor: Actor, input: NewTag): Promise<{ id: string; slug: string }> {
   if (!canCreateTag(actor)) throw new Forbidden(taggingKarmaMessage(actor.karma));
   await requireFreeName(db, input.name);
   const id = newId();
@@ -123,7 +118,7 @@ interface LockedTag {
 async function lockTag(tx: Queryable, tagId: string): Promise<LockedTag> {
   const rows = await tx.query<LockedTag>(
     `SELECT id, name, slug, description_markdown AS "descriptionMarkdown", revision_count AS "revisionCount"
-       FROM tags WHERE id = $1 AND deleted_at IS NULL AND merged_into_id IS NULL FOR UPDATE`,
+       FROM tags WHERE id = $1 AND ${liveTag()} FOR UPDATE`,
     [tagId],
   );
   if (!rows[0]) throw new NotFound(NO_TAG);
@@ -138,7 +133,7 @@ export type TagEditOutcome = { outcome: 'revised' | 'unchanged'; slug: string };
  */
 export async function editTag(
   db: Queryable,
-  actor: TagActor,
+  actor: Actor,
   tagId: string,
   input: TagEditInput,
 ): Promise<TagEditOutcome> {

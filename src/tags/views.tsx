@@ -36,7 +36,7 @@ export function TagListPage(props: {
   canCreate: boolean;
 }) {
   return (
-    <Layout ctx={props.ctx} title="Tags" math={false} description="The topics of Lyceum's posts.">
+    <Layout ctx={props.ctx} title="Tags" math={false} description={`The topics of ${props.ctx.site.name}'s posts.`}>
       <section class="narrow tag-index" aria-labelledby="tags-heading">
         <h1 id="tags-heading">{props.continued ? 'More tags' : 'Tags'}</h1>
         <p class="post-meta">

@@ -6,6 +6,9 @@ import { ALL_POSTS_TAG } from '../cache/page-cache.js';
 import { renderPool } from '../content/pool.js';
 import { decodeCursor, encodeCursor } from '../db/cursor.js';
 import { type AppError, Forbidden, Invalid, NotFound } from '../errors.js';
+import { ProfileModeration } from '../moderation/views.js';
+import { activeBan } from '../policy/actor.js';
+import { canBan, canChangeRoleOf, canEditProfile, canViewDraftsOf } from '../policy/policy.js';
 import { sequencesOfUser } from '../sequences/list-queries.js';
 import { ProfileSequences } from '../sequences/post-views.js';
 import type { AppEnv } from '../web/context.js';
@@ -44,7 +47,8 @@ export const userRoutes = new Hono<AppEnv>()
   .get('/users/:username', async (c) => {
     const profile = await findProfile(c);
     if (profile.username !== c.req.param('username')) return c.redirect(`/users/${profile.username}`, 301);
-    const isOwner = c.var.user?.id === profile.id;
+    // The drafts tab and unfinished sequences are their author's alone.
+    const isOwner = canViewDraftsOf(c.var.user, profile);
     cacheAs(c, [ALL_POSTS_TAG, `user:${profile.id}`]);
     const { tab, after } = parseNamingFields(profileQuery, c.req.query());
     if (tab === 'drafts' && !isOwner) throw new NotFound('This profile has no such tab.');
@@ -75,13 +79,31 @@ export const userRoutes = new Hono<AppEnv>()
     const nextHref = next
       ? `/users/${profile.username}?tab=${tab}&after=${encodeCursor({ list, ...next })}`
       : undefined;
+    const moderation = (
+      <ProfileModeration
+        ctx={pageContext(c)}
+        username={profile.username}
+        role={profile.role}
+        ban={activeBan(profile)}
+        isOwner={isOwner}
+        canBan={canBan(c.var.user, profile)}
+        canChangeRole={canChangeRoleOf(c.var.user, profile)}
+      />
+    );
     return c.html(
-      <ProfilePage ctx={pageContext(c)} profile={profile} isOwner={isOwner} content={content} nextHref={nextHref} />,
+      <ProfilePage
+        ctx={pageContext(c)}
+        profile={profile}
+        isOwner={isOwner}
+        content={content}
+        nextHref={nextHref}
+        moderation={moderation}
+      />,
     );
   })
   .get('/users/:username/edit', async (c) => {
     const profile = await findProfile(c);
-    if (c.var.user?.id !== profile.id) throw new Forbidden('You can only edit your own profile.');
+    if (!canEditProfile(c.var.user, profile)) throw new Forbidden('You can only edit your own profile.');
     return c.html(
       <EditProfilePage
         ctx={pageContext(c)}
@@ -93,7 +115,7 @@ export const userRoutes = new Hono<AppEnv>()
   })
   .post('/users/:username/edit', async (c) => {
     const profile = await findProfile(c);
-    if (c.var.user?.id !== profile.id) throw new Forbidden('You can only edit your own profile.');
+    if (!canEditProfile(c.var.user, profile)) throw new Forbidden('You can only edit your own profile.');
     const form = formStrings(await c.req.parseBody());
     const values = { displayName: form.displayName ?? '', bio: form.bio ?? '' };
     try {

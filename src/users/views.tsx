@@ -19,6 +19,7 @@ const TAB_LABELS: Record<ProfileTab, string> = {
 
 function PostLine({ post, editable }: { post: ProfilePost; editable: boolean }) {
   const draft = post.status === 'draft';
+  const pending = post.status === 'pending';
   return (
     <li class="post-item">
       <span class="post-score" title="Karma">
@@ -29,7 +30,11 @@ function PostLine({ post, editable }: { post: ProfilePost; editable: boolean }) 
           <a href={draft ? `/posts/${post.id}/edit` : postPath(post)}>{post.title}</a>
         </h3>
         <p class="post-meta">
-          {post.publishedAt && !draft ? (
+          {pending ? (
+            <>
+              <strong class="draft-badge">Awaiting review</strong> saved <Time date={post.updatedAt} />
+            </>
+          ) : post.publishedAt && !draft ? (
             <Time date={post.publishedAt} />
           ) : (
             <>
@@ -37,7 +42,9 @@ function PostLine({ post, editable }: { post: ProfilePost; editable: boolean }) 
             </>
           )}{' '}
           · {post.readingMinutes} min read
-          {!draft ? <> · {post.commentCount === 1 ? '1 comment' : `${post.commentCount} comments`}</> : null}
+          {!draft && !pending ? (
+            <> · {post.commentCount === 1 ? '1 comment' : `${post.commentCount} comments`}</>
+          ) : null}
           {editable && !draft ? (
             <>
               {' '}
@@ -45,6 +52,9 @@ function PostLine({ post, editable }: { post: ProfilePost; editable: boolean }) 
             </>
           ) : null}
         </p>
+        {draft && post.reviewRejection ? (
+          <p class="notice">Not approved by the moderators: {post.reviewRejection}</p>
+        ) : null}
       </div>
     </li>
   );
@@ -79,6 +89,8 @@ export function ProfilePage(props: {
   isOwner: boolean;
   content: ProfileTabContent;
   nextHref?: string | undefined;
+  /** The ban in force and the staff's controls (moderation/views.tsx ProfileModeration). */
+  moderation?: Child;
 }) {
   const { profile, content } = props;
   const base = `/users/${profile.username}`;
@@ -97,6 +109,7 @@ export function ProfilePage(props: {
             </>
           ) : null}
         </p>
+        {props.moderation}
         {profile.bioHtml ? <div class="bio content">{raw(profile.bioHtml)}</div> : null}
         <nav class="list-tabs profile-tabs" aria-label="Profile sections">
           {tabs.map((t) => (

@@ -1,4 +1,5 @@
 import type { Queryable } from '../db/database.js';
+import { visiblePost } from '../policy/visibility.js';
 
 /** How fast a score fades with age: the exponent of (age + 2 hours). */
 export const SCORE_TIME_DECAY = 1.15;
@@ -54,13 +55,13 @@ export async function refreshMagicScores(db: Queryable, options: { since?: Date;
     `UPDATE posts p SET magic_score = ${postMagicScoreSql()}
       WHERE p.id IN (
         SELECT id FROM posts
-         WHERE status = 'published' AND deleted_at IS NULL AND published_at >= $1
+         WHERE ${visiblePost()} AND published_at >= $1
         UNION
         SELECT id FROM posts
-         WHERE status = 'published' AND deleted_at IS NULL AND magic_score IS NULL
+         WHERE ${visiblePost()} AND magic_score IS NULL
         UNION
         (SELECT id FROM posts
-          WHERE status = 'published' AND deleted_at IS NULL
+          WHERE ${visiblePost()}
           ORDER BY magic_score DESC NULLS LAST, id
           LIMIT $2)
       )

@@ -1,4 +1,5 @@
 import type { Queryable } from '../db/database.js';
+import { visiblePost } from '../policy/visibility.js';
 import { postMagicScoreSql } from './ranking.js';
 
 /** One counter the recount found wrong and set to what the votes table says. */
@@ -131,7 +132,7 @@ async function recountTagPostCounts(tx: Queryable): Promise<Repair[]> {
     `WITH counts AS (
        SELECT l.tag_id, count(*)::int AS n
          FROM post_tags l JOIN posts p ON p.id = l.post_id
-        WHERE l.relevance >= 0 AND p.status = 'published' AND p.deleted_at IS NULL
+        WHERE l.relevance >= 0 AND ${visiblePost('p')}
         GROUP BY l.tag_id
      ), wrong AS (
        SELECT t.id, t.post_count AS old_post_count, coalesce(c.n, 0) AS new_post_count

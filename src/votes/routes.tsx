@@ -2,6 +2,7 @@ import { type Context, Hono } from 'hono';
 import { z } from 'zod';
 import { isId } from '../db/ids.js';
 import { Forbidden, Invalid } from '../errors.js';
+import { VOTE_LOGIN_MESSAGE } from '../policy/policy.js';
 import type { AppEnv } from '../web/context.js';
 import { formStrings, parseNamingFields } from '../web/forms.js';
 import { safeNext } from '../web/page.js';
@@ -21,7 +22,7 @@ const voteInput = z.object({
 
 async function vote(c: Context<AppEnv>, input: unknown): Promise<VoteResult> {
   const user = c.var.user;
-  if (!user) throw new Forbidden('Log in to vote.');
+  if (!user) throw new Forbidden(VOTE_LOGIN_MESSAGE);
   const { targetType, targetId, kind, shown } = parseNamingFields(voteInput, input);
   return castVote(c.var.deps.db, {
     voterId: user.id,
@@ -74,7 +75,7 @@ export const voteRoutes = new Hono<AppEnv>()
   })
   // The client script's vote: the new totals and the voter's current vote on that axis.
   .post('/api/votes', async (c) => {
-    if (!c.var.user) throw new Forbidden('Log in to vote.');
+    if (!c.var.user) throw new Forbidden(VOTE_LOGIN_MESSAGE);
     const body: unknown = await c.req.json().catch(() => {
       throw new Invalid('Send JSON like {"targetType": "comment", "targetId": "…", "kind": "up"}.', {
         form: 'The body is not JSON.',

@@ -1,5 +1,7 @@
 import type { Queryable } from '../db/database.js';
 import { Forbidden, Invalid, NotFound } from '../errors.js';
+import { VOTES_PER_HOUR, voteRateLimited } from '../limits/limits.js';
+import { ownVoteMessage, VOTE_LOGIN_MESSAGE } from '../policy/policy.js';
 import {
   axisOfKind,
   isVoteKind,
@@ -9,7 +11,6 @@ import {
   type VoteAxis,
   type VoteKind,
 } from './kinds.js';
-import { VOTES_PER_HOUR, voteRateLimited } from './rate-limit.js';
 
 export interface VoteRequest {
   voterId: string;
@@ -76,7 +77,8 @@ interface CastRow {
  * Casts, switches or cancels one user's vote on a post or comment, with everything it moves: the target's score
  * and vote count on that axis, the author's karma (karma axis only) and the post's magic score, and the voter's
  * rate limit. After validation it is one statement, a call of lyceum_cast_vote (migration 0012), so its row locks
- * last one round trip. That function locks in one order, voter (advisory lock) → target row → author's user row,
+ * last one round trip. It also enforces the policy's canVote (policy.ts: not on one's own post or comment) in the
+ * same statement, where the target's author is read anyway. That function locks in one order, voter (advisory lock) → target row → author's user row,
  * the same in every vote, so votes never deadlock one another; a refusal writes nothing.
  */
 export async function castVote(db: Queryable, request: VoteRequest): Promise<VoteResult> {
@@ -95,9 +97,9 @@ export async function castVote(db: Queryable, request: VoteRequest): Promise<Vot
     case 'not_found':
       throw new NotFound(`This ${targetType} does not exist or has been deleted.`);
     case 'own':
-      throw new Forbidden(`You cannot vote on your own ${targetType}.`);
+      throw new Forbidden(ownVoteMessage(targetType));
     case 'no_voter':
-      throw new Forbidden('Log in to vote.');
+      throw new Forbidden(VOTE_LOGIN_MESSAGE);
     default:
       return { targetType, targetId, axis, score: row!.score!, voteCount: row!.voteCount!, current: row!.vote };
   }

@@ -1,3 +1,4 @@
+import { ownVoteMessage } from '../policy/policy.js';
 import { type HtmlEscapedString, html, raw } from '../web/html.js';
 import { CSRF_FIELD } from '../web/middleware.js';
 import { fillSlots, slot, splitSlots } from '../web/slots.js';
@@ -144,7 +145,7 @@ function buttonRun(state: VoteFormState, side: 'before' | 'after'): string[] {
   const key = `${state.targetType} ${state.axis} ${side} ${state.current} ${state.disabled === true}`;
   let run = buttonRuns.get(key);
   if (run === undefined) {
-    const title = state.disabled ? `You cannot vote on your own ${state.targetType}.` : undefined;
+    const title = state.disabled ? ownVoteMessage(state.targetType) : undefined;
     const disabled = state.disabled ? raw(' disabled=""') : '';
     const shown = state.current ?? 'none';
     // A NUL marks where the target goes: it occurs nowhere else in a page (web/slots.ts).

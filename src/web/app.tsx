@@ -6,10 +6,14 @@ import { commentRoutes } from '../comments/routes.js';
 import { AppError } from '../errors.js';
 import { feedRoutes } from '../feeds/routes.js';
 import { frontpageRoutes } from '../frontpage/routes.js';
+import { moderationRoutes } from '../moderation/routes.js';
 import { editorRoutes } from '../posts/editor-routes.js';
 import { postRoutes } from '../posts/routes.js';
+import { reportRoutes } from '../reports/routes.js';
+import { reviewRoutes } from '../review/routes.js';
 import { searchRoutes } from '../search/routes.js';
 import { sequenceRoutes } from '../sequences/routes.js';
+import { settingsRoutes } from '../settings/routes.js';
 import { tagLinkRoutes } from '../tags/links-routes.js';
 import { tagRoutes } from '../tags/routes.js';
 import { userRoutes } from '../users/routes.js';
@@ -89,8 +93,12 @@ export function createApp(deps: Deps): Hono<AppEnv> {
   app.route('/', postRoutes);
   app.route('/', sequenceRoutes);
   app.route('/', userRoutes);
+  app.route('/', moderationRoutes);
+  app.route('/', reviewRoutes);
+  app.route('/', reportRoutes);
   app.route('/', voteRoutes);
   app.route('/', feedRoutes);
   app.route('/', searchRoutes);
+  app.route('/', settingsRoutes);
   return app;
 }

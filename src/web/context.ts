@@ -4,6 +4,7 @@ import type { Caches } from '../cache/caches.js';
 import type { Config } from '../config.js';
 import type { Database } from '../db/database.js';
 import type { ReplicaRouter } from '../db/replica.js';
+import type { SiteSettings } from '../settings/store.js';
 import type { Assets } from './assets.js';
 
 /** What every route can reach: the database and the process-wide pieces, passed in once at assembly. */
@@ -16,6 +17,8 @@ export interface Deps {
   replicas?: ReplicaRouter | undefined;
   /** In-memory pages, fragments and sessions; absent when caching is off (PAGE_CACHE_TTL_MS=0). */
   caches?: Caches | undefined;
+  /** The site's settings (name, description, …) kept in the process (settings/store.ts); absent: the defaults. */
+  settings?: SiteSettings | undefined;
 }
 
 export interface AppEnv {

@@ -3,12 +3,15 @@ import type { Child } from 'hono/jsx';
 import type { SessionUser } from '../accounts/queries.js';
 import { SITE_LANGUAGE } from '../feeds/build.js';
 import { FeedLinks, type FeedRef } from '../feeds/links.js';
+import { canEditSiteSettings, canReview } from '../policy/policy.js';
 import { voteFormHtml } from '../votes/views.js';
 import { CSRF_FIELD } from './middleware.js';
 
 /** What every page's frame needs; routes build it with `pageContext(c)`. */
 export interface PageContext {
   user: SessionUser | null;
+  /** The site's name and description (an admin setting, held in the process: settings/store.ts). */
+  site: { name: string; description: string };
   csrfToken: string;
   assets: {
     css: string;
@@ -31,7 +34,8 @@ export function CsrfField({ token }: { token: string }) {
 
 export function Layout(props: {
   ctx: PageContext;
-  title: string;
+  /** The page's own title, shown before the site's name; absent on the frontpage (the site's name alone). */
+  title?: string | undefined;
   children: Child;
   canonical?: string | undefined;
   description?: string | undefined;
@@ -48,7 +52,10 @@ export function Layout(props: {
   votes?: boolean;
 }) {
   const { ctx } = props;
-  const title = props.title === 'Lyceum' ? 'Lyceum' : `${props.title} · Lyceum`;
+  const site = ctx.site;
+  const title = props.title ? `${props.title} · ${site.name}` : site.name;
+  // A page without a description of its own is described as the site is.
+  const description = props.description ?? site.description;
   // Without a doctype every page would render in quirks mode.
   return (
     <>
@@ -59,9 +66,12 @@ export function Layout(props: {
           <meta name="viewport" content="width=device-width, initial-scale=1" />
           <meta name="color-scheme" content="light dark" />
           <title>{title}</title>
-          {props.description ? <meta name="description" content={props.description} /> : null}
+          {description ? <meta name="description" content={description} /> : null}
+          <meta property="og:site_name" content={site.name} />
+          <meta property="og:title" content={props.title ?? site.name} />
+          {description ? <meta property="og:description" content={description} /> : null}
           {props.canonical ? <link rel="canonical" href={props.canonical} /> : null}
-          <FeedLinks feeds={props.feeds} />
+          <FeedLinks feeds={props.feeds} siteName={site.name} />
           <link rel="icon" href={ctx.assets.icon} type="image/svg+xml" />
           {/* One stylesheet either way, KaTeX's inside ours where the page may show formulas (assets.ts). */}
           <link rel="stylesheet" href={props.math === false ? ctx.assets.css : ctx.assets.cssWithMath} />
@@ -78,7 +88,7 @@ export function Layout(props: {
           <header class="site-header">
             <nav class="site-nav" aria-label="Site">
               <a class="site-name" href="/">
-                Lyceum
+                {site.name}
               </a>
               <ul class="nav-links">
                 <li>
@@ -92,6 +102,24 @@ export function Layout(props: {
                     <li>
                       <a href="/posts/new">New post</a>
                     </li>
+                    {canEditSiteSettings(ctx.user) ? (
+                      <li>
+                        <a href="/admin/settings">Site settings</a>
+                      </li>
+                    ) : null}
+                    {canReview(ctx.user) ? (
+                      <li>
+                        <a href="/moderation">Moderation</a>
+                      </li>
+                    ) : null}
+                    {/* From the session (users.unseen_report_resolutions): no query on any page. */}
+                    {ctx.user.unseenReportResolutions ? (
+                      <li>
+                        <a href="/reports" class="nav-reports">
+                          Your reports ({ctx.user.unseenReportResolutions} resolved)
+                        </a>
+                      </li>
+                    ) : null}
                     <li>
                       <a href={`/users/${ctx.user.username}`} class="nav-user">
                         {ctx.user.displayName}
@@ -135,7 +163,7 @@ export function Layout(props: {
           <main id="main">{props.children}</main>
           {ctx.user && props.votes ? voteFormHtml(ctx.csrfToken, ctx.url ?? ctx.path) : null}
           <footer class="site-footer">
-            <p>Lyceum — a forum for research communities.</p>
+            <p>{site.description ? `${site.name} — ${site.description}` : site.name}</p>
           </footer>
         </body>
       </html>

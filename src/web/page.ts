@@ -1,17 +1,25 @@
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import type { Settings } from '../settings/settings.js';
+import { DEFAULT_SETTINGS } from '../settings/store.js';
 import type { AppEnv } from './context.js';
 import { type DeflatedPiece, deflatePiece, gzipFromPieces } from './gzip-splice.js';
 import type { PageContext } from './layout.js';
 
 export function pageContext(c: Context<AppEnv>): PageContext {
   return {
+    site: siteSettings(c).site,
     user: c.var.user ?? null,
     csrfToken: c.var.csrfToken ?? '',
     assets: c.var.deps.assets.urls,
     path: c.req.path,
     url: pathAndQuery(c.req.url),
   };
+}
+
+/** The site's settings as this process holds them (no query; settings/store.ts keeps them fresh). */
+export function siteSettings(c: Context<AppEnv>): Settings {
+  return c.var.deps.settings?.current ?? DEFAULT_SETTINGS;
 }
 
 /** The path and query of a request URL (after the host), as requested. */

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { forgetOldLoginFailures } from '../../src/accounts/service.js';
-import { LOGIN_RULES, throttledAddress } from '../../src/accounts/throttle.js';
+import { throttledAddress } from '../../src/limits/address.js';
+import { LOGIN_RULES } from '../../src/limits/limits.js';
 import { TestClient, useTestApp } from '../helpers/app.js';
 import { makeUser, TEST_PASSWORD } from '../helpers/factories.js';
 

@@ -7,7 +7,7 @@ import { editTag } from '../../src/tags/service.js';
 import { castVote } from '../../src/votes/service.js';
 import { makeTestApp, TestClient, useTestApp } from '../helpers/app.js';
 import { eventually } from '../helpers/eventually.js';
-import { makeComment, makePost, makeUser } from '../helpers/factories.js';
+import { actorOf, makeComment, makePost, makeUser } from '../helpers/factories.js';
 import { makeTag, makeTagger } from '../tags/tags-helpers.js';
 
 // Each row of the invalidation table (src/cache/caches.ts, docs/ARCHITECTURE.md): a change made in the
@@ -232,7 +232,7 @@ describe('the invalidation table, in two instances', () => {
     const page = `/tags/${tag.slug}`;
     const tagPages = [page, `${page}/feed.xml`, `${page}/history`, '/tags'];
     await warm([...tagPages, `/tags/${other.slug}`]);
-    await editTag(db, { ...editor, isModerator: false }, tag.id, {
+    await editTag(db, actorOf(editor), tag.id, {
       name: 'Watched topic',
       description: 'Second words.',
       note: '',
@@ -271,7 +271,7 @@ describe('the invalidation table, in two instances', () => {
       for (const { client } of instances()) expect(await (await client.get(f.postPath)).text()).toContain(shown);
     };
     await dropsOnlyThePostPage(
-      () => applyTag(db, { ...tagger, isModerator: false }, f.post.id, tag.id),
+      () => applyTag(db, actorOf(tagger), f.post.id, tag.id),
       'title="Relevance 1, from 1 vote"',
     );
     await dropsOnlyThePostPage(

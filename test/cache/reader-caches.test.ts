@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { Role } from '../../src/policy/actor.js';
 import { TestClient, useTestApp } from '../helpers/app.js';
 import { eventually } from '../helpers/eventually.js';
 import { makeComment, makePost, makeUser } from '../helpers/factories.js';
@@ -9,7 +10,7 @@ describe('caches behind logged-in pages', () => {
   const test = useTestApp({ PAGE_CACHE_TTL_MS: '60000' });
   const { db } = test;
 
-  async function loggedIn(options: { isModerator?: boolean } = {}) {
+  async function loggedIn(options: { role?: Role } = {}) {
     const user = await makeUser(db, options);
     const client = new TestClient(test.app);
     await client.logIn(user.username, user.password);
@@ -71,12 +72,12 @@ describe('caches behind logged-in pages', () => {
   });
 
   it('follows a change of moderator rights made elsewhere, and enforces the new rights on writes', async () => {
-    const { user, client } = await loggedIn({ isModerator: true });
+    const { user, client } = await loggedIn({ role: 'moderator' });
     const post = await makePost(db, { title: 'Moderated' });
     const comment = await makeComment(db, { postId: post.id, markdown: 'Someone else wrote this' });
     const path = `/posts/${post.id}/moderated`;
     expect(await text(client, path)).toContain('Delete…');
-    await db.query('UPDATE users SET is_moderator = false WHERE id = $1', [user.id]);
+    await db.query("UPDATE users SET role = 'member' WHERE id = $1", [user.id]);
     await eventually(async () => !(await text(client, path)).includes('Delete…'));
     const refused = await client.post(`/comments/${comment.id}/delete`, {});
     expect(refused.status).toBe(403);

@@ -289,7 +289,7 @@ describe('writing comments', () => {
   });
 
   it('lets a moderator delete any comment', async () => {
-    const moderator = await makeUser(db, { isModerator: true });
+    const moderator = await makeUser(db, { role: 'moderator' });
     const { client } = await loggedIn(moderator);
     const comment = await makeComment(db, { markdown: 'Off topic' });
     expect((await client.post(`/comments/${comment.id}/delete`, {})).status).toBe(303);

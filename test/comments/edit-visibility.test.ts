@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { deletePost, savePost } from '../../src/posts/service.js';
 import { TestClient, useTestApp } from '../helpers/app.js';
-import { makeComment, makePost, makeUser, TEST_PASSWORD } from '../helpers/factories.js';
+import { actorOf, makeComment, makePost, makeUser, TEST_PASSWORD } from '../helpers/factories.js';
 
 const { db, app } = useTestApp();
 
@@ -13,7 +13,7 @@ async function commentOnPost(title: string) {
   const comment = await makeComment(db, { postId: post.id, authorId: commenter.id, markdown: 'My comment.' });
   const client = new TestClient(app);
   await client.logIn(commenter.username, TEST_PASSWORD);
-  return { post, postAuthor: { id: postAuthor.id, isModerator: false }, comment, client };
+  return { post, postAuthor: actorOf(postAuthor.id), comment, client };
 }
 
 const NOT_THERE = 'There is no post at this address.';
@@ -66,13 +66,7 @@ describe('editing a comment shows its post as the post page would', () => {
     const author = await makeUser(db);
     const post = await makePost(db, { authorId: author.id, title: 'My own draft' });
     const comment = await makeComment(db, { postId: post.id, authorId: author.id });
-    await savePost(
-      db,
-      { id: author.id, isModerator: false },
-      post.id,
-      { title: post.title, body: 'Draft.', note: '' },
-      'unpublish',
-    );
+    await savePost(db, actorOf(author.id), post.id, { title: post.title, body: 'Draft.', note: '' }, 'unpublish');
     const client = new TestClient(app);
     await client.logIn(author.username, TEST_PASSWORD);
     const page = await client.get(`/comments/${comment.id}/edit`);

@@ -55,13 +55,12 @@ describe('the comment section compressed for logged-in readers', () => {
     );
   }
 
-  const reader = (id: string, isModerator = false): SessionUser => ({
+  const reader = (id: string, staff = false): SessionUser => ({
     id,
     username: `r${id}`,
     displayName: `R ${id}`,
     karma: 10,
-    role: isModerator ? 'moderator' : 'member',
-    isModerator,
+    role: staff ? 'moderator' : 'member',
     bannedUntil: null,
     bannedForever: false,
     banReason: '',

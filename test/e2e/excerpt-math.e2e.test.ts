@@ -1,7 +1,7 @@
 import type { Locator } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { addPostToSequence, createSequence } from '../../src/sequences/service.js';
-import { makeComment, makePost, makeUser } from '../helpers/factories.js';
+import { actorOf, makeComment, makePost, makeUser } from '../helpers/factories.js';
 import { useBrowserTest } from '../helpers/server.js';
 
 const { db, server, browser } = useBrowserTest();
@@ -40,7 +40,7 @@ describe('excerpts in lists show formulas typeset, without KaTeX’s stylesheet'
       title: 'Bases',
       description: 'On $\\mathbb{R}^n$ and its bases.',
     });
-    await addPostToSequence(db, { id: author.id, isModerator: false }, { sequenceId, postId: post.id });
+    await addPostToSequence(db, actorOf(author.id), { sequenceId, postId: post.id });
     const linking = await makePost(db, { authorId: author.id, markdown: `See [the bases](/posts/${post.id}).` });
 
     const page = await browser.newPage();

@@ -1,7 +1,7 @@
 import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { savePost } from '../../src/posts/service.js';
-import { makePost, makeUser, type TestUser } from '../helpers/factories.js';
+import { actorOf, makePost, makeUser, type TestUser } from '../helpers/factories.js';
 import { TOUR_POST_MARKDOWN } from '../helpers/page-tour.js';
 import { logInAs, useBrowserTest } from '../helpers/server.js';
 
@@ -23,7 +23,7 @@ beforeAll(async () => {
   // Revised, so the byline carries its longest form ("Last revised …").
   await savePost(
     db,
-    { id: author.id, isModerator: false },
+    actorOf(author.id),
     post.id,
     { title: post.title, body: `${TOUR_POST_MARKDOWN}\n\nMore.`, note: '' },
     'save',
@@ -144,12 +144,14 @@ describe('on a 375 px wide phone nothing is drawn over anything else', () => {
     // The byline wraps onto a second line here, as it does for most names.
     const bylineLines = await page
       .locator('.profile > .post-meta')
+      .first()
       .evaluate((p) =>
         Math.round(p.getBoundingClientRect().height / Number.parseFloat(getComputedStyle(p).lineHeight)),
       );
     expect(bylineLines).toBeGreaterThanOrEqual(2);
     expect(await overlapsWithin(page, '.profile')).toEqual([]);
-    const meta = (await page.locator('.profile > .post-meta').boundingBox())!;
+    // Below the byline and the owner's line under it (their banned commenters).
+    const meta = (await page.locator('.profile > .post-meta').last().boundingBox())!;
     const tabs = (await page.locator('.profile-tabs').boundingBox())!;
     expect(tabs.y).toBeGreaterThanOrEqual(meta.y + meta.height);
     expect(await scrollsSideways(page)).toBe(false);

@@ -9,7 +9,7 @@ import { sequenceRoutes } from '../../src/sequences/routes.js';
 import { addPostToSequence, createSequence } from '../../src/sequences/service.js';
 import { loadAssets } from '../../src/web/assets.js';
 import { makeTestApp, useTestDatabase } from '../helpers/app.js';
-import { makePost, makeUser, type TestUser } from '../helpers/factories.js';
+import { actorOf, makePost, makeUser, type TestUser } from '../helpers/factories.js';
 import { launchBrowser } from '../helpers/server.js';
 
 const { db } = useTestDatabase();
@@ -176,7 +176,7 @@ describe('sequences in the browser', () => {
     const { id: sequenceId } = await createSequence(db, { authorId: author.id, title: 'No script', description: '' });
     for (const title of ['One', 'Two', 'Three']) {
       const post = await makePost(db, { authorId: author.id, title });
-      await addPostToSequence(db, { id: author.id, isModerator: false }, { sequenceId, postId: post.id });
+      await addPostToSequence(db, actorOf(author.id), { sequenceId, postId: post.id });
     }
     const context = await browser.newContext({ javaScriptEnabled: false });
     const page = await context.newPage();

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createTag } from '../../src/tags/service.js';
 import { makeTestApp } from '../helpers/app.js';
-import { makeComment, makePost, makeUser } from '../helpers/factories.js';
+import { actorOf, makeComment, makePost, makeUser } from '../helpers/factories.js';
 import { logInAs, useBrowserTest } from '../helpers/server.js';
 import { makeSequence } from '../sequences/helpers.js';
 
@@ -12,16 +12,18 @@ describe('every page in standards mode', () => {
     const author = await makeUser(db, { username: 'standards_author' });
     const post = await makePost(db, { authorId: author.id, title: 'Standard post' });
     const comment = await makeComment(db, { postId: post.id, authorId: author.id });
+    // Someone else's, for the report forms.
+    const othersPost = await makePost(db, { title: 'Someone else’s post' });
+    const othersComment = await makeComment(db, { postId: othersPost.id });
     await db.query(`UPDATE posts SET title = 'Standard post' WHERE id = $1`, [post.id]);
     const sequence = await makeSequence(db, author.id, { One: ['Sequenced post'] });
     const postPath = `/posts/${post.id}/standard-post`;
     const sequencedId = sequence.postIds['Sequenced post']!;
     await db.query('UPDATE users SET karma = 50 WHERE id = $1', [author.id]);
-    const tag = await createTag(
-      db,
-      { id: author.id, karma: 50, isModerator: false },
-      { name: 'Standard tag', description: 'A tag with $x^2$.' },
-    );
+    const tag = await createTag(db, actorOf(author.id, { karma: 50 }), {
+      name: 'Standard tag',
+      description: 'A tag with $x^2$.',
+    });
 
     // Every GET route that answers a page, with a real address. A new page route without one fails the test.
     const pages: Record<string, string> = {
@@ -52,6 +54,14 @@ describe('every page in standards mode', () => {
       '/tags/:slug/history': `/tags/${tag.slug}/history`,
       '/tags/:slug/history/:number': `/tags/${tag.slug}/history/1`,
       '/search': '/search?q=standard',
+      // Seen by the author (not an admin or moderator) as their 403 pages, in the layout like every page.
+      '/admin/settings': '/admin/settings',
+      '/moderation': '/moderation',
+      '/moderation/log': '/moderation/log',
+      '/reports': '/reports',
+      '/reports/post/:postId': `/reports/post/${othersPost.id}`,
+      '/reports/comment/:commentId': `/reports/comment/${othersComment.id}`,
+      '/settings/commenter-bans': '/settings/commenter-bans',
     };
     // Not pages: JSON for the client script, feeds, assets, the health check.
     const notPages = /^\/(api|static|healthz)|\.(xml|rss|atom)$|feed|comments\.(rss|atom)/;

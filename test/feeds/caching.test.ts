@@ -4,7 +4,7 @@ import { deletePost } from '../../src/posts/service.js';
 import { addPostToSequence } from '../../src/sequences/service.js';
 import { makeTestApp, TestClient, useTestApp } from '../helpers/app.js';
 import { eventually } from '../helpers/eventually.js';
-import { makeComment, makePost, makeUser } from '../helpers/factories.js';
+import { actorOf, makeComment, makePost, makeUser } from '../helpers/factories.js';
 import { makeSequence } from '../sequences/helpers.js';
 
 const BASE_URL = 'https://lyceum.example';
@@ -77,7 +77,7 @@ describe('conditional requests', () => {
     await makePost(db, { authorId: writer.id, title: 'Keeper', at: new Date(Date.now() - 2 * HOUR) });
     const regret = await makePost(db, { authorId: writer.id, title: 'Regret', at: new Date(Date.now() - HOUR) });
     const before = await client.get('/users/regretful/feed.xml');
-    await deletePost(db, { id: writer.id, isModerator: false }, regret.id);
+    await deletePost(db, actorOf(writer.id), regret.id);
 
     const after = await client.get('/users/regretful/feed.xml', {
       'if-modified-since': before.headers.get('last-modified')!,
@@ -95,7 +95,7 @@ describe('conditional requests', () => {
     const empty = (await client.get(path)).headers.get('etag');
     const comment = await makeComment(db, { postId: post.id, markdown: 'Hello.' });
     const one = (await client.get(path)).headers.get('etag');
-    await deleteComment(db, { id: comment.authorId, isModerator: false }, comment.id);
+    await deleteComment(db, actorOf(comment.authorId), comment.id);
     const none = (await client.get(path)).headers.get('etag');
     expect(one).not.toBe(empty);
     expect(none).not.toBe(one);
@@ -134,7 +134,7 @@ describe('with the page cache on', () => {
     const feed = `/s/${series.id}/feed.xml`;
     await eventually(async () => (await reader.get(feed)).headers.get('x-cache') === 'hit');
     const joining = await makePost(db, { authorId: author.id, title: 'Part two' });
-    await addPostToSequence(db, { id: author.id, isModerator: false }, { sequenceId: series.id, postId: joining.id });
+    await addPostToSequence(db, actorOf(author.id), { sequenceId: series.id, postId: joining.id });
     await eventually(async () => (await (await reader.get(feed)).text()).includes('Part two'));
     await makeComment(db, { postId: post.id, markdown: 'A cached reply.' });
     await eventually(async () => (await (await reader.get(paths[1]!)).text()).includes('A cached reply.'));

@@ -3,7 +3,7 @@ import { deleteComment, setRetracted } from '../../src/comments/service.js';
 import { deletePost, savePost } from '../../src/posts/service.js';
 import { addPostToSequence, createSequence } from '../../src/sequences/service.js';
 import { TestClient, useTestApp } from '../helpers/app.js';
-import { makeComment, makePost, makeUser } from '../helpers/factories.js';
+import { actorOf, makeComment, makePost, makeUser } from '../helpers/factories.js';
 import { parseStrictly } from './helpers.js';
 
 // Not the request's origin: every absolute URL must come from BASE_URL.
@@ -44,7 +44,7 @@ describe('frontpage feed', () => {
     });
     await makePost(db, { authorId: writer.id, title: 'Unfinished draft', publish: false });
     const gone = await makePost(db, { authorId: writer.id, title: 'Deleted post' });
-    await deletePost(db, { id: writer.id, isModerator: false }, gone.id);
+    await deletePost(db, actorOf(writer.id), gone.id);
 
     const { xml, feed } = await getFeed('/feed.xml', RSS_TYPE);
     expect(feed.meta.type).toBe('rss');
@@ -113,13 +113,7 @@ describe('frontpage feed', () => {
     };
 
     const body = 'Some text with math $x^2$.';
-    await savePost(
-      db,
-      { id: writer.id, isModerator: false },
-      post.id,
-      { title: 'Second title', body, note: '' },
-      'save',
-    );
+    await savePost(db, actorOf(writer.id), post.id, { title: 'Second title', body, note: '' }, 'save');
 
     const rss = (await getFeed('/feed.xml', RSS_TYPE)).feed.items.find((i) => i.id === before.rss.id)!;
     const atom = (await getFeed('/feed.atom', ATOM_TYPE)).feed.items.find((i) => i.id === before.atom.id)!;
@@ -186,13 +180,7 @@ describe('user feed', () => {
       publish: false,
       at: new Date(Date.now() - 20 * HOUR),
     });
-    await savePost(
-      db,
-      { id: writer.id, isModerator: false },
-      late.id,
-      { title: 'Solo late', body: 'Late.', note: '' },
-      'publish',
-    );
+    await savePost(db, actorOf(writer.id), late.id, { title: 'Solo late', body: 'Late.', note: '' }, 'publish');
     await makePost(db, { authorId: writer.id, title: 'Solo draft', publish: false });
     await makePost(db, { title: 'Someone else' });
 
@@ -254,8 +242,8 @@ describe('comments feed', () => {
       markdown: 'Second thoughts.',
       at: new Date(Date.now() - HOUR),
     });
-    await deleteComment(db, { id: removed.authorId, isModerator: false }, removed.id);
-    await setRetracted(db, { id: critic.id, isModerator: false }, last.id, true);
+    await deleteComment(db, actorOf(removed.authorId), removed.id);
+    await setRetracted(db, actorOf(critic.id), last.id, true);
 
     const path = `/posts/${post.id}/discussed-at-length/comments`;
     const rss = (await getFeed(`${path}.xml`, RSS_TYPE)).feed;
@@ -289,7 +277,7 @@ describe('comments feed', () => {
     const writer = await makeUser(db);
     const draft = await makePost(db, { authorId: writer.id, title: 'Still a draft', publish: false });
     const gone = await makePost(db, { authorId: writer.id, title: 'Gone now' });
-    await deletePost(db, { id: writer.id, isModerator: false }, gone.id);
+    await deletePost(db, actorOf(writer.id), gone.id);
     const paths = [
       '/posts/AAAAAAAAAAAAAAAAA/slug',
       '/posts/x/slug',
@@ -311,7 +299,7 @@ describe('comments feed', () => {
 describe('sequence feed', () => {
   it("lists a sequence's visible posts, newest additions first, linking to each post", async () => {
     const writer = await makeUser(db, { username: 'sequencer' });
-    const actor = { id: writer.id, isModerator: false };
+    const actor = actorOf(writer.id);
     const one = await makePost(db, { authorId: writer.id, title: 'Part one', at: new Date(Date.now() - 30 * HOUR) });
     const two = await makePost(db, { authorId: writer.id, title: 'Part two', at: new Date(Date.now() - 40 * HOUR) });
     const three = await makePost(db, { authorId: writer.id, title: 'Part three' });

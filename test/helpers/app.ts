@@ -1,10 +1,11 @@
 import pino from 'pino';
 import { afterAll, beforeAll } from 'vitest';
-import { startCaches } from '../../src/cache/caches.js';
+import { applyChange, startCaches } from '../../src/cache/caches.js';
 import { type Config, loadConfig } from '../../src/config.js';
 import { renderPoolOptions, startRenderPool } from '../../src/content/pool.js';
 import { type ChangeFeed, startChangeFeed } from '../../src/db/changes.js';
 import type { Database } from '../../src/db/database.js';
+import { openSiteSettings } from '../../src/settings/store.js';
 import { createApp } from '../../src/web/app.js';
 import { loadAssets } from '../../src/web/assets.js';
 import { openTestDatabase } from './db.js';
@@ -39,8 +40,16 @@ export async function makeTestApp(db: Database, env: Record<string, string> = {}
       await feed?.stop();
     },
   };
-  const app = createApp({ db, config, logger, assets: await loadAssets(), caches: caching?.caches });
-  return { app, config, caching };
+  // The site's settings as main.ts holds them; without a change feed a test that stores settings directly calls
+  // settings.reload() before reading a page (the admin page reloads them itself).
+  const settings = await openSiteSettings(db, {
+    feed,
+    onChange: () => {
+      if (started) applyChange(started.caches, 'all');
+    },
+  });
+  const app = createApp({ db, config, logger, assets: await loadAssets(), caches: caching?.caches, settings });
+  return { app, config, caching, settings };
 }
 
 type App = Awaited<ReturnType<typeof makeTestApp>>['app'];
@@ -166,6 +175,9 @@ export function useTestApp(env: Record<string, string> = {}, options: TestAppOpt
     },
     get caching() {
       return ready().caching;
+    },
+    get settings() {
+      return ready().settings;
     },
   };
 }

@@ -33,18 +33,23 @@ interface Sweep {
   url: string;
   tour: Awaited<ReturnType<typeof makePageTour>>;
   authorState: BrowserContextOptions['storageState'];
+  adminState: BrowserContextOptions['storageState'];
 }
 
 /**
- * The violations on every page of the tour at one width, for a logged-out reader and for the logged-in author,
+ * The violations on every page of the tour at one width, for a logged-out reader, the logged-in author and admin,
  * each page checked in the light scheme and again in the dark one (switched in place: one load serves both).
  */
-async function sweep({ browser, url, tour, authorState }: Sweep, viewport: keyof typeof VIEWPORTS): Promise<string[]> {
+async function sweep(
+  { browser, url, tour, authorState, adminState }: Sweep,
+  viewport: keyof typeof VIEWPORTS,
+): Promise<string[]> {
   const found: string[] = [];
-  for (const viewer of ['reader', 'author'] satisfies Viewer[]) {
+  const states = { reader: undefined, author: authorState, admin: adminState };
+  for (const viewer of ['reader', 'author', 'admin'] satisfies Viewer[]) {
     const context = await browser.newContext({
       viewport: VIEWPORTS[viewport],
-      ...(viewer === 'author' ? { storageState: authorState } : {}),
+      ...(states[viewer] ? { storageState: states[viewer] } : {}),
     });
     const page = await context.newPage();
     for (const { path } of tour.pages.filter((p) => p.as === viewer)) {
@@ -71,11 +76,20 @@ export function describeAxeSweep(viewport: keyof typeof VIEWPORTS): void {
   let state: Sweep;
   beforeAll(async () => {
     const tour = await makePageTour(db);
-    const context = await browser.newContext();
-    await logInAs(await context.newPage(), server.url, tour.author);
-    const authorState = await context.storageState();
-    await context.close();
-    state = { browser, url: server.url, tour, authorState };
+    const loggedIn = async (user: { username: string; password: string }) => {
+      const context = await browser.newContext();
+      await logInAs(await context.newPage(), server.url, user);
+      const storage = await context.storageState();
+      await context.close();
+      return storage;
+    };
+    state = {
+      browser,
+      url: server.url,
+      tour,
+      authorState: await loggedIn(tour.author),
+      adminState: await loggedIn(tour.admin),
+    };
   }, 120_000);
 
   describe('accessibility (axe-core): no violations of any impact on any page type, in light and dark schemes', () => {

@@ -3,7 +3,7 @@ import { hashPassword } from '../../src/accounts/passwords.js';
 import { addComment } from '../../src/comments/service.js';
 import type { Queryable } from '../../src/db/database.js';
 import { newId } from '../../src/db/ids.js';
-import type { Role } from '../../src/policy/actor.js';
+import { type Actor, actorFor, type Role } from '../../src/policy/actor.js';
 import { createPost } from '../../src/posts/service.js';
 
 export const TEST_PASSWORD = 'correct horse battery';
@@ -19,7 +19,7 @@ export interface TestUser {
 
 export async function makeUser(
   db: Queryable,
-  overrides: { username?: string; isModerator?: boolean; role?: Role; karma?: number } = {},
+  overrides: { username?: string; role?: Role; karma?: number } = {},
 ): Promise<TestUser> {
   passwordHash ??= hashPassword(TEST_PASSWORD);
   const username = overrides.username ?? `user_${randomBytes(4).toString('hex')}`;
@@ -28,16 +28,25 @@ export async function makeUser(
   await db.query(
     `INSERT INTO users (id, username, display_name, email, password_hash, role, karma)
      VALUES ($1, $2, $2, $3, $4, $5, $6)`,
-    [
-      id,
-      username,
-      email,
-      await passwordHash,
-      overrides.role ?? (overrides.isModerator ? 'moderator' : 'member'),
-      overrides.karma ?? 0,
-    ],
+    [id, username, email, await passwordHash, overrides.role ?? 'member', overrides.karma ?? 0],
   );
   return { id, username, email, password: TEST_PASSWORD };
+}
+
+/**
+ * The Actor a service takes for this user (not banned): their role and karma as given, else a member with the
+ * karma the user object carries (makeTagger's) or 0. It reads nothing from the database.
+ */
+export function actorOf(
+  user: string | { id: string; karma?: number; role?: Role },
+  overrides: Partial<Omit<Actor, 'id'>> = {},
+): Actor {
+  if (typeof user === 'string') return actorFor(user, overrides);
+  return actorFor(user.id, {
+    ...(user.karma !== undefined ? { karma: user.karma } : {}),
+    ...(user.role !== undefined ? { role: user.role } : {}),
+    ...overrides,
+  });
 }
 
 export async function makePost(

@@ -1,12 +1,19 @@
+import { addComment } from '../../src/comments/service.js';
 import type { Queryable } from '../../src/db/database.js';
 import { loadDemoContent } from '../../src/demo/seed.js';
+import { removeComment } from '../../src/moderation/service.js';
 import { savePost } from '../../src/posts/service.js';
+import { reportableComment } from '../../src/reports/queries.js';
+import { fileReport } from '../../src/reports/service.js';
 import { editTag } from '../../src/tags/service.js';
 import { makeSequence } from '../sequences/helpers.js';
-import { makeComment, makePost, makeUser, type TestUser } from './factories.js';
+import { actorOf, makeComment, makePost, makeUser, type TestUser } from './factories.js';
 
-/** Who looks at a page: a logged-out reader, or the tour's author (who may edit what the tour made). */
-export type Viewer = 'reader' | 'author';
+/**
+ * Who looks at a page: a logged-out reader, the tour's author (who may edit what the tour made), or the tour's
+ * admin (the admin pages).
+ */
+export type Viewer = 'reader' | 'author' | 'admin';
 
 export interface TourPage {
   /** The route in the app's route table that answers it (or a name for an error page). */
@@ -40,9 +47,10 @@ export const TOUR_POST_MARKDOWN = [
  * sequence the author owns) and lists every page type with a real address, once for each viewer who sees it
  * differently. The author logs in with `author.username` and `author.password`.
  */
-export async function makePageTour(db: Queryable): Promise<{ author: TestUser; pages: TourPage[] }> {
+export async function makePageTour(db: Queryable): Promise<{ author: TestUser; admin: TestUser; pages: TourPage[] }> {
   await loadDemoContent(db);
   const author = await makeUser(db, { username: 'tour_author' });
+  const admin = await makeUser(db, { username: 'tour_admin', role: 'admin' });
   // Enough karma to create and edit tags, so the tag forms are on the tour.
   await db.query('UPDATE users SET karma = 50 WHERE id = $1', [author.id]);
   const post = await makePost(db, {
@@ -52,7 +60,7 @@ export async function makePageTour(db: Queryable): Promise<{ author: TestUser; p
   });
   await savePost(
     db,
-    { id: author.id, isModerator: false },
+    actorOf(author.id),
     post.id,
     { title: post.title, body: `${TOUR_POST_MARKDOWN}\n\nA paragraph added later.`, note: 'Added a paragraph' },
     'save',
@@ -81,12 +89,23 @@ export async function makePageTour(db: Queryable): Promise<{ author: TestUser; p
     `SELECT id, slug, name, description_markdown AS description FROM tags
       ORDER BY (description_markdown LIKE '%$%') DESC, post_count DESC LIMIT 1`,
   );
-  await editTag(db, { id: author.id, karma: 50, isModerator: false }, tag!.id, {
+  await editTag(db, actorOf(author.id, { karma: 50 }), tag!.id, {
     name: tag!.name,
     description: `${tag!.description}\n\nA sentence added on the tour.`,
     note: 'Added a sentence',
   });
   const tagPage = `/tags/${tag!.slug}`;
+
+  // The moderators' pages with something on them: a post and a comment held for review, an open report (by the
+  // author, so "Your reports" lists it), and a removal in the log.
+  const newcomer = await makeUser(db, { username: 'tour_newcomer' });
+  const held = await makePost(db, { authorId: newcomer.id, title: 'A first post, held for review', publish: false });
+  await db.query(`UPDATE posts SET status = 'pending', submitted_at = now() WHERE id = $1`, [held.id]);
+  await addComment(db, { postId: demo!.id, authorId: newcomer.id, markdown: 'A first comment, held.', hold: true });
+  const reported = await reportableComment(db, demo!.comment);
+  await fileReport(db, actorOf(author.id), reported!, 'It reads like an advertisement.');
+  const removable = await makeComment(db, { postId: demo!.id, markdown: 'Buy my course.' });
+  await removeComment(db, actorOf(admin.id, { role: 'admin' }), removable.id, 'Advertising');
 
   const both = (route: string, path: string): TourPage[] => [
     { route, path, as: 'reader' },
@@ -141,8 +160,15 @@ export async function makePageTour(db: Queryable): Promise<{ author: TestUser; p
     { route: '/login', path: '/login', as: 'reader' },
     { route: '/signup', path: '/signup', as: 'reader' },
     { route: 'not found', path: '/no/such/page', as: 'reader' },
+    { route: '/admin/settings', path: '/admin/settings', as: 'admin' },
+    { route: '/moderation', path: '/moderation', as: 'admin' },
+    ...both('/moderation/log', '/moderation/log'),
+    { route: '/reports', path: '/reports', as: 'author' },
+    { route: '/reports/post/:postId', path: `/reports/post/${demo!.id}`, as: 'author' },
+    { route: '/reports/comment/:commentId', path: `/reports/comment/${demo!.comment}`, as: 'author' },
+    { route: '/settings/commenter-bans', path: '/settings/commenter-bans', as: 'author' },
   ];
-  return { author, pages };
+  return { author, admin, pages };
 }
 
 /** Not pages: JSON for the client script, feeds, assets, the health check. */

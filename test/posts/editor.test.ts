@@ -223,7 +223,7 @@ describe('editing', () => {
   });
 
   it("lets a moderator delete another author's post", async () => {
-    const moderator = await makeUser(db, { isModerator: true });
+    const moderator = await makeUser(db, { role: 'moderator' });
     const { client } = await loggedIn(moderator);
     const post = await makePost(db, { title: 'Spam' });
     expect((await client.post(`/posts/${post.id}/delete`, { confirm: 'yes' })).status).toBe(303);

@@ -7,7 +7,7 @@ import { savePost } from '../../src/posts/service.js';
 import { createSequence } from '../../src/sequences/service.js';
 import { createTag, editTag } from '../../src/tags/service.js';
 import { updateProfile } from '../../src/users/queries.js';
-import { makeComment, makePost, makeUser } from '../helpers/factories.js';
+import { actorOf, makeComment, makePost, makeUser } from '../helpers/factories.js';
 
 export interface Forum {
   authorId: string;
@@ -36,7 +36,7 @@ Trivial.
  */
 export async function makeForum(db: Queryable): Promise<Forum> {
   const author = await makeUser(db);
-  const actor = { id: author.id, isModerator: false };
+  const actor = actorOf(author.id);
   const bio = 'I study *estimates*[^b].\n\n[^b]: Mostly $\\epsilon$.';
   await updateProfile(db, author.id, {
     displayName: author.username,
@@ -56,7 +56,7 @@ export async function makeForum(db: Queryable): Promise<Forum> {
   const comment = await makeComment(db, { postId: post.id, markdown: 'A first reply.' });
   await editComment(
     db,
-    { id: comment.authorId, isModerator: false },
+    actorOf(comment.authorId),
     comment.id,
     `See [this](/posts/${target.id}) and $x^2$[^c].\n\n[^c]: Yes.`,
   );
@@ -66,7 +66,7 @@ export async function makeForum(db: Queryable): Promise<Forum> {
     description: 'Posts on $\\epsilon$-bounds[^s].\n\n[^s]: In order.',
   });
   // The author may tag as a moderator (whatever their karma); each forum's tag needs a name of its own.
-  const tagger = { id: author.id, karma: 0, isModerator: true };
+  const tagger = actorOf(author.id, { karma: 0, role: 'moderator' });
   const tagName = `Bounds ${author.username}`;
   const description = 'Estimates of $\\epsilon$[^t].\n\n[^t]: Tight ones.';
   const tag = await createTag(db, tagger, { name: tagName, description });

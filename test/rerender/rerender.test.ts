@@ -11,7 +11,7 @@ import { type RerenderOptions, type RerenderReport, rerenderStoredContent } from
 import type { Renderer } from '../../src/rerender/stored-content.js';
 import { useTestDatabase } from '../helpers/app.js';
 import { eventually } from '../helpers/eventually.js';
-import { makePost, makeUser } from '../helpers/factories.js';
+import { actorOf, makePost, makeUser } from '../helpers/factories.js';
 import { RUNAWAY_MARKER, RUNAWAY_WORKER } from '../helpers/runaway.js';
 import { makeForum, makeStale, OLD_HTML, renderings, rowVersions } from './forum.js';
 
@@ -195,7 +195,7 @@ describe('re-rendering stored content', () => {
         () =>
           savePost(
             db,
-            { id: edited.authorId, isModerator: false },
+            actorOf(edited.authorId),
             edited.postId,
             { title: post!.title, body: 'Rewritten while the command ran, $y$.', note: '' },
             'save',
@@ -203,8 +203,7 @@ describe('re-rendering stored content', () => {
       ],
       [
         comment!.markdown,
-        () =>
-          editComment(db, { id: comment!.authorId, isModerator: false }, edited.commentId, 'Edited meanwhile, $z$.'),
+        () => editComment(db, actorOf(comment!.authorId), edited.commentId, 'Edited meanwhile, $z$.'),
       ],
     ]);
     const interfering: Renderer = {

@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { newId } from '../../src/db/ids.js';
 import { deletePost } from '../../src/posts/service.js';
 import { TestClient, useTestApp } from '../helpers/app.js';
-import { makeComment, makePost, makeUser } from '../helpers/factories.js';
+import { actorOf, makeComment, makePost, makeUser } from '../helpers/factories.js';
 import { searchPage } from './helpers.js';
 
 const { db, app } = useTestApp();
@@ -145,7 +145,7 @@ describe('other tabs', () => {
     await makeComment(db, { postId: post.id, markdown: 'The okapi is a giraffid.' });
     const gone = await makePost(db, { title: 'Gone okapi', markdown: 'okapi' });
     await makeComment(db, { postId: gone.id, markdown: 'An okapi comment on a deleted post.' });
-    await deletePost(db, { id: gone.authorId, isModerator: false }, gone.id);
+    await deletePost(db, actorOf(gone.authorId), gone.id);
     await db.query(
       `INSERT INTO tags (id, name, slug, description_markdown, created_by) VALUES ($1, 'Okapis', 'okapis', 'About okapis.', $2)`,
       [newId(), user.id],

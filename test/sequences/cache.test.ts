@@ -4,7 +4,7 @@ import { recordPostLinks } from '../../src/sequences/links.js';
 import { deleteSequence, updateSequence } from '../../src/sequences/service.js';
 import { TestClient, useTestApp } from '../helpers/app.js';
 import { eventually } from '../helpers/eventually.js';
-import { makePost, makeUser } from '../helpers/factories.js';
+import { actorOf, makePost, makeUser } from '../helpers/factories.js';
 import { makeSequence } from './helpers.js';
 
 const test = useTestApp({ PAGE_CACHE_TTL_MS: '60000' });
@@ -30,7 +30,7 @@ function pageBecomes(path: string, check: (html: string) => boolean) {
 describe('cached pages of sequences', () => {
   it('drop a post-in-sequence page when the order changes, and the sequence page when it is renamed', async () => {
     const author = await makeUser(db);
-    const actor = { id: author.id, isModerator: false };
+    const actor = actorOf(author.id);
     const { id, postIds } = await makeSequence(db, author.id, { '': ['First', 'Second'] }, 'Cached series');
     const path = `/s/${id}/p/${postIds.First}`;
     expect(await cached(path)).toContain('Post 1 of 2');

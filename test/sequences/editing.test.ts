@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { movePostInSequence } from '../../src/sequences/arrange.js';
 import { addPostToSequence } from '../../src/sequences/service.js';
 import { TestClient, useTestApp } from '../helpers/app.js';
-import { makePost, makeUser } from '../helpers/factories.js';
+import { actorOf, makePost, makeUser } from '../helpers/factories.js';
 import { linkedTitles, loggedIn, makeSequence, snapshot } from './helpers.js';
 
 const { db, app } = useTestApp();
@@ -288,7 +288,7 @@ describe('refused changes leave everything as it was', () => {
     expect(await snapshot(db, id)).toEqual(before);
     expect(await (await new TestClient(app).get(`/s/${id}`)).text()).not.toContain('Edit sequence');
 
-    const moderator = await makeUser(db, { isModerator: true });
+    const moderator = await makeUser(db, { role: 'moderator' });
     const { client: mod } = await loggedIn(app, db, moderator);
     expect((await mod.get(`/s/${id}/edit`)).status).toBe(403);
     expect((await mod.post(`/s/${id}/delete`, {})).status).toBe(422);
@@ -298,7 +298,7 @@ describe('refused changes leave everything as it was', () => {
 
   it('applies a double-submitted add once and concurrent moves in turn, keeping positions distinct', async () => {
     const user = await makeUser(db);
-    const actor = { id: user.id, isModerator: false };
+    const actor = actorOf(user.id);
     const { id, postIds } = await makeSequence(db, user.id, { One: ['A', 'B'], Two: ['C'] });
     const extra = await makePost(db, { authorId: user.id, title: 'Twice' });
     const adds = await Promise.allSettled([

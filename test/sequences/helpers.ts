@@ -2,7 +2,7 @@ import type { Queryable } from '../../src/db/database.js';
 import { addChapter } from '../../src/sequences/arrange.js';
 import { addPostToSequence, createSequence, loadLayout } from '../../src/sequences/service.js';
 import { type makeTestApp, TestClient } from '../helpers/app.js';
-import { makePost, makeUser, type TestUser } from '../helpers/factories.js';
+import { actorOf, makePost, makeUser, type TestUser } from '../helpers/factories.js';
 
 export type TestApp = Awaited<ReturnType<typeof makeTestApp>>['app'];
 
@@ -23,7 +23,7 @@ export async function makeSequence(
   chapters: Record<string, string[]>,
   title = 'A sequence',
 ) {
-  const author = { id: authorId, isModerator: false };
+  const author = actorOf(authorId);
   const { id } = await createSequence(db, { authorId, title, description: 'About *things*.' });
   const postIds: Record<string, string> = {};
   const chapterIds: Record<string, string> = {};

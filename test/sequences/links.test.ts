@@ -5,7 +5,7 @@ import { linkedPostId } from '../../src/sequences/link-paths.js';
 import { addLinkTitles, backlinksOf, linkedPostIds, recordPostLinks } from '../../src/sequences/links.js';
 import { postPageSlots } from '../../src/sequences/slots.js';
 import { TestClient, useTestApp } from '../helpers/app.js';
-import { makeComment, makePost, makeUser } from '../helpers/factories.js';
+import { actorOf, makeComment, makePost, makeUser } from '../helpers/factories.js';
 
 const { db, app } = useTestApp();
 
@@ -95,7 +95,7 @@ describe('recording links and backlinks', () => {
     await recordPostLinks(db, { kind: 'post', id: draft.id }, `<a href="/posts/${second.id}">2</a>`);
     expect((await backlinksOf(db, second.id)).map((l) => l.postTitle)).toEqual(['Source']);
 
-    await deletePost(db, { id: author.id, isModerator: false }, source.id);
+    await deletePost(db, actorOf(author.id), source.id);
     expect(await backlinksOf(db, second.id)).toEqual([]);
   });
 

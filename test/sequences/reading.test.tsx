@@ -8,7 +8,7 @@ import { sequencesInProgress, sequencesOfPost } from '../../src/sequences/querie
 import { removePostFromSequence } from '../../src/sequences/service.js';
 import { postListExtras, postPageSlots } from '../../src/sequences/slots.js';
 import { TestClient, useTestApp } from '../helpers/app.js';
-import { makePost, makeUser } from '../helpers/factories.js';
+import { actorOf, makePost, makeUser } from '../helpers/factories.js';
 import { linkedTitles, loggedIn, makeSequence } from './helpers.js';
 
 const { db, app } = useTestApp();
@@ -34,7 +34,7 @@ describe('the sequence page', () => {
   it('hides posts that were unpublished or deleted, and says 404 for an unknown or malformed sequence id', async () => {
     const author = await makeUser(db);
     const { id, postIds } = await makeSequence(db, author.id, { '': ['Kept', 'Gone'] });
-    await deletePost(db, { id: author.id, isModerator: false }, postIds.Gone!);
+    await deletePost(db, actorOf(author.id), postIds.Gone!);
     const html = await (await new TestClient(app).get(`/s/${id}`)).text();
     expect(linkedTitles(html, id)).toEqual(['Kept']);
     expect(html).toContain('1 post');
@@ -78,11 +78,7 @@ describe('reading a post inside its sequence', () => {
     const notIn = await reader.get(`/s/${id}/p/${outsider.id}`);
     expect(notIn.status).toBe(404);
     expect(await notIn.text()).toContain('That post is not part of this sequence.');
-    await removePostFromSequence(
-      db,
-      { id: author.id, isModerator: false },
-      { sequenceId: id, postId: postIds.Removed! },
-    );
+    await removePostFromSequence(db, actorOf(author.id), { sequenceId: id, postId: postIds.Removed! });
     expect((await reader.get(`/s/${id}/p/${postIds.Removed}`)).status).toBe(404);
     const unknown = await reader.get(`/s/BBBBBBBBBBBBBBBBB/p/${postIds.In}`);
     expect(unknown.status).toBe(404);

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { isId } from '../../src/db/ids.js';
+import { TAGGING_KARMA } from '../../src/policy/policy.js';
 import { type ForumPlan, ON_AGREEMENT, ON_POST } from '../../src/synthetic/model.js';
 import { planForum } from '../../src/synthetic/plan.js';
-import { TAGGING_KARMA } from '../../src/tags/permissions.js';
 import { votePower } from '../../src/votes/power.js';
 
 const sizes = { users: 300, posts: 1_500, comments: 30_000, votes: 80_000, sequences: 12 };

@@ -3,7 +3,7 @@ import { applyTag } from '../../src/tags/links-service.js';
 import { voteOnRelevance } from '../../src/tags/relevance.js';
 import { TestClient, useTestApp } from '../helpers/app.js';
 import { eventually } from '../helpers/eventually.js';
-import { makeComment, makePost, makeUser } from '../helpers/factories.js';
+import { actorOf, makeComment, makePost, makeUser } from '../helpers/factories.js';
 import { makeTag, makeTagger } from './tags-helpers.js';
 
 // A link change drops the post's tag list ("post-tags:<id>") and its tag's pages, and nothing else: not the
@@ -24,7 +24,7 @@ describe('a post page cached with its tags', () => {
     const post = await makePost(db);
     await makeComment(db, { postId: post.id });
     const [tag, tagger] = await Promise.all([makeTag(db), makeTagger(db)]);
-    await applyTag(db, { ...tagger, isModerator: false }, post.id, tag.id);
+    await applyTag(db, actorOf(tagger), post.id, tag.id);
     const reader = new TestClient(app);
     const path = `/posts/${post.id}/${post.slug}`;
     await caches().settle();

@@ -5,7 +5,7 @@ import { savePost } from '../../src/posts/service.js';
 import { applyTag } from '../../src/tags/links-service.js';
 import { voteOnRelevance } from '../../src/tags/relevance.js';
 import { TEST_ORIGIN, TestClient, useTestApp } from '../helpers/app.js';
-import { makePost, makeUser } from '../helpers/factories.js';
+import { actorOf, makePost, makeUser } from '../helpers/factories.js';
 import { makeTag, makeTagger } from './tags-helpers.js';
 
 const { db, app } = useTestApp();
@@ -65,9 +65,9 @@ describe('choosing tags in the editor', () => {
     const { user, client } = await author();
     const post = await makePost(db, { authorId: user.id });
     const [own, others] = await Promise.all([makeTag(db), makeTag(db)]);
-    await applyTag(db, { id: user.id, karma: 0, isModerator: false }, post.id, own.id);
+    await applyTag(db, actorOf(user.id, { karma: 0 }), post.id, own.id);
     const tagger = await makeTagger(db, 1_000);
-    await applyTag(db, { ...tagger, isModerator: false }, post.id, others.id);
+    await applyTag(db, actorOf(tagger), post.id, others.id);
     const editor = await (await client.get(`/posts/${post.id}/edit`)).text();
     expect(editor).toContain(`<option value="${own.id}" selected="">`);
     expect(editor).toContain(`<option value="${others.id}" selected="">`);
@@ -158,14 +158,14 @@ describe('choosing tags in the editor', () => {
     const user = await makeUser(db);
     const post = await makePost(db, { authorId: user.id });
     const [kept, added] = await Promise.all([makeTag(db), makeTag(db)]);
-    await applyTag(db, { id: user.id, karma: 0, isModerator: false }, post.id, kept.id);
+    await applyTag(db, actorOf(user.id, { karma: 0 }), post.id, kept.id);
     const other = await makeUser(db);
     await voteOnRelevance(db, { voterId: other.id, postId: post.id, tagId: kept.id, kind: 'up', shown: null });
     const failing = failAt(db, 'INSERT INTO post_revisions');
     const input = { title: post.title, body: 'Changed text.', note: '' };
-    await expect(
-      savePost(failing, { id: user.id, isModerator: false }, post.id, input, 'save', { tagIds: [added.id] }),
-    ).rejects.toThrow('injected failure');
+    await expect(savePost(failing, actorOf(user.id), post.id, input, 'save', { tagIds: [added.id] })).rejects.toThrow(
+      'injected failure',
+    );
     expect(await linksOf(post.id)).toEqual([{ tagId: kept.id, relevance: 2 }]);
     const [counts] = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM post_tag_votes WHERE post_id = $1', [
       post.id,

@@ -2,13 +2,13 @@ import { describe, expect, it } from 'vitest';
 import type { Queryable } from '../../src/db/database.js';
 import { newId } from '../../src/db/ids.js';
 import { NotFound } from '../../src/errors.js';
+import { TAGGING_KARMA, taggingKarmaMessage } from '../../src/policy/policy.js';
 import { deletePost, savePost } from '../../src/posts/service.js';
 import { applyTag } from '../../src/tags/links-service.js';
-import { TAGGING_KARMA, taggingKarmaMessage } from '../../src/tags/permissions.js';
 import { tagPosts } from '../../src/tags/queries.js';
 import { type RelevanceKind, voteOnRelevance } from '../../src/tags/relevance.js';
 import { TEST_ORIGIN, TestClient, useTestApp } from '../helpers/app.js';
-import { makePost, makeUser } from '../helpers/factories.js';
+import { actorOf, makePost, makeUser } from '../helpers/factories.js';
 import { makeTag, makeTagger, taggerClient } from './tags-helpers.js';
 
 const { db, app } = useTestApp();
@@ -32,7 +32,7 @@ async function postCountOf(tagId: string): Promise<number> {
 /** A published post carrying a fresh tag applied by a tagger with 20 karma (relevance 1). */
 async function taggedPost() {
   const [post, tag, tagger] = await Promise.all([makePost(db), makeTag(db), makeTagger(db)]);
-  await applyTag(db, { ...tagger, isModerator: false }, post.id, tag.id);
+  await applyTag(db, actorOf(tagger), post.id, tag.id);
   return { post, tag, tagger };
 }
 
@@ -68,7 +68,7 @@ describe('applying tags (POST /posts/:postId/tags)', () => {
     // A strong voter's application counts their normal power: 2 from 1,000 karma.
     const big = await makeTagger(db, 1_000);
     const other = await makeTag(db);
-    await applyTag(db, { ...big, isModerator: false }, post.id, other.id);
+    await applyTag(db, actorOf(big), post.id, other.id);
     expect(await linkOf(post.id, other.id)).toMatchObject({ relevance: 2, voteCount: 1 });
   });
 
@@ -83,7 +83,7 @@ describe('applying tags (POST /posts/:postId/tags)', () => {
 
     const [fresh, other] = await Promise.all([makePost(db), makeTag(db)]);
     const tagger = await makeTagger(db);
-    await Promise.all([1, 2].map(() => applyTag(db, { ...tagger, isModerator: false }, fresh.id, other.id)));
+    await Promise.all([1, 2].map(() => applyTag(db, actorOf(tagger), fresh.id, other.id)));
     expect(await linkOf(fresh.id, other.id)).toMatchObject({ relevance: 1, voteCount: 1 });
     expect(await postCountOf(other.id)).toBe(1);
   });
@@ -233,7 +233,7 @@ describe('post counts', () => {
   it('follow the post through unpublish, publish and deletion', async () => {
     const author = await makeUser(db);
     const [post, tag] = await Promise.all([makePost(db, { authorId: author.id }), makeTag(db)]);
-    const actor = { id: author.id, isModerator: false };
+    const actor = actorOf(author.id);
     const input = { title: post.title, body: 'Some text.', note: '' };
     await applyTag(db, { ...actor, karma: 0 }, post.id, tag.id);
     expect(await postCountOf(tag.id)).toBe(1);
@@ -253,7 +253,7 @@ describe('post counts', () => {
 
   it('stay exact when votes cross 0 while posts are tagged, unpublished and deleted at once', async () => {
     const author = await makeUser(db);
-    const actor = { id: author.id, karma: 0, isModerator: false };
+    const actor = actorOf(author.id, { karma: 0 });
     const posts = await Promise.all([1, 2, 3].map(() => makePost(db, { authorId: author.id })));
     const tags = await Promise.all([1, 2, 3].map(() => makeTag(db)));
     const voters = await Promise.all([1, 2].map(() => makeUser(db)));

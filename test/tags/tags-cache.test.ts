@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { editTag } from '../../src/tags/service.js';
 import { TestClient, useTestApp } from '../helpers/app.js';
 import { eventually } from '../helpers/eventually.js';
-import { makePost, makeUser } from '../helpers/factories.js';
+import { actorOf, makePost, makeUser } from '../helpers/factories.js';
 import { makeTag } from './tags-helpers.js';
 
 const test = useTestApp({ PAGE_CACHE_TTL_MS: '60000' });
@@ -27,8 +27,8 @@ function pageBecomes(path: string, check: (html: string) => boolean) {
 describe('cached tag pages', () => {
   it('drop the tag page, its feed and /tags when the tag is edited or renamed', async () => {
     const tag = await makeTag(db, { name: 'Cached topic', description: 'First words.' });
-    const editor = await makeUser(db, { isModerator: true });
-    const actor = { id: editor.id, karma: 0, isModerator: true };
+    const editor = await makeUser(db, { role: 'moderator' });
+    const actor = actorOf(editor.id, { karma: 0, role: 'moderator' });
     expect(await cached(`/tags/${tag.slug}`)).toContain('First words.');
     expect(await cached(`/tags/${tag.slug}/feed.xml`)).toContain('Cached topic · Lyceum');
     expect(await cached(`/tags/${tag.slug}/history`)).toContain('Revision 1');

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Queryable } from '../../src/db/database.js';
 import { createTag } from '../../src/tags/service.js';
 import { type makeTestApp, TestClient } from '../helpers/app.js';
-import { makeUser } from '../helpers/factories.js';
+import { actorOf, makeUser } from '../helpers/factories.js';
 
 type TestApp = Awaited<ReturnType<typeof makeTestApp>>['app'];
 
@@ -26,13 +26,12 @@ export async function makeTag(
   db: Queryable,
   overrides: { name?: string; description?: string; creatorId?: string } = {},
 ) {
-  const creatorId = overrides.creatorId ?? (await makeUser(db, { isModerator: true })).id;
+  const creatorId = overrides.creatorId ?? (await makeUser(db, { role: 'moderator' })).id;
   const name = overrides.name ?? `Topic ${randomBytes(3).toString('hex')}`;
-  const tag = await createTag(
-    db,
-    { id: creatorId, karma: 0, isModerator: true },
-    { name, description: overrides.description ?? 'About *this*.' },
-  );
+  const tag = await createTag(db, actorOf(creatorId, { karma: 0, role: 'moderator' }), {
+    name,
+    description: overrides.description ?? 'About *this*.',
+  });
   return { ...tag, name, creatorId };
 }
 

@@ -5,7 +5,7 @@ import { tagList, tagPosts } from '../../src/tags/queries.js';
 import { TAG_POST_SORTS } from '../../src/tags/validation.js';
 import { parseStrictly } from '../feeds/helpers.js';
 import { TestClient, useTestApp } from '../helpers/app.js';
-import { makePost, makeUser } from '../helpers/factories.js';
+import { actorOf, makePost, makeUser } from '../helpers/factories.js';
 import { linkPost, makeTag } from './tags-helpers.js';
 
 const BASE_URL = 'https://lyceum.example';
@@ -60,7 +60,7 @@ beforeAll(async () => {
   await linkPost(db, draft.id, tag.id, 5);
   const deleted = await makePost(db, { title: 'Deleted link' });
   await linkPost(db, deleted.id, tag.id, 5);
-  await deletePost(db, { id: deleted.authorId, isModerator: false }, deleted.id);
+  await deletePost(db, actorOf(deleted.authorId), deleted.id);
   hidden = ['Downvoted link', 'Draft link', 'Deleted link'];
 });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { taggingKarmaMessage } from '../../src/tags/permissions.js';
+import { taggingKarmaMessage } from '../../src/policy/policy.js';
 import { allTagsByName } from '../../src/tags/queries.js';
 import { TestClient, useTestApp } from '../helpers/app.js';
 import { makeUser } from '../helpers/factories.js';
@@ -128,7 +128,7 @@ describe('refusing a tag', () => {
   });
 
   it('lets a moderator create tags at any karma', async () => {
-    const moderator = await makeUser(db, { isModerator: true });
+    const moderator = await makeUser(db, { role: 'moderator' });
     const client = new TestClient(app);
     await client.logIn(moderator.username, moderator.password);
     expect((await client.post('/tags/new', { name: 'Moderated', description: '' })).status).toBe(303);

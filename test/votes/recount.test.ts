@@ -11,7 +11,7 @@ import { VOTE_KINDS } from '../../src/votes/kinds.js';
 import { describeRepair, recountVotes } from '../../src/votes/recount.js';
 import { castVote } from '../../src/votes/service.js';
 import { useTestDatabase } from '../helpers/app.js';
-import { makeComment, makePost } from '../helpers/factories.js';
+import { actorOf, makeComment, makePost } from '../helpers/factories.js';
 import { makeTag } from '../tags/tags-helpers.js';
 import { karmaOf, totalsOf, userWithKarma } from './setup.js';
 
@@ -180,7 +180,7 @@ describe('npm run recount', () => {
     const post = await makePost(db, { authorId: author.id });
     const tag = await makeTag(db);
     const voter = await userWithKarma(db, 100);
-    await applyTag(db, { id: author.id, karma: 0, isModerator: false }, post.id, tag.id);
+    await applyTag(db, actorOf(author.id, { karma: 0 }), post.id, tag.id);
     await voteOnRelevance(db, { voterId: voter.id, postId: post.id, tagId: tag.id, kind: 'strongUp' });
     await db.query('UPDATE users SET karma = 0 WHERE id = $1', [voter.id]); // hand-set, backed by no vote
     expect(await recountVotes(db)).toEqual([]);

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { newId } from '../../src/db/ids.js';
 import { Forbidden, Invalid, NotFound, RateLimited } from '../../src/errors.js';
+import { VOTES_PER_HOUR } from '../../src/limits/limits.js';
 import type { VoteKind } from '../../src/votes/kinds.js';
 import { votePower } from '../../src/votes/power.js';
 import { userVotesOn } from '../../src/votes/queries.js';
 import { magicScore, magicScoreSql, refreshMagicScores } from '../../src/votes/ranking.js';
-import { VOTES_PER_HOUR } from '../../src/votes/rate-limit.js';
 import { applyAuthorVote, castVote, type VoteRequest } from '../../src/votes/service.js';
 import { useTestDatabase } from '../helpers/app.js';
 import { refusal } from '../helpers/errors.js';

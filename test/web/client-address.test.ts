@@ -1,8 +1,8 @@
 import { Hono } from 'hono';
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
-import { LOGIN_RULES } from '../../src/accounts/throttle.js';
 import { loadConfig } from '../../src/config.js';
+import { LOGIN_RULES } from '../../src/limits/limits.js';
 import type { AppEnv, Deps } from '../../src/web/context.js';
 import { clientIp, withDeps } from '../../src/web/middleware.js';
 import { makeTestApp, TestClient, useTestDatabase } from '../helpers/app.js';

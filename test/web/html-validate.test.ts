@@ -20,9 +20,10 @@ const validator = new HtmlValidate({
 });
 
 let author: TestUser;
+let admin: TestUser;
 let pages: TourPage[];
 beforeAll(async () => {
-  ({ author, pages } = await makePageTour(db));
+  ({ author, admin, pages } = await makePageTour(db));
 });
 
 /** Every problem html-validate finds in a page, one line each, naming the page. */
@@ -41,8 +42,9 @@ describe('every page type is valid HTML (html-validate: standard and a11y preset
   });
 
   it('finds no errors on any page, for a logged-out reader and for a logged-in author', async () => {
-    const readers = { reader: new TestClient(app), author: new TestClient(app) };
+    const readers = { reader: new TestClient(app), author: new TestClient(app), admin: new TestClient(app) };
     await readers.author.logIn(author.username, author.password);
+    await readers.admin.logIn(admin.username, admin.password);
     const found: string[] = [];
     for (const page of pages) {
       const response = await readers[page.as].get(page.path);
@@ -76,6 +78,17 @@ describe('every page type is valid HTML (html-validate: standard and a11y preset
       expect(response.status, `${path} ${form.intent ?? ''}`).not.toBe(303);
       found.push(...(await problems(`POST ${path} ${'intent' in form ? form.intent : ''}`, await response.text())));
     }
+    const siteAdmin = new TestClient(app);
+    await siteAdmin.logIn(admin.username, admin.password);
+    const settings = await siteAdmin.post('/admin/settings', {
+      name: '',
+      description: 'x',
+      'tiers.0.belowKarma': 'five',
+      'tiers.0.postsPerWeek': '2',
+      newMemberLinks: '-1',
+    });
+    expect(settings.status).toBe(422);
+    found.push(...(await problems('POST /admin/settings', await settings.text())));
     expect(found).toEqual([]);
   });
 });
