@@ -59,7 +59,11 @@ async function main() {
       // Printed once, to the terminal of the person who started the forum, so they can log in as a demo user.
       process.stdout.write(
         `\nDemo content loaded. Demo accounts (username / password), shown only this once:\n` +
-          logins.map((l) => `  ${l.username.padEnd(12)} ${l.password}`).join('\n') +
+          logins
+            .map(
+              (l) => `  ${l.username.padEnd(12)} ${l.password}${l.role && l.role !== 'member' ? `  (${l.role})` : ''}`,
+            )
+            .join('\n') +
           `\nStart with --no-demo or LYCEUM_DEMO=0 to skip demo content on a new database.\n\n`,
       );
     }

@@ -4,6 +4,7 @@ import { addComment } from '../comments/service.js';
 import { renderPool } from '../content/pool.js';
 import type { Queryable } from '../db/database.js';
 import { newId } from '../db/ids.js';
+import type { Role } from '../policy/actor.js';
 import { createPost } from '../posts/service.js';
 import { loadDemoSequences } from '../sequences/demo.js';
 import { type DemoComment, demoPosts, demoUsers } from './content.js';
@@ -16,6 +17,12 @@ const HOUR_MS = 3_600_000;
 export interface DemoLogin {
   username: string;
   password: string;
+  role?: Role;
+}
+
+/** The first demo user runs the site, the second moderates, everyone else is a member. */
+function demoRole(index: number): Role {
+  return index === 0 ? 'admin' : index === 1 ? 'moderator' : 'member';
 }
 
 /** A demo user's login with its password already hashed. */
@@ -74,17 +81,7 @@ export async function loadDemoContent(db: Queryable, options: DemoOptions = {}):
       await tx.query(
         `INSERT INTO users (id, username, display_name, email, password_hash, bio_markdown, bio_html, role)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-        [
-          id,
-          user.username,
-          user.displayName,
-          user.email,
-          account.passwordHash,
-          user.bio,
-          bios[index],
-          // The first demo user runs the site, the second moderates, everyone else is a member.
-          index === 0 ? 'admin' : index === 1 ? 'moderator' : 'member',
-        ],
+        [id, user.username, user.displayName, user.email, account.passwordHash, user.bio, bios[index], demoRole(index)],
       );
       userIds.set(user.username, id);
     }
@@ -123,6 +120,6 @@ export async function loadDemoContent(db: Queryable, options: DemoOptions = {}):
     await loadDemoSequences(tx, postIds, userIds);
     // The first demo user moderates, so may create tags at any karma.
     await loadDemoTags(tx, postIds, idOf(demoUsers[0]!.username));
-    return accounts.map(({ username, password }) => ({ username, password }));
+    return accounts.map(({ username, password }, index) => ({ username, password, role: demoRole(index) }));
   });
 }

@@ -113,7 +113,7 @@ function ReportTargetLine({ report }: { report: OpenReport }) {
 export function ModerationQueuePage(props: QueueProps) {
   const { ctx } = props;
   return (
-    <Layout ctx={ctx} title="Moderation" math={false}>
+    <Layout ctx={ctx} title="Moderation" math>
       <h1>Moderation</h1>
       <p>
         New members’ first posts and comments wait here until a moderator approves them; approving publishes them as of

@@ -6,7 +6,7 @@ import { canEditSiteSettings } from '../policy/policy.js';
 import { readSettings, type SettingKey, type Settings, saveSetting } from './settings.js';
 
 const WHAT: Record<SettingKey, string> = {
-  site: 'name and description',
+  site: 'the site’s name or description',
   review: 'review of new members',
   rateLimits: 'rate limits',
 };

@@ -83,6 +83,14 @@ describe.skipIf(!url)('two instances on one PostgreSQL', () => {
     // Both start at once on an empty database: migrations and demo content must each happen once.
     // B also reads logged-out pages through DATABASE_READ_URL (pointed at the same server, as a replica would be).
     [a, b] = await Promise.all([startInstance(), startInstance({ DATABASE_READ_URL: withSchema(url!) })]);
+    // These tests write as brand-new members: no review queue or karma limits (tested in test/review, test/limits).
+    const settings = new pg.Client({ connectionString: withSchema(url!) });
+    await settings.connect();
+    await settings.query(
+      `INSERT INTO site_settings (key, value) VALUES ('review', '{"newMembers": false}'), ('rateLimits', '{"tiers": []}')
+       ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value`,
+    );
+    await settings.end();
   }, 120_000);
 
   afterAll(async () => {

@@ -202,7 +202,10 @@ describe("a new member's first comment", () => {
     expect(own).toContain('A held thought');
     expect(own).toContain('Awaiting review');
     const moderator = await loggedIn({ role: 'moderator' });
-    expect(await (await moderator.client.get('/moderation')).text()).toContain('A held thought');
+    const queue = await (await moderator.client.get('/moderation')).text();
+    expect(queue).toContain('A held thought');
+    // The queue shows texts as written, formulas included: it links KaTeX's stylesheet, as a post page does.
+    expect(queue).toMatch(/<link rel="stylesheet" href="\/static\/style-math\.[\w-]+\.css"/);
   });
 
   it('joins the discussion on approval with its original time and counts, logged once', async () => {

@@ -123,7 +123,7 @@ describe('/admin/settings', () => {
       moderatorId: user.id,
       action: 'change-site-settings',
       targetLabel: 'Agora',
-      reason: 'Changed: name and description, review of new members, rate limits.',
+      reason: 'Changed: the site’s name or description, review of new members, rate limits.',
     });
 
     const front = await (await new TestClient(app).get('/')).text();
