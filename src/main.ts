@@ -60,9 +60,7 @@ async function main() {
       process.stdout.write(
         `\nDemo content loaded. Demo accounts (username / password), shown only this once:\n` +
           logins
-            .map(
-              (l) => `  ${l.username.padEnd(12)} ${l.password}${l.role && l.role !== 'member' ? `  (${l.role})` : ''}`,
-            )
+            .map((l) => `  ${l.username.padEnd(12)} ${l.password}${l.role === 'member' ? '' : `  (${l.role})`}`)
             .join('\n') +
           `\nStart with --no-demo or LYCEUM_DEMO=0 to skip demo content on a new database.\n\n`,
       );

@@ -17,7 +17,7 @@ const HOUR_MS = 3_600_000;
 export interface DemoLogin {
   username: string;
   password: string;
-  role?: Role;
+  role: Role;
 }
 
 /** The first demo user runs the site, the second moderates, everyone else is a member. */
@@ -26,7 +26,7 @@ function demoRole(index: number): Role {
 }
 
 /** A demo user's login with its password already hashed. */
-export interface DemoAccount extends DemoLogin {
+export interface DemoAccount extends Omit<DemoLogin, 'role'> {
   passwordHash: string;
 }
 

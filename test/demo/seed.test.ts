@@ -27,13 +27,18 @@ describe('demo content', () => {
       withDatabase(async (db) => {
         const accounts = makeDemoAccounts();
         const logins = await loadDemoContent(db, { accounts });
-        expect(logins).toEqual((await accounts).map(({ username, password }) => ({ username, password })));
+        // The first demo account runs the site, the second moderates (npm start prints which).
+        const roles = ['admin', 'moderator', ...demoUsers.slice(2).map(() => 'member')];
+        expect(logins).toEqual(
+          (await accounts).map(({ username, password }, i) => ({ username, password, role: roles[i] })),
+        );
         expect(logins.map((l) => l.username)).toEqual(demoUsers.map((u) => u.username));
         for (const login of logins) {
-          const [user] = await db.query<{ hash: string; bio: string }>(
-            'SELECT password_hash AS hash, bio_html AS bio FROM users WHERE username = $1',
+          const [user] = await db.query<{ hash: string; bio: string; role: string }>(
+            'SELECT password_hash AS hash, bio_html AS bio, role FROM users WHERE username = $1',
             [login.username],
           );
+          expect(user!.role).toBe(login.role);
           expect(await verifyPassword(login.password, user!.hash)).toBe(true);
           expect(user!.bio).toMatch(/^<p>/);
         }
