@@ -16,7 +16,7 @@ export interface Guidelines {
 
 /** Renders the guidelines once, on save, in the render pool like every text (a render error names the field). */
 export async function renderGuidelines(markdown: string): Promise<Guidelines> {
-  // Like bios: no docId, blank means none (npm run rerender does not cover guidelines yet).
+  // Like bios: no docId, blank means none (npm run rerender re-renders them: rerender/stored-content.ts).
   return { markdown, html: markdown.trim() ? await renderPool().renderHtml(markdown, { field: 'guidelines' }) : '' };
 }
 

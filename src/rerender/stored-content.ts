@@ -47,7 +47,8 @@ export interface StoredContent {
 const html = (pool: Renderer, markdown: string, docId: string | undefined, field = 'body') =>
   pool.renderHtml(markdown, { docId, field });
 
-// Each entry mirrors the service that saves the table: posts/service.ts (posts and their revisions),
+// Each entry mirrors the service that saves the table: posts/service.ts (posts and their revisions; authors'
+// guidelines, moderation/guidelines.ts),
 // comments/service.ts (comments; an edit keeps the replaced text and HTML as a revision), sequences/service.ts,
 // tags/service.ts (descriptions and their revisions) and users/routes.tsx (bios).
 export const STORED_CONTENT: readonly StoredContent[] = [
@@ -76,6 +77,16 @@ export const STORED_CONTENT: readonly StoredContent[] = [
         toc: r.toc,
       };
     },
+  },
+  {
+    // Authors' moderation guidelines (moderation/guidelines.ts renderGuidelines: no docId, blank means none).
+    table: 'posts',
+    label: 'post guidelines',
+    source: 'guidelines_markdown',
+    columns: { guidelines_html: 'html' },
+    docId: null,
+    where: "t.guidelines_markdown <> ''",
+    render: async (pool, markdown) => ({ guidelines_html: await html(pool, markdown, undefined, 'guidelines') }),
   },
   {
     table: 'post_revisions',

@@ -1,8 +1,10 @@
 // A small forum holding one row of every kind of stored rendering, saved through the services, for the
 // rerender tests; and ways to make its renderings look as if an older pipeline had made them.
+
 import { editComment } from '../../src/comments/service.js';
 import { renderPool } from '../../src/content/pool.js';
 import type { Queryable } from '../../src/db/database.js';
+import { renderGuidelines, writeGuidelines } from '../../src/moderation/guidelines.js';
 import { savePost } from '../../src/posts/service.js';
 import { createSequence } from '../../src/sequences/service.js';
 import { createTag, editTag } from '../../src/tags/service.js';
@@ -53,6 +55,8 @@ export async function makeForum(db: Queryable): Promise<Forum> {
     { title: post.title, body: `${markdown}\n\nA second thought.`, note: 'more' },
     'save',
   );
+  // The author's moderation guidelines, saved as the editor saves them.
+  await writeGuidelines(db, post.id, await renderGuidelines('Be kind; cite $p$-values[^g].\n\n[^g]: Exact ones.'));
   const comment = await makeComment(db, { postId: post.id, markdown: 'A first reply.' });
   await editComment(
     db,
@@ -86,7 +90,7 @@ export async function renderings(db: Queryable, forum: Forum) {
   const one = async (sql: string, id: string) => (await db.query(sql, [id]))[0];
   return {
     post: await one(
-      'SELECT body_html, excerpt, excerpt_html, word_count, reading_minutes, toc FROM posts WHERE id = $1',
+      'SELECT body_html, excerpt, excerpt_html, word_count, reading_minutes, toc, guidelines_html FROM posts WHERE id = $1',
       forum.postId,
     ),
     revisions: await db.query('SELECT number, body_html FROM post_revisions WHERE post_id = $1 ORDER BY number', [
@@ -117,7 +121,7 @@ export const OLD_HTML = '<p>rendered by an older pipeline</p>';
 export async function makeStale(db: Queryable, forum: Forum): Promise<void> {
   await db.query(
     `UPDATE posts SET body_html = $2, excerpt = 'old', excerpt_html = '', word_count = 1, reading_minutes = 9,
-                      toc = '[]'
+                      toc = '[]', guidelines_html = $2
       WHERE id = $1`,
     [forum.postId, OLD_HTML],
   );

@@ -28,8 +28,8 @@ afterAll(async () => {
 });
 
 const rerender = (options: RerenderOptions = {}) => rerenderStoredContent(db, { pool, batchSize: 2, ...options });
-const outcome = (report: RerenderReport, table: string) => report.tables.find((t) => t.table === table)!;
-const changedPerTable = (report: RerenderReport) => Object.fromEntries(report.tables.map((t) => [t.table, t.changed]));
+const outcome = (report: RerenderReport, label: string) => report.tables.find((t) => t.label === label)!;
+const changedPerTable = (report: RerenderReport) => Object.fromEntries(report.tables.map((t) => [t.label, t.changed]));
 
 /** Listens to the cache channel; `settle` waits until everything sent so far has arrived. */
 async function listenToCaches() {
@@ -63,13 +63,14 @@ describe('re-rendering stored content', () => {
     expect(saved.tagRevisions).toHaveLength(2);
     expect(changedPerTable(await rerender())).toEqual({
       posts: 0,
-      post_revisions: 0,
+      'post guidelines': 0,
+      'post revisions': 0,
       comments: 0,
-      comment_revisions: 0,
+      'comment revisions': 0,
       sequences: 0,
       tags: 0,
-      tag_revisions: 0,
-      users: 0,
+      'tag revisions': 0,
+      'user bios': 0,
     });
 
     await makeStale(db, forum);
@@ -78,13 +79,14 @@ describe('re-rendering stored content', () => {
 
     expect(changedPerTable(report)).toEqual({
       posts: 1,
-      post_revisions: 1,
+      'post guidelines': 1,
+      'post revisions': 1,
       comments: 1,
-      comment_revisions: 1,
+      'comment revisions': 1,
       sequences: 1,
       tags: 1,
-      tag_revisions: 1,
-      users: 1,
+      'tag revisions': 1,
+      'user bios': 1,
     });
     expect(outcome(report, 'tags').columns).toEqual({
       description_html: 1,
@@ -155,13 +157,14 @@ describe('re-rendering stored content', () => {
 
     expect(changedPerTable(report)).toEqual({
       posts: 1,
-      post_revisions: 2,
+      'post guidelines': 0,
+      'post revisions': 2,
       comments: 1,
-      comment_revisions: 0,
+      'comment revisions': 0,
       sequences: 1,
       tags: 1,
-      tag_revisions: 2,
-      users: 1,
+      'tag revisions': 2,
+      'user bios': 1,
     });
     expect(caches.messages).toEqual(
       expect.arrayContaining([
@@ -251,15 +254,16 @@ describe('re-rendering stored content', () => {
     expect(dry.dryRun).toBe(true);
     expect(changedPerTable(dry)).toEqual({
       posts: 1,
-      post_revisions: 1,
+      'post guidelines': 1,
+      'post revisions': 1,
       comments: 1,
-      comment_revisions: 1,
+      'comment revisions': 1,
       sequences: 1,
       tags: 1,
-      tag_revisions: 1,
-      users: 1,
+      'tag revisions': 1,
+      'user bios': 1,
     });
-    expect(outcome(dry, 'users').examples).toEqual([stale.authorId]);
+    expect(outcome(dry, 'user bios').examples).toEqual([stale.authorId]);
     expect(await rowVersions(db, stale)).toEqual(versions);
     expect(await renderings(db, stale)).toEqual(staleRenderings);
 
