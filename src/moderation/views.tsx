@@ -181,6 +181,7 @@ export function ProfileModeration(props: {
       ) : null}
       {props.isOwner ? (
         <p class="post-meta">
+          <a href="/settings">Account settings</a> ·{' '}
           <a href="/settings/commenter-bans">Users banned from commenting on your posts</a>
         </p>
       ) : null}

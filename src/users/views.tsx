@@ -163,6 +163,9 @@ export function EditProfilePage(props: {
     <Layout ctx={props.ctx} title="Edit profile">
       <section class="narrow">
         <h1>Edit profile</h1>
+        <p>
+          Your password and sessions are in your <a href="/settings">account settings</a>.
+        </p>
         <form method="post" action={`/users/${props.username}/edit`} class="stack-form">
           <CsrfField token={props.ctx.csrfToken} />
           <FormError message={props.message} />

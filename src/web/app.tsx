@@ -1,6 +1,7 @@
 import { Hono, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { accountRoutes } from '../accounts/routes.js';
+import { accountSettingsRoutes } from '../accounts/settings-routes.js';
 import { pageCaches } from '../cache/middleware.js';
 import { commentRoutes } from '../comments/routes.js';
 import { AppError } from '../errors.js';
@@ -84,6 +85,7 @@ export function createApp(deps: Deps): Hono<AppEnv> {
 
   app.route('/', frontpageRoutes);
   app.route('/', accountRoutes);
+  app.route('/', accountSettingsRoutes);
   // The editor's fixed paths (/posts/new, /posts/:id/edit) must win over /posts/:id/:slug.
   app.route('/', editorRoutes);
   app.route('/', commentRoutes);

@@ -229,8 +229,8 @@ export const csrf: MiddlewareHandler<AppEnv> = async (c, next) => {
   return next();
 };
 
-/** Writes a banned user may still make: ending their own session. */
-const ALLOWED_WHILE_BANNED = new Set(['/logout', '/login']);
+/** Writes a banned user may still make: ending their sessions and securing their account. */
+const ALLOWED_WHILE_BANNED = new Set(['/logout', '/login', '/settings/password', '/settings/logout-everywhere']);
 
 /**
  * A banned user reads and logs in, but every write is refused here, in one place, with the ban's end and reason

@@ -62,6 +62,7 @@ describe('every page in standards mode', () => {
       '/reports/post/:postId': `/reports/post/${othersPost.id}`,
       '/reports/comment/:commentId': `/reports/comment/${othersComment.id}`,
       '/settings/commenter-bans': '/settings/commenter-bans',
+      '/settings': '/settings',
     };
     // Not pages: JSON for the client script, feeds, assets, the health check.
     const notPages = /^\/(api|static|healthz)|\.(xml|rss|atom)$|feed|comments\.(rss|atom)/;

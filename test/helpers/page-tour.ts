@@ -167,6 +167,8 @@ export async function makePageTour(db: Queryable): Promise<{ author: TestUser; a
     { route: '/reports/post/:postId', path: `/reports/post/${demo!.id}`, as: 'author' },
     { route: '/reports/comment/:commentId', path: `/reports/comment/${demo!.comment}`, as: 'author' },
     { route: '/settings/commenter-bans', path: '/settings/commenter-bans', as: 'author' },
+    { route: '/settings', path: '/settings', as: 'author' },
+    { route: '/settings', path: '/settings?changed=password', as: 'author' },
   ];
   return { author, admin, pages };
 }

@@ -65,6 +65,28 @@ export const MATRIX: MatrixTable = {
       };
     },
   },
+  // A member's own account: whoever is logged in acts on their own (banned members too: securing an account
+  // is not writing on the forum).
+  'POST /settings/password': {
+    allowed: ['newMember', 'member', 'banned', 'author', 'moderator', 'admin'],
+    async arrange({ db, actor }) {
+      return {
+        path: '/settings/password',
+        form: { current: actor?.password ?? 'none', password: 'a brand new passphrase' },
+        probe: () => one(db, 'SELECT password_hash FROM users WHERE id = $1', [actor?.id ?? '']),
+      };
+    },
+  },
+  'POST /settings/logout-everywhere': {
+    allowed: ['newMember', 'member', 'banned', 'author', 'moderator', 'admin'],
+    async arrange({ db, actor }) {
+      return {
+        path: '/settings/logout-everywhere',
+        form: {},
+        probe: () => one(db, 'SELECT count(*)::int AS n FROM sessions WHERE user_id = $1', [actor?.id ?? '']),
+      };
+    },
+  },
   'POST /users/:username/edit': {
     allowed: ['author'],
     async arrange({ db, owner }) {
