@@ -3,7 +3,7 @@ import { commentPath, postPath } from '../posts/paths.js';
 import type { OpenReport } from '../reports/queries.js';
 import { targetHref } from '../reports/views.js';
 import { Excerpt } from '../web/excerpt.js';
-import { FieldError, FormError } from '../web/forms.js';
+import { FormError, TextAreaField } from '../web/forms.js';
 import { CsrfField, Layout, type PageContext } from '../web/layout.js';
 import { Time } from '../web/time.js';
 import type { QueuedComment, QueuedPost } from './queries.js';
@@ -35,7 +35,6 @@ function Decision(props: {
   const base = `/moderation/review/${props.kind}/${props.id}`;
   const key = `reject-${props.kind}:${props.id}`;
   const state = props.form?.key === key ? props.form : undefined;
-  const fieldId = `field-reason-${props.kind}-${props.id}`;
   return (
     <div class="queue-decision">
       <form method="post" action={`${base}/approve`} class="inline-form">
@@ -44,19 +43,14 @@ function Decision(props: {
       </form>
       <form method="post" action={`${base}/reject`} class="stack-form queue-reject">
         <CsrfField token={props.ctx.csrfToken} />
-        <div class={state ? 'field field-invalid' : 'field'}>
-          <label for={fieldId}>Reason for rejecting (its author reads it)</label>
-          <textarea
-            id={fieldId}
-            name="reason"
-            rows={2}
-            aria-invalid={state ? 'true' : undefined}
-            aria-describedby={state ? `${fieldId}-error` : undefined}
-          >
-            {state?.value ?? ''}
-          </textarea>
-          <FieldError id={`${fieldId}-error`} error={state?.error} />
-        </div>
+        <TextAreaField
+          id={`field-reason-${props.kind}-${props.id}`}
+          name="reason"
+          label="Reason for rejecting (its author reads it)"
+          value={state?.value ?? ''}
+          error={state?.error}
+          rows={2}
+        />
         <button type="submit" class="secondary">
           Reject
         </button>
@@ -68,23 +62,17 @@ function Decision(props: {
 function ResolveForm(props: { ctx: PageContext; id: string; form?: QueueFormState | undefined }) {
   const key = `resolve:${props.id}`;
   const state = props.form?.key === key ? props.form : undefined;
-  const fieldId = `field-note-${props.id}`;
   return (
     <form method="post" action={`/moderation/reports/${props.id}/resolve`} class="stack-form queue-resolve">
       <CsrfField token={props.ctx.csrfToken} />
-      <div class={state ? 'field field-invalid' : 'field'}>
-        <label for={fieldId}>Note to the reporter (optional)</label>
-        <textarea
-          id={fieldId}
-          name="note"
-          rows={2}
-          aria-invalid={state ? 'true' : undefined}
-          aria-describedby={state ? `${fieldId}-error` : undefined}
-        >
-          {state?.value ?? ''}
-        </textarea>
-        <FieldError id={`${fieldId}-error`} error={state?.error} />
-      </div>
+      <TextAreaField
+        id={`field-note-${props.id}`}
+        name="note"
+        label="Note to the reporter (optional)"
+        value={state?.value ?? ''}
+        error={state?.error}
+        rows={2}
+      />
       <button type="submit">Resolve</button>
     </form>
   );

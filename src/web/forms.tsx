@@ -89,28 +89,35 @@ export function FieldError({ id, error }: { id: string; error: string | undefine
   ) : null;
 }
 
-/** A Markdown text area with its label, hint and error, as Field is for one-line inputs. */
+/**
+ * A text area with its label, hint and error, as Field is for one-line inputs. `id` for a page with several
+ * areas of one name (a queue's forms); by default `field-<name>`.
+ */
 export function TextAreaField(props: {
   name: string;
   label: string;
-  hint: string;
+  hint?: string | undefined;
   value: string;
   error?: string | undefined;
   rows: number;
+  id?: string | undefined;
 }) {
-  const id = `field-${props.name}`;
+  const id = props.id ?? `field-${props.name}`;
+  const describedBy = [props.hint ? `${id}-hint` : '', props.error ? `${id}-error` : ''].filter(Boolean).join(' ');
   return (
     <div class={props.error ? 'field field-invalid' : 'field'}>
       <label for={id}>{props.label}</label>
-      <p class="field-hint" id={`${id}-hint`}>
-        {props.hint}
-      </p>
+      {props.hint ? (
+        <p class="field-hint" id={`${id}-hint`}>
+          {props.hint}
+        </p>
+      ) : null}
       <textarea
         id={id}
         name={props.name}
         rows={props.rows}
         aria-invalid={props.error ? 'true' : undefined}
-        aria-describedby={props.error ? `${id}-hint ${id}-error` : `${id}-hint`}
+        aria-describedby={describedBy || undefined}
       >
         {props.value}
       </textarea>
