@@ -1,11 +1,12 @@
 import type { SessionUser } from '../accounts/queries.js';
+import type { CommentScores } from '../comments/queries.js';
 import type { SharedCommentTree } from '../comments/views.js';
 import type { Config } from '../config.js';
 import type { ChangeFeed } from '../db/changes.js';
 import type { DeflatedPiece } from '../web/gzip-splice.js';
 import { PageCache } from './page-cache.js';
 import { approximateBytes } from './size.js';
-import { ALL_POSTS_TAG, TaggedCache } from './tagged-cache.js';
+import { ALL_POSTS_TAG, POST_TITLES_TAG, TaggedCache } from './tagged-cache.js';
 
 /** This process's in-memory copies of what the database holds, all dropped by the same change notifications. */
 export interface Caches {
@@ -46,6 +47,11 @@ export interface Caches {
   refreshListsSoon: () => void;
 }
 
+/** The tag (and fragment key) of a post's comments' current scores, and of the pages showing them. */
+export function commentScoresTag(postId: string): string {
+  return `comment-scores:${postId}`;
+}
+
 /** Fragments kept: one per list, order and "Load more" page, and each active reader's own parts. */
 const MAX_FRAGMENTS = 5_000;
 /** Readers' own pages kept (about 60 KB each, plain and compressed): the most recently active readers'. */
@@ -80,13 +86,13 @@ const SWEEP_INTERVAL_MS = 10_000;
  *
  * | message            | announced when                                          | drops                                   |
  * | post:<id>          | a post is created, edited, published, unpublished or    | post:<id>, comments:<id>, front,        |
- * |                    | deleted, or its place in sequences or backlinks changes | segments:<id>                           |
+ * |                    | deleted, or its place in sequences or backlinks changes | post-titles, segments:<id>              |
  * | post-counts:<id>   | a post's score, vote count or comment count changes     | post:<id>; front after LIST_REFRESH_MS  |
  * | lists              | only a post's rank (magic score, last activity) changes | front after LIST_REFRESH_MS             |
  * | comments:<postId>  | a comment on the post is added, edited, retracted or    | comments:<postId>                       |
  * |                    | deleted                                                 |                                         |
- * | comment-scores:    | only a comment's scores changed (a vote on it)          | comment-scores:<postId> (not the tree)  |
- * |   <postId>         |                                                         |                                         |
+ * | comment-score:     | only a comment's scores changed (a vote on it); the     | pages tagged comment-scores:<postId>;   |
+ * |   <postId>:<id>:…  | message carries them (migration 0025)                   | written into the post's cached scores   |
  * | discussion         | a comment is added, edited, retracted or deleted        | discussion                              |
  * | user:<id>          | a user's karma, rights or settings change, or one of    | user:<id> (their sessions, profile and  |
  * |                    | their sessions ends                                     | own pages)                              |
@@ -109,7 +115,7 @@ export function applyChange(caches: Caches, message: string): void {
       for (const cache of everyCache(caches)) cache.flushAll();
       return;
     case 'post':
-      dropEverywhere(caches, [`post:${id}`, `comments:${id}`, ALL_POSTS_TAG, `segments:${id}`]);
+      dropEverywhere(caches, [`post:${id}`, `comments:${id}`, ALL_POSTS_TAG, POST_TITLES_TAG, `segments:${id}`]);
       return;
     case 'post-counts':
       dropEverywhere(caches, [`post:${id}`]);
@@ -118,12 +124,27 @@ export function applyChange(caches: Caches, message: string): void {
     case 'lists':
       caches.refreshListsSoon();
       return;
-    case 'comment-scores':
-      // The rendered tree stays: its order may follow scores, and is brought up to date when it is next rendered
-      // (a new comment, an edit, or PAGE_CACHE_TTL_MS). Rendering a long thread again on every vote cost more
-      // than anything else on a busy forum.
-      dropEverywhere(caches, [message]);
+    case 'comment-score': {
+      // "<post id>:<comment id>:<base>:<agreement>:<votes>:<agreement votes>" (migration 0025). The new scores
+      // go into the post's cached scores, which every view fills in; the pages showing them are dropped. The
+      // rendered tree stays: its order may follow scores, and is brought up to date when it is next rendered
+      // (a new comment, an edit, or PAGE_CACHE_TTL_MS). Rendering a long thread again on every vote, and then
+      // reading all its scores again, cost more than anything else on a busy forum.
+      const [postId = '', commentId = '', base, agreement, votes, agreementVotes] = id.split(':');
+      const tag = commentScoresTag(postId);
+      caches.fragments.revise(tag, tag, (scores) => {
+        if (!(scores instanceof Map)) return;
+        scores.set(commentId, {
+          baseScore: Number(base),
+          agreementScore: Number(agreement),
+          voteCount: Number(votes),
+          agreementVoteCount: Number(agreementVotes),
+        } satisfies CommentScores);
+      });
+      caches.pages.invalidate(tag);
+      caches.readerPages.invalidate(tag);
       return;
+    }
     case 'tag':
       // A tag's page and feed carry "tag:<id>"; /tags, which shows every tag's name and count, carries "tags".
       dropEverywhere(caches, [message, 'tags']);

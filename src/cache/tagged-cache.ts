@@ -1,5 +1,10 @@
 /** Pages and fragments that depend on every post (lists, feeds, profiles) carry this tag. */
 export const ALL_POSTS_TAG = 'front';
+/**
+ * Parts showing other posts' titles but none of their counts (a post's backlinks and sequence banner): dropped
+ * when any post's content changes, not every LIST_REFRESH_MS with the lists.
+ */
+export const POST_TITLES_TAG = 'post-titles';
 
 export interface TaggedCacheOptions<V = unknown> {
   /** Entries live at most this long (cached pages show relative times such as "3 minutes ago"). */
@@ -135,6 +140,18 @@ export class TaggedCache<V> {
   setActive(on: boolean): void {
     this.suspended = !on;
     this.flushAll();
+  }
+
+  /**
+   * Changes the entry under `key` in place, if there is one (a comment's new scores, written into its post's
+   * cached scores), and keeps builds of entries tagged `tag` that began before from being stored or joined, as
+   * `invalidate` does: they may have read what the change replaced.
+   */
+  revise(key: string, tag: string, change: (value: V) => void): void {
+    this.sequence++;
+    this.invalidatedAt.set(tag, this.sequence);
+    const entry = this.entries.get(key);
+    if (entry) change(entry.value);
   }
 
   /** Drops every entry carrying `tag` (caches.ts maps each change notification to the tags it drops). */

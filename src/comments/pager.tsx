@@ -65,7 +65,7 @@ export function nearestAncestors(chain: CommentRow[]): { shown: CommentRow[]; om
   let used = 0;
   let from = chain.length;
   while (from > 0) {
-    const weight = chain[from - 1]!.bodyHtml.length;
+    const weight = chain[from - 1]!.bodyLength;
     if (from < chain.length && used + weight > COMMENT_PAGE_BUDGET / 3) break;
     used += weight;
     from--;

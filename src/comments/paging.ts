@@ -3,11 +3,12 @@ import type { CommentNode } from './tree.js';
 /**
  * Most characters of comments one page shows. A post page, and a comment's permalink page, show its threads
  * until this much is used, then link to the next page; one thread larger than this alone is cut, with a link
- * to continue it on the permalink page of the comment whose replies were cut. So a page stays a few MB however
- * many or however large the comments (an attack pass made a 95 MB page of 25 comments): a typical thread of
- * 1,000 comments still fits on one page.
+ * to continue it on the permalink page of the comment whose replies were cut. So a page stays bounded however
+ * many or however large the comments (an attack pass made a 95 MB page of 25 comments). About 150 to 250
+ * comments of a usual size: a page a phone loads quickly, and what a busy forum renders when a comment arrives
+ * in its longest thread (it was 3 MB, all of a 2,700-comment thread, ~0.3 s of rendering for every new comment).
  */
-export const COMMENT_PAGE_BUDGET = 3_000_000;
+export const COMMENT_PAGE_BUDGET = 500_000;
 /** What a comment's frame adds to its body: header, actions, vote forms (measured at about 1.5 KB). */
 const COMMENT_FRAME_CHARS = 1_500;
 
@@ -28,7 +29,7 @@ export interface ThreadPage {
 }
 
 function commentWeight(node: CommentNode): number {
-  return node.comment.bodyHtml.length + COMMENT_FRAME_CHARS;
+  return node.comment.bodyLength + COMMENT_FRAME_CHARS;
 }
 
 /** Weights of every subtree, computed once bottom-up (threads can be deeper than the call stack). */

@@ -8,7 +8,10 @@ export interface CommentRow {
   authorId: string;
   authorUsername: string;
   authorDisplayName: string;
+  /** The stored HTML; '' in the outlines a post's comments are first read as (commentOutlinesOfPost). */
   bodyHtml: string;
+  /** Bytes of the stored HTML, to page a discussion without reading every comment's text. */
+  bodyLength: number;
   createdAt: Date;
   editedAt: Date | null;
   retracted: boolean;
@@ -21,21 +24,71 @@ export interface CommentRow {
   removedReason: string | null;
 }
 
-const COMMENT_COLUMNS = `c.id, c.post_id AS "postId", c.parent_id AS "parentId", c.author_id AS "authorId",
-  u.username AS "authorUsername", u.display_name AS "authorDisplayName", c.body_html AS "bodyHtml",
+const OUTLINE_COLUMNS = `c.id, c.post_id AS "postId", c.parent_id AS "parentId", c.author_id AS "authorId",
+  u.username AS "authorUsername", u.display_name AS "authorDisplayName", octet_length(c.body_html) AS "bodyLength",
   c.created_at AS "createdAt", c.edited_at AS "editedAt", c.retracted, c.deleted, c.base_score AS "baseScore",
   c.agreement_score AS "agreementScore", c.vote_count AS "voteCount", c.agreement_vote_count AS "agreementVoteCount",
   c.removed_reason AS "removedReason"`;
+const COMMENT_COLUMNS = `${OUTLINE_COLUMNS}, c.body_html AS "bodyHtml"`;
 
-/** Every comment of a post in one index scan (comments_post_idx); the tree is assembled in memory. */
-export async function commentsOfPost(db: Queryable, postId: string): Promise<CommentRow[]> {
+/**
+ * Every comment of a post in one index scan (comments_post_idx), without their text: the tree is assembled in
+ * memory and paged, and only the page shown reads its comments' text (commentBodies). A long discussion's text
+ * is most of its bytes, and a cached tree keeps these rows for "new since your last visit".
+ */
+export async function commentOutlinesOfPost(db: Queryable, postId: string): Promise<CommentRow[]> {
   return db.query<CommentRow>(
-    `SELECT ${COMMENT_COLUMNS}
+    `SELECT ${OUTLINE_COLUMNS}, '' AS "bodyHtml"
        FROM comments c JOIN users u ON u.id = c.author_id
       WHERE c.post_id = $1
       ORDER BY c.created_at, c.id`,
     [postId],
   );
+}
+
+/** The stored HTML of the given comments (by primary key, one query). */
+export async function commentBodies(db: Queryable, ids: Iterable<string>): Promise<Map<string, string>> {
+  const list = [...ids];
+  if (list.length === 0) return new Map();
+  const rows = await db.query<{ id: string; bodyHtml: string }>(
+    'SELECT id, body_html AS "bodyHtml" FROM comments WHERE id = ANY($1::text[])',
+    [list],
+  );
+  return new Map(rows.map((row) => [row.id, row.bodyHtml]));
+}
+
+/** Copies of outline rows with their text read (commentBodies): the outlines themselves stay light. */
+export async function withBodies(db: Queryable, rows: CommentRow[]): Promise<CommentRow[]> {
+  const bodies = await commentBodies(
+    db,
+    rows.map((row) => row.id),
+  );
+  return rows.map((row) => ({ ...row, bodyHtml: bodies.get(row.id) ?? '' }));
+}
+
+/**
+ * Reads the text of every comment in these threads (a page's, as paginateThreads shows them) into copies of
+ * their rows, in one query: the outline rows, which a cached tree keeps, stay without it.
+ */
+export async function readShownBodies(db: Queryable, nodes: ShownComment[]): Promise<void> {
+  const all: ShownComment[] = [];
+  const stack = [...nodes];
+  while (stack.length > 0) {
+    const node = stack.pop()!;
+    all.push(node);
+    stack.push(...node.replies);
+  }
+  const bodies = await commentBodies(
+    db,
+    all.map((node) => node.comment.id),
+  );
+  for (const node of all) node.comment = { ...node.comment, bodyHtml: bodies.get(node.comment.id) ?? '' };
+}
+
+/** A comment as a page of threads holds it (comments/tree.ts CommentNode, comments/paging.ts ShownNode). */
+interface ShownComment {
+  comment: CommentRow;
+  replies: ShownComment[];
 }
 
 /** A comment's scores, which votes change without touching anything else shown of it. */

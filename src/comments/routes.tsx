@@ -17,7 +17,7 @@ import { pageContext, wantsJson } from '../web/page.js';
 import { commentPageParameter, nearestAncestors, requireCommentPage } from './pager.js';
 import { EditCommentPage, PermalinkPage, ReplyPage } from './pages.js';
 import { paginateThreads } from './paging.js';
-import { commentById, commentRow, commentsOfPost } from './queries.js';
+import { commentById, commentOutlinesOfPost, commentRow, readShownBodies, withBodies } from './queries.js';
 import { addComment, deleteComment, editComment, setRetracted } from './service.js';
 import { commentComparator, DEFAULT_COMMENT_SORT, isCommentSort } from './sort.js';
 import { ancestorsOf, buildCommentTree } from './tree.js';
@@ -30,9 +30,9 @@ function firstMessage(error: AppError): string {
   return Object.values(error.fields)[0] ?? error.message;
 }
 
-/** The thread around one comment, from the one query that loads a post's comments. */
+/** The thread around one comment, from the outlines of the post's comments (no text read yet). */
 async function threadOf(c: Context<AppEnv>, post: PostRow, commentId: string) {
-  const rows = await commentsOfPost(c.var.deps.db, post.id);
+  const rows = await commentOutlinesOfPost(c.var.deps.db, post.id);
   const asked = c.req.query('sort');
   const sort = isCommentSort(asked) ? asked : (c.var.user?.commentSort ?? DEFAULT_COMMENT_SORT);
   const tree = buildCommentTree(rows, commentComparator(sort));
@@ -98,6 +98,11 @@ export const commentRoutes = new Hono<AppEnv>()
     // The comment's replies are paged like a post's threads, so a permalink page stays bounded too.
     const replies = paginateThreads(node.replies, page);
     requireCommentPage(page, replies.pageCount);
+    const quoted = nearestAncestors(ancestorsOf(tree, commentId));
+    // The text of what the page shows, in one query: the comment, its replies on this page, the quotes above.
+    const focus = { comment: node.comment, replies: replies.nodes };
+    const quotes = quoted.shown.map((comment) => ({ comment, replies: [] }));
+    await readShownBodies(c.var.deps.db, [focus, ...quotes]);
     cacheAs(c, [`post:${post.id}`, `comments:${post.id}`, `comment-scores:${post.id}`]);
     const thread: ThreadContext = { post, user: c.var.user, csrfToken: c.var.csrfToken, focusId: commentId };
     const path = commentPath(post, commentId);
@@ -106,8 +111,8 @@ export const commentRoutes = new Hono<AppEnv>()
       <PermalinkPage
         ctx={pageContext(c)}
         post={post}
-        ancestors={nearestAncestors(ancestorsOf(tree, commentId))}
-        node={{ ...node, replies: replies.nodes }}
+        ancestors={{ shown: quotes.map((quote) => quote.comment), omitted: quoted.omitted }}
+        node={{ ...node, comment: focus.comment, replies: focus.replies }}
         thread={thread}
         canonicalUrl={c.var.deps.config.baseUrl + path}
         replyPages={{
@@ -125,7 +130,8 @@ export const commentRoutes = new Hono<AppEnv>()
     if (!isId(commentId)) throw new NotFound(NO_COMMENT);
     const { node } = await threadOf(c, post, commentId);
     if (node.comment.deleted) throw new NotFound('That comment has been deleted; it cannot be replied to.');
-    return c.html(<ReplyPage ctx={pageContext(c)} post={post} parent={node.comment} state={{ body: '' }} />);
+    const [parent] = await withBodies(c.var.deps.db, [node.comment]);
+    return c.html(<ReplyPage ctx={pageContext(c)} post={post} parent={parent} state={{ body: '' }} />);
   })
   .get('/comments/:commentId/edit', async (c) => {
     const { comment, post } = await editableComment(c);

@@ -1,10 +1,11 @@
 import type { Context } from 'hono';
 import type { Child } from 'hono/jsx';
+import { commentScoresTag } from '../cache/caches.js';
 import { cacheAs, cachedFragment, cachesOf, changedHere } from '../cache/middleware.js';
 import { remembered } from '../cache/tagged-cache.js';
 import { commentPageParameter, requireCommentPage } from '../comments/pager.js';
 import { paginateThreads, type ThreadPage } from '../comments/paging.js';
-import { commentScoresOfPost, commentsOfPost } from '../comments/queries.js';
+import { commentOutlinesOfPost, commentScoresOfPost, readShownBodies } from '../comments/queries.js';
 import { deflatedCommentSection } from '../comments/segments.js';
 import { rememberCommentSort } from '../comments/service.js';
 import { type CommentSort, commentComparator, DEFAULT_COMMENT_SORT, isCommentSort } from '../comments/sort.js';
@@ -46,7 +47,7 @@ export interface PostPageSlots {
 }
 
 /**
- * The post's comments in one order (one query), rendered for every reader with their parts left as slots, and
+ * The post's comments in one order (two queries: every comment's outline, then the text of the page's), rendered for every reader with their parts left as slots, and
  * kept until a comment or the post changes ("post:<id>"), or for good when caching is off.
  */
 async function sharedCommentTree(
@@ -56,12 +57,16 @@ async function sharedCommentTree(
   page: number,
 ): Promise<SharedCommentTree> {
   const build = async () => {
-    const rows = await commentsOfPost(c.var.deps.db, post.id);
+    const db = c.var.deps.db;
+    const rows = await commentOutlinesOfPost(db, post.id);
     const tree = buildCommentTree(rows, commentComparator(sort));
     const threads = paginateThreads(tree.roots, page);
     requireCommentPage(page, threads.pageCount);
+    // Taken before the page's text is read in: the tree keeps these rows, without it.
+    const readingOrder = inReadingOrder(tree.roots);
+    await readShownBodies(db, threads.nodes);
     const html = await renderCommentList(threads, post);
-    return assembleSharedCommentTree(html, threads, post, inReadingOrder(tree.roots));
+    return assembleSharedCommentTree(html, threads, post, readingOrder);
   };
   return remembered(cachesOf(c)?.commentTrees, `${post.id}:${sort}:${page}`, [`comments:${post.id}`], build);
 }
@@ -83,13 +88,13 @@ async function renderCommentList(threads: ThreadPage, post: PostRow): Promise<st
 }
 
 /**
- * The current scores of the post's comments, cached apart from the rendered tree: a vote on a comment drops
- * only these ("comment-scores:<id>"), so a busy thread is not rendered again on every vote.
+ * The current scores of the post's comments, cached apart from the rendered tree: a vote on a comment writes its
+ * new scores into them (the "comment-score" change, cache/caches.ts), so a busy thread is neither rendered nor
+ * read again on every vote.
  */
 function currentCommentScores(c: Context<AppEnv>, postId: string) {
-  return cachedFragment(c, `comment-scores:${postId}`, [`comment-scores:${postId}`, `comments:${postId}`], () =>
-    commentScoresOfPost(c.var.deps.db, postId),
-  );
+  const tag = commentScoresTag(postId);
+  return cachedFragment(c, tag, [tag, `comments:${postId}`], () => commentScoresOfPost(c.var.deps.db, postId));
 }
 
 /**

@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import { cacheAs, cachedFragment } from '../cache/middleware.js';
-import { ALL_POSTS_TAG } from '../cache/tagged-cache.js';
+import { POST_TITLES_TAG } from '../cache/tagged-cache.js';
 import { NotFound } from '../errors.js';
 import { PostRemoved, showRemovedPost } from '../moderation/removed.js';
 import { postPageSlots } from '../sequences/slots.js';
@@ -21,8 +21,9 @@ export const postRoutes = new Hono<AppEnv>()
     if (post instanceof PostRemoved) return showRemovedPost(c, post);
     // Titles change; links made with an old or missing slug still arrive, at the one canonical address.
     if (c.req.param('slug') !== post.slug) return c.redirect(postPath(post), 301);
-    // Kept until any post changes (a backlink shows the linking post's title) or a sequence does.
-    const slots = await cachedFragment(c, `post-slots:${post.id}`, [ALL_POSTS_TAG, 'sequences'], () =>
+    // Kept until any post's content changes (a backlink shows the linking post's title) or a sequence does; not
+    // dropped with the lists when only scores and counts change.
+    const slots = await cachedFragment(c, `post-slots:${post.id}`, [POST_TITLES_TAG, 'sequences'], () =>
       postPageSlots(c.var.deps.db, post.id),
     );
     return showPostPage(c, post, slots);

@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { commentScoresTag } from '../../src/cache/caches.js';
+import type { CommentScores } from '../../src/comments/queries.js';
 import type { ChangeFeed } from '../../src/db/changes.js';
 import { createSequence } from '../../src/sequences/service.js';
 import { applyTag } from '../../src/tags/links-service.js';
@@ -138,7 +140,7 @@ describe('the invalidation table, in two instances', () => {
     await eventually(async () => !(await cached(b, '/')));
   });
 
-  it('comment-scores:<postId> (a vote on a comment): its post page shows the new score, the rendered tree stays', async () => {
+  it('comment-score:<postId>:<id>:… (a vote on a comment): its post page shows the new score, written into the cached scores; the rendered tree stays', async () => {
     const f = await forum();
     const treeMisses = () => instances().map(({ caching }) => caching.caches.commentTrees.misses);
     const before = treeMisses();
@@ -150,6 +152,18 @@ describe('the invalidation table, in two instances', () => {
       kind: 'agree',
     });
     await heard();
+    // Each instance wrote the new scores into the post's cached scores (migration 0025's message carries them).
+    const [voted] = await db.query<{ agreement: number; votes: number }>(
+      'SELECT agreement_score AS agreement, agreement_vote_count AS votes FROM comments WHERE id = $1',
+      [f.comment.id],
+    );
+    for (const { caching } of instances()) {
+      const kept = caching.caches.fragments.peek(commentScoresTag(f.post.id)) as Map<string, CommentScores>;
+      expect(kept.get(f.comment.id)).toMatchObject({
+        agreementScore: voted!.agreement,
+        agreementVoteCount: voted!.votes,
+      });
+    }
     expectBoth(await stillCached([f.postPath, f.otherPath, '/', '/discussion', '/feed.xml']), {
       [f.postPath]: false,
       [f.otherPath]: true,

@@ -2,7 +2,12 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import type { SessionUser } from '../../src/accounts/queries.js';
 import { paginateThreads } from '../../src/comments/paging.js';
-import { type CommentScores, commentScoresOfPost, commentsOfPost } from '../../src/comments/queries.js';
+import {
+  type CommentScores,
+  commentOutlinesOfPost,
+  commentScoresOfPost,
+  readShownBodies,
+} from '../../src/comments/queries.js';
 import { deflatedCommentSection, prepareCommentSection, segmentTree } from '../../src/comments/segments.js';
 import { commentComparator } from '../../src/comments/sort.js';
 import { buildCommentTree, inReadingOrder } from '../../src/comments/tree.js';
@@ -44,15 +49,12 @@ describe('the comment section compressed for logged-in readers', () => {
   }
 
   async function sharedTree(postId: string, post: ThreadContext['post']) {
-    const rows = await commentsOfPost(db, postId);
+    const rows = await commentOutlinesOfPost(db, postId);
     const tree = buildCommentTree(rows, commentComparator('old'));
     const threads = paginateThreads(tree.roots, 1);
-    return assembleSharedCommentTree(
-      await renderSharedCommentList(threads, post),
-      threads,
-      post,
-      inReadingOrder(tree.roots),
-    );
+    const readingOrder = inReadingOrder(tree.roots);
+    await readShownBodies(db, threads.nodes);
+    return assembleSharedCommentTree(await renderSharedCommentList(threads, post), threads, post, readingOrder);
   }
 
   const reader = (id: string, staff = false): SessionUser => ({
@@ -79,8 +81,9 @@ describe('the comment section compressed for logged-in readers', () => {
 
   it('is rendered alike in a render worker (which takes long discussions off the event loop)', async () => {
     const { post } = await discussion();
-    const rows = await commentsOfPost(db, post.id);
+    const rows = await commentOutlinesOfPost(db, post.id);
     const threads = paginateThreads(buildCommentTree(rows, commentComparator('old')).roots, 1);
+    await readShownBodies(db, threads.nodes);
     const here = await renderSharedCommentList(threads, post);
     expect(here).toContain('Lone, with');
     expect(await renderPool().renderCommentList(threads, { id: post.id, slug: post.slug })).toBe(here);

@@ -1,6 +1,12 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { sessionUser, userByLogin } from '../../src/accounts/queries.js';
-import { commentById, commentRow, commentsOfPost, newCommentCounts } from '../../src/comments/queries.js';
+import {
+  commentBodies,
+  commentById,
+  commentOutlinesOfPost,
+  commentRow,
+  newCommentCounts,
+} from '../../src/comments/queries.js';
 import type { Queryable } from '../../src/db/database.js';
 import {
   newestCommentsOfPost,
@@ -154,7 +160,8 @@ const hotQueries: HotQuery[] = [
   ['activePosts', (q) => activePosts(q, 20)],
   ['activePosts, next page', (q) => activePosts(q, 20, cursor('active', ids.date.toISOString()))],
   ['newestComments', (q) => newestComments(q, ids.posts, 3)],
-  ['commentsOfPost', (q) => commentsOfPost(q, ids.bigPost)],
+  ['commentOutlinesOfPost', (q) => commentOutlinesOfPost(q, ids.bigPost)],
+  ['commentBodies', (q) => commentBodies(q, ids.comments.slice(0, 50))],
   ['commentRow', (q) => commentRow(q, ids.comments[0]!)],
   ['commentById', (q) => commentById(q, ids.comments[0]!)],
   ['newCommentCounts', (q) => newCommentCounts(q, ids.user, ids.posts)],

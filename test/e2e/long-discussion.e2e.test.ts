@@ -8,9 +8,9 @@ describe('a discussion too long for one page, in the browser', () => {
   it('appends the next page in place with JavaScript, follows a plain link without, and finds a linked comment', async () => {
     const post = await makePost(db, { title: 'Long talk' });
     const ids: string[] = [];
-    // About 200 KB of HTML each: a page holds about fifteen.
+    // About 40 KB of HTML each: a page (COMMENT_PAGE_BUDGET) holds about twelve.
     for (let i = 0; i < 20; i++) {
-      const markdown = `Comment number ${i}. ${'lorem ipsum dolor '.repeat(11_000)}`;
+      const markdown = `Comment number ${i}. ${'lorem ipsum dolor '.repeat(2_200)}`;
       ids.push((await makeComment(db, { postId: post.id, markdown })).id);
     }
     const path = `${server.url}/posts/${post.id}/long-talk`;
