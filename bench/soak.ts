@@ -7,8 +7,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { openPostgres } from '../src/db/database.js';
-import { openDatabase } from '../src/db/open.js';
+import { benchDatabase, DATABASE_OPTIONS, openBenchDatabase, usage } from './lib/cli.js';
 import { forumDay, MIX_READERS } from './lib/forum-mixes.js';
 import { startLyceum } from './lib/lyceum.js';
 import { runMix } from './lib/mix.js';
@@ -22,31 +21,21 @@ const P99_GOAL_MS = 50;
 /** How much the resident memory may grow from the second minute to the last before we call it a leak. */
 const FLAT_MEMORY_GROWTH = 0.1;
 
-function usage(message: string): never {
-  console.error(message);
-  process.exit(2);
-}
-
 const { values } = parseArgs({
   options: {
-    'database-url': { type: 'string' },
-    'data-dir': { type: 'string' },
+    ...DATABASE_OPTIONS,
     duration: { type: 'string', default: '300' },
     connections: { type: 'string', default: '50' },
   },
 });
-const dataDir = values['data-dir'];
-const databaseUrl = dataDir ? undefined : (values['database-url'] ?? process.env.DATABASE_URL);
-if (!dataDir && !databaseUrl)
-  usage('Give --database-url (or DATABASE_URL) or --data-dir: a database filled by npm run bench:data.');
+const target = benchDatabase(values);
+const { dataDir, databaseUrl } = target;
 const duration = Number(values.duration);
 const connections = Number(values.connections);
 if (!(duration >= WINDOW_SECONDS && connections > 0))
   usage(`--duration must be at least ${WINDOW_SECONDS} and --connections positive.`);
 
-const db = dataDir
-  ? (await openDatabase({ dataDir })).db
-  : await openPostgres({ connectionString: databaseUrl!, max: 2 });
+const db = await openBenchDatabase(target);
 const targets = await findTargets(db.query.bind(db), Math.max(connections, MIX_READERS));
 const mixTargets = await findMixTargets(db.query.bind(db));
 await resetVoteQuota(db.query.bind(db), targets.sessions);

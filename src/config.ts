@@ -40,6 +40,9 @@ const envSchema = z.object({
   RENDER_QUEUE_LIMIT: z.coerce.number().int().min(0).default(64),
   RENDER_TIMEOUT_MS: z.coerce.number().int().min(1).default(5_000),
   PREVIEWS_PER_MINUTE: z.coerce.number().int().min(1).default(60),
+  SMTP_URL: z.string().url().optional(),
+  MAIL_FROM: z.string().min(3).max(300).optional(),
+  JOBS_IN_PROCESS: z.enum(['true', 'false', '1', '0']).default('true'),
 });
 
 export interface Config {
@@ -81,6 +84,12 @@ export interface Config {
   renderTimeoutMs: number;
   /** Previews one user may ask for per minute (bursts of up to 20). */
   previewsPerMinute: number;
+  /** Where mail goes (smtp:// or smtps://, with credentials); unset: kept in the admins' outbox and logged. */
+  smtpUrl: string | undefined;
+  /** The From of every email. */
+  mailFrom: string;
+  /** Whether the server process runs the job worker (false when `npm run worker` runs it instead). */
+  jobsInProcess: boolean;
 }
 
 /** Connections one browser or one office behind a NAT may hold open at once (browsers use up to 6 per site). */
@@ -109,13 +118,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] 
     );
   }
   const shownHost = ['0.0.0.0', '::', '127.0.0.1'].includes(e.HOST) ? 'localhost' : e.HOST;
+  const baseUrl = (e.BASE_URL ?? `http://${shownHost}:${e.PORT}`).replace(/\/$/, '');
   return {
     port: e.PORT,
     host: e.HOST,
     dataDir: e.DATA_DIR,
     databaseUrl: e.DATABASE_URL,
     databaseReadUrl: e.DATABASE_READ_URL,
-    baseUrl: (e.BASE_URL ?? `http://${shownHost}:${e.PORT}`).replace(/\/$/, ''),
+    baseUrl,
     logLevel: e.LOG_LEVEL,
     loadDemo: e.LYCEUM_DEMO === '1' && !argv.includes('--no-demo'),
     trustProxy: e.TRUST_PROXY,
@@ -137,5 +147,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] 
     renderQueueLimit: e.RENDER_QUEUE_LIMIT,
     renderTimeoutMs: e.RENDER_TIMEOUT_MS,
     previewsPerMinute: e.PREVIEWS_PER_MINUTE,
+    smtpUrl: e.SMTP_URL,
+    mailFrom: e.MAIL_FROM ?? `Lyceum <noreply@${new URL(baseUrl).hostname}>`,
+    jobsInProcess: e.JOBS_IN_PROCESS === 'true' || e.JOBS_IN_PROCESS === '1',
   };
 }

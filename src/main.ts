@@ -38,6 +38,10 @@ async function main() {
     { createApp },
     { createHttpServer },
     { openSiteSettings },
+    { registerJobs },
+    { startJobWorker },
+    { deleteOldAccountTokens },
+    { LiveHub },
   ] = await Promise.all([
     import('./accounts/service.js'),
     import('./accounts/sessions.js'),
@@ -47,6 +51,10 @@ async function main() {
     import('./web/app.js'),
     import('./web/server.js'),
     import('./settings/store.js'),
+    import('./jobs/start.js'),
+    import('./jobs/worker.js'),
+    import('./accounts/tokens.js'),
+    import('./live/hub.js'),
   ]);
 
   const { db, applied } = await opening;
@@ -81,6 +89,8 @@ async function main() {
     },
   });
   const assets = await assetsLoading;
+  // Open post pages and headers hear of new comments and notifications through the same feed.
+  const live = new LiveHub(db, logger, feed);
   const app = createApp({
     db,
     config,
@@ -89,6 +99,7 @@ async function main() {
     caches: caching?.caches,
     replicas: replicas?.router,
     settings,
+    live,
   });
   // Every render and diff runs in the pool's workers. Unless the demo needed them already, they start now, so
   // that warming them up does not compete with opening the database; a job sent before one is ready waits for it.
@@ -96,13 +107,20 @@ async function main() {
 
   // Scores decay with age: rescore recent and top posts every few minutes, starting once the server listens
   // (idempotent, so several processes doing it is harmless).
-  // The same job forgets expired sessions and old login failures, so those tables stay small.
+  // The same job forgets expired sessions, old login failures and spent email links, so those tables stay small.
   const rescore = () =>
-    Promise.all([refreshMagicScores(db), deleteExpiredSessions(db), forgetOldLoginFailures(db)]).catch((err: unknown) =>
-      logger.error({ err }, 'periodic maintenance failed'),
-    );
+    Promise.all([
+      refreshMagicScores(db),
+      deleteExpiredSessions(db),
+      forgetOldLoginFailures(db),
+      deleteOldAccountTokens(db),
+    ]).catch((err: unknown) => logger.error({ err }, 'periodic maintenance failed'));
   const rescoreTimer = setInterval(rescore, MAGIC_REFRESH_INTERVAL_MS);
   rescoreTimer.unref();
+
+  // Mail and other jobs run here unless the operator runs `npm run worker` instead (JOBS_IN_PROCESS=false).
+  registerJobs(config, logger);
+  const jobWorker = config.jobsInProcess ? await startJobWorker(db, logger) : undefined;
 
   // Cache hits are answered by the server before the app (src/web/server.ts).
   const server = createHttpServer({ app, config, logger, caches: caching?.caches });
@@ -125,6 +143,8 @@ async function main() {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'draining in-flight requests');
+    // Open event streams never finish on their own: end them, so that closing waits only for real requests.
+    live.stop();
     const timer = setTimeout(() => {
       logger.warn('requests still open after the shutdown timeout; closing them');
       server.closeAllConnections();
@@ -136,6 +156,8 @@ async function main() {
     });
     clearTimeout(timer);
     clearInterval(rescoreTimer);
+    // The job running now finishes (its mail is recorded as sent); the rest wait in the queue for the next start.
+    await jobWorker?.stop();
     caching?.stop();
     await feed.stop();
     await replicas?.stop();

@@ -47,13 +47,16 @@ export interface SessionUser extends Actor {
   unseenReportResolutions?: number;
   /** Their comments held for review (or rejected): the post page looks for them only while above 0. */
   pendingCommentCount?: number;
+  /** Their unread notifications (users.unread_notification_count, migration 0024): the header's count. */
+  unreadNotifications?: number;
 }
 
 export async function sessionUser(db: Queryable, tokenHash: string): Promise<SessionUser | undefined> {
   const rows = await db.query<SessionUser>(
     `SELECT u.id, u.username, u.display_name AS "displayName", u.karma, u.role, ${ACTOR_BAN_COLUMNS},
             u.comment_sort AS "commentSort", s.expires_at AS "expiresAt",
-            u.unseen_report_resolutions AS "unseenReportResolutions", u.pending_comment_count AS "pendingCommentCount"
+            u.unseen_report_resolutions AS "unseenReportResolutions", u.pending_comment_count AS "pendingCommentCount",
+            u.unread_notification_count AS "unreadNotifications"
        FROM sessions s JOIN users u ON u.id = s.user_id
       WHERE s.token_hash = $1 AND s.expires_at > now()`,
     [tokenHash],

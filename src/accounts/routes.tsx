@@ -47,11 +47,18 @@ export const accountRoutes = new Hono<AppEnv>()
       // The honeypot first, with its message above the form (its own field is out of sight).
       if (values[HONEYPOT_FIELD]) throw new Invalid(HONEYPOT_MESSAGE, { [HONEYPOT_FIELD]: HONEYPOT_MESSAGE });
       const input = parseInput(signupInput, values);
-      const created = await signUp(c.var.deps.db, input, { address: clientIp(c) });
+      const created = await signUp(c.var.deps.db, input, {
+        address: clientIp(c),
+        baseUrl: c.var.deps.config.baseUrl,
+      });
       startSession(c, created.token, created.expiresAt);
       return c.redirect('/', 303);
     } catch (error) {
-      const form = formFailure(error, { username: values.username ?? '', email: values.email ?? '' });
+      const form = formFailure(error, {
+        username: values.username ?? '',
+        displayName: values.displayName ?? '',
+        email: values.email ?? '',
+      });
       if (error instanceof AppError && error.retryAfterSeconds !== undefined) {
         c.header('Retry-After', String(error.retryAfterSeconds));
       }

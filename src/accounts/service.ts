@@ -4,6 +4,7 @@ import { Invalid } from '../errors.js';
 import { throttledAddress } from '../limits/address.js';
 import { clearThrottle, releaseAttempt, reserveAttempt } from '../limits/counters.js';
 import { LOGIN_RULES, SIGNUP_LIMIT } from '../limits/limits.js';
+import { mailAccountLink } from './account-mail.js';
 import { deviceToken, isKnownDevice } from './devices.js';
 import { decoyHash, hashPassword, verifyPassword } from './passwords.js';
 import { takenUserFields, type UserRow, userByLogin } from './queries.js';
@@ -25,7 +26,11 @@ export interface NewSession {
  * included). Each account made counts against its address's sign-up limit (SIGNUP_LIMIT, by the address key
  * login throttling uses); a sign-up refused for a taken name gives its attempt back.
  */
-export async function signUp(db: Queryable, input: SignupInput, from: { address: string }): Promise<NewSession> {
+export async function signUp(
+  db: Queryable,
+  input: SignupInput,
+  from: { address: string; baseUrl: string },
+): Promise<NewSession> {
   const taken = await takenUserFields(db, input.username, input.email);
   const fields: Record<string, string> = {};
   if (taken.username) fields.username = 'That username is taken.';
@@ -35,21 +40,28 @@ export async function signUp(db: Queryable, input: SignupInput, from: { address:
     { key: `signup:${throttledAddress(from.address)}`, limit: SIGNUP_LIMIT },
   ]);
   try {
-    return await createAccount(db, input);
+    return await createAccount(db, input, from.baseUrl);
   } catch (error) {
     await releaseAttempt(db, reservation);
     throw error;
   }
 }
 
-async function createAccount(db: Queryable, input: SignupInput): Promise<NewSession> {
+async function createAccount(db: Queryable, input: SignupInput, baseUrl: string): Promise<NewSession> {
   const passwordHash = await hashPassword(input.password);
   const id = newId();
   try {
     return await db.transaction(async (tx) => {
+      // Without a display name the username stands in (a display name is never empty).
       await tx.query(
-        `INSERT INTO users (id, username, display_name, email, password_hash) VALUES ($1, $2, $2, $3, $4)`,
-        [id, input.username, input.email, passwordHash],
+        `INSERT INTO users (id, username, display_name, email, password_hash) VALUES ($1, $2, $3, $4, $5)`,
+        [id, input.username, input.displayName || input.username, input.email, passwordHash],
+      );
+      // The verification link goes with the account: both commit, or neither.
+      await mailAccountLink(
+        tx,
+        { userId: id, username: input.username, email: input.email, purpose: 'verify-email' },
+        baseUrl,
       );
       return { userId: id, ...(await createSession(tx, id)) };
     });

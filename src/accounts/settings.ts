@@ -25,20 +25,33 @@ export async function changePassword(
   input: PasswordChange,
   from: { address: string; keepSessionHash: string },
 ): Promise<void> {
-  const pairKey = `pair:user:${userId}|${throttledAddress(from.address)}`;
-  const reservation = await reserveAttempt(db, [{ key: pairKey, limit: LOGIN_RULES.accountFromAddress }]);
-  const [user] = await db.query<{ hash: string }>('SELECT password_hash AS hash FROM users WHERE id = $1', [userId]);
-  if (!user || !(await verifyPassword(input.current, user.hash))) {
-    // The reservation stays: it is this failure's count.
-    throw new Invalid('Your current password is not right.', { current: 'This is not your current password.' });
-  }
-  await releaseAttempt(db, reservation);
-  await clearThrottle(db, pairKey);
+  await checkCurrentPassword(db, userId, input.current, from.address);
   const hash = await hashPassword(input.password);
   await db.transaction(async (tx) => {
     await tx.query('UPDATE users SET password_hash = $2 WHERE id = $1', [userId, hash]);
     await tx.query('DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2', [userId, from.keepSessionHash]);
   });
+}
+
+/**
+ * Checks a member's current password (the `current` field) before a change to their account, under the login
+ * throttle for this account from this address: a stolen session cannot guess it faster than the login form allows.
+ */
+export async function checkCurrentPassword(
+  db: Queryable,
+  userId: string,
+  current: string,
+  address: string,
+): Promise<void> {
+  const pairKey = `pair:user:${userId}|${throttledAddress(address)}`;
+  const reservation = await reserveAttempt(db, [{ key: pairKey, limit: LOGIN_RULES.accountFromAddress }]);
+  const [user] = await db.query<{ hash: string }>('SELECT password_hash AS hash FROM users WHERE id = $1', [userId]);
+  if (!user || !(await verifyPassword(current, user.hash))) {
+    // The reservation stays: it is this failure's count.
+    throw new Invalid('Your current password is not right.', { current: 'This is not your current password.' });
+  }
+  await releaseAttempt(db, reservation);
+  await clearThrottle(db, pairKey);
 }
 
 /** Ends every session of a member, this one included (a lost laptop, a shared computer). */

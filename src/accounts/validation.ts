@@ -14,10 +14,16 @@ export const signupInput = z.object({
     .min(3, 'Username must be at least 3 characters.')
     .max(32, 'Username must be at most 32 characters.')
     .regex(USERNAME_PATTERN, 'Username may contain only letters, digits, "_" and "-".'),
+  displayName: z
+    .string()
+    .trim()
+    .max(50, 'Display name must be at most 50 characters.')
+    .optional()
+    .transform((name) => name || undefined),
   email: z
     .string()
     .trim()
-    .max(254, 'Email address is too long.')
+    .max(254, 'Email address is too long (at most 254 characters).')
     .email('Enter an email address like name@example.org.'),
   password: z
     .string()

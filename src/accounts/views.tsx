@@ -25,7 +25,15 @@ export function SignupPage({ ctx, form }: { ctx: PageContext; form: FormState })
             value={form.values.username}
             error={form.errors.username}
             autocomplete="username"
-            hint="3–32 letters, digits, _ or -. Shown on your posts."
+            hint="3–32 letters, digits, _ or -. Your profile's address."
+          />
+          <Field
+            name="displayName"
+            label="Display name (optional)"
+            value={form.values.displayName}
+            error={form.errors.displayName}
+            autocomplete="name"
+            hint="Shown on your posts and comments; your username if you leave it empty. You can change it later."
           />
           <Field
             name="email"
@@ -98,6 +106,9 @@ export function LoginPage({
           />
           <button type="submit">Log in</button>
         </form>
+        <p>
+          <a href="/forgot-password">Forgot password?</a>
+        </p>
         <p>
           New here? <a href="/signup">Create an account</a>
         </p>

@@ -11,6 +11,10 @@ const LEFT_OUT = new Set([
   'sessions', // logins: secrets, and a restored forum asks everyone to log in again
   'login_throttle', // failed-login counters, minutes long
   'vote_actions', // the vote rate limit's last hour
+  'account_tokens', // one-time email links (reset, verification): secrets, an hour to a week long
+  'app_secrets', // the key signing unsubscribe links: a restored forum makes its own
+  'jobs', // the job queue: work in flight, done within minutes
+  'mail_messages', // sent mail and the outbox: bodies hold live links
 ]);
 /** Scratch tables of the benchmark loader (scripts/bench-data.ts). */
 const LEFT_OUT_PREFIX = 'synthetic_';

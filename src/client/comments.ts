@@ -141,7 +141,7 @@ function showError(form: HTMLFormElement, text: string) {
   message.textContent = text;
 }
 
-function insertComment(root: Document, parentId: string | null, html: string) {
+export function insertComment(root: Document, parentId: string | null, html: string) {
   const holder = document.createElement('div');
   holder.innerHTML = html;
   const article = holder.firstElementChild!;

@@ -91,6 +91,26 @@ interface ShownComment {
   replies: ShownComment[];
 }
 
+/**
+ * The post's comments added after a point (time, then id), oldest first, for live updates (live/hub.tsx): one
+ * index scan (comments_post_idx) however many readers have the post open.
+ */
+export async function commentsAddedSince(
+  db: Queryable,
+  postId: string,
+  since: { at: Date; id: string },
+  limit: number,
+): Promise<CommentRow[]> {
+  return db.query<CommentRow>(
+    `SELECT ${COMMENT_COLUMNS}
+       FROM comments c JOIN users u ON u.id = c.author_id
+      WHERE c.post_id = $1 AND (c.created_at, c.id) > ($2, $3) AND ${visibleComment('c')} AND c.removed_reason IS NULL
+      ORDER BY c.created_at, c.id
+      LIMIT $4`,
+    [postId, since.at, since.id, limit],
+  );
+}
+
 /** A comment's scores, which votes change without touching anything else shown of it. */
 export interface CommentScores {
   baseScore: number;

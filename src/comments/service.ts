@@ -11,6 +11,8 @@ import {
   type WriteToAdmit,
 } from '../limits/writes.js';
 import { BANNED_BY_AUTHOR, COMMENTS_LOCKED, commentRefusal } from '../moderation/authors.js';
+import { notifyComment } from '../notifications/fanout.js';
+import { mentionableUsers, mentionedUsernames } from '../notifications/mentions.js';
 import { type Actor, canDeleteComment, canEditComment, canRetractComment } from '../policy/policy.js';
 import { holdComment } from '../review/hold.js';
 import { linkedPostIds, recordPostLinks, titleLinks } from '../sequences/links.js';
@@ -53,7 +55,9 @@ export async function addComment(db: Queryable, input: NewComment): Promise<{ id
     if (refusal) throw new Forbidden(refusal);
   }
   const id = newId();
-  const rendered = await renderPool().render(input.markdown, { docId: id });
+  // @mentions of members who exist become links (looked up only when the text has an `@name`).
+  const mentions = await mentionableUsers(db, input.markdown);
+  const rendered = await renderPool().render(input.markdown, { docId: id, mentions });
   const at = input.at ?? new Date();
   // Titles as of saving (render on write), as recordPostLinks gives them; a post retitled meanwhile keeps the
   // title read here either way.
@@ -96,9 +100,18 @@ export interface RenderedComment {
 /**
  * The write of addComment: one statement, refusing (and writing nothing) when the post or parent is gone. With
  * `admit`, the same statement first asks lyceum_admit_write (migration 0020) whether the author may write it now,
- * and adds it only if so: the writer lock it takes holds until the statement's transaction ends.
+ * and adds it only if so: the writer lock it takes holds until the statement's transaction ends. Then, in the
+ * same transaction, the notifications it causes.
  */
 export async function insertComment(db: Queryable, comment: RenderedComment, admit?: WriteToAdmit): Promise<void> {
+  await db.transaction(async (tx) => {
+    await addCommentRow(tx, comment, admit);
+    // The notifications it causes (notifications/fanout.ts): one statement more, in this transaction.
+    await notifyComment(tx, { ...comment, mentioned: mentionedUsernames(comment.html) });
+  });
+}
+
+async function addCommentRow(db: Queryable, comment: RenderedComment, admit?: WriteToAdmit): Promise<void> {
   const call = admit && admitCall(admit, 11);
   const add = 'lyceum_add_comment($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)';
   const [row] = await db.query<{ added: AddOutcome | null } & Partial<Admission>>(
@@ -168,7 +181,8 @@ export async function editComment(
   markdown: string,
   baseUrl?: string,
 ): Promise<{ postId: string }> {
-  const rendered = await renderPool().render(markdown, { docId: id });
+  const mentions = await mentionableUsers(db, markdown);
+  const rendered = await renderPool().render(markdown, { docId: id, mentions });
   return db.transaction(async (tx) => {
     const comment = await lockComment(tx, id);
     if (!canEditComment(actor, comment)) throw new Forbidden('Only the author can edit this comment.');

@@ -2,6 +2,7 @@ import { raw } from 'hono/html';
 import type { SessionUser } from '../accounts/queries.js';
 import { approximateBytes } from '../cache/size.js';
 import { removeCommentControlHtml, removedNote, restoreCommentControlHtml } from '../moderation/controls.js';
+import { subscriptionPath } from '../notifications/links.js';
 import { type CommentRights, canReport, commentRights } from '../policy/policy.js';
 import { commentPath, postPath } from '../posts/paths.js';
 import { reportPath } from '../reports/paths.js';
@@ -107,12 +108,20 @@ function actionsTemplate(comment: CommentRow, post: ThreadContext['post']): Acti
   return {
     frame: splitSlots(
       String(
-        html`<div class="comment-actions">${part('karma')}${part('agreement')}<a href="${permalink}/reply" data-reply="${comment.id}">Reply</a><a href="${permalink}">Permalink</a>${parentLink(comment, post)}${part('own')}</div>`,
+        html`<div class="comment-actions">${part('karma')}${part('agreement')}<a href="${permalink}/reply" data-reply="${comment.id}">Reply</a><a href="${permalink}">Permalink</a>${parentLink(comment, post)}${subscribeLink(comment.id)}${part('own')}</div>`,
       ),
     ),
     karma: voteFormPieces('comment', comment.id, 'karma'),
     agreement: voteFormPieces('comment', comment.id, 'agreement'),
   };
+}
+
+/**
+ * Subscribing to replies under the comment (notifications/links.tsx): the same link for every reader, short (it is
+ * on every comment): its page comes back to the comment's permalink by default.
+ */
+function subscribeLink(commentId: string) {
+  return html`<a href="${subscriptionPath('comment', commentId)}" class="subscribe-link" rel="nofollow">Subscribe</a>`;
 }
 
 /** The report form's link (a logged-out reader following it is sent to log in first). */

@@ -23,7 +23,9 @@ const PAGE_IDS = words(`main comments comments-heading post-title post-votes toc
   latest-heading discussion-heading backlinks-heading continue-heading sequence-title sequences-heading
   sequence-contents post-tags post-tag-choice post-tag-options tags-heading tag-name tag-posts-heading`);
 const ID_FAMILIES = [
-  ...words('comment- parent- field- chapter- title- position- resubmit- fn- fnref- tag-filter- search- site-search-'),
+  ...words(
+    'comment- parent- field- chapter- title- position- resubmit- fn- fnref- tag-filter- search- site-search- notify-',
+  ),
   USER_ID_PREFIX,
 ];
 export const RESERVED_ID_PATTERN = new RegExp(`^(?:(?:${PAGE_IDS.join('|')})$|${ID_FAMILIES.join('|')})`);

@@ -5,6 +5,7 @@ import { escapeHtml } from './escape.js';
 import { footnotesPlugin } from './footnotes.js';
 import { headingsPlugin, inlineText, TOC_ENV } from './headings.js';
 import { MATH_ENV, type MathEnv, mathPlugin } from './math.js';
+import { mentionsPlugin } from './mentions.js';
 import { tagFilterPlugin } from './tag-filter.js';
 
 /**
@@ -90,7 +91,7 @@ export function createMarkdown(extensions: MarkdownExtensions = { math: true, fo
   md.core.ruler.after('inline', 'inline_limit', limitTokens);
   if (extensions.math) md.use(mathPlugin);
   if (extensions.footnotes) md.use(footnotesPlugin);
-  md.use(tagFilterPlugin).use(headingsPlugin);
+  md.use(tagFilterPlugin).use(headingsPlugin).use(mentionsPlugin);
   md.core.ruler.push('task_lists', taskLists);
   md.renderer.rules.fence = renderFence;
   // Alt text keeps formulas as TeX (the default drops unknown inline tokens).

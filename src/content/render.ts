@@ -5,6 +5,7 @@ import { type TocEntry, tocFromEnv } from './headings.js';
 import { OWN_ID_MARKER, ownIdMarker } from './ids.js';
 import { renderMarkup } from './markdown.js';
 import { MATH_ENV, type MathEnv, placeholderPattern } from './math.js';
+import { MENTIONS_ENV, mentionsEnv } from './mentions.js';
 import { sanitizeContent } from './sanitize.js';
 import { countWords } from './text.js';
 
@@ -25,6 +26,8 @@ export interface RenderOptions {
    * Pass the post or comment id; by default a short hash of the Markdown is used.
    */
   docId?: string;
+  /** Members who exist among the text's @mentions (usernames): those become links to their profiles (mentions.ts). */
+  mentions?: readonly string[];
 }
 
 export const MAX_MARKDOWN_CHARS = 200_000;
@@ -58,7 +61,7 @@ function render(source: string, options: RenderOptions): Rendered {
       ? options.docId
       : createHash('sha256').update(source).digest('hex').slice(0, 8);
   const idMarker = ownIdMarker();
-  const env = { [MATH_ENV]: math, [OWN_ID_MARKER]: idMarker, docId };
+  const env = { [MATH_ENV]: math, [OWN_ID_MARKER]: idMarker, [MENTIONS_ENV]: mentionsEnv(options.mentions), docId };
 
   // User HTML is sanitized without any math in it; KaTeX output goes through the math allowlist and is
   // then put where its placeholder was. Both are complete sanitized fragments (sanitize-html closes what

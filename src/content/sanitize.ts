@@ -215,7 +215,7 @@ const CONTENT_OPTIONS: IOptions = {
     span: ['hljs-*', /^[a-z]+_+$/, 'language-*', 'math', 'math-inline', 'math-display'],
     div: ['math', 'math-display'],
     sup: ['footnote-ref'],
-    a: ['footnote-backref'],
+    a: ['footnote-backref', 'mention'],
     hr: ['footnotes-sep'],
     section: ['footnotes'],
     ol: ['footnotes-list', 'contains-task-list'],

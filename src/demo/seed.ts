@@ -4,6 +4,7 @@ import { addComment } from '../comments/service.js';
 import { renderPool } from '../content/pool.js';
 import type { Queryable } from '../db/database.js';
 import { newId } from '../db/ids.js';
+import { discardHistoryEmail } from '../notifications/email.js';
 import type { Role } from '../policy/actor.js';
 import { createPost } from '../posts/service.js';
 import { loadDemoSequences } from '../sequences/demo.js';
@@ -120,6 +121,8 @@ export async function loadDemoContent(db: Queryable, options: DemoOptions = {}):
     await loadDemoSequences(tx, postIds, userIds);
     // The first demo user moderates, so may create tags at any karma.
     await loadDemoTags(tx, postIds, idOf(demoUsers[0]!.username));
+    // The demo's replies made notifications as any reply does (the first user's inbox has some); no email for them.
+    await discardHistoryEmail(tx);
     return accounts.map(({ username, password }, index) => ({ username, password, role: demoRole(index) }));
   });
 }

@@ -57,6 +57,26 @@ export const SIGNUP_LIMIT: DrainingLimit = {
 };
 
 /**
+ * Account emails (password reset, verification, confirming a new address) to one address: 3, then one more every
+ * 20 minutes, counted for the address typed whether or not an account uses it (so the answer reveals nothing),
+ * and so no one can flood a mailbox through our forms.
+ */
+export const ACCOUNT_MAIL_LIMIT: DrainingLimit = {
+  name: 'account emails to one address',
+  capacity: 3,
+  drainSeconds: 1_200,
+  message: (wait) => `We sent several emails to that address just now. Try again in ${wait}.`,
+};
+
+/** Password reset requests from one client address (any email): 10, then one more every 3 minutes. */
+export const RESET_REQUEST_LIMIT: DrainingLimit = {
+  name: 'password reset requests from one address',
+  capacity: 10,
+  drainSeconds: 180,
+  message: (wait) => `Too many password reset requests from your network. Try again in ${wait}.`,
+};
+
+/**
  * Vote actions (casting, switching or cancelling a vote) one member may take per hour. lyceum_cast_vote
  * (migration 0012) takes it as an argument, counts the actions under the voter's advisory lock (namespace
  * 4_201_773) and records each action it takes.

@@ -1,4 +1,5 @@
 import type { Queryable } from '../db/database.js';
+import { notifyModeration } from '../notifications/fanout.js';
 
 /** What a moderation log entry says was done. */
 export type ModerationAction =
@@ -34,9 +35,11 @@ export interface ModerationEntry {
 
 /** Records a moderator's action; called inside the transaction that does it, so the log and the change agree. */
 export async function recordModeration(tx: Queryable, entry: ModerationEntry): Promise<void> {
-  await tx.query(
+  const [row] = await tx.query<{ id: number }>(
     `INSERT INTO moderation_log (moderator_id, action, target_type, target_id, target_label, reason)
-     VALUES ($1, $2, $3, $4, $5, $6)`,
+     VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
     [entry.moderatorId, entry.action, entry.targetType, entry.targetId, entry.targetLabel, entry.reason],
   );
+  // The author hears of a removal or restoration of their post or comment, with the reason.
+  await notifyModeration(tx, { ...entry, logId: row!.id });
 }

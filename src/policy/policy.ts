@@ -182,6 +182,11 @@ export function canEditSiteSettings(actor: Reader): boolean {
   return isAdmin(actor);
 }
 
+/** The outbox (/admin/outbox): every email the forum sent or kept, live links included: admins only. */
+export function canReadOutbox(actor: Reader): boolean {
+  return isAdmin(actor);
+}
+
 export function canChangeRoles(actor: Reader): boolean {
   return isAdmin(actor);
 }

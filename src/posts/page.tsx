@@ -19,6 +19,7 @@ import {
   type ThreadContext,
 } from '../comments/views.js';
 import { renderPool } from '../content/pool.js';
+import { cursorId, newestCursorId } from '../live/hub.js';
 import {
   canCommentOn,
   canDeletePost,
@@ -166,6 +167,10 @@ export async function showPostPage(c: Context<AppEnv>, post: PostRow, slots: Pos
       postVote={postVote}
       tags={tags}
       pendingComments={pending}
+      liveSince={
+        newestCursorId(comments.readingOrder) ??
+        cursorId({ at: post.publishedAt ?? post.createdAt, id: '0'.repeat(17) })
+      }
     />
   );
   return section ? sendSplicedHtml(c, rendered, section) : sendHtml(c, rendered);

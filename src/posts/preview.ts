@@ -1,6 +1,7 @@
 import type { Context } from 'hono';
 import { renderPool } from '../content/pool.js';
 import { type AppError, RateLimited } from '../errors.js';
+import { mentionableUsers } from '../notifications/mentions.js';
 import type { AppEnv, Deps } from '../web/context.js';
 
 // A writer may preview this many times in a row before the per-minute rate applies (the live preview asks
@@ -68,7 +69,9 @@ export async function renderPreview(c: Context<AppEnv>, userId: string, markdown
       wait,
     );
   }
-  return withAltTextNotice(await renderPool().renderHtml(markdown, { field }));
+  // @mentions link as they will when saved (posts and comments: notifications/mentions.ts).
+  const mentions = await mentionableUsers(deps.db, markdown);
+  return withAltTextNotice(await renderPool().renderHtml(markdown, { field, mentions }));
 }
 
 /** An image the writer gave no description (the sanitizer writes `alt=""` for it; sound on its output only). */

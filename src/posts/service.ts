@@ -5,6 +5,8 @@ import { newId } from '../db/ids.js';
 import { Forbidden, Invalid, NotFound } from '../errors.js';
 import { admitWrite, lockWriter } from '../limits/writes.js';
 import { type Guidelines, writeGuidelines } from '../moderation/guidelines.js';
+import { notifyPost, notifyTagged } from '../notifications/fanout.js';
+import { mentionableUsers } from '../notifications/mentions.js';
 import { type Actor, canDeletePost, canEditPost } from '../policy/policy.js';
 import { recordPostLinks } from '../sequences/links.js';
 import { setPostTags } from '../tags/links-service.js';
@@ -38,7 +40,8 @@ export interface NewPost {
 export async function createPost(db: Queryable, post: NewPost): Promise<{ id: string; slug: string }> {
   if (post.publish) requirePublishableBody(post.markdown);
   const id = newId();
-  const rendered = await renderPool().render(post.markdown, { docId: id });
+  const mentions = await mentionableUsers(db, post.markdown);
+  const rendered = await renderPool().render(post.markdown, { docId: id, mentions });
   const slug = postSlug(post.title);
   const at = post.at ?? new Date();
   // A held post is 'pending' from its submission (submitted_at), dated only when a moderator approves it.
@@ -95,6 +98,8 @@ export async function createPost(db: Queryable, post: NewPost): Promise<{ id: st
         diff: null,
       });
     }
+    // Followers, subscribers of its tags, mentions (notifications/fanout.ts): one statement, once published.
+    if (status === 'published') await notifyPost(tx, { id, publication: true, at });
     return { id, slug };
   });
 }
@@ -172,8 +177,9 @@ export async function savePost(
   // held locked while a worker diffs; a save that raced another one is diffed again under the lock (below).
   const text = { title: input.title, body: input.body };
   const latest = revising ? await latestRevision(db, postId) : undefined;
+  const mentions = await mentionableUsers(db, input.body);
   const [plain, diff] = await Promise.all([
-    renderPool().render(input.body, { docId: postId }),
+    renderPool().render(input.body, { docId: postId, mentions }),
     diffForRevision(latest, text),
   ]);
   return db.transaction(async (tx) => {
@@ -194,7 +200,7 @@ export async function savePost(
       });
     }
     // With the post's text, in its transaction: a save that fails leaves the tags as they were.
-    if (options.tagIds) await setPostTags(tx, post.authorId, postId, options.tagIds);
+    const tagged = options.tagIds ? await setPostTags(tx, post.authorId, postId, options.tagIds) : [];
     if (options.guidelines) await writeGuidelines(tx, postId, options.guidelines);
     const rendered = {
       ...plain,
@@ -246,6 +252,7 @@ export async function savePost(
       );
       await refreshPostMagicScore(tx, postId);
       await revision(input.note);
+      await notifyPost(tx, { id: postId, publication: true });
       return 'published';
     }
     if (input.title === post.title && input.body === post.bodyMarkdown) return 'unchanged';
@@ -254,6 +261,9 @@ export async function savePost(
       postId,
     ]);
     await revision(input.note);
+    // Only members the revision newly mentions, and subscribers of tags newly on it, hear of it.
+    await notifyPost(tx, { id: postId, publication: false });
+    await notifyTagged(tx, postId, tagged, actor.id);
     return 'revised';
   });
 }

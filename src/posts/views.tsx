@@ -7,6 +7,7 @@ import { mathFontsUsed } from '../content/math-fonts.js';
 import type { TocEntry } from '../content/render.js';
 import { postCommentsFeedRef } from '../feeds/links.js';
 import { CommentBoxNotes, PostModerationPanel } from '../moderation/views.js';
+import { SubscribeLink } from '../notifications/links.js';
 import { reportPath } from '../reports/paths.js';
 import type { PendingComment } from '../review/queries.js';
 import { PendingComments } from '../review/views.js';
@@ -81,6 +82,8 @@ export function PostPage(props: {
   postVote: VoteKind | null;
   /** The reader's own comments held for review (src/review), shown to them alone, apart from the shared tree. */
   pendingComments?: PendingComment[] | undefined;
+  /** Where the page's live updates start (live/hub.tsx newestCursorId): its newest comment. */
+  liveSince?: string | undefined;
   /** The post's tags, with the reader's relevance controls when logged in (tags/links-page.ts). */
   tags?: PostTagsProps | undefined;
 }) {
@@ -175,10 +178,17 @@ export function PostPage(props: {
               Report
             </a>
           ) : null}
+          {post.status === 'published' ? <SubscribeLink type="post" targetKey={post.id} next={postPath(post)} /> : null}
         </div>
         {props.slots?.afterBody}
       </article>
-      <section class="comments" id="comments" aria-labelledby="comments-heading">
+      <section
+        class="comments"
+        id="comments"
+        aria-labelledby="comments-heading"
+        data-live-post={post.status === 'published' ? post.id : undefined}
+        data-live-since={props.liveSince}
+      >
         <h2 id="comments-heading">
           {props.commentCount} {props.commentCount === 1 ? 'comment' : 'comments'}
         </h2>

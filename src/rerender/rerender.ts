@@ -3,6 +3,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { renderPool } from '../content/pool.js';
 import type { Queryable } from '../db/database.js';
 import { Invalid } from '../errors.js';
+import { mentionableUsers } from '../notifications/mentions.js';
 import { linkedPostIds, recordPostLinks, titleLinks } from '../sequences/links.js';
 import { type Progress, silentProgress } from '../synthetic/progress.js';
 import { inBatches, keysetPage, mapLimited } from './batches.js';
@@ -132,7 +133,9 @@ async function rerenderTable(
 
   const renderRow = async (row: StoredRow): Promise<RenderedRow | undefined> => {
     try {
-      const values = await content.render(pool, row.markdown, row.docId ?? undefined);
+      // As the saving service does: the members the text mentions who exist (a query only for texts with `@name`).
+      const mentions = content.mentions ? await mentionableUsers(db, row.markdown) : undefined;
+      const values = await content.render(pool, row.markdown, row.docId ?? undefined, mentions);
       const untitledHtml = values[htmlColumn] as string;
       if (content.links && row.docId) {
         values[htmlColumn] = await titleLinks(db, { kind: content.links.kind, id: row.docId }, untitledHtml, baseUrl);

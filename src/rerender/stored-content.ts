@@ -40,12 +40,14 @@ export interface StoredContent {
   links?: { kind: LinkSource['kind']; record: boolean };
   /** The cache tag to announce for a rewritten row, where no trigger on the table announces it. */
   notify?: (docId: string) => string;
+  /** Its text's @mentions are links (posts, comments and their revisions): the members who exist are looked up. */
+  mentions?: true;
   /** The row's Markdown through the current pipeline, as the saving service renders it. */
-  render(pool: Renderer, markdown: string, docId: string | undefined): Promise<RenderedValues>;
+  render(pool: Renderer, markdown: string, docId: string | undefined, mentions?: string[]): Promise<RenderedValues>;
 }
 
-const html = (pool: Renderer, markdown: string, docId: string | undefined, field = 'body') =>
-  pool.renderHtml(markdown, { docId, field });
+const html = (pool: Renderer, markdown: string, docId: string | undefined, field = 'body', mentions?: string[]) =>
+  pool.renderHtml(markdown, { docId, field, ...(mentions ? { mentions } : {}) });
 
 // Each entry mirrors the service that saves the table: posts/service.ts (posts and their revisions; authors'
 // guidelines, moderation/guidelines.ts),
@@ -66,8 +68,9 @@ export const STORED_CONTENT: readonly StoredContent[] = [
     },
     docId: 't.id',
     links: { kind: 'post', record: true },
-    async render(pool, markdown, docId) {
-      const r = await pool.render(markdown, { docId });
+    mentions: true,
+    async render(pool, markdown, docId, mentions) {
+      const r = await pool.render(markdown, { docId, ...(mentions ? { mentions } : {}) });
       return {
         body_html: r.html,
         excerpt: r.excerpt,
@@ -97,7 +100,10 @@ export const STORED_CONTENT: readonly StoredContent[] = [
     links: { kind: 'post', record: false },
     // Revision pages are cached under their post; no trigger watches this table.
     notify: (postId) => `post:${postId}`,
-    render: async (pool, markdown, docId) => ({ body_html: await html(pool, markdown, docId) }),
+    mentions: true,
+    render: async (pool, markdown, docId, mentions) => ({
+      body_html: await html(pool, markdown, docId, 'body', mentions),
+    }),
   },
   {
     table: 'comments',
@@ -108,8 +114,9 @@ export const STORED_CONTENT: readonly StoredContent[] = [
     // A deleted comment keeps no text (and must keep no HTML).
     where: 'NOT t.deleted',
     links: { kind: 'comment', record: true },
-    async render(pool, markdown, docId) {
-      const r = await pool.render(markdown, { docId });
+    mentions: true,
+    async render(pool, markdown, docId, mentions) {
+      const r = await pool.render(markdown, { docId, ...(mentions ? { mentions } : {}) });
       return { body_html: r.html, excerpt: r.excerpt, excerpt_html: r.excerptHtml };
     },
   },
@@ -120,7 +127,10 @@ export const STORED_CONTENT: readonly StoredContent[] = [
     columns: { body_html: 'html' },
     docId: 't.comment_id',
     links: { kind: 'comment', record: false },
-    render: async (pool, markdown, docId) => ({ body_html: await html(pool, markdown, docId) }),
+    mentions: true,
+    render: async (pool, markdown, docId, mentions) => ({
+      body_html: await html(pool, markdown, docId, 'body', mentions),
+    }),
   },
   {
     table: 'sequences',

@@ -2,6 +2,7 @@ import { insertComment } from '../comments/service.js';
 import type { Queryable } from '../db/database.js';
 import { AppError, Forbidden, NotFound } from '../errors.js';
 import { recordModeration } from '../moderation/log.js';
+import { notifyPost } from '../notifications/fanout.js';
 import { type Actor, canReview } from '../policy/policy.js';
 import { linkedPostIds } from '../sequences/links.js';
 import { refreshPostMagicScore } from '../votes/ranking.js';
@@ -50,6 +51,7 @@ export async function approvePost(db: Queryable, actor: Actor, postId: string): 
       [postId],
     );
     await refreshPostMagicScore(tx, postId);
+    await notifyPost(tx, { id: postId, publication: true });
     await recordModeration(tx, {
       moderatorId: actor.id,
       action: 'approve-post',

@@ -2,6 +2,7 @@ import { renderPool } from '../content/pool.js';
 import type { Queryable } from '../db/database.js';
 import { isId, newId } from '../db/ids.js';
 import { Forbidden, Invalid, NotFound } from '../errors.js';
+import { notifySequencePost } from '../notifications/fanout.js';
 import { type Actor, canDeleteSequence, canEditSequence } from '../policy/policy.js';
 import { type Layout, postOrder } from './layout.js';
 import { MAX_POSTS_PER_SEQUENCE, type SequenceInput } from './validation.js';
@@ -217,6 +218,8 @@ export async function addPostToSequence(db: Queryable, actor: Actor, input: AddP
       [input.sequenceId, input.postId, chapter.id],
     );
     await touchSequence(tx, input.sequenceId);
+    // The sequence's subscribers hear of it (notifications/fanout.ts): one statement.
+    await notifySequencePost(tx, input.sequenceId, input.postId);
   });
 }
 

@@ -1,5 +1,6 @@
 import { raw } from 'hono/html';
 import { sequenceFeedRef } from '../feeds/links.js';
+import { SubscribeLink } from '../notifications/links.js';
 import { Excerpt } from '../web/excerpt.js';
 import { Layout, type PageContext } from '../web/layout.js';
 import { Time } from '../web/time.js';
@@ -102,7 +103,8 @@ export function SequencePage(props: {
               {' '}
               · <a href={`${sequencePath(sequence.id)}/edit`}>Edit sequence</a>
             </>
-          ) : null}
+          ) : null}{' '}
+          · <SubscribeLink type="sequence" targetKey={sequence.id} next={sequencePath(sequence.id)} />
         </p>
         {sequence.descriptionHtml ? (
           <div class="sequence-description content">{raw(sequence.descriptionHtml)}</div>

@@ -51,6 +51,9 @@ export function SiteSettingsPage({ ctx, state }: { ctx: PageContext; state: Sett
     <Layout ctx={ctx} title="Site settings" math={false}>
       <section class="settings-page">
         <h1>Site settings</h1>
+        <p>
+          Emails the forum sent, or kept when no SMTP server is set: <a href="/admin/outbox">the outbox</a>.
+        </p>
         {state.notice ? (
           <p class="notice" role="status">
             {state.notice}

@@ -1,5 +1,6 @@
 import type { Queryable } from '../db/database.js';
 import { Forbidden, Invalid, NotFound } from '../errors.js';
+import { notifyTagged } from '../notifications/fanout.js';
 import { type Actor, canTagPost, canViewPost, type PostFacts, taggingKarmaMessage } from '../policy/policy.js';
 import { liveTag } from '../policy/visibility.js';
 import { type AuthorLink, authorLinksOfPost, chosenInEditor } from './links-queries.js';
@@ -65,7 +66,11 @@ export async function applyTag(
     }
     if (!canTagPost(actor, post)) throw new Forbidden(taggingKarmaMessage(actor.karma));
     if (!(await liveTagIds(tx, [tagId])).has(tagId)) throw noSuchTag('tagId', tagId);
-    if (await insertLink(tx, postId, tagId, actor.id)) return { outcome: 'applied', slug: post.slug };
+    if (await insertLink(tx, postId, tagId, actor.id)) {
+      // The tag's subscribers hear of the post as new in it (notifications/fanout.ts): one statement.
+      if (post.status === 'published') await notifyTagged(tx, postId, [tagId], actor.id);
+      return { outcome: 'applied', slug: post.slug };
+    }
     const [voted] = await tx.query('SELECT 1 FROM post_tag_votes WHERE user_id = $1 AND post_id = $2 AND tag_id = $3', [
       actor.id,
       postId,
@@ -91,9 +96,15 @@ export const MAX_TAGS_PER_POST = 40;
  * another reader applied it already, gets the author's upvote; an unchosen one is removed if the author applied
  * it (taking back their own tagging) and otherwise voted down by them, since the author may not erase others'
  * judgement of their post. Links are changed in tag-id order, as every writer locks tag rows, so two saves
- * never deadlock. An unknown or deleted tag refuses the whole save (422 on `tags`).
+ * never deadlock. An unknown or deleted tag refuses the whole save (422 on `tags`). Returns the tags newly linked.
  */
-export async function setPostTags(tx: Queryable, authorId: string, postId: string, chosen: readonly string[]) {
+export async function setPostTags(
+  tx: Queryable,
+  authorId: string,
+  postId: string,
+  chosen: readonly string[],
+): Promise<string[]> {
+  const linked: string[] = [];
   const live = await liveTagIds(tx, chosen);
   const missing = chosen.find((id) => !live.has(id));
   if (missing !== undefined) throw noSuchTag('tags', missing);
@@ -107,7 +118,10 @@ export async function setPostTags(tx: Queryable, authorId: string, postId: strin
     const was = link ? chosenInEditor(link) : false;
     const now = wanted.has(tagId);
     if (was === now) continue;
-    if (now && !link && (await insertLink(tx, postId, tagId, authorId))) continue;
+    if (now && !link && (await insertLink(tx, postId, tagId, authorId))) {
+      linked.push(tagId);
+      continue;
+    }
     if (!now && link?.appliedBy === authorId) {
       await tx.query('DELETE FROM post_tags WHERE post_id = $1 AND tag_id = $2', [postId, tagId]);
       continue;
@@ -118,4 +132,5 @@ export async function setPostTags(tx: Queryable, authorId: string, postId: strin
       { rateLimited: false },
     );
   }
+  return linked;
 }

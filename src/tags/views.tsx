@@ -1,6 +1,7 @@
 import { raw } from 'hono/html';
 import type { Child } from 'hono/jsx';
 import { tagFeedRef } from '../feeds/links.js';
+import { SubscribeLink } from '../notifications/links.js';
 import type { HistoryWords } from '../posts/history.js';
 import type { FormState } from '../sequences/form-state.js';
 import { Excerpt } from '../web/excerpt.js';
@@ -137,7 +138,8 @@ export function TagPage(props: {
                   {' '}
                   · <a href={`${tagPath(tag)}/edit`}>Edit tag</a>
                 </>
-              ) : null}
+              ) : null}{' '}
+              · <SubscribeLink type="tag" targetKey={tag.id} next={tagPath(tag)} />
             </p>
             {props.filterControl ?? null}
             {tag.descriptionHtml ? (

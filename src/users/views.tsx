@@ -1,6 +1,7 @@
 import { raw } from 'hono/html';
 import type { Child } from 'hono/jsx';
 import { userFeedRef } from '../feeds/links.js';
+import { SubscribeLink } from '../notifications/links.js';
 import { commentPath, postPath } from '../posts/paths.js';
 import { Excerpt } from '../web/excerpt.js';
 import { Field, FormError } from '../web/forms.js';
@@ -107,7 +108,12 @@ export function ProfilePage(props: {
               {' '}
               · <a href={`${base}/edit`}>Edit profile</a>
             </>
-          ) : null}
+          ) : (
+            <>
+              {' '}
+              · <SubscribeLink type="user" targetKey={profile.username} next={base} />
+            </>
+          )}
         </p>
         {props.moderation}
         {profile.bioHtml ? <div class="bio content">{raw(profile.bioHtml)}</div> : null}

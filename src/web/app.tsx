@@ -1,5 +1,6 @@
 import { Hono, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
+import { recoveryRoutes } from '../accounts/recovery-routes.js';
 import { accountRoutes } from '../accounts/routes.js';
 import { accountSettingsRoutes } from '../accounts/settings-routes.js';
 import { pageCaches } from '../cache/middleware.js';
@@ -7,7 +8,10 @@ import { commentRoutes } from '../comments/routes.js';
 import { AppError } from '../errors.js';
 import { feedRoutes } from '../feeds/routes.js';
 import { frontpageRoutes } from '../frontpage/routes.js';
+import { liveRoutes } from '../live/routes.js';
+import { mailRoutes } from '../mail/routes.js';
 import { moderationRoutes } from '../moderation/routes.js';
+import { notificationRoutes } from '../notifications/routes.js';
 import { editorRoutes } from '../posts/editor-routes.js';
 import { postRoutes } from '../posts/routes.js';
 import { reportRoutes } from '../reports/routes.js';
@@ -86,6 +90,8 @@ export function createApp(deps: Deps): Hono<AppEnv> {
   app.route('/', frontpageRoutes);
   app.route('/', accountRoutes);
   app.route('/', accountSettingsRoutes);
+  app.route('/', recoveryRoutes);
+  app.route('/', mailRoutes);
   // The editor's fixed paths (/posts/new, /posts/:id/edit) must win over /posts/:id/:slug.
   app.route('/', editorRoutes);
   app.route('/', commentRoutes);
@@ -98,6 +104,8 @@ export function createApp(deps: Deps): Hono<AppEnv> {
   app.route('/', moderationRoutes);
   app.route('/', reviewRoutes);
   app.route('/', reportRoutes);
+  app.route('/', notificationRoutes);
+  app.route('/', liveRoutes);
   app.route('/', voteRoutes);
   app.route('/', feedRoutes);
   app.route('/', searchRoutes);

@@ -3,7 +3,8 @@ import { brotliCompress, brotliCompressSync, constants, gzip, gzipSync } from 'n
 import type { MiddlewareHandler } from 'hono';
 import type { AppEnv } from './context.js';
 
-const COMPRESSIBLE = /^(text\/|application\/(json|javascript|rss\+xml|atom\+xml|xml)|image\/svg\+xml)/;
+// Not text/event-stream: a stream of live updates is written as events happen, never finished to compress.
+const COMPRESSIBLE = /^(text\/(?!event-stream)|application\/(json|javascript|rss\+xml|atom\+xml|xml)|image\/svg\+xml)/;
 /** Below this size compression saves too little to be worth the time. */
 const MIN_BYTES = 1024;
 

@@ -4,6 +4,7 @@ import type { Caches } from '../cache/caches.js';
 import type { Config } from '../config.js';
 import type { Database } from '../db/database.js';
 import type { ReplicaRouter } from '../db/replica.js';
+import type { LiveHub } from '../live/hub.js';
 import type { SiteSettings } from '../settings/store.js';
 import type { Assets } from './assets.js';
 
@@ -19,6 +20,8 @@ export interface Deps {
   caches?: Caches | undefined;
   /** The site's settings (name, description, …) kept in the process (settings/store.ts); absent: the defaults. */
   settings?: SiteSettings | undefined;
+  /** Live updates' open event streams (live/hub.tsx); absent without a change feed. */
+  live?: LiveHub | undefined;
 }
 
 export interface AppEnv {

@@ -112,6 +112,15 @@ export function Layout(props: {
                         <a href="/moderation">Moderation</a>
                       </li>
                     ) : null}
+                    {/* From the session (users.unread_notification_count, kept by triggers): no query on any page. */}
+                    <li>
+                      <a href="/notifications" class="nav-notifications">
+                        Notifications
+                        {ctx.user.unreadNotifications ? (
+                          <span class="unread-count"> ({ctx.user.unreadNotifications} unread)</span>
+                        ) : null}
+                      </a>
+                    </li>
                     {/* From the session (users.unseen_report_resolutions): no query on any page. */}
                     {ctx.user.unseenReportResolutions ? (
                       <li>

@@ -4,6 +4,7 @@ import { getCookie, setCookie } from 'hono/cookie';
 import type { CookieOptions } from 'hono/utils/cookie';
 import { CSRF_COOKIE, csrfTokenOf, hashToken, resolveSession, SESSION_COOKIE } from '../accounts/sessions.js';
 import { AppError, Forbidden } from '../errors.js';
+import { readUnsubscribeToken, UNSUBSCRIBE_PATH } from '../mail/unsubscribe.js';
 import { activeBan, banMessage } from '../policy/actor.js';
 import type { AppEnv, Deps } from './context.js';
 import { SECURITY_HEADERS } from './security-headers.js';
@@ -191,6 +192,17 @@ export function rotateCsrfToken(c: Context<AppEnv>, sessionToken: string | null)
 }
 
 /**
+ * A mail client's one-click unsubscribe (RFC 8058: POST to the List-Unsubscribe URL) comes from no page of ours
+ * and carries no CSRF token, by design. It is let through only when the link's signed token is valid
+ * (mail/unsubscribe.ts): the signature, which only our mail carries, is the proof a CSRF token would give, and
+ * all such a request can do is stop one kind of email to the member the link was sent to.
+ */
+async function isOneClickUnsubscribe(c: Context<AppEnv>): Promise<boolean> {
+  if (c.req.method !== 'POST' || c.req.path !== UNSUBSCRIBE_PATH) return false;
+  return (await readUnsubscribeToken(c.var.deps.db, c.req.query('token') ?? '')) !== undefined;
+}
+
+/**
  * CSRF: every state-changing request must come from our own pages (Origin / Sec-Fetch-Site) and echo the
  * browser's token (see expectedToken) in a form field or header. A refused request sets no cookie; the error
  * page (web/errors.tsx) decides whether to offer the form again.
@@ -198,6 +210,10 @@ export function rotateCsrfToken(c: Context<AppEnv>, sessionToken: string | null)
 export const csrf: MiddlewareHandler<AppEnv> = async (c, next) => {
   if (SAFE_METHODS.has(c.req.method)) {
     issueCsrfToken(c);
+    return next();
+  }
+  if (await isOneClickUnsubscribe(c)) {
+    c.set('csrfToken', expectedToken(c) ?? '');
     return next();
   }
   if (requestSite(c) === 'cross-site') {
@@ -230,7 +246,19 @@ export const csrf: MiddlewareHandler<AppEnv> = async (c, next) => {
 };
 
 /** Writes a banned user may still make: ending their sessions and securing their account. */
-const ALLOWED_WHILE_BANNED = new Set(['/logout', '/login', '/settings/password', '/settings/logout-everywhere']);
+const ALLOWED_WHILE_BANNED = new Set([
+  '/logout',
+  '/login',
+  '/settings/password',
+  '/settings/logout-everywhere',
+  '/settings/email',
+  '/settings/email/verify',
+  '/forgot-password',
+  '/reset-password',
+  '/verify-email',
+  '/confirm-email',
+  UNSUBSCRIBE_PATH,
+]);
 
 /**
  * A banned user reads and logs in, but every write is refused here, in one place, with the ban's end and reason

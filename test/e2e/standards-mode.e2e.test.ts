@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { issueAccountToken } from '../../src/accounts/tokens.js';
+import { unsubscribeToken } from '../../src/mail/unsubscribe.js';
 import { createTag } from '../../src/tags/service.js';
 import { makeTestApp } from '../helpers/app.js';
 import { actorOf, makeComment, makePost, makeUser } from '../helpers/factories.js';
+import { NOT_PAGES } from '../helpers/page-tour.js';
 import { logInAs, useBrowserTest } from '../helpers/server.js';
 import { makeSequence } from '../sequences/helpers.js';
 
@@ -24,6 +27,10 @@ describe('every page in standards mode', () => {
       name: 'Standard tag',
       description: 'A tag with $x^2$.',
     });
+
+    // Links as email brings them (GET pages: opening them changes nothing).
+    const link = async (purpose: 'verify-email' | 'change-email' | 'reset-password') =>
+      (await issueAccountToken(db, { userId: author.id, purpose, email: `standards_${purpose}@example.org` })).token;
 
     // Every GET route that answers a page, with a real address. A new page route without one fails the test.
     const pages: Record<string, string> = {
@@ -63,12 +70,20 @@ describe('every page in standards mode', () => {
       '/reports/comment/:commentId': `/reports/comment/${othersComment.id}`,
       '/settings/commenter-bans': '/settings/commenter-bans',
       '/settings': '/settings',
+      '/forgot-password': '/forgot-password',
+      '/reset-password': `/reset-password?token=${await link('reset-password')}`,
+      '/verify-email': `/verify-email?token=${await link('verify-email')}`,
+      '/confirm-email': `/confirm-email?token=${await link('change-email')}`,
+      '/unsubscribe': `/unsubscribe?token=${await unsubscribeToken(db, { userId: author.id, topic: 'reply' })}`,
+      // Seen by the author as its 403 page.
+      '/admin/outbox': '/admin/outbox',
+      '/notifications': '/notifications',
+      '/settings/notifications': '/settings/notifications',
+      '/subscriptions/:type/:key': `/subscriptions/post/${othersPost.id}`,
     };
-    // Not pages: JSON for the client script, feeds, assets, the health check.
-    const notPages = /^\/(api|static|healthz)|\.(xml|rss|atom)$|feed|comments\.(rss|atom)/;
     const { app } = await makeTestApp(db);
     const getRoutes = [...new Set(app.routes.filter((r) => r.method === 'GET').map((r) => r.path))].filter(
-      (path) => path !== '/*' && !notPages.test(path),
+      (path) => path !== '/*' && !NOT_PAGES.test(path),
     );
     expect(getRoutes.filter((path) => !(path in pages))).toEqual([]);
 

@@ -5,6 +5,7 @@ import { type Config, loadConfig } from '../../src/config.js';
 import { renderPoolOptions, startRenderPool } from '../../src/content/pool.js';
 import { type ChangeFeed, startChangeFeed } from '../../src/db/changes.js';
 import type { Database } from '../../src/db/database.js';
+import { LiveHub } from '../../src/live/hub.js';
 import { openSiteSettings } from '../../src/settings/store.js';
 import { createApp } from '../../src/web/app.js';
 import { loadAssets } from '../../src/web/assets.js';
@@ -15,6 +16,8 @@ export const TEST_ORIGIN = 'http://localhost';
 export interface TestAppOptions {
   /** Stands between the change feed and the caches (a test may delay what the caches hear). */
   feed?: (feed: ChangeFeed) => ChangeFeed;
+  /** Live updates (live/hub.tsx), which hear changes through a change feed even with the caches off. */
+  live?: boolean;
 }
 
 export async function makeTestApp(db: Database, env: Record<string, string> = {}, options: TestAppOptions = {}) {
@@ -30,15 +33,23 @@ export async function makeTestApp(db: Database, env: Record<string, string> = {}
   const logger = pino({ level: 'silent' });
   // The process's render pool takes the app's settings (as main.ts does); a test may lower RENDER_TIMEOUT_MS.
   await startRenderPool(renderPoolOptions(config));
-  const feed = config.pageCacheTtlMs > 0 ? await startChangeFeed(db, logger) : undefined;
+  const feed = config.pageCacheTtlMs > 0 || options.live ? await startChangeFeed(db, logger) : undefined;
   const started = feed && startCaches(config, options.feed ? options.feed(feed) : feed);
+  const live = options.live ? new LiveHub(db, logger, feed) : undefined;
   const caching = started && {
     caches: started.caches,
     feed: feed!,
     async stop() {
       started.stop();
+      live?.stop();
       await feed?.stop();
     },
+  };
+  /** Stops what the app started beside it (caches, live updates, the change feed). */
+  const stop = async () => {
+    if (caching) return caching.stop();
+    live?.stop();
+    await feed?.stop();
   };
   // The site's settings as main.ts holds them; without a change feed a test that stores settings directly calls
   // settings.reload() before reading a page (the admin page reloads them itself).
@@ -48,8 +59,8 @@ export async function makeTestApp(db: Database, env: Record<string, string> = {}
       if (started) applyChange(started.caches, 'all');
     },
   });
-  const app = createApp({ db, config, logger, assets: await loadAssets(), caches: caching?.caches, settings });
-  return { app, config, caching, settings };
+  const app = createApp({ db, config, logger, assets: await loadAssets(), caches: caching?.caches, settings, live });
+  return { app, config, caching, settings, live, stop };
 }
 
 type App = Awaited<ReturnType<typeof makeTestApp>>['app'];

@@ -19,16 +19,25 @@ export interface TestUser {
 
 export async function makeUser(
   db: Queryable,
-  overrides: { username?: string; role?: Role; karma?: number } = {},
+  overrides: { username?: string; role?: Role; karma?: number; emailVerified?: boolean } = {},
 ): Promise<TestUser> {
   passwordHash ??= hashPassword(TEST_PASSWORD);
   const username = overrides.username ?? `user_${randomBytes(4).toString('hex')}`;
   const email = `${username}@example.org`;
   const id = newId();
+  // Unverified unless asked (as after sign-up): such a member gets account mails only (mail/send.ts).
   await db.query(
-    `INSERT INTO users (id, username, display_name, email, password_hash, role, karma)
-     VALUES ($1, $2, $2, $3, $4, $5, $6)`,
-    [id, username, email, await passwordHash, overrides.role ?? 'member', overrides.karma ?? 0],
+    `INSERT INTO users (id, username, display_name, email, password_hash, role, karma, email_verified_at)
+     VALUES ($1, $2, $2, $3, $4, $5, $6, CASE WHEN $7 THEN now() END)`,
+    [
+      id,
+      username,
+      email,
+      await passwordHash,
+      overrides.role ?? 'member',
+      overrides.karma ?? 0,
+      overrides.emailVerified === true,
+    ],
   );
   return { id, username, email, password: TEST_PASSWORD };
 }

@@ -1,6 +1,12 @@
+import pino from 'pino';
+import { issueAccountToken } from '../../src/accounts/tokens.js';
 import { addComment } from '../../src/comments/service.js';
 import type { Queryable } from '../../src/db/database.js';
 import { loadDemoContent } from '../../src/demo/seed.js';
+import { runDueJobs } from '../../src/jobs/queue.js';
+import { registerMailJob, sendMail } from '../../src/mail/send.js';
+import { mailTransport } from '../../src/mail/transport.js';
+import { unsubscribeToken } from '../../src/mail/unsubscribe.js';
 import { removeComment } from '../../src/moderation/service.js';
 import { savePost } from '../../src/posts/service.js';
 import { reportableComment } from '../../src/reports/queries.js';
@@ -107,6 +113,29 @@ export async function makePageTour(db: Queryable): Promise<{ author: TestUser; a
   const removable = await makeComment(db, { postId: demo!.id, markdown: 'Buy my course.' });
   await removeComment(db, actorOf(admin.id, { role: 'admin' }), removable.id, 'Advertising');
 
+  // Links as email brings them (for the newcomer, so the author's login stays as it is), and an email kept in the
+  // outbox (no SMTP_URL).
+  const link = async (purpose: 'verify-email' | 'change-email' | 'reset-password', email = newcomer.email) =>
+    encodeURIComponent((await issueAccountToken(db, { userId: newcomer.id, purpose, email })).token);
+  const links = {
+    reset: await link('reset-password'),
+    verify: await link('verify-email'),
+    change: await link('change-email', 'tour_newcomer_moved@example.org'),
+    unsubscribe: encodeURIComponent(await unsubscribeToken(db, { userId: newcomer.id, topic: 'reply' })),
+  };
+  registerMailJob({
+    transport: mailTransport(undefined),
+    from: 'Lyceum <noreply@localhost>',
+    baseUrl: 'http://localhost',
+    logger: pino({ level: 'silent' }),
+  });
+  await sendMail(
+    db,
+    { userId: newcomer.id, subject: 'A reply <to you>', text: 'A reply.', html: '<p>A reply.</p>', account: true },
+    { key: 'page-tour' },
+  );
+  await runDueJobs(db);
+
   const both = (route: string, path: string): TourPage[] => [
     { route, path, as: 'reader' },
     { route, path, as: 'author' },
@@ -169,12 +198,24 @@ export async function makePageTour(db: Queryable): Promise<{ author: TestUser; a
     { route: '/settings/commenter-bans', path: '/settings/commenter-bans', as: 'author' },
     { route: '/settings', path: '/settings', as: 'author' },
     { route: '/settings', path: '/settings?changed=password', as: 'author' },
+    { route: '/settings', path: '/settings?changed=email', as: 'author' },
+    { route: '/forgot-password', path: '/forgot-password', as: 'reader' },
+    { route: '/forgot-password', path: '/forgot-password?sent=1', as: 'reader' },
+    { route: '/reset-password', path: `/reset-password?token=${links.reset}`, as: 'reader' },
+    { route: '/verify-email', path: `/verify-email?token=${links.verify}`, as: 'reader' },
+    { route: '/confirm-email', path: `/confirm-email?token=${links.change}`, as: 'author' },
+    ...both('/unsubscribe', `/unsubscribe?token=${links.unsubscribe}`),
+    { route: '/admin/outbox', path: '/admin/outbox', as: 'admin' },
+    // The author's inbox holds the reply to their comment above.
+    { route: '/notifications', path: '/notifications', as: 'author' },
+    { route: '/settings/notifications', path: '/settings/notifications', as: 'author' },
+    { route: '/subscriptions/:type/:key', path: `/subscriptions/post/${demo!.id}?next=${demoPath}`, as: 'author' },
   ];
   return { author, admin, pages };
 }
 
-/** Not pages: JSON for the client script, feeds, assets, the health check. */
-const NOT_PAGES = /^\/(api|static|healthz)|\.(xml|rss|atom)$|feed|comments\.(rss|atom)/;
+/** Not pages: JSON for the client script, feeds, assets, the health check, the live-update event stream. */
+export const NOT_PAGES = /^\/(api|static|healthz|live$)|\.(xml|rss|atom)$|feed|comments\.(rss|atom)/;
 
 /** The page routes (GET, answering HTML) in an app's route table that no tour page visits. */
 export function routesMissingFrom(pages: TourPage[], routes: { method: string; path: string }[]): string[] {

@@ -15,13 +15,17 @@ import { late, makeTestApp, opened, useTestDatabase } from './app.js';
  */
 export async function startServer(
   db: Database,
-  options: { caching?: boolean; env?: Record<string, string>; logger?: Logger } = {},
+  options: { caching?: boolean; live?: boolean; env?: Record<string, string>; logger?: Logger } = {},
 ): Promise<{ url: string; port: number; server: Server; close: () => Promise<void> }> {
-  const { app, config, caching } = await makeTestApp(db, {
-    BASE_URL: 'http://127.0.0.1',
-    ...(options.caching ? { PAGE_CACHE_TTL_MS: '30000' } : {}),
-    ...options.env,
-  });
+  const { app, config, caching, live, stop } = await makeTestApp(
+    db,
+    {
+      BASE_URL: 'http://127.0.0.1',
+      ...(options.caching ? { PAGE_CACHE_TTL_MS: '30000' } : {}),
+      ...options.env,
+    },
+    { live: options.live },
+  );
   const logger = options.logger ?? pino({ level: 'silent' });
   const server = createHttpServer({ app, config, logger, caches: caching?.caches });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -32,9 +36,10 @@ export async function startServer(
     server,
     close: () =>
       new Promise<void>((resolve) => {
+        live?.stop();
         server.close(() => resolve());
         server.closeAllConnections();
-      }).then(() => caching?.stop()),
+      }).then(stop),
   };
 }
 

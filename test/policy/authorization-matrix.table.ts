@@ -9,6 +9,7 @@ import type { Database } from '../../src/db/database.js';
 import { makePost, makeUser } from '../helpers/factories.js';
 import { snapshot } from '../sequences/helpers.js';
 import { linkPost, makeTag } from '../tags/tags-helpers.js';
+import { ACCOUNTS_MATRIX } from './authorization-matrix.accounts.js';
 import {
   type Attempt,
   commentRow,
@@ -28,6 +29,7 @@ import {
   unique,
 } from './authorization-matrix.kit.js';
 import { MODERATION_MATRIX } from './authorization-matrix.moderation.js';
+import { NOTIFICATIONS_MATRIX } from './authorization-matrix.notifications.js';
 
 export const MATRIX: MatrixTable = {
   // ---- Accounts ----
@@ -291,6 +293,8 @@ export const MATRIX: MatrixTable = {
   },
   ...sequenceRoutes(),
   ...MODERATION_MATRIX,
+  ...ACCOUNTS_MATRIX,
+  ...NOTIFICATIONS_MATRIX,
 };
 
 async function taggedPost(scene: Scene) {

@@ -60,6 +60,7 @@ describe('every page type is valid HTML (html-validate: standard and a11y preset
     const forms: [string, Record<string, string>][] = [
       ['/login', { login: author.username, password: 'not the password' }],
       ['/signup', { username: 'x', email: 'not an email', password: 'short' }],
+      ['/forgot-password', { email: 'not an email' }],
     ];
     const writer = new TestClient(app);
     await writer.logIn(author.username, author.password);
@@ -73,6 +74,7 @@ describe('every page type is valid HTML (html-validate: standard and a11y preset
       ['/posts/new', { title: '', body: 'No title.', intent: 'publish' }],
       ['/posts/new', { title: 'Previewed', body: 'Math $x^2$.', intent: 'preview' }],
       ['/sequences/new', { title: '', description: '' }],
+      ['/settings/email', { email: 'not an email', emailPassword: '' }],
     ] as const) {
       const response = await writer.post(path, form);
       expect(response.status, `${path} ${form.intent ?? ''}`).not.toBe(303);
