@@ -11,6 +11,7 @@ export interface InboxEntry {
   what: string;
   href: string | null;
   excerpt: string | null;
+  excerptHtml: string | null;
   at: Date;
 }
 
@@ -65,6 +66,7 @@ function entryOf(item: InboxItem): InboxEntry {
     what: shown ? what(item) : `${what(item)} (no longer shown)`,
     href: shown ? itemHref(item) : null,
     excerpt: shown ? item.excerpt || null : null,
+    excerptHtml: shown ? item.excerptHtml || null : null,
     at: item.createdAt,
   };
 }

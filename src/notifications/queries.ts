@@ -16,6 +16,8 @@ export interface InboxItem {
   commentId: string | null;
   /** The comment's excerpt (plain text), when it is about a comment. */
   excerpt: string | null;
+  /** The same with its formulas typeset (web/excerpt.tsx), '' when it holds none. */
+  excerptHtml: string | null;
   /** Whether what it is about is still shown (its post public, its comment not deleted or removed). */
   shown: boolean;
   actorName: string | null;
@@ -38,7 +40,7 @@ export async function inboxPage(
 ): Promise<{ items: InboxItem[]; more: boolean }> {
   const rows = await db.query<InboxItem>(
     `SELECT n.id, n.kind, n.detail, n.created_at AS "createdAt", n.read_at AS "readAt", n.post_id AS "postId",
-            p.title AS "postTitle", p.slug AS "postSlug", n.comment_id AS "commentId", c.excerpt,
+            p.title AS "postTitle", p.slug AS "postSlug", n.comment_id AS "commentId", c.excerpt, c.excerpt_html AS "excerptHtml",
             coalesce(${visiblePost('p')} AND (c.id IS NULL OR ${visibleComment('c')}), false) AS shown,
             a.display_name AS "actorName", a.username AS "actorUsername"
        FROM notifications n

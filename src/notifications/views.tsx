@@ -1,3 +1,4 @@
+import { Excerpt } from '../web/excerpt.js';
 import { FormError } from '../web/forms.js';
 import { CsrfField, Layout, type PageContext } from '../web/layout.js';
 import { Time } from '../web/time.js';
@@ -50,7 +51,11 @@ export function InboxPage(props: { ctx: PageContext; groups: InboxGroup[]; unrea
                     {entry.unread ? <strong class="unread-mark">New: </strong> : null}
                     {entry.whoHref ? <a href={entry.whoHref}>{entry.who}</a> : (entry.who ?? 'Someone')}{' '}
                     {entry.href ? <a href={entry.href}>{entry.what}</a> : entry.what} <Time date={entry.at} />
-                    {entry.excerpt ? <blockquote class="notification-excerpt">{entry.excerpt}</blockquote> : null}
+                    {entry.excerpt ? (
+                      <blockquote class="notification-excerpt">
+                        <Excerpt text={entry.excerpt} html={entry.excerptHtml ?? ''} />
+                      </blockquote>
+                    ) : null}
                     {entry.unread ? (
                       <form method="post" action={`/notifications/${entry.id}/read`} class="inline-form">
                         <CsrfField token={ctx.csrfToken} />

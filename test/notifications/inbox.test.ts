@@ -37,6 +37,19 @@ describe('the inbox', () => {
     expect(page).toContain('(4 unread)');
   });
 
+  it('shows a comment’s formulas typeset in its excerpt, not as TeX', async () => {
+    const { user: alice, client } = await loggedIn();
+    const post = await makePost(db, { authorId: alice.id, title: 'Formulas' });
+    await makeComment(db, { postId: post.id, markdown: 'The bound is $\\sigma^2 \\le 1$ here.' });
+    const page = await (await client.get('/notifications')).text();
+    const excerpt = page.slice(
+      page.indexOf('notification-excerpt'),
+      page.indexOf('</blockquote>', page.indexOf('notification-excerpt')),
+    );
+    expect(excerpt).toContain('<math');
+    expect(excerpt).not.toContain('$');
+  });
+
   it('marks one read, then all read, and the header count follows', async () => {
     const { user: alice, client } = await loggedIn();
     const post = await makePost(db, { authorId: alice.id });
