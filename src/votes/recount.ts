@@ -145,10 +145,27 @@ async function recountTagPostCounts(tx: Queryable): Promise<Repair[]> {
   return repairsOf('tags', rows, ['post_count']);
 }
 
+/** A member's unread notifications (the header's count, kept by migration 0024's triggers). */
+async function recountUnread(tx: Queryable): Promise<Repair[]> {
+  const rows = await tx.query<Row>(
+    `WITH counts AS (
+       SELECT user_id, count(*)::int AS n FROM notifications WHERE read_at IS NULL GROUP BY user_id
+     ), wrong AS (
+       SELECT u.id, u.unread_notification_count AS old_unread_notification_count,
+              coalesce(c.n, 0) AS new_unread_notification_count
+         FROM users u LEFT JOIN counts c ON c.user_id = u.id
+        WHERE u.unread_notification_count <> coalesce(c.n, 0)
+     )
+     UPDATE users u SET unread_notification_count = w.new_unread_notification_count FROM wrong w WHERE u.id = w.id
+     RETURNING w.*`,
+  );
+  return repairsOf('users', rows, ['unread_notification_count']);
+}
+
 /**
  * Recomputes every score, vote count, agreement total and karma from the votes table, and every tag link's
- * relevance and tag's post count from the relevance votes and links, in one transaction; sets the ones that
- * differ, and returns what it changed ([] when everything was right).
+ * relevance and tag's post count from the relevance votes and links, and members' unread notification counts,
+ * in one transaction; sets the ones that differ, and returns what it changed ([] when everything was right).
  */
 export async function recountVotes(db: Queryable): Promise<Repair[]> {
   return db.transaction(async (tx) => {
@@ -157,14 +174,18 @@ export async function recountVotes(db: Queryable): Promise<Repair[]> {
     // post row first, so these locks make writers wait until the recount commits; plain reads go on.
     // Comments, posts, votes: the order in which a vote takes its locks, so the two cannot deadlock.
     // Tag links and tags come after posts: a relevance vote or a tagging locks the post row first, then the
-    // link, then the tags (migration 0018).
-    await tx.exec('LOCK TABLE comments, posts, votes, post_tags, post_tag_votes, tags IN EXCLUSIVE MODE');
+    // link, then the tags (migration 0018). Notifications come last: a comment or a publication writes them after
+    // its post and comment rows, and marking read touches nothing this locks before them.
+    await tx.exec(
+      'LOCK TABLE comments, posts, votes, post_tags, post_tag_votes, tags, notifications IN EXCLUSIVE MODE',
+    );
     return [
       ...(await recountPosts(tx)),
       ...(await recountComments(tx)),
       ...(await recountKarma(tx)),
       ...(await recountTagLinks(tx)),
       ...(await recountTagPostCounts(tx)),
+      ...(await recountUnread(tx)),
     ];
   });
 }

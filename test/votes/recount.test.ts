@@ -197,4 +197,29 @@ describe('npm run recount', () => {
     expect(describeRepair(repairs[2]!)).toBe(`tag ${tag.id}: post_count 40 → 1`);
     expect(await recountVotes(db)).toEqual([]);
   });
+
+  it("repairs a member's unread notification count from their unread notifications", async () => {
+    const author = await userWithKarma(db, 0);
+    const post = await makePost(db, { authorId: author.id });
+    // Two comments on the author's post: two notifications, read later one of them.
+    await makeComment(db, { postId: post.id });
+    await makeComment(db, { postId: post.id });
+    await db.query(
+      `UPDATE notifications SET read_at = now()
+        WHERE id = (SELECT id FROM notifications WHERE user_id = $1 ORDER BY created_at LIMIT 1)`,
+      [author.id],
+    );
+    const unread = async () =>
+      (await db.query<{ n: number }>('SELECT unread_notification_count AS n FROM users WHERE id = $1', [author.id]))[0]!
+        .n;
+    expect(await unread()).toBe(1);
+    expect((await recountVotes(db)).filter((r) => r.id === author.id)).toEqual([]);
+
+    await db.query('UPDATE users SET unread_notification_count = 9 WHERE id = $1', [author.id]);
+    const repairs = (await recountVotes(db)).filter((r) => r.id === author.id);
+    expect(repairs).toEqual([
+      { table: 'users', id: author.id, column: 'unread_notification_count', before: 9, after: 1 },
+    ]);
+    expect(await unread()).toBe(1);
+  });
 });
