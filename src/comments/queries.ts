@@ -57,15 +57,6 @@ export async function commentBodies(db: Queryable, ids: Iterable<string>): Promi
   return new Map(rows.map((row) => [row.id, row.bodyHtml]));
 }
 
-/** Copies of outline rows with their text read (commentBodies): the outlines themselves stay light. */
-export async function withBodies(db: Queryable, rows: CommentRow[]): Promise<CommentRow[]> {
-  const bodies = await commentBodies(
-    db,
-    rows.map((row) => row.id),
-  );
-  return rows.map((row) => ({ ...row, bodyHtml: bodies.get(row.id) ?? '' }));
-}
-
 /**
  * Reads the text of every comment in these threads (a page's, as paginateThreads shows them) into copies of
  * their rows, in one query: the outline rows, which a cached tree keeps, stay without it.

@@ -17,7 +17,7 @@ import { pageContext, wantsJson } from '../web/page.js';
 import { commentPageParameter, nearestAncestors, requireCommentPage } from './pager.js';
 import { EditCommentPage, PermalinkPage, ReplyPage } from './pages.js';
 import { paginateThreads } from './paging.js';
-import { commentById, commentOutlinesOfPost, commentRow, readShownBodies, withBodies } from './queries.js';
+import { commentById, commentOutlinesOfPost, commentRow, readShownBodies } from './queries.js';
 import { addComment, deleteComment, editComment, setRetracted } from './service.js';
 import { commentComparator, DEFAULT_COMMENT_SORT, isCommentSort } from './sort.js';
 import { ancestorsOf, buildCommentTree } from './tree.js';
@@ -130,8 +130,9 @@ export const commentRoutes = new Hono<AppEnv>()
     if (!isId(commentId)) throw new NotFound(NO_COMMENT);
     const { node } = await threadOf(c, post, commentId);
     if (node.comment.deleted) throw new NotFound('That comment has been deleted; it cannot be replied to.');
-    const [parent] = await withBodies(c.var.deps.db, [node.comment]);
-    return c.html(<ReplyPage ctx={pageContext(c)} post={post} parent={parent} state={{ body: '' }} />);
+    const parent = { comment: node.comment, replies: [] };
+    await readShownBodies(c.var.deps.db, [parent]);
+    return c.html(<ReplyPage ctx={pageContext(c)} post={post} parent={parent.comment} state={{ body: '' }} />);
   })
   .get('/comments/:commentId/edit', async (c) => {
     const { comment, post } = await editableComment(c);

@@ -102,11 +102,6 @@ export class LiveHub {
     this.heartbeat.unref();
   }
 
-  /** Open streams (the benchmark and tests read it). */
-  get size(): number {
-    return new Set(this.allStreams()).size;
-  }
-
   /**
    * Starts hearing for a stream: new comments of its post after `since` (sent at once if any are newer already),
    * and its reader's unread count.

@@ -1,6 +1,5 @@
 import { Hono } from 'hono';
 import { streamSSE } from 'hono/streaming';
-import { isId } from '../db/ids.js';
 import { visiblePost } from '../posts/lookup.js';
 import type { AppEnv } from '../web/context.js';
 import { type LiveStream, parseCursor } from './hub.js';
@@ -19,8 +18,7 @@ export const liveRoutes = new Hono<AppEnv>().get('/live', async (c) => {
   const user = c.var.user;
   const postId = c.req.query('post');
   // A post that is not there, or not for this reader, is a 404 like its page; a bad id too.
-  const post =
-    postId === undefined ? undefined : isId(postId) ? await visiblePost(c, postId) : await visiblePost(c, '');
+  const post = postId === undefined ? undefined : await visiblePost(c, postId);
   // Nothing to hear of (no live updates in this process, or a logged-out reader off a post page): 204 tells the
   // browser's EventSource not to reconnect.
   if (!hub || (!post && !user)) return c.body(null, 204);
