@@ -205,6 +205,8 @@ export interface ExcerptSource {
   readonly pieces: readonly SourcePiece[];
   /** The text went on past what was read. */
   readonly truncated: boolean;
+  /** Reading began after the text's start (`ExcerptSourceOptions.from`). */
+  readonly truncatedBefore?: boolean;
 }
 
 export interface ExcerptSourceOptions {
@@ -222,6 +224,33 @@ export interface ExcerptSourceOptions {
    * `candidate` word by word costs most of a long text's reading); false only when none of its words is one.
    */
   mayHold?: (text: string) => boolean;
+  /** Where in the HTML to begin reading: the start of a block element (`resumePoint`); 0 by default. */
+  from?: number;
+}
+
+/** The first match may lie this far into a body before reading skips to it (parsing up to it is the cost). */
+const RESUME_FROM_CHARS = 2_000;
+/**
+ * Markup read before the found text at least, for the words a snippet shows before its match (about a quarter of
+ * its 260 characters; a block starting just before the match would leave none).
+ */
+const RESUME_CONTEXT_CHARS = 1_000;
+const BLOCK_OPENINGS = ['<p>', '<li>', '<h2', '<h3', '<h4', '<blockquote>'];
+
+/**
+ * Where to begin reading sanitized HTML for an excerpt around text found at `found` (a position in the HTML, from
+ * a regular expression over it): a block element starting a little before it, so the parser skips everything
+ * before; 0 when it is
+ * near the start, or when that block could lie inside a code block or the footnotes (left out of excerpts, so text
+ * read from inside them would show what a whole reading hides).
+ */
+export function resumePoint(html: string, found: number): number {
+  if (found < RESUME_FROM_CHARS) return 0;
+  const block = Math.max(...BLOCK_OPENINGS.map((opening) => html.lastIndexOf(opening, found - RESUME_CONTEXT_CHARS)));
+  if (block <= 0) return 0;
+  const skipped = html.slice(0, block);
+  if (skipped.includes('class="footnotes') || skipped.lastIndexOf('<pre') > skipped.lastIndexOf('</pre>')) return 0;
+  return block;
 }
 
 export function excerptSource(html: string, options: ExcerptSourceOptions): ExcerptSource {
@@ -239,7 +268,8 @@ export function excerptSource(html: string, options: ExcerptSourceOptions): Exce
   const seen = (at: number): void => {
     limit = Math.min(limit, at + afterCandidate);
   };
-  walkVisibleText(html, { excerpt: true }, (piece) => {
+  const from = options.from ?? 0;
+  walkVisibleText(from > 0 ? html.slice(from) : html, { excerpt: true }, (piece) => {
     if (gathered >= limit) {
       truncated = true;
       return false;
@@ -271,7 +301,7 @@ export function excerptSource(html: string, options: ExcerptSourceOptions): Exce
     return true;
   });
   flush();
-  return { pieces, truncated };
+  return from > 0 ? { pieces, truncated, truncatedBefore: true } : { pieces, truncated };
 }
 
 /** A word or formula of an excerpt source, as a predicate choosing what to mark sees it. */
@@ -342,7 +372,7 @@ export function excerptAround(
   const reachBefore = Math.ceil(maxChars * CONTEXT_BEFORE) + REACH_SLACK;
   const reachAfter = maxChars + REACH_SLACK;
   const units: Unit[] = [];
-  let cutBefore = false;
+  let cutBefore = source.truncatedBefore ?? false;
   let cutAfter = source.truncated;
   let at = -1;
   for (let i = 0; i < pieces.length; i++) {

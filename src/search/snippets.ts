@@ -1,4 +1,4 @@
-import { excerptAround, excerptSource, sourceWords } from '../content/excerpt.js';
+import { excerptAround, excerptSource, resumePoint, sourceWords } from '../content/excerpt.js';
 import { SPACELESS_SCRIPT } from '../content/text.js';
 import type { Queryable } from '../db/database.js';
 import { wordsMatching } from './queries.js';
@@ -44,10 +44,14 @@ export async function snippetsFor(db: Queryable, htmls: string[], query: Compile
   // start, so only the start is read: a post found by its title, or by a word in its code. Formula terms are
   // looked for in formulas as read.
   const startOnly = (html: string) => query.mathTerms.length === 0 && !mayHold(html.replace(CODE_BLOCK, ' '));
+  const fromStart = (html: string) => excerptSource(html, { scanChars: Math.min(scanChars, SNIPPET_CHARS * 4) });
+  // Prose only: reading starts at the block holding the first place the words' starts occur in the HTML (a
+  // formula's TeX is written escaped in its annotation, so formulas are read from the start).
+  const from = (html: string) => (query.mathTerms.length > 0 ? 0 : resumePoint(html, mayHold.firstIn(html)));
   const sources = htmls.map((html) =>
     startOnly(html)
-      ? excerptSource(html, { scanChars: Math.min(scanChars, SNIPPET_CHARS * 4) })
-      : excerptSource(html, { scanChars, candidate, afterCandidate: SNIPPET_CHARS * 4, mayHold }),
+      ? fromStart(html)
+      : excerptSource(html, { scanChars, candidate, afterCandidate: SNIPPET_CHARS * 4, mayHold, from: from(html) }),
   );
   const candidates = new Set<string>();
   for (const source of sources) {
@@ -68,7 +72,13 @@ export async function snippetsFor(db: Queryable, htmls: string[], query: Compile
     if (matched.has(word)) return true;
     return SPACELESS_SCRIPT.test(word) && [...word].some((character) => matched.has(character));
   };
-  return sources.map((source) => excerptAround(source, isMatch, SNIPPET_CHARS, mayHold).html);
+  return sources.map((source, i) => {
+    const snippet = excerptAround(source, isMatch, SNIPPET_CHARS, mayHold);
+    // Read from a later block, but what looked like a word there was not one (in a tag, or not the word): the
+    // snippet comes from the start, as for a body read whole and found to hold no match.
+    if (snippet.matched || !source.truncatedBefore) return snippet.html;
+    return excerptAround(fromStart(htmls[i]!), isMatch, SNIPPET_CHARS, mayHold).html;
+  });
 }
 
 /** A code block of sanitized HTML, up to the first end tag (never more than the block, should blocks nest). */
@@ -80,14 +90,18 @@ const REGEXP_SYNTAX = /[\\^$.*+?()[\]{}|/]/g;
  * one-character lexeme anywhere (a character of a spaceless script). Generous, never wrong the other way: a run
  * it rules out holds no candidate, so snippets skip reading it word by word (most of a long body's cost).
  */
-function mayHoldAny(stems: string[], lexemes: string[]): (text: string) => boolean {
+function mayHoldAny(stems: string[], lexemes: string[]): MayHold {
   const literal = (text: string) => text.replace(REGEXP_SYNTAX, '\\$&');
   const alternatives = [
     ...stems.map((stem) => `(?<![\\p{L}\\p{N}])${literal(stem)}`),
     ...lexemes.filter((lexeme) => [...lexeme].length === 1).map(literal),
   ];
-  if (alternatives.length === 0) return () => false;
+  if (alternatives.length === 0) return Object.assign(() => false, { firstIn: () => 0 });
   const pattern = new RegExp(alternatives.join('|'), 'iu');
   // Also the text lowercased as a word is by `maybe` (full lowercasing, which case-insensitive matching is not).
-  return (text) => pattern.test(text) || pattern.test(text.toLowerCase());
+  const test = (text: string) => pattern.test(text) || pattern.test(text.toLowerCase());
+  return Object.assign(test, { firstIn: (text: string) => Math.max(0, text.search(pattern)) });
 }
+
+/** `mayHold`, and where in a text it first finds something (0 when nowhere: read from the start). */
+type MayHold = ((text: string) => boolean) & { firstIn: (text: string) => number };

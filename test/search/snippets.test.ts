@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { excerptAround, excerptSource } from '../../src/content/excerpt.js';
+import { excerptAround, excerptSource, resumePoint } from '../../src/content/excerpt.js';
 import { renderContent } from '../../src/content/render.js';
 
 const source = (markdown: string, scanChars = 60_000) => excerptSource(renderContent(markdown).html, { scanChars });
@@ -40,5 +40,41 @@ describe('excerptAround (search snippets)', () => {
     const { html, matched } = excerptAround(source(text, 500), word('needle'), 100);
     expect(matched).toBe(false);
     expect(html.endsWith('…')).toBe(true);
+  });
+});
+
+describe('resumePoint (reading a long body from near its first match)', () => {
+  const filler = (n: number) =>
+    Array.from({ length: n }, (_, i) => `Paragraph ${i} says alpha beta gamma delta epsilon.`).join('\n\n');
+  const snippetOf = (html: string, from: number) =>
+    excerptAround(
+      excerptSource(html, { scanChars: 60_000, candidate: word('needle'), afterCandidate: 1_040, from }),
+      word('needle'),
+      260,
+    );
+
+  it('gives the snippet a whole reading gives, wherever in the body the match is', () => {
+    for (const before of [5, 60, 150, 400]) {
+      const html = renderContent(`${filler(before)}\n\nHere a *needle* sits among words.\n\n${filler(20)}`).html;
+      const from = resumePoint(html, html.indexOf('needle'));
+      if (before >= 150) expect(from).toBeGreaterThan(0);
+      const resumed = snippetOf(html, from);
+      expect(resumed.matched).toBe(true);
+      expect(resumed.html).toBe(snippetOf(html, 0).html);
+    }
+  });
+
+  it('reads from the start when the text found is inside a code block or the footnotes (left out of snippets)', () => {
+    // A block opening inside a code block (raw HTML may put one there): reading from it would show code.
+    const code = `${renderContent(filler(200)).html}<pre><code>${'<p>x</p>'.repeat(400)} needle</code></pre>`;
+    expect(resumePoint(code, code.indexOf('needle'))).toBe(0);
+    // A code block closed before the block opening is no reason to read from the start.
+    const closed = `${renderContent(filler(100)).html}<pre><code>x</code></pre>${renderContent(filler(100)).html}`;
+    expect(resumePoint(closed, closed.length - 10)).toBeGreaterThan(closed.indexOf('</pre>'));
+    const notes = renderContent(
+      `${filler(10)} See this.[^1]\n\n[^1]: ${filler(1)} ${'note '.repeat(600)} needle\n`,
+    ).html;
+    expect(resumePoint(notes, notes.indexOf('needle'))).toBe(0);
+    expect(resumePoint(code, 10)).toBe(0);
   });
 });
