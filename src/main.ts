@@ -42,6 +42,7 @@ async function main() {
     { startJobWorker },
     { deleteOldAccountTokens },
     { LiveHub },
+    { visitLog },
   ] = await Promise.all([
     import('./accounts/service.js'),
     import('./accounts/sessions.js'),
@@ -55,6 +56,7 @@ async function main() {
     import('./jobs/worker.js'),
     import('./accounts/tokens.js'),
     import('./live/hub.js'),
+    import('./posts/visits.js'),
   ]);
 
   const { db, applied } = await opening;
@@ -91,6 +93,8 @@ async function main() {
   const assets = await assetsLoading;
   // Open post pages and headers hear of new comments and notifications through the same feed.
   const live = new LiveHub(db, logger, feed);
+  // Readers' visits to posts are written in batches (posts/visits.ts); the last batch on shutdown.
+  const visits = visitLog(db, (err) => logger.error({ err }, 'writing readers’ post visits failed'));
   const app = createApp({
     db,
     config,
@@ -158,6 +162,7 @@ async function main() {
     clearInterval(rescoreTimer);
     // The job running now finishes (its mail is recorded as sent); the rest wait in the queue for the next start.
     await jobWorker?.stop();
+    await visits.stop();
     caching?.stop();
     await feed.stop();
     await replicas?.stop();

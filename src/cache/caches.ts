@@ -96,8 +96,10 @@ const SWEEP_INTERVAL_MS = 10_000;
  * | discussion         | a comment is added, edited, retracted or deleted        | discussion                              |
  * | user:<id>          | a user's karma, rights or settings change, or one of    | user:<id> (their sessions, profile and  |
  * |                    | their sessions ends                                     | own pages)                              |
- * | reader:<id>        | a reader opens a post or reads in a sequence            | reader:<id>, in fragments and readers'  |
- * |                    |                                                         | own pages only                          |
+ * | reader:<id>        | a reader's visits to posts are written (in batches,     | reader:<id>, in fragments and readers'  |
+ * |                    | posts/visits.ts) or they read in a sequence             | own pages only                          |
+ * | voter:<id>         | a reader votes on a post or comment (migration 0026)    | voter:<id>, in fragments only (their    |
+ * |                    |                                                         | votes kept with post pages)             |
  * | sequence:<id>      | a sequence's title, contents or totals change           | sequence:<id>                           |
  * | sequences          | any sequence changes                                    | sequences                               |
  * | tag:<id>           | a tag's row changes (name, description, post count…),   | tag:<id>, tags (the list of tags)       |
@@ -150,9 +152,13 @@ export function applyChange(caches: Caches, message: string): void {
       dropEverywhere(caches, [message, 'tags']);
       return;
     case 'reader':
-      // One per logged-in page view: it only touches the reader's own parts and pages.
+      // One per reader in each batch of visits (posts/visits.ts): it only touches the reader's own parts and pages.
       caches.fragments.invalidate(message);
       caches.readerPages.invalidate(message);
+      return;
+    case 'voter':
+      // The reader's votes kept with post pages (posts/page.tsx); the pages showing a vote follow other messages.
+      caches.fragments.invalidate(message);
       return;
     default:
       dropEverywhere(caches, [message]);

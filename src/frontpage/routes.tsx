@@ -8,6 +8,7 @@ import { isId } from '../db/ids.js';
 import { AppError, Forbidden, NotFound } from '../errors.js';
 import { canChangeTagFilters } from '../policy/policy.js';
 import { visibleComment, visiblePost } from '../policy/visibility.js';
+import { visitLog } from '../posts/visits.js';
 import { ContinueReading } from '../sequences/post-views.js';
 import { sequencesInProgress } from '../sequences/queries.js';
 import { postListExtras } from '../sequences/slots.js';
@@ -139,16 +140,21 @@ async function readersPostList(c: Context<AppEnv>, list: SharedPostList): Promis
     c,
     `reader:${user.id}:new:${list.postIds.join(',')}`,
     [`reader:${user.id}`, ALL_POSTS_TAG],
-    () => newCommentCounts(c.var.deps.db, user.id, list.postIds),
+    // Visits still waiting in this process are written first (posts/visits.ts): the reader's own count is exact.
+    async () => {
+      await visitLog(c.var.deps.db).settle(user.id);
+      return newCommentCounts(c.var.deps.db, user.id, list.postIds);
+    },
   );
   return fillNewMarks(list, newCounts);
 }
 
 /** "Continue reading": the reader's sequences in progress, cached like their new-comment counts. */
 function readersSequences(c: Context<AppEnv>, userId: string) {
-  return cachedFragment(c, `reader:${userId}:continue`, [`reader:${userId}`, ALL_POSTS_TAG, 'sequences'], () =>
-    sequencesInProgress(c.var.deps.db, userId),
-  );
+  return cachedFragment(c, `reader:${userId}:continue`, [`reader:${userId}`, ALL_POSTS_TAG, 'sequences'], async () => {
+    await visitLog(c.var.deps.db).settle(userId);
+    return sequencesInProgress(c.var.deps.db, userId);
+  });
 }
 
 /** One page of Recent Discussion, rendered once for every reader. */

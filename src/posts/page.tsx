@@ -31,13 +31,14 @@ import {
 } from '../policy/policy.js';
 import { pendingCommentsOfReader } from '../review/queries.js';
 import { postTagsCacheTag, postTagsOnPage } from '../tags/links-page.js';
-import { readerOnPostPage } from '../votes/queries.js';
+import { type CurrentVotes, lastVisitOf, readerOnPostPage, userVotesOn } from '../votes/queries.js';
 import { acceptsGzip } from '../web/compression.js';
 import type { AppEnv } from '../web/context.js';
 import { pageContext, SPLICE_MARK, sendHtml, sendSplicedHtml } from '../web/page.js';
 import { commentPath, postPath } from './paths.js';
 import type { PostRow } from './queries.js';
 import { PostPage } from './views.js';
+import { visitLog } from './visits.js';
 
 /** Extra parts other features put on a post page (a sequence banner, navigation, backlinks). */
 export interface PostPageSlots {
@@ -98,6 +99,62 @@ function currentCommentScores(c: Context<AppEnv>, postId: string) {
   return cachedFragment(c, tag, [tag, `comments:${postId}`], () => commentScoresOfPost(c.var.deps.db, postId));
 }
 
+/** A reader's votes on a post and on the comments they were shown of it, and which comments those were. */
+interface ReaderVotes {
+  readAt: Date;
+  covered: Set<string>;
+  votes: Map<string, CurrentVotes>;
+}
+
+/**
+ * The reader's last visit to the post and their votes on it and on the page's comments. The votes are kept until
+ * the reader votes anywhere ("voter:<id>", migration 0026), so a reader opening a busy thread again costs one
+ * probe for their visit: probing the votes key once per comment shown was the largest cost of a view. A comment
+ * written after the votes were read needs no probe (the reader cannot have voted on it without dropping them); an
+ * older one not read then (it was on another page) is read now.
+ */
+async function readerOnPage(
+  c: Context<AppEnv>,
+  userId: string,
+  postId: string,
+  comments: SharedCommentTree,
+): Promise<{ lastVisit: Date | undefined; votes: Map<string, CurrentVotes> }> {
+  const db = c.var.deps.db;
+  const key = `voter:${userId}:${postId}`;
+  const kept = cachesOf(c)?.fragments.get(key) as ReaderVotes | undefined;
+  if (!kept) {
+    const readAt = new Date();
+    const reader = await cachedFragment<ReaderVotes & { lastVisit: Date | undefined }>(
+      c,
+      key,
+      [`voter:${userId}`],
+      async () => ({
+        readAt,
+        covered: new Set(comments.shownIds),
+        ...(await readerOnPostPage(db, userId, postId, comments.shownIds)),
+      }),
+    );
+    return reader;
+  }
+  const unread = comments.readingOrder.filter(
+    (comment) => comments.shownIds.has(comment.id) && !kept.covered.has(comment.id) && comment.createdAt < kept.readAt,
+  );
+  const [lastVisit, more] = await Promise.all([
+    lastVisitOf(db, userId, postId),
+    unread.length > 0
+      ? userVotesOn(
+          db,
+          userId,
+          'comment',
+          unread.map((comment) => comment.id),
+        )
+      : undefined,
+  ]);
+  for (const comment of unread) kept.covered.add(comment.id);
+  for (const [id, vote] of more ?? []) kept.votes.set(id, vote);
+  return { lastVisit, votes: kept.votes };
+}
+
 /**
  * Renders a post with its discussion: the post, its comments (one query), and for a logged-in reader the visit
  * record that marks comments new. Used by /posts/:id/:slug and by routes that show a post in another context.
@@ -113,17 +170,20 @@ export async function showPostPage(c: Context<AppEnv>, post: PostRow, slots: Pos
     await rememberCommentSort(db, user.id, asked);
     changedHere(c, `user:${user.id}`);
   }
-  // The comments, the visit record and the reader's votes (on the post and every comment), and the post's tags,
-  // side by side.
-  const [comments, scores, reader, tags, pending] = await Promise.all([
-    sharedCommentTree(c, post, sort, page),
+  // The comments first (cached on a busy post), then the reader's last visit and votes on the comments shown,
+  // with the scores and the post's tags.
+  const comments = await sharedCommentTree(c, post, sort, page);
+  const [scores, reader, tags, pending] = await Promise.all([
     currentCommentScores(c, post.id),
-    user ? readerOnPostPage(db, user.id, post.id) : undefined,
+    user ? readerOnPage(c, user.id, post.id, comments) : undefined,
     postTagsOnPage(c, post),
     // The reader's own comments held for review: looked for only when their session says they have some.
     user?.pendingCommentCount ? pendingCommentsOfReader(db, user.id, post.id) : undefined,
   ]);
-  const lastVisit = reader?.lastVisit;
+  // This visit is written with others shortly (posts/visits.ts); one still waiting is newer than the database's.
+  const waiting = user ? visitLog(db).record(user.id, post.id) : undefined;
+  const lastVisit =
+    waiting && reader?.lastVisit && reader.lastVisit > waiting ? reader.lastVisit : (waiting ?? reader?.lastVisit);
   const votes = reader?.votes;
   if (user) changedHere(c, `reader:${user.id}`);
   const postVote = votes?.get(post.id)?.karma ?? null;

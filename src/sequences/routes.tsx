@@ -8,6 +8,7 @@ import { canEditSequence, canViewPost } from '../policy/policy.js';
 import { showPostPage } from '../posts/page.js';
 import { postPath } from '../posts/paths.js';
 import { postById } from '../posts/queries.js';
+import { visitLog } from '../posts/visits.js';
 import type { AppEnv } from '../web/context.js';
 import { parseNamingFields } from '../web/forms.js';
 import { pageContext } from '../web/page.js';
@@ -62,6 +63,8 @@ const readerRoutes = new Hono<AppEnv>()
     const db = c.var.deps.db;
     const sequence = isId(sequenceId) ? await sequenceById(db, sequenceId) : undefined;
     if (!sequence) throw new NotFound(NO_SEQUENCE);
+    // Which posts the reader has opened: their visits waiting in this process are written first.
+    if (c.var.user) await visitLog(db).settle(c.var.user.id);
     const contents = await sequenceContents(db, sequence.id, c.var.user?.id ?? null);
     const postIds = contents.flatMap((chapter) => chapter.posts.map((post) => post.id));
     cacheAs(c, [`sequence:${sequence.id}`, ...postIds.map((id) => `post:${id}`)]);

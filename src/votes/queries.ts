@@ -15,16 +15,17 @@ function collectVotes(rows: { targetId: string; axis: VoteAxis; power: number; i
 }
 
 /**
- * What a logged-in post page needs of its reader, in one round trip that needs nothing else first (so it runs
- * beside the comment query): it records this visit, and returns the one before (which marks comments new) and
- * the reader's votes on the post and on all of its comments, keyed by target id (post and comment ids never
- * collide). Every logged-in page view writes the visit; a visit time lost in a crash is harmless, so the commit
- * does not wait for the disk flush (set_config(…, true) is SET LOCAL inside the statement's own transaction).
+ * What a logged-in post page needs of its reader, in one read: their last visit to the post as written (the
+ * visit log, posts/visits.ts, may hold a newer one), and their votes on the post and on the page's comments, keyed
+ * by target id (post and comment ids never collide). The comments are asked for by id, one probe of the votes
+ * key each: a prolific reader has tens of thousands of comment votes, and walking the post's comments to join
+ * them read every comment's row.
  */
 export async function readerOnPostPage(
   db: Queryable,
   userId: string,
   postId: string,
+  commentIds: Iterable<string>,
 ): Promise<{ lastVisit: Date | undefined; votes: Map<string, CurrentVotes> }> {
   const rows = await db.query<{
     targetId: string | null;
@@ -33,31 +34,30 @@ export async function readerOnPostPage(
     isStrong: boolean;
     previous: Date | null;
   }>(
-    // The votes take two index walks; an OR of the two would scan all of a prolific voter's comment votes.
-    `WITH previous AS (
-       SELECT last_visited_at FROM post_visits WHERE user_id = $1 AND post_id = $2
-     ), upsert AS (
-       INSERT INTO post_visits (user_id, post_id, last_visited_at) VALUES ($1, $2, now())
-       ON CONFLICT (user_id, post_id) DO UPDATE SET last_visited_at = now()
-     )
-     SELECT NULL AS "targetId", NULL AS axis, NULL::int AS power, NULL::boolean AS "isStrong",
-            (SELECT last_visited_at FROM previous) AS previous
-      WHERE set_config('synchronous_commit', 'off', true) IS NOT NULL
+    `SELECT NULL AS "targetId", NULL AS axis, NULL::int AS power, NULL::boolean AS "isStrong",
+            (SELECT last_visited_at FROM post_visits WHERE user_id = $1 AND post_id = $2) AS previous
      UNION ALL
      SELECT target_id, axis, power, is_strong, NULL
        FROM votes WHERE user_id = $1 AND target_type = 'post' AND target_id = $2
      UNION ALL
-     SELECT v.target_id, v.axis, v.power, v.is_strong, NULL
-       FROM comments c
-       JOIN votes v ON v.user_id = $1 AND v.target_type = 'comment' AND v.target_id = c.id
-      WHERE c.post_id = $2`,
-    [userId, postId],
+     SELECT target_id, axis, power, is_strong, NULL
+       FROM votes WHERE user_id = $1 AND target_type = 'comment' AND target_id = ANY($3::text[])`,
+    [userId, postId, [...commentIds]],
   );
   const visit = rows.find((row) => row.targetId === null);
   return {
     lastVisit: visit?.previous ?? undefined,
     votes: collectVotes(rows.filter((row): row is typeof row & { targetId: string } => row.targetId !== null)),
   };
+}
+
+/** The reader's last visit to the post as written (the visit log, posts/visits.ts, may hold a newer one). */
+export async function lastVisitOf(db: Queryable, userId: string, postId: string): Promise<Date | undefined> {
+  const [row] = await db.query<{ at: Date }>(
+    'SELECT last_visited_at AS at FROM post_visits WHERE user_id = $1 AND post_id = $2',
+    [userId, postId],
+  );
+  return row?.at;
 }
 
 /**

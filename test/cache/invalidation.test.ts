@@ -222,6 +222,35 @@ describe('the invalidation table, in two instances', () => {
     expectBoth(await stillCached([f.postPath, '/']), { [f.postPath]: true, '/': true });
   });
 
+  it("voter:<id> (a vote): the reader's votes kept with post pages, in both instances", async () => {
+    const f = await forum();
+    const reader = await makeUser(db);
+    const readers = await Promise.all(
+      [a.app, b.app].map(async (app) => {
+        const client = new TestClient(app);
+        await client.logIn(reader.username, reader.password);
+        return client;
+      }),
+    );
+    // The comment's upvote button as each instance shows it to the reader (their votes are kept after a view).
+    const upPressed = async (client: TestClient) => {
+      const html = await (await client.get(f.postPath)).text();
+      const item = html.slice(html.indexOf(`id="comment-${f.comment.id}"`));
+      return item.match(/aria-label="Upvote" aria-pressed="(true|false)"/)?.[1];
+    };
+    for (const client of readers) expect(await upPressed(client)).toBe('false');
+    // Cast as any process would (a request to a third instance, the CLI): both instances hear of it.
+    await castVote(db, {
+      voterId: reader.id,
+      targetType: 'comment',
+      targetId: f.comment.id,
+      axis: 'karma',
+      kind: 'up',
+    });
+    await heard();
+    for (const client of readers) expect(await upPressed(client)).toBe('true');
+  });
+
   it('sequence:<id> and sequences (a sequence renamed): its pages and the sequence list, not posts', async () => {
     const f = await forum();
     const author = await makeUser(db);

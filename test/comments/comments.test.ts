@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { visitLog } from '../../src/posts/visits.js';
 import { TestClient, useTestApp } from '../helpers/app.js';
 import { makeComment, makePost, makeUser, type TestUser } from '../helpers/factories.js';
 
@@ -320,6 +321,8 @@ describe('new since last visit', () => {
     const post = await makePost(db, { title: 'Watching', at: hoursAgo(5) });
     const seen = await makeComment(db, { postId: post.id, at: hoursAgo(4), markdown: 'Seen before' });
     await reader.get(`/posts/${post.id}/watching`);
+    // Visits are written in batches (posts/visits.ts): write this one, then move it back in time.
+    await visitLog(db).flush();
     await db.query('UPDATE post_visits SET last_visited_at = $2 WHERE post_id = $1', [post.id, hoursAgo(2)]);
     const fresh = await makeComment(db, { postId: post.id, at: hoursAgo(1), markdown: 'Fresh news' });
     await makeComment(db, { postId: post.id, authorId: readerUser.id, at: hoursAgo(1), markdown: 'My own' });
