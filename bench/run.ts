@@ -3,7 +3,7 @@
 // mixed workloads (a forum day, a hot thread) with read and write latencies apart, each cache's hit rate and
 // the server's memory during each workload, and the time Lyceum takes to start.
 // Usage: npm run bench -- [--database-url URL | --data-dir DIR] [--url http://host:port] [--duration 10]
-//        [--connections 20] [--only startup,frontpage,…,forumday,hotthread]
+//        [--connections 20] [--only startup,frontpage,…,forumday,hotthread,hotviews]
 // Without --url it starts Lyceum itself on the database (DATABASE_URL by default), or on PGlite in DIR with
 // --data-dir (filled by `DATA_DIR=DIR npm run bench:data`). Writes bench/results/<time>.{md,json} and
 // bench/results/latest.json.
@@ -15,14 +15,14 @@ import { parseArgs } from 'node:util';
 import type autocannon from 'autocannon';
 import { openPostgres } from '../src/db/database.js';
 import { openDatabase } from '../src/db/open.js';
-import { forumDay, hotThread, MIX_READERS } from './lib/forum-mixes.js';
+import { forumDay, hotThread, hotThreadViews, MIX_READERS } from './lib/forum-mixes.js';
 import { BROWSER_ACCEPT_ENCODING, type LoadResult, runLoad } from './lib/load.js';
 import { runMix } from './lib/mix.js';
 import { findMixTargets } from './lib/mix-targets.js';
 import { measurePageWeight } from './lib/page-weight.js';
 import { type StartedProcess, startProcess, stopProcess } from './lib/processes.js';
 import { describe, latestJson, type Measured, type Row, startupLine, tables } from './lib/report.js';
-import { hitRates, serverStats } from './lib/server-stats.js';
+import { cpuMillis, cpuPerRequest, hitRates, serverStats } from './lib/server-stats.js';
 import { measureStartup, type StartupTimes } from './lib/startup.js';
 import { findTargets, openWriteGates, type Query, resetVoteQuota } from './lib/targets.js';
 
@@ -39,6 +39,7 @@ const WORKLOADS = [
   'writemix',
   'forumday',
   'hotthread',
+  'hotviews',
   'weight',
 ];
 
@@ -70,6 +71,8 @@ if (dataDir && values['database-url']) usage('Give --database-url or --data-dir,
 // PGlite admits one process at a time: the benchmark prepares its targets, closes the directory, starts Lyceum.
 if (dataDir && values.url) usage('--data-dir needs the benchmark to start Lyceum itself (PGlite takes one process).');
 const databaseUrl = dataDir ? undefined : (values['database-url'] ?? process.env.DATABASE_URL);
+/** A PostgreSQL server on this machine, whose processes' CPU time the workloads report. */
+const localDatabase = databaseUrl !== undefined && /@(127\.0\.0\.1|localhost|\[::1\])[:/]/.test(databaseUrl);
 if (loadsPages && !dataDir && !databaseUrl) {
   usage('Give --database-url (or DATABASE_URL) or --data-dir: the benchmark finds its pages in that database.');
 }
@@ -121,7 +124,8 @@ async function loadPages() {
   let app: StartedProcess | undefined;
   try {
     const targets = await findTargets(query, Math.max(connections, MIX_READERS));
-    const mixTargets = wants('forumday') || wants('hotthread') ? await findMixTargets(query) : undefined;
+    const mixTargets =
+      wants('forumday') || wants('hotthread') || wants('hotviews') ? await findMixTargets(query) : undefined;
     await resetVoteQuota(query, targets.sessions);
     console.log(await openWriteGates(query));
     // The server opens the PGlite directory itself; a PostgreSQL pool stays open to reset the vote quota.
@@ -158,8 +162,13 @@ async function loadPages() {
     /** Runs one workload; on a server we started, adds its cache hit rates and memory during that workload. */
     const measure = async (key: string, work: () => Promise<LoadResult>) => {
       const before = app && (await serverStats(app));
+      const cpuBefore = app && cpuMillis(app.child.pid);
       const result: Measured = { ...(await work()), key };
-      if (app && before) {
+      if (app && before && cpuBefore) {
+        const cpu = cpuPerRequest(cpuBefore, cpuMillis(app.child.pid), result.requestsPerSecond * duration);
+        result.serverCpuMs = cpu.server;
+        // PostgreSQL's own processes are ours to count only when it runs on this machine.
+        if (localDatabase) result.postgresCpuMs = cpu.postgres;
         const after = await serverStats(app);
         result.rssBytes = after.rssBytes;
         result.cacheBytes = Object.values(after.caches).reduce((sum, cache) => sum + cache.bytes, 0);
@@ -214,6 +223,12 @@ async function loadPages() {
           durationSeconds: duration,
           next,
         }),
+      );
+    }
+    if (mixTargets && wants('hotviews')) {
+      const next = hotThreadViews(mixTargets, targets.sessions);
+      await measure('hotviews', () =>
+        runMix({ name: 'hot thread, views alone', base: base!, connections, durationSeconds: duration, next }),
       );
     }
     weight = wants('weight') ? await measurePageWeight(base + targets.post50) : undefined;

@@ -134,3 +134,12 @@ export function hotThread(base: string, targets: MixTargets, readers: Session[])
     ])();
   };
 }
+
+/**
+ * The hot thread's views alone, by its 200 readers: what a view costs without the writes that make the thread
+ * change under it (the hot thread mix less its 10 %).
+ */
+export function hotThreadViews(targets: MixTargets, readers: Session[]): Choose {
+  const thread = targets.hotThread;
+  return () => page('hot thread (logged in)', thread.path, pick(readers));
+}

@@ -12,6 +12,9 @@ export interface Measured extends LoadResult, Partial<Pick<MixResult, 'reads' | 
   /** What the caches count themselves as holding (their byte budget's measure), at the end. */
   cacheBytes?: number;
   cacheHitRates?: Record<string, number | null>;
+  /** CPU time per request (server-stats.ts cpuPerRequest): the server's, and a local PostgreSQL's. */
+  serverCpuMs?: number;
+  postgresCpuMs?: number;
 }
 
 export type Row = Measured & { ratio: number };
@@ -36,6 +39,10 @@ export function describe(m: Measured): string {
     lines.push(`    ${label}: ${statuses.join(', ')}; p50 ${figures.p50} ms, p99 ${figures.p99} ms`);
   }
   if (m.cacheHitRates) lines.push(`  cache hit rates: ${formatHitRates(m.cacheHitRates)}`);
+  if (m.serverCpuMs !== undefined) {
+    const db = m.postgresCpuMs === undefined ? '' : `, PostgreSQL ${m.postgresCpuMs.toFixed(2)} ms`;
+    lines.push(`  CPU per request: server ${m.serverCpuMs.toFixed(2)} ms${db}`);
+  }
   if (m.rssBytes !== undefined) {
     const caches = m.cacheBytes === undefined ? '' : ` (caches ${megabytes(m.cacheBytes)} of it by their own count)`;
     lines.push(`  server RSS at the end: ${megabytes(m.rssBytes)}${caches}`);
@@ -130,6 +137,8 @@ export function latestJson(
           ...(r.rssBytes !== undefined ? { rssBytes: r.rssBytes } : {}),
           ...(r.cacheBytes !== undefined ? { cacheBytes: r.cacheBytes } : {}),
           ...(r.cacheHitRates ? { cacheHitRates: roundRates(r.cacheHitRates) } : {}),
+          ...(r.serverCpuMs !== undefined ? { serverCpuMs: roundMs(r.serverCpuMs) } : {}),
+          ...(r.postgresCpuMs !== undefined ? { postgresCpuMs: roundMs(r.postgresCpuMs) } : {}),
         },
       ]),
   );

@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import type { StartedProcess } from './processes.js';
 
 interface CacheCounts {
@@ -42,3 +43,61 @@ export function formatHitRates(rates: Record<string, number | null>): string {
 }
 
 export const megabytes = (bytes: number) => `${(bytes / 1024 ** 2).toFixed(0)} MB`;
+
+/**
+ * CPU time spent so far (user + system, in ms) by each process: the server we started, and PostgreSQL's processes
+ * when it runs on this machine. Linux only (/proc); empty elsewhere. PostgreSQL's are per backend, so a backend
+ * that ends during a workload is not counted: the server's pool keeps its connections, so little is missed.
+ */
+export function cpuMillis(serverPid: number | undefined): {
+  server: number | undefined;
+  postgres: Map<number, number>;
+} {
+  const ticks = (pid: number): number | undefined => {
+    try {
+      // Fields after the command's closing parenthesis: utime and stime are the 12th and 13th.
+      const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+    } catch {
+      return undefined;
+    }
+  };
+  const postgres = new Map<number, number>();
+  let pids: string[] = [];
+  try {
+    pids = fs.readdirSync('/proc').filter((name) => /^\d+$/.test(name));
+  } catch {
+    return { server: undefined, postgres };
+  }
+  for (const pid of pids) {
+    try {
+      if (fs.readFileSync(`/proc/${pid}/comm`, 'utf8').trim() !== 'postgres') continue;
+    } catch {
+      continue;
+    }
+    const ms = ticks(Number(pid));
+    if (ms !== undefined) postgres.set(Number(pid), ms);
+  }
+  return { server: serverPid === undefined ? undefined : ticks(serverPid), postgres };
+}
+
+/** Linux's USER_HZ, the unit of /proc's CPU times (100 on every current architecture). */
+const CLOCK_TICKS = 100;
+
+/** CPU ms per request between two readings: the server's, and PostgreSQL's (backends alive at the end). */
+export function cpuPerRequest(
+  before: ReturnType<typeof cpuMillis>,
+  after: ReturnType<typeof cpuMillis>,
+  requests: number,
+): { server?: number; postgres?: number } {
+  if (requests <= 0) return {};
+  let postgres = 0;
+  for (const [pid, ms] of after.postgres) postgres += ms - (before.postgres.get(pid) ?? 0);
+  return {
+    ...(before.server !== undefined && after.server !== undefined
+      ? { server: (after.server - before.server) / requests }
+      : {}),
+    ...(after.postgres.size > 0 ? { postgres: postgres / requests } : {}),
+  };
+}
