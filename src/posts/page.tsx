@@ -99,6 +99,9 @@ function currentCommentScores(c: Context<AppEnv>, postId: string) {
   return cachedFragment(c, tag, [tag, `comments:${postId}`], () => commentScoresOfPost(c.var.deps.db, postId));
 }
 
+/** The later of two times, either of which may be missing. */
+const later = (a: Date | undefined, b: Date | undefined) => (a && b && b > a ? b : (a ?? b));
+
 /** A reader's votes on a post and on the comments they were shown of it, and which comments those were. */
 interface ReaderVotes {
   readAt: Date;
@@ -120,22 +123,15 @@ async function readerOnPage(
   comments: SharedCommentTree,
 ): Promise<{ lastVisit: Date | undefined; votes: Map<string, CurrentVotes> }> {
   const db = c.var.deps.db;
-  const key = `voter:${userId}:${postId}`;
-  const kept = cachesOf(c)?.fragments.get(key) as ReaderVotes | undefined;
-  if (!kept) {
-    const readAt = new Date();
-    const reader = await cachedFragment<ReaderVotes & { lastVisit: Date | undefined }>(
-      c,
-      key,
-      [`voter:${userId}`],
-      async () => ({
-        readAt,
-        covered: new Set(comments.shownIds),
-        ...(await readerOnPostPage(db, userId, postId, comments.shownIds)),
-      }),
-    );
-    return reader;
-  }
+  // One lookup: the build runs only on a miss (or is shared with a request already making it), and only the
+  // request that ran it has the last visit its query read.
+  let read: { lastVisit: Date | undefined; votes: Map<string, CurrentVotes> } | undefined;
+  const readAt = new Date();
+  const kept = await cachedFragment<ReaderVotes>(c, `voter:${userId}:${postId}`, [`voter:${userId}`], async () => {
+    read = await readerOnPostPage(db, userId, postId, comments.shownIds);
+    return { readAt, covered: new Set(comments.shownIds), votes: read.votes };
+  });
+  if (read) return read;
   const unread = comments.readingOrder.filter(
     (comment) => comments.shownIds.has(comment.id) && !kept.covered.has(comment.id) && comment.createdAt < kept.readAt,
   );
@@ -182,8 +178,7 @@ export async function showPostPage(c: Context<AppEnv>, post: PostRow, slots: Pos
   ]);
   // This visit is written with others shortly (posts/visits.ts); one still waiting is newer than the database's.
   const waiting = user ? visitLog(db).record(user.id, post.id) : undefined;
-  const lastVisit =
-    waiting && reader?.lastVisit && reader.lastVisit > waiting ? reader.lastVisit : (waiting ?? reader?.lastVisit);
+  const lastVisit = later(waiting, reader?.lastVisit);
   const votes = reader?.votes;
   if (user) changedHere(c, `reader:${user.id}`);
   const postVote = votes?.get(post.id)?.karma ?? null;

@@ -30,6 +30,16 @@ describe('visits written in batches', () => {
       )
     )[0]?.at;
 
+  /** The reader opens the post; their visit is written, then moved an hour back (as if long ago). */
+  async function visitedAnHourAgo(client: TestClient, path: string, userId: string, postId: string) {
+    await client.get(path);
+    await visitLog(db).flush();
+    await db.query(
+      `UPDATE post_visits SET last_visited_at = now() - interval '1 hour' WHERE user_id = $1 AND post_id = $2`,
+      [userId, postId],
+    );
+  }
+
   it('writes a view shortly after it, not during it, and a later view only moves the time forward', async () => {
     const user = await makeUser(db);
     const post = await makePost(db, { title: 'Batched' });
@@ -51,12 +61,7 @@ describe('visits written in batches', () => {
     const post = await makePost(db, { title: 'Followed' });
     const client = await loggedIn(a.app, user);
     const path = `/posts/${post.id}/followed`;
-    await client.get(path);
-    await visitLog(db).flush();
-    await db.query(
-      'UPDATE post_visits SET last_visited_at = now() - $3::interval WHERE user_id = $1 AND post_id = $2',
-      [user.id, post.id, '1 hour'],
-    );
+    await visitedAnHourAgo(client, path, user.id, post.id);
     await makeComment(db, { postId: post.id, markdown: 'Something new' });
     await eventually(async () => (await (await client.get('/?view=recent')).text()).includes('(1 new)'));
     expect(await (await client.get(path)).text()).toContain('1 new comment since your last visit');
@@ -70,12 +75,7 @@ describe('visits written in batches', () => {
     const post = await makePost(db, { title: 'Elsewhere' });
     const onA = await loggedIn(a.app, user);
     const onB = await loggedIn(b.app, user);
-    await onA.get(`/posts/${post.id}/elsewhere`);
-    await visitLog(db).flush();
-    await db.query(
-      'UPDATE post_visits SET last_visited_at = now() - $3::interval WHERE user_id = $1 AND post_id = $2',
-      [user.id, post.id, '1 hour'],
-    );
+    await visitedAnHourAgo(onA, `/posts/${post.id}/elsewhere`, user.id, post.id);
     await makeComment(db, { postId: post.id, markdown: 'News for B' });
     await eventually(async () => (await (await onB.get('/?view=recent')).text()).includes('(1 new)'));
     await onA.get(`/posts/${post.id}/elsewhere`);
