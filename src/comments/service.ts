@@ -11,7 +11,7 @@ import {
   type WriteToAdmit,
 } from '../limits/writes.js';
 import { BANNED_BY_AUTHOR, COMMENTS_LOCKED, commentRefusal } from '../moderation/authors.js';
-import { notifyComment } from '../notifications/fanout.js';
+import { commentFanout, commentFanoutParams, FANOUT_DONE } from '../notifications/fanout.js';
 import { mentionableUsers, mentionedUsernames } from '../notifications/mentions.js';
 import { type Actor, canDeleteComment, canEditComment, canRetractComment } from '../policy/policy.js';
 import { holdComment } from '../review/hold.js';
@@ -43,9 +43,9 @@ type AddOutcome =
 /**
  * Adds a comment with its author's own upvote, its links to posts, and the post's comment count and last
  * activity. Rendering happens first (in the worker pool), and so does reading the titles of linked posts (only
- * when the text links to posts); the write is then one statement, a call of lyceum_add_comment, which checks
- * the post and the parent and locks the post row for that one round trip, so concurrent comments on a busy
- * post keep its count exact and wait for each other for one statement. A refusal writes nothing.
+ * when the text links to posts); the write is then one statement (insertComment), which locks the post row for
+ * that one round trip, so concurrent comments on a busy post keep its count exact and wait for each other for one
+ * statement. A refusal writes nothing.
  */
 export async function addComment(db: Queryable, input: NewComment): Promise<{ id: string; pending?: true }> {
   // A comment held for review does not go through lyceum_add_comment, which refuses locked posts and the
@@ -98,39 +98,47 @@ export interface RenderedComment {
 }
 
 /**
- * The write of addComment: one statement, refusing (and writing nothing) when the post or parent is gone. With
- * `admit`, the same statement first asks lyceum_admit_write (migration 0020) whether the author may write it now,
- * and adds it only if so: the writer lock it takes holds until the statement's transaction ends. Then, in the
- * same transaction, the notifications it causes.
+ * The write of addComment, one statement: lyceum_add_comment (migrations 0012, 0022) checks the post and the
+ * parent and adds the comment under the post's row lock, refusing (and writing nothing) when either is gone; the
+ * notifications it causes are made in the same statement (notifications/fanout.ts), so the lock is held for this
+ * one round trip. With `admit`, the statement first asks lyceum_admit_write (migration 0020) whether the author may
+ * write it now, and adds it only if so (the writer lock it takes holds until the statement's transaction ends).
  */
 export async function insertComment(db: Queryable, comment: RenderedComment, admit?: WriteToAdmit): Promise<void> {
-  await db.transaction(async (tx) => {
-    await addCommentRow(tx, comment, admit);
-    // The notifications it causes (notifications/fanout.ts): one statement more, in this transaction.
-    await notifyComment(tx, { ...comment, mentioned: mentionedUsernames(comment.html) });
-  });
-}
-
-async function addCommentRow(db: Queryable, comment: RenderedComment, admit?: WriteToAdmit): Promise<void> {
   const call = admit && admitCall(admit, 11);
   const add = 'lyceum_add_comment($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)';
+  const params: unknown[] = [
+    comment.id,
+    comment.postId,
+    comment.parentId,
+    comment.authorId,
+    comment.markdown,
+    comment.html,
+    comment.excerpt,
+    comment.excerptHtml,
+    comment.at,
+    comment.linked,
+    ...(call?.params ?? []),
+  ];
+  const mentioned = params.length + 1;
+  params.push(...commentFanoutParams(mentionedUsernames(comment.html)));
+  const adding = call
+    ? `SELECT ${ADMISSION_COLUMNS}, CASE WHEN a.outcome = 'admitted' THEN ${add} END AS "added" FROM ${call.sql} a`
+    : `SELECT ${add} AS "added"`;
+  const fanout = commentFanout({
+    comment: '$1',
+    post: '$2',
+    parent: '$3',
+    author: '$4',
+    at: '$9',
+    mentioned: `$${mentioned}`,
+    digest: mentioned + 1,
+    added: `(SELECT "added" FROM added) = 'added'`,
+  });
+  // MATERIALIZED: the comment is added once, whether or not anyone is notified.
   const [row] = await db.query<{ added: AddOutcome | null } & Partial<Admission>>(
-    call
-      ? `SELECT ${ADMISSION_COLUMNS}, CASE WHEN a.outcome = 'admitted' THEN ${add} END AS "added" FROM ${call.sql} a`
-      : `SELECT ${add} AS "added"`,
-    [
-      comment.id,
-      comment.postId,
-      comment.parentId,
-      comment.authorId,
-      comment.markdown,
-      comment.html,
-      comment.excerpt,
-      comment.excerptHtml,
-      comment.at,
-      comment.linked,
-      ...(call?.params ?? []),
-    ],
+    `WITH RECURSIVE added AS MATERIALIZED (${adding}), ${fanout} SELECT a.*, ${FANOUT_DONE} FROM added a`,
+    params,
   );
   const refusal = admit && refusalOf(row as unknown as Admission, admit);
   if (refusal) throw refusal;

@@ -76,10 +76,7 @@ export async function enqueue(
   options: EnqueueOptions = {},
 ): Promise<number | null> {
   const rows = await db.query<{ id: number }>(
-    `INSERT INTO jobs (kind, payload, key, run_at, max_attempts)
-     VALUES ($1, $2::jsonb, $3, COALESCE($4::timestamptz, now()), $5)
-     ON CONFLICT (key) DO NOTHING
-     RETURNING id`,
+    insertJobs('VALUES ($1, $2::jsonb, $3, COALESCE($4::timestamptz, now()), $5)'),
     [
       kind,
       JSON.stringify(payload ?? {}),
@@ -94,6 +91,15 @@ export async function enqueue(
     await db.query('SELECT pg_notify($1, $2)', [JOBS_CHANNEL, kind]);
   }
   return id;
+}
+
+/**
+ * The INSERT enqueueing jobs from `rows` (kind, payload, key, run_at, max_attempts), returning the ids of those
+ * not enqueued before: enqueue's, and a fan-out statement's for the emails it causes (notifications/fanout.ts),
+ * which then announces them on JOBS_CHANNEL itself.
+ */
+export function insertJobs(rows: string): string {
+  return `INSERT INTO jobs (kind, payload, key, run_at, max_attempts) ${rows} ON CONFLICT (key) DO NOTHING RETURNING id`;
 }
 
 /** The wait before retry number `attempts` (1 after the first failure). */

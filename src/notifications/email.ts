@@ -1,5 +1,5 @@
 import type { Queryable } from '../db/database.js';
-import { enqueue, registerJob } from '../jobs/queue.js';
+import { registerJob } from '../jobs/queue.js';
 import { sendMail } from '../mail/send.js';
 import { visibleComment, visiblePost } from '../policy/visibility.js';
 import { html } from '../web/html.js';
@@ -7,8 +7,8 @@ import { itemHref, what } from './inbox.js';
 import type { NotificationKind } from './kinds.js';
 
 /*
- * Notification email: "email at once" is a job per notification (enqueued by fanout.ts in the write's
- * transaction, keyed by the notification's id), which builds the email and hands it to mail/send.ts (keyed
+ * Notification email: "email at once" is a job per notification (enqueued by the fan-out's statement in fanout.ts,
+ * keyed by the notification's id), which builds the email and hands it to mail/send.ts (keyed
  * again, so one email per notification ever). "Daily digest" is one job a day, enqueued when a digest
  * notification is made (keyed by its day, so one per day), which sends each member one email of everything
  * for their digest since the last one.
@@ -94,10 +94,10 @@ export function nextDigestAt(now = new Date()): Date {
   return at;
 }
 
-/** Makes sure the next digest will run (one job per day: its key is the day), in the fan-out's transaction. */
-export async function scheduleDigest(tx: Queryable, now = new Date()): Promise<void> {
-  const at = nextDigestAt(now);
-  await enqueue(tx, DIGEST_JOB, {}, { key: `${DIGEST_JOB}:${at.toISOString().slice(0, 10)}`, runAt: at });
+/** The next digest's job: one per day (its key is the day), enqueued by the fan-out that makes a digest notification. */
+export function nextDigestJob(now = new Date()): { key: string; runAt: Date } {
+  const runAt = nextDigestAt(now);
+  return { key: `${DIGEST_JOB}:${runAt.toISOString().slice(0, 10)}`, runAt };
 }
 
 /** Sends every member with digest notifications waiting their one digest; returns how many were sent. */
