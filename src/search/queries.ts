@@ -79,6 +79,11 @@ interface TabQuery {
   titleMatch?: string;
   /** Large tables: the table whose statistics choose the candidates' path (candidatePath). */
   pathChosen?: string;
+  /**
+   * Posts: a narrow copy of the visible rows' ids, dates and vectors, which the index path reads (migration 0027):
+   * every match's row is read for its date, and a posts row is about 4 KB.
+   */
+  narrow?: string;
   /** The shown row's tables, joined to the ranked ids `r`. */
   join: string;
   select: string;
@@ -93,6 +98,7 @@ const TABS: Record<SearchTab, TabQuery> = {
     author: 't.author_id',
     titleMatch: `lyceum_search_vector('A', t.title) @@ $1::tsquery`,
     pathChosen: 'posts',
+    narrow: 'post_search',
     join: 'JOIN posts p ON p.id = r.id JOIN users u ON u.id = p.author_id',
     select: `p.title, '/posts/' || p.id || '/' || p.slug AS href, left(p.body_html, ${SNIPPET_SCAN_CHARS}) AS html,
       u.username AS "authorUsername", u.display_name AS "authorDisplayName", p.comment_count AS detail`,
@@ -195,16 +201,17 @@ export async function searchTab(
   // On that path the order is an expression, so the planner cannot turn it back into a walk of the newest rows.
   // The walk has read each row's vector already; otherwise the candidates are sorted as ids and dates (every
   // match's vector in the sort made it half the statement's time) and only the chosen ones' vectors are read.
-  const branch = (conditions: string[], order: string, from = t.from) =>
-    from === t.from
+  // A table's rows are sorted and joined back; the walk's subquery (`walked`) is sorted with its vectors.
+  const branch = (conditions: string[], order: string, table: string | null = t.table) =>
+    table
       ? `(SELECT c.id, c.date, ${RANK('v.search_vector')} AS rank${postId ? ', c.post_id' : ''}
             FROM (SELECT t.id, ${t.date} AS date${postId ? ', t.post_id' : ''}
-                    FROM ${from} WHERE ${conditions.join(' AND ')}
+                    FROM ${table} t WHERE ${conditions.join(' AND ')}
                    ORDER BY ${order} DESC, t.id DESC LIMIT ${cap}) AS c
-            JOIN ${t.table} v ON v.id = c.id)`
+            JOIN ${table} v ON v.id = c.id)`
       : `(SELECT id, date, ${RANK('vector')} AS rank${postId}
             FROM (SELECT t.id, ${t.date} AS date, t.search_vector AS vector${postId ? ', t.post_id' : ''}
-                    FROM ${from} WHERE ${conditions.join(' AND ')}
+                    FROM ${walked} WHERE ${conditions.join(' AND ')}
                    ORDER BY ${order} DESC, t.id DESC LIMIT ${cap}) AS c)`;
   // The walk is bounded: words most rows hold can still make a phrase no row holds, and an unbounded walk then
   // tests every row (45 s over 2M comments). Such a search looks among the newest WALKED_ROWS rows only.
@@ -219,7 +226,12 @@ export async function searchTab(
   // A title's vector is the start of the post's, so a title matching all of the query's words and phrases is a
   // match (a query leaving a word out is tested on the whole vector: the body may hold the word).
   const titled = ALL_OF.test(tsquery) ? where.filter((_, i) => i !== 1) : where;
-  const newest = walked ? branch([where[1]!], order, walked) : branch(where, order);
+  // The narrow copy holds visible rows only, and the index path is never filtered by author or tag.
+  const newest = walked
+    ? branch([where[1]!], order, null)
+    : path === 'index' && t.narrow
+      ? branch(where.slice(1), order, t.narrow)
+      : branch(where, order);
   const candidates = t.titleMatch ? `${newest} UNION ${branch([...titled, t.titleMatch], t.date)}` : newest;
   // A scalar subquery, which the planner keeps as one lookup per candidate (an EXISTS it may turn into a join
   // reading every post).
@@ -247,7 +259,7 @@ export async function searchTab(
 }
 
 /** How a tab's candidates are read: the newest rows tested in order, every match through the GIN index, or as planned. */
-type CandidatePath = 'newest' | 'index' | 'planner';
+export type CandidatePath = 'newest' | 'index' | 'planner';
 
 // A tsquery of words and phrases only (no OR, NOT, prefix or weight): every match holds all of its lexemes.
 const ALL_OF = /^'(?:[^']|'')*'(?: (?:&|<->|<\d+>) '(?:[^']|'')*')*$/;
@@ -260,7 +272,7 @@ const QUOTED = /'((?:[^']|'')*)'/g;
  * the synthetic forum, 10 to 20 times too few matches for a formula). As planned when the query is not all of
  * its lexemes or the table has no statistics yet.
  */
-async function candidatePath(db: Queryable, table: string, tsquery: string): Promise<CandidatePath> {
+export async function candidatePath(db: Queryable, table: string, tsquery: string): Promise<CandidatePath> {
   if (!ALL_OF.test(tsquery)) return 'planner';
   const lexemes = [...tsquery.matchAll(QUOTED)].map((m) => m[1]!.replace(/''/g, "'"));
   // A lexeme missing from the most common ones is given what PostgreSQL gives it (tsquery_opr_selec).
