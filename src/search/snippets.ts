@@ -7,6 +7,10 @@ import { type CompiledQuery, texTokens } from './query.js';
 /** Grapheme clusters in a result's snippet. */
 export const SNIPPET_CHARS = 260;
 
+/** Whether a word is of a spaceless script (most are Latin letters and digits, ruled out by the cheaper test). */
+const spaceless = (word: string) => !LATIN_WORD.test(word) && SPACELESS_SCRIPT.test(word);
+const LATIN_WORD = /^[\w'’]*$/;
+
 /** Whether `tokens` holds `term` as a run of consecutive tokens. */
 function holdsRun(tokens: string[], term: string[]): boolean {
   if (term.length === 0) return false;
@@ -33,7 +37,7 @@ export async function snippetsFor(db: Queryable, htmls: string[], query: Compile
     lexeme.endsWith('i') && lexeme.length > 2 ? lexeme.slice(0, -1) : lexeme,
   );
   const maybe = (word: string): boolean => {
-    if (SPACELESS_SCRIPT.test(word)) return [...word].some((character) => lexemes.has(character));
+    if (spaceless(word)) return [...word].some((character) => lexemes.has(character));
     const lower = word.toLowerCase();
     return stems.some((stem) => lower.startsWith(stem));
   };
@@ -56,7 +60,7 @@ export async function snippetsFor(db: Queryable, htmls: string[], query: Compile
   const candidates = new Set<string>();
   for (const source of sources) {
     for (const word of sourceWords(source, mayHold)) {
-      if (SPACELESS_SCRIPT.test(word)) {
+      if (spaceless(word)) {
         for (const character of word) if (lexemes.has(character)) candidates.add(character);
       } else if (maybe(word)) {
         candidates.add(word);
@@ -70,7 +74,7 @@ export async function snippetsFor(db: Queryable, htmls: string[], query: Compile
     if (part.tex !== undefined) return formulaMatches(part.tex);
     const word = part.word ?? '';
     if (matched.has(word)) return true;
-    return SPACELESS_SCRIPT.test(word) && [...word].some((character) => matched.has(character));
+    return spaceless(word) && [...word].some((character) => matched.has(character));
   };
   return sources.map((source, i) => {
     const snippet = excerptAround(source, isMatch, SNIPPET_CHARS, mayHold);

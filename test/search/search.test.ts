@@ -167,6 +167,19 @@ describe('a word few posts hold', () => {
     await savePost(db, actor, edited.id, { title: 'Quokkanomics revisited', body: 'Nothing.', note: '' }, 'save');
     expect((await search({ q: 'quokkanomics' })).titles[0]).toBe('Quokkanomics revisited');
   });
+
+  it('as a phrase: of the posts holding its words, newest first, those with them in order', async () => {
+    const at = (days: number) => new Date(Date.now() - days * DAY);
+    await makePost(db, { title: 'In order', markdown: 'The wombatology quotient, again.', at: at(3) });
+    await makePost(db, { title: 'Apart', markdown: 'Wombatology has no quotient.', at: at(2) });
+    await makePost(db, { title: 'Reversed', markdown: 'A quotient of wombatology.', at: at(1) });
+    await makePost(db, { title: 'Newest in order', markdown: 'Wombatology quotients.' });
+    await db.query('ANALYZE posts');
+    expect(await candidatePath(db, 'posts', "'wombatolog' <-> 'quotient'")).toBe('index');
+    const found = await search({ q: '"wombatology quotient"' });
+    expect(found.titles).toEqual(['Newest in order', 'In order']);
+    expect(found.snippets[1]!.marks.map((mark) => mark.text)).toEqual(['wombatology', 'quotient']);
+  });
 });
 
 describe('other tabs', () => {
