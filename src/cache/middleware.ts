@@ -1,4 +1,5 @@
 import type { Context, MiddlewareHandler } from 'hono';
+import { chooseEncoding } from '../web/compression.js';
 import { clientHasCurrent } from '../web/conditional.js';
 import type { AppEnv } from '../web/context.js';
 import { pathAndQuery } from '../web/page.js';
@@ -82,6 +83,17 @@ export function pageCaches(): MiddlewareHandler<AppEnv> {
       return;
     }
     for (const [name, value] of Object.entries(headers)) c.res.headers.set(name, value);
+    // Sent as it was compressed to be kept, rather than compressed again (the compression middleware leaves an
+    // encoded answer alone).
+    const encoding = chooseEncoding(c.req.header('accept-encoding'));
+    const encoded = encoding && stored.encoded[encoding];
+    if (encoded) {
+      const sent = new Headers(c.res.headers);
+      sent.set('Content-Encoding', encoding);
+      sent.set('Content-Length', String(encoded.byteLength));
+      c.res = undefined;
+      c.res = new Response(encoded as Uint8Array<ArrayBuffer>, { status: 200, headers: sent });
+    }
   };
 }
 

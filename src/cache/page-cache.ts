@@ -16,7 +16,15 @@ export interface CachedPage {
   shared: boolean;
   /** The header list (name, value, name, value…) of a 200 answer in each encoding, made with the encoding. */
   headers: Partial<Record<Encoding | 'identity', string[]>>;
+  /**
+   * Answers in brotli so far: the page is kept compressed quickly (most pages of a large forum are asked for
+   * once before a change drops them) and compressed harder, off the event loop, once it is asked for again.
+   */
+  brotliHits: number;
 }
+
+/** Brotli answers of a cached page after which it is compressed again, harder (see CachedPage.brotliHits). */
+const RECOMPRESS_AFTER_HITS = 1;
 
 /**
  * Rendered pages for logged-out readers, keyed by URL and tagged with what they show (see TaggedCache). Each
@@ -38,12 +46,13 @@ export class PageCache extends TaggedCache<CachedPage> {
     const body = Buffer.from(page.body);
     const cached: CachedPage = {
       body,
-      encoded: { br: await compressLarge(body, 'br') },
+      encoded: { br: await compressLarge(body, 'br', 'each') },
       contentType: page.contentType,
       etag: `"${createHash('sha1').update(body).digest('base64url')}"`,
       lastModified: new Date(Math.floor(now / 1000) * 1000),
       shared: page.shared ?? true,
       headers: {},
+      brotliHits: 0,
     };
     return this.store(key, since, cached, page.tags, now);
   }
@@ -55,6 +64,7 @@ export function encodedAnswer(
   encoding: Encoding | undefined,
 ): { headers: string[]; body: Uint8Array } {
   const name = encoding ?? 'identity';
+  if (encoding === 'br' && ++page.brotliHits === RECOMPRESS_AFTER_HITS) void recompress(page);
   let body = encoding ? page.encoded[encoding] : page.body;
   if (!body) {
     body = compress(page.body, encoding!);
@@ -73,6 +83,16 @@ export function encodedAnswer(
     page.headers[name] = headers;
   }
   return { headers, body };
+}
+
+/**
+ * A page asked for again, compressed as a page sent many times should be (a third smaller for a long discussion);
+ * answers go on with the quick compression until this one is ready.
+ */
+async function recompress(page: CachedPage): Promise<void> {
+  const body = await compressLarge(page.body, 'br', 'once');
+  page.encoded.br = body;
+  delete page.headers.br;
 }
 
 /**

@@ -83,8 +83,11 @@ describe('the change feed', () => {
     // The same database, except that sending a notification fails (the server went away after the write).
     const failing: Database = {
       ...db,
+      // The settle marker's statement fails (db/changes.ts), not writes that notify in their own statement.
       query: (sql, params) =>
-        sql.includes('pg_notify') ? Promise.reject(new Error('connection lost')) : db.query(sql, params),
+        String(params?.[1]).startsWith('settle:')
+          ? Promise.reject(new Error('connection lost'))
+          : db.query(sql, params),
     };
     const feed = await startChangeFeed(failing, silent);
     await expect(feed.settle()).resolves.toBeUndefined();
@@ -94,8 +97,11 @@ describe('the change feed', () => {
   it('answers a write normally when settling afterwards fails', async () => {
     const failing: Database = {
       ...db,
+      // The settle marker's statement fails (db/changes.ts), not writes that notify in their own statement.
       query: (sql, params) =>
-        sql.includes('pg_notify') ? Promise.reject(new Error('connection lost')) : db.query(sql, params),
+        String(params?.[1]).startsWith('settle:')
+          ? Promise.reject(new Error('connection lost'))
+          : db.query(sql, params),
     };
     const test = await makeTestApp(failing, { PAGE_CACHE_TTL_MS: '60000' });
     const author = await makeUser(db);

@@ -1,5 +1,6 @@
+import { brotliDecompressSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { PageCache } from '../../src/cache/page-cache.js';
+import { encodedAnswer, PageCache } from '../../src/cache/page-cache.js';
 import { TaggedCache } from '../../src/cache/tagged-cache.js';
 import { TestClient, useTestApp } from '../helpers/app.js';
 import { eventually } from '../helpers/eventually.js';
@@ -33,6 +34,22 @@ describe('the page cache', () => {
     cache.invalidate('user:z');
     await cache.storePage('/posts/a/x', unrelated, page(['post:a']));
     expect(cache.get('/posts/a/x')).toBeDefined();
+  });
+
+  it('keeps a page compressed quickly, and compresses it harder once it is asked for again', async () => {
+    const cache = new PageCache({ ttlMs: 60_000, maxEntries: 10 });
+    const body = Array.from({ length: 3_000 }, (_, i) => `<p>Comment ${i % 97} on the thread, reply ${i}.</p>`).join(
+      '',
+    );
+    await cache.storePage('/posts/a/x', cache.begin(), { ...page(['post:a']), body });
+    const stored = cache.get('/posts/a/x')!;
+    const first = encodedAnswer(stored, 'br');
+    expect(brotliDecompressSync(first.body).toString()).toBe(body);
+    await eventually(async () => stored.encoded.br!.byteLength < first.body.byteLength);
+    const again = encodedAnswer(stored, 'br');
+    expect(brotliDecompressSync(again.body).toString()).toBe(body);
+    const length = again.headers[again.headers.indexOf('Content-Length') + 1];
+    expect(length).toBe(String(again.body.byteLength));
   });
 
   it('expires pages after their lifetime and evicts the least recently used beyond its size', async () => {
