@@ -287,32 +287,60 @@ const isPhrase = (tsquery: string) => tsquery.includes(' <');
 
 /**
  * The candidates' path for a tsquery, from the share of rows holding its rarest lexeme in the statistics ANALYZE
- * keeps of the table's vectors (one catalog read): at most that many rows match. The planner cannot weigh this
- * itself: it counts none of the cost of reading a vector, and it takes the words of a phrase as independent (on
- * the synthetic forum, 10 to 20 times too few matches for a formula). As planned when the query is not all of
- * its lexemes or the table has no statistics yet.
+ * keeps of the table's vectors: at most that many rows match. The planner cannot weigh this itself: it counts
+ * none of the cost of reading a vector, and it takes the words of a phrase as independent (on the synthetic
+ * forum, 10 to 20 times too few matches for a formula). As planned when the query is not all of its lexemes or
+ * the table has no statistics yet.
  */
 export async function candidatePath(db: Queryable, table: string, tsquery: string): Promise<CandidatePath> {
   if (!ALL_OF.test(tsquery)) return 'planner';
+  const stats = await vectorStatistics(db, table);
+  if (!stats) return 'planner';
   const lexemes = [...tsquery.matchAll(QUOTED)].map((m) => m[1]!.replace(/''/g, "'"));
-  // A lexeme missing from the most common ones is given what PostgreSQL gives it (tsquery_opr_selec).
-  const [row] = await db.query<{ matches: number | null; rows: number | null }>(
-    `SELECT min(coalesce(s.freqs[array_position(s.elems, l)], least(0.005, s.freqs[array_length(s.freqs, 1) - 2] / 2)))
-              * c.reltuples AS matches,
-            c.reltuples AS rows
-       FROM (SELECT most_common_elems::text::text[] AS elems, most_common_elem_freqs AS freqs
-               FROM pg_stats
-              WHERE schemaname = current_schema() AND tablename = $1 AND attname = 'search_vector') AS s
-            CROSS JOIN unnest($2::text[]) AS l
-            CROSS JOIN (SELECT reltuples FROM pg_class WHERE oid = $1::text::regclass) AS c
-      GROUP BY c.reltuples`,
-    [table, lexemes],
-  );
-  const matches = row?.matches == null ? undefined : Number(row.matches);
-  const rows = Number(row?.rows ?? 0);
-  if (matches === undefined || !(rows > 0)) return 'planner';
+  const matches = Math.min(...lexemes.map((lexeme) => stats.shares.get(lexeme) ?? stats.otherShare)) * stats.rows;
   const cost = isPhrase(tsquery) ? 1 : VECTOR_READ_COST;
-  return matches <= Math.sqrt(cost * RANKED_CANDIDATES * rows) ? 'index' : 'newest';
+  return matches <= Math.sqrt(cost * RANKED_CANDIDATES * stats.rows) ? 'index' : 'newest';
+}
+
+/** What candidatePath reads of a table's statistics: each common lexeme's share of rows, and the rows. */
+interface VectorStatistics {
+  shares: Map<string, number>;
+  /** A lexeme missing from the common ones gets what PostgreSQL gives it (tsquery_opr_selec). */
+  otherShare: number;
+  rows: number;
+  until: number;
+}
+
+/** How long a process keeps a table's statistics (ANALYZE changes them, rarely): a catalog read per search saved. */
+const STATISTICS_KEPT_MS = 60_000;
+const statisticsKept = new WeakMap<Queryable, Map<string, VectorStatistics>>();
+
+async function vectorStatistics(db: Queryable, table: string): Promise<VectorStatistics | undefined> {
+  let tables = statisticsKept.get(db);
+  if (!tables) statisticsKept.set(db, (tables = new Map()));
+  const kept = tables.get(table);
+  if (kept && kept.until > Date.now()) return kept;
+  const [row] = await db.query<{ elems: string[] | null; freqs: (number | string)[] | null; rows: number | string }>(
+    `SELECT s.most_common_elems::text::text[] AS elems, s.most_common_elem_freqs AS freqs, c.reltuples AS rows
+       FROM pg_stats s CROSS JOIN pg_class c
+      WHERE s.schemaname = current_schema() AND s.tablename = $1 AND s.attname = 'search_vector'
+        AND c.oid = $1::text::regclass`,
+    [table],
+  );
+  const rows = Number(row?.rows ?? 0);
+  // None yet: not kept, so the first ANALYZE is used at once.
+  if (!row || !(rows > 0)) return undefined;
+  const elems = row.elems ?? [];
+  // The frequencies of the common lexemes, then their least and greatest and the share of empty vectors.
+  const freqs = (row.freqs ?? []).map(Number);
+  const statistics = {
+    shares: new Map(elems.map((lexeme, i) => [lexeme, freqs[i]!])),
+    otherShare: Math.min(0.005, (freqs.at(-3) ?? Number.POSITIVE_INFINITY) / 2),
+    rows,
+    until: Date.now() + STATISTICS_KEPT_MS,
+  };
+  tables.set(table, statistics);
+  return statistics;
 }
 
 /** The words among `words` whose English lexemes are among `lexemes` (no table read). */
