@@ -317,7 +317,10 @@ const statisticsKept = new WeakMap<Queryable, Map<string, VectorStatistics>>();
 
 async function vectorStatistics(db: Queryable, table: string): Promise<VectorStatistics | undefined> {
   let tables = statisticsKept.get(db);
-  if (!tables) statisticsKept.set(db, (tables = new Map()));
+  if (!tables) {
+    tables = new Map();
+    statisticsKept.set(db, tables);
+  }
   const kept = tables.get(table);
   if (kept && kept.until > Date.now()) return kept;
   const [row] = await db.query<{ elems: string[] | null; freqs: (number | string)[] | null; rows: number | string }>(
