@@ -58,6 +58,28 @@ interface TreeSegments {
 }
 
 const segmentsOfTree = new WeakMap<SharedCommentTree, TreeSegments>();
+/**
+ * Trees a logged-in reader has opened once. That view is compressed whole unless the post is busy: most trees of
+ * a large forum are opened once before a change renders them again, and compressing every segment for readers
+ * to come costs ten times a quick compression of the page. A post whose tree was opened twice is busy from then
+ * on (its next trees, after a comment, are prepared at their first view, as a hot thread needs).
+ */
+const openedOnce = new WeakSet<SharedCommentTree>();
+const busyPosts = new Map<string, true>();
+/** Busy posts remembered (the most recently made busy). */
+const BUSY_POSTS_KEPT = 10_000;
+
+/** Whether this view should wait for a later one before the tree's segments are compressed (see openedOnce). */
+function firstViewOfQuietPost(tree: SharedCommentTree, postId: string): boolean {
+  if (segmentsOfTree.has(tree) || busyPosts.has(postId)) return false;
+  if (!openedOnce.has(tree)) {
+    openedOnce.add(tree);
+    return true;
+  }
+  busyPosts.set(postId, true);
+  if (busyPosts.size > BUSY_POSTS_KEPT) busyPosts.delete(busyPosts.keys().next().value!);
+  return false;
+}
 
 /**
  * The tree's pieces cut before each thread's first comment and before about one comment in SEGMENT_COMMENTS
@@ -213,8 +235,8 @@ export function prepareCommentSection(
 
 /**
  * The comment section as this logged-in reader sees it (what fillCommentSlots would give), as raw DEFLATE pieces
- * to splice into a gzip answer (web/gzip-splice.ts); undefined, and the compression started, when the tree has
- * not been prepared yet (prepareCommentSection).
+ * to splice into a gzip answer (web/gzip-splice.ts); undefined on the tree's first view (openedOnce), and, with
+ * the compression started, when the tree has not been prepared yet (prepareCommentSection).
  */
 export function deflatedCommentSection(
   tree: SharedCommentTree,
@@ -222,6 +244,7 @@ export function deflatedCommentSection(
   scores: Map<string, CommentScores> | undefined,
   byContent?: TaggedCache<DeflatedPiece>,
 ): DeflatedPiece[] | undefined {
+  if (firstViewOfQuietPost(tree, ctx.post.id)) return undefined;
   const kept = keptFor(tree);
   if (!kept.ready) {
     // Nobody waits for it; a failure leaves this tree's views compressed whole (kept.preparing stays rejected).

@@ -158,7 +158,9 @@ describe('the comment section compressed for logged-in readers', () => {
     const tree = await sharedTree(post.id, post);
     const scores = await commentScoresOfPost(db, post.id);
     const one = { post, csrfToken: 'a', user: reader('one') };
-    // A few segments are compressed on the spot.
+    // A tree's first view is compressed whole (most trees are opened once before a change renders them again);
+    // from the second, a few segments are compressed on the spot.
+    expect(deflatedCommentSection(tree, one, scores)).toBeUndefined();
     const first = deflatedCommentSection(tree, one, scores)!;
     expect(first).toBeDefined();
     const author = { post, csrfToken: 'b', user: reader(d.authors[1]!.id) };
@@ -182,6 +184,15 @@ describe('the comment section compressed for logged-in readers', () => {
     expect(after[0]).toBe(first[0]);
     expect(await spliced(tree, ctx, voted)).toBe(fillCommentSlots(tree, ctx, voted));
     expect(await spliced(tree, ctx, voted)).toContain('>42</span>');
+
+    // The post is busy now (a tree of it was opened twice): its next tree, after a comment, is compressed in
+    // segments from its first view.
+    await makeComment(db, { postId: post.id, markdown: 'One more.' });
+    const next = await sharedTree(post.id, post);
+    expect(deflatedCommentSection(next, one, await commentScoresOfPost(db, post.id))).toBeDefined();
+    const quiet = await discussion();
+    const onQuiet = { ...one, post: quiet.post };
+    expect(deflatedCommentSection(await sharedTree(quiet.post.id, quiet.post), onQuiet, undefined)).toBeUndefined();
   });
 
   it('is compressed in a render worker when a whole discussion is new, the page sent whole meanwhile', async () => {
