@@ -182,6 +182,21 @@ describe('a word few posts hold', () => {
   });
 });
 
+describe('indexes a comment rewrites', () => {
+  it('take a post row’s title entries at once, so no search reads a pending list', async () => {
+    const rows = await db.query<{ name: string; options: string[] | null }>(
+      `SELECT relname AS name, reloptions AS options FROM pg_class
+        WHERE relname IN ('posts_title_search_idx', 'posts_title_trgm_idx', 'post_search_vector_idx')
+        ORDER BY relname`,
+    );
+    expect(rows.map((row) => [row.name, row.options])).toEqual([
+      ['post_search_vector_idx', ['fastupdate=off']],
+      ['posts_title_search_idx', ['fastupdate=off']],
+      ['posts_title_trgm_idx', ['fastupdate=off']],
+    ]);
+  });
+});
+
 describe('other tabs', () => {
   it('search comments, users, tags and sequences; hidden things stay hidden', async () => {
     const user = await makeUser(db, { username: 'okapi_fan' });

@@ -11,8 +11,6 @@ CREATE TABLE post_search (
   search_vector tsvector NOT NULL
 ) WITH (toast_tuple_target = 128);
 
-CREATE INDEX post_search_vector_idx ON post_search USING gin (search_vector);
-
 -- Kept by trigger from posts: a row for every post readers see (the conditions of posts_search_idx, 0016).
 CREATE FUNCTION lyceum_sync_post_search() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
@@ -39,3 +37,8 @@ ALTER TABLE posts ENABLE ALWAYS TRIGGER posts_sync_post_search;
 INSERT INTO post_search (id, published_at, search_vector)
 SELECT id, published_at, search_vector FROM posts
  WHERE status = 'published' AND deleted_at IS NULL AND published_at IS NOT NULL AND search_vector IS NOT NULL;
+
+-- Built after the copy, in one pass. A post's vector is written here only when its text changes (not when a
+-- comment or vote touches its counters), so entries go straight into the index: a pending list would be read
+-- whole by every search until a vacuum.
+CREATE INDEX post_search_vector_idx ON post_search USING gin (search_vector) WITH (fastupdate = off);
