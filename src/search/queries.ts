@@ -80,8 +80,9 @@ interface TabQuery {
   /** Large tables: the table whose statistics choose the candidates' path (candidatePath). */
   pathChosen?: string;
   /**
-   * Posts: a narrow copy of the visible rows' ids, dates and vectors, which the index path reads (migration 0027):
-   * every match's row is read for its date, and a posts row is about 4 KB.
+   * Posts: a narrow copy of the visible rows' ids, authors, dates and vectors with the GIN index (migration 0027),
+   * which every path but the newest-first walk reads: every match's row is read for its date, and a posts row is
+   * about 4 KB. Title matches are read from posts (their own index).
    */
   narrow?: string;
   /** The shown row's tables, joined to the ranked ids `r`. */
@@ -240,11 +241,11 @@ export async function searchTab(
               WHERE ts_match_vq(v.search_vector, $1::tsquery)
               ORDER BY c.sorted DESC, c.id DESC LIMIT ${cap})`;
   };
-  // The narrow copy holds visible rows only, and the index path is never filtered by author or tag.
+  // The narrow copy holds visible rows only.
   const newest = walked
     ? branch([where[1]!], order, null)
-    : path === 'index' && t.narrow
-      ? isPhrase(tsquery)
+    : t.narrow
+      ? path === 'index' && isPhrase(tsquery)
         ? phrased(t.narrow)
         : branch(where.slice(1), order, t.narrow)
       : branch(where, order);
@@ -361,10 +362,10 @@ export async function wordsMatching(db: Queryable, words: string[], lexemes: str
 export async function newestMatchingPosts(db: Queryable, tsquery: string, limit: number): Promise<FeedPost[]> {
   return db.query<FeedPost>(
     `SELECT ${FEED_POST_COLUMNS}
-       FROM posts p JOIN users u ON u.id = p.author_id
-      WHERE ${visiblePost('p')} AND p.search_vector @@ $1::tsquery
-      ORDER BY p.published_at DESC, p.id DESC
-      LIMIT $2`,
+       FROM (SELECT s.id FROM post_search s WHERE s.search_vector @@ $1::tsquery
+              ORDER BY s.published_at DESC, s.id DESC LIMIT $2) AS found
+       JOIN posts p ON p.id = found.id JOIN users u ON u.id = p.author_id
+      ORDER BY p.published_at DESC, p.id DESC`,
     [tsquery, limit],
   );
 }
