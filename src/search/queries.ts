@@ -66,8 +66,6 @@ const EXACT = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-M
 interface TabQuery {
   /** The searched table. */
   table: string;
-  /** The searched table as `t`. */
-  from: string;
   /** Comments: the candidates' posts must be visible too. */
   postVisible?: boolean;
   /** Visible rows (the condition of the tab's partial GIN index, 0016). */
@@ -93,7 +91,6 @@ interface TabQuery {
 const TABS: Record<SearchTab, TabQuery> = {
   posts: {
     table: 'posts',
-    from: 'posts t',
     visible: visiblePost('t'),
     date: 't.published_at',
     author: 't.author_id',
@@ -106,7 +103,6 @@ const TABS: Record<SearchTab, TabQuery> = {
   },
   comments: {
     table: 'comments',
-    from: 'comments t',
     visible: 'NOT t.deleted',
     // Checked on the ranked candidates only (by primary key), so no plan reads every post to join them.
     postVisible: true,
@@ -120,7 +116,6 @@ const TABS: Record<SearchTab, TabQuery> = {
   },
   users: {
     table: 'users',
-    from: 'users t',
     visible: 'true',
     date: 't.created_at',
     join: 'JOIN users u ON u.id = r.id',
@@ -129,7 +124,6 @@ const TABS: Record<SearchTab, TabQuery> = {
   },
   tags: {
     table: 'tags',
-    from: 'tags t',
     visible: liveTag('t'),
     date: 't.created_at',
     join: 'JOIN tags g ON g.id = r.id',
@@ -138,7 +132,6 @@ const TABS: Record<SearchTab, TabQuery> = {
   },
   sequences: {
     table: 'sequences',
-    from: 'sequences t',
     visible: 't.post_count > 0',
     date: 't.created_at',
     author: 't.author_id',
@@ -220,7 +213,7 @@ export async function searchTab(
   const walked =
     path === 'newest'
       ? `(SELECT t.id, ${t.date}, t.search_vector${postId ? ', t.post_id' : ''}
-            FROM ${t.from} WHERE ${where.filter((_, i) => i !== 1).join(' AND ')}
+            FROM ${t.table} t WHERE ${where.filter((_, i) => i !== 1).join(' AND ')}
            ORDER BY ${t.date} DESC, t.id DESC LIMIT ${WALKED_ROWS}) AS t`
       : undefined;
   const order = path === 'index' ? `${t.date} + interval '0 s'` : t.date;
