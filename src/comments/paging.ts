@@ -10,7 +10,7 @@ import type { CommentNode } from './tree.js';
  */
 export const COMMENT_PAGE_BUDGET = 500_000;
 /** What a comment's frame adds to its body: header, actions, vote forms (measured at about 1.5 KB). */
-const COMMENT_FRAME_CHARS = 1_500;
+export const COMMENT_FRAME_CHARS = 1_500;
 
 /** A thread as one page shows it: where replies were cut, how many and on which page they continue. */
 export interface ShownNode extends CommentNode {

@@ -1,5 +1,6 @@
 import type { Queryable } from '../db/database.js';
 import { visibleComment } from '../policy/visibility.js';
+import { COMMENT_FRAME_CHARS, COMMENT_PAGE_BUDGET } from './paging.js';
 
 export interface CommentRow {
   id: string;
@@ -8,7 +9,7 @@ export interface CommentRow {
   authorId: string;
   authorUsername: string;
   authorDisplayName: string;
-  /** The stored HTML; '' in the outlines a post's comments are first read as (commentOutlinesOfPost). */
+  /** The stored HTML; '' in the outlines a post's comments are first read as (commentsOfPost). */
   bodyHtml: string;
   /** Bytes of the stored HTML, to page a discussion without reading every comment's text. */
   bodyLength: number;
@@ -31,19 +32,39 @@ const OUTLINE_COLUMNS = `c.id, c.post_id AS "postId", c.parent_id AS "parentId",
   c.removed_reason AS "removedReason"`;
 const COMMENT_COLUMNS = `${OUTLINE_COLUMNS}, c.body_html AS "bodyHtml"`;
 
+/** A post's comments as first read: every one's outline, and their text when the whole discussion fits one page. */
+export interface CommentsOfPost {
+  /** Every comment's outline (bodyHtml ''), oldest first. */
+  rows: CommentRow[];
+  /** Each comment's stored HTML, when read with the outlines (see commentsOfPost). */
+  bodies?: Map<string, string>;
+}
+
 /**
- * Every comment of a post in one index scan (comments_post_idx), without their text: the tree is assembled in
- * memory and paged, and only the page shown reads its comments' text (commentBodies). A long discussion's text
- * is most of its bytes, and a cached tree keeps these rows for "new since your last visit".
+ * Every comment of a post in one index scan (comments_post_idx). The tree is assembled in memory and paged, and
+ * only the page shown needs its comments' text: when the whole discussion fits on one page (COMMENT_PAGE_BUDGET,
+ * as paginateThreads weighs it; most discussions do), the text comes in the same query, else readShownBodies
+ * reads the page's in a second one. A long discussion's text is most of its bytes, and a cached tree keeps only
+ * the outlines (for "new since your last visit"), so the text is handed back apart.
  */
-export async function commentOutlinesOfPost(db: Queryable, postId: string): Promise<CommentRow[]> {
-  return db.query<CommentRow>(
-    `SELECT ${OUTLINE_COLUMNS}, '' AS "bodyHtml"
+export async function commentsOfPost(db: Queryable, postId: string): Promise<CommentsOfPost> {
+  const read = await db.query<Omit<CommentRow, 'bodyHtml'> & { bodyHtml: string | null }>(
+    `SELECT ${OUTLINE_COLUMNS},
+            CASE WHEN sum(octet_length(c.body_html) + $2) OVER () <= $3 THEN c.body_html END AS "bodyHtml"
        FROM comments c JOIN users u ON u.id = c.author_id
       WHERE c.post_id = $1
       ORDER BY c.created_at, c.id`,
-    [postId],
+    [postId, COMMENT_FRAME_CHARS, COMMENT_PAGE_BUDGET],
   );
+  // The window's verdict is the same on every row: text on all of them, or on none.
+  const whole = read.length > 0 && read[0]!.bodyHtml !== null;
+  const bodies = whole ? new Map<string, string>() : undefined;
+  for (const row of read) {
+    bodies?.set(row.id, row.bodyHtml ?? '');
+    row.bodyHtml = '';
+  }
+  // Every row's text is '' now: they are outlines.
+  return { rows: read as CommentRow[], bodies };
 }
 
 /** The stored HTML of the given comments (by primary key, one query). */
@@ -59,9 +80,14 @@ export async function commentBodies(db: Queryable, ids: Iterable<string>): Promi
 
 /**
  * Reads the text of every comment in these threads (a page's, as paginateThreads shows them) into copies of
- * their rows, in one query: the outline rows, which a cached tree keeps, stay without it.
+ * their rows, in one query unless `known` (commentsOfPost's bodies) holds it: the outline rows, which a cached
+ * tree keeps, stay without it.
  */
-export async function readShownBodies(db: Queryable, nodes: ShownComment[]): Promise<void> {
+export async function readShownBodies(
+  db: Queryable,
+  nodes: ShownComment[],
+  known?: Map<string, string>,
+): Promise<void> {
   const all: ShownComment[] = [];
   const stack = [...nodes];
   while (stack.length > 0) {
@@ -69,10 +95,8 @@ export async function readShownBodies(db: Queryable, nodes: ShownComment[]): Pro
     all.push(node);
     stack.push(...node.replies);
   }
-  const bodies = await commentBodies(
-    db,
-    all.map((node) => node.comment.id),
-  );
+  const ids = all.map((node) => node.comment.id);
+  const bodies = known && ids.every((id) => known.has(id)) ? known : await commentBodies(db, ids);
   for (const node of all) node.comment = { ...node.comment, bodyHtml: bodies.get(node.comment.id) ?? '' };
 }
 

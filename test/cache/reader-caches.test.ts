@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { commentScoresTag } from '../../src/cache/caches.js';
+import type { CommentScores } from '../../src/comments/queries.js';
 import type { Role } from '../../src/policy/actor.js';
+import { castVote } from '../../src/votes/service.js';
 import { TestClient, useTestApp } from '../helpers/app.js';
 import { eventually } from '../helpers/eventually.js';
 import { makeComment, makePost, makeUser } from '../helpers/factories.js';
@@ -18,6 +21,45 @@ describe('caches behind logged-in pages', () => {
   }
 
   const text = async (client: TestClient, path: string) => (await client.get(path)).text();
+
+  it('keeps the scores a post page’s comments were read with, and shows later votes on them', async () => {
+    const { client } = await loggedIn();
+    const voter = await makeUser(db);
+    const post = await makePost(db, { title: 'Scored once' });
+    const path = `/posts/${post.id}/scored-once`;
+    const comment = await makeComment(db, { postId: post.id, markdown: 'Worth a vote' });
+    await castVote(db, { voterId: voter.id, targetType: 'comment', targetId: comment.id, axis: 'karma', kind: 'up' });
+    const scoreOf = async () => {
+      const [row] = await db.query<CommentScores>(
+        `SELECT base_score AS "baseScore", agreement_score AS "agreementScore", vote_count AS "voteCount",
+                agreement_vote_count AS "agreementVoteCount" FROM comments WHERE id = $1`,
+        [comment.id],
+      );
+      return row!;
+    };
+    const fragments = test.caching!.caches.fragments;
+    const read = await scoreOf();
+    // The author's own vote and the voter's.
+    expect(read.voteCount).toBe(2);
+    await eventually(async () => {
+      await client.get(path);
+      const kept = fragments.peek(commentScoresTag(post.id)) as Map<string, CommentScores> | undefined;
+      return kept?.get(comment.id)?.voteCount === read.voteCount;
+    });
+    const kept = fragments.peek(commentScoresTag(post.id)) as Map<string, CommentScores>;
+    expect(kept.get(comment.id)).toEqual(read);
+    // A vote after the page was read goes into what is kept, and the next view shows it.
+    const other = await makeUser(db);
+    await castVote(db, { voterId: other.id, targetType: 'comment', targetId: comment.id, axis: 'karma', kind: 'up' });
+    const now = await scoreOf();
+    expect(now.baseScore).toBeGreaterThan(read.baseScore);
+    await eventually(async () => {
+      const html = await text(client, path);
+      const shown = html.slice(html.indexOf(`id="comment-${comment.id}"`));
+      return /class="vote-score"[^>]*>(-?\d+)</.exec(shown)?.[1] === String(now.baseScore);
+    });
+    expect((fragments.peek(commentScoresTag(post.id)) as Map<string, CommentScores>).get(comment.id)).toEqual(now);
+  });
 
   it('marks new comments on the frontpage and drops the mark as soon as the reader opens the post', async () => {
     const { client } = await loggedIn();

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { COMMENT_PAGE_BUDGET, paginateThreads, type ShownNode } from '../../src/comments/paging.js';
-import type { CommentRow } from '../../src/comments/queries.js';
+import { type CommentRow, commentsOfPost } from '../../src/comments/queries.js';
 import type { CommentNode } from '../../src/comments/tree.js';
 import { TestClient, useTestApp } from '../helpers/app.js';
 import { makeComment, makePost } from '../helpers/factories.js';
@@ -164,6 +164,37 @@ describe('long discussions in the app', () => {
     }
     expect(pages).toBeGreaterThan(1);
     expect(seen.sort()).toEqual([...ids].sort());
+  });
+
+  it('reads a discussion that fits one page with its text in one query, and a longer one’s text apart', async () => {
+    const short = await makePost(db, { title: 'Short and sweet' });
+    const first = await makeComment(db, { postId: short.id, markdown: 'First, with *emphasis*.' });
+    const second = await makeComment(db, { postId: short.id, parentId: first.id, markdown: 'A reply.' });
+    const read = await commentsOfPost(db, short.id);
+    expect(read.rows.map((row) => row.id)).toEqual([first.id, second.id]);
+    // The outlines a cached tree keeps carry no text; the text comes beside them.
+    expect(read.rows.every((row) => row.bodyHtml === '')).toBe(true);
+    const stored = await db.query<{ id: string; html: string }>(
+      'SELECT id, body_html AS html FROM comments WHERE post_id = $1',
+      [short.id],
+    );
+    expect(stored).toHaveLength(2);
+    for (const { id, html } of stored) expect(read.bodies?.get(id)).toBe(html);
+    expect(read.bodies?.get(first.id)).toContain('<em>emphasis</em>');
+
+    // Past one page (COMMENT_PAGE_BUDGET), only the outlines: each page reads its own comments' text.
+    const long = await makePost(db, { title: 'Long and heavy' });
+    for (let i = 0; i < 3; i++) await makeComment(db, { postId: long.id, markdown: bulky(i) });
+    const heavy = await commentsOfPost(db, long.id);
+    expect(heavy.rows).toHaveLength(3);
+    expect(heavy.bodies).toBeUndefined();
+    expect(heavy.rows.every((row) => row.bodyHtml === '' && row.bodyLength > 150_000)).toBe(true);
+    // And an empty discussion is no rows, no text.
+    const quiet = await makePost(db, { title: 'Quiet' });
+    expect(await commentsOfPost(db, quiet.id)).toEqual({ rows: [], bodies: undefined });
+    const page = await (await client.get(`/posts/${long.id}/long-and-heavy`)).text();
+    expect(page).toContain('Comment 0. lorem ipsum');
+    expect(await (await client.get(`/posts/${short.id}/short-and-sweet`)).text()).toContain('<em>emphasis</em>');
   });
 
   it('continues a thread too large for its page on the permalink page of the comment it stopped at', async () => {

@@ -4,8 +4,8 @@ import type { SessionUser } from '../../src/accounts/queries.js';
 import { paginateThreads } from '../../src/comments/paging.js';
 import {
   type CommentScores,
-  commentOutlinesOfPost,
   commentScoresOfPost,
+  commentsOfPost,
   readShownBodies,
 } from '../../src/comments/queries.js';
 import { deflatedCommentSection, prepareCommentSection, segmentTree } from '../../src/comments/segments.js';
@@ -49,7 +49,7 @@ describe('the comment section compressed for logged-in readers', () => {
   }
 
   async function sharedTree(postId: string, post: ThreadContext['post']) {
-    const rows = await commentOutlinesOfPost(db, postId);
+    const { rows } = await commentsOfPost(db, postId);
     const tree = buildCommentTree(rows, commentComparator('old'));
     const threads = paginateThreads(tree.roots, 1);
     const readingOrder = inReadingOrder(tree.roots);
@@ -81,7 +81,7 @@ describe('the comment section compressed for logged-in readers', () => {
 
   it('is rendered alike in a render worker (which takes long discussions off the event loop)', async () => {
     const { post } = await discussion();
-    const rows = await commentOutlinesOfPost(db, post.id);
+    const { rows } = await commentsOfPost(db, post.id);
     const threads = paginateThreads(buildCommentTree(rows, commentComparator('old')).roots, 1);
     await readShownBodies(db, threads.nodes);
     const here = await renderSharedCommentList(threads, post);

@@ -3,8 +3,8 @@ import { sessionUser, userByLogin } from '../../src/accounts/queries.js';
 import {
   commentBodies,
   commentById,
-  commentOutlinesOfPost,
   commentRow,
+  commentsOfPost,
   newCommentCounts,
 } from '../../src/comments/queries.js';
 import type { Queryable } from '../../src/db/database.js';
@@ -160,7 +160,7 @@ const hotQueries: HotQuery[] = [
   ['activePosts', (q) => activePosts(q, 20)],
   ['activePosts, next page', (q) => activePosts(q, 20, cursor('active', ids.date.toISOString()))],
   ['newestComments', (q) => newestComments(q, ids.posts, 3)],
-  ['commentOutlinesOfPost', (q) => commentOutlinesOfPost(q, ids.bigPost)],
+  ['commentsOfPost', (q) => commentsOfPost(q, ids.bigPost)],
   ['commentBodies', (q) => commentBodies(q, ids.comments.slice(0, 50))],
   ['commentRow', (q) => commentRow(q, ids.comments[0]!)],
   ['commentById', (q) => commentById(q, ids.comments[0]!)],
