@@ -1,6 +1,7 @@
 import { raw } from 'hono/html';
 import type { SessionUser } from '../accounts/queries.js';
 import { approximateBytes } from '../cache/size.js';
+import { ID_LENGTH, isId } from '../db/ids.js';
 import { removeCommentControlHtml, removedNote, restoreCommentControlHtml } from '../moderation/controls.js';
 import { subscriptionPath } from '../notifications/links.js';
 import { type CommentRights, canReport, commentRights } from '../policy/policy.js';
@@ -10,9 +11,8 @@ import type { VoteKind } from '../votes/kinds.js';
 import { fillVoteForm, voteButtonsHtml, voteFormPieces } from '../votes/views.js';
 import { type HtmlEscapedString, html } from '../web/html.js';
 import { CSRF_FIELD } from '../web/middleware.js';
-import { renderToString } from '../web/page.js';
 import { fillSlots, slot, splitSlots } from '../web/slots.js';
-import { Time } from '../web/time.js';
+import { timeHtml } from '../web/time.js';
 import type { ShownNode, ThreadPage } from './paging.js';
 import type { CommentRow, CommentScores } from './queries.js';
 
@@ -102,7 +102,64 @@ export interface ActionsTemplate {
   agreement: string[];
 }
 
+/**
+ * A comment's actions template: the same markup on every comment of a post but for the comment's id and its
+ * parent's, so it is made once per post and shape with stand-ins for them (actionsShape) and each comment's is
+ * that with its ids put in. Rendering it for each comment was two thirds of assembling a tree.
+ */
 function actionsTemplate(comment: CommentRow, post: ThreadContext['post']): ActionsTemplate {
+  const shape = actionsShape(post, comment.parentId !== null);
+  if (!shape || !isId(comment.id) || (comment.parentId !== null && !isId(comment.parentId))) {
+    return renderActionsTemplate(comment, post);
+  }
+  const parentId = comment.parentId ?? '';
+  const fill = (pieces: string[]) =>
+    pieces.map((piece) =>
+      piece.includes(STAND_IN_MARK)
+        ? piece.replaceAll(COMMENT_STAND_IN, comment.id).replaceAll(PARENT_STAND_IN, parentId)
+        : piece,
+    );
+  return { frame: fill(shape.frame), karma: fill(shape.karma), agreement: fill(shape.agreement) };
+}
+
+// Stand-ins as long as an id, with "~" (in no id, slug or markup of the template, kept by escaping and by
+// encodeURIComponent alike), so the template's own markup and links are made as for a real id.
+const STAND_IN_MARK = '~';
+const COMMENT_STAND_IN = '~comment~~~~~~~~~';
+const PARENT_STAND_IN = '~parent~~~~~~~~~~';
+/** Shapes kept, by post and whether the comment is a reply: those of the posts being rendered lately. */
+const shapes = new Map<string, ActionsTemplate | null>();
+const SHAPES_KEPT = 1_000;
+
+/**
+ * The post's actions template with stand-ins for the ids, or null if putting ids into it would not give what
+ * rendering gives (checked once, with an example id, when the shape is made).
+ */
+function actionsShape(post: ThreadContext['post'], reply: boolean): ActionsTemplate | null {
+  const key = `${post.id}/${post.slug}/${reply}`;
+  let shape = shapes.get(key);
+  if (shape === undefined) {
+    const standIn = { id: COMMENT_STAND_IN, parentId: reply ? PARENT_STAND_IN : null } as CommentRow;
+    const made = renderActionsTemplate(standIn, post);
+    const example = { id: 'A'.repeat(ID_LENGTH), parentId: reply ? 'B'.repeat(ID_LENGTH) : null } as CommentRow;
+    const put = (pieces: string[]) =>
+      pieces.map((piece) =>
+        piece.replaceAll(COMMENT_STAND_IN, example.id).replaceAll(PARENT_STAND_IN, example.parentId ?? ''),
+      );
+    const expected = renderActionsTemplate(example, post);
+    const same = (a: string[], b: string[]) => a.length === b.length && a.every((piece, i) => piece === b[i]);
+    const faithful =
+      same(put(made.frame), expected.frame) &&
+      same(put(made.karma), expected.karma) &&
+      same(put(made.agreement), expected.agreement);
+    shape = faithful ? made : null;
+    if (shapes.size >= SHAPES_KEPT) shapes.delete(shapes.keys().next().value!);
+    shapes.set(key, shape);
+  }
+  return shape;
+}
+
+function renderActionsTemplate(comment: CommentRow, post: ThreadContext['post']): ActionsTemplate {
   const permalink = commentPath(post, comment.id);
   const part = (name: string) => raw(slot(name, ''));
   return {
@@ -181,9 +238,7 @@ export interface SharedCommentTree {
  * part of a shared tree, which a render worker can do (content/pool.ts), given the page of threads (plain data).
  */
 export async function renderSharedCommentList(threads: ThreadPage, post: ThreadContext['post']): Promise<string> {
-  return renderToString(
-    <CommentList nodes={threads.nodes} ctx={{ post, user: null, csrfToken: '', shared: true }} listed />,
-  );
+  return String(commentListHtml(threads.nodes, { post, user: null, csrfToken: '', shared: true }, true));
 }
 
 /** The tree around its rendered HTML (renderSharedCommentList): split at its slots, with its comments' templates. */
@@ -280,110 +335,66 @@ export function fillCommentPieces(
 const NEW_MARK = '<span class="new-mark"> new</span>';
 
 /** The link under a comment whose replies go on past this page (see paging.ts). */
-function ContinueThread({ node, post }: { node: ShownNode; post: ThreadContext['post'] }) {
-  if (!node.continued) return null;
+function continueThreadHtml(node: ShownNode, post: ThreadContext['post']) {
+  if (!node.continued) return '';
   const { count, page } = node.continued;
-  return (
-    <p class="continue-thread">
-      <a href={`${commentPath(post, node.comment.id)}${page > 1 ? `?page=${page}` : ''}`}>
-        Continue this thread: {count} more {count === 1 ? 'reply' : 'replies'} →
-      </a>
-    </p>
-  );
+  const href = `${commentPath(post, node.comment.id)}${page > 1 ? `?page=${page}` : ''}`;
+  return html`<p class="continue-thread"><a href="${href}">Continue this thread: ${count} more ${count === 1 ? 'reply' : 'replies'} →</a></p>`;
+}
+
+/**
+ * One comment with its replies. An escaping template rather than JSX: it is the markup repeated on every comment
+ * of a long discussion, and JSX's per-element work was half of rendering one (web/html.ts).
+ */
+function commentItemHtml(node: ShownNode, depth: number, ctx: ThreadContext, parentAuthor?: string): HtmlEscapedString {
+  const c = node.comment;
+  const fresh = !ctx.shared && isNewComment(c, ctx);
+  let classes = 'comment';
+  if (depth >= MAX_INDENT_DEPTH) classes += ' comment-flat';
+  if (c.retracted) classes += ' comment-retracted';
+  if (fresh) classes += ' comment-new';
+  if (ctx.focusId === c.id) classes += ' comment-focus';
+  if (ctx.shared) classes += slot('class', c.id);
+  const author = c.deleted ? '[deleted]' : c.authorDisplayName;
+  const authorHtml = c.deleted
+    ? html`<span class="comment-author">[deleted]</span>`
+    : html`<a class="comment-author" href="/users/${c.authorUsername}">${c.authorDisplayName}</a>`;
+  const edited = c.editedAt
+    ? html`<span class="comment-edited" title="Edited ${c.editedAt.toISOString()}"> (edited)</span>`
+    : '';
+  const retracted = c.retracted ? html`<span class="retracted-mark"> (retracted)</span>` : '';
+  const mark = ctx.shared ? slot('mark', c.id) : fresh ? raw(NEW_MARK) : '';
+  const replyTo =
+    depth >= MAX_INDENT_DEPTH && parentAuthor ? html`<span class="reply-to"> ↪ replying to ${parentAuthor}</span>` : '';
+  const count = node.descendantCount;
+  const hidden = count > 0 ? `[+${count} ${count === 1 ? 'reply' : 'replies'} hidden]` : '[comment hidden]';
+  const content =
+    c.deleted && c.removedReason
+      ? html`<p class="deleted-note removed-note">${removedNote(c.removedReason)}</p>${
+          ctx.shared ? slot('restore', c.id) : raw(restoreSlotHtml(c, ctx))
+        }`
+      : c.deleted
+        ? html`<p class="deleted-note">[deleted]</p>`
+        : html`<div class="comment-body content">${raw(c.bodyHtml)}</div>${
+            ctx.shared ? slot('actions', c.id) : raw(commentActionsHtml(c, ctx))
+          }`;
+  const replies =
+    node.replies.length > 0
+      ? html`<div class="comment-replies" data-replies-of="${c.id}">${node.replies.map((reply) =>
+          commentItemHtml(reply, depth + 1, ctx, author),
+        )}</div>`
+      : '';
+  // A shared tree's "start" slot marks where each comment begins: it is compressed a few comments at a time
+  // (segments.ts). The toggle holds no links (a summary is itself a control); the header above stays visible.
+  return html`${ctx.shared ? slot('start', c.id) : ''}<article class="${classes}" id="comment-${c.id}" aria-label="Comment by ${author}"><header class="comment-header">${authorHtml} <a href="${postPath(ctx.post)}#comment-${c.id}" class="comment-time">${timeHtml(c.createdAt)}</a>${edited}${retracted}${mark}${replyTo}</header><details open=""><summary class="thread-toggle"><span class="visually-hidden">Collapse or expand this thread</span><span class="collapsed-count">${hidden}</span></summary>${content}${replies}${continueThreadHtml(node, ctx.post)}</details></article>`;
 }
 
 export function CommentItem(props: { node: ShownNode; depth: number; ctx: ThreadContext; parentAuthor?: string }) {
-  const { node, depth, ctx } = props;
-  const c = node.comment;
-  const fresh = !ctx.shared && isNewComment(c, ctx);
-  const classes = ['comment'];
-  if (depth >= MAX_INDENT_DEPTH) classes.push('comment-flat');
-  if (c.retracted) classes.push('comment-retracted');
-  if (fresh) classes.push('comment-new');
-  if (ctx.focusId === c.id) classes.push('comment-focus');
-  const classSlot = ctx.shared ? slot('class', c.id) : '';
-  return (
-    <>
-      {/* Where each comment of a shared tree begins: the tree is compressed a few comments at a time (segments.ts). */}
-      {ctx.shared ? slot('start', c.id) : null}
-      <article
-        class={classes.join(' ') + classSlot}
-        id={`comment-${c.id}`}
-        aria-label={`Comment by ${c.deleted ? '[deleted]' : c.authorDisplayName}`}
-      >
-        <header class="comment-header">
-          {c.deleted ? (
-            <span class="comment-author">[deleted]</span>
-          ) : (
-            <a class="comment-author" href={`/users/${c.authorUsername}`}>
-              {c.authorDisplayName}
-            </a>
-          )}{' '}
-          <a href={`${postPath(ctx.post)}#comment-${c.id}`} class="comment-time">
-            <Time date={c.createdAt} />
-          </a>
-          {c.editedAt ? (
-            <span class="comment-edited" title={`Edited ${c.editedAt.toISOString()}`}>
-              {' '}
-              (edited)
-            </span>
-          ) : null}
-          {c.retracted ? <span class="retracted-mark"> (retracted)</span> : null}
-          {ctx.shared ? slot('mark', c.id) : fresh ? raw(NEW_MARK) : null}
-          {depth >= MAX_INDENT_DEPTH && props.parentAuthor ? (
-            <span class="reply-to"> ↪ replying to {props.parentAuthor}</span>
-          ) : null}
-        </header>
-        <details open>
-          {/* The toggle holds no links (a summary is itself a control); the header above stays visible. */}
-          <summary class="thread-toggle">
-            <span class="visually-hidden">Collapse or expand this thread</span>
-            <span class="collapsed-count">
-              {node.descendantCount > 0
-                ? `[+${node.descendantCount} ${node.descendantCount === 1 ? 'reply' : 'replies'} hidden]`
-                : '[comment hidden]'}
-            </span>
-          </summary>
-          {c.deleted && c.removedReason ? (
-            <>
-              <p class="deleted-note removed-note">{removedNote(c.removedReason)}</p>
-              {ctx.shared ? slot('restore', c.id) : raw(restoreSlotHtml(c, ctx))}
-            </>
-          ) : c.deleted ? (
-            <p class="deleted-note">[deleted]</p>
-          ) : (
-            <>
-              <div class="comment-body content">{raw(c.bodyHtml)}</div>
-              {ctx.shared ? slot('actions', c.id) : raw(commentActionsHtml(c, ctx))}
-            </>
-          )}
-          {node.replies.length > 0 ? (
-            <div class="comment-replies" data-replies-of={c.id}>
-              {node.replies.map((reply) => (
-                <CommentItem
-                  node={reply}
-                  depth={depth + 1}
-                  ctx={ctx}
-                  parentAuthor={c.deleted ? '[deleted]' : c.authorDisplayName}
-                />
-              ))}
-            </div>
-          ) : null}
-          <ContinueThread node={node} post={ctx.post} />
-        </details>
-      </article>
-    </>
-  );
+  return commentItemHtml(props.node, props.depth, props.ctx, props.parentAuthor);
 }
 
 /** Threads of comments; `listed` marks the page's own list, which "Show more comments" appends to. */
-function CommentList(props: { nodes: ShownNode[]; ctx: ThreadContext; depth?: number; listed?: boolean }) {
-  const { nodes, ctx, depth = 0 } = props;
-  return (
-    <div class="comment-tree" data-replies-of="" data-list={props.listed ? 'comments' : undefined}>
-      {nodes.map((node) => (
-        <CommentItem node={node} depth={depth} ctx={ctx} />
-      ))}
-    </div>
-  );
+function commentListHtml(nodes: ShownNode[], ctx: ThreadContext, listed: boolean): HtmlEscapedString {
+  const list = listed ? raw(' data-list="comments"') : '';
+  return html`<div class="comment-tree" data-replies-of=""${list}>${nodes.map((node) => commentItemHtml(node, 0, ctx))}</div>`;
 }

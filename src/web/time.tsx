@@ -1,3 +1,5 @@
+import { type HtmlEscapedString, html } from './html.js';
+
 const UNITS: [Intl.RelativeTimeFormatUnit, number][] = [
   ['year', 365 * 86_400],
   ['month', 30 * 86_400],
@@ -56,11 +58,12 @@ function formatDate(date: Date): string {
   return dateOnly.format(date);
 }
 
-/** A <time> showing "3 days ago", with the exact UTC time on hover. */
+/** A <time> showing "3 days ago" (or the date), with the exact UTC time on hover. */
+export function timeHtml(date: Date, style: 'relative' | 'date' = 'relative'): HtmlEscapedString {
+  const shown = style === 'date' ? formatDate(date) : relativeTime(date);
+  return html`<time datetime="${date.toISOString()}" title="${exactTime(date)} UTC">${shown}</time>`;
+}
+
 export function Time({ date, style = 'relative' }: { date: Date; style?: 'relative' | 'date' }) {
-  return (
-    <time datetime={date.toISOString()} title={`${exactTime(date)} UTC`}>
-      {style === 'date' ? formatDate(date) : relativeTime(date)}
-    </time>
-  );
+  return timeHtml(date, style);
 }

@@ -152,6 +152,34 @@ describe('the comment section compressed for logged-in readers', () => {
     );
   });
 
+  it('gives every comment actions naming it and its parent, for posts of any title', async () => {
+    // Each comment's actions are its post's, made once, with the comment's ids put in (comments/views.tsx).
+    for (const title of ['Spliced', 'Tildes ~ and "quotes" & <angles>']) {
+      const d = await discussion();
+      await db.query('UPDATE posts SET title = $2 WHERE id = $1', [d.post.id, title]);
+      const post = { ...d.post, title };
+      const tree = await sharedTree(post.id, post);
+      const html = fillCommentSlots(tree, { post, csrfToken: 't', user: reader('someone') });
+      const rows = await db.query<{ id: string; parentId: string | null }>(
+        'SELECT id, parent_id AS "parentId" FROM comments WHERE post_id = $1',
+        [post.id],
+      );
+      expect(rows).toHaveLength(8);
+      for (const { id, parentId } of rows) {
+        const from = html.indexOf(`id="comment-${id}"`);
+        const actions = html.slice(html.indexOf('<div class="comment-actions">', from));
+        const own = actions.slice(0, actions.indexOf('</div>'));
+        expect(own).toContain(`data-target="comment/${id}"`);
+        expect(own).toContain(`href="/posts/${post.id}/${post.slug}/comment/${id}/reply" data-reply="${id}"`);
+        expect(own).toContain(`href="/subscriptions/comment/${id}"`);
+        expect(own).toContain(`value="comment/${id}/up/none"`);
+        if (parentId) expect(own).toContain(`href="/posts/${post.id}/${post.slug}#comment-${parentId}">Parent</a>`);
+        else expect(own).not.toContain('>Parent</a>');
+        expect(own).not.toContain('~');
+      }
+    }
+  });
+
   it('compresses what no reader has anything of their own in once, until its scores change', async () => {
     const d = await discussion();
     const { post } = d;
