@@ -1,3 +1,4 @@
+import { approximateBytes } from '../cache/size.js';
 import type { Queryable } from '../db/database.js';
 import { visibleComment } from '../policy/visibility.js';
 import { COMMENT_FRAME_CHARS, COMMENT_PAGE_BUDGET } from './paging.js';
@@ -65,6 +66,30 @@ export async function commentsOfPost(db: Queryable, postId: string): Promise<Com
   }
   // Every row's text is '' now: they are outlines.
   return { rows: read as CommentRow[], bodies };
+}
+
+/** About what an outline row keeps alive (as cache/size.ts approximateBytes counts it, without walking it). */
+export function commentRowBytes(row: CommentRow): number {
+  const strings =
+    row.id.length +
+    row.postId.length +
+    (row.parentId?.length ?? 0) +
+    row.authorId.length +
+    row.authorUsername.length +
+    row.authorDisplayName.length +
+    row.bodyHtml.length +
+    (row.removedReason?.length ?? 0);
+  return COMMENT_ROW_FRAME + 2 * strings;
+}
+/** A row's object, its 17 slots, two dates and the strings' headers, as approximateBytes counts them. */
+const COMMENT_ROW_FRAME = approximateBytes({}) + 17 * 16 + 2 * approximateBytes(new Date(0)) + 8 * 16;
+
+/** About what a discussion read keeps alive: its rows, and its texts when it has them. */
+export function commentsOfPostBytes(read: CommentsOfPost): number {
+  let bytes = approximateBytes([]);
+  for (const row of read.rows) bytes += commentRowBytes(row);
+  for (const [id, body] of read.bodies ?? []) bytes += 64 + 2 * (id.length + body.length);
+  return bytes;
 }
 
 /** The stored HTML of the given comments (by primary key, one query). */
@@ -143,7 +168,16 @@ export async function commentScoresOfPost(db: Queryable, postId: string): Promis
        FROM comments WHERE post_id = $1`,
     [postId],
   );
-  return new Map(rows.map(({ id, ...scores }) => [id, scores]));
+  return commentScoresOf(rows);
+}
+
+/** Each comment's scores by its id, from rows that have them (outlines, or commentScoresOfPost's). */
+export function commentScoresOf(rows: (CommentScores & { id: string })[]): Map<string, CommentScores> {
+  const scores = new Map<string, CommentScores>();
+  for (const { id, baseScore, agreementScore, voteCount, agreementVoteCount } of rows) {
+    scores.set(id, { baseScore, agreementScore, voteCount, agreementVoteCount });
+  }
+  return scores;
 }
 
 export async function commentRow(db: Queryable, id: string): Promise<CommentRow | undefined> {

@@ -14,10 +14,11 @@ import { PendingCommentItem } from '../review/views.js';
 import type { AppEnv } from '../web/context.js';
 import { formStrings, parseInput, parseNamingFields } from '../web/forms.js';
 import { pageContext, wantsJson } from '../web/page.js';
+import { readDiscussion } from './discussion.js';
 import { commentPageParameter, nearestAncestors, requireCommentPage } from './pager.js';
 import { EditCommentPage, PermalinkPage, ReplyPage } from './pages.js';
 import { paginateThreads } from './paging.js';
-import { commentById, commentRow, commentsOfPost, readShownBodies } from './queries.js';
+import { commentById, commentRow, readShownBodies } from './queries.js';
 import { addComment, deleteComment, editComment, setRetracted } from './service.js';
 import { commentComparator, DEFAULT_COMMENT_SORT, isCommentSort } from './sort.js';
 import { ancestorsOf, buildCommentTree } from './tree.js';
@@ -30,9 +31,9 @@ function firstMessage(error: AppError): string {
   return Object.values(error.fields)[0] ?? error.message;
 }
 
-/** The thread around one comment, from the outlines of the post's comments (and their text, if read with them). */
+/** The thread around one comment, from the post's discussion (readDiscussion: outlines, and text if it fits). */
 async function threadOf(c: Context<AppEnv>, post: PostRow, commentId: string) {
-  const { rows, bodies } = await commentsOfPost(c.var.deps.db, post.id);
+  const { rows, bodies } = await readDiscussion(c, post.id);
   const asked = c.req.query('sort');
   const sort = isCommentSort(asked) ? asked : (c.var.user?.commentSort ?? DEFAULT_COMMENT_SORT);
   const tree = buildCommentTree(rows, commentComparator(sort));

@@ -1,6 +1,5 @@
 import { raw } from 'hono/html';
 import type { SessionUser } from '../accounts/queries.js';
-import { approximateBytes } from '../cache/size.js';
 import { ID_LENGTH, isId } from '../db/ids.js';
 import { removeCommentControlHtml, removedNote, restoreCommentControlHtml } from '../moderation/controls.js';
 import { subscriptionPath } from '../notifications/links.js';
@@ -14,7 +13,7 @@ import { CSRF_FIELD } from '../web/middleware.js';
 import { fillSlots, slot, splitSlots } from '../web/slots.js';
 import { timeHtml } from '../web/time.js';
 import type { ShownNode, ThreadPage } from './paging.js';
-import type { CommentRow, CommentScores } from './queries.js';
+import { type CommentRow, type CommentScores, commentRowBytes } from './queries.js';
 
 /** Indentation stops growing past this depth; deeper replies name whom they answer instead. */
 const MAX_INDENT_DEPTH = 8;
@@ -282,22 +281,6 @@ export function assembleSharedCommentTree(
     bytes,
   };
 }
-
-/** About what an outline row keeps alive (approximateBytes of one, without walking it). */
-function commentRowBytes(row: CommentRow): number {
-  const strings =
-    row.id.length +
-    row.postId.length +
-    (row.parentId?.length ?? 0) +
-    row.authorId.length +
-    row.authorUsername.length +
-    row.authorDisplayName.length +
-    row.bodyHtml.length +
-    (row.removedReason?.length ?? 0);
-  return COMMENT_ROW_FRAME + 2 * strings;
-}
-/** A row's object, its 17 slots, two dates and the strings' headers, as approximateBytes counts them. */
-const COMMENT_ROW_FRAME = approximateBytes({}) + 17 * 16 + 2 * approximateBytes(new Date(0)) + 8 * 16;
 
 /**
  * The tree as one reader sees it: their "new" marks and their own vote and comment controls, with each

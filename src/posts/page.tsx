@@ -1,17 +1,11 @@
 import type { Context } from 'hono';
 import type { Child } from 'hono/jsx';
-import { commentScoresTag } from '../cache/caches.js';
 import { cacheAs, cachedFragment, cachesOf, changedHere } from '../cache/middleware.js';
-import { remembered, type TaggedCache } from '../cache/tagged-cache.js';
+import { remembered } from '../cache/tagged-cache.js';
+import { currentCommentScores, readDiscussion } from '../comments/discussion.js';
 import { commentPageParameter, requireCommentPage } from '../comments/pager.js';
 import { paginateThreads, type ThreadPage } from '../comments/paging.js';
-import {
-  type CommentRow,
-  type CommentScores,
-  commentScoresOfPost,
-  commentsOfPost,
-  readShownBodies,
-} from '../comments/queries.js';
+import { readShownBodies } from '../comments/queries.js';
 import { deflatedCommentSection } from '../comments/segments.js';
 import { rememberCommentSort } from '../comments/service.js';
 import { type CommentSort, commentComparator, DEFAULT_COMMENT_SORT, isCommentSort } from '../comments/sort.js';
@@ -56,8 +50,8 @@ export interface PostPageSlots {
 
 /**
  * The post's comments in one order, rendered for every reader with their parts left as slots, and kept until a
- * comment or the post changes ("post:<id>"), or for good when caching is off. One query when the discussion fits
- * on one page, else two (every comment's outline, then the text of the page's: commentsOfPost).
+ * comment or the post changes ("post:<id>"), or for good when caching is off. Made from the post's discussion as
+ * read for every order and page (readDiscussion), and when that did not hold the page's text, one query for it.
  */
 async function sharedCommentTree(
   c: Context<AppEnv>,
@@ -67,10 +61,7 @@ async function sharedCommentTree(
 ): Promise<SharedCommentTree> {
   const build = async () => {
     const db = c.var.deps.db;
-    const fragments = cachesOf(c)?.fragments;
-    const since = fragments?.begin();
-    const { rows, bodies } = await commentsOfPost(db, post.id);
-    if (fragments && since !== undefined) keepCommentScores(fragments, since, post.id, rows);
+    const { rows, bodies } = await readDiscussion(c, post.id);
     const tree = buildCommentTree(rows, commentComparator(sort));
     const threads = paginateThreads(tree.roots, page);
     requireCommentPage(page, threads.pageCount);
@@ -97,34 +88,6 @@ async function renderCommentList(threads: ThreadPage, post: PostRow): Promise<st
     }
   }
   return renderSharedCommentList(threads, post);
-}
-
-/**
- * The current scores of the post's comments, cached apart from the rendered tree: a vote on a comment writes its
- * new scores into them (the "comment-score" change, cache/caches.ts), so a busy thread is neither rendered nor
- * read again on every vote.
- */
-function currentCommentScores(c: Context<AppEnv>, postId: string) {
-  const tag = commentScoresTag(postId);
-  return cachedFragment(c, tag, commentScoresTags(postId), () => commentScoresOfPost(c.var.deps.db, postId));
-}
-
-const commentScoresTags = (postId: string) => [commentScoresTag(postId), `comments:${postId}`];
-
-/**
- * Keeps the scores of the comments a tree was just built from as the post's current scores (currentCommentScores),
- * unless they are kept already or a vote came in after `since`: a tree built after a new comment would otherwise
- * be followed by a second read of every comment of the post for their scores.
- */
-function keepCommentScores(fragments: TaggedCache<unknown>, since: number, postId: string, rows: CommentRow[]) {
-  const tag = commentScoresTag(postId);
-  if (fragments.peek(tag) !== undefined) return;
-  const scores = new Map<string, CommentScores>();
-  for (const row of rows) {
-    const { baseScore, agreementScore, voteCount, agreementVoteCount } = row;
-    scores.set(row.id, { baseScore, agreementScore, voteCount, agreementVoteCount });
-  }
-  fragments.store(tag, since, scores, commentScoresTags(postId));
 }
 
 /** The later of two times, either of which may be missing. */

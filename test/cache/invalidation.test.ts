@@ -193,8 +193,15 @@ describe('the invalidation table, in two instances', () => {
 
   it('comments:<postId> and discussion (a new comment): its post page and Recent Discussion, not other posts', async () => {
     const f = await forum();
+    // Each instance keeps both posts' discussions as read for their trees (comments/discussion.ts).
+    const discussionsKept = (postId: string) =>
+      instances().map(({ caching }) => caching.caches.discussions.peek(postId) !== undefined);
+    expect(discussionsKept(f.post.id)).toEqual([true, true]);
+    expect(discussionsKept(f.other.id)).toEqual([true, true]);
     await makeComment(db, { postId: f.post.id, markdown: 'A newer comment, in the discussion.' });
     await heard();
+    expect(discussionsKept(f.post.id)).toEqual([false, false]);
+    expect(discussionsKept(f.other.id)).toEqual([true, true]);
     const seen = await stillCached([f.postPath, f.otherPath, '/discussion', '/feed.xml']);
     expectBoth(seen, { [f.postPath]: false, [f.otherPath]: true, '/discussion': false, '/feed.xml': true });
     // The frontpage shows Recent Discussion too; its post list (the comment count) follows on refresh.

@@ -22,6 +22,32 @@ describe('caches behind logged-in pages', () => {
 
   const text = async (client: TestClient, path: string) => (await client.get(path)).text();
 
+  it('reads a discussion once for its every order, and again after a new comment', async () => {
+    const { client } = await loggedIn();
+    const post = await makePost(db, { title: 'Ordered twice' });
+    const path = `/posts/${post.id}/ordered-twice`;
+    const at = (minutes: number) => new Date(Date.UTC(2026, 0, 1, 12, minutes));
+    for (const [i, word] of ['First', 'Second', 'Third'].entries()) {
+      await makeComment(db, { postId: post.id, markdown: `${word} word.`, at: at(i) });
+    }
+    const discussions = test.caching!.caches.discussions;
+    const order = (html: string) =>
+      ['First', 'Second', 'Third', 'Fourth'].filter((w) => html.includes(`${w} word.`)).sort(
+        (a, b) => html.indexOf(`${a} word.`) - html.indexOf(`${b} word.`),
+      );
+    await eventually(async () => order(await text(client, `${path}?sort=old`)).length === 3);
+    const misses = discussions.misses;
+    expect(order(await text(client, `${path}?sort=new`))).toEqual(['Third', 'Second', 'First']);
+    expect(order(await text(client, `${path}?sort=old`))).toEqual(['First', 'Second', 'Third']);
+    expect(order(await text(client, `${path}?sort=top`))).toHaveLength(3);
+    expect(discussions.misses).toBe(misses);
+    // A new comment: read again, once, for the next order asked for.
+    await makeComment(db, { postId: post.id, markdown: 'Fourth word.', at: at(3) });
+    await eventually(async () => order(await text(client, `${path}?sort=new`))[0] === 'Fourth');
+    expect(order(await text(client, `${path}?sort=old`))).toEqual(['First', 'Second', 'Third', 'Fourth']);
+    expect(discussions.misses).toBeGreaterThan(misses);
+  });
+
   it('keeps the scores a post page’s comments were read with, and shows later votes on them', async () => {
     const { client } = await loggedIn();
     const voter = await makeUser(db);

@@ -1,0 +1,55 @@
+// A post's discussion as the caches keep it for its pages: every comment read once for the trees of every order
+// and page, and the comments' current scores, which votes keep up to date in place.
+import type { Context } from 'hono';
+import { commentScoresTag } from '../cache/caches.js';
+import { cachedFragment, cachesOf } from '../cache/middleware.js';
+import { remembered, type TaggedCache } from '../cache/tagged-cache.js';
+import type { AppEnv } from '../web/context.js';
+import {
+  type CommentRow,
+  type CommentScores,
+  type CommentsOfPost,
+  commentScoresOf,
+  commentScoresOfPost,
+  commentsOfPost,
+} from './queries.js';
+
+/**
+ * Every comment of the post as commentsOfPost reads it (with their text when the discussion fits on one page),
+ * kept until a comment on the post changes ("comments:<id>"). The trees of its other orders and pages are made
+ * from it: in a forum day (bench) 40 % of the discussions read had been read already, unchanged, for another
+ * order. Their scores become the post's current scores (keepCommentScores); an order by score made from an
+ * older read is as old as a kept tree's would be, and is brought up to date with the next comment.
+ */
+export function readDiscussion(c: Context<AppEnv>, postId: string): Promise<CommentsOfPost> {
+  const caches = cachesOf(c);
+  return remembered(caches?.discussions, postId, [`comments:${postId}`], async () => {
+    const since = caches?.fragments.begin();
+    const read = await commentsOfPost(c.var.deps.db, postId);
+    if (caches && since !== undefined) keepCommentScores(caches.fragments, since, postId, read.rows);
+    return read;
+  });
+}
+
+/**
+ * The current scores of the post's comments, cached apart from the rendered tree: a vote on a comment writes its
+ * new scores into them (the "comment-score" change, cache/caches.ts), so a busy thread is neither rendered nor
+ * read again on every vote.
+ */
+export function currentCommentScores(c: Context<AppEnv>, postId: string): Promise<Map<string, CommentScores>> {
+  const tag = commentScoresTag(postId);
+  return cachedFragment(c, tag, commentScoresTags(postId), () => commentScoresOfPost(c.var.deps.db, postId));
+}
+
+const commentScoresTags = (postId: string) => [commentScoresTag(postId), `comments:${postId}`];
+
+/**
+ * Keeps the scores of the comments just read as the post's current scores (currentCommentScores), unless they
+ * are kept already or a vote came in after `since`: a tree made after a new comment would otherwise be followed
+ * by a second read of every comment of the post for their scores.
+ */
+function keepCommentScores(fragments: TaggedCache<unknown>, since: number, postId: string, rows: CommentRow[]) {
+  const tag = commentScoresTag(postId);
+  if (fragments.peek(tag) !== undefined) return;
+  fragments.store(tag, since, commentScoresOf(rows), commentScoresTags(postId));
+}
