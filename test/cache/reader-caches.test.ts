@@ -32,9 +32,9 @@ describe('caches behind logged-in pages', () => {
     }
     const discussions = test.caching!.caches.discussions;
     const order = (html: string) =>
-      ['First', 'Second', 'Third', 'Fourth'].filter((w) => html.includes(`${w} word.`)).sort(
-        (a, b) => html.indexOf(`${a} word.`) - html.indexOf(`${b} word.`),
-      );
+      ['First', 'Second', 'Third', 'Fourth']
+        .filter((w) => html.includes(`${w} word.`))
+        .sort((a, b) => html.indexOf(`${a} word.`) - html.indexOf(`${b} word.`));
     await eventually(async () => order(await text(client, `${path}?sort=old`)).length === 3);
     const misses = discussions.misses;
     expect(order(await text(client, `${path}?sort=new`))).toEqual(['Third', 'Second', 'First']);
