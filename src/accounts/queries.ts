@@ -60,6 +60,7 @@ export async function sessionUser(db: Queryable, tokenHash: string): Promise<Ses
        FROM sessions s JOIN users u ON u.id = s.user_id
       WHERE s.token_hash = $1 AND s.expires_at > now()`,
     [tokenHash],
+    true,
   );
   return rows[0];
 }

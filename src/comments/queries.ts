@@ -56,6 +56,7 @@ export async function commentsOfPost(db: Queryable, postId: string): Promise<Com
       WHERE c.post_id = $1
       ORDER BY c.created_at, c.id`,
     [postId, COMMENT_FRAME_CHARS, COMMENT_PAGE_BUDGET],
+    true,
   );
   // The window's verdict is the same on every row: text on all of them, or on none.
   const whole = read.length > 0 && read[0]!.bodyHtml !== null;
@@ -221,6 +222,7 @@ export async function newCommentCounts(db: Queryable, userId: string, postIds: s
       WHERE v.user_id = $1 AND v.post_id = ANY($2)
       GROUP BY v.post_id`,
     [userId, postIds],
+    true,
   );
   return new Map(rows.map((r) => [r.postId, r.count]));
 }

@@ -139,6 +139,8 @@ export async function insertComment(db: Queryable, comment: RenderedComment, adm
   const [row] = await db.query<{ added: AddOutcome | null } & Partial<Admission>>(
     `WITH RECURSIVE added AS MATERIALIZED (${adding}), ${fanout} SELECT a.*, ${FANOUT_DONE} FROM added a`,
     params,
+    // Planning it took a third as long as running it: its text is one of two, prepared once per connection.
+    true,
   );
   const refusal = admit && refusalOf(row as unknown as Admission, admit);
   if (refusal) throw refusal;

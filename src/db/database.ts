@@ -1,12 +1,17 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { PGlite } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import type pg from 'pg';
 
 /** Something SQL can be sent to: the database itself or an open transaction. */
 export interface Queryable {
-  /** One parameterized statement; returns its rows. */
-  query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
+  /**
+   * One parameterized statement; returns its rows. `prepared` marks a statement a page sends on most views whose
+   * planning costs as much as running it: on a PostgreSQL server it is prepared once per connection (named by a
+   * hash of its text) and its plan kept, as PostgreSQL decides (a generic plan after five runs when it is no
+   * costlier). PGlite, one connection in this process, ignores it.
+   */
+  query<T = Record<string, unknown>>(sql: string, params?: unknown[], prepared?: boolean): Promise<T[]>;
   /** Several statements without parameters (migrations). */
   exec(sql: string): Promise<void>;
   /**
@@ -121,7 +126,8 @@ export async function openPostgres(options: PostgresOptions): Promise<Database> 
   // An idle client losing its connection must not crash the process; the next query reconnects.
   pool.on('error', () => {});
   const wrap = (q: pg.Pool | pg.PoolClient): Omit<Queryable, 'transaction'> => ({
-    async query<T>(sql: string, params?: unknown[]) {
+    async query<T>(sql: string, params?: unknown[], prepared?: boolean) {
+      if (prepared) return (await q.query({ name: statementName(sql), text: sql, values: params ?? [] })).rows as T[];
       return (await q.query(sql, params)).rows as T[];
     },
     async exec(sql: string) {
@@ -150,6 +156,21 @@ export async function openPostgres(options: PostgresOptions): Promise<Database> 
     listen: (channel, handlers) => listenPostgres(options, channel, handlers),
     close: () => pool.end(),
   };
+}
+
+/**
+ * A prepared statement's name: a hash of its text, so two texts never share a name (node-postgres refuses that)
+ * and the same text has the same name on every connection.
+ */
+const statementNames = new Map<string, string>();
+function statementName(sql: string): string {
+  let name = statementNames.get(sql);
+  if (name === undefined) {
+    name = `lyceum_${createHash('sha1').update(sql).digest('hex').slice(0, 20)}`;
+    // Statements marked prepared are a few fixed texts (and their variants): this bound is never reached.
+    if (statementNames.size < 1_000) statementNames.set(sql, name);
+  }
+  return name;
 }
 
 const RECONNECT_DELAY_MS = 1_000;

@@ -51,6 +51,7 @@ export async function postById(db: Queryable, id: string): Promise<PostRow | und
   const rows = await db.query<PostRow>(
     `SELECT ${POST_COLUMNS} FROM posts p JOIN users u ON u.id = p.author_id WHERE p.id = $1`,
     [id],
+    true,
   );
   return rows[0];
 }

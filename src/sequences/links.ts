@@ -139,5 +139,6 @@ export async function backlinksOf(db: Queryable, postId: string, limit = 50): Pr
       ORDER BY created_at DESC, "postId", "commentId"
       LIMIT $2`,
     [postId, limit],
+    true,
   );
 }

@@ -187,6 +187,7 @@ export async function sequencesOfPost(db: Queryable, postId: string, limit = 5):
       ORDER BY s.karma DESC, s.created_at
       LIMIT $2`,
     [postId, limit],
+    true,
   );
 }
 
@@ -251,5 +252,6 @@ export async function sequencesInProgress(db: Queryable, userId: string, limit =
       ORDER BY r.last_read_at DESC
       LIMIT $2`,
     [userId, limit],
+    true,
   );
 }

@@ -24,6 +24,7 @@ export async function tagsOfPost(db: Queryable, postId: string): Promise<PostTag
       WHERE pt.post_id = $1 AND t.deleted_at IS NULL
       ORDER BY pt.relevance DESC, lower(t.name), t.id`,
     [postId],
+    true,
   );
 }
 

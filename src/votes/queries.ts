@@ -43,6 +43,7 @@ export async function readerOnPostPage(
      SELECT target_id, axis, power, is_strong, NULL
        FROM votes WHERE user_id = $1 AND target_type = 'comment' AND target_id = ANY($3::text[])`,
     [userId, postId, [...commentIds]],
+    true,
   );
   const visit = rows.find((row) => row.targetId === null);
   return {

@@ -10,9 +10,9 @@ export function countingRoundTrips(db: Queryable): {
 } {
   const counts = { queries: 0, transactions: 0 };
   const wrap = (q: Queryable): Queryable => ({
-    query: <T>(sql: string, params?: unknown[]) => {
+    query: <T>(sql: string, params?: unknown[], prepared?: boolean) => {
       counts.queries++;
-      return q.query<T>(sql, params);
+      return q.query<T>(sql, params, prepared);
     },
     exec: (sql: string) => {
       counts.queries++;
