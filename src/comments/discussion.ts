@@ -24,9 +24,10 @@ import {
 export function readDiscussion(c: Context<AppEnv>, postId: string): Promise<CommentsOfPost> {
   const caches = cachesOf(c);
   return remembered(caches?.discussions, postId, [`comments:${postId}`], async () => {
-    const since = caches?.fragments.begin();
+    const fragments = caches?.fragments;
+    const since = fragments?.begin() ?? 0;
     const read = await commentsOfPost(c.var.deps.db, postId);
-    if (caches && since !== undefined) keepCommentScores(caches.fragments, since, postId, read.rows);
+    if (fragments) keepCommentScores(fragments, since, postId, read.rows);
     return read;
   });
 }

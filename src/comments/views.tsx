@@ -111,14 +111,18 @@ function actionsTemplate(comment: CommentRow, post: ThreadContext['post']): Acti
   if (!shape || !isId(comment.id) || (comment.parentId !== null && !isId(comment.parentId))) {
     return renderActionsTemplate(comment, post);
   }
-  const parentId = comment.parentId ?? '';
-  const fill = (pieces: string[]) =>
+  return withIds(shape, comment.id, comment.parentId);
+}
+
+/** A shape with a comment's ids in place of the stand-ins (pieces without one are shared, not copied). */
+function withIds(shape: ActionsTemplate, id: string, parentId: string | null): ActionsTemplate {
+  const put = (pieces: string[]) =>
     pieces.map((piece) =>
       piece.includes(STAND_IN_MARK)
-        ? piece.replaceAll(COMMENT_STAND_IN, comment.id).replaceAll(PARENT_STAND_IN, parentId)
+        ? piece.replaceAll(COMMENT_STAND_IN, id).replaceAll(PARENT_STAND_IN, parentId ?? '')
         : piece,
     );
-  return { frame: fill(shape.frame), karma: fill(shape.karma), agreement: fill(shape.agreement) };
+  return { frame: put(shape.frame), karma: put(shape.karma), agreement: put(shape.agreement) };
 }
 
 // Stand-ins as long as an id, with "~" (in no id, slug or markup of the template, kept by escaping and by
@@ -141,16 +145,11 @@ function actionsShape(post: ThreadContext['post'], reply: boolean): ActionsTempl
     const standIn = { id: COMMENT_STAND_IN, parentId: reply ? PARENT_STAND_IN : null } as CommentRow;
     const made = renderActionsTemplate(standIn, post);
     const example = { id: 'A'.repeat(ID_LENGTH), parentId: reply ? 'B'.repeat(ID_LENGTH) : null } as CommentRow;
-    const put = (pieces: string[]) =>
-      pieces.map((piece) =>
-        piece.replaceAll(COMMENT_STAND_IN, example.id).replaceAll(PARENT_STAND_IN, example.parentId ?? ''),
-      );
+    const put = withIds(made, example.id, example.parentId);
     const expected = renderActionsTemplate(example, post);
     const same = (a: string[], b: string[]) => a.length === b.length && a.every((piece, i) => piece === b[i]);
     const faithful =
-      same(put(made.frame), expected.frame) &&
-      same(put(made.karma), expected.karma) &&
-      same(put(made.agreement), expected.agreement);
+      same(put.frame, expected.frame) && same(put.karma, expected.karma) && same(put.agreement, expected.agreement);
     shape = faithful ? made : null;
     if (shapes.size >= SHAPES_KEPT) shapes.delete(shapes.keys().next().value!);
     shapes.set(key, shape);
