@@ -71,7 +71,8 @@ export function pageCaches(): MiddlewareHandler<AppEnv> {
       key = reader.key;
       pageTags = [...tags, `user:${user.id}`, `reader:${user.id}`];
     }
-    const body = await c.res.clone().text();
+    // As bytes: reading a long page back as text decoded it only for storePage to encode it again.
+    const body = Buffer.from(await c.res.clone().arrayBuffer());
     // A logged-out page with a CSRF token belongs to one browser; never share it.
     if (!user && body.includes('name="_csrf"')) return;
     await cache.storePage(key, since, { body, contentType: type, tags: pageTags, shared: !user });

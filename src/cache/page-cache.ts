@@ -40,10 +40,10 @@ export class PageCache extends TaggedCache<CachedPage> {
   async storePage(
     key: string,
     since: number,
-    page: { body: string; contentType: string; tags: string[]; shared?: boolean },
+    page: { body: string | Buffer; contentType: string; tags: string[]; shared?: boolean },
     now = Date.now(),
   ): Promise<boolean> {
-    const body = Buffer.from(page.body);
+    const body = typeof page.body === 'string' ? Buffer.from(page.body) : page.body;
     const cached: CachedPage = {
       body,
       encoded: { br: await compressLarge(body, 'br', 'each') },

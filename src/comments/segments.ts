@@ -17,7 +17,7 @@ import { renderPool } from '../content/pool.js';
 import { type CommentRights, commentRights } from '../policy/policy.js';
 import { DEFLATE_WINDOW, type DeflatedPiece, deflatePiece } from '../web/gzip-splice.js';
 import type { CommentScores } from './queries.js';
-import { fillCommentPieces, isNewComment, type SharedCommentTree, type ThreadContext } from './views.js';
+import { fillCommentSlots, isNewComment, type SharedCommentTree, type ThreadContext } from './views.js';
 
 /**
  * About how many comments a segment holds. Fewer make a reader's own segments cheaper to compress per view;
@@ -31,7 +31,9 @@ const SHARED_LEVEL = 6;
 const PERSONAL_LEVEL = 1;
 
 interface Segment {
-  pieces: string[];
+  /** The tree's texts from `from` to `to` (exclusive) and the slots between them (web/slots.ts SlottedBytes). */
+  from: number;
+  to: number;
   /** The comments in it, for deciding whose it is and which scores it shows. */
   ids: string[];
 }
@@ -82,30 +84,29 @@ function firstViewOfQuietPost(tree: SharedCommentTree, postId: string): boolean 
 }
 
 /**
- * The tree's pieces cut before each thread's first comment and before about one comment in SEGMENT_COMMENTS
- * (chosen by the last character of its random id). A slot sits at an odd index (web/slots.ts), so each segment
- * starts and ends with HTML, as fillSlots expects; the first holds what comes before the first comment.
+ * The tree cut before each thread's first comment and before about one comment in SEGMENT_COMMENTS (chosen by
+ * the last character of its random id): at "start" slots, so each segment begins and ends with text, as
+ * fillCommentSlots takes a part of the tree; the first holds what comes before the first comment.
  */
-export function segmentTree(tree: Pick<SharedCommentTree, 'pieces' | 'comments'>): Segment[] {
-  const { pieces } = tree;
+export function segmentTree(tree: Pick<SharedCommentTree, 'text' | 'comments'>): Segment[] {
+  const { slotNames, slotIds } = tree.text;
   const segments: Segment[] = [];
-  let start = 0;
+  let from = 0;
   let ids = new Set<string>();
-  for (let i = 1; i < pieces.length; i += 2) {
-    const piece = pieces[i]!;
-    const colon = piece.indexOf(':');
-    const id = piece.slice(colon + 1);
-    if (piece.slice(0, colon) !== 'start') {
+  for (let k = 0; k < slotNames.length; k++) {
+    const id = slotIds[k]!;
+    if (slotNames[k] !== 'start') {
       ids.add(id);
       continue;
     }
     const topLevel = !tree.comments.get(id)?.parentId;
     if (!topLevel && id.charCodeAt(id.length - 1) % SEGMENT_COMMENTS !== 0) continue;
-    segments.push({ pieces: pieces.slice(start, i), ids: [...ids] });
-    start = i + 1;
+    // Texts from..k and the slots between them; the next segment begins with the text after this slot.
+    segments.push({ from, to: k + 1, ids: [...ids] });
+    from = k + 1;
     ids = new Set();
   }
-  segments.push({ pieces: pieces.slice(start), ids: [...ids] });
+  segments.push({ from, to: slotNames.length + 1, ids: [...ids] });
   return segments;
 }
 
@@ -163,7 +164,7 @@ function sharedText(
   const key = scoreKey(segment, tree, scores);
   let made = kept.shared[i];
   if (made?.scores !== key) {
-    const text = Buffer.from(fillCommentPieces(tree, segment.pieces, anyone, scores));
+    const text = fillCommentSlots(tree, anyone, scores, segment.from, segment.to);
     made = { scores: key, text, hash: createHash('sha1').update(text).digest('base64url') };
     kept.shared[i] = made;
   }
@@ -263,7 +264,7 @@ export function deflatedCommentSection(
     run.push(made);
     if (isPersonal(segment, tree, ctx)) {
       lastPersonal = i;
-      return deflatePiece(Buffer.from(fillCommentPieces(tree, segment.pieces, ctx, scores)), PERSONAL_LEVEL);
+      return deflatePiece(fillCommentSlots(tree, ctx, scores, segment.from, segment.to), PERSONAL_LEVEL);
     }
     if (before.length === 0 || i - before.length <= lastPersonal) {
       made.alone ??= compressed(made, [], ctx, byContent);

@@ -10,7 +10,15 @@ import type { VoteKind } from '../votes/kinds.js';
 import { fillVoteForm, voteButtonsHtml, voteFormPieces } from '../votes/views.js';
 import { type HtmlEscapedString, html } from '../web/html.js';
 import { CSRF_FIELD } from '../web/middleware.js';
-import { fillSlots, slot, splitSlots } from '../web/slots.js';
+import {
+  fillSlots,
+  fillSlotsToBytes,
+  type SlotFill,
+  type SlottedBytes,
+  slot,
+  splitSlots,
+  splitSlotsToBytes,
+} from '../web/slots.js';
 import { timeHtml } from '../web/time.js';
 import type { ShownNode, ThreadPage } from './paging.js';
 import { type CommentRow, type CommentScores, commentRowBytes } from './queries.js';
@@ -217,7 +225,8 @@ function restoreSlotHtml(comment: CommentRow, ctx: ThreadContext): string {
  * the reader's parts (see web/slots.ts and fillCommentSlots).
  */
 export interface SharedCommentTree {
-  pieces: string[];
+  /** The rendering as UTF-8 with its slots (filled per reader into bytes: fillCommentSlots). */
+  text: SlottedBytes;
   comments: Map<string, CommentRow>;
   /** Every comment of the post in the order a reader meets them, for "N new comments since your last visit". */
   readingOrder: CommentRow[];
@@ -247,7 +256,7 @@ export function assembleSharedCommentTree(
   readingOrder: CommentRow[],
 ): SharedCommentTree {
   const comments = new Map(readingOrder.map((c) => [c.id, c]));
-  const pieces = splitSlots(html);
+  const text = splitSlotsToBytes(html);
   const actions = new Map<string, ActionsTemplate>();
   for (const id of threads.shownIds) {
     const comment = comments.get(id);
@@ -258,9 +267,11 @@ export function assembleSharedCommentTree(
   const count = (strings: string[]) => {
     for (const piece of strings) bytes += 16 + piece.length * 2;
   };
-  count(pieces);
+  bytes += text.bytes.byteLength + text.textStart.byteLength * 2;
+  count(text.slotNames);
+  count(text.slotIds);
   // What segments.ts keeps for logged-in readers: the shared text once more as bytes, and compressed.
-  bytes += html.length * 1.3;
+  bytes += text.bytes.byteLength * 1.3;
   for (const template of actions.values()) {
     count(template.frame);
     count(template.karma);
@@ -270,7 +281,7 @@ export function assembleSharedCommentTree(
   // size is their strings' and a fixed frame (walking each row's values for it was a tenth of assembling).
   for (const comment of readingOrder) bytes += commentRowBytes(comment);
   return {
-    pieces,
+    text,
     comments,
     readingOrder,
     page: threads.page,
@@ -282,25 +293,19 @@ export function assembleSharedCommentTree(
 }
 
 /**
- * The tree as one reader sees it: their "new" marks and their own vote and comment controls, with each
- * comment's current scores (`scores`, kept apart from the tree so a vote does not make it render again).
+ * The tree as one reader sees it, as UTF-8: their "new" marks and their own vote and comment controls, with each
+ * comment's current scores (`scores`, kept apart from the tree so a vote does not make it render again). With
+ * `from` and `to`, only the tree's texts from `from` to `to` (exclusive) and the slots between them (a segment,
+ * see segments.ts).
  */
 export function fillCommentSlots(
   tree: SharedCommentTree,
   ctx: ThreadContext,
   scores?: Map<string, CommentScores>,
-): string {
-  return fillCommentPieces(tree, tree.pieces, ctx, scores);
-}
-
-/** fillCommentSlots for a part of the tree's pieces (a segment, see segments.ts). */
-export function fillCommentPieces(
-  tree: SharedCommentTree,
-  pieces: string[],
-  ctx: ThreadContext,
-  scores?: Map<string, CommentScores>,
-): string {
-  return fillSlots(pieces, (name, id, out) => {
+  from?: number,
+  to?: number,
+): Buffer {
+  const fill: SlotFill = (name, id, out) => {
     const comment = tree.comments.get(id);
     if (!comment || name === 'start') return '';
     if (name === 'restore') return restoreSlotHtml(comment, ctx);
@@ -311,7 +316,8 @@ export function fillCommentPieces(
     }
     if (!isNewComment(comment, ctx)) return '';
     return name === 'class' ? ' comment-new' : NEW_MARK;
-  });
+  };
+  return fillSlotsToBytes(tree.text, fill, from, to);
 }
 
 const NEW_MARK = '<span class="new-mark"> new</span>';

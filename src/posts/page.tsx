@@ -34,7 +34,7 @@ import { postTagsCacheTag, postTagsOnPage } from '../tags/links-page.js';
 import { type CurrentVotes, lastVisitOf, readerOnPostPage, userVotesOn } from '../votes/queries.js';
 import { acceptsGzip } from '../web/compression.js';
 import type { AppEnv } from '../web/context.js';
-import { pageContext, SPLICE_MARK, sendHtml, sendSplicedHtml } from '../web/page.js';
+import { pageContext, SPLICE_MARK, sendHtmlAround, sendSplicedHtml } from '../web/page.js';
 import { commentPath, postPath } from './paths.js';
 import type { PostRow } from './queries.js';
 import { PostPage } from './views.js';
@@ -194,7 +194,7 @@ export async function showPostPage(c: Context<AppEnv>, post: PostRow, slots: Pos
     <PostPage
       ctx={pageContext(c)}
       post={post}
-      commentsHtml={section ? SPLICE_MARK : fillCommentSlots(comments, thread, scores)}
+      commentsHtml={SPLICE_MARK}
       commentCount={post.commentCount}
       thread={thread}
       sort={sort}
@@ -219,5 +219,7 @@ export async function showPostPage(c: Context<AppEnv>, post: PostRow, slots: Pos
       }
     />
   );
-  return section ? sendSplicedHtml(c, rendered, section) : sendHtml(c, rendered);
+  return section
+    ? sendSplicedHtml(c, rendered, section)
+    : sendHtmlAround(c, rendered, fillCommentSlots(comments, thread, scores));
 }

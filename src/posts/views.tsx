@@ -70,7 +70,7 @@ function mathFontsOf(post: PostRow): string[] {
 export function PostPage(props: {
   ctx: PageContext;
   post: PostRow;
-  /** The comment tree as this reader sees it (fillCommentSlots). */
+  /** The comment tree as this reader sees it, or SPLICE_MARK where the page's sender puts it in as bytes. */
   commentsHtml: string;
   commentCount: number;
   thread: ThreadContext;

@@ -88,6 +88,26 @@ export async function sendHtml(
 /** Where sendSplicedHtml's pieces go in the page (NUL appears nowhere else in a page, see slots.ts). */
 export const SPLICE_MARK = '\0splice\0';
 
+/**
+ * Sends a page with `middle` (UTF-8 made apart, such as a comment section filled into bytes) at SPLICE_MARK: the
+ * long part is not joined into the page's string to be encoded again.
+ */
+export async function sendHtmlAround(
+  c: Context<AppEnv>,
+  page: { toString(): string | Promise<string> },
+  middle: Buffer,
+): Promise<Response> {
+  const [before, after] = splitAtMark(await renderToString(page));
+  const body = Buffer.concat([Buffer.from(before), middle, Buffer.from(after)]);
+  return c.body(body as Uint8Array<ArrayBuffer>, 200, { 'Content-Type': 'text/html; charset=UTF-8' });
+}
+
+function splitAtMark(html: string): [string, string] {
+  const at = html.indexOf(SPLICE_MARK);
+  if (at < 0) throw new Error('The page has no SPLICE_MARK.');
+  return [html.slice(0, at), html.slice(at + SPLICE_MARK.length)];
+}
+
 /** Compression of the page around the spliced pieces, made per request. */
 const AROUND_LEVEL = 1;
 
@@ -101,12 +121,12 @@ export async function sendSplicedHtml(
   page: { toString(): string | Promise<string> },
   pieces: DeflatedPiece[],
 ): Promise<Response> {
-  const html = await renderToString(page);
-  const at = html.indexOf(SPLICE_MARK);
-  if (at < 0) throw new Error('sendSplicedHtml: the page has no SPLICE_MARK.');
-  const before = deflatePiece(Buffer.from(html.slice(0, at)), AROUND_LEVEL);
-  const after = deflatePiece(Buffer.from(html.slice(at + SPLICE_MARK.length)), AROUND_LEVEL);
-  const body = gzipFromPieces([before, ...pieces, after]);
+  const [before, after] = splitAtMark(await renderToString(page));
+  const body = gzipFromPieces([
+    deflatePiece(Buffer.from(before), AROUND_LEVEL),
+    ...pieces,
+    deflatePiece(Buffer.from(after), AROUND_LEVEL),
+  ]);
   return c.body(body as Uint8Array<ArrayBuffer>, 200, {
     'Content-Type': 'text/html; charset=UTF-8',
     'Content-Encoding': 'gzip',

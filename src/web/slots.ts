@@ -41,3 +41,72 @@ export function fillSlots(pieces: string[], fill: SlotFill, into?: string[]): st
   }
   return into ? '' : out.join('');
 }
+
+/**
+ * A rendering split at its slots and kept as UTF-8, for filling many times into bytes (fillSlotsToBytes): the
+ * text between slots as ranges of one buffer, encoded once, and each slot's name and id. Text k is
+ * bytes[textStart[k], textEnd[k]); slot k lies between text k and text k + 1.
+ */
+export interface SlottedBytes {
+  bytes: Buffer;
+  textStart: Int32Array;
+  textEnd: Int32Array;
+  slotNames: string[];
+  slotIds: string[];
+}
+
+/** splitSlots, kept as UTF-8 (a slot's name and id are ASCII: names are ours, ids base 62). */
+export function splitSlotsToBytes(html: string): SlottedBytes {
+  const bytes = Buffer.from(html);
+  const starts: number[] = [0];
+  const ends: number[] = [];
+  const slotNames: string[] = [];
+  const slotIds: string[] = [];
+  let at = bytes.indexOf(0);
+  while (at >= 0) {
+    const close = bytes.indexOf(0, at + 1);
+    if (close < 0) throw new Error('splitSlotsToBytes: a slot marker is not closed.');
+    const colon = bytes.indexOf(0x3a, at + 1);
+    ends.push(at);
+    slotNames.push(bytes.toString('latin1', at + 1, colon));
+    slotIds.push(bytes.toString('latin1', colon + 1, close));
+    starts.push(close + 1);
+    at = bytes.indexOf(0, close + 1);
+  }
+  ends.push(bytes.byteLength);
+  return { bytes, textStart: Int32Array.from(starts), textEnd: Int32Array.from(ends), slotNames, slotIds };
+}
+
+/**
+ * fillSlots into bytes, for texts `from` to `to` (exclusive) and the slots between them: the text is copied
+ * from its encoded buffer and only what fills the slots is encoded now. Joining a long discussion's pieces into
+ * one string and encoding it again for every reader was a tenth of the server's time in the forum-day benchmark.
+ */
+export function fillSlotsToBytes(
+  text: SlottedBytes,
+  fill: SlotFill,
+  from = 0,
+  to: number = text.textStart.length,
+): Buffer {
+  // Text k as the number k, fills as strings (`fill` pushes strings only).
+  const parts: (number | string)[] = [];
+  let size = 0;
+  for (let k = from; k < to; k++) {
+    parts.push(k);
+    size += text.textEnd[k]! - text.textStart[k]!;
+    if (k === to - 1) break;
+    const mark = parts.length;
+    const filled = fill(text.slotNames[k]!, text.slotIds[k]!, parts as string[]);
+    if (filled) parts.push(filled);
+    for (let j = mark; j < parts.length; j++) size += Buffer.byteLength(parts[j] as string);
+  }
+  const out = Buffer.allocUnsafe(size);
+  let at = 0;
+  for (const part of parts) {
+    at +=
+      typeof part === 'number'
+        ? text.bytes.copy(out, at, text.textStart[part], text.textEnd[part])
+        : out.write(part, at);
+  }
+  return out;
+}

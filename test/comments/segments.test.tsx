@@ -13,7 +13,6 @@ import { commentComparator } from '../../src/comments/sort.js';
 import { buildCommentTree, inReadingOrder } from '../../src/comments/tree.js';
 import {
   assembleSharedCommentTree,
-  fillCommentPieces,
   fillCommentSlots,
   renderSharedCommentList,
   type ThreadContext,
@@ -108,7 +107,7 @@ describe('the comment section compressed for logged-in readers', () => {
     for (let i = 0; i < 12; i++) parent = (await makeComment(db, { postId: post.id, parentId: parent })).id;
     const text = (t: Awaited<ReturnType<typeof sharedTree>>) => {
       const ctx = { post, csrfToken: '', user: reader('anyone') };
-      return segmentTree(t).map((s) => fillCommentPieces(t, s.pieces, ctx));
+      return segmentTree(t).map((s) => fillCommentSlots(t, ctx, undefined, s.from, s.to).toString());
     };
     const before = text(await sharedTree(post.id, post));
     expect(before.length).toBeGreaterThan(5);
@@ -143,7 +142,7 @@ describe('the comment section compressed for logged-in readers', () => {
       ['a reader who has not seen the late comment', { ...base, user: reader('back'), newSince: d.at(20) }],
     ];
     for (const [who, ctx] of readers) {
-      expect(await spliced(tree, ctx, scores), who).toBe(fillCommentSlots(tree, ctx, scores));
+      expect(await spliced(tree, ctx, scores), who).toBe(fillCommentSlots(tree, ctx, scores).toString());
     }
     const marked = await spliced(tree, readers[4]![1], scores);
     expect(marked.match(/ new<\/span>/g)).toHaveLength(1);
@@ -159,7 +158,7 @@ describe('the comment section compressed for logged-in readers', () => {
       await db.query('UPDATE posts SET title = $2 WHERE id = $1', [d.post.id, title]);
       const post = { ...d.post, title };
       const tree = await sharedTree(post.id, post);
-      const html = fillCommentSlots(tree, { post, csrfToken: 't', user: reader('someone') });
+      const html = fillCommentSlots(tree, { post, csrfToken: 't', user: reader('someone') }).toString();
       const rows = await db.query<{ id: string; parentId: string | null }>(
         'SELECT id, parent_id AS "parentId" FROM comments WHERE post_id = $1',
         [post.id],
@@ -210,7 +209,7 @@ describe('the comment section compressed for logged-in readers', () => {
     expect(after[at(d.lone.id)]).not.toBe(first[at(d.lone.id)]);
     // What comes before it is kept (what follows within DEFLATE's window is compressed again, to refer back).
     expect(after[0]).toBe(first[0]);
-    expect(await spliced(tree, ctx, voted)).toBe(fillCommentSlots(tree, ctx, voted));
+    expect(await spliced(tree, ctx, voted)).toBe(fillCommentSlots(tree, ctx, voted).toString());
     expect(await spliced(tree, ctx, voted)).toContain('>42</span>');
 
     // The post is busy now (a tree of it was opened twice): its next tree, after a comment, is compressed in
@@ -234,7 +233,7 @@ describe('the comment section compressed for logged-in readers', () => {
     const ctx = { post, csrfToken: 'x', user: reader('someone') };
     expect(deflatedCommentSection(tree, ctx, scores)).toBeUndefined();
     await prepareCommentSection(tree, ctx, scores);
-    expect(await spliced(tree, ctx, scores)).toBe(fillCommentSlots(tree, ctx, scores));
+    expect(await spliced(tree, ctx, scores)).toBe(fillCommentSlots(tree, ctx, scores).toString());
   });
 
   it('is what a browser asking for gzip gets, the same page as without compression', async () => {
