@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { csrfTokenOf } from '../../src/accounts/sessions.js';
+import { SCRIPT_COOKIE } from '../../src/comments/marks.js';
 import type { Queryable } from '../../src/db/database.js';
 
 /** Where the benchmark reads its targets: an open PostgreSQL pool or a PGlite directory opened in-process. */
@@ -45,7 +46,9 @@ async function openSessions(query: Query, userIds: string[]): Promise<Session[]>
     // A logged-in reader's CSRF token is bound to their session (src/web/middleware.ts).
     const csrf = csrfTokenOf(token);
     const hash = createHash('sha256').update(token).digest('hex');
-    return { userId, hash, session: { userId, cookie: `lyceum_session=${token}; lyceum_csrf=${csrf}`, csrf } };
+    // As a browser running the page's script sends it (comments/marks.ts SCRIPT_COOKIE).
+    const cookie = `lyceum_session=${token}; lyceum_csrf=${csrf}; ${SCRIPT_COOKIE}=1`;
+    return { userId, hash, session: { userId, cookie, csrf } };
   });
   await query(
     `INSERT INTO sessions (token_hash, user_id, expires_at)

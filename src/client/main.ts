@@ -1,5 +1,6 @@
 // Progressive enhancement only: every page works without this script.
 
+import { applyReaderMarks } from '../comments/marks-client.js';
 import { enhancePostLinks, enhanceSequenceEditor } from '../sequences/client.js';
 import { enhanceTagRelevance } from '../tags/relevance-client.js';
 import { enhanceVotes } from '../votes/client.js';
@@ -13,6 +14,7 @@ import { enhanceSearchSuggest } from './search-suggest.js';
 import { enhanceTagPickers } from './tag-picker.js';
 
 document.documentElement.classList.add('js');
+applyReaderMarks(document);
 // A form sent back with an error starts at its alert (screen readers announce it, keyboards continue from it).
 const formAlert = document.querySelector<HTMLElement>('form .form-error[role="alert"]');
 if (formAlert) {

@@ -120,14 +120,18 @@ function scoreKey(segment: Segment, tree: SharedCommentTree, scores: Map<string,
   return key;
 }
 
-/** Whether a segment shows the reader anything of their own: their votes, controls or "new" marks. */
-function isPersonal(segment: Segment, tree: SharedCommentTree, ctx: ThreadContext): boolean {
+/**
+ * Whether a segment shows the reader anything of their own: their controls, and their votes and "new" marks
+ * unless the page's script puts those in (`marksByScript`, comments/marks.ts).
+ */
+function isPersonal(segment: Segment, tree: SharedCommentTree, ctx: ThreadContext, marksByScript: boolean): boolean {
   const user = ctx.user;
   if (!user) return true;
   for (const id of segment.ids) {
     const comment = tree.comments.get(id);
     if (!comment) continue;
-    if (ctx.votes?.has(id) || isNewComment(comment, ctx) || hasOwnControls(commentRights(user, comment))) return true;
+    if (hasOwnControls(commentRights(user, comment))) return true;
+    if (!marksByScript && (ctx.votes?.has(id) || isNewComment(comment, ctx))) return true;
   }
   return false;
 }
@@ -235,7 +239,8 @@ export function prepareCommentSection(
 }
 
 /**
- * The comment section as this logged-in reader sees it (what fillCommentSlots would give), as raw DEFLATE pieces
+ * The comment section as this logged-in reader sees it (what fillCommentSlots would give; with `marksByScript`,
+ * without their votes and "new" marks outside their own segments, for the page's script to add), as raw DEFLATE pieces
  * to splice into a gzip answer (web/gzip-splice.ts); undefined on the tree's first view (openedOnce), and, with
  * the compression started, when the tree has not been prepared yet (prepareCommentSection).
  */
@@ -244,6 +249,7 @@ export function deflatedCommentSection(
   ctx: ThreadContext,
   scores: Map<string, CommentScores> | undefined,
   byContent?: TaggedCache<DeflatedPiece>,
+  marksByScript = false,
 ): DeflatedPiece[] | undefined {
   if (firstViewOfQuietPost(tree, ctx.post.id)) return undefined;
   const kept = keptFor(tree);
@@ -262,7 +268,7 @@ export function deflatedCommentSection(
     const made = sharedText(kept, i, tree, anyone, scores);
     const before = window(run);
     run.push(made);
-    if (isPersonal(segment, tree, ctx)) {
+    if (isPersonal(segment, tree, ctx, marksByScript)) {
       lastPersonal = i;
       return deflatePiece(fillCommentSlots(tree, ctx, scores, segment.from, segment.to), PERSONAL_LEVEL);
     }

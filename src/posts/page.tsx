@@ -1,8 +1,10 @@
 import type { Context } from 'hono';
 import type { Child } from 'hono/jsx';
+import { cookieValue } from '../cache/answer.js';
 import { cacheAs, cachedFragment, cachesOf, changedHere } from '../cache/middleware.js';
 import { remembered } from '../cache/tagged-cache.js';
 import { currentCommentScores, readDiscussion } from '../comments/discussion.js';
+import { readerMarksJson, SCRIPT_COOKIE } from '../comments/marks.js';
 import { commentPageParameter, requireCommentPage } from '../comments/pager.js';
 import { paginateThreads, type ThreadPage } from '../comments/paging.js';
 import { readShownBodies } from '../comments/queries.js';
@@ -186,15 +188,19 @@ export async function showPostPage(c: Context<AppEnv>, post: PostRow, slots: Pos
   const pageHref = (n: number) => `${postPath(post)}?${isCommentSort(asked) ? `sort=${asked}&` : ''}page=${n}#comments`;
   // A logged-in reader's comment section is mostly compressed once for everyone (comments/segments.ts); until
   // that is ready for this tree, the page is compressed whole as before.
+  // Where the page's script runs, the reader's votes and "new" marks go beside the section for it to put in
+  // (comments/marks.ts), so that they leave the pieces every reader shares alone.
+  const marksByScript = Boolean(user) && cookieValue(c.req.header('cookie'), SCRIPT_COOKIE) === '1';
   const section =
     user && acceptsGzip(c.req.header('accept-encoding'))
-      ? deflatedCommentSection(comments, thread, scores, cachesOf(c)?.commentSegments)
+      ? deflatedCommentSection(comments, thread, scores, cachesOf(c)?.commentSegments, marksByScript)
       : undefined;
   const rendered = (
     <PostPage
       ctx={pageContext(c)}
       post={post}
       commentsHtml={SPLICE_MARK}
+      readerMarks={section && marksByScript ? readerMarksJson(comments.shownIds, votes, fresh) : undefined}
       commentCount={post.commentCount}
       thread={thread}
       sort={sort}

@@ -72,6 +72,8 @@ export function PostPage(props: {
   post: PostRow;
   /** The comment tree as this reader sees it, or SPLICE_MARK where the page's sender puts it in as bytes. */
   commentsHtml: string;
+  /** The reader's votes and "new" marks for the page's script to put in the tree (comments/marks.ts), as JSON. */
+  readerMarks?: string | undefined;
   commentCount: number;
   thread: ThreadContext;
   sort: CommentSort;
@@ -202,6 +204,7 @@ export function PostPage(props: {
         aria-labelledby="comments-heading"
         data-live-post={post.status === 'published' ? post.id : undefined}
         data-live-since={props.liveSince}
+        data-reader-marks={props.readerMarks}
       >
         <h2 id="comments-heading">
           {props.commentCount} {props.commentCount === 1 ? 'comment' : 'comments'}

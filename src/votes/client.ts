@@ -50,11 +50,16 @@ function showVote(controls: HTMLElement, result: VoteResult): void {
       score.textContent = String(result.score);
       score.title = scoreTitle(result.axis, result.score, result.voteCount);
     }
-    for (const button of control.querySelectorAll<HTMLButtonElement>('button[name="vote"]')) {
-      const [targetType, targetId, kind] = button.value.split('/');
-      button.value = [targetType, targetId, kind, shown].join('/');
-      button.setAttribute('aria-pressed', kind === result.current ? 'true' : 'false');
-    }
+    showPressedVote(control, shown);
+  }
+}
+
+/** The reader's vote (`shown`: a kind or "none") as the pressed button and in every button's value. */
+export function showPressedVote(controls: HTMLElement, shown: string): void {
+  for (const button of controls.querySelectorAll<HTMLButtonElement>('button[name="vote"]')) {
+    const [targetType, targetId, kind] = button.value.split('/');
+    button.value = [targetType, targetId, kind, shown].join('/');
+    button.setAttribute('aria-pressed', kind === shown ? 'true' : 'false');
   }
 }
 

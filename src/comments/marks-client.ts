@@ -1,0 +1,32 @@
+// Puts a reader's marks in their comment section (comments/marks.ts): their votes as pressed buttons and the
+// comments new to them, as the server would have rendered them. Tells the server this browser runs the script.
+import { showPressedVote } from '../votes/client.js';
+import { type ReaderMarks, SCRIPT_COOKIE } from './marks.js';
+
+/** A day, renewed on every page: a browser whose script stops running soon gets the marks from the server again. */
+const SCRIPT_COOKIE_SECONDS = 24 * 3600;
+
+export function applyReaderMarks(root: Document): void {
+  root.cookie = `${SCRIPT_COOKIE}=1; Path=/; Max-Age=${SCRIPT_COOKIE_SECONDS}; SameSite=Lax`;
+  const section = root.querySelector<HTMLElement>('[data-reader-marks]');
+  const json = section?.dataset.readerMarks;
+  if (!json) return;
+  const marks = JSON.parse(json) as ReaderMarks;
+  for (const [id, axis, kind] of marks.votes) {
+    const controls = root.querySelector<HTMLElement>(`[data-vote="${axis}"][data-target="comment/${id}"]`);
+    if (controls) showPressedVote(controls, kind);
+  }
+  for (const id of marks.fresh) markNew(root.getElementById(`comment-${id}`));
+}
+
+/** A comment's "new" mark, where the server puts it: in its header, before a "replying to" note. */
+function markNew(comment: HTMLElement | null): void {
+  if (!comment || comment.classList.contains('comment-new')) return;
+  comment.classList.add('comment-new');
+  const header = comment.querySelector(':scope > .comment-header');
+  if (!header) return;
+  const mark = document.createElement('span');
+  mark.className = 'new-mark';
+  mark.textContent = ' new';
+  header.insertBefore(mark, header.querySelector(':scope > .reply-to'));
+}

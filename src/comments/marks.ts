@@ -1,0 +1,33 @@
+// A logged-in reader's own marks on a comment section (their votes and what is new to them) sent beside the
+// section rather than in it, for the page's script to put in place (comments/marks-client.ts). A busy thread's
+// section is spliced from pieces compressed once for every reader (segments.ts); each comment the reader voted
+// on or had not seen made its piece theirs alone, compressed again for every view, and a new comment made a
+// piece of every reader's theirs. Browsers that run the script say so with SCRIPT_COOKIE; without it the
+// server puts the marks in the section itself, as before.
+import type { CurrentVotes } from '../votes/queries.js';
+
+/** Set by the page's script (client/main.ts): this browser runs it, so the marks may be left to it. */
+export const SCRIPT_COOKIE = 'lyceum_script';
+
+/** The marks as the section's data-reader-marks attribute carries them. */
+export interface ReaderMarks {
+  /** [comment id, axis, the reader's vote on that axis]. */
+  votes: [string, string, string][];
+  /** Comments new to the reader. */
+  fresh: string[];
+}
+
+/** The reader's marks on the comments shown: their votes and the comments new to them, as JSON. */
+export function readerMarksJson(
+  shownIds: Set<string>,
+  votes: Map<string, CurrentVotes> | undefined,
+  fresh: { id: string }[],
+): string {
+  const marks: ReaderMarks = { votes: [], fresh: [] };
+  for (const [id, vote] of votes ?? []) {
+    if (!shownIds.has(id)) continue;
+    for (const [axis, kind] of Object.entries(vote)) if (kind) marks.votes.push([id, axis, kind]);
+  }
+  for (const comment of fresh) if (shownIds.has(comment.id)) marks.fresh.push(comment.id);
+  return JSON.stringify(marks);
+}

@@ -1,0 +1,100 @@
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { castVote } from '../../src/votes/service.js';
+import { makeComment, makePost, makeUser } from '../helpers/factories.js';
+import { logInAs, useBrowserTest } from '../helpers/server.js';
+
+const { db, server, browser } = useBrowserTest({ caching: true });
+
+const hoursAgo = (hours: number) => new Date(Date.now() - hours * 3_600_000);
+
+// On a busy thread the page's script puts a reader's votes and "new" marks into the comment section, which is
+// then made of pieces shared by every reader (comments/marks.ts). What the reader sees must be what the server
+// shows a reader whose browser runs no script.
+describe("a reader's marks on a busy thread", () => {
+  it('are the same whether the script or the server puts them in', async () => {
+    const post = await makePost(db, { title: 'Busy thread' });
+    const others = await Promise.all([makeUser(db), makeUser(db)]);
+    const comments: { id: string }[] = [];
+    for (let i = 0; i < 12; i++) {
+      const parentId: string | null = i % 3 === 2 ? comments[i - 1]!.id : null;
+      comments.push(
+        await makeComment(db, {
+          postId: post.id,
+          authorId: others[i % 2]!.id,
+          parentId,
+          markdown: `Comment ${i}, with $x_${i}$.`,
+          at: hoursAgo(12 - i),
+        }),
+      );
+    }
+    // Two readers alike: the same votes, the same last visit (four hours ago: the last four comments are new).
+    const readers = [await makeUser(db), await makeUser(db)];
+    for (const reader of readers) {
+      await db.query('UPDATE users SET karma = 100 WHERE id = $1', [reader.id]);
+      await db.query(`INSERT INTO post_visits (user_id, post_id, last_visited_at) VALUES ($1, $2, $3)`, [
+        reader.id,
+        post.id,
+        hoursAgo(4.5),
+      ]);
+      for (const [i, kind] of [
+        [1, 'up'],
+        [5, 'strongDown'],
+        [10, 'agree'],
+      ] as const) {
+        const axis = kind === 'agree' ? 'agreement' : 'karma';
+        await castVote(db, { voterId: reader.id, targetType: 'comment', targetId: comments[i]!.id, axis, kind });
+      }
+    }
+    const path = `${server.url}/posts/${post.id}/busy-thread`;
+
+    // The thread is busy: someone else opened it more than once, so its section is prepared for splicing (the
+    // first view after logging in may read around the caches, see cache/middleware.ts).
+    const busy = await browser.newPage();
+    await logInAs(busy, server.url, others[0]!);
+    for (let i = 0; i < 3; i++) await busy.goto(path);
+    await busy.close();
+
+    const marksOf = async (page: Page) =>
+      page.evaluate(() => ({
+        pressed: [...document.querySelectorAll('#comments button[aria-pressed="true"]')].map((b) =>
+          (b as HTMLButtonElement).value.split('/').slice(1, 3).join(' '),
+        ),
+        shownVotes: [...document.querySelectorAll<HTMLButtonElement>('#comments button[name="vote"]')]
+          .map((b) => b.value)
+          .filter((v) => !v.endsWith('/none'))
+          .map((v) => v.split('/').slice(1).join(' ')),
+        fresh: [...document.querySelectorAll('#comments article.comment-new')].map((a) => a.id),
+        marks: [...document.querySelectorAll('#comments .new-mark')].map(
+          (m) => m.closest('article')!.id + (m.parentElement!.classList.contains('comment-header') ? '' : ' misplaced'),
+        ),
+      }));
+
+    const withScript = await browser.newPage();
+    await logInAs(withScript, server.url, readers[0]!);
+    await withScript.goto(path);
+    // The marks came beside the section, for the script.
+    await expect(withScript.locator('#comments').getAttribute('data-reader-marks')).resolves.toContain(comments[5]!.id);
+    const scripted = await marksOf(withScript);
+
+    const context = await browser.newContext({ javaScriptEnabled: false });
+    const withoutScript = await context.newPage();
+    await logInAs(withoutScript, server.url, readers[1]!);
+    await withoutScript.goto(path);
+    await expect(withoutScript.locator('#comments').getAttribute('data-reader-marks')).resolves.toBeNull();
+    const served = await marksOf(withoutScript);
+
+    expect(scripted).toEqual(served);
+    const voted = (i: number, kind: string) => `${comments[i]!.id} ${kind}`;
+    expect(served.pressed.sort()).toEqual([voted(1, 'up'), voted(5, 'strongDown'), voted(10, 'agree')].sort());
+    expect(served.fresh.sort()).toEqual(
+      comments
+        .slice(8)
+        .map((c) => `comment-${c.id}`)
+        .sort(),
+    );
+    expect(served.marks.sort()).toEqual(served.fresh.sort());
+    await withScript.close();
+    await context.close();
+  });
+});
