@@ -93,13 +93,24 @@ export function commentsOfPostBytes(read: CommentsOfPost): number {
   return bytes;
 }
 
-/** The stored HTML of the given comments (by primary key, one query). */
-export async function commentBodies(db: Queryable, ids: Iterable<string>): Promise<Map<string, string>> {
+/**
+ * The stored HTML of the given comments, in one query. With `postId`, the comments of that post, read through
+ * the post's comments (comments_post_idx) rather than one primary-key lookup each: a page of a long discussion
+ * is read just after the discussion's outlines, from the same index and heap pages (measured on the benchmark's
+ * data, 150 comments of a 273-comment post: 260 buffers and 0.35 ms, against 600 and 1.1 ms by key).
+ */
+export async function commentBodies(
+  db: Queryable,
+  ids: Iterable<string>,
+  postId?: string,
+): Promise<Map<string, string>> {
   const list = [...ids];
   if (list.length === 0) return new Map();
   const rows = await db.query<{ id: string; bodyHtml: string }>(
-    'SELECT id, body_html AS "bodyHtml" FROM comments WHERE id = ANY($1::text[])',
-    [list],
+    postId === undefined
+      ? 'SELECT id, body_html AS "bodyHtml" FROM comments WHERE id = ANY($1::text[])'
+      : 'SELECT id, body_html AS "bodyHtml" FROM comments WHERE post_id = $2 AND id = ANY($1::text[])',
+    postId === undefined ? [list] : [list, postId],
   );
   return new Map(rows.map((row) => [row.id, row.bodyHtml]));
 }
@@ -122,7 +133,11 @@ export async function readShownBodies(
     stack.push(...node.replies);
   }
   const ids = all.map((node) => node.comment.id);
-  const bodies = known && ids.every((id) => known.has(id)) ? known : await commentBodies(db, ids);
+  // A page of threads is one post's (read through that post's comments when they all are).
+  const postId = all[0]?.comment.postId;
+  const onePost = all.every((node) => node.comment.postId === postId);
+  const bodies =
+    known && ids.every((id) => known.has(id)) ? known : await commentBodies(db, ids, onePost ? postId : undefined);
   for (const node of all) node.comment = { ...node.comment, bodyHtml: bodies.get(node.comment.id) ?? '' };
 }
 

@@ -162,6 +162,7 @@ const hotQueries: HotQuery[] = [
   ['newestComments', (q) => newestComments(q, ids.posts, 3)],
   ['commentsOfPost', (q) => commentsOfPost(q, ids.bigPost)],
   ['commentBodies', (q) => commentBodies(q, ids.comments.slice(0, 50))],
+  ['commentBodies of a post', (q) => commentBodies(q, ids.comments.slice(0, 50), ids.bigPost)],
   ['commentRow', (q) => commentRow(q, ids.comments[0]!)],
   ['commentById', (q) => commentById(q, ids.comments[0]!)],
   ['newCommentCounts', (q) => newCommentCounts(q, ids.user, ids.posts)],
