@@ -36,7 +36,7 @@ import { postTagsCacheTag, postTagsOnPage } from '../tags/links-page.js';
 import { type CurrentVotes, lastVisitOf, readerOnPostPage, userVotesOn } from '../votes/queries.js';
 import { acceptsGzip } from '../web/compression.js';
 import type { AppEnv } from '../web/context.js';
-import { pageContext, SPLICE_MARK, sendHtmlAround, sendSplicedHtml } from '../web/page.js';
+import { pageContext, sendHtmlAround, sendSplicedHtml } from '../web/page.js';
 import { commentPath, postPath } from './paths.js';
 import type { PostRow } from './queries.js';
 import { PostPage } from './views.js';
@@ -199,7 +199,6 @@ export async function showPostPage(c: Context<AppEnv>, post: PostRow, slots: Pos
     <PostPage
       ctx={pageContext(c)}
       post={post}
-      commentsHtml={SPLICE_MARK}
       readerMarks={section && marksByScript ? readerMarksJson(comments.shownIds, votes, fresh) : undefined}
       commentCount={post.commentCount}
       thread={thread}

@@ -15,6 +15,7 @@ import { PostTags, type PostTagsProps } from '../tags/links-views.js';
 import type { VoteKind } from '../votes/kinds.js';
 import { VoteButtons } from '../votes/views.js';
 import { CsrfField, Layout, type PageContext } from '../web/layout.js';
+import { SPLICE_MARK } from '../web/page.js';
 import { Time } from '../web/time.js';
 import type { PostPageSlots } from './page.js';
 import { postPath } from './paths.js';
@@ -70,8 +71,6 @@ function mathFontsOf(post: PostRow): string[] {
 export function PostPage(props: {
   ctx: PageContext;
   post: PostRow;
-  /** The comment tree as this reader sees it, or SPLICE_MARK where the page's sender puts it in as bytes. */
-  commentsHtml: string;
   /** The reader's votes and "new" marks for the page's script to put in the tree (comments/marks.ts), as JSON. */
   readerMarks?: string | undefined;
   commentCount: number;
@@ -248,7 +247,8 @@ export function PostPage(props: {
         )}
         {props.commentPages.page > 1 ? <CommentPager {...props.commentPages} noun="comments" /> : null}
         {props.pendingComments ? <PendingComments comments={props.pendingComments} /> : null}
-        {raw(props.commentsHtml)}
+        {/* The comment tree goes here as bytes, filled or spliced for the reader (posts/page.tsx). */}
+        {raw(SPLICE_MARK)}
         <CommentPager {...props.commentPages} noun="comments" appendTo="comments" />
       </section>
     </Layout>
