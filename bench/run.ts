@@ -3,7 +3,9 @@
 // mixed workloads (a forum day, a hot thread) with read and write latencies apart, each cache's hit rate and
 // the server's memory during each workload, and the time Lyceum takes to start.
 // Usage: npm run bench -- [--database-url URL | --data-dir DIR] [--url http://host:port] [--duration 10]
-//        [--connections 20] [--only startup,frontpage,…,forumday,hotthread,hotviews]
+//        [--connections 20] [--only startup,frontpage,…,forumday,hotthread,hotviews] [--warmup 0]
+// --warmup runs each mixed workload unmeasured for that many seconds first: a forum that has been up a while,
+// whose caches hold its busy posts, rather than one just started (whose first minute is mostly cache misses).
 // Without --url it starts Lyceum itself on the database (DATABASE_URL by default), or on PGlite in DIR with
 // --data-dir (filled by `DATA_DIR=DIR npm run bench:data`). Writes bench/results/<time>.{md,json} and
 // bench/results/latest.json.
@@ -56,6 +58,7 @@ const { values } = parseArgs({
     // Writes a V8 CPU profile of the server we start (all workloads) into this folder; see bench/lib/profile.ts.
     'cpu-prof': { type: 'string' },
     duration: { type: 'string', default: '10' },
+    warmup: { type: 'string', default: '0' },
     connections: { type: 'string', default: '20' },
     only: { type: 'string' },
   },
@@ -79,6 +82,8 @@ if (loadsPages && !dataDir && !databaseUrl) {
 const duration = Number(values.duration);
 const connections = Number(values.connections);
 if (!(duration > 0 && connections > 0)) usage('--duration and --connections must be positive numbers.');
+const warmup = Number(values.warmup);
+if (!(warmup >= 0)) usage('--warmup must be a number of seconds (0 for none).');
 
 /** The bytes a server sends a browser, undecoded, and their encoding. */
 function rawBody(url: string): Promise<{ body: Buffer; encoding: string }> {
@@ -204,9 +209,16 @@ async function loadPages() {
       await resetQuota();
       await measure('writemix', writeMix);
     }
+    /** The mix run unmeasured for --warmup seconds (its votes' quota then reset for the measured run). */
+    const warmUp = async (name: string, next: Parameters<typeof runMix>[0]['next']) => {
+      if (warmup === 0) return;
+      await runMix({ name, base: base!, connections, durationSeconds: warmup, next });
+      await resetQuota();
+    };
     if (mixTargets && wants('forumday')) {
       await resetQuota();
       const next = forumDay(base, mixTargets, targets.sessions);
+      await warmUp('forum day (warm-up)', next);
       await measure('forumday', () =>
         runMix({ name: 'forum day (mixed)', base: base!, connections, durationSeconds: duration, next }),
       );
@@ -215,6 +227,7 @@ async function loadPages() {
       await resetQuota();
       const next = hotThread(base, mixTargets, targets.sessions);
       const comments = mixTargets.hotThread.comments.length;
+      await warmUp('hot thread (warm-up)', next);
       await measure('hotthread', () =>
         runMix({
           name: `hot thread (~${comments} comments)`,
@@ -329,11 +342,12 @@ function writeResults() {
   fs.mkdirSync(dir, { recursive: true });
   fs.writeFileSync(
     path.join(dir, `${stamp}.json`),
-    JSON.stringify({ duration, connections, database, loadAverage, results: rows, weight, startup }, null, 2),
+    JSON.stringify({ duration, warmup, connections, database, loadAverage, results: rows, weight, startup }, null, 2),
   );
   fs.writeFileSync(
     path.join(dir, `${stamp}.md`),
-    `# Benchmark ${stamp}\n\n${duration} s per page, ${connections} connections, ${database}; load average ` +
+    `# Benchmark ${stamp}\n\n${duration} s per page${warmup ? ` (the mixes after ${warmup} s unmeasured)` : ''}, ` +
+      `${connections} connections, ${database}; load average ` +
       `${loadAverage} on ${os.cpus().length} cores at the start.\n\n${summary}\n`,
   );
   const latest = latestJson(rows, {
@@ -342,6 +356,7 @@ function writeResults() {
     ...(weight ? { weight } : {}),
     database,
     durationSeconds: duration,
+    warmupSeconds: warmup,
     connections,
     loadAverage,
   });

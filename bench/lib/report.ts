@@ -109,6 +109,8 @@ export function latestJson(
     weight?: PageWeight;
     database: string;
     durationSeconds: number;
+    /** Seconds each mixed workload ran unmeasured before its figures (bench/run.ts --warmup). */
+    warmupSeconds: number;
     /** The machine's 1-minute load average when the run began: other work on it lowers every figure. */
     loadAverage: number;
     connections: number;
@@ -146,6 +148,7 @@ export function latestJson(
     date: new Date().toISOString(),
     database: extra.database,
     durationSeconds: extra.durationSeconds,
+    warmupSeconds: extra.warmupSeconds,
     loadAverage: extra.loadAverage,
     connections: extra.connections,
     ...(extra.ceilingRps !== undefined ? { ceiling: { rps: Math.round(extra.ceilingRps) } } : {}),
