@@ -39,10 +39,17 @@ interface Segment {
 }
 
 interface SharedSegment {
+  /** Which of the tree's segments it is. */
+  index: number;
   /** The scores it was filled with (scoreKey), to know when it is out of date. */
   scores: string;
-  /** Its text as every reader sees it, and a hash of that text (its key in the content cache). */
-  text: Buffer;
+  /**
+   * Its text as every reader sees it, while it is being compressed: not kept after (see textOf), since it is
+   * nearly the whole tree's text again, and it is only needed again to compress a segment that follows it.
+   */
+  text: Buffer | undefined;
+  /** The text's length, and a hash of it (its key in the content cache). */
+  length: number;
   hash: string;
   /** Compressed on its own, for when the reader's own segment or the page's head comes before it. */
   alone?: DeflatedPiece;
@@ -169,10 +176,37 @@ function sharedText(
   let made = kept.shared[i];
   if (made?.scores !== key) {
     const text = fillCommentSlots(tree, anyone, scores, segment.from, segment.to);
-    made = { scores: key, text, hash: createHash('sha1').update(text).digest('base64url') };
+    made = {
+      index: i,
+      scores: key,
+      text,
+      length: text.byteLength,
+      hash: createHash('sha1').update(text).digest('base64url'),
+    };
     kept.shared[i] = made;
   }
   return made;
+}
+
+/**
+ * A shared segment's text, filled again if it was let go: with the same scores, since a segment whose scores
+ * changed is made again (sharedText) before it is used.
+ */
+function textOf(
+  segment: SharedSegment,
+  kept: TreeSegments,
+  tree: SharedCommentTree,
+  anyone: ThreadContext,
+  scores: Map<string, CommentScores> | undefined,
+): Buffer {
+  const { from, to } = kept.segments[segment.index]!;
+  segment.text ??= fillCommentSlots(tree, anyone, scores, from, to);
+  return segment.text;
+}
+
+/** Lets the shared segments' texts go once they are compressed (the tree keeps its own text, from which they are filled). */
+function letTextsGo(kept: TreeSegments): void {
+  for (const segment of kept.shared) if (segment) segment.text = undefined;
 }
 
 /**
@@ -208,14 +242,16 @@ export function prepareCommentSection(
   }
   const keys = made.map((segment, i) => contentKey(segment, windows[i]!));
   const known = keys.map((key) => byContent?.get(key));
+  const text = (segment: SharedSegment) => textOf(segment, kept, tree, anyone, scores);
   const keep = (pieces: (DeflatedPiece | undefined)[]) => {
     made.forEach((segment, i) => {
       const before = windows[i]!;
-      const piece = pieces[i] ?? compressed(segment, before, ctx, byContent);
+      const piece = pieces[i] ?? compressed(segment, before, ctx, byContent, text);
       if (before.length === 0) segment.alone = piece;
       else segment.following = { after: hashesOf(before), piece };
     });
     kept.ready = true;
+    letTextsGo(kept);
   };
   if (known.filter((piece) => !piece).length <= COMPRESS_NOW_AT_MOST) {
     keep(known);
@@ -226,15 +262,16 @@ export function prepareCommentSection(
   const pool = renderPool();
   if (pool.busy) return Promise.resolve();
   const since = byContent?.begin() ?? 0;
-  kept.preparing = pool
-    .deflateChain(
-      made.map((segment) => segment.text),
-      SHARED_LEVEL,
-    )
-    .then((pieces) => {
+  kept.preparing = pool.deflateChain(made.map(text), SHARED_LEVEL).then(
+    (pieces) => {
       for (const [i, piece] of pieces.entries()) if (!known[i]) keepByContent(byContent, keys[i]!, since, piece, ctx);
       keep(pieces);
-    });
+    },
+    (error: unknown) => {
+      letTextsGo(kept);
+      throw error;
+    },
+  );
   return kept.preparing;
 }
 
@@ -264,7 +301,8 @@ export function deflatedCommentSection(
   // does when the reader gets all of those shared too. Any other form would be one more per reader.
   const run: SharedSegment[] = [];
   let lastPersonal = -1;
-  return kept.segments.map((segment, i) => {
+  const text = (segment: SharedSegment) => textOf(segment, kept, tree, anyone, scores);
+  const pieces = kept.segments.map((segment, i) => {
     const made = sharedText(kept, i, tree, anyone, scores);
     const before = window(run);
     run.push(made);
@@ -273,22 +311,24 @@ export function deflatedCommentSection(
       return deflatePiece(fillCommentSlots(tree, ctx, scores, segment.from, segment.to), PERSONAL_LEVEL);
     }
     if (before.length === 0 || i - before.length <= lastPersonal) {
-      made.alone ??= compressed(made, [], ctx, byContent);
+      made.alone ??= compressed(made, [], ctx, byContent, text);
       return made.alone;
     }
     const after = hashesOf(before);
     if (made.following?.after !== after) {
-      made.following = { after, piece: compressed(made, before, ctx, byContent) };
+      made.following = { after, piece: compressed(made, before, ctx, byContent, text) };
     }
     return made.following.piece;
   });
+  letTextsGo(kept);
+  return pieces;
 }
 
 /** The last of the segments before that DEFLATE's window reaches back into (dropping the others from `run`). */
 function window(run: SharedSegment[]): SharedSegment[] {
   let bytes = 0;
   let from = run.length;
-  while (from > 0 && bytes < DEFLATE_WINDOW) bytes += run[--from]!.text.byteLength;
+  while (from > 0 && bytes < DEFLATE_WINDOW) bytes += run[--from]!.length;
   if (from > 0) run.splice(0, from);
   return run.slice();
 }
@@ -302,9 +342,10 @@ function compressed(
   after: SharedSegment[],
   ctx: ThreadContext,
   byContent: TaggedCache<DeflatedPiece> | undefined,
+  text: (segment: SharedSegment) => Buffer,
 ): DeflatedPiece {
   const make = () =>
-    deflatePiece(segment.text, SHARED_LEVEL, after.length ? Buffer.concat(after.map((a) => a.text)) : undefined);
+    deflatePiece(text(segment), SHARED_LEVEL, after.length ? Buffer.concat(after.map(text)) : undefined);
   if (!byContent) return make();
   const key = contentKey(segment, after);
   const known = byContent.get(key);

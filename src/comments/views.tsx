@@ -270,8 +270,10 @@ export function assembleSharedCommentTree(
   bytes += text.bytes.byteLength + text.textStart.byteLength * 2;
   count(text.slotNames);
   count(text.slotIds);
-  // What segments.ts keeps for logged-in readers: the shared text once more as bytes, and compressed.
-  bytes += text.bytes.byteLength * 1.3;
+  // What segments.ts keeps for logged-in readers, once asked: a few hashes and a scores key per segment (a
+  // segment begins at a "start" slot, one comment in a few). Their compressed text is weighed in its own cache
+  // (commentSegments), and their filled text is let go once compressed.
+  for (const name of text.slotNames) if (name === 'start') bytes += SEGMENT_BYTES_PER_COMMENT;
   for (const template of actions.values()) {
     count(template.frame);
     count(template.karma);
@@ -291,6 +293,9 @@ export function assembleSharedCommentTree(
     bytes,
   };
 }
+
+/** About what segments.ts keeps per comment of a tree it compressed (see assembleSharedCommentTree). */
+const SEGMENT_BYTES_PER_COMMENT = 128;
 
 /**
  * The tree as one reader sees it, as UTF-8: their "new" marks and their own vote and comment controls, with each
