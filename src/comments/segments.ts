@@ -15,7 +15,7 @@ import { createHash } from 'node:crypto';
 import type { TaggedCache } from '../cache/tagged-cache.js';
 import { renderPool } from '../content/pool.js';
 import { type CommentRights, commentRights } from '../policy/policy.js';
-import { DEFLATE_WINDOW, type DeflatedPiece, deflatePiece } from '../web/gzip-splice.js';
+import { type DeflatedPiece, deflatePiece, reachedBack } from '../web/gzip-splice.js';
 import type { CommentScores } from './queries.js';
 import { fillCommentSlots, isNewComment, type SharedCommentTree, type ThreadContext } from './views.js';
 
@@ -25,6 +25,15 @@ import { fillCommentSlots, isNewComment, type SharedCommentTree, type ThreadCont
  * hot thread, 4 KB a comment: 3 keeps both costs small).
  */
 const SEGMENT_COMMENTS = 3;
+
+/**
+ * How far back a shared segment refers, in bytes of the shared segments before it (whole segments; DEFLATE
+ * allows 32 KB). A vote changes one segment's text, and every shared segment referring back into it must be
+ * compressed again, each with the text it refers to loaded first: with 32 KB, a vote on a busy thread cost about
+ * nine compressions of a segment and 32 KB of history each, and that was most of what a vote cost the views
+ * after it. A few comments back hold most of what a comment repeats (the same markup, names, links).
+ */
+const SEGMENT_REACH = 8 * 1024;
 
 /** How hard to compress a segment kept for every reader, and one made for a single view. */
 const SHARED_LEVEL = 6;
@@ -49,7 +58,7 @@ interface SharedSegment {
    */
   text: Buffer | undefined;
   /** The text's length, and a hash of it (its key in the content cache). */
-  length: number;
+  byteLength: number;
   hash: string;
   /** Compressed on its own, for when the reader's own segment or the page's head comes before it. */
   alone?: DeflatedPiece;
@@ -180,7 +189,7 @@ function sharedText(
       index: i,
       scores: key,
       text,
-      length: text.byteLength,
+      byteLength: text.byteLength,
       hash: createHash('sha1').update(text).digest('base64url'),
     };
     kept.shared[i] = made;
@@ -262,7 +271,7 @@ export function prepareCommentSection(
   const pool = renderPool();
   if (pool.busy) return Promise.resolve();
   const since = byContent?.begin() ?? 0;
-  kept.preparing = pool.deflateChain(made.map(text), SHARED_LEVEL).then(
+  kept.preparing = pool.deflateChain(made.map(text), SHARED_LEVEL, SEGMENT_REACH).then(
     (pieces) => {
       for (const [i, piece] of pieces.entries()) if (!known[i]) keepByContent(byContent, keys[i]!, since, piece, ctx);
       keep(pieces);
@@ -324,11 +333,9 @@ export function deflatedCommentSection(
   return pieces;
 }
 
-/** The last of the segments before that DEFLATE's window reaches back into (dropping the others from `run`). */
+/** The last of the segments before that a segment refers back into (SEGMENT_REACH; the others leave `run`). */
 function window(run: SharedSegment[]): SharedSegment[] {
-  let bytes = 0;
-  let from = run.length;
-  while (from > 0 && bytes < DEFLATE_WINDOW) bytes += run[--from]!.length;
+  const from = reachedBack(run, run.length, SEGMENT_REACH);
   if (from > 0) run.splice(0, from);
   return run.slice();
 }

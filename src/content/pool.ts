@@ -96,8 +96,8 @@ export class RenderPool {
   }
 
   /** gzip-splice.ts deflateChain in a worker: a long comment section compressed for every reader (segments.ts). */
-  async deflateChain(texts: Uint8Array[], level: number): Promise<DeflatedPiece[]> {
-    const pieces = (await this.#run({ kind: 'deflate', texts, level })) as DeflatedPiece[];
+  async deflateChain(texts: Uint8Array[], level: number, reach: number): Promise<DeflatedPiece[]> {
+    const pieces = (await this.#run({ kind: 'deflate', texts, level, reach })) as DeflatedPiece[];
     // Buffers come back from the worker as plain byte arrays.
     return pieces.map((piece) => ({
       ...piece,

@@ -7,7 +7,7 @@ export type RenderTask =
   | { kind: 'content'; source: string; options: RenderOptions }
   | { kind: 'html'; source: string; options: RenderOptions }
   | { kind: 'diff'; before: RevisionText; after: RevisionText }
-  | { kind: 'deflate'; texts: Uint8Array[]; level: number }
+  | { kind: 'deflate'; texts: Uint8Array[]; level: number; reach: number }
   | { kind: 'comments'; threads: ThreadPage; post: { id: string; slug: string } };
 
 export interface RenderRequest {

@@ -17,7 +17,7 @@ function run(task: RenderTask): unknown {
     case 'diff':
       return revisionDiff(task.before, task.after);
     case 'deflate':
-      return deflateChain(task.texts, task.level);
+      return deflateChain(task.texts, task.level, task.reach);
     case 'comments':
       return renderSharedCommentList(task.threads, task.post);
   }

@@ -44,18 +44,24 @@ export function deflatePiece(bytes: Uint8Array, level: number, follows?: Uint8Ar
 }
 
 /**
- * Compresses texts one after another, as pieces: piece i refers back into the texts before it (the last
- * DEFLATE_WINDOW bytes of them), so it must come straight after them, as deflatePiece with `follows` makes it.
+ * Compresses texts one after another, as pieces: piece i refers back into the texts before it that `reach`
+ * bytes back touch (reachedBack), so it must come straight after them, as deflatePiece with `follows` makes it.
  * Synchronous: comments/segments.ts runs a long one in a render worker (content/pool.ts).
  */
-export function deflateChain(texts: readonly Uint8Array[], level: number): DeflatedPiece[] {
-  let before = Buffer.alloc(0);
-  return texts.map((text) => {
-    const piece = deflatePiece(text, level, before);
-    const joined = Buffer.concat([before, text]);
-    before = joined.subarray(Math.max(0, joined.byteLength - DEFLATE_WINDOW));
-    return piece;
-  });
+export function deflateChain(texts: readonly Uint8Array[], level: number, reach = DEFLATE_WINDOW): DeflatedPiece[] {
+  return texts.map((text, i) => deflatePiece(text, level, Buffer.concat(texts.slice(reachedBack(texts, i, reach), i))));
+}
+
+/**
+ * Where the texts a piece at `end` may refer back into begin: the last texts before `end` whose bytes make up
+ * `reach` (whole texts; deflatePiece keeps at most DEFLATE_WINDOW of them). Fewer bytes back make a piece
+ * cheaper to compress and valid after more changes, at some cost in size.
+ */
+export function reachedBack(texts: readonly { byteLength: number }[], end: number, reach: number): number {
+  let bytes = 0;
+  let from = end;
+  while (from > 0 && bytes < reach) bytes += texts[--from]!.byteLength;
+  return from;
 }
 
 /**

@@ -3,7 +3,7 @@ import { Readable } from 'node:stream';
 import { buffer } from 'node:stream/consumers';
 import { crc32, createGunzip, gunzipSync } from 'node:zlib';
 import { describe, expect, it, vi } from 'vitest';
-import { crc32Combine, deflateChain, deflatePiece, gzipFromPieces } from '../../src/web/gzip-splice.js';
+import { crc32Combine, deflateChain, deflatePiece, gzipFromPieces, reachedBack } from '../../src/web/gzip-splice.js';
 
 const ascii = Buffer.from('<p>A comment about priors and posteriors.</p>\n'.repeat(200));
 const utf8 = Buffer.from('Ünïcödé ∑ x² → ∞, 数学の証明, emoji 🧮🙂\n'.repeat(50));
@@ -111,6 +111,43 @@ describe('splicing deflated pieces into one gzip', () => {
       decoded = undefined;
     }
     expect(decoded?.equals(Buffer.concat([other, noise]))).not.toBe(true);
+  });
+
+  it('refers back only as far as asked, so a text further back may change under a chain piece', async () => {
+    // Three 3,000-byte texts of noise, then one repeating a part of each. With 4,000 bytes of reach, the last
+    // piece refers into the two texts before it only, and compresses the first one's part anew.
+    const part = (from: number, length = 3_000) => binary.subarray(from, from + length);
+    const texts = [
+      part(0),
+      part(3_000),
+      part(6_000),
+      Buffer.concat([part(0, 1_000), part(3_000, 1_000), part(6_000, 1_000)]),
+    ];
+    expect(reachedBack(texts, 3, 4_000)).toBe(1);
+    expect(reachedBack(texts, 3, 32 * 1024)).toBe(0);
+    expect(reachedBack(texts, 0, 4_000)).toBe(0);
+    const near = deflateChain(texts, 6, 4_000);
+    const whole = deflateChain(texts, 6);
+    expect(near[3]!.deflated.length).toBeGreaterThan(1_000);
+    expect(whole[3]!.deflated.length).toBeLessThan(200);
+    await expectDecodesTo(gzipFromPieces(near), Buffer.concat(texts));
+    await expectDecodesTo(gzipFromPieces(whole), Buffer.concat(texts));
+    // The first text, beyond the reach of the near chain's last two pieces, is replaced: they still decode
+    const replaced = [part(20_000), ...texts.slice(1)];
+    const first = deflatePiece(replaced[0]!, 6);
+    // (the second text's piece, which may refer into it, made again alone)...
+    await expectDecodesTo(
+      gzipFromPieces([first, deflatePiece(texts[1]!, 6), near[2]!, near[3]!]),
+      Buffer.concat(replaced),
+    );
+    // ...and the whole window's last piece, which refers into it, does not.
+    let decoded: Buffer | undefined;
+    try {
+      decoded = gunzipSync(gzipFromPieces([first, ...whole.slice(1)]));
+    } catch {
+      decoded = undefined;
+    }
+    expect(decoded?.equals(Buffer.concat(replaced))).not.toBe(true);
   });
 
   it('writes the length modulo 2^32 once the pieces add up past 4 GiB', () => {
