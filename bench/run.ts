@@ -19,7 +19,7 @@ import { openPostgres } from '../src/db/database.js';
 import { openDatabase } from '../src/db/open.js';
 import { forumDay, hotThread, hotThreadViews, MIX_READERS } from './lib/forum-mixes.js';
 import { BROWSER_ACCEPT_ENCODING, type LoadResult, runLoad } from './lib/load.js';
-import { runMix } from './lib/mix.js';
+import { type MixOptions, runMix } from './lib/mix.js';
 import { findMixTargets } from './lib/mix-targets.js';
 import { measurePageWeight } from './lib/page-weight.js';
 import { type StartedProcess, startProcess, stopProcess } from './lib/processes.js';
@@ -210,7 +210,7 @@ async function loadPages() {
       await measure('writemix', writeMix);
     }
     /** The mix run unmeasured for --warmup seconds (its votes' quota then reset for the measured run). */
-    const warmUp = async (name: string, next: Parameters<typeof runMix>[0]['next']) => {
+    const warmUp = async (name: string, next: MixOptions['next']) => {
       if (warmup === 0) return;
       await runMix({ name, base: base!, connections, durationSeconds: warmup, next });
       await resetQuota();

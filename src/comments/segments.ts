@@ -53,7 +53,7 @@ interface SharedSegment {
   /** The scores it was filled with (scoreKey), to know when it is out of date. */
   scores: string;
   /**
-   * Its text as every reader sees it, while it is being compressed: not kept after (see textOf), since it is
+   * Its text as every reader sees it, while it is being compressed: not kept after (see segmentText), since it is
    * nearly the whole tree's text again, and it is only needed again to compress a segment that follows it.
    */
   text: Buffer | undefined;
@@ -198,19 +198,20 @@ function sharedText(
 }
 
 /**
- * A shared segment's text, filled again if it was let go: with the same scores, since a segment whose scores
- * changed is made again (sharedText) before it is used.
+ * The text of a shared segment of this tree, filled again if it was let go: with the same scores, since a
+ * segment whose scores changed is made again (sharedText) before it is used.
  */
-function textOf(
-  segment: SharedSegment,
+function segmentText(
   kept: TreeSegments,
   tree: SharedCommentTree,
   anyone: ThreadContext,
   scores: Map<string, CommentScores> | undefined,
-): Buffer {
-  const { from, to } = kept.segments[segment.index]!;
-  segment.text ??= fillCommentSlots(tree, anyone, scores, from, to);
-  return segment.text;
+): (segment: SharedSegment) => Buffer {
+  return (segment) => {
+    const { from, to } = kept.segments[segment.index]!;
+    segment.text ??= fillCommentSlots(tree, anyone, scores, from, to);
+    return segment.text;
+  };
 }
 
 /** Lets the shared segments' texts go once they are compressed (the tree keeps its own text, from which they are filled). */
@@ -251,7 +252,7 @@ export function prepareCommentSection(
   }
   const keys = made.map((segment, i) => contentKey(segment, windows[i]!));
   const known = keys.map((key) => byContent?.get(key));
-  const text = (segment: SharedSegment) => textOf(segment, kept, tree, anyone, scores);
+  const text = segmentText(kept, tree, anyone, scores);
   const keep = (pieces: (DeflatedPiece | undefined)[]) => {
     made.forEach((segment, i) => {
       const before = windows[i]!;
@@ -310,7 +311,7 @@ export function deflatedCommentSection(
   // does when the reader gets all of those shared too. Any other form would be one more per reader.
   const run: SharedSegment[] = [];
   let lastPersonal = -1;
-  const text = (segment: SharedSegment) => textOf(segment, kept, tree, anyone, scores);
+  const text = segmentText(kept, tree, anyone, scores);
   const pieces = kept.segments.map((segment, i) => {
     const made = sharedText(kept, i, tree, anyone, scores);
     const before = window(run);

@@ -213,7 +213,7 @@ describe('the comment section compressed for logged-in readers', () => {
     expect(await spliced(tree, ctx, voted)).toContain('>42</span>');
     // Two more votes, in other segments, and readers with and without segments of their own: each changed
     // segment and those after it in DEFLATE's window are compressed again, referring back into shared texts that
-    // were let go once compressed (segments.ts textOf fills them again).
+    // were let go once compressed (segments.ts segmentText fills them again).
     voted.set(d.chainTop.id, { ...scores.get(d.chainTop.id)!, agreementScore: -7 });
     voted.set(d.late.id, { ...scores.get(d.late.id)!, baseScore: 9, voteCount: 3 });
     for (const someone of [ctx, author, { post, csrfToken: 'd', user: reader(d.authors[0]!.id) }]) {
