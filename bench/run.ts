@@ -177,6 +177,9 @@ async function loadPages() {
         const after = await serverStats(app);
         result.rssBytes = after.rssBytes;
         result.cacheBytes = Object.values(after.caches).reduce((sum, cache) => sum + cache.bytes, 0);
+        result.cacheHoldings = Object.fromEntries(
+          Object.entries(after.caches).map(([name, cache]) => [name, { bytes: cache.bytes, entries: cache.entries }]),
+        );
         result.cacheHitRates = hitRates(before, after);
       }
       results.push(result);

@@ -11,6 +11,8 @@ export interface Measured extends LoadResult, Partial<Pick<MixResult, 'reads' | 
   rssBytes?: number;
   /** What the caches count themselves as holding (their byte budget's measure), at the end. */
   cacheBytes?: number;
+  /** What each cache held at the end, by its own count (to see which share of CACHE_MAX_MB is used). */
+  cacheHoldings?: Record<string, { bytes: number; entries: number }>;
   cacheHitRates?: Record<string, number | null>;
   /** CPU time per request (server-stats.ts cpuPerRequest): the server's, and a local PostgreSQL's. */
   serverCpuMs?: number;
@@ -46,6 +48,12 @@ export function describe(m: Measured): string {
   if (m.rssBytes !== undefined) {
     const caches = m.cacheBytes === undefined ? '' : ` (caches ${megabytes(m.cacheBytes)} of it by their own count)`;
     lines.push(`  server RSS at the end: ${megabytes(m.rssBytes)}${caches}`);
+    if (m.cacheHoldings) {
+      const held = Object.entries(m.cacheHoldings).map(
+        ([name, { bytes, entries }]) => `${name} ${megabytes(bytes)} in ${entries}`,
+      );
+      lines.push(`  caches held at the end: ${held.join(', ')}`);
+    }
   }
   return lines.join('\n');
 }

@@ -61,34 +61,51 @@ export async function commentsOfPost(db: Queryable, postId: string): Promise<Com
   // The window's verdict is the same on every row: text on all of them, or on none.
   const whole = read.length > 0 && read[0]!.bodyHtml !== null;
   const bodies = whole ? new Map<string, string>() : undefined;
+  // The outlines are kept with the post's trees: each string they repeat (the post's id, a parent's id, an
+  // author's id and names, once per comment of theirs) is kept once.
+  const strings = new Map<string, string>([[postId, postId]]);
+  const once = (value: string) => {
+    const kept = strings.get(value);
+    if (kept !== undefined) return kept;
+    strings.set(value, value);
+    return value;
+  };
   for (const row of read) {
     bodies?.set(row.id, row.bodyHtml ?? '');
     row.bodyHtml = '';
+    row.id = once(row.id);
+    row.postId = postId;
+    if (row.parentId !== null) row.parentId = once(row.parentId);
+    row.authorId = once(row.authorId);
+    row.authorUsername = once(row.authorUsername);
+    row.authorDisplayName = once(row.authorDisplayName);
   }
   // Every row's text is '' now: they are outlines.
   return { rows: read as CommentRow[], bodies };
 }
 
-/** About what an outline row keeps alive (as cache/size.ts approximateBytes counts it, without walking it). */
-export function commentRowBytes(row: CommentRow): number {
-  const strings =
-    row.id.length +
-    row.postId.length +
-    (row.parentId?.length ?? 0) +
-    row.authorId.length +
-    row.authorUsername.length +
-    row.authorDisplayName.length +
-    row.bodyHtml.length +
-    (row.removedReason?.length ?? 0);
-  return COMMENT_ROW_FRAME + 2 * strings;
+/**
+ * About what outline rows keep alive (as cache/size.ts approximateBytes counts it, without walking each row): a
+ * fixed frame per row, and each string once however many rows share it (commentsOfPost keeps them once).
+ */
+export function commentRowsBytes(rows: Iterable<CommentRow>): number {
+  const strings = new Set<string>();
+  let bytes = 0;
+  for (const row of rows) {
+    bytes += COMMENT_ROW_FRAME;
+    strings.add(row.id).add(row.postId).add(row.authorId).add(row.authorUsername).add(row.authorDisplayName);
+    if (row.parentId !== null) strings.add(row.parentId);
+    bytes += 2 * (row.bodyHtml.length + (row.removedReason?.length ?? 0));
+  }
+  for (const text of strings) bytes += 16 + 2 * text.length;
+  return bytes;
 }
-/** A row's object, its 17 slots, two dates and the strings' headers, as approximateBytes counts them. */
-const COMMENT_ROW_FRAME = approximateBytes({}) + 17 * 16 + 2 * approximateBytes(new Date(0)) + 8 * 16;
+/** A row's object, its 17 slots and two dates, as approximateBytes counts them. */
+const COMMENT_ROW_FRAME = approximateBytes({}) + 17 * 16 + 2 * approximateBytes(new Date(0));
 
 /** About what a discussion read keeps alive: its rows, and its texts when it has them. */
 export function commentsOfPostBytes(read: CommentsOfPost): number {
-  let bytes = approximateBytes([]);
-  for (const row of read.rows) bytes += commentRowBytes(row);
+  let bytes = approximateBytes([]) + commentRowsBytes(read.rows);
   for (const [id, body] of read.bodies ?? []) bytes += 64 + 2 * (id.length + body.length);
   return bytes;
 }

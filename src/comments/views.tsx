@@ -13,15 +13,17 @@ import { CSRF_FIELD } from '../web/middleware.js';
 import {
   fillSlots,
   fillSlotsToBytes,
+  joinSlots,
   type SlotFill,
   type SlottedBytes,
   slot,
+  slotsAt,
   splitSlots,
   splitSlotsToBytes,
 } from '../web/slots.js';
 import { timeHtml } from '../web/time.js';
 import type { ShownNode, ThreadPage } from './paging.js';
-import { type CommentRow, type CommentScores, commentRowBytes } from './queries.js';
+import { type CommentRow, type CommentScores, commentRowsBytes } from './queries.js';
 
 /** Indentation stops growing past this depth; deeper replies name whom they answer instead. */
 const MAX_INDENT_DEPTH = 8;
@@ -54,7 +56,6 @@ export function isNewComment(comment: CommentRow, ctx: ThreadContext): boolean {
 function commentActionsHtml(
   comment: CommentRow,
   ctx: ThreadContext,
-  template?: ActionsTemplate,
   scores: CommentScores = comment,
   into?: string[],
 ): string {
@@ -77,10 +78,12 @@ function commentActionsHtml(
   }
   const rights = commentRights(ctx.user, comment);
   const current = ctx.votes?.get(comment.id);
-  const made = template ?? actionsTemplate(comment, ctx.post);
+  const made = actionsTemplate(comment, ctx.post);
   return fillSlots(
     made.frame,
     (name, _, out) => {
+      if (name === ID_SLOT) return comment.id;
+      if (name === PARENT_SLOT) return comment.parentId ?? '';
       // Report for everyone but the author: a shared segment (filled for no one) has it, the author's own has not.
       if (name === 'own') {
         return `${canReport(ctx.user, comment) ? reportLink(comment) : ''}${ownControlsHtml(comment, ctx, rights)}`;
@@ -102,40 +105,36 @@ function commentActionsHtml(
   );
 }
 
-/** A comment's actions for logged-in readers, split at what differs per reader (see fillVoteForm). */
+/**
+ * A comment's actions for logged-in readers, split at what differs per reader (see fillVoteForm) and, when made
+ * from the post's shape (actionsTemplate), at the comment's ids ("id" and "parent" slots).
+ */
 export interface ActionsTemplate {
   frame: string[];
   karma: string[];
   agreement: string[];
 }
 
+/** The slots a shape has where the comment's id and its parent's go (votes/views.tsx fillVoteForm fills "id" too). */
+const ID_SLOT = 'id';
+const PARENT_SLOT = 'parent';
+
 /**
  * A comment's actions template: the same markup on every comment of a post but for the comment's id and its
- * parent's, so it is made once per post and shape with stand-ins for them (actionsShape) and each comment's is
- * that with its ids put in. Rendering it for each comment was two thirds of assembling a tree.
+ * parent's, so it is made once per post and shape, with slots for the ids (actionsShape), and shared by every
+ * comment of the post. Rendering it for each comment was two thirds of assembling a tree, and keeping a copy with
+ * the ids put in for each comment was a third of what a kept tree weighed.
  */
 function actionsTemplate(comment: CommentRow, post: ThreadContext['post']): ActionsTemplate {
   const shape = actionsShape(post, comment.parentId !== null);
   if (!shape || !isId(comment.id) || (comment.parentId !== null && !isId(comment.parentId))) {
     return renderActionsTemplate(comment, post);
   }
-  return withIds(shape, comment.id, comment.parentId);
-}
-
-/** A shape with a comment's ids in place of the stand-ins (pieces without one are shared, not copied). */
-function withIds(shape: ActionsTemplate, id: string, parentId: string | null): ActionsTemplate {
-  const put = (pieces: string[]) =>
-    pieces.map((piece) =>
-      piece.includes(STAND_IN_MARK)
-        ? piece.replaceAll(COMMENT_STAND_IN, id).replaceAll(PARENT_STAND_IN, parentId ?? '')
-        : piece,
-    );
-  return { frame: put(shape.frame), karma: put(shape.karma), agreement: put(shape.agreement) };
+  return shape;
 }
 
 // Stand-ins as long as an id, with "~" (in no id, slug or markup of the template, kept by escaping and by
-// encodeURIComponent alike), so the template's own markup and links are made as for a real id.
-const STAND_IN_MARK = '~';
+// encodeURIComponent alike), so the template's own markup and links are made as for a real id, then become slots.
 const COMMENT_STAND_IN = '~comment~~~~~~~~~';
 const PARENT_STAND_IN = '~parent~~~~~~~~~~';
 /** Shapes kept, by post and whether the comment is a reply: those of the posts being rendered lately. */
@@ -143,7 +142,7 @@ const shapes = new Map<string, ActionsTemplate | null>();
 const SHAPES_KEPT = 1_000;
 
 /**
- * The post's actions template with stand-ins for the ids, or null if putting ids into it would not give what
+ * The post's actions template with slots for the ids, or null if putting ids into them would not give what
  * rendering gives (checked once, with an example id, when the shape is made).
  */
 function actionsShape(post: ThreadContext['post'], reply: boolean): ActionsTemplate | null {
@@ -152,13 +151,24 @@ function actionsShape(post: ThreadContext['post'], reply: boolean): ActionsTempl
   if (shape === undefined) {
     const standIn = { id: COMMENT_STAND_IN, parentId: reply ? PARENT_STAND_IN : null } as CommentRow;
     const made = renderActionsTemplate(standIn, post);
+    const ids = { [COMMENT_STAND_IN]: ID_SLOT, [PARENT_STAND_IN]: PARENT_SLOT };
+    const slotted = {
+      frame: slotsAt(made.frame, ids),
+      karma: slotsAt(made.karma, ids),
+      agreement: slotsAt(made.agreement, ids),
+    };
     const example = { id: 'A'.repeat(ID_LENGTH), parentId: reply ? 'B'.repeat(ID_LENGTH) : null } as CommentRow;
-    const put = withIds(made, example.id, example.parentId);
     const expected = renderActionsTemplate(example, post);
-    const same = (a: string[], b: string[]) => a.length === b.length && a.every((piece, i) => piece === b[i]);
+    const filled = (pieces: string[]) =>
+      fillSlots(pieces, (name, id) =>
+        name === ID_SLOT ? example.id : name === PARENT_SLOT ? (example.parentId ?? '') : slot(name, id),
+      );
+    const same = (a: string[], b: string[]) => filled(a) === joinSlots(b);
     const faithful =
-      same(put.frame, expected.frame) && same(put.karma, expected.karma) && same(put.agreement, expected.agreement);
-    shape = faithful ? made : null;
+      same(slotted.frame, expected.frame) &&
+      same(slotted.karma, expected.karma) &&
+      same(slotted.agreement, expected.agreement);
+    shape = faithful ? slotted : null;
     if (shapes.size >= SHAPES_KEPT) shapes.delete(shapes.keys().next().value!);
     shapes.set(key, shape);
   }
@@ -234,8 +244,6 @@ export interface SharedCommentTree {
   page: number;
   pageCount: number;
   shownIds: Set<string>;
-  /** Each shown comment's actions template for logged-in readers, made with the tree. */
-  actions: Map<string, ActionsTemplate>;
   /** About what the tree keeps alive in memory (for the cache's byte budget). */
   bytes: number;
 }
@@ -248,40 +256,30 @@ export async function renderSharedCommentList(threads: ThreadPage, post: ThreadC
   return String(commentListHtml(threads.nodes, { post, user: null, csrfToken: '', shared: true }, true));
 }
 
-/** The tree around its rendered HTML (renderSharedCommentList): split at its slots, with its comments' templates. */
+/** The tree around its rendered HTML (renderSharedCommentList), split at its slots. */
 export function assembleSharedCommentTree(
   html: string,
   threads: ThreadPage,
-  post: ThreadContext['post'],
   readingOrder: CommentRow[],
 ): SharedCommentTree {
   const comments = new Map(readingOrder.map((c) => [c.id, c]));
   const text = splitSlotsToBytes(html);
-  const actions = new Map<string, ActionsTemplate>();
-  for (const id of threads.shownIds) {
-    const comment = comments.get(id);
-    if (comment && !comment.deleted) actions.set(id, actionsTemplate(comment, post));
-  }
   // What the tree keeps alive, for the cache's byte budget: its strings (two bytes a character at most).
   let bytes = 0;
   const count = (strings: string[]) => {
     for (const piece of strings) bytes += 16 + piece.length * 2;
   };
   bytes += text.bytes.byteLength + text.textStart.byteLength * 2;
-  count(text.slotNames);
-  count(text.slotIds);
+  // A pointer per slot to its name and id, each kept once (splitSlotsToBytes).
+  bytes += 16 * text.slotNames.length;
+  count([...new Set([...text.slotNames, ...text.slotIds])]);
   // What segments.ts keeps for logged-in readers, once asked: a few hashes and a scores key per segment (a
   // segment begins at a "start" slot, one comment in a few). Their compressed text is weighed in its own cache
   // (commentSegments), and their filled text is let go once compressed.
   for (const name of text.slotNames) if (name === 'start') bytes += SEGMENT_BYTES_PER_COMMENT;
-  for (const template of actions.values()) {
-    count(template.frame);
-    count(template.karma);
-    count(template.agreement);
-  }
   // And the comments themselves (every one of the post's, for "new since your last visit"): outlines, whose
   // size is their strings' and a fixed frame (walking each row's values for it was a tenth of assembling).
-  for (const comment of readingOrder) bytes += commentRowBytes(comment);
+  bytes += commentRowsBytes(readingOrder);
   return {
     text,
     comments,
@@ -289,7 +287,6 @@ export function assembleSharedCommentTree(
     page: threads.page,
     pageCount: threads.pageCount,
     shownIds: threads.shownIds,
-    actions,
     bytes,
   };
 }
@@ -315,8 +312,8 @@ export function fillCommentSlots(
     if (!comment || name === 'start') return '';
     if (name === 'restore') return restoreSlotHtml(comment, ctx);
     if (name === 'actions') {
-      if (!ctx.user) return commentActionsHtml(comment, ctx, undefined, scores?.get(id) ?? comment);
-      commentActionsHtml(comment, ctx, tree.actions.get(id), scores?.get(id) ?? comment, out);
+      if (!ctx.user) return commentActionsHtml(comment, ctx, scores?.get(id) ?? comment);
+      commentActionsHtml(comment, ctx, scores?.get(id) ?? comment, out);
       return undefined;
     }
     if (!isNewComment(comment, ctx)) return '';

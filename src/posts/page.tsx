@@ -71,7 +71,7 @@ async function sharedCommentTree(
     const readingOrder = inReadingOrder(tree.roots);
     await readShownBodies(db, threads.nodes, bodies);
     const html = await renderCommentList(threads, post);
-    return assembleSharedCommentTree(html, threads, post, readingOrder);
+    return assembleSharedCommentTree(html, threads, readingOrder);
   };
   return remembered(cachesOf(c)?.commentTrees, `${post.id}:${sort}:${page}`, [`comments:${post.id}`], build);
 }

@@ -124,6 +124,8 @@ export function fillVoteForm(pieces: string[], state: VoteFormState, into?: stri
   return fillSlots(
     pieces,
     (name, _, parts) => {
+      // A comment's shared template has a slot where its id goes (comments/views.tsx actionsShape).
+      if (name === 'id') return state.targetId;
       if (name === 'score') return String(state.score);
       if (name === 'title') return scoreTitle(state.axis, state.score, state.voteCount);
       // The run is the same few strings for every target, split where the target's id goes.

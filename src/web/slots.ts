@@ -17,6 +17,21 @@ export function splitSlots(html: string): string[] {
   return html.split(NUL);
 }
 
+/** splitSlots undone: the rendering with its slot markers. */
+export function joinSlots(pieces: string[]): string {
+  return pieces.join(NUL);
+}
+
+/**
+ * A split rendering with each of the stand-ins (keys of `names`, strings that occur nowhere else in it) made a
+ * slot of the given name, with no id: for one rendering made with stand-ins for what differs between its uses.
+ */
+export function slotsAt(pieces: string[], names: Record<string, string>): string[] {
+  let joined = joinSlots(pieces);
+  for (const [standIn, name] of Object.entries(names)) joined = joined.replaceAll(standIn, slot(name, ''));
+  return splitSlots(joined);
+}
+
 /**
  * What goes in a slot: a string, or nothing after pushing the parts straight onto `out` (a slot filled from
  * another split rendering, without joining that one on its own first).
@@ -62,14 +77,22 @@ export function splitSlotsToBytes(html: string): SlottedBytes {
   const ends: number[] = [];
   const slotNames: string[] = [];
   const slotIds: string[] = [];
+  // Each name and id kept once, however many slots have it (a comment has four or five): a kept tree holds them.
+  const known = new Map<string, string>();
+  const once = (value: string) => {
+    const kept = known.get(value);
+    if (kept !== undefined) return kept;
+    known.set(value, value);
+    return value;
+  };
   let at = bytes.indexOf(0);
   while (at >= 0) {
     const close = bytes.indexOf(0, at + 1);
     if (close < 0) throw new Error('splitSlotsToBytes: a slot marker is not closed.');
     const colon = bytes.indexOf(0x3a, at + 1);
     ends.push(at);
-    slotNames.push(bytes.toString('latin1', at + 1, colon));
-    slotIds.push(bytes.toString('latin1', colon + 1, close));
+    slotNames.push(once(bytes.toString('latin1', at + 1, colon)));
+    slotIds.push(once(bytes.toString('latin1', colon + 1, close)));
     starts.push(close + 1);
     at = bytes.indexOf(0, close + 1);
   }

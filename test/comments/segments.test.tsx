@@ -53,7 +53,7 @@ describe('the comment section compressed for logged-in readers', () => {
     const threads = paginateThreads(tree.roots, 1);
     const readingOrder = inReadingOrder(tree.roots);
     await readShownBodies(db, threads.nodes);
-    return assembleSharedCommentTree(await renderSharedCommentList(threads, post), threads, post, readingOrder);
+    return assembleSharedCommentTree(await renderSharedCommentList(threads, post), threads, readingOrder);
   }
 
   const reader = (id: string, staff = false): SessionUser => ({
@@ -175,6 +175,7 @@ describe('the comment section compressed for logged-in readers', () => {
         if (parentId) expect(own).toContain(`href="/posts/${post.id}/${post.slug}#comment-${parentId}">Parent</a>`);
         else expect(own).not.toContain('>Parent</a>');
         expect(own).not.toContain('~');
+        expect(own).not.toContain('\0');
       }
     }
   });
