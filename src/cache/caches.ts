@@ -4,6 +4,7 @@ import type { SharedCommentTree } from '../comments/views.js';
 import type { Config } from '../config.js';
 import type { ChangeFeed } from '../db/changes.js';
 import type { DeflatedPiece } from '../web/gzip-splice.js';
+import { ByteBudget } from './budget.js';
 import { PageCache } from './page-cache.js';
 import { approximateBytes } from './size.js';
 import { ALL_POSTS_TAG, POST_TITLES_TAG, TaggedCache } from './tagged-cache.js';
@@ -70,7 +71,8 @@ const SEGMENT_OVERHEAD = 256;
 const SESSION_BYTES = 512;
 
 /**
- * How CACHE_MAX_MB is shared out. Logged-out pages and comment trees are the big, shared ones; readers' own
+ * How CACHE_MAX_MB is shared out: the share each cache is sure of, and may pass while others leave part of
+ * theirs unused (budget.ts). Logged-out pages and comment trees are the big, shared ones; readers' own
  * pages are capped by count as well; sessions are small. The discussions read for trees are a tenth: a forum day
  * (bench) read 40 % of its discussions again, for another order or page, while they were unchanged.
  */
@@ -220,39 +222,44 @@ export function startCaches(config: Config, feed: ChangeFeed): { caches: Caches;
   /** Sessions that wrote and whose changes this process has not heard of yet, with how many such writes. */
   const writers = new Map<string, number>();
   let listRefresh: NodeJS.Timeout | undefined;
-  const budget = (share: keyof typeof BUDGET_SHARES) => Math.floor(config.cacheMaxBytes * BUDGET_SHARES[share]);
+  const shared = new ByteBudget(config.cacheMaxBytes);
+  // Each cache's share of CACHE_MAX_MB, which it may pass while others leave theirs unused (budget.ts).
+  const budget = (share: keyof typeof BUDGET_SHARES) => ({
+    maxWeight: Math.floor(config.cacheMaxBytes * BUDGET_SHARES[share]),
+    budget: shared,
+  });
   const caches: Caches = {
-    pages: new PageCache({ ttlMs, maxEntries: config.pageCacheMaxEntries, maxWeight: budget('pages') }),
-    readerPages: new PageCache({ ttlMs, maxEntries: MAX_READER_PAGES, maxWeight: budget('readerPages') }),
+    pages: new PageCache({ ttlMs, maxEntries: config.pageCacheMaxEntries, ...budget('pages') }),
+    readerPages: new PageCache({ ttlMs, maxEntries: MAX_READER_PAGES, ...budget('readerPages') }),
     fragments: new TaggedCache<unknown>({
       ttlMs,
       maxEntries: MAX_FRAGMENTS,
-      maxWeight: budget('fragments'),
+      ...budget('fragments'),
       weigh: (value) => approximateBytes(value),
     }),
     // Weighed by what each keeps alive (its rendering and its comments' actions templates, SharedCommentTree.bytes).
     commentTrees: new TaggedCache<SharedCommentTree>({
       ttlMs,
       maxEntries: MAX_FRAGMENTS,
-      maxWeight: budget('commentTrees'),
+      ...budget('commentTrees'),
       weigh: (tree) => tree.bytes,
     }),
     discussions: new TaggedCache<CommentsOfPost>({
       ttlMs,
       maxEntries: MAX_FRAGMENTS,
-      maxWeight: budget('discussions'),
+      ...budget('discussions'),
       weigh: commentsOfPostBytes,
     }),
     commentSegments: new TaggedCache<DeflatedPiece>({
       ttlMs,
       maxEntries: MAX_SEGMENTS,
-      maxWeight: budget('commentSegments'),
+      ...budget('commentSegments'),
       weigh: (piece) => piece.deflated.byteLength + SEGMENT_OVERHEAD,
     }),
     sessions: new TaggedCache<SessionUser>({
       ttlMs,
       maxEntries: MAX_SESSIONS,
-      maxWeight: budget('sessions'),
+      ...budget('sessions'),
       weigh: () => SESSION_BYTES,
     }),
     settle: () => feed.settle(),

@@ -1,3 +1,5 @@
+import type { ByteBudget } from './budget.js';
+
 /** Pages and fragments that depend on every post (lists, feeds, profiles) carry this tag. */
 export const ALL_POSTS_TAG = 'front';
 /**
@@ -10,8 +12,13 @@ export interface TaggedCacheOptions<V = unknown> {
   /** Entries live at most this long (cached pages show relative times such as "3 minutes ago"). */
   ttlMs: number;
   maxEntries: number;
-  /** With `weigh`: the most the entries may weigh together (bytes), least recently used going first. */
+  /**
+   * With `weigh`: the most the entries may weigh together (bytes), least recently used going first; with
+   * `budget`, this cache's share of it, which it may pass while the other caches leave theirs unused.
+   */
   maxWeight?: number;
+  /** The byte budget this cache shares with the process's other caches (budget.ts). */
+  budget?: ByteBudget;
   /** An entry's weight in bytes (about what it keeps alive in memory). */
   weigh?: (value: V) => number;
 }
@@ -44,7 +51,9 @@ export class TaggedCache<V> {
   /** Off while change notifications may be missed (see suspend). */
   private suspended = false;
 
-  constructor(private readonly options: TaggedCacheOptions<V>) {}
+  constructor(private readonly options: TaggedCacheOptions<V>) {
+    options.budget?.join(this, options.maxWeight ?? 0);
+  }
 
   /** A marker to pass to `store`: changes announced after it prevent storing. */
   begin(): number {
@@ -86,12 +95,19 @@ export class TaggedCache<V> {
       keys.add(key);
       this.byTag.set(tag, keys);
     }
-    while (this.entries.size > this.options.maxEntries || this.weight > maxWeight) {
-      const oldest = this.entries.keys().next().value;
-      if (oldest === undefined) break;
-      this.drop(oldest);
-    }
+    while (this.entries.size > this.options.maxEntries) this.dropOldest();
+    if (this.options.budget) this.options.budget.fit();
+    else while (this.weight > maxWeight && this.entries.size > 0) this.dropOldest();
     return true;
+  }
+
+  /** Drops the least recently used entry (Map order is recency); returns what it weighed. */
+  dropOldest(): number {
+    const oldest = this.entries.keys().next().value;
+    if (oldest === undefined) return 0;
+    const weight = this.entries.get(oldest)!.weight;
+    this.drop(oldest);
+    return weight;
   }
 
   /**
