@@ -146,6 +146,7 @@ export function latestJson(
             : {}),
           ...(r.rssBytes !== undefined ? { rssBytes: r.rssBytes } : {}),
           ...(r.cacheBytes !== undefined ? { cacheBytes: r.cacheBytes } : {}),
+          ...(r.cacheHoldings ? { cacheHoldings: r.cacheHoldings } : {}),
           ...(r.cacheHitRates ? { cacheHitRates: roundRates(r.cacheHitRates) } : {}),
           ...(r.serverCpuMs !== undefined ? { serverCpuMs: roundMs(r.serverCpuMs) } : {}),
           ...(r.postgresCpuMs !== undefined ? { postgresCpuMs: roundMs(r.postgresCpuMs) } : {}),
