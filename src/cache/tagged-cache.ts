@@ -221,7 +221,8 @@ export class TaggedCache<V> {
     const entry = this.entries.get(key);
     if (!entry) return;
     this.entries.delete(key);
-    this.weight -= entry.weight;
+    // Weights are estimates with fractions (size.ts): subtracted one by one, they can leave a little below zero.
+    this.weight = this.entries.size === 0 ? 0 : this.weight - entry.weight;
     for (const tag of entry.tags) this.byTag.get(tag)?.delete(key);
   }
 }

@@ -77,6 +77,19 @@ describe('byte budgets and lifetimes', () => {
     expect(budget.used).toBe(100);
   });
 
+  it('weighs an emptied cache at nothing, whatever fractions its entries weighed', () => {
+    const cache = new TaggedCache<number>({ ttlMs: 60_000, maxEntries: 100, weigh: (value) => value });
+    for (const [key, weight] of [
+      ['a', 0.1],
+      ['b', 0.2],
+      ['c', 0.3],
+    ] as const)
+      cache.store(key, cache.begin(), weight, ['t']);
+    cache.invalidate('t');
+    expect(cache.size).toBe(0);
+    expect(cache.bytes).toBe(0);
+  });
+
   it('drops expired entries on a sweep, without anyone asking for them', () => {
     const cache = new TaggedCache<string>({ ttlMs: 1_000, maxEntries: 100, weigh: (v) => v.length });
     cache.store('old', cache.begin(), 'aaaa', ['x'], 0);
