@@ -237,7 +237,7 @@ export function startCaches(config: Config, feed: ChangeFeed): { caches: Caches;
       ...budget('fragments'),
       weigh: (value) => approximateBytes(value),
     }),
-    // Weighed by what each keeps alive (its rendering and its comments' actions templates, SharedCommentTree.bytes).
+    // Weighed by what each keeps alive (its rendering and its comments' outlines, SharedCommentTree.bytes).
     commentTrees: new TaggedCache<SharedCommentTree>({
       ttlMs,
       maxEntries: MAX_FRAGMENTS,

@@ -26,3 +26,17 @@ export function approximateBytes(value: unknown, depth = 0): number {
   for (const item of items) bytes += SLOT + approximateBytes(item, depth + 1);
   return bytes;
 }
+
+/**
+ * A function that hands back, for each string, the first equal string it was given: for keeping each of the
+ * strings a cached value repeats (an author's name on each of their comments) once in memory.
+ */
+export function keepingOnce(): (value: string) => string {
+  const kept = new Map<string, string>();
+  return (value) => {
+    const first = kept.get(value);
+    if (first !== undefined) return first;
+    kept.set(value, value);
+    return value;
+  };
+}

@@ -1,4 +1,4 @@
-import { approximateBytes } from '../cache/size.js';
+import { approximateBytes, keepingOnce } from '../cache/size.js';
 import type { Queryable } from '../db/database.js';
 import { visibleComment } from '../policy/visibility.js';
 import { COMMENT_FRAME_CHARS, COMMENT_PAGE_BUDGET } from './paging.js';
@@ -63,13 +63,7 @@ export async function commentsOfPost(db: Queryable, postId: string): Promise<Com
   const bodies = whole ? new Map<string, string>() : undefined;
   // The outlines are kept with the post's trees: each string they repeat (the post's id, a parent's id, an
   // author's id and names, once per comment of theirs) is kept once.
-  const strings = new Map<string, string>([[postId, postId]]);
-  const once = (value: string) => {
-    const kept = strings.get(value);
-    if (kept !== undefined) return kept;
-    strings.set(value, value);
-    return value;
-  };
+  const once = keepingOnce();
   for (const row of read) {
     bodies?.set(row.id, row.bodyHtml ?? '');
     row.bodyHtml = '';

@@ -1,3 +1,5 @@
+import { keepingOnce } from '../cache/size.js';
+
 /**
  * Renderings shared between readers, with slots for what differs. A part of a page that every reader sees alike
  * except in a few places (their "new" marks, their vote buttons) is rendered once with a marker in each such
@@ -78,13 +80,7 @@ export function splitSlotsToBytes(html: string): SlottedBytes {
   const slotNames: string[] = [];
   const slotIds: string[] = [];
   // Each name and id kept once, however many slots have it (a comment has four or five): a kept tree holds them.
-  const known = new Map<string, string>();
-  const once = (value: string) => {
-    const kept = known.get(value);
-    if (kept !== undefined) return kept;
-    known.set(value, value);
-    return value;
-  };
+  const once = keepingOnce();
   let at = bytes.indexOf(0);
   while (at >= 0) {
     const close = bytes.indexOf(0, at + 1);
