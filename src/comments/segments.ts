@@ -15,7 +15,7 @@ import { createHash } from 'node:crypto';
 import type { TaggedCache } from '../cache/tagged-cache.js';
 import { renderPool } from '../content/pool.js';
 import { type CommentRights, commentRights } from '../policy/policy.js';
-import { type DeflatedPiece, deflatePiece, reachedBack } from '../web/gzip-splice.js';
+import { type DeflatedPiece, deflatePiece, deflatePieceAsync, reachedBack } from '../web/gzip-splice.js';
 import type { CommentScores } from './queries.js';
 import { fillCommentSlots, isNewComment, type SharedCommentTree, type ThreadContext } from './views.js';
 
@@ -73,6 +73,8 @@ interface TreeSegments {
   /** Every shared segment has been compressed once (prepareCommentSection), or is being. */
   ready: boolean;
   preparing?: Promise<void>;
+  /** The whole section as every reader sees it, compressed once (wholeCommentSection), and the scores it shows. */
+  whole?: { scores: string; piece: Promise<DeflatedPiece | undefined> };
 }
 
 const segmentsOfTree = new WeakMap<SharedCommentTree, TreeSegments>();
@@ -89,7 +91,8 @@ const BUSY_POSTS_KEPT = 10_000;
 
 /** Whether this view should wait for a later one before the tree's segments are compressed (see openedOnce). */
 function firstViewOfQuietPost(tree: SharedCommentTree, postId: string): boolean {
-  if (segmentsOfTree.has(tree) || busyPosts.has(postId)) return false;
+  const kept = segmentsOfTree.get(tree);
+  if (kept?.ready || kept?.preparing || busyPosts.has(postId)) return false;
   if (!openedOnce.has(tree)) {
     openedOnce.add(tree);
     return true;
@@ -283,6 +286,40 @@ export function prepareCommentSection(
     },
   );
   return kept.preparing;
+}
+
+/** How hard to compress a whole section kept for every reader (wholeCommentSection). */
+const WHOLE_LEVEL = 4;
+
+/**
+ * The comment section in one piece for a logged-in reader who has nothing of their own in it (no comment of
+ * theirs, no staff controls; with `marksByScript`, their votes and "new" marks are put in by the page's script):
+ * the same bytes for every such reader, compressed once per tree, the first time one of them opens it.
+ * Undefined for any other reader, and once the scores it shows have changed: from then on the tree's views go
+ * through the segments (deflatedCommentSection), which a vote changes one at a time.
+ *
+ * In a forum day (bench) most views of a tree came before any change to it and were by readers with nothing of
+ * theirs in it, and each cost a fill and compression of the whole section; its second view also filled, hashed
+ * and compressed every segment for the readers to come.
+ */
+export async function wholeCommentSection(
+  tree: SharedCommentTree,
+  ctx: ThreadContext,
+  scores: Map<string, CommentScores> | undefined,
+  marksByScript: boolean,
+): Promise<DeflatedPiece[] | undefined> {
+  const kept = keptFor(tree);
+  if (kept.segments.some((segment) => isPersonal(segment, tree, ctx, marksByScript))) return undefined;
+  let key = '';
+  for (const segment of kept.segments) key += scoreKey(segment, tree, scores);
+  if (!kept.whole) {
+    const text = fillCommentSlots(tree, anyoneLike(ctx), scores);
+    // Should compressing fail, this tree's views go through the segments.
+    kept.whole = { scores: key, piece: deflatePieceAsync(text, WHOLE_LEVEL).catch(() => undefined) };
+  }
+  if (kept.whole.scores !== key) return undefined;
+  const piece = await kept.whole.piece;
+  return piece && [piece];
 }
 
 /**

@@ -8,7 +8,7 @@ import { readerMarksJson, SCRIPT_COOKIE } from '../comments/marks.js';
 import { commentPageParameter, requireCommentPage } from '../comments/pager.js';
 import { paginateThreads, type ThreadPage } from '../comments/paging.js';
 import { readShownBodies } from '../comments/queries.js';
-import { deflatedCommentSection } from '../comments/segments.js';
+import { deflatedCommentSection, wholeCommentSection } from '../comments/segments.js';
 import { rememberCommentSort } from '../comments/service.js';
 import { type CommentSort, commentComparator, DEFAULT_COMMENT_SORT, isCommentSort } from '../comments/sort.js';
 import { buildCommentTree, inReadingOrder } from '../comments/tree.js';
@@ -193,7 +193,8 @@ export async function showPostPage(c: Context<AppEnv>, post: PostRow, slots: Pos
   const marksByScript = Boolean(user) && cookieValue(c.req.header('cookie'), SCRIPT_COOKIE) === '1';
   const section =
     user && acceptsGzip(c.req.header('accept-encoding'))
-      ? deflatedCommentSection(comments, thread, scores, cachesOf(c)?.commentSegments, marksByScript)
+      ? ((await wholeCommentSection(comments, thread, scores, marksByScript)) ??
+        deflatedCommentSection(comments, thread, scores, cachesOf(c)?.commentSegments, marksByScript))
       : undefined;
   const rendered = (
     <PostPage

@@ -8,7 +8,12 @@ import {
   commentsOfPost,
   readShownBodies,
 } from '../../src/comments/queries.js';
-import { deflatedCommentSection, prepareCommentSection, segmentTree } from '../../src/comments/segments.js';
+import {
+  deflatedCommentSection,
+  prepareCommentSection,
+  segmentTree,
+  wholeCommentSection,
+} from '../../src/comments/segments.js';
 import { commentComparator } from '../../src/comments/sort.js';
 import { buildCommentTree, inReadingOrder } from '../../src/comments/tree.js';
 import {
@@ -229,6 +234,38 @@ describe('the comment section compressed for logged-in readers', () => {
     const quiet = await discussion();
     const onQuiet = { ...one, post: quiet.post };
     expect(deflatedCommentSection(await sharedTree(quiet.post.id, quiet.post), onQuiet, undefined)).toBeUndefined();
+  });
+
+  it('is one piece, compressed once, for every reader with nothing of their own in it, until its scores change', async () => {
+    const d = await discussion();
+    const { post } = d;
+    const tree = await sharedTree(post.id, post);
+    const scores = await commentScoresOfPost(db, post.id);
+    const one = { post, csrfToken: 'a', user: reader('one') };
+    const two = { post, csrfToken: 'b', user: reader('two') };
+    const [first, second] = await Promise.all([
+      wholeCommentSection(tree, one, scores, true),
+      wholeCommentSection(tree, two, scores, true),
+    ]);
+    // One piece, made once and the same for both: exactly their section, as rendered for either alone.
+    expect(first).toHaveLength(1);
+    expect(second![0]).toBe(first![0]);
+    const section = gunzipSync(gzipFromPieces(first!)).toString();
+    expect(section).toBe(fillCommentSlots(tree, two, scores).toString());
+    expect(section).toContain('Lone, with');
+    // A reader who wrote one of its comments, and a moderator, have controls of their own in it: not for them.
+    expect(await wholeCommentSection(tree, { ...one, user: reader(d.authors[0]!.id) }, scores, true)).toBeUndefined();
+    expect(await wholeCommentSection(tree, { ...one, user: reader('staff', true) }, scores, true)).toBeUndefined();
+    // Without the page's script, a reader's own vote is in their section: theirs alone.
+    const voter = { ...one, votes: new Map([[d.lone.id, { karma: 'up', agreement: null }]]) } as ThreadContext;
+    expect(await wholeCommentSection(tree, voter, scores, false)).toBeUndefined();
+    expect(await wholeCommentSection(tree, voter, scores, true)).toBeDefined();
+    // A vote changes a score it shows: from then on the tree's views go through the segments, which a vote
+    // changes one at a time, with the new score.
+    const voted = new Map(scores);
+    voted.set(d.lone.id, { ...scores.get(d.lone.id)!, baseScore: 42 });
+    expect(await wholeCommentSection(tree, two, voted, true)).toBeUndefined();
+    expect(await spliced(tree, two, voted)).toContain('>42</span>');
   });
 
   it('is compressed in a render worker when a whole discussion is new, the page sent whole meanwhile', async () => {
