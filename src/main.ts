@@ -131,7 +131,9 @@ async function main() {
   server.listen(config.port, config.host, () => {
     const { port } = server.address() as AddressInfo;
     const url = config.baseUrl.replace(/:\d+$/, `:${port}`);
-    logger.info({ port }, `Lyceum is serving ${url}`);
+    // The caches' budget is chosen from the machine's memory unless CACHE_MAX_MB sets it: say which it is.
+    const cacheMaxMb = caching ? Math.round(config.cacheMaxBytes / 1024 / 1024) : 0;
+    logger.info({ port, cacheMaxMb }, `Lyceum is serving ${url}`);
     process.stdout.write(`Lyceum is running at ${url}\n`);
     void rescore();
   });
