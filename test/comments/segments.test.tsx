@@ -266,6 +266,15 @@ describe('the comment section compressed for logged-in readers', () => {
     voted.set(d.lone.id, { ...scores.get(d.lone.id)!, baseScore: 42 });
     expect(await wholeCommentSection(tree, two, voted, true)).toBeUndefined();
     expect(await spliced(tree, two, voted)).toContain('>42</span>');
+    // The post is busy from then on: neither this tree nor its next one is made a piece of the whole again.
+    expect(await wholeCommentSection(tree, one, scores, true)).toBeUndefined();
+    const next = await sharedTree(post.id, post);
+    expect(await wholeCommentSection(next, one, await commentScoresOfPost(db, post.id), true)).toBeUndefined();
+    // A quiet post's is.
+    const quiet = await discussion();
+    const onQuiet = { ...one, post: quiet.post };
+    const quietTree = await sharedTree(quiet.post.id, quiet.post);
+    expect(await wholeCommentSection(quietTree, onQuiet, undefined, true)).toHaveLength(1);
   });
 
   it('is compressed in a render worker when a whole discussion is new, the page sent whole meanwhile', async () => {
