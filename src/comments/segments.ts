@@ -35,7 +35,7 @@ const SEGMENT_COMMENTS = 3;
  */
 const SEGMENT_REACH = 8 * 1024;
 
-/** How hard to compress a segment kept for every reader, and one made for a single view. */
+/** How hard to compress a segment (or a whole section) kept for every reader, and one made for a single view. */
 const SHARED_LEVEL = 6;
 const PERSONAL_LEVEL = 1;
 
@@ -292,9 +292,6 @@ export function prepareCommentSection(
   return kept.preparing;
 }
 
-/** How hard to compress a whole section kept for every reader (wholeCommentSection). */
-const WHOLE_LEVEL = 4;
-
 /**
  * The comment section in one piece for a logged-in reader who has nothing of their own in it (no comment of
  * theirs, no staff controls; with `marksByScript`, their votes and "new" marks are put in by the page's script):
@@ -324,7 +321,7 @@ export async function wholeCommentSection(
   if (!kept.whole) {
     const text = fillCommentSlots(tree, anyoneLike(ctx), scores);
     // Should compressing fail, this tree's views go through the segments.
-    kept.whole = { scores: key, piece: deflatePieceAsync(text, WHOLE_LEVEL).catch(() => undefined) };
+    kept.whole = { scores: key, piece: deflatePieceAsync(text, SHARED_LEVEL).catch(() => undefined) };
   }
   if (kept.whole.scores !== key) {
     // A vote came in: the post is busy from now on, and the piece is let go.
