@@ -1,5 +1,5 @@
-// Puts a reader's marks in their comment section (comments/marks.ts): their votes as pressed buttons and the
-// comments new to them, as the server would have rendered them. Tells the server this browser runs the script.
+// Puts a reader's marks in their comment section (comments/marks.ts): their votes as pressed buttons, the
+// comments new to them and the controls under their own comments, as the server would have rendered them. Tells the server this browser runs the script.
 import { showPressedVote } from '../votes/client.js';
 import { type ReaderMarks, SCRIPT_COOKIE } from './marks.js';
 
@@ -17,6 +17,12 @@ export function applyReaderMarks(root: Document): void {
     if (controls) showPressedVote(controls, kind);
   }
   for (const id of marks.fresh) markNew(root.getElementById(`comment-${id}`));
+  // The controls under the reader's own comments (edit, retract, delete; no vote, no report), as the server
+  // renders them for this reader, in place of every reader's.
+  for (const [id, html] of marks.own) {
+    const actions = root.getElementById(`comment-${id}`)?.querySelector(':scope > details > .comment-actions');
+    if (actions) actions.outerHTML = html;
+  }
 }
 
 /** A comment's "new" mark, where the server puts it: in its header, before a "replying to" note. */

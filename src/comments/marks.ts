@@ -1,9 +1,9 @@
-// A logged-in reader's own marks on a comment section (their votes and what is new to them) sent beside the
-// section rather than in it, for the page's script to put in place (comments/marks-client.ts). A busy thread's
-// section is spliced from pieces compressed once for every reader (segments.ts); each comment the reader voted
-// on or had not seen made its piece theirs alone, compressed again for every view, and a new comment made a
-// piece of every reader's theirs. Browsers that run the script say so with SCRIPT_COOKIE; without it the
-// server puts the marks in the section itself, as before.
+// A logged-in reader's own marks on a comment section (their votes, what is new to them, and the controls under
+// their own comments) sent beside the section rather than in it, for the page's script to put in place
+// (comments/marks-client.ts). A busy thread's section is spliced from pieces compressed once for every reader
+// (segments.ts); each comment the reader voted on, had not seen or wrote made its piece theirs alone, compressed
+// again for every view, and a new comment made a piece of every reader's theirs. Browsers that run the script
+// say so with SCRIPT_COOKIE; without it the server puts the marks in the section itself, as before.
 import type { CurrentVotes } from '../votes/queries.js';
 
 /** Set by the page's script (client/main.ts): this browser runs it, so the marks may be left to it. */
@@ -15,15 +15,18 @@ export interface ReaderMarks {
   votes: [string, string, string][];
   /** Comments new to the reader. */
   fresh: string[];
+  /** [comment id, its actions' HTML as the reader sees them]: their own comments' (segments.ts ownActionsForScript). */
+  own: [string, string][];
 }
 
-/** The reader's marks on the comments shown: their votes and the comments new to them, as JSON. */
+/** The reader's marks on the comments shown: their votes, the comments new to them and their own controls, as JSON. */
 export function readerMarksJson(
   shownIds: Set<string>,
   votes: Map<string, CurrentVotes> | undefined,
   fresh: { id: string }[],
+  own: [string, string][],
 ): string {
-  const marks: ReaderMarks = { votes: [], fresh: [] };
+  const marks: ReaderMarks = { votes: [], fresh: [], own };
   for (const [id, vote] of votes ?? []) {
     if (!shownIds.has(id)) continue;
     for (const [axis, kind] of Object.entries(vote)) if (kind) marks.votes.push([id, axis, kind]);

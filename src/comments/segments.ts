@@ -17,7 +17,13 @@ import { renderPool } from '../content/pool.js';
 import { type CommentRights, commentRights } from '../policy/policy.js';
 import { type DeflatedPiece, deflatePiece, deflatePieceAsync, reachedBack } from '../web/gzip-splice.js';
 import type { CommentScores } from './queries.js';
-import { fillCommentSlots, isNewComment, type SharedCommentTree, type ThreadContext } from './views.js';
+import {
+  fillCommentSlots,
+  isNewComment,
+  readerCommentActionsHtml,
+  type SharedCommentTree,
+  type ThreadContext,
+} from './views.js';
 
 /**
  * About how many comments a segment holds. Fewer make a reader's own segments cheaper to compress per view;
@@ -144,8 +150,8 @@ function scoreKey(segment: Segment, tree: SharedCommentTree, scores: Map<string,
 }
 
 /**
- * Whether a segment shows the reader anything of their own: their controls, and their votes and "new" marks
- * unless the page's script puts those in (`marksByScript`, comments/marks.ts).
+ * Whether a segment shows the reader anything of their own: their controls, and their votes, "new" marks and
+ * the controls on their own comments unless the page's script puts those in (`marksByScript`, comments/marks.ts).
  */
 function isPersonal(segment: Segment, tree: SharedCommentTree, ctx: ThreadContext, marksByScript: boolean): boolean {
   const user = ctx.user;
@@ -153,7 +159,8 @@ function isPersonal(segment: Segment, tree: SharedCommentTree, ctx: ThreadContex
   for (const id of segment.ids) {
     const comment = tree.comments.get(id);
     if (!comment) continue;
-    if (hasOwnControls(commentRights(user, comment))) return true;
+    const rights = commentRights(user, comment);
+    if (hasOwnControls(rights) && !(marksByScript && controlsByScript(rights))) return true;
     if (!marksByScript && (ctx.votes?.has(id) || isNewComment(comment, ctx))) return true;
   }
   return false;
@@ -162,6 +169,40 @@ function isPersonal(segment: Segment, tree: SharedCommentTree, ctx: ThreadContex
 /** Rights beyond what anyoneLike's reader has (voting, nothing else): their controls are the reader's own. */
 function hasOwnControls(rights: CommentRights): boolean {
   return !rights.canVote || rights.canEdit || rights.canRetract || rights.canDelete || rights.canModerate;
+}
+
+/**
+ * Whether a reader's own controls on a comment may be left to the page's script: an author's on their own
+ * comments (a few on a page), not a moderator's (on every comment, with forms of their own, restore included).
+ */
+function controlsByScript(rights: CommentRights): boolean {
+  return !rights.canModerate;
+}
+
+/**
+ * The comments shown whose controls are the reader's own and, with the page's script, left to it (isPersonal):
+ * each with its actions as the reader sees them, for the script to put in place of every reader's (marks.ts).
+ * A commenter opening a thread they take part in (their own comments in it) then gets the pieces every reader
+ * shares, rather than their own segments filled and compressed per view: in a forum day (bench) nearly every
+ * logged-in reader of a busy thread had comments in it.
+ */
+export function ownActionsForScript(
+  tree: SharedCommentTree,
+  ctx: ThreadContext,
+  scores: Map<string, CommentScores> | undefined,
+): [string, string][] {
+  const user = ctx.user;
+  const own: [string, string][] = [];
+  if (!user) return own;
+  for (const id of tree.shownIds) {
+    const comment = tree.comments.get(id);
+    if (!comment) continue;
+    const rights = commentRights(user, comment);
+    if (hasOwnControls(rights) && controlsByScript(rights)) {
+      own.push([id, readerCommentActionsHtml(comment, ctx, scores?.get(id))]);
+    }
+  }
+  return own;
 }
 
 function keptFor(tree: SharedCommentTree): TreeSegments {

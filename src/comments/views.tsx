@@ -106,6 +106,14 @@ function commentActionsHtml(
 }
 
 /**
+ * A comment's actions as this logged-in reader sees them, whole: for the page's script to put in place of every
+ * reader's where they differ (the author's own controls, comments/marks.ts).
+ */
+export function readerCommentActionsHtml(comment: CommentRow, ctx: ThreadContext, scores?: CommentScores): string {
+  return commentActionsHtml(comment, ctx, scores ?? comment);
+}
+
+/**
  * A comment's actions for logged-in readers, split at what differs per reader (see fillVoteForm) and, when made
  * from the post's shape (actionsTemplate), at the comment's ids ("id" and "parent" slots).
  */

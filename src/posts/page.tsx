@@ -8,7 +8,7 @@ import { readerMarksJson, SCRIPT_COOKIE } from '../comments/marks.js';
 import { commentPageParameter, requireCommentPage } from '../comments/pager.js';
 import { paginateThreads, type ThreadPage } from '../comments/paging.js';
 import { readShownBodies } from '../comments/queries.js';
-import { deflatedCommentSection, wholeCommentSection } from '../comments/segments.js';
+import { deflatedCommentSection, ownActionsForScript, wholeCommentSection } from '../comments/segments.js';
 import { rememberCommentSort } from '../comments/service.js';
 import { type CommentSort, commentComparator, DEFAULT_COMMENT_SORT, isCommentSort } from '../comments/sort.js';
 import { buildCommentTree, inReadingOrder } from '../comments/tree.js';
@@ -188,8 +188,8 @@ export async function showPostPage(c: Context<AppEnv>, post: PostRow, slots: Pos
   const pageHref = (n: number) => `${postPath(post)}?${isCommentSort(asked) ? `sort=${asked}&` : ''}page=${n}#comments`;
   // A logged-in reader's comment section is mostly compressed once for everyone (comments/segments.ts); until
   // that is ready for this tree, the page is compressed whole as before.
-  // Where the page's script runs, the reader's votes and "new" marks go beside the section for it to put in
-  // (comments/marks.ts), so that they leave the pieces every reader shares alone.
+  // Where the page's script runs, the reader's votes, "new" marks and own comments' controls go beside the section
+  // for it to put in (comments/marks.ts), so that they leave the pieces every reader shares alone.
   const marksByScript = Boolean(user) && cookieValue(c.req.header('cookie'), SCRIPT_COOKIE) === '1';
   const section =
     user && acceptsGzip(c.req.header('accept-encoding'))
@@ -200,7 +200,11 @@ export async function showPostPage(c: Context<AppEnv>, post: PostRow, slots: Pos
     <PostPage
       ctx={pageContext(c)}
       post={post}
-      readerMarks={section && marksByScript ? readerMarksJson(comments.shownIds, votes, fresh) : undefined}
+      readerMarks={
+        section && marksByScript
+          ? readerMarksJson(comments.shownIds, votes, fresh, ownActionsForScript(comments, thread, scores))
+          : undefined
+      }
       commentCount={post.commentCount}
       thread={thread}
       sort={sort}

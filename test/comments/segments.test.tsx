@@ -10,6 +10,7 @@ import {
 } from '../../src/comments/queries.js';
 import {
   deflatedCommentSection,
+  ownActionsForScript,
   prepareCommentSection,
   segmentTree,
   wholeCommentSection,
@@ -253,9 +254,15 @@ describe('the comment section compressed for logged-in readers', () => {
     const section = gunzipSync(gzipFromPieces(first!)).toString();
     expect(section).toBe(fillCommentSlots(tree, two, scores).toString());
     expect(section).toContain('Lone, with');
-    // A reader who wrote one of its comments, and a moderator, have controls of their own in it: not for them.
-    expect(await wholeCommentSection(tree, { ...one, user: reader(d.authors[0]!.id) }, scores, true)).toBeUndefined();
-    expect(await wholeCommentSection(tree, { ...one, user: reader('staff', true) }, scores, true)).toBeUndefined();
+    // A reader who wrote some of its comments has controls of their own under them: without the page's script,
+    // the section is theirs alone; with it, they get the same piece, and their controls come beside it.
+    const writer = { ...one, user: reader(d.authors[0]!.id) };
+    expect(await wholeCommentSection(tree, writer, scores, false)).toBeUndefined();
+    expect((await wholeCommentSection(tree, writer, scores, true))![0]).toBe(first![0]);
+    // A moderator's controls are on every comment, with forms of their own: never left to the script.
+    const staff = { ...one, user: reader('staff', true) };
+    expect(await wholeCommentSection(tree, staff, scores, true)).toBeUndefined();
+    expect(ownActionsForScript(tree, staff, scores)).toEqual([]);
     // Without the page's script, a reader's own vote is in their section: theirs alone.
     const voter = { ...one, votes: new Map([[d.lone.id, { karma: 'up', agreement: null }]]) } as ThreadContext;
     expect(await wholeCommentSection(tree, voter, scores, false)).toBeUndefined();
@@ -275,6 +282,44 @@ describe('the comment section compressed for logged-in readers', () => {
     const onQuiet = { ...one, post: quiet.post };
     const quietTree = await sharedTree(quiet.post.id, quiet.post);
     expect(await wholeCommentSection(quietTree, onQuiet, undefined, true)).toHaveLength(1);
+  });
+
+  it("leaves a writer's own controls to the page's script: the actions their section shows under each of theirs", async () => {
+    const d = await discussion();
+    const { post } = d;
+    const tree = await sharedTree(post.id, post);
+    const scores = await commentScoresOfPost(db, post.id);
+    const writer: ThreadContext = { post, csrfToken: 'token-of-the-writer', user: reader(d.authors[0]!.id) };
+    const everyone = fillCommentSlots(tree, { post, csrfToken: '', user: reader('someone') }, scores).toString();
+    const theirs = fillCommentSlots(tree, writer, scores).toString();
+    const own = ownActionsForScript(tree, writer, scores);
+    // Exactly the comments they wrote (three of the eight), each with the actions their own section shows.
+    const written = [...tree.comments.values()].filter((c) => c.authorId === d.authors[0]!.id).map((c) => c.id);
+    expect(own.map(([id]) => id).sort()).toEqual(written.sort());
+    expect(written).toHaveLength(3);
+    for (const [id, actions] of own) {
+      expect(theirs).toContain(actions);
+      expect(everyone).not.toContain(actions);
+      expect(actions).toContain(`/comments/${id}/edit`);
+      expect(actions).toContain('token-of-the-writer');
+      expect(actions).not.toContain('Report');
+    }
+    // Put in place of every reader's actions, they make the section the writer is served without the script.
+    let patched = everyone;
+    for (const [id, actions] of own) {
+      const start = patched.indexOf('<div class="comment-actions">', patched.indexOf(`id="comment-${id}"`));
+      const end = patched.indexOf('</div>', start) + '</div>'.length;
+      patched = patched.slice(0, start) + actions + patched.slice(end);
+    }
+    expect(patched).toBe(theirs);
+    // Their segments are every reader's: the spliced section is everyone's, and no piece is theirs alone.
+    await prepareCommentSection(tree, writer, scores);
+    const pieces = deflatedCommentSection(tree, writer, scores, undefined, true)!;
+    const other = deflatedCommentSection(tree, { ...writer, user: reader('someone') }, scores, undefined, true)!;
+    expect(pieces).toEqual(other);
+    expect(gunzipSync(gzipFromPieces(pieces)).toString()).toBe(everyone);
+    // Without the script their section is theirs, as before.
+    expect(await spliced(tree, writer, scores)).toBe(theirs);
   });
 
   it('is compressed in a render worker when a whole discussion is new, the page sent whole meanwhile', async () => {

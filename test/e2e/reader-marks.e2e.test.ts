@@ -97,4 +97,85 @@ describe("a reader's marks on a busy thread", () => {
     await withScript.close();
     await context.close();
   });
+
+  it('give a writer the controls under their own comments, as the server does without the script', async () => {
+    const post = await makePost(db, { title: 'Argued thread' });
+    const [writer, other] = [await makeUser(db), await makeUser(db)];
+    const comments: { id: string }[] = [];
+    for (let i = 0; i < 9; i++) {
+      const parentId: string | null = i % 3 === 0 ? null : comments[i - 1]!.id;
+      comments.push(
+        await makeComment(db, {
+          postId: post.id,
+          authorId: i % 2 === 0 ? writer.id : other.id,
+          parentId,
+          markdown: `Point ${i}.`,
+          at: hoursAgo(10 - i),
+        }),
+      );
+    }
+    const own = comments.filter((_, i) => i % 2 === 0).map((c) => `comment-${c.id}`);
+    const path = `${server.url}/posts/${post.id}/argued-thread`;
+    // Busy, as above: someone else opened it more than once.
+    const busy = await browser.newPage();
+    await logInAs(busy, server.url, other);
+    for (let i = 0; i < 3; i++) await busy.goto(path);
+    await busy.close();
+
+    // What each comment offers the reader (the CSRF token in a form is their session's: left out).
+    const controlsOf = async (page: Page) =>
+      page.evaluate(() =>
+        [...document.querySelectorAll('#comments article.comment')].map((article) => {
+          const actions = article.querySelector(':scope > details > .comment-actions')!;
+          return {
+            id: article.id,
+            links: [...actions.querySelectorAll(':scope > a, :scope > form button, :scope > details summary')].map(
+              (a) => a.textContent,
+            ),
+            voting: [...actions.querySelectorAll<HTMLButtonElement>('button[name="vote"]')].map((b) => b.disabled),
+            html: actions.outerHTML.replace(/name="_csrf" value="[^"]*"/g, ''),
+          };
+        }),
+      );
+
+    const withScript = await browser.newPage();
+    await logInAs(withScript, server.url, writer);
+    await withScript.goto(path);
+    await withScript.goto(path);
+    // The section is every reader's; the writer's controls came beside it.
+    const marks = JSON.parse((await withScript.locator('#comments').getAttribute('data-reader-marks'))!);
+    expect(marks.own.map(([id]: [string]) => `comment-${id}`).sort()).toEqual([...own].sort());
+    const scripted = await controlsOf(withScript);
+
+    const context = await browser.newContext({ javaScriptEnabled: false });
+    const withoutScript = await context.newPage();
+    await logInAs(withoutScript, server.url, writer);
+    await withoutScript.goto(path);
+    await expect(withoutScript.locator('#comments').getAttribute('data-reader-marks')).resolves.toBeNull();
+    const served = await controlsOf(withoutScript);
+
+    expect(scripted).toEqual(served);
+    for (const comment of served) {
+      if (own.includes(comment.id)) {
+        expect(comment.links).toEqual(expect.arrayContaining(['Edit', 'Retract', 'Delete…']));
+        expect(comment.links).not.toContain('Report');
+        expect(comment.voting.every((disabled) => disabled)).toBe(true);
+      } else {
+        expect(comment.links).toContain('Report');
+        expect(comment.links).not.toContain('Edit');
+        expect(comment.voting.some((disabled) => disabled)).toBe(false);
+      }
+    }
+    // The controls the script put in work: retracting one of their comments.
+    const first = withScript.locator(`#${own[0]}`);
+    await first.locator(':scope > details > .comment-actions').getByRole('button', { name: 'Retract' }).click();
+    await withScript.locator(`#${own[0]} .retracted-mark`).waitFor();
+    const unretract = withScript.locator(`#${own[0]} > details > .comment-actions`).getByRole('button', {
+      name: 'Unretract',
+    });
+    await unretract.waitFor();
+    expect(await unretract.count()).toBe(1);
+    await withScript.close();
+    await context.close();
+  });
 });
