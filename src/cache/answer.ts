@@ -47,16 +47,19 @@ export function readerPageKey(caches: Caches, cookie: string | undefined, url: s
 
 /**
  * The cached answer to a GET request, if there is one: logged-out readers from the shared page cache by URL,
- * logged-in readers from their own pages. Used before the web framework (fast-path.ts) and inside it
- * (middleware.ts), so both answer alike.
+ * logged-in readers from their own pages, or from the shared copy of a page the same for everyone (a feed).
+ * Used before the web framework (fast-path.ts) and inside it (middleware.ts), so both answer alike.
  */
 export function cachedAnswer(caches: Caches, request: CacheRequest): CacheAnswer | undefined {
   let page: CachedPage | undefined;
+  const key = pageKey(request.url);
   if (cookieValue(request.cookie, SESSION_COOKIE) === undefined) {
-    page = caches.pages.get(pageKey(request.url));
+    page = caches.pages.get(key);
   } else {
+    // Only where the reader's own copy could be used: not while their own write is unheard of, nor when their
+    // session is due for renewal (readerPageKey).
     const reader = readerPageKey(caches, request.cookie, request.url);
-    page = reader && caches.readerPages.get(reader.key);
+    if (reader) page = caches.pages.peek(key)?.forEveryone ? caches.pages.get(key) : caches.readerPages.get(reader.key);
   }
   if (!page) return undefined;
   if (clientHasCurrent(request.ifNoneMatch, request.ifModifiedSince, page)) {

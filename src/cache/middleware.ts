@@ -54,10 +54,11 @@ export function pageCaches(): MiddlewareHandler<AppEnv> {
       for (let i = 0; i < hit.headers.length; i += 2) headers.append(hit.headers[i]!, hit.headers[i + 1]!);
       return new Response(hit.body as Uint8Array<ArrayBuffer> | null, { status: hit.status, headers });
     }
-    const cache = user ? caches.readerPages : caches.pages;
-    const since = cache.begin();
+    const since = { pages: caches.pages.begin(), readerPages: caches.readerPages.begin() };
     await next();
-    if (user && !c.get('cacheForReaders')) return;
+    const forEveryone = Boolean(c.get('cacheForEveryone'));
+    if (user && !c.get('cacheForReaders') && !forEveryone) return;
+    const cache = user && !forEveryone ? caches.readerPages : caches.pages;
     c.header('X-Cache', 'miss');
     const type = c.res.headers.get('content-type') ?? '';
     const tags = c.get('cacheTags');
@@ -68,14 +69,22 @@ export function pageCaches(): MiddlewareHandler<AppEnv> {
       const reader = readerPageKey(caches, cookie, url);
       // A response that sets a cookie (a renewed session, a new CSRF token) must reach the browser itself.
       if (!reader || reader.userId !== user.id || c.res.headers.has('set-cookie')) return;
-      key = reader.key;
-      pageTags = [...tags, `user:${user.id}`, `reader:${user.id}`];
+      if (!forEveryone) {
+        key = reader.key;
+        pageTags = [...tags, `user:${user.id}`, `reader:${user.id}`];
+      }
     }
     // As bytes: reading a long page back as text decoded it only for storePage to encode it again.
     const body = Buffer.from(await c.res.clone().arrayBuffer());
-    // A logged-out page with a CSRF token belongs to one browser; never share it.
-    if (!user && body.includes('name="_csrf"')) return;
-    await cache.storePage(key, since, { body, contentType: type, tags: pageTags, shared: !user });
+    // A page shared by browsers (logged out, or the same for everyone) with a CSRF token belongs to one; never share it.
+    if ((!user || forEveryone) && body.includes('name="_csrf"')) return;
+    await cache.storePage(key, cache === caches.pages ? since.pages : since.readerPages, {
+      body,
+      contentType: type,
+      tags: pageTags,
+      shared: cache === caches.pages,
+      forEveryone,
+    });
     const stored = cache.peek(key);
     if (!stored) return;
     const headers = validators(stored);
@@ -99,13 +108,19 @@ export function pageCaches(): MiddlewareHandler<AppEnv> {
 }
 
 /**
- * Marks the page being rendered as cacheable, naming what it shows: for logged-out readers, and with
- * `forReaders` for each logged-in reader too (see pageCaches). Such a page may depend on no query parameter
+ * Marks the page being rendered as cacheable, naming what it shows: for logged-out readers, with `forReaders`
+ * for each logged-in reader too (see pageCaches), and with `forEveryone` (a page showing nothing of the reader's,
+ * such as a feed) as one copy for every reader, logged in or not. Such a page may depend on no query parameter
  * but those in PAGE_QUERY_PARAMETERS (page-key.ts): the others are not part of its cache key.
  */
-export function cacheAs(c: Context<AppEnv>, tags: string[], options: { forReaders?: boolean } = {}): void {
+export function cacheAs(
+  c: Context<AppEnv>,
+  tags: string[],
+  options: { forReaders?: boolean; forEveryone?: boolean } = {},
+): void {
   c.set('cacheTags', tags);
   if (options.forReaders) c.set('cacheForReaders', true);
+  if (options.forEveryone) c.set('cacheForEveryone', true);
 }
 
 /**

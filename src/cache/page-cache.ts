@@ -14,6 +14,8 @@ export interface CachedPage {
   lastModified: Date;
   /** False for a page made for one logged-in reader: browsers may keep it, shared caches must not. */
   shared: boolean;
+  /** The same for logged-in readers (a feed): they are answered from this copy too (cache/answer.ts). */
+  forEveryone: boolean;
   /** The header list (name, value, name, value…) of a 200 answer in each encoding, made with the encoding. */
   headers: Partial<Record<Encoding | 'identity', string[]>>;
   /**
@@ -40,7 +42,7 @@ export class PageCache extends TaggedCache<CachedPage> {
   async storePage(
     key: string,
     since: number,
-    page: { body: string | Buffer; contentType: string; tags: string[]; shared?: boolean },
+    page: { body: string | Buffer; contentType: string; tags: string[]; shared?: boolean; forEveryone?: boolean },
     now = Date.now(),
   ): Promise<boolean> {
     const body = typeof page.body === 'string' ? Buffer.from(page.body) : page.body;
@@ -51,6 +53,7 @@ export class PageCache extends TaggedCache<CachedPage> {
       etag: `"${createHash('sha1').update(body).digest('base64url')}"`,
       lastModified: new Date(Math.floor(now / 1000) * 1000),
       shared: page.shared ?? true,
+      forEveryone: page.forEveryone ?? false,
       headers: {},
       brotliHits: 0,
     };

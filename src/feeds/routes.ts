@@ -57,7 +57,7 @@ for (const format of FORMATS) {
 
   feedRoutes.get(`/feed.${extension}`, async (c) => {
     const { db } = c.var.deps;
-    cacheAs(c, [ALL_POSTS_TAG]);
+    cacheAs(c, [ALL_POSTS_TAG], { forEveryone: true });
     return sendFeed(c, frontpageFeed(feedSite(c), await newestPosts(db, FEED_SIZE)), format);
   });
 
@@ -68,7 +68,7 @@ for (const format of FORMATS) {
     const user = valid ? await profileByUsername(db, username) : undefined;
     if (!user) throw new NotFound('There is no user with that name, so there is no feed of their posts.');
     if (user.username !== username) return c.redirect(userFeedPaths(user.username)[format], 301);
-    cacheAs(c, [ALL_POSTS_TAG, `user:${user.id}`]);
+    cacheAs(c, [ALL_POSTS_TAG, `user:${user.id}`], { forEveryone: true });
     const posts = await newestPostsOfUser(db, user.id, FEED_SIZE);
     return sendFeed(c, userFeed(feedSite(c), user, posts), format);
   });
@@ -82,7 +82,7 @@ for (const format of FORMATS) {
       throw new NotFound('There is no post at this address, so there is no feed of its comments.');
     }
     if (c.req.param('slug') !== post.slug) return c.redirect(postCommentsFeedPaths(post)[format], 301);
-    cacheAs(c, [`post:${post.id}`, `comments:${post.id}`]);
+    cacheAs(c, [`post:${post.id}`, `comments:${post.id}`], { forEveryone: true });
     const comments = await newestCommentsOfPost(db, post.id, FEED_SIZE);
     return sendFeed(c, postCommentsFeed(feedSite(c), post, comments), format);
   });
@@ -94,7 +94,7 @@ for (const format of FORMATS) {
     if (!sequence) throw new NotFound('There is no sequence at this address, so there is no feed of its posts.');
     // Adding, moving or removing a post announces "post:<id>" (which drops every list) and the sequence's own
     // row announces "sequence:<id>" (migration 0005).
-    cacheAs(c, [`sequence:${sequence.id}`, ALL_POSTS_TAG]);
+    cacheAs(c, [`sequence:${sequence.id}`, ALL_POSTS_TAG], { forEveryone: true });
     const posts = await newestPostsOfSequence(db, sequence.id, FEED_SIZE);
     return sendFeed(c, sequenceFeed(feedSite(c), sequence, posts), format);
   });
@@ -105,7 +105,7 @@ for (const format of FORMATS) {
     const { tag, redirectTo } = await tagAtAddress(db, c.req.param('slug'));
     if (!tag) return c.redirect(tagFeedPaths({ slug: redirectTo })[format], 301);
     // The tag's row and its links announce "tag:<id>" (migrations 0015, 0018); the posts shown, "front".
-    cacheAs(c, [`tag:${tag.id}`, ALL_POSTS_TAG]);
+    cacheAs(c, [`tag:${tag.id}`, ALL_POSTS_TAG], { forEveryone: true });
     const posts = await newestPostsOfTag(db, tag.id, FEED_SIZE);
     return sendFeed(c, tagFeed(feedSite(c), tag, posts), format);
   });

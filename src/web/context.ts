@@ -36,6 +36,8 @@ export interface AppEnv {
     cacheTags?: string[];
     /** Set with cacheAs(c, tags, { forReaders: true }): logged-in readers may get their own cached copy. */
     cacheForReaders?: boolean;
+    /** Set with cacheAs(c, tags, { forEveryone: true }): one cached copy for every reader, logged in or not. */
+    cacheForEveryone?: boolean;
     /** The logged-in reader's session, by token hash (the key of their cached session and pages). */
     sessionHash?: string;
     /** This reader wrote and this process has not heard of it yet: read around every cache (Caches.markWriter). */
