@@ -1,5 +1,6 @@
 // Puts a reader's marks in their comment section (comments/marks.ts): their votes as pressed buttons, the
-// comments new to them and the controls under their own comments, as the server would have rendered them. Tells the server this browser runs the script.
+// comments new to them and the controls under their own comments, as the server would have rendered them.
+// Tells the server this browser runs the script.
 import { showPressedVote } from '../votes/client.js';
 import { type ReaderMarks, SCRIPT_COOKIE } from './marks.js';
 

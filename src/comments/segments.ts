@@ -334,8 +334,8 @@ export function prepareCommentSection(
 }
 
 /**
- * The comment section in one piece for a logged-in reader who has nothing of their own in it (no comment of
- * theirs, no staff controls; with `marksByScript`, their votes and "new" marks are put in by the page's script):
+ * The comment section in one piece for a logged-in reader who has nothing of their own in it (no staff controls;
+ * with `marksByScript`, their votes, "new" marks and own comments' controls are put in by the page's script):
  * the same bytes for every such reader, compressed once per tree, the first time one of them opens it.
  * Undefined for any other reader, and for a busy post: once the scores it shows have changed, or a tree of the
  * post was opened twice by readers of their own, its views go through the segments (deflatedCommentSection),
