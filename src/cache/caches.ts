@@ -1,4 +1,5 @@
 import type { SessionUser } from '../accounts/queries.js';
+import { type CommentHeads, commentHeadsBytes } from '../comments/heads.js';
 import { type CommentScores, type CommentsOfPost, commentsOfPostBytes } from '../comments/queries.js';
 import type { SharedCommentTree } from '../comments/views.js';
 import type { Config } from '../config.js';
@@ -29,6 +30,12 @@ export interface Caches {
    * of their text, so never stale; tagged "segments:<post id>" so a changed post's text can go.
    */
   commentSegments: TaggedCache<DeflatedPiece>;
+  /**
+   * Each post's comments rendered for its trees (comments/heads.ts), by post id: a tree made again for another
+   * order or after a new comment renders only what changed. Kept with what they were made from, so never
+   * stale; tagged "segments:<post id>" so a changed post's can go.
+   */
+  commentHeads: TaggedCache<CommentHeads>;
   /** Logged-in users by session token hash, tagged "user:<id>": a logout or any change to the user drops them. */
   sessions: TaggedCache<SessionUser>;
   /**
@@ -79,9 +86,10 @@ const SESSION_BYTES = 512;
 const BUDGET_SHARES = {
   pages: 0.3,
   readerPages: 0.1,
-  commentTrees: 0.25,
+  commentTrees: 0.2,
   discussions: 0.1,
   commentSegments: 0.05,
+  commentHeads: 0.05,
   fragments: 0.15,
   sessions: 0.05,
 };
@@ -189,6 +197,7 @@ export function cacheStats(
     commentTrees: caches.commentTrees,
     discussions: caches.discussions,
     commentSegments: caches.commentSegments,
+    commentHeads: caches.commentHeads,
     sessions: caches.sessions,
   };
   return Object.fromEntries(
@@ -207,6 +216,7 @@ function everyCache(caches: Caches): Pick<TaggedCache<unknown>, 'sweep' | 'setAc
     caches.commentTrees,
     caches.discussions,
     caches.commentSegments,
+    caches.commentHeads,
     caches.sessions,
   ];
 }
@@ -255,6 +265,12 @@ export function startCaches(config: Config, feed: ChangeFeed): { caches: Caches;
       maxEntries: MAX_SEGMENTS,
       ...budget('commentSegments'),
       weigh: (piece) => piece.deflated.byteLength + SEGMENT_OVERHEAD,
+    }),
+    commentHeads: new TaggedCache<CommentHeads>({
+      ttlMs,
+      maxEntries: MAX_FRAGMENTS,
+      ...budget('commentHeads'),
+      weigh: commentHeadsBytes,
     }),
     sessions: new TaggedCache<SessionUser>({
       ttlMs,

@@ -26,7 +26,7 @@ import type { ShownNode, ThreadPage } from './paging.js';
 import { type CommentRow, type CommentScores, commentRowsBytes } from './queries.js';
 
 /** Indentation stops growing past this depth; deeper replies name whom they answer instead. */
-const MAX_INDENT_DEPTH = 8;
+export const MAX_INDENT_DEPTH = 8;
 
 /** What every comment on a page needs to know about the page and the reader. */
 export interface ThreadContext {
@@ -39,7 +39,7 @@ export interface ThreadContext {
   focusId?: string | undefined;
   /** The reader's current votes on this page's comments (userVotesOn). */
   votes?: Map<string, { karma: VoteKind | null; agreement: VoteKind | null }> | undefined;
-  /** Rendering for every reader at once: the reader's parts become slots (renderSharedCommentList). */
+  /** Rendering for every reader at once: the reader's parts become slots (renderSharedCommentHeads). */
   shared?: boolean;
 }
 
@@ -256,17 +256,41 @@ export interface SharedCommentTree {
   bytes: number;
 }
 
-/**
- * One page of a post's comment threads rendered for every reader, with their parts left as slots: the costly
- * part of a shared tree, which a render worker can do (content/pool.ts), given the page of threads (plain data).
- */
-export async function renderSharedCommentList(threads: ThreadPage, post: ThreadContext['post']): Promise<string> {
-  return String(commentListHtml(threads.nodes, { post, user: null, csrfToken: '', shared: true }, true));
+/** What every reader shares of a comment tree: no reader, their parts as slots (heads.ts). */
+export function sharedContext(post: ThreadContext['post']): ThreadContext {
+  return { post, user: null, csrfToken: '', shared: true };
 }
 
-/** The tree around its rendered HTML (renderSharedCommentList), split at its slots. */
+/**
+ * The heads (commentHeadHtml) of one page of a post's comment threads, rendered for every reader with their
+ * parts left as slots, in reading order: the costly part of a shared tree, which a render worker can do
+ * (content/pool.ts), given the page of threads (plain data). heads.ts makes the tree from them.
+ */
+export function renderSharedCommentHeads(threads: ThreadPage, post: ThreadContext['post']): string[] {
+  const ctx = sharedContext(post);
+  const heads: string[] = [];
+  eachShownComment(threads.nodes, (node, depth, parentAuthor) => {
+    heads.push(commentHeadHtml(node, depth, ctx, parentAuthor));
+  });
+  return heads;
+}
+
+/** Every comment of a page of threads in reading order (as appendThreads puts them), with its place. */
+export function eachShownComment(
+  nodes: ShownNode[],
+  visit: (node: ShownNode, depth: number, parentAuthor: string | undefined) => void,
+  depth = 0,
+  parentAuthor?: string,
+): void {
+  for (const node of nodes) {
+    visit(node, depth, parentAuthor);
+    eachShownComment(node.replies, visit, depth + 1, authorName(node.comment));
+  }
+}
+
+/** The tree around its rendered HTML (heads.ts sharedCommentHtml), split at its slots. */
 export function assembleSharedCommentTree(
-  html: string,
+  html: string | Buffer,
   threads: ThreadPage,
   readingOrder: CommentRow[],
 ): SharedCommentTree {
@@ -344,10 +368,12 @@ function continueThreadHtml(node: ShownNode, post: ThreadContext['post']) {
 }
 
 /**
- * One comment with its replies. An escaping template rather than JSX: it is the markup repeated on every comment
- * of a long discussion, and JSX's per-element work was half of rendering one (web/html.ts).
+ * One comment's part before its replies: header, body, and its actions (slots in a shared tree). An escaping
+ * template rather than JSX: it is the markup repeated on every comment of a long discussion, and JSX's
+ * per-element work was half of rendering one (web/html.ts). In a shared tree it depends only on what
+ * commentHeadKey (heads.ts) names and on the comment's body, so it is kept from one rendering to the next.
  */
-function commentItemHtml(node: ShownNode, depth: number, ctx: ThreadContext, parentAuthor?: string): HtmlEscapedString {
+export function commentHeadHtml(node: ShownNode, depth: number, ctx: ThreadContext, parentAuthor?: string): string {
   const c = node.comment;
   const fresh = !ctx.shared && isNewComment(c, ctx);
   let classes = 'comment';
@@ -356,7 +382,7 @@ function commentItemHtml(node: ShownNode, depth: number, ctx: ThreadContext, par
   if (fresh) classes += ' comment-new';
   if (ctx.focusId === c.id) classes += ' comment-focus';
   if (ctx.shared) classes += slot('class', c.id);
-  const author = c.deleted ? '[deleted]' : c.authorDisplayName;
+  const author = authorName(c);
   const authorHtml = c.deleted
     ? html`<span class="comment-author">[deleted]</span>`
     : html`<a class="comment-author" href="/users/${c.authorUsername}">${c.authorDisplayName}</a>`;
@@ -379,23 +405,64 @@ function commentItemHtml(node: ShownNode, depth: number, ctx: ThreadContext, par
         : html`<div class="comment-body content">${raw(c.bodyHtml)}</div>${
             ctx.shared ? slot('actions', c.id) : raw(commentActionsHtml(c, ctx))
           }`;
-  const replies =
-    node.replies.length > 0
-      ? html`<div class="comment-replies" data-replies-of="${c.id}">${node.replies.map((reply) =>
-          commentItemHtml(reply, depth + 1, ctx, author),
-        )}</div>`
-      : '';
   // A shared tree's "start" slot marks where each comment begins: it is compressed a few comments at a time
   // (segments.ts). The toggle holds no links (a summary is itself a control); the header above stays visible.
-  return html`${ctx.shared ? slot('start', c.id) : ''}<article class="${classes}" id="comment-${c.id}" aria-label="Comment by ${author}"><header class="comment-header">${authorHtml} <a href="${postPath(ctx.post)}#comment-${c.id}" class="comment-time">${timeHtml(c.createdAt)}</a>${edited}${retracted}${mark}${replyTo}</header><details open=""><summary class="thread-toggle"><span class="visually-hidden">Collapse or expand this thread</span><span class="collapsed-count">${hidden}</span></summary>${content}${replies}${continueThreadHtml(node, ctx.post)}</details></article>`;
+  return String(
+    html`${ctx.shared ? slot('start', c.id) : ''}<article class="${classes}" id="comment-${c.id}" aria-label="Comment by ${author}"><header class="comment-header">${authorHtml} <a href="${postPath(ctx.post)}#comment-${c.id}" class="comment-time">${timeHtml(c.createdAt)}</a>${edited}${retracted}${mark}${replyTo}</header><details open=""><summary class="thread-toggle"><span class="visually-hidden">Collapse or expand this thread</span><span class="collapsed-count">${hidden}</span></summary>${content}`,
+  );
+}
+
+/** The name a comment's replies show when they are too deep to indent ("replying to …"). */
+export function authorName(comment: CommentRow): string {
+  return comment.deleted ? '[deleted]' : comment.authorDisplayName;
+}
+
+/** A comment's head, as commentHeadHtml makes it or as kept from an earlier rendering (as UTF-8, heads.ts). */
+export type HeadOf = (node: ShownNode, depth: number, parentAuthor: string | undefined) => string | Buffer;
+
+/**
+ * Comments with their replies, onto `out`: each one's head (`headOf`), its replies, and what closes it. Each
+ * thread's markup beyond the heads is made here, so a tree made from kept heads is the tree rendered whole.
+ */
+export function appendThreads(
+  out: (string | Buffer)[],
+  nodes: ShownNode[],
+  post: ThreadContext['post'],
+  headOf: HeadOf,
+  depth = 0,
+  parentAuthor?: string,
+): void {
+  for (const node of nodes) {
+    out.push(headOf(node, depth, parentAuthor));
+    if (node.replies.length > 0) {
+      out.push(String(html`<div class="comment-replies" data-replies-of="${node.comment.id}">`));
+      appendThreads(out, node.replies, post, headOf, depth + 1, authorName(node.comment));
+      out.push('</div>');
+    }
+    out.push(String(continueThreadHtml(node, post)), '</details></article>');
+  }
+}
+
+/** One comment with its replies. */
+function commentItemHtml(node: ShownNode, depth: number, ctx: ThreadContext, parentAuthor?: string): HtmlEscapedString {
+  const out: string[] = [];
+  const headOf = (n: ShownNode, d: number, author: string | undefined) => commentHeadHtml(n, d, ctx, author);
+  appendThreads(out as (string | Buffer)[], [node], ctx.post, headOf, depth, parentAuthor);
+  return raw(out.join(''));
 }
 
 export function CommentItem(props: { node: ShownNode; depth: number; ctx: ThreadContext; parentAuthor?: string }) {
   return commentItemHtml(props.node, props.depth, props.ctx, props.parentAuthor);
 }
 
-/** Threads of comments; `listed` marks the page's own list, which "Show more comments" appends to. */
-function commentListHtml(nodes: ShownNode[], ctx: ThreadContext, listed: boolean): HtmlEscapedString {
-  const list = listed ? raw(' data-list="comments"') : '';
-  return html`<div class="comment-tree" data-replies-of=""${list}>${nodes.map((node) => commentItemHtml(node, 0, ctx))}</div>`;
+/**
+ * A page of threads in the shared tree's list (the page's own, which "Show more comments" appends to), as UTF-8,
+ * each comment's head from `headOf`. Joined as bytes: joining a long discussion's heads into one string took
+ * three times as long as copying their bytes (V8 widens every piece once one holds a character past Latin-1).
+ */
+export function sharedCommentListBytes(threads: ThreadPage, post: ThreadContext['post'], headOf: HeadOf): Buffer {
+  const out: (string | Buffer)[] = ['<div class="comment-tree" data-replies-of="" data-list="comments">'];
+  appendThreads(out, threads.nodes, post, headOf);
+  out.push('</div>');
+  return Buffer.concat(out.map((part) => (typeof part === 'string' ? Buffer.from(part) : part)));
 }

@@ -105,9 +105,9 @@ export class RenderPool {
     }));
   }
 
-  /** comments/views.tsx renderSharedCommentList in a worker: a long discussion rendered off the event loop. */
-  async renderCommentList(threads: ThreadPage, post: { id: string; slug: string }): Promise<string> {
-    return (await this.#run({ kind: 'comments', threads, post })) as string;
+  /** comments/views.tsx renderSharedCommentHeads in a worker: a long discussion rendered off the event loop. */
+  async renderCommentHeads(threads: ThreadPage, post: { id: string; slug: string }): Promise<string[]> {
+    return (await this.#run({ kind: 'comments', threads, post })) as string[];
   }
 
   /** Whether every worker has a job: then work that can also be done elsewhere should not queue here. */

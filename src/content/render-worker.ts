@@ -2,7 +2,7 @@
 // compression of long comment sections off the main thread.
 // Messages in: RenderRequest; out: 'ready' once warm, then one RenderReply per request.
 import { parentPort } from 'node:worker_threads';
-import { renderSharedCommentList } from '../comments/views.js';
+import { renderSharedCommentHeads } from '../comments/views.js';
 import { deflateChain } from '../web/gzip-splice.js';
 import { ContentTooLargeError, renderContent, renderMarkdown } from './render.js';
 import type { RenderReply, RenderRequest, RenderTask } from './render-jobs.js';
@@ -19,7 +19,7 @@ function run(task: RenderTask): unknown {
     case 'deflate':
       return deflateChain(task.texts, task.level, task.reach);
     case 'comments':
-      return renderSharedCommentList(task.threads, task.post);
+      return renderSharedCommentHeads(task.threads, task.post);
   }
 }
 

@@ -4,9 +4,10 @@ import { cookieValue } from '../cache/answer.js';
 import { cacheAs, cachedFragment, cachesOf, changedHere } from '../cache/middleware.js';
 import { remembered } from '../cache/tagged-cache.js';
 import { currentCommentScores, readDiscussion } from '../comments/discussion.js';
+import { sharedCommentBytes } from '../comments/heads.js';
 import { readerMarksJson, SCRIPT_COOKIE } from '../comments/marks.js';
 import { commentPageParameter, requireCommentPage } from '../comments/pager.js';
-import { paginateThreads, type ThreadPage } from '../comments/paging.js';
+import { paginateThreads } from '../comments/paging.js';
 import { readShownBodies } from '../comments/queries.js';
 import { deflatedCommentSection, ownActionsForScript, wholeCommentSection } from '../comments/segments.js';
 import { rememberCommentSort } from '../comments/service.js';
@@ -16,11 +17,9 @@ import {
   assembleSharedCommentTree,
   fillCommentSlots,
   isNewComment,
-  renderSharedCommentList,
   type SharedCommentTree,
   type ThreadContext,
 } from '../comments/views.js';
-import { renderPool } from '../content/pool.js';
 import { cursorId, newestCursorId } from '../live/hub.js';
 import {
   canCommentOn,
@@ -70,26 +69,10 @@ async function sharedCommentTree(
     // Taken before the page's text is read in: the tree keeps these rows, without it.
     const readingOrder = inReadingOrder(tree.roots);
     await readShownBodies(db, threads.nodes, bodies);
-    const html = await renderCommentList(threads, post);
+    const html = await sharedCommentBytes(threads, post, cachesOf(c)?.commentHeads);
     return assembleSharedCommentTree(html, threads, readingOrder);
   };
   return remembered(cachesOf(c)?.commentTrees, `${post.id}:${sort}:${page}`, [`comments:${post.id}`], build);
-}
-
-/**
- * A page of comment threads rendered in a render worker when one is free (rendering a long discussion takes
- * tens of milliseconds that would hold up every other request), else here; here too if the worker fails.
- */
-async function renderCommentList(threads: ThreadPage, post: PostRow): Promise<string> {
-  const pool = renderPool();
-  if (!pool.busy) {
-    try {
-      return await pool.renderCommentList(threads, { id: post.id, slug: post.slug });
-    } catch {
-      // A worker stopped or timed out: render it here.
-    }
-  }
-  return renderSharedCommentList(threads, post);
 }
 
 /** The later of two times, either of which may be missing. */

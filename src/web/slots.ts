@@ -73,8 +73,8 @@ export interface SlottedBytes {
 }
 
 /** splitSlots, kept as UTF-8 (a slot's name and id are ASCII: names are ours, ids base 62). */
-export function splitSlotsToBytes(html: string): SlottedBytes {
-  const bytes = Buffer.from(html);
+export function splitSlotsToBytes(html: string | Buffer): SlottedBytes {
+  const bytes = typeof html === 'string' ? Buffer.from(html) : html;
   const starts: number[] = [0];
   const ends: number[] = [];
   const slotNames: string[] = [];

@@ -29,7 +29,7 @@ const MONTHS = [
 // the few relative phrases there are ("3 days ago") are kept once made, and the exact time is written out here.
 const phrases = new Map<string, string>();
 
-function relativeTime(date: Date, now = new Date()): string {
+export function relativeTime(date: Date, now = new Date()): string {
   const seconds = Math.round((date.getTime() - now.getTime()) / 1000);
   for (const [unit, size] of UNITS) {
     if (Math.abs(seconds) < size) continue;

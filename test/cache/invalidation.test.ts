@@ -86,13 +86,18 @@ describe('the invalidation table, in two instances', () => {
     expect(seen.B).toEqual(expected);
   }
 
-  it('post:<id> (a post edited): drops its page, its comments, its compressed segments and every list, not other posts', async () => {
+  it('post:<id> (a post edited): drops its page, its comments, its compressed segments, its kept comment heads and every list, not other posts', async () => {
     const f = await forum();
-    // A compressed part of its comment section (comments/segments.ts), kept for logged-in readers by content.
+    // A compressed part of its comment section (comments/segments.ts), kept for logged-in readers by content,
+    // and its comments' heads kept for its next trees (comments/heads.ts).
     const piece = { deflated: Buffer.from('compressed'), crc: 0, length: 10 };
+    const heads = new Map([['c', { key: 'k', body: '<p>b</p>', html: Buffer.from('<article>') }]]);
     for (const { caching } of instances()) {
       const segments = caching.caches.commentSegments;
       segments.store('segment:test', segments.begin(), piece, [`segments:${f.post.id}`]);
+      const kept = caching.caches.commentHeads;
+      kept.store(f.post.id, kept.begin(), heads, [`segments:${f.post.id}`]);
+      kept.store(f.other.id, kept.begin(), heads, [`segments:${f.other.id}`]);
     }
     await db.query(`UPDATE posts SET title = 'Watched post, revised' WHERE id = $1`, [f.post.id]);
     await heard();
@@ -100,6 +105,11 @@ describe('the invalidation table, in two instances', () => {
       undefined,
       undefined,
     ]);
+    expect(instances().map(({ caching }) => caching.caches.commentHeads.peek(f.post.id))).toEqual([
+      undefined,
+      undefined,
+    ]);
+    expect(instances().map(({ caching }) => caching.caches.commentHeads.peek(f.other.id))).toEqual([heads, heads]);
     expectBoth(await stillCached([f.postPath, f.otherPath, '/', '/feed.xml']), {
       [f.postPath]: false,
       [f.otherPath]: true,

@@ -162,6 +162,7 @@ describe('caches in the running app', () => {
       all.commentTrees,
       all.discussions,
       all.commentSegments,
+      all.commentHeads,
       all.sessions,
     ].reduce((sum, cache) => sum + cache.bytes, 0);
     expect(total).toBeLessThanOrEqual(test.config.cacheMaxBytes);

@@ -1,6 +1,7 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import type { SessionUser } from '../../src/accounts/queries.js';
+import { sharedCommentBytes } from '../../src/comments/heads.js';
 import { paginateThreads } from '../../src/comments/paging.js';
 import {
   type CommentScores,
@@ -20,7 +21,7 @@ import { buildCommentTree, inReadingOrder } from '../../src/comments/tree.js';
 import {
   assembleSharedCommentTree,
   fillCommentSlots,
-  renderSharedCommentList,
+  renderSharedCommentHeads,
   type ThreadContext,
 } from '../../src/comments/views.js';
 import { renderPool } from '../../src/content/pool.js';
@@ -59,7 +60,7 @@ describe('the comment section compressed for logged-in readers', () => {
     const threads = paginateThreads(tree.roots, 1);
     const readingOrder = inReadingOrder(tree.roots);
     await readShownBodies(db, threads.nodes);
-    return assembleSharedCommentTree(await renderSharedCommentList(threads, post), threads, readingOrder);
+    return assembleSharedCommentTree(await sharedCommentBytes(threads, post), threads, readingOrder);
   }
 
   const reader = (id: string, staff = false): SessionUser => ({
@@ -89,9 +90,9 @@ describe('the comment section compressed for logged-in readers', () => {
     const { rows } = await commentsOfPost(db, post.id);
     const threads = paginateThreads(buildCommentTree(rows, commentComparator('old')).roots, 1);
     await readShownBodies(db, threads.nodes);
-    const here = await renderSharedCommentList(threads, post);
-    expect(here).toContain('Lone, with');
-    expect(await renderPool().renderCommentList(threads, { id: post.id, slug: post.slug })).toBe(here);
+    const here = renderSharedCommentHeads(threads, post);
+    expect(here.join('')).toContain('Lone, with');
+    expect(await renderPool().renderCommentHeads(threads, { id: post.id, slug: post.slug })).toEqual(here);
   });
 
   it('is cut before every thread and within long ones, and a reply changes at most three segments', async () => {
