@@ -21,7 +21,16 @@ export interface Measured extends LoadResult, Partial<Pick<MixResult, 'reads' | 
 
 export type Row = Measured & { ratio: number };
 
-const CACHE_NAMES = ['pages', 'readerPages', 'fragments', 'commentTrees', 'discussions', 'commentSegments', 'sessions'];
+const CACHE_NAMES = [
+  'pages',
+  'readerPages',
+  'fragments',
+  'commentTrees',
+  'discussions',
+  'commentSegments',
+  'commentHeads',
+  'sessions',
+];
 const percent = (rate: number | null | undefined) => (rate == null ? '–' : `${(rate * 100).toFixed(1)} %`);
 
 /** The lines printed when a workload ends. */

@@ -1,6 +1,7 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import type { SessionUser } from '../../src/accounts/queries.js';
+import { TaggedCache } from '../../src/cache/tagged-cache.js';
 import { sharedCommentBytes } from '../../src/comments/heads.js';
 import { paginateThreads } from '../../src/comments/paging.js';
 import {
@@ -25,7 +26,7 @@ import {
   type ThreadContext,
 } from '../../src/comments/views.js';
 import { renderPool } from '../../src/content/pool.js';
-import { gzipFromPieces } from '../../src/web/gzip-splice.js';
+import { type DeflatedPiece, gzipFromPieces } from '../../src/web/gzip-splice.js';
 import { TestClient, useTestApp } from '../helpers/app.js';
 import { makeComment, makePost, makeUser } from '../helpers/factories.js';
 
@@ -236,6 +237,46 @@ describe('the comment section compressed for logged-in readers', () => {
     const quiet = await discussion();
     const onQuiet = { ...one, post: quiet.post };
     expect(deflatedCommentSection(await sharedTree(quiet.post.id, quiet.post), onQuiet, undefined)).toBeUndefined();
+  });
+
+  it('is the section rendered for the reader alone in a tree made again, whose unchanged segments are not filled again', async () => {
+    const d = await discussion();
+    const { post } = d;
+    const readers = [
+      { post, csrfToken: 'a', user: reader('one') },
+      { post, csrfToken: 'b', user: reader(d.authors[1]!.id) },
+      { post, csrfToken: 'c', user: reader('staff', true) },
+    ];
+    // Compressed segments kept by their text's hash, as the app keeps them: a hash that did not match the text
+    // would show a reader another text's bytes.
+    const byContent = new TaggedCache<DeflatedPiece>({ ttlMs: 60_000, maxEntries: 1_000 });
+    type Tree = Awaited<ReturnType<typeof sharedTree>>;
+    const section = async (tree: Tree, ctx: ThreadContext, scores: Map<string, CommentScores>) => {
+      await prepareCommentSection(tree, ctx, scores, byContent);
+      return gunzipSync(gzipFromPieces(deflatedCommentSection(tree, ctx, scores, byContent)!)).toString();
+    };
+    const check = async (tree: Tree, scores: Map<string, CommentScores>) => {
+      for (const ctx of readers) {
+        expect(await section(tree, ctx, scores)).toBe(fillCommentSlots(tree, ctx, scores).toString());
+      }
+    };
+    const scores = await commentScoresOfPost(db, post.id);
+    await check(await sharedTree(post.id, post), scores);
+    // After a reply, most segments are those of the tree before: known by what they are filled from.
+    await makeComment(db, { postId: post.id, parentId: d.forked.id, markdown: 'A new reply.' });
+    const again = await sharedTree(post.id, post);
+    const now = await commentScoresOfPost(db, post.id);
+    await check(again, now);
+    expect(await section(again, readers[0]!, now)).toContain('A new reply.');
+    // A score changed and changed back: each segment shows the score it is filled with.
+    const voted = new Map(now);
+    voted.set(d.lone.id, { ...now.get(d.lone.id)!, baseScore: 17 });
+    const third = await sharedTree(post.id, post);
+    await check(third, voted);
+    expect(await section(third, readers[0]!, voted)).toContain('>17</span>');
+    const fourth = await sharedTree(post.id, post);
+    await check(fourth, now);
+    expect(await section(fourth, readers[0]!, now)).not.toContain('>17</span>');
   });
 
   it('is one piece, compressed once, for every reader with nothing of their own in it, until its scores change', async () => {
