@@ -97,28 +97,26 @@ export async function sharedCommentBytes(
   const since = cache?.begin() ?? 0;
   const kept = cache?.get(post.id);
   const heads: CommentHeads = new Map();
-  const missing: { node: ShownNode; depth: number; parentAuthor: string | undefined; key: string }[] = [];
+  // Every comment shown, in reading order (as the render worker returns their heads), with its head's key.
+  const shown: { node: ShownNode; depth: number; parentAuthor: string | undefined; key: string }[] = [];
+  let missing = 0;
   eachShownComment(threads.nodes, (node, depth, parentAuthor) => {
     const key = commentHeadKey(node, depth, post, parentAuthor);
+    shown.push({ node, depth, parentAuthor, key });
     const head = kept?.get(node.comment.id);
     if (head && stillHolds(head, key, node)) heads.set(node.comment.id, head);
-    else missing.push({ node, depth, parentAuthor, key });
+    else missing++;
   });
-  const rendered = missing.length > RENDER_HERE_AT_MOST ? await renderInWorker(threads, post) : undefined;
-  if (rendered) {
-    let i = 0;
-    eachShownComment(threads.nodes, (node, depth, parentAuthor) => {
-      const key = commentHeadKey(node, depth, post, parentAuthor);
-      heads.set(node.comment.id, headOf(rendered[i++]!, key, node));
-    });
-  } else {
-    const ctx = sharedContext(post);
-    for (const { node, depth, parentAuthor, key } of missing) {
+  const rendered = missing > RENDER_HERE_AT_MOST ? await renderInWorker(threads, post) : undefined;
+  const ctx = sharedContext(post);
+  shown.forEach(({ node, depth, parentAuthor, key }, i) => {
+    if (rendered) heads.set(node.comment.id, headOf(rendered[i]!, key, node));
+    else if (!heads.has(node.comment.id)) {
       heads.set(node.comment.id, headOf(commentHeadHtml(node, depth, ctx, parentAuthor), key, node));
     }
-  }
+  });
   const html = sharedCommentListBytes(threads, post, (node) => heads.get(node.comment.id)!.html);
-  if (cache && missing.length > 0) {
+  if (cache && missing > 0) {
     // Those of the post's other orders and pages stay too: a tree of each is made after a new comment.
     const next: CommentHeads = new Map(kept);
     for (const [id, head] of heads) next.set(id, head);

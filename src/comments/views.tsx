@@ -288,9 +288,9 @@ export function eachShownComment(
   }
 }
 
-/** The tree around its rendered HTML (heads.ts sharedCommentHtml), split at its slots. */
+/** The tree around its rendered HTML (heads.ts sharedCommentBytes), split at its slots. */
 export function assembleSharedCommentTree(
-  html: string | Buffer,
+  html: Buffer,
   threads: ThreadPage,
   readingOrder: CommentRow[],
 ): SharedCommentTree {
@@ -445,9 +445,9 @@ export function appendThreads(
 
 /** One comment with its replies. */
 function commentItemHtml(node: ShownNode, depth: number, ctx: ThreadContext, parentAuthor?: string): HtmlEscapedString {
-  const out: string[] = [];
+  const out: (string | Buffer)[] = [];
   const headOf = (n: ShownNode, d: number, author: string | undefined) => commentHeadHtml(n, d, ctx, author);
-  appendThreads(out as (string | Buffer)[], [node], ctx.post, headOf, depth, parentAuthor);
+  appendThreads(out, [node], ctx.post, headOf, depth, parentAuthor);
   return raw(out.join(''));
 }
 
