@@ -170,6 +170,21 @@ export class TaggedCache<V> {
     if (entry) change(entry.value);
   }
 
+  /**
+   * Counts `bytes` more in the weight of the entry under `key`, if it still holds `value`, which grew in place
+   * (texts of a discussion's comments read for another of its pages), and makes room for them as `store` does.
+   */
+  grew(key: string, value: V, bytes: number): void {
+    const entry = this.entries.get(key);
+    if (!entry || entry.value !== value || bytes === 0) return;
+    entry.weight += bytes;
+    this.weight += bytes;
+    const maxWeight = this.options.maxWeight ?? Number.POSITIVE_INFINITY;
+    if (entry.weight > maxWeight / 4) this.drop(key);
+    if (this.options.budget) this.options.budget.fit();
+    else while (this.weight > maxWeight && this.entries.size > 0) this.dropOldest();
+  }
+
   /** Drops every entry carrying `tag` (caches.ts maps each change notification to the tags it drops). */
   invalidate(tag: string): void {
     this.sequence++;

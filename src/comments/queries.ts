@@ -39,6 +39,11 @@ export interface CommentsOfPost {
   rows: CommentRow[];
   /** Each comment's stored HTML, when read with the outlines (see commentsOfPost). */
   bodies?: Map<string, string>;
+  /**
+   * For a discussion read without its text, the text of the comments its pages have shown so far, read as they
+   * were shown and kept with it (discussion.ts readPageBodies).
+   */
+  shownBodies?: Map<string, string>;
 }
 
 /**
@@ -100,9 +105,12 @@ const COMMENT_ROW_FRAME = approximateBytes({}) + 17 * 16 + 2 * approximateBytes(
 /** About what a discussion read keeps alive: its rows, and its texts when it has them. */
 export function commentsOfPostBytes(read: CommentsOfPost): number {
   let bytes = approximateBytes([]) + commentRowsBytes(read.rows);
-  for (const [id, body] of read.bodies ?? []) bytes += 64 + 2 * (id.length + body.length);
+  for (const [id, body] of [...(read.bodies ?? []), ...(read.shownBodies ?? [])]) bytes += bodyBytes(id, body);
   return bytes;
 }
+
+/** About what one comment's text kept by its id weighs. */
+export const bodyBytes = (id: string, body: string) => 64 + 2 * (id.length + body.length);
 
 /**
  * The stored HTML of the given comments, in one query. With `postId`, the comments of that post, read through
@@ -128,14 +136,14 @@ export async function commentBodies(
 
 /**
  * Reads the text of every comment in these threads (a page's, as paginateThreads shows them) into copies of
- * their rows, in one query unless `known` (commentsOfPost's bodies) holds it: the outline rows, which a cached
- * tree keeps, stay without it.
+ * their rows: the outline rows, which a cached tree keeps, stay without it. What `known` (texts kept with the
+ * discussion) does not hold is read in one query and added to it; returns what that added, in bytes.
  */
 export async function readShownBodies(
   db: Queryable,
   nodes: ShownComment[],
-  known?: Map<string, string>,
-): Promise<void> {
+  known: Map<string, string> = new Map(),
+): Promise<number> {
   const all: ShownComment[] = [];
   const stack = [...nodes];
   while (stack.length > 0) {
@@ -143,13 +151,19 @@ export async function readShownBodies(
     all.push(node);
     stack.push(...node.replies);
   }
-  const ids = all.map((node) => node.comment.id);
+  const missing = all.map((node) => node.comment.id).filter((id) => !known.has(id));
   // A page of threads is one post's (read through that post's comments when they all are).
   const postId = all[0]?.comment.postId;
   const onePost = all.every((node) => node.comment.postId === postId);
-  const bodies =
-    known && ids.every((id) => known.has(id)) ? known : await commentBodies(db, ids, onePost ? postId : undefined);
-  for (const node of all) node.comment = { ...node.comment, bodyHtml: bodies.get(node.comment.id) ?? '' };
+  let added = 0;
+  if (missing.length > 0) {
+    for (const [id, body] of await commentBodies(db, missing, onePost ? postId : undefined)) {
+      known.set(id, body);
+      added += bodyBytes(id, body);
+    }
+  }
+  for (const node of all) node.comment = { ...node.comment, bodyHtml: known.get(node.comment.id) ?? '' };
+  return added;
 }
 
 /** A comment as a page of threads holds it (comments/tree.ts CommentNode, comments/paging.ts ShownNode). */

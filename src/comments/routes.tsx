@@ -14,11 +14,11 @@ import { PendingCommentItem } from '../review/views.js';
 import type { AppEnv } from '../web/context.js';
 import { formStrings, parseInput, parseNamingFields } from '../web/forms.js';
 import { pageContext, wantsJson } from '../web/page.js';
-import { readDiscussion } from './discussion.js';
+import { readDiscussion, readPageBodies } from './discussion.js';
 import { commentPageParameter, nearestAncestors, requireCommentPage } from './pager.js';
 import { EditCommentPage, PermalinkPage, ReplyPage } from './pages.js';
 import { paginateThreads } from './paging.js';
-import { commentById, commentRow, readShownBodies } from './queries.js';
+import { commentById, commentRow } from './queries.js';
 import { addComment, deleteComment, editComment, setRetracted } from './service.js';
 import { commentComparator, DEFAULT_COMMENT_SORT, isCommentSort } from './sort.js';
 import { ancestorsOf, buildCommentTree } from './tree.js';
@@ -33,13 +33,13 @@ function firstMessage(error: AppError): string {
 
 /** The thread around one comment, from the post's discussion (readDiscussion: outlines, and text if it fits). */
 async function threadOf(c: Context<AppEnv>, post: PostRow, commentId: string) {
-  const { rows, bodies } = await readDiscussion(c, post.id);
+  const read = await readDiscussion(c, post.id);
   const asked = c.req.query('sort');
   const sort = isCommentSort(asked) ? asked : (c.var.user?.commentSort ?? DEFAULT_COMMENT_SORT);
-  const tree = buildCommentTree(rows, commentComparator(sort));
+  const tree = buildCommentTree(read.rows, commentComparator(sort));
   const node = tree.byId.get(commentId);
   if (!node) throw new NotFound(NO_COMMENT);
-  return { tree, node, bodies };
+  return { tree, node, read };
 }
 
 export const commentRoutes = new Hono<AppEnv>()
@@ -95,7 +95,7 @@ export const commentRoutes = new Hono<AppEnv>()
     if (!isId(commentId)) throw new NotFound(NO_COMMENT);
     if (c.req.param('slug') !== post.slug) return c.redirect(commentPath(post, commentId), 301);
     const page = commentPageParameter(c.req.query('page'));
-    const { tree, node, bodies } = await threadOf(c, post, commentId);
+    const { tree, node, read } = await threadOf(c, post, commentId);
     // The comment's replies are paged like a post's threads, so a permalink page stays bounded too.
     const replies = paginateThreads(node.replies, page);
     requireCommentPage(page, replies.pageCount);
@@ -103,7 +103,7 @@ export const commentRoutes = new Hono<AppEnv>()
     // The text of what the page shows, in one query: the comment, its replies on this page, the quotes above.
     const focus = { comment: node.comment, replies: replies.nodes };
     const quotes = quoted.shown.map((comment) => ({ comment, replies: [] }));
-    await readShownBodies(c.var.deps.db, [focus, ...quotes], bodies);
+    await readPageBodies(c, post.id, read, [focus, ...quotes]);
     cacheAs(c, [`post:${post.id}`, `comments:${post.id}`, `comment-scores:${post.id}`]);
     const thread: ThreadContext = { post, user: c.var.user, csrfToken: c.var.csrfToken, focusId: commentId };
     const path = commentPath(post, commentId);
@@ -129,10 +129,10 @@ export const commentRoutes = new Hono<AppEnv>()
     const commentId = c.req.param('commentId');
     if (!c.var.user) return c.redirect(`/login?next=${encodeURIComponent(c.req.path)}`);
     if (!isId(commentId)) throw new NotFound(NO_COMMENT);
-    const { node, bodies } = await threadOf(c, post, commentId);
+    const { node, read } = await threadOf(c, post, commentId);
     if (node.comment.deleted) throw new NotFound('That comment has been deleted; it cannot be replied to.');
     const parent = { comment: node.comment, replies: [] };
-    await readShownBodies(c.var.deps.db, [parent], bodies);
+    await readPageBodies(c, post.id, read, [parent]);
     return c.html(<ReplyPage ctx={pageContext(c)} post={post} parent={parent.comment} state={{ body: '' }} />);
   })
   .get('/comments/:commentId/edit', async (c) => {

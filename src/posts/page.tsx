@@ -3,12 +3,11 @@ import type { Child } from 'hono/jsx';
 import { cookieValue } from '../cache/answer.js';
 import { cacheAs, cachedFragment, cachesOf, changedHere } from '../cache/middleware.js';
 import { remembered } from '../cache/tagged-cache.js';
-import { currentCommentScores, readDiscussion } from '../comments/discussion.js';
+import { currentCommentScores, readDiscussion, readPageBodies } from '../comments/discussion.js';
 import { sharedCommentBytes } from '../comments/heads.js';
 import { readerMarksJson, SCRIPT_COOKIE } from '../comments/marks.js';
 import { commentPageParameter, requireCommentPage } from '../comments/pager.js';
 import { paginateThreads } from '../comments/paging.js';
-import { readShownBodies } from '../comments/queries.js';
 import { deflatedCommentSection, ownActionsForScript, wholeCommentSection } from '../comments/segments.js';
 import { rememberCommentSort } from '../comments/service.js';
 import { type CommentSort, commentComparator, DEFAULT_COMMENT_SORT, isCommentSort } from '../comments/sort.js';
@@ -61,14 +60,13 @@ async function sharedCommentTree(
   page: number,
 ): Promise<SharedCommentTree> {
   const build = async () => {
-    const db = c.var.deps.db;
-    const { rows, bodies } = await readDiscussion(c, post.id);
-    const tree = buildCommentTree(rows, commentComparator(sort));
+    const read = await readDiscussion(c, post.id);
+    const tree = buildCommentTree(read.rows, commentComparator(sort));
     const threads = paginateThreads(tree.roots, page);
     requireCommentPage(page, threads.pageCount);
     // Taken before the page's text is read in: the tree keeps these rows, without it.
     const readingOrder = inReadingOrder(tree.roots);
-    await readShownBodies(db, threads.nodes, bodies);
+    await readPageBodies(c, post.id, read, threads.nodes);
     const html = await sharedCommentBytes(threads, post, cachesOf(c)?.commentHeads);
     return assembleSharedCommentTree(html, threads, readingOrder);
   };

@@ -90,6 +90,36 @@ describe('byte budgets and lifetimes', () => {
     expect(cache.bytes).toBe(0);
   });
 
+  it('counts what an entry grew by in place, and keeps the budget when that takes it over', () => {
+    const budget = new ByteBudget(200);
+    const weigh = (value: string[]) => value.join('').length;
+    const discussions = new TaggedCache<string[]>({ ttlMs: 60_000, maxEntries: 100, maxWeight: 200, weigh, budget });
+    const kept = (key: string) => discussions.peek(key) !== undefined;
+    const a = ['x'.repeat(10)];
+    discussions.store('a', discussions.begin(), a, ['a']);
+    discussions.store('b', discussions.begin(), ['y'.repeat(10)], ['b']);
+    a.push('x'.repeat(20));
+    discussions.grew('a', a, 20);
+    expect(discussions.bytes).toBe(40);
+    // A value no longer kept under its key (dropped, or replaced by a newer read) counts for nothing.
+    discussions.grew('a', ['z'], 1_000);
+    discussions.grew('missing', a, 1_000);
+    expect(discussions.bytes).toBe(40);
+    for (const key of ['c', 'd', 'e', 'f', 'g']) discussions.store(key, discussions.begin(), ['w'.repeat(30)], [key]);
+    expect(discussions.bytes).toBe(190);
+    // Growing past the budget lets the least recently used go (b: a was read since)...
+    discussions.get('a');
+    a.push('x'.repeat(20));
+    discussions.grew('a', a, 20);
+    expect([kept('a'), kept('b')]).toEqual([true, false]);
+    expect(discussions.bytes).toBe(200);
+    // ...and past a quarter of the budget, the grown entry itself, as `store` would not keep it.
+    discussions.grew('c', discussions.peek('c')!, 30);
+    expect(kept('c')).toBe(false);
+    expect(discussions.bytes).toBe(170);
+    expect(budget.used).toBe(170);
+  });
+
   it('drops expired entries on a sweep, without anyone asking for them', () => {
     const cache = new TaggedCache<string>({ ttlMs: 1_000, maxEntries: 100, weigh: (v) => v.length });
     cache.store('old', cache.begin(), 'aaaa', ['x'], 0);

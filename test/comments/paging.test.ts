@@ -1,8 +1,9 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { COMMENT_PAGE_BUDGET, paginateThreads, type ShownNode } from '../../src/comments/paging.js';
 import { type CommentRow, commentsOfPost } from '../../src/comments/queries.js';
 import type { CommentNode } from '../../src/comments/tree.js';
-import { TestClient, useTestApp } from '../helpers/app.js';
+import type { Database } from '../../src/db/database.js';
+import { makeTestApp, opened, TestClient, useTestApp, useTestDatabase } from '../helpers/app.js';
 import { makeComment, makePost } from '../helpers/factories.js';
 
 let nextId = 0;
@@ -230,5 +231,61 @@ describe('long discussions in the app', () => {
     expect(missing.status).toBe(404);
     expect(await missing.text()).toContain('has 1 page of comments');
     expect((await client.get(`${path}?page=1`)).status).toBe(200);
+  });
+});
+
+describe("a long discussion's text, read as its pages show it", () => {
+  const { db } = useTestDatabase();
+  /** The comment ids of each query that read comments' text for a page (comments/queries.ts commentBodies). */
+  const textReads: string[][] = [];
+  let test: Awaited<ReturnType<typeof makeTestApp>> | undefined;
+  beforeAll(async () => {
+    const recording: Database = {
+      ...db,
+      query: (sql, params, prepared) => {
+        if (sql.includes('body_html AS "bodyHtml" FROM comments WHERE'))
+          textReads.push([...((params?.[0] as string[]) ?? [])]);
+        return db.query(sql, params, prepared);
+      },
+    };
+    test = await makeTestApp(recording, { PAGE_CACHE_TTL_MS: '600000' });
+  });
+  afterAll(() => test?.stop());
+
+  it("reads each comment's text once for every order and page, and again once the discussion changes", async () => {
+    const app = opened(test, 'The test app');
+    const post = await makePost(db, { title: 'Orders of a long discussion' });
+    // About 60 KB of HTML each: twelve are two pages (COMMENT_PAGE_BUDGET), eight of them on the first.
+    const ids: string[] = [];
+    const at = (minutes: number) => new Date(Date.now() - (60 - minutes) * 60_000);
+    for (let i = 0; i < 12; i++) {
+      const markdown = `Comment ${i}. ${'lorem ipsum '.repeat(5_000)}`;
+      ids.push((await makeComment(db, { postId: post.id, markdown, at: at(i) })).id);
+    }
+    const client = new TestClient(app.app);
+    const page = async (query: string) => {
+      const response = await client.get(`/posts/${post.id}/${post.slug}?${query}`);
+      expect(response.status).toBe(200);
+      return response.text();
+    };
+    const shown = (html: string) => ids.filter((_, i) => html.includes(`Comment ${i}. lorem`));
+
+    expect(shown(await page('sort=old'))).toEqual(ids.slice(0, 8));
+    expect(shown(await page('sort=new'))).toEqual(ids.slice(4));
+    // Top (no votes: oldest first) and old's second page show only comments read already.
+    expect(shown(await page('sort=top'))).toEqual(ids.slice(0, 8));
+    expect(shown(await page('sort=old&page=2'))).toEqual(ids.slice(8));
+    expect(textReads.map((read) => [...read].sort())).toEqual([ids.slice(0, 8).sort(), ids.slice(8).sort()]);
+    // What the discussion keeps is weighed with it: the text of all twelve, about 720 KB.
+    expect(app.caching!.caches.discussions.bytes).toBeGreaterThan(12 * 60_000);
+
+    // A new comment drops the discussion with the text kept for it: the next tree reads its page's text again.
+    const added = await makeComment(db, { postId: post.id, markdown: 'The newest word.', at: at(30) });
+    await app.caching!.caches.settle();
+    const newest = await page('sort=new');
+    expect(newest).toContain('The newest word.');
+    expect(shown(newest)).toEqual(ids.slice(4));
+    expect(textReads).toHaveLength(3);
+    expect([...textReads[2]!].sort()).toEqual([added.id, ...ids.slice(4)].sort());
   });
 });
