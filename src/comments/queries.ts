@@ -44,6 +44,8 @@ export interface CommentsOfPost {
    * were shown and kept with it (discussion.ts readPageBodies).
    */
   shownBodies?: Map<string, string>;
+  /** How many pages' texts were read from it (readPageBodies). */
+  pagesRead?: number;
 }
 
 /**
