@@ -121,8 +121,9 @@ const SWEEP_INTERVAL_MS = 10_000;
  * | sequences          | any sequence changes                                    | sequences                               |
  * | tag:<id>           | a tag's row changes (name, description, post count…),   | tag:<id>, tags (the list of tags)       |
  * |                    | or a link between it and a post (migrations 0015, 0018) |                                         |
- * | post-tags:<postId> | a link of the post's was added, removed or voted on, or | post-tags:<postId> (its tag list and    |
- * |                    | one of its tags renamed, deleted or merged (0018)       | page; not its comments, not the lists)  |
+ * | post-tags:<postId> | a link of the post's was added, removed or voted on, or | post-tags:<postId> (its tag list,       |
+ * |                    | one of its tags renamed, deleted or merged (0018)       | readers' votes on it, its tag options,  |
+ * |                    |                                                         | page; not its comments, not the lists)  |
  * | all                | a user's name or bio changes (shown on every page)      | everything                              |
  */
 export function applyChange(caches: Caches, message: string): void {

@@ -5,7 +5,7 @@ import type { PostRow } from '../posts/queries.js';
 import type { AppEnv } from '../web/context.js';
 import { pathAndQuery } from '../web/page.js';
 import { relevanceVotesOf, tagsOfPost } from './links-queries.js';
-import type { PostTagsProps } from './links-views.js';
+import { type PostTagsProps, tagOptionsHtml } from './links-views.js';
 import { mostUsedTags } from './queries.js';
 import { asRelevanceKind, type RelevanceKind } from './relevance.js';
 
@@ -20,31 +20,44 @@ export function postTagsCacheTag(postId: string): string {
 /**
  * What a post page shows of its tags. The list is the same for every reader and kept in the fragment cache
  * until a link of the post or one of its tags' names changes ("post-tags:<id>", migration 0018), not when the
- * post or its comments do; the choices for "Add a tag" likewise until the set of tags changes. Only the
- * reader's own votes are read per view, and only when the post has tags.
+ * post or its comments do; the choices for "Add a tag", rendered, likewise until the set of tags or the post's
+ * links change. The reader's own votes are kept per reader and post until one of the post's links changes.
+ * On the hot thread (bench) the votes had been a query on every view, and the tag list with its hundred choices
+ * a third to a half of the page's render.
  */
 export async function postTagsOnPage(c: Context<AppEnv>, post: PostRow): Promise<PostTagsProps> {
   const db = c.var.deps.db;
   const user = c.var.user;
-  const tags = await cachedFragment(c, postTagsCacheTag(post.id), [postTagsCacheTag(post.id)], () =>
-    tagsOfPost(db, post.id),
-  );
+  const tagsTag = postTagsCacheTag(post.id);
+  const tags = await cachedFragment(c, tagsTag, [tagsTag], () => tagsOfPost(db, post.id));
   // The forms come back to the page they are on (the post, or the post read inside a sequence).
   const props: PostTagsProps = { postId: post.id, pageHref: pathAndQuery(c.req.url), tags };
   if (!user) return props;
   const canTag = canTagPost(user, post);
-  const [stored, all] = await Promise.all([
-    tags.length > 0 ? relevanceVotesOf(db, user.id, post.id) : undefined,
-    // The most used tags, as suggestions beside a typed name: every tag would weigh on every page of a forum
-    // with thousands. Kept until a tag is created, renamed, deleted or merged ("tag-names", migration 0017).
-    canTag ? cachedFragment(c, 'tag-choices', ['tag-names'], () => mostUsedTags(db, OFFERED_TAG_CHOICES)) : [],
+  const [stored, choicesHtml] = await Promise.all([
+    // The reader's relevance votes on the post's links, kept until one of its links changes (a vote of theirs
+    // changes its link's relevance, migration 0018): a query on every view of a busy post otherwise.
+    tags.length > 0
+      ? cachedFragment(c, `tag-votes:${user.id}:${post.id}`, [tagsTag], () => relevanceVotesOf(db, user.id, post.id))
+      : undefined,
+    canTag
+      ? cachedFragment(c, `tag-options:${post.id}`, ['tag-names', tagsTag], async () => {
+          // The most used tags, as suggestions beside a typed name: every tag would weigh on every page of a
+          // forum with thousands. Kept until a tag is created, renamed, deleted or merged ("tag-names", 0017).
+          const all = await cachedFragment(c, 'tag-choices', ['tag-names'], () =>
+            mostUsedTags(db, OFFERED_TAG_CHOICES),
+          );
+          // The post's links as of now, not as read above: a change since then would be kept with them.
+          const links = await cachedFragment(c, tagsTag, [tagsTag], () => tagsOfPost(db, post.id));
+          const onPost = new Set(links.map((link) => link.tagId));
+          return tagOptionsHtml(all.filter((tag) => !onPost.has(tag.id)));
+        })
+      : '',
   ]);
   const votes = new Map<string, RelevanceKind>();
   for (const [tagId, kind] of stored ?? []) {
     const relevance = asRelevanceKind(kind);
     if (relevance) votes.set(tagId, relevance);
   }
-  const onPost = new Set(tags.map((link) => link.tagId));
-  const choices = all.filter((tag) => !onPost.has(tag.id)).map((tag) => ({ id: tag.id, name: tag.name }));
-  return { ...props, reader: { csrfToken: c.var.csrfToken, votes, canTag, choices } };
+  return { ...props, reader: { csrfToken: c.var.csrfToken, votes, canTag, choicesHtml } };
 }

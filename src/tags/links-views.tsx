@@ -1,4 +1,6 @@
+import { raw } from 'hono/html';
 import { CsrfField } from '../web/layout.js';
+import { renderToString } from '../web/page.js';
 import type { PostTagLink } from './links-queries.js';
 import { tagPath } from './paths.js';
 import type { RelevanceKind } from './relevance.js';
@@ -10,8 +12,11 @@ export interface TagReader {
   votes: Map<string, RelevanceKind>;
   /** Whether they may tag the post. */
   canTag: boolean;
-  /** Suggestions for "Add a tag": the most used live tags not on the post yet (any other is typed). */
-  choices: { id: string; name: string }[];
+  /**
+   * Suggestions for "Add a tag", as the options of its datalist (tagOptionsHtml): the most used live tags not on
+   * the post yet (any other is typed).
+   */
+  choicesHtml: string;
 }
 
 export interface PostTagsProps {
@@ -93,6 +98,15 @@ function TagItems(props: { postId: string; tags: PostTagLink[]; reader?: TagRead
 }
 
 /**
+ * The options of "Add a tag": the same for every reader of a post (up to a hundred of them), so rendered once
+ * for the post and its tags (links-page.ts) rather than on every view.
+ */
+export async function tagOptionsHtml(choices: { name: string }[]): Promise<string> {
+  const options = await Promise.all(choices.map((tag) => renderToString(<option value={tag.name} />)));
+  return options.join('');
+}
+
+/**
  * A post's tags under its byline, as links to the tag pages. Links voted below 0 relevance are not shown to
  * logged-out readers (they are hidden from the tag page too); logged-in readers find them folded under the list,
  * with their buttons, so a link voted down by mistake can be voted back. Logged-in readers also get relevance
@@ -140,11 +154,7 @@ export function PostTags(props: PostTagsProps) {
             autocomplete="off"
             placeholder="Tag name"
           />
-          <datalist id="post-tag-options">
-            {reader.choices.map((tag) => (
-              <option value={tag.name} />
-            ))}
-          </datalist>{' '}
+          <datalist id="post-tag-options">{raw(reader.choicesHtml)}</datalist>{' '}
           <button type="submit" class="secondary">
             Add
           </button>

@@ -59,4 +59,40 @@ describe('a post page cached with its tags', () => {
     await caches().settle();
     expect(await (await client.get(path)).text()).toContain(`<option value="Brand new topic"`);
   });
+
+  // A reader's relevance votes and the options of "Add a tag" are kept between views (links-page.ts).
+  it("keeps a reader's relevance votes and the tag options until the post's links change", async () => {
+    const post = await makePost(db);
+    const [tag, other] = await Promise.all([makeTag(db, { name: 'Kept topic' }), makeTag(db, { name: 'Offered one' })]);
+    const tagger = await makeTagger(db);
+    await applyTag(db, actorOf(tagger), post.id, tag.id);
+    const reader = await makeTagger(db);
+    const client = new TestClient(app);
+    await client.logIn(reader.username, reader.password);
+    const path = `/posts/${post.id}/${post.slug}`;
+    await caches().settle();
+    const up = (html: string) => /aria-pressed="true" aria-label="More relevant: Kept topic"/.test(html);
+    const before = await (await client.get(path)).text();
+    expect(up(before)).toBe(false);
+    expect(before).toContain('<option value="Offered one">');
+
+    // Someone else's vote presses nothing of this reader's; their own shows pressed on their next view.
+    await voteOnRelevance(db, { voterId: tagger.id, postId: post.id, tagId: tag.id, kind: 'up', shown: null });
+    await caches().settle();
+    expect(up(await (await client.get(path)).text())).toBe(false);
+    const voted = await client.post(`/posts/${post.id}/tags/${tag.id}/relevance`, {
+      relevance: 'up/none',
+      returnTo: `${path}#post-tags`,
+    });
+    expect(voted.status).toBe(303);
+    expect(up(await (await client.get(path)).text())).toBe(true);
+
+    // A tag put on the post leaves the options; taken off, it is offered again.
+    await applyTag(db, actorOf(tagger), post.id, other.id);
+    await caches().settle();
+    expect(await (await client.get(path)).text()).not.toContain('<option value="Offered one">');
+    await db.query('DELETE FROM post_tags WHERE post_id = $1 AND tag_id = $2', [post.id, other.id]);
+    await caches().settle();
+    expect(await (await client.get(path)).text()).toContain('<option value="Offered one">');
+  });
 });
