@@ -1,7 +1,8 @@
 // `npm run bench:soak`: the forum-day mix (bench/lib/forum-mixes.ts) at 50 connections for 5 minutes, in 10-second
 // windows, printing each window's throughput, read and write p99, errors and the server's resident memory, so a
-// leak shows as a rising curve. Ends with the totals and whether it held: 0 errors, p99 < 50 ms (reads and
-// writes, the speed goals), memory flat (the last minute's RSS within 10 % of the second minute's).
+// leak shows as a rising curve, beside what the caches hold by their own count (which rises until CACHE_MAX_MB).
+// Ends with the totals and whether it held: 0 errors, p99 < 50 ms (reads and writes, the speed goals), memory
+// flat (the last minute's RSS within 10 % of the second minute's).
 // Usage: npm run bench:soak -- [--database-url URL | --data-dir DIR] [--duration 300] [--connections 50]
 // Needs a filled database, as `npm run bench` does (`npm run bench:data`).
 import fs from 'node:fs';
@@ -51,6 +52,8 @@ interface Window {
   errors: number;
   non2xx: number;
   rssBytes: number;
+  /** What the caches hold by their own count (within CACHE_MAX_MB): RSS rising with them is the budget filling. */
+  cacheBytes: number;
 }
 const windows: Window[] = [];
 try {
@@ -58,10 +61,10 @@ try {
   console.log(
     `Soaking ${app.base} with the forum-day mix: ${connections} connections, ${duration} s, a line every ${WINDOW_SECONDS} s.`,
   );
-  console.log('    t   req/s   p99 read   p99 write   errors   non-2xx   RSS');
+  console.log('    t   req/s   p99 read   p99 write   errors   non-2xx   RSS       caches');
   for (let at = WINDOW_SECONDS; at <= duration; at += WINDOW_SECONDS) {
     const result = await runMix({ name: 'soak', base: app.base, connections, durationSeconds: WINDOW_SECONDS, next });
-    const { rssBytes } = await serverStats(app);
+    const { rssBytes, caches } = await serverStats(app);
     const window: Window = {
       atSeconds: at,
       requestsPerSecond: Math.round(result.requestsPerSecond),
@@ -76,10 +79,11 @@ try {
         0,
       ),
       rssBytes,
+      cacheBytes: Object.values(caches).reduce((sum, cache) => sum + cache.bytes, 0),
     };
     windows.push(window);
     console.log(
-      `${String(at).padStart(5)}  ${String(window.requestsPerSecond).padStart(6)}  ${`${window.p99ReadMs} ms`.padStart(9)}  ${`${window.p99WriteMs} ms`.padStart(10)}  ${String(window.errors).padStart(7)}  ${String(window.non2xx).padStart(8)}   ${megabytes(rssBytes)}`,
+      `${String(at).padStart(5)}  ${String(window.requestsPerSecond).padStart(6)}  ${`${window.p99ReadMs} ms`.padStart(9)}  ${`${window.p99WriteMs} ms`.padStart(10)}  ${String(window.errors).padStart(7)}  ${String(window.non2xx).padStart(8)}   ${megabytes(rssBytes).padEnd(8)}  ${megabytes(window.cacheBytes)}`,
     );
     // Votes are limited per reader and hour; a long soak on PostgreSQL forgets them now and then (PGlite is held
     // by the server, and its soaks are short).
