@@ -85,9 +85,7 @@ export class TaggedCache<V> {
     if (this.options.ttlMs <= 0 || this.suspended || this.changedSince(tags, since)) return false;
     this.drop(key);
     const weight = this.options.weigh?.(value) ?? 0;
-    const maxWeight = this.options.maxWeight ?? Number.POSITIVE_INFINITY;
-    // One entry heavier than a quarter of the budget would flush most of the cache for itself: not kept.
-    if (weight > maxWeight / 4) return false;
+    if (this.tooHeavy(weight)) return false;
     this.entries.set(key, { value, expiresAt: now + this.options.ttlMs, tags, weight });
     this.weight += weight;
     for (const tag of tags) {
@@ -96,9 +94,22 @@ export class TaggedCache<V> {
       this.byTag.set(tag, keys);
     }
     while (this.entries.size > this.options.maxEntries) this.dropOldest();
-    if (this.options.budget) this.options.budget.fit();
-    else while (this.weight > maxWeight && this.entries.size > 0) this.dropOldest();
+    this.fitWeight();
     return true;
+  }
+
+  /** One entry heavier than a quarter of the budget would flush most of the cache for itself: not kept. */
+  private tooHeavy(weight: number): boolean {
+    return weight > (this.options.maxWeight ?? Number.POSITIVE_INFINITY) / 4;
+  }
+
+  /** Lets the least recently used entries go until the weights fit (the shared budget's, or this cache's own). */
+  private fitWeight(): void {
+    if (this.options.budget) this.options.budget.fit();
+    else {
+      const maxWeight = this.options.maxWeight ?? Number.POSITIVE_INFINITY;
+      while (this.weight > maxWeight && this.entries.size > 0) this.dropOldest();
+    }
   }
 
   /** Drops the least recently used entry (Map order is recency); returns what it weighed. */
@@ -179,10 +190,8 @@ export class TaggedCache<V> {
     if (!entry || entry.value !== value || bytes === 0) return;
     entry.weight += bytes;
     this.weight += bytes;
-    const maxWeight = this.options.maxWeight ?? Number.POSITIVE_INFINITY;
-    if (entry.weight > maxWeight / 4) this.drop(key);
-    if (this.options.budget) this.options.budget.fit();
-    else while (this.weight > maxWeight && this.entries.size > 0) this.dropOldest();
+    if (this.tooHeavy(entry.weight)) this.drop(key);
+    this.fitWeight();
   }
 
   /** Drops every entry carrying `tag` (caches.ts maps each change notification to the tags it drops). */

@@ -3,6 +3,7 @@
 import type { Context } from 'hono';
 import { commentScoresTag } from '../cache/caches.js';
 import { cachedFragment, cachesOf } from '../cache/middleware.js';
+import { keepRecent } from '../cache/recent.js';
 import { remembered, type TaggedCache } from '../cache/tagged-cache.js';
 import type { AppEnv } from '../web/context.js';
 import {
@@ -62,11 +63,7 @@ export async function readPageBodies(
     return;
   }
   read.pagesRead = (read.pagesRead ?? 0) + 1;
-  if (read.pagesRead === 2) {
-    keepingTexts.delete(postId);
-    keepingTexts.set(postId, true);
-    if (keepingTexts.size > KEEPING_TEXTS_KEPT) keepingTexts.delete(keepingTexts.keys().next().value!);
-  }
+  if (read.pagesRead === 2) keepRecent(keepingTexts, postId, true, KEEPING_TEXTS_KEPT);
   if (read.pagesRead === 1 && !keepingTexts.has(postId)) {
     await readShownBodies(db, nodes);
     return;

@@ -12,6 +12,7 @@
 // another shared one is compressed to refer back into it, as a whole page compressed at once would: cut
 // apart, the section came out nearly twice the size of the page gzipped whole.
 import { createHash } from 'node:crypto';
+import { keepRecent } from '../cache/recent.js';
 import type { TaggedCache } from '../cache/tagged-cache.js';
 import { renderPool } from '../content/pool.js';
 import { type CommentRights, commentRights } from '../policy/policy.js';
@@ -108,8 +109,7 @@ function firstViewOfQuietPost(tree: SharedCommentTree, postId: string): boolean 
 }
 
 function markBusy(postId: string): void {
-  busyPosts.set(postId, true);
-  if (busyPosts.size > BUSY_POSTS_KEPT) busyPosts.delete(busyPosts.keys().next().value!);
+  keepRecent(busyPosts, postId, true, BUSY_POSTS_KEPT);
 }
 
 /**
@@ -247,8 +247,7 @@ function sharedText(
         byteLength: text.byteLength,
         hash: createHash('sha1').update(text).digest('base64url'),
       };
-      if (filledOf.size >= FILLED_KEPT) filledOf.delete(filledOf.keys().next().value!);
-      filledOf.set(unfilled, { byteLength: made.byteLength, hash: made.hash });
+      keepRecent(filledOf, unfilled, { byteLength: made.byteLength, hash: made.hash }, FILLED_KEPT);
     }
     kept.shared[i] = made;
   }

@@ -1,5 +1,6 @@
 import { raw } from 'hono/html';
 import type { SessionUser } from '../accounts/queries.js';
+import { keepRecent } from '../cache/recent.js';
 import { ID_LENGTH, isId } from '../db/ids.js';
 import { removeCommentControlHtml, removedNote, restoreCommentControlHtml } from '../moderation/controls.js';
 import { subscriptionPath } from '../notifications/links.js';
@@ -177,8 +178,7 @@ function actionsShape(post: ThreadContext['post'], reply: boolean): ActionsTempl
       same(slotted.karma, expected.karma) &&
       same(slotted.agreement, expected.agreement);
     shape = faithful ? slotted : null;
-    if (shapes.size >= SHAPES_KEPT) shapes.delete(shapes.keys().next().value!);
-    shapes.set(key, shape);
+    keepRecent(shapes, key, shape, SHAPES_KEPT);
   }
   return shape;
 }
