@@ -34,7 +34,17 @@ import { postTagsCacheTag, postTagsOnPage } from '../tags/links-page.js';
 import { type CurrentVotes, lastVisitOf, readerOnPostPage, userVotesOn } from '../votes/queries.js';
 import { acceptsGzip } from '../web/compression.js';
 import type { AppEnv } from '../web/context.js';
-import { pageContext, sendHtmlAround, sendSplicedHtml } from '../web/page.js';
+import { type DeflatedPiece, deflatePiece, deflatePieceAsync } from '../web/gzip-splice.js';
+import {
+  AROUND_LEVEL,
+  BODY_MARK,
+  pageContext,
+  SPLICE_MARK,
+  sendGzipPieces,
+  sendHtmlAround,
+  sendSplicedHtml,
+} from '../web/page.js';
+import { framedPostPage, type PostPageProps } from './frame.js';
 import { commentPath, postPath } from './paths.js';
 import type { PostRow } from './queries.js';
 import { PostPage } from './views.js';
@@ -125,6 +135,23 @@ async function readerOnPage(
   return { lastVisit, votes: kept.votes };
 }
 
+/** How hard a post's body is compressed when kept: once per version of the post, for every reader's views. */
+const BODY_LEVEL = 6;
+
+/**
+ * The post's body compressed once for every logged-in reader's page (spliced in at BODY_MARK), kept until the
+ * post itself changes ("segments:<id>", which its score and comment count leave alone). Compressing the page
+ * around the comment section per view, body included, was about half of a view's cost on a busy thread.
+ */
+async function postBodyPiece(c: Context<AppEnv>, post: PostRow): Promise<DeflatedPiece> {
+  const kept = await cachedFragment(c, `post-body:${post.id}`, [`segments:${post.id}`], async () => ({
+    html: post.bodyHtml,
+    piece: await deflatePieceAsync(Buffer.from(post.bodyHtml), BODY_LEVEL),
+  }));
+  // A row read on one side of an edit and a piece kept on the other differ: the row this page shows decides.
+  return kept.html === post.bodyHtml ? kept.piece : deflatePiece(Buffer.from(post.bodyHtml), AROUND_LEVEL);
+}
+
 /**
  * Renders a post with its discussion: the post, its comments (one query), and for a logged-in reader the visit
  * record that marks comments new. Used by /posts/:id/:slug and by routes that show a post in another context.
@@ -177,40 +204,44 @@ export async function showPostPage(c: Context<AppEnv>, post: PostRow, slots: Pos
       ? ((await wholeCommentSection(comments, thread, scores, marksByScript)) ??
         deflatedCommentSection(comments, thread, scores, cachesOf(c)?.commentSegments, marksByScript))
       : undefined;
-  const rendered = (
-    <PostPage
-      ctx={pageContext(c)}
-      post={post}
-      readerMarks={
-        section && marksByScript
-          ? readerMarksJson(comments.shownIds, votes, fresh, ownActionsForScript(comments, thread, scores))
-          : undefined
-      }
-      commentCount={post.commentCount}
-      thread={thread}
-      sort={sort}
-      newCount={fresh.length}
-      firstNewHref={firstNewHref}
-      commentPages={{ page: comments.page, pageCount: comments.pageCount, href: pageHref }}
-      canonicalUrl={c.var.deps.config.baseUrl + postPath(post)}
-      canEdit={canEditPost(user, post)}
-      canDelete={canDeletePost(user, post)}
-      canModerate={canModerate(user)}
-      canVote={canVote(user, post)}
-      // Logged-out readers are offered the comment box's and the report page's way to log in.
-      commentBox={user ? (canCommentOn(user, post) ? 'form' : 'none') : commentsOpen(post) ? 'login' : 'none'}
-      canReport={post.status === 'published' && (!user || canReport(user, post))}
-      slots={slots}
-      postVote={postVote}
-      tags={tags}
-      pendingComments={pending}
-      liveSince={
-        newestCursorId(comments.readingOrder) ??
-        cursorId({ at: post.publishedAt ?? post.createdAt, id: '0'.repeat(17) })
-      }
-    />
-  );
-  return section
-    ? sendSplicedHtml(c, rendered, section)
-    : sendHtmlAround(c, rendered, fillCommentSlots(comments, thread, scores));
+  const body = section ? await postBodyPiece(c, post) : undefined;
+  const props: PostPageProps = {
+    ctx: pageContext(c),
+    post,
+    readerMarks:
+      section && marksByScript
+        ? readerMarksJson(comments.shownIds, votes, fresh, ownActionsForScript(comments, thread, scores))
+        : undefined,
+    commentCount: post.commentCount,
+    thread,
+    sort,
+    newCount: fresh.length,
+    firstNewHref,
+    commentPages: { page: comments.page, pageCount: comments.pageCount, href: pageHref },
+    canonicalUrl: c.var.deps.config.baseUrl + postPath(post),
+    canEdit: canEditPost(user, post),
+    canDelete: canDeletePost(user, post),
+    canModerate: canModerate(user),
+    canVote: canVote(user, post),
+    // Logged-out readers are offered the comment box's and the report page's way to log in.
+    commentBox: user ? (canCommentOn(user, post) ? 'form' : 'none') : commentsOpen(post) ? 'login' : 'none',
+    canReport: post.status === 'published' && (!user || canReport(user, post)),
+    slots,
+    bodyApart: body !== undefined,
+    postVote,
+    tags,
+    pendingComments: pending,
+    liveSince:
+      newestCursorId(comments.readingOrder) ?? cursorId({ at: post.publishedAt ?? post.createdAt, id: '0'.repeat(17) }),
+  };
+  if (section && body) {
+    const framed = await framedPostPage(c, props, isCommentSort(asked) ? asked : undefined, body, section);
+    if (framed) return sendGzipPieces(c, framed);
+  }
+  return section && body
+    ? sendSplicedHtml(c, <PostPage {...props} />, [
+        [BODY_MARK, [body]],
+        [SPLICE_MARK, section],
+      ])
+    : sendHtmlAround(c, <PostPage {...props} />, fillCommentSlots(comments, thread, scores));
 }

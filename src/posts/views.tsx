@@ -15,7 +15,7 @@ import { PostTags, type PostTagsProps } from '../tags/links-views.js';
 import type { VoteKind } from '../votes/kinds.js';
 import { VoteButtons } from '../votes/views.js';
 import { CsrfField, Layout, type PageContext } from '../web/layout.js';
-import { SPLICE_MARK } from '../web/page.js';
+import { BODY_MARK, SPLICE_MARK } from '../web/page.js';
 import { Time } from '../web/time.js';
 import type { PostPageSlots } from './page.js';
 import { postPath } from './paths.js';
@@ -101,6 +101,10 @@ export function PostPage(props: {
   liveSince?: string | undefined;
   /** The post's tags, with the reader's relevance controls when logged in (tags/links-page.ts). */
   tags?: PostTagsProps | undefined;
+  /** The tag list rendered apart (posts/frame.tsx), in place of `tags`. */
+  tagsHtml?: string | undefined;
+  /** Leave BODY_MARK where the body goes, for it to be spliced in compressed apart (posts/page.tsx). */
+  bodyApart?: boolean;
 }) {
   const { post } = props;
   const hasToc = post.toc.length >= TOC_MIN_HEADINGS;
@@ -164,7 +168,7 @@ export function PostPage(props: {
             {/* Where readers of LessWrong look for a post's karma: beside the title, and again at its end. */}
             <span class="post-votes-top">{postVotes}</span>
           </p>
-          {props.tags ? <PostTags {...props.tags} /> : null}
+          {props.tagsHtml !== undefined ? raw(props.tagsHtml) : props.tags ? <PostTags {...props.tags} /> : null}
           {props.canEdit || props.canDelete ? (
             <div class="post-actions">
               {props.canEdit ? <a href={`/posts/${post.id}/edit`}>Edit</a> : null}
@@ -184,7 +188,7 @@ export function PostPage(props: {
         </header>
         <div class="post-layout">
           {hasToc ? <TableOfContents toc={post.toc} /> : null}
-          <div class="post-body content">{raw(post.bodyHtml)}</div>
+          <div class="post-body content">{raw(props.bodyApart ? BODY_MARK : post.bodyHtml)}</div>
         </div>
         <div class="post-votes" id="post-votes">
           {postVotes}

@@ -44,6 +44,28 @@ export function deflatePiece(bytes: Uint8Array, level: number, follows?: Uint8Ar
   return { deflated, crc: crc32(bytes), length: bytes.byteLength };
 }
 
+/** The most a stored DEFLATE block holds (its length is 16 bits). */
+const STORED_BLOCK_MAX = 0xffff;
+
+/**
+ * Bytes as a piece of stored (uncompressed) DEFLATE blocks, without zlib: for a few short bytes between pieces
+ * compressed once (a reader's name, a token), where a compressor's set-up costs more than it saves. Each block
+ * is a byte of header (not final, type 00, padded: a piece starts byte-aligned), the length and its complement.
+ */
+export function storedPiece(bytes: Uint8Array): DeflatedPiece {
+  const blocks = Math.ceil(bytes.byteLength / STORED_BLOCK_MAX);
+  const deflated = Buffer.allocUnsafe(bytes.byteLength + blocks * 5);
+  let at = 0;
+  for (let from = 0; from < bytes.byteLength; from += STORED_BLOCK_MAX) {
+    const length = Math.min(STORED_BLOCK_MAX, bytes.byteLength - from);
+    deflated[at] = 0;
+    deflated.writeUInt16LE(length, at + 1);
+    deflated.writeUInt16LE(~length & 0xffff, at + 3);
+    at += 5 + Buffer.from(bytes.buffer, bytes.byteOffset + from, length).copy(deflated, at + 5);
+  }
+  return { deflated, crc: crc32(bytes), length: bytes.byteLength };
+}
+
 const deflateRaw = promisify(zlib.deflateRaw);
 
 /** deflatePiece without `follows`, on libuv's threads: for a long text, off the event loop. */

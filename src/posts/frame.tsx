@@ -1,0 +1,269 @@
+// A logged-in reader's post page is mostly what every reader of the post sees: its frame (the header, the post's
+// title and meta, the comment form) differs between readers only in a few strings (their name, karma, CSRF
+// token) and in a few choices (their vote on the post, whether they may edit it). So the frame is rendered once
+// per post and choice, with stand-ins where the strings go (slots.ts), its text compressed once, and each view
+// splices the reader's strings in between as stored (uncompressed) DEFLATE blocks, with the post's body and the
+// comment section compressed apart (posts/page.tsx, comments/segments.ts). Rendering the page around the comment
+// section in JSX and compressing it per view was about a third of a busy thread's views (bench, CPU profile).
+// Frames are kept in the fragment cache until the post's row changes ("post:<id>": an edit, a vote on it, a
+// comment on it).
+//
+// A frame is checked when it is made: filled with the reader's own strings it must be the page as rendered for
+// them, byte for byte, or it is never used (a post whose title holds a stand-in, or a choice the key misses,
+// falls back to rendering every view). The key holds every choice the page makes from the reader; the strings
+// are escaped by the escaper JSX uses.
+import type { Context } from 'hono';
+import { raw } from 'hono/html';
+import { type Child, Fragment } from 'hono/jsx';
+import { escapeToBuffer } from 'hono/utils/html';
+import { cachedFragment, cachesOf } from '../cache/middleware.js';
+import { postTagsCacheTag } from '../tags/links-page.js';
+import { PostTags, type PostTagsProps } from '../tags/links-views.js';
+import type { AppEnv } from '../web/context.js';
+import { type DeflatedPiece, deflatePiece, storedPiece } from '../web/gzip-splice.js';
+import { AROUND_LEVEL, BODY_MARK, renderToString, SPLICE_MARK } from '../web/page.js';
+import { slotsAt } from '../web/slots.js';
+import { PostPage } from './views.js';
+
+export type PostPageProps = Parameters<typeof PostPage>[0];
+
+/** How hard a frame's text is compressed: once per post version and choice, for every reader making it. */
+const FRAME_LEVEL = 6;
+/** A reader's part longer than this (a tag list with its options) is compressed per view rather than stored. */
+const STORED_MAX = 512;
+
+// Stand-ins: strings JSX escaping leaves alone and no page shows otherwise (checked when a frame is made).
+const STAND_INS = {
+  csrf: '~csrf~~~~~~~~~~~~~',
+  username: '~username~~~~~~~~',
+  displayName: '~displayname~~~~~',
+  karma: '~karma~~~~~~~~~~~~',
+  unread: '~unread~~~~~~~~~~~',
+  reports: '~reports~~~~~~~~~~',
+  url: '~url~~~~~~~~~~~~~~',
+  marks: '~marks~~~~~~~~~~~~',
+  firstNew: '~firstnew~~~~~~~~~',
+  tags: '~tags~~~~~~~~~~~~~',
+  banner: '~banner~~~~~~~~~~~',
+  afterBody: '~afterbody~~~~~~~~',
+} as const;
+/** The count of new comments is compared as a number: its stand-in is one no thread reaches. */
+const NEW_COUNT_STAND_IN = 987_654_321_123;
+
+/** A post page's frame: its texts compressed, and between them the slots, by name (stand-ins, body, section). */
+interface Frame {
+  texts: DeflatedPiece[];
+  slots: string[];
+}
+
+/** A kept frame, and the post row it was made from; null when its check failed (the page is then rendered). */
+type Kept = { frame: Frame | null; row: WeakRef<object> };
+
+/** Counts since start, for tests and the benchmark's curiosity: frames made, refused by the check, and used. */
+export const frameCounts = { made: 0, refused: 0, used: 0 };
+
+/**
+ * The choices a post page makes from its reader: two readers with the same key see the same frame but for the
+ * stood-in strings. The post itself (title, counts, score) is the row, which the frame is kept with.
+ */
+function frameKey(props: PostPageProps, asked: string | undefined): string {
+  const user = props.ctx.user!;
+  return [
+    props.sort,
+    asked ?? '',
+    props.commentPages.page,
+    props.commentPages.pageCount,
+    props.postVote ?? '',
+    props.canEdit,
+    props.canDelete,
+    props.canVote,
+    props.commentBox,
+    props.canReport,
+    Math.min(props.newCount, 2),
+    props.firstNewHref !== undefined,
+    props.readerMarks !== undefined,
+    props.tags !== undefined,
+    props.slots?.banner !== undefined,
+    props.slots?.afterBody !== undefined,
+    props.liveSince ?? '',
+    user.role,
+    Boolean(user.unreadNotifications),
+    Boolean(user.unseenReportResolutions),
+  ].join('|');
+}
+
+/** The page's props with every reader's string a stand-in (and its body and tags as marks to fill). */
+function standInProps(props: PostPageProps): PostPageProps {
+  const user = props.ctx.user!;
+  const cast = (value: string) => value as unknown as number;
+  return {
+    ...props,
+    ctx: {
+      ...props.ctx,
+      csrfToken: STAND_INS.csrf,
+      path: STAND_INS.url,
+      url: STAND_INS.url,
+      user: {
+        ...user,
+        username: STAND_INS.username,
+        displayName: STAND_INS.displayName,
+        karma: cast(STAND_INS.karma),
+        unreadNotifications: user.unreadNotifications ? cast(STAND_INS.unread) : 0,
+        unseenReportResolutions: user.unseenReportResolutions ? cast(STAND_INS.reports) : 0,
+      },
+    },
+    readerMarks: props.readerMarks === undefined ? undefined : STAND_INS.marks,
+    newCount: props.newCount > 1 ? NEW_COUNT_STAND_IN : props.newCount,
+    firstNewHref: props.firstNewHref === undefined ? undefined : STAND_INS.firstNew,
+    tags: undefined,
+    tagsHtml: props.tags === undefined ? undefined : STAND_INS.tags,
+    slots: {
+      ...(props.slots?.banner !== undefined ? { banner: raw(STAND_INS.banner) } : {}),
+      ...(props.slots?.afterBody !== undefined ? { afterBody: raw(STAND_INS.afterBody) } : {}),
+    },
+  };
+}
+
+/** HTML-escaped as JSX escapes text and attribute values. */
+function escaped(value: string): string {
+  const buffer: [string] = [''];
+  escapeToBuffer(value, buffer);
+  return buffer[0];
+}
+
+/** What fills each stood-in slot for this reader, as HTML (the tag list apart: tagPieces). */
+async function readerParts(props: PostPageProps): Promise<Record<string, string>> {
+  const user = props.ctx.user!;
+  const render = async (node: Child) => (node === undefined ? '' : renderToString(await Fragment({ children: node })));
+  return {
+    csrf: escaped(props.ctx.csrfToken),
+    username: escaped(user.username),
+    displayName: escaped(user.displayName),
+    karma: escaped(String(user.karma)),
+    unread: escaped(String(user.unreadNotifications ?? 0)),
+    reports: escaped(String(user.unseenReportResolutions ?? 0)),
+    url: escaped(props.ctx.url ?? props.ctx.path),
+    marks: escaped(props.readerMarks ?? ''),
+    newCount: String(props.newCount),
+    firstNew: escaped(props.firstNewHref ?? ''),
+    banner: await render(props.slots?.banner),
+    afterBody: await render(props.slots?.afterBody),
+  };
+}
+
+/** The slots' names by stand-in, for slotsAt. */
+const SLOT_NAMES: Record<string, string> = {
+  ...Object.fromEntries(Object.entries(STAND_INS).map(([name, standIn]) => [standIn, name])),
+  [String(NEW_COUNT_STAND_IN)]: 'newCount',
+  [BODY_MARK]: 'body',
+  [SPLICE_MARK]: 'section',
+};
+
+/**
+ * Makes the frame for these props and checks it against the page rendered for the reader (`rendered`, with the
+ * body and section still at their marks): null when filling it does not give that page.
+ */
+async function makeFrame(props: PostPageProps, rendered: string, parts: Record<string, string>): Promise<Frame | null> {
+  const html = await renderToString(<PostPage {...standInProps(props)} />);
+  const pieces = slotsAt([html], SLOT_NAMES);
+  const texts: string[] = [];
+  const slots: string[] = [];
+  const filled: string[] = [];
+  pieces.forEach((piece, i) => {
+    if (i % 2 === 0) {
+      texts.push(piece);
+      filled.push(piece);
+      return;
+    }
+    const name = piece.slice(0, piece.indexOf(':'));
+    slots.push(name);
+    filled.push(name === 'body' ? BODY_MARK : name === 'section' ? SPLICE_MARK : (parts[name] ?? `\0${name}\0`));
+  });
+  if (filled.join('') !== rendered) return null;
+  return { texts: texts.map((text) => deflatePiece(Buffer.from(text), FRAME_LEVEL)), slots };
+}
+
+/** Where the "Add a tag" suggestions go in the reader's tag list, to be spliced in compressed once per post. */
+const OPTIONS_STAND_IN = '~tagoptions~~~~~~~';
+
+/**
+ * The reader's tag list as pieces: their votes and token as they are, and its "Add a tag" suggestions (the same
+ * hundred options for every reader who may tag the post: most of the list) compressed once, kept until the
+ * options change ("tag-names", "post-tags:<id>", as tags/links-page.ts keeps their HTML).
+ */
+async function tagPieces(c: Context<AppEnv>, tags: PostTagsProps): Promise<DeflatedPiece[]> {
+  const choices = tags.reader?.choicesHtml ?? '';
+  const whole = async () => [readerPiece(await renderToString(<PostTags {...tags} />))];
+  if (!tags.reader || choices.length <= STORED_MAX) return whole();
+  const html = await renderToString(<PostTags {...tags} reader={{ ...tags.reader, choicesHtml: OPTIONS_STAND_IN }} />);
+  const at = html.indexOf(OPTIONS_STAND_IN);
+  // A tag named like the stand-in: the list is compressed whole.
+  if (at < 0 || html.indexOf(OPTIONS_STAND_IN, at + 1) >= 0) return whole();
+  const postTags = postTagsCacheTag(tags.postId);
+  const kept = await cachedFragment(c, `tag-options-piece:${tags.postId}`, ['tag-names', postTags], async () => ({
+    html: choices,
+    piece: deflatePiece(Buffer.from(choices), FRAME_LEVEL),
+  }));
+  const options = kept.html === choices ? kept.piece : deflatePiece(Buffer.from(choices), AROUND_LEVEL);
+  return [readerPiece(html.slice(0, at)), options, readerPiece(html.slice(at + OPTIONS_STAND_IN.length))];
+}
+
+/** The reader's strings as pieces: stored as they are when short, compressed when long. */
+function readerPiece(html: string): DeflatedPiece {
+  const bytes = Buffer.from(html);
+  return bytes.byteLength > STORED_MAX ? deflatePiece(bytes, AROUND_LEVEL) : storedPiece(bytes);
+}
+
+/**
+ * The logged-in reader's post page as gzip pieces: from the post's kept frame when it has one for the page's
+ * choices, filled with the reader's strings, `body` and `section`; otherwise rendered (and a frame made from that
+ * render for the next reader). Undefined when the page has parts no frame holds (moderation tools, comments held
+ * for review): the caller renders it whole.
+ */
+export async function framedPostPage(
+  c: Context<AppEnv>,
+  props: PostPageProps,
+  asked: string | undefined,
+  body: DeflatedPiece,
+  section: readonly DeflatedPiece[],
+): Promise<DeflatedPiece[] | undefined> {
+  // Without caches (off, or the reader's own write not yet heard of) a frame would be made for nothing.
+  if (!cachesOf(c) || !props.ctx.user || props.canModerate || props.pendingComments) return undefined;
+  const post = props.post;
+  let rendered: string | undefined;
+  const parts = await readerParts(props);
+  const key = `post-frame:${post.id}:${frameKey(props, asked)}`;
+  // The page rendered for this reader, and what fills the frame to be it, to check a frame made now.
+  const renderedWithParts = async (): Promise<[string, Record<string, string>]> => [
+    await renderToString(<PostPage {...props} />),
+    { ...parts, tags: props.tags ? await renderToString(<PostTags {...props.tags} />) : '' },
+  ];
+  let kept = await cachedFragment<Kept>(c, key, [`post:${post.id}`], async () => {
+    let filled: Record<string, string>;
+    [rendered, filled] = await renderedWithParts();
+    const frame = await makeFrame(props, rendered, filled);
+    if (frame) frameCounts.made++;
+    else frameCounts.refused++;
+    return { frame, row: new WeakRef(post) };
+  });
+  // Kept from another version of the post's row (read before a change this one follows): made again.
+  if (kept.row.deref() !== post && !rendered) {
+    const [page, filled] = await renderedWithParts();
+    kept = { frame: await makeFrame(props, page, filled), row: new WeakRef(post) };
+  }
+  if (!kept.frame) return undefined;
+  frameCounts.used++;
+  const pieces: DeflatedPiece[] = [];
+  const { texts, slots } = kept.frame;
+  const tagList = props.tags && slots.includes('tags') ? await tagPieces(c, props.tags) : [];
+  texts.forEach((text, i) => {
+    pieces.push(text);
+    const name = slots[i];
+    if (name === undefined) return;
+    if (name === 'body') pieces.push(body);
+    else if (name === 'section') pieces.push(...section);
+    else if (name === 'tags') pieces.push(...tagList);
+    else if (parts[name]) pieces.push(readerPiece(parts[name]));
+  });
+  return pieces;
+}

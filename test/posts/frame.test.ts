@@ -1,0 +1,260 @@
+import { gunzipSync } from 'node:zlib';
+import { describe, expect, it } from 'vitest';
+import { SCRIPT_COOKIE } from '../../src/comments/marks.js';
+import { frameCounts } from '../../src/posts/frame.js';
+import { savePost } from '../../src/posts/service.js';
+import { voteOnRelevance } from '../../src/tags/relevance.js';
+import { TestClient, useTestApp } from '../helpers/app.js';
+import { eventually } from '../helpers/eventually.js';
+import { actorOf, makeComment, makePost, makeUser } from '../helpers/factories.js';
+import { linkPost, makeTag, taggerClient } from '../tags/tags-helpers.js';
+
+// A logged-in reader's post page is spliced from the post's frame, made once per choice the page makes from its
+// reader, with the reader's own strings put in (posts/frame.tsx). Whoever reads, the page must be the one rendered
+// for them alone: the same bytes as the page sent without compression, which is rendered whole every time.
+describe('a post page made from its frame', () => {
+  const testApp = useTestApp({ PAGE_CACHE_TTL_MS: '600000', LIST_REFRESH_MS: '600000' });
+  const { db, app } = testApp;
+  const caches = () => testApp.caching!.caches;
+  const asBrowser = { 'accept-encoding': 'gzip, deflate, br, zstd' };
+
+  async function reader(overrides: { role?: 'admin' | 'moderator'; displayName?: string; karma?: number } = {}) {
+    const user = await makeUser(db, {
+      ...(overrides.role ? { role: overrides.role } : {}),
+      karma: overrides.karma ?? 3,
+    });
+    if (overrides.displayName) {
+      await db.query('UPDATE users SET display_name = $2 WHERE id = $1', [user.id, overrides.displayName]);
+    }
+    const client = new TestClient(app);
+    await client.logIn(user.username, user.password);
+    return { user, client };
+  }
+
+  /** A reader who has voted the post up, through the page's form (as without JavaScript). */
+  async function upvoter(postId: string, path: string) {
+    const voter = await reader();
+    const voted = await voter.client.post('/votes', {
+      targetType: 'post',
+      targetId: postId,
+      kind: 'up',
+      returnTo: path,
+    });
+    expect(voted.status).toBe(303);
+    return voter;
+  }
+
+  /**
+   * The page as a browser gets it (gzip, once the comment section is compressed for everyone) beside the same
+   * page without compression, asked right after: both must be the same, and show the reader's name.
+   */
+  async function bothWays(client: TestClient, path: string): Promise<{ gzipped: string; plain: string }> {
+    let gzipped = '';
+    await eventually(async () => {
+      const response = await client.get(path, asBrowser);
+      expect(response.status).toBe(200);
+      if (response.headers.get('content-encoding') !== 'gzip') return false;
+      gzipped = gunzipSync(Buffer.from(await response.arrayBuffer())).toString();
+      return true;
+    });
+    const plain = await (await client.get(path, { 'accept-encoding': 'identity' })).text();
+    return { gzipped, plain };
+  }
+
+  async function busyPost(title = 'Framed for everyone') {
+    const author = await makeUser(db, { karma: 20 });
+    const post = await makePost(db, { authorId: author.id, title, markdown: 'The post, with $x^2$.' });
+    for (let i = 0; i < 4; i++) await makeComment(db, { postId: post.id, markdown: `Answer ${i}.` });
+    const authorClient = new TestClient(app);
+    await authorClient.logIn(author.username, author.password);
+    return { post, path: `/posts/${post.id}/${post.slug}`, author, authorClient };
+  }
+
+  it('is the page rendered for each reader alone, whatever the reader', async () => {
+    const { post, path, authorClient } = await busyPost();
+    await caches().settle();
+    const before = { ...frameCounts };
+    const first = await reader();
+    const tricky = await reader({ displayName: `O'Brien & <Co> "Q" ✓`, karma: 12_345 });
+    const notified = await reader();
+    await db.query('UPDATE users SET unread_notification_count = 3, unseen_report_resolutions = 2 WHERE id = $1', [
+      notified.user.id,
+    ]);
+    const admin = await reader({ role: 'admin' });
+    const voter = await upvoter(post.id, path);
+    const scripted = await reader();
+    scripted.client.cookies.set(SCRIPT_COOKIE, '1');
+    // A second reader whose page's script puts their votes in, with a vote on a comment to put.
+    const scriptedVoter = await reader();
+    scriptedVoter.client.cookies.set(SCRIPT_COOKIE, '1');
+    const [answer] = await db.query<{ id: string }>(
+      'SELECT id FROM comments WHERE post_id = $1 ORDER BY created_at LIMIT 1',
+      [post.id],
+    );
+    await scriptedVoter.client.post('/votes', {
+      targetType: 'comment',
+      targetId: answer!.id,
+      kind: 'up',
+      returnTo: path,
+    });
+    await caches().settle();
+
+    const readers = [
+      { client: first.client, name: first.user.username },
+      { client: tricky.client, name: 'O&#39;Brien &amp; &lt;Co&gt; &quot;Q&quot; ✓' },
+      { client: notified.client, name: notified.user.username },
+      { client: admin.client, name: admin.user.username },
+      { client: voter.client, name: voter.user.username },
+      { client: scripted.client, name: scripted.user.username, script: true },
+      { client: scriptedVoter.client, name: scriptedVoter.user.username, script: true },
+      { client: authorClient, name: undefined },
+    ];
+    // Where the page's script runs, the reader's marks go beside a compressed comment section for it to put in
+    // (comments/marks.ts), and only there: the frame around the section must be the same.
+    const frameOf = (page: string) =>
+      page.replace(/ data-reader-marks="[^"]*"/, '').replace(/<div class="comment-tree"[\s\S]*<\/section>/, '');
+    for (const { client, name, script } of readers) {
+      // The first view records the visit; the views compared then show the same "new" marks.
+      await client.get(path);
+      for (const at of [path, `${path}?sort=top`]) {
+        const { gzipped, plain } = await bothWays(client, at);
+        if (script) expect(frameOf(gzipped)).toBe(frameOf(plain));
+        else expect(gzipped).toBe(plain);
+        if (name) expect(plain).toContain(`>${name}</a>`);
+      }
+    }
+    const notifiedPage = (await bothWays(notified.client, path)).gzipped;
+    expect(notifiedPage).toContain('(3 unread)');
+    expect(notifiedPage).toContain('Your reports (2 resolved)');
+    expect((await bothWays(authorClient, path)).gzipped).toContain(`href="/posts/${post.id}/edit"`);
+    expect((await bothWays(voter.client, path)).gzipped).toMatch(/aria-label="Upvote" aria-pressed="true"/);
+    expect((await bothWays(first.client, path)).gzipped).toMatch(/aria-label="Upvote" aria-pressed="false"/);
+    const marks = (page: string) =>
+      JSON.parse(/ data-reader-marks="([^"]*)"/.exec(page)![1]!.replaceAll('&quot;', '"')) as { votes: unknown[] };
+    expect(marks((await bothWays(scripted.client, path)).gzipped).votes).toEqual([]);
+    expect(JSON.stringify(marks((await bothWays(scriptedVoter.client, path)).gzipped).votes)).toContain(answer!.id);
+    expect((await bothWays(first.client, path)).gzipped).not.toContain('data-reader-marks');
+    // Frames were used, and none failed its check.
+    expect(frameCounts.used - before.used).toBeGreaterThan(readers.length);
+    expect(frameCounts.refused).toBe(before.refused);
+    // Fewer frames than views: readers with the same choices share one.
+    expect(frameCounts.made - before.made).toBeLessThan(frameCounts.used - before.used);
+  });
+
+  it('counts and links new comments for a returning reader', async () => {
+    const { post, path } = await busyPost();
+    const back = await reader();
+    await back.client.get(path);
+    await caches().settle();
+    const writer = await reader();
+    const newer = await makeComment(db, { postId: post.id, authorId: writer.user.id, markdown: 'A newer answer.' });
+    await makeComment(db, { postId: post.id, markdown: 'The newest answer.' });
+    await caches().settle();
+    // The writer's views (their own comment's controls are theirs alone) make the new tree's segments ready for
+    // readers with parts of their own, as the returning reader's "new" marks are.
+    await bothWays(writer.client, path);
+    // The returning reader's next view shows what is new since their last; it is then recorded, so only once.
+    const used = frameCounts.used;
+    const response = await back.client.get(path, asBrowser);
+    expect(response.headers.get('content-encoding')).toBe('gzip');
+    const page = gunzipSync(Buffer.from(await response.arrayBuffer())).toString();
+    expect(frameCounts.used).toBe(used + 1);
+    expect(page).toContain('6 comments');
+    expect(page).toContain(`<a href="#comment-${newer.id}">2 new comments since your last visit</a>`);
+    expect(page).toContain('The newest answer.');
+  });
+
+  it("puts in each reader's tag list, its suggestions compressed once, until the post's tags change", async () => {
+    const { post, path } = await busyPost();
+    const other = await makePost(db);
+    // Enough tags in use that "Add a tag" suggests more than a few, with names that need escaping.
+    const tags = [];
+    for (let i = 0; i < 14; i++) {
+      const tag = await makeTag(db, { name: `Tradeoffs & <limits> "${i}" ✓` });
+      await linkPost(db, other.id, tag.id);
+      tags.push(tag);
+    }
+    await linkPost(db, post.id, tags[0]!.id);
+    const voterOnTag = await taggerClient(app, db);
+    await voteOnRelevance(db, {
+      voterId: voterOnTag.user.id,
+      postId: post.id,
+      tagId: tags[0]!.id,
+      kind: 'up',
+      shown: null,
+    });
+    const tagger = await taggerClient(app, db);
+    const plainMember = await reader();
+    await caches().settle();
+    for (const client of [tagger.client, voterOnTag.client, plainMember.client]) {
+      await client.get(path);
+      const { gzipped, plain } = await bothWays(client, path);
+      expect(gzipped).toBe(plain);
+    }
+    const taggerPage = (await bothWays(tagger.client, path)).gzipped;
+    expect(taggerPage).toContain('<option value="Tradeoffs &amp; &lt;limits&gt; &quot;13&quot; ✓"');
+    expect(caches().fragments.peek(`tag-options-piece:${post.id}`)).toBeDefined();
+
+    // A tag put on the post leaves the suggestions: the next page has it in the list and not among them.
+    await linkPost(db, post.id, tags[13]!.id);
+    await caches().settle();
+    const { gzipped, plain } = await bothWays(tagger.client, path);
+    expect(gzipped).toBe(plain);
+    expect(gzipped).not.toContain('<option value="Tradeoffs &amp; &lt;limits&gt; &quot;13&quot; ✓"');
+  });
+
+  it("splices in the post's body compressed once, kept through comments and votes, new once the post is edited", async () => {
+    const author = await makeUser(db);
+    // Long enough to matter, with what the pipeline makes of math, code and non-Latin text.
+    const paragraphs = Array.from({ length: 40 }, (_, i) => `Paragraph ${i}: ünïcode ✓, $e^{i\\pi} = -${i}$.`);
+    const markdown = ['# Opening', ...paragraphs, '```ts\nconst x = "<b>";\n```'].join('\n\n');
+    const post = await makePost(db, { authorId: author.id, title: 'Kept body', markdown });
+    await makeComment(db, { postId: post.id, markdown: 'A first answer.' });
+    const { client } = await reader();
+    const path = `/posts/${post.id}/${post.slug}`;
+    await caches().settle();
+    await client.get(path);
+    const first = await bothWays(client, path);
+    expect(first.gzipped).toBe(first.plain);
+    expect(first.plain).toContain('Paragraph 39: ünïcode ✓');
+    const kept = caches().fragments.peek(`post-body:${post.id}`);
+    expect(kept).toBeDefined();
+
+    // A comment changes the post's count and a vote its score: the body stays kept, the page shows both.
+    await makeComment(db, { postId: post.id, markdown: 'A second answer.' });
+    const voter = await upvoter(post.id, path);
+    await caches().settle();
+    const after = await bothWays(client, path);
+    expect(after.gzipped).toBe(after.plain);
+    expect(after.gzipped).toContain('A second answer.');
+    expect(after.gzipped).toContain('2 comments');
+    const postScore = (page: string) => /<span class="vote-score" title="([^"]*)"/.exec(page)?.[1];
+    expect(postScore(after.gzipped)).toBeDefined();
+    expect(postScore(after.gzipped)).not.toBe(postScore(first.plain));
+    expect(caches().fragments.peek(`post-body:${post.id}`)).toBe(kept);
+
+    // An edit drops it: the next page shows the new text, and no line of the old.
+    const edited = `${markdown.replace('Paragraph 7:', 'Paragraph seven, revised:')}\n\nA closing line.`;
+    await savePost(db, actorOf(author), post.id, { title: 'Kept body', body: edited, note: '' }, 'save');
+    await caches().settle();
+    const revised = await bothWays(client, path);
+    expect(revised.gzipped).toBe(revised.plain);
+    expect(revised.gzipped).toContain('Paragraph seven, revised:');
+    expect(revised.gzipped).toContain('A closing line.');
+    expect(revised.gzipped).not.toContain('Paragraph 7:');
+    expect(caches().fragments.peek(`post-body:${post.id}`)).not.toBe(kept);
+  });
+
+  it('is not used when a stand-in shows in the post itself, and the page is still right', async () => {
+    const { path } = await busyPost('About ~csrf~~~~~~~~~~~~~ and ~username~~~~~~~~');
+    await caches().settle();
+    const before = { ...frameCounts };
+    const someone = await reader();
+    await someone.client.get(path);
+    const { gzipped, plain } = await bothWays(someone.client, path);
+    expect(gzipped).toBe(plain);
+    expect(gzipped).toContain('About ~csrf~~~~~~~~~~~~~ and ~username~~~~~~~~');
+    expect(frameCounts.refused).toBeGreaterThan(before.refused);
+    expect(frameCounts.used).toBe(before.used);
+  });
+});
