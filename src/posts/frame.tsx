@@ -5,8 +5,8 @@
 // splices the reader's strings in between as stored (uncompressed) DEFLATE blocks, with the post's body and the
 // comment section compressed apart (posts/page.tsx, comments/segments.ts). Rendering the page around the comment
 // section in JSX and compressing it per view was about a third of a busy thread's views (bench, CPU profile).
-// Frames are kept in the fragment cache until the post's row changes ("post:<id>": an edit, a vote on it, a
-// comment on it).
+// Frames are kept in the fragment cache until the post itself changes (`segments:<id>`, dropped by "post:<id>"):
+// its score and comment count are stood in too, so votes and comments leave its frames alone.
 //
 // A frame is checked when it is made: filled with the reader's own strings it must be the page as rendered for
 // them, byte for byte, or it is never used (a post whose title holds a stand-in, or a choice the key misses,
@@ -23,6 +23,7 @@ import type { AppEnv } from '../web/context.js';
 import { type DeflatedPiece, deflatePiece, storedPiece } from '../web/gzip-splice.js';
 import { AROUND_LEVEL, BODY_MARK, renderToString, SPLICE_MARK } from '../web/page.js';
 import { slotsAt } from '../web/slots.js';
+import type { PostRow } from './queries.js';
 import { PostPage } from './views.js';
 
 export type PostPageProps = Parameters<typeof PostPage>[0];
@@ -46,9 +47,18 @@ const STAND_INS = {
   tags: '~tags~~~~~~~~~~~~~',
   banner: '~banner~~~~~~~~~~~',
   afterBody: '~afterbody~~~~~~~~',
+  liveSince: '~livesince~~~~~~~~',
 } as const;
-/** The count of new comments is compared as a number: its stand-in is one no thread reaches. */
-const NEW_COUNT_STAND_IN = 987_654_321_123;
+/**
+ * Counts the page compares as numbers (for "1 comment" against "2 comments"): their stand-ins are numbers no post
+ * reaches, and whether each is 1 is part of the key.
+ */
+const NUMBER_STAND_INS = {
+  newCount: 987_654_321_101,
+  score: 987_654_321_102,
+  votes: 987_654_321_103,
+  comments: 987_654_321_104,
+} as const;
 
 /** A post page's frame: its texts compressed, and between them the slots, by name (stand-ins, body, section). */
 interface Frame {
@@ -56,15 +66,31 @@ interface Frame {
   slots: string[];
 }
 
-/** A kept frame, and the post row it was made from; null when its check failed (the page is then rendered). */
-type Kept = { frame: Frame | null; row: WeakRef<object> };
+/** A kept frame, and what it shows of the post's row (rowShown); null when its check failed (then rendered). */
+type Kept = { frame: Frame | null; row: string };
+
+const shownOfRow = new WeakMap<PostRow, string>();
+/**
+ * What a frame shows of the post's row: all of it but its body (spliced in apart) and what a vote or comment
+ * changes (stood in). Kept frames are dropped when anything else changes ("segments:<id>", with every change
+ * announced as "post:<id>"), and a frame made from a row read before such a change is not used with a later one.
+ */
+function rowShown(post: PostRow): string {
+  let shown = shownOfRow.get(post);
+  if (shown === undefined) {
+    const { bodyHtml, bodyMarkdown, wordCount, commentCount, lastActivityAt, baseScore, voteCount, ...rest } = post;
+    shown = JSON.stringify(rest);
+    shownOfRow.set(post, shown);
+  }
+  return shown;
+}
 
 /** Counts since start, for tests and the benchmark's curiosity: frames made, refused by the check, and used. */
 export const frameCounts = { made: 0, refused: 0, used: 0 };
 
 /**
  * The choices a post page makes from its reader: two readers with the same key see the same frame but for the
- * stood-in strings. The post itself (title, counts, score) is the row, which the frame is kept with.
+ * stood-in strings and numbers. What it shows of the post is checked apart (rowShown).
  */
 function frameKey(props: PostPageProps, asked: string | undefined): string {
   const user = props.ctx.user!;
@@ -85,7 +111,9 @@ function frameKey(props: PostPageProps, asked: string | undefined): string {
     props.tags !== undefined,
     props.slots?.banner !== undefined,
     props.slots?.afterBody !== undefined,
-    props.liveSince ?? '',
+    props.liveSince !== undefined,
+    props.post.voteCount === 1,
+    props.commentCount === 1,
     user.role,
     Boolean(user.unreadNotifications),
     Boolean(user.unseenReportResolutions),
@@ -112,8 +140,15 @@ function standInProps(props: PostPageProps): PostPageProps {
         unseenReportResolutions: user.unseenReportResolutions ? cast(STAND_INS.reports) : 0,
       },
     },
+    post: {
+      ...props.post,
+      baseScore: NUMBER_STAND_INS.score,
+      voteCount: props.post.voteCount === 1 ? 1 : NUMBER_STAND_INS.votes,
+    },
+    commentCount: props.commentCount === 1 ? 1 : NUMBER_STAND_INS.comments,
+    liveSince: props.liveSince === undefined ? undefined : STAND_INS.liveSince,
     readerMarks: props.readerMarks === undefined ? undefined : STAND_INS.marks,
-    newCount: props.newCount > 1 ? NEW_COUNT_STAND_IN : props.newCount,
+    newCount: props.newCount > 1 ? NUMBER_STAND_INS.newCount : props.newCount,
     firstNewHref: props.firstNewHref === undefined ? undefined : STAND_INS.firstNew,
     tags: undefined,
     tagsHtml: props.tags === undefined ? undefined : STAND_INS.tags,
@@ -145,6 +180,10 @@ async function readerParts(props: PostPageProps): Promise<Record<string, string>
     url: escaped(props.ctx.url ?? props.ctx.path),
     marks: escaped(props.readerMarks ?? ''),
     newCount: String(props.newCount),
+    score: String(props.post.baseScore),
+    votes: String(props.post.voteCount),
+    comments: String(props.commentCount),
+    liveSince: escaped(props.liveSince ?? ''),
     firstNew: escaped(props.firstNewHref ?? ''),
     banner: await render(props.slots?.banner),
     afterBody: await render(props.slots?.afterBody),
@@ -154,7 +193,7 @@ async function readerParts(props: PostPageProps): Promise<Record<string, string>
 /** The slots' names by stand-in, for slotsAt. */
 const SLOT_NAMES: Record<string, string> = {
   ...Object.fromEntries(Object.entries(STAND_INS).map(([name, standIn]) => [standIn, name])),
-  [String(NEW_COUNT_STAND_IN)]: 'newCount',
+  ...Object.fromEntries(Object.entries(NUMBER_STAND_INS).map(([name, standIn]) => [String(standIn), name])),
   [BODY_MARK]: 'body',
   [SPLICE_MARK]: 'section',
 };
@@ -238,18 +277,19 @@ export async function framedPostPage(
     await renderToString(<PostPage {...props} />),
     { ...parts, tags: props.tags ? await renderToString(<PostTags {...props.tags} />) : '' },
   ];
-  let kept = await cachedFragment<Kept>(c, key, [`post:${post.id}`], async () => {
+  const shown = rowShown(post);
+  let kept = await cachedFragment<Kept>(c, key, [`segments:${post.id}`], async () => {
     let filled: Record<string, string>;
     [rendered, filled] = await renderedWithParts();
     const frame = await makeFrame(props, rendered, filled);
     if (frame) frameCounts.made++;
     else frameCounts.refused++;
-    return { frame, row: new WeakRef(post) };
+    return { frame, row: shown };
   });
-  // Kept from another version of the post's row (read before a change this one follows): made again.
-  if (kept.row.deref() !== post && !rendered) {
+  // Made from the row as it was before a change this one follows (or the reverse): made again, not kept.
+  if (kept.row !== shown && !rendered) {
     const [page, filled] = await renderedWithParts();
-    kept = { frame: await makeFrame(props, page, filled), row: new WeakRef(post) };
+    kept = { frame: await makeFrame(props, page, filled), row: shown };
   }
   if (!kept.frame) return undefined;
   frameCounts.used++;

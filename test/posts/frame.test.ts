@@ -203,15 +203,18 @@ describe('a post page made from its frame', () => {
     expect(gzipped).not.toContain('<option value="Tradeoffs &amp; &lt;limits&gt; &quot;13&quot; ✓"');
   });
 
-  it("splices in the post's body compressed once, kept through comments and votes, new once the post is edited", async () => {
+  it("splices in the post's body and frame made once, kept through comments and votes, new once the post is edited", async () => {
     const author = await makeUser(db);
     // Long enough to matter, with what the pipeline makes of math, code and non-Latin text.
     const paragraphs = Array.from({ length: 40 }, (_, i) => `Paragraph ${i}: ünïcode ✓, $e^{i\\pi} = -${i}$.`);
     const markdown = ['# Opening', ...paragraphs, '```ts\nconst x = "<b>";\n```'].join('\n\n');
     const post = await makePost(db, { authorId: author.id, title: 'Kept body', markdown });
+    // Past one comment and one vote, so that the next of each changes no plural ("2 comments", "from 2 votes").
     await makeComment(db, { postId: post.id, markdown: 'A first answer.' });
+    await makeComment(db, { postId: post.id, markdown: 'Another answer.' });
     const { client } = await reader();
     const path = `/posts/${post.id}/${post.slug}`;
+    await upvoter(post.id, path);
     await caches().settle();
     await client.get(path);
     const first = await bothWays(client, path);
@@ -220,14 +223,17 @@ describe('a post page made from its frame', () => {
     const kept = caches().fragments.peek(`post-body:${post.id}`);
     expect(kept).toBeDefined();
 
-    // A comment changes the post's count and a vote its score: the body stays kept, the page shows both.
-    await makeComment(db, { postId: post.id, markdown: 'A second answer.' });
-    const voter = await upvoter(post.id, path);
+    // A comment changes the post's count and a vote its score: the body and the frame stay kept (no frame is
+    // made again), and the page shows both.
+    const made = frameCounts.made;
+    await makeComment(db, { postId: post.id, markdown: 'A third answer.' });
+    await upvoter(post.id, path);
     await caches().settle();
     const after = await bothWays(client, path);
     expect(after.gzipped).toBe(after.plain);
-    expect(after.gzipped).toContain('A second answer.');
-    expect(after.gzipped).toContain('2 comments');
+    expect(after.gzipped).toContain('A third answer.');
+    expect(after.gzipped).toContain('3 comments');
+    expect(frameCounts.made).toBe(made);
     const postScore = (page: string) => /<span class="vote-score" title="([^"]*)"/.exec(page)?.[1];
     expect(postScore(after.gzipped)).toBeDefined();
     expect(postScore(after.gzipped)).not.toBe(postScore(first.plain));
