@@ -5,8 +5,10 @@
 // splices the reader's strings in between as stored (uncompressed) DEFLATE blocks, with the post's body and the
 // comment section compressed apart (posts/page.tsx, comments/segments.ts). Rendering the page around the comment
 // section in JSX and compressing it per view was about a third of a busy thread's views (bench, CPU profile).
-// Frames are kept in the fragment cache until the post itself changes (`segments:<id>`, dropped by "post:<id>"):
-// its score and comment count are stood in too, so votes and comments leave its frames alone.
+// Frames are kept in the fragment cache until the post itself changes (`segments:<id>`, dropped by "post:<id>")
+// or its tags do ("post-tags:<id>", "tag-names"): its score and comment count are stood in too, so votes and
+// comments leave its frames alone. The reader's tag list is part of the frame, their relevance votes and whether
+// they may tag a choice in its key.
 //
 // A frame is checked when it is made: filled with the reader's own strings it must be the page as rendered for
 // them, byte for byte, or it is never used (a post whose title holds a stand-in, or a choice the key misses,
@@ -18,7 +20,7 @@ import { type Child, Fragment } from 'hono/jsx';
 import { escapeToBuffer } from 'hono/utils/html';
 import { cachedFragment, cachesOf } from '../cache/middleware.js';
 import { postTagsCacheTag } from '../tags/links-page.js';
-import { PostTags, type PostTagsProps } from '../tags/links-views.js';
+import type { PostTagsProps } from '../tags/links-views.js';
 import type { AppEnv } from '../web/context.js';
 import { type DeflatedPiece, deflatePiece, storedPiece } from '../web/gzip-splice.js';
 import { AROUND_LEVEL, BODY_MARK, renderToString, SPLICE_MARK } from '../web/page.js';
@@ -30,7 +32,7 @@ export type PostPageProps = Parameters<typeof PostPage>[0];
 
 /** How hard a frame's text is compressed: once per post version and choice, for every reader making it. */
 const FRAME_LEVEL = 6;
-/** A reader's part longer than this (a tag list with its options) is compressed per view rather than stored. */
+/** A reader's part longer than this (the script's marks on a long page) is compressed per view, not stored. */
 const STORED_MAX = 512;
 
 // Stand-ins: strings JSX escaping leaves alone and no page shows otherwise (checked when a frame is made).
@@ -44,7 +46,6 @@ const STAND_INS = {
   url: '~url~~~~~~~~~~~~~~',
   marks: '~marks~~~~~~~~~~~~',
   firstNew: '~firstnew~~~~~~~~~',
-  tags: '~tags~~~~~~~~~~~~~',
   banner: '~banner~~~~~~~~~~~',
   afterBody: '~afterbody~~~~~~~~',
   liveSince: '~livesince~~~~~~~~',
@@ -66,8 +67,11 @@ interface Frame {
   slots: string[];
 }
 
-/** A kept frame, and what it shows of the post's row (rowShown); null when its check failed (then rendered). */
-type Kept = { frame: Frame | null; row: string };
+/**
+ * A kept frame, and what it shows of the post's row (rowShown), of its tags (tagsShown) and their "Add a tag"
+ * choices; null when its check failed (the page is then rendered).
+ */
+type Kept = { frame: Frame | null; row: string; tags: string; choices: string };
 
 const shownOfRow = new WeakMap<PostRow, string>();
 /**
@@ -108,7 +112,7 @@ function frameKey(props: PostPageProps, asked: string | undefined): string {
     Math.min(props.newCount, 2),
     props.firstNewHref !== undefined,
     props.readerMarks !== undefined,
-    props.tags !== undefined,
+    tagsChoice(props.tags),
     props.slots?.banner !== undefined,
     props.slots?.afterBody !== undefined,
     props.liveSince !== undefined,
@@ -120,7 +124,26 @@ function frameKey(props: PostPageProps, asked: string | undefined): string {
   ].join('|');
 }
 
-/** The page's props with every reader's string a stand-in (and its body and tags as marks to fill). */
+const shownOfTags = new WeakMap<object, string>();
+/** What a frame shows of the post's tags: their list (the reader's part of it is in the key, tagsChoice). */
+function tagsShown(tags: PostTagsProps | undefined): string {
+  if (!tags) return '';
+  let shown = shownOfTags.get(tags.tags);
+  if (shown === undefined) {
+    shown = JSON.stringify(tags.tags);
+    shownOfTags.set(tags.tags, shown);
+  }
+  return shown;
+}
+
+/** The tag list's choices made from its reader: whether they may tag the post, and their relevance votes. */
+function tagsChoice(tags: PostTagsProps | undefined): string {
+  if (!tags?.reader) return tags ? 'reader-less' : 'none';
+  const votes = [...tags.reader.votes].map(([tagId, kind]) => `${tagId}=${kind}`).join(',');
+  return `${tags.reader.canTag}:${votes}`;
+}
+
+/** The page's props with every reader's string a stand-in (and its body and section at their marks). */
 function standInProps(props: PostPageProps): PostPageProps {
   const user = props.ctx.user!;
   const cast = (value: string) => value as unknown as number;
@@ -150,8 +173,14 @@ function standInProps(props: PostPageProps): PostPageProps {
     readerMarks: props.readerMarks === undefined ? undefined : STAND_INS.marks,
     newCount: props.newCount > 1 ? NUMBER_STAND_INS.newCount : props.newCount,
     firstNewHref: props.firstNewHref === undefined ? undefined : STAND_INS.firstNew,
-    tags: undefined,
-    tagsHtml: props.tags === undefined ? undefined : STAND_INS.tags,
+    tags:
+      props.tags === undefined
+        ? undefined
+        : {
+            ...props.tags,
+            pageHref: STAND_INS.url,
+            ...(props.tags.reader ? { reader: { ...props.tags.reader, csrfToken: STAND_INS.csrf } } : {}),
+          },
     slots: {
       ...(props.slots?.banner !== undefined ? { banner: raw(STAND_INS.banner) } : {}),
       ...(props.slots?.afterBody !== undefined ? { afterBody: raw(STAND_INS.afterBody) } : {}),
@@ -222,31 +251,6 @@ async function makeFrame(props: PostPageProps, rendered: string, parts: Record<s
   return { texts: texts.map((text) => deflatePiece(Buffer.from(text), FRAME_LEVEL)), slots };
 }
 
-/** Where the "Add a tag" suggestions go in the reader's tag list, to be spliced in compressed once per post. */
-const OPTIONS_STAND_IN = '~tagoptions~~~~~~~';
-
-/**
- * The reader's tag list as pieces: their votes and token as they are, and its "Add a tag" suggestions (the same
- * hundred options for every reader who may tag the post: most of the list) compressed once, kept until the
- * options change ("tag-names", "post-tags:<id>", as tags/links-page.ts keeps their HTML).
- */
-async function tagPieces(c: Context<AppEnv>, tags: PostTagsProps): Promise<DeflatedPiece[]> {
-  const choices = tags.reader?.choicesHtml ?? '';
-  const whole = async () => [readerPiece(await renderToString(<PostTags {...tags} />))];
-  if (!tags.reader || choices.length <= STORED_MAX) return whole();
-  const html = await renderToString(<PostTags {...tags} reader={{ ...tags.reader, choicesHtml: OPTIONS_STAND_IN }} />);
-  const at = html.indexOf(OPTIONS_STAND_IN);
-  // A tag named like the stand-in: the list is compressed whole.
-  if (at < 0 || html.indexOf(OPTIONS_STAND_IN, at + 1) >= 0) return whole();
-  const postTags = postTagsCacheTag(tags.postId);
-  const kept = await cachedFragment(c, `tag-options-piece:${tags.postId}`, ['tag-names', postTags], async () => ({
-    html: choices,
-    piece: deflatePiece(Buffer.from(choices), FRAME_LEVEL),
-  }));
-  const options = kept.html === choices ? kept.piece : deflatePiece(Buffer.from(choices), AROUND_LEVEL);
-  return [readerPiece(html.slice(0, at)), options, readerPiece(html.slice(at + OPTIONS_STAND_IN.length))];
-}
-
 /** The reader's strings as pieces: stored as they are when short, compressed when long. */
 function readerPiece(html: string): DeflatedPiece {
   const bytes = Buffer.from(html);
@@ -275,34 +279,35 @@ export async function framedPostPage(
   // The page rendered for this reader, and what fills the frame to be it, to check a frame made now.
   const renderedWithParts = async (): Promise<[string, Record<string, string>]> => [
     await renderToString(<PostPage {...props} />),
-    { ...parts, tags: props.tags ? await renderToString(<PostTags {...props.tags} />) : '' },
+    parts,
   ];
-  const shown = rowShown(post);
-  let kept = await cachedFragment<Kept>(c, key, [`segments:${post.id}`], async () => {
+  const shown = { row: rowShown(post), tags: tagsShown(props.tags), choices: props.tags?.reader?.choicesHtml ?? '' };
+  // Kept until the post or its tags change (the tags shown, "Add a tag"'s choices).
+  const tags = [`segments:${post.id}`, postTagsCacheTag(post.id), 'tag-names'];
+  let kept = await cachedFragment<Kept>(c, key, tags, async () => {
     let filled: Record<string, string>;
     [rendered, filled] = await renderedWithParts();
     const frame = await makeFrame(props, rendered, filled);
     if (frame) frameCounts.made++;
     else frameCounts.refused++;
-    return { frame, row: shown };
+    return { frame, ...shown };
   });
   // Made from the row as it was before a change this one follows (or the reverse): made again, not kept.
-  if (kept.row !== shown && !rendered) {
+  const stale = kept.row !== shown.row || kept.tags !== shown.tags || kept.choices !== shown.choices;
+  if (stale && !rendered) {
     const [page, filled] = await renderedWithParts();
-    kept = { frame: await makeFrame(props, page, filled), row: shown };
+    kept = { frame: await makeFrame(props, page, filled), ...shown };
   }
   if (!kept.frame) return undefined;
   frameCounts.used++;
   const pieces: DeflatedPiece[] = [];
   const { texts, slots } = kept.frame;
-  const tagList = props.tags && slots.includes('tags') ? await tagPieces(c, props.tags) : [];
   texts.forEach((text, i) => {
     pieces.push(text);
     const name = slots[i];
     if (name === undefined) return;
     if (name === 'body') pieces.push(body);
     else if (name === 'section') pieces.push(...section);
-    else if (name === 'tags') pieces.push(...tagList);
     else if (parts[name]) pieces.push(readerPiece(parts[name]));
   });
   return pieces;

@@ -101,8 +101,6 @@ export function PostPage(props: {
   liveSince?: string | undefined;
   /** The post's tags, with the reader's relevance controls when logged in (tags/links-page.ts). */
   tags?: PostTagsProps | undefined;
-  /** The tag list rendered apart (posts/frame.tsx), in place of `tags`. */
-  tagsHtml?: string | undefined;
   /** Leave BODY_MARK where the body goes, for it to be spliced in compressed apart (posts/page.tsx). */
   bodyApart?: boolean;
 }) {
@@ -168,7 +166,7 @@ export function PostPage(props: {
             {/* Where readers of LessWrong look for a post's karma: beside the title, and again at its end. */}
             <span class="post-votes-top">{postVotes}</span>
           </p>
-          {props.tagsHtml !== undefined ? raw(props.tagsHtml) : props.tags ? <PostTags {...props.tags} /> : null}
+          {props.tags ? <PostTags {...props.tags} /> : null}
           {props.canEdit || props.canDelete ? (
             <div class="post-actions">
               {props.canEdit ? <a href={`/posts/${post.id}/edit`}>Edit</a> : null}
