@@ -2,6 +2,7 @@ import type { Context, MiddlewareHandler } from 'hono';
 import { chooseEncoding } from '../web/compression.js';
 import { clientHasCurrent } from '../web/conditional.js';
 import type { AppEnv } from '../web/context.js';
+import { setAnswerHeaders } from '../web/middleware.js';
 import { pathAndQuery } from '../web/page.js';
 import { cachedAnswer, readerPageKey } from './answer.js';
 import { applyChange, type Caches } from './caches.js';
@@ -59,7 +60,7 @@ export function pageCaches(): MiddlewareHandler<AppEnv> {
     const forEveryone = Boolean(c.get('cacheForEveryone'));
     if (user && !c.get('cacheForReaders') && !forEveryone) return;
     const cache = user && !forEveryone ? caches.readerPages : caches.pages;
-    c.header('X-Cache', 'miss');
+    setAnswerHeaders(c, [['X-Cache', 'miss']]);
     const type = c.res.headers.get('content-type') ?? '';
     const tags = c.get('cacheTags');
     if (!tags || c.res.status !== 200 || !/^(text\/html|application\/(rss|atom)\+xml)/.test(type)) return;

@@ -7,14 +7,30 @@ const { app, db } = useTestApp({ BODY_LIMIT_BYTES: '4096' });
 
 describe('every response', () => {
   it('carries a CSP without inline script, nosniff, a referrer policy, frame-ancestors none and a request id', async () => {
-    const response = await new TestClient(app).get('/');
-    const csp = response.headers.get('content-security-policy')!;
-    expect(csp).toContain("script-src 'self'");
-    expect(csp).not.toMatch(/script-src[^;]*unsafe-inline/);
-    expect(csp).toContain("frame-ancestors 'none'");
-    expect(response.headers.get('x-content-type-options')).toBe('nosniff');
-    expect(response.headers.get('referrer-policy')).toBe('strict-origin-when-cross-origin');
-    expect(response.headers.get('x-request-id')).toMatch(/^[0-9a-f]{16}$/);
+    const post = await makePost(db);
+    const client = new TestClient(app);
+    // Pages, a redirect, a 404 page, a JSON error, a form's error, a static file and its 304: every kind of answer
+    // (the headers are set on the answer once made, web/middleware.ts setAnswerHeaders).
+    const asset = (await (await client.get('/login')).text()).match(/src="(\/static\/app\.[\w-]+\.js)"/)![1]!;
+    const answers = [
+      await client.get('/'),
+      await client.get(`/posts/${post.id}/${post.slug}`),
+      await client.get(`/posts/${post.id}/wrong-slug`),
+      await client.get('/no/such/page'),
+      await client.get('/no/such/page', { accept: 'application/json' }),
+      await client.post('/login', { login: 'nobody', password: 'wrong' }),
+      await client.get(asset, { 'accept-encoding': 'gzip' }),
+    ];
+    expect(answers.map((response) => response.status)).toEqual([200, 200, 301, 404, 404, 422, 200]);
+    for (const response of answers) {
+      const csp = response.headers.get('content-security-policy')!;
+      expect(csp).toContain("script-src 'self'");
+      expect(csp).not.toMatch(/script-src[^;]*unsafe-inline/);
+      expect(csp).toContain("frame-ancestors 'none'");
+      expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+      expect(response.headers.get('referrer-policy')).toBe('strict-origin-when-cross-origin');
+      expect(response.headers.get('x-request-id')).toMatch(/^[0-9a-f]{16}$/);
+    }
   });
 
   it('has no inline script in the page', async () => {
