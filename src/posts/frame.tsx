@@ -23,7 +23,7 @@ import { keepRecent } from '../cache/recent.js';
 import { postTagsCacheTag } from '../tags/links-page.js';
 import type { PostTagsProps } from '../tags/links-views.js';
 import type { AppEnv } from '../web/context.js';
-import { type DeflatedPiece, deflatePiece, storedPiece } from '../web/gzip-splice.js';
+import { crcOf, type DeflatedPiece, deflatePiece, storedPiece } from '../web/gzip-splice.js';
 import { AROUND_LEVEL, BODY_MARK, renderToString, SPLICE_MARK } from '../web/page.js';
 import { slotsAt } from '../web/slots.js';
 import type { PostRow } from './queries.js';
@@ -272,7 +272,7 @@ export async function framedPostPage(
   c: Context<AppEnv>,
   props: PostPageProps,
   asked: string | undefined,
-  body: DeflatedPiece,
+  body: () => Promise<DeflatedPiece>,
   section: readonly DeflatedPiece[],
 ): Promise<DeflatedPiece[] | undefined> {
   // Without caches (off, or the reader's own write not yet heard of) a frame would be made for nothing.
@@ -287,14 +287,18 @@ export async function framedPostPage(
     keepRecent(viewedOnce, key, true, VIEWED_ONCE_KEPT);
     return undefined;
   }
+  // Rendered with the body at its mark, to be spliced in compressed once too.
+  const apart: PostPageProps = { ...props, bodyApart: true };
   let rendered: string | undefined;
   const parts = await readerParts(props);
-  const shown = { row: rowShown(post), tags: tagsShown(props.tags), choices: props.tags?.reader?.choicesHtml ?? '' };
+  // The choices by a fingerprint: kept whole they would weigh as much as the frame.
+  const choices = props.tags?.reader?.choicesHtml ?? '';
+  const shown = { row: rowShown(post), tags: tagsShown(props.tags), choices: `${choices.length}:${crcOf(choices)}` };
   // Kept until the post or its tags change (the tags shown, "Add a tag"'s choices).
   const tags = [`segments:${post.id}`, postTagsCacheTag(post.id), 'tag-names'];
   let kept = await cachedFragment<Kept>(c, key, tags, async () => {
-    rendered = await renderToString(<PostPage {...props} />);
-    const frame = await makeFrame(props, rendered, parts);
+    rendered = await renderToString(<PostPage {...apart} />);
+    const frame = await makeFrame(apart, rendered, parts);
     if (frame) frameCounts.made++;
     else frameCounts.refused++;
     return { frame, ...shown };
@@ -302,18 +306,19 @@ export async function framedPostPage(
   // Made from the row as it was before a change this one follows (or the reverse): made again, not kept.
   const stale = kept.row !== shown.row || kept.tags !== shown.tags || kept.choices !== shown.choices;
   if (stale && !rendered) {
-    const page = await renderToString(<PostPage {...props} />);
-    kept = { frame: await makeFrame(props, page, parts), ...shown };
+    const page = await renderToString(<PostPage {...apart} />);
+    kept = { frame: await makeFrame(apart, page, parts), ...shown };
   }
   if (!kept.frame) return undefined;
   frameCounts.used++;
   const pieces: DeflatedPiece[] = [];
   const { texts, slots } = kept.frame;
+  const bodyPiece = await body();
   texts.forEach((text, i) => {
     pieces.push(text);
     const name = slots[i];
     if (name === undefined) return;
-    if (name === 'body') pieces.push(body);
+    if (name === 'body') pieces.push(bodyPiece);
     else if (name === 'section') pieces.push(...section);
     else if (parts[name]) pieces.push(readerPiece(parts[name]));
   });

@@ -37,7 +37,6 @@ import type { AppEnv } from '../web/context.js';
 import { type DeflatedPiece, deflatePiece, deflatePieceAsync } from '../web/gzip-splice.js';
 import {
   AROUND_LEVEL,
-  BODY_MARK,
   pageContext,
   SPLICE_MARK,
   sendGzipPieces,
@@ -139,7 +138,7 @@ async function readerOnPage(
 const BODY_LEVEL = 6;
 
 /**
- * The post's body compressed once for every logged-in reader's page (spliced in at BODY_MARK), kept until the
+ * The post's body compressed once for every logged-in reader's page made from its frame (posts/frame.tsx), kept until the
  * post itself changes ("segments:<id>", which its score and comment count leave alone). Compressing the page
  * around the comment section per view, body included, was about half of a view's cost on a busy thread.
  */
@@ -204,7 +203,6 @@ export async function showPostPage(c: Context<AppEnv>, post: PostRow, slots: Pos
       ? ((await wholeCommentSection(comments, thread, scores, marksByScript)) ??
         deflatedCommentSection(comments, thread, scores, cachesOf(c)?.commentSegments, marksByScript))
       : undefined;
-  const body = section ? await postBodyPiece(c, post) : undefined;
   const props: PostPageProps = {
     ctx: pageContext(c),
     post,
@@ -227,21 +225,18 @@ export async function showPostPage(c: Context<AppEnv>, post: PostRow, slots: Pos
     commentBox: user ? (canCommentOn(user, post) ? 'form' : 'none') : commentsOpen(post) ? 'login' : 'none',
     canReport: post.status === 'published' && (!user || canReport(user, post)),
     slots,
-    bodyApart: body !== undefined,
     postVote,
     tags,
     pendingComments: pending,
     liveSince:
       newestCursorId(comments.readingOrder) ?? cursorId({ at: post.publishedAt ?? post.createdAt, id: '0'.repeat(17) }),
   };
-  if (section && body) {
+  if (section) {
+    const body = () => postBodyPiece(c, post);
     const framed = await framedPostPage(c, props, isCommentSort(asked) ? asked : undefined, body, section);
     if (framed) return sendGzipPieces(c, framed);
   }
-  return section && body
-    ? sendSplicedHtml(c, <PostPage {...props} />, [
-        [BODY_MARK, [body]],
-        [SPLICE_MARK, section],
-      ])
+  return section
+    ? sendSplicedHtml(c, <PostPage {...props} />, [[SPLICE_MARK, section]])
     : sendHtmlAround(c, <PostPage {...props} />, fillCommentSlots(comments, thread, scores));
 }

@@ -197,6 +197,11 @@ function shiftFor(bytes: number): number {
 const nativeCrc32 = typeof zlib.crc32 === 'function' ? zlib.crc32 : undefined;
 let crcTable: Uint32Array | undefined;
 
+/** The CRC-32 of a text's UTF-8: a fingerprint of a long text kept beside something made from it. */
+export function crcOf(text: string): number {
+  return crc32(Buffer.from(text));
+}
+
 function crc32(bytes: Uint8Array): number {
   if (nativeCrc32) return nativeCrc32(bytes);
   crcTable ??= makeCrcTable();
