@@ -23,7 +23,7 @@ import { keepRecent } from '../cache/recent.js';
 import { postTagsCacheTag } from '../tags/links-page.js';
 import type { PostTagsProps } from '../tags/links-views.js';
 import type { AppEnv } from '../web/context.js';
-import { crcOf, type DeflatedPiece, deflatePiece, storedPiece } from '../web/gzip-splice.js';
+import { crcOf, type DeflatedPiece, deflatePiece, deflatePieceAsync, storedPiece } from '../web/gzip-splice.js';
 import { AROUND_LEVEL, BODY_MARK, renderToString, SPLICE_MARK } from '../web/page.js';
 import { slotsAt } from '../web/slots.js';
 import type { PostRow } from './queries.js';
@@ -94,7 +94,7 @@ function rowShown(post: PostRow): string {
 const viewedOnce = new Map<string, true>();
 const VIEWED_ONCE_KEPT = 20_000;
 
-/** Counts since start, for tests and the benchmark's curiosity: frames made, refused by the check, and used. */
+/** Counts since start, for tests: frames made, refused by the check, and used. */
 export const frameCounts = { made: 0, refused: 0, used: 0 };
 
 /**
@@ -200,7 +200,7 @@ function escaped(value: string): string {
   return buffer[0];
 }
 
-/** What fills each stood-in slot for this reader, as HTML (the tag list apart: tagPieces). */
+/** What fills each stood-in slot for this reader, as HTML. */
 async function readerParts(props: PostPageProps): Promise<Record<string, string>> {
   const user = props.ctx.user!;
   const render = async (node: Child) => (node === undefined ? '' : renderToString(await Fragment({ children: node })));
@@ -256,6 +256,22 @@ async function makeFrame(props: PostPageProps, rendered: string, parts: Record<s
   return { texts: texts.map((text) => deflatePiece(Buffer.from(text), FRAME_LEVEL)), slots };
 }
 
+/** How hard a post's body is compressed when kept: once per version of the post, for every reader's views. */
+const BODY_LEVEL = 6;
+
+/**
+ * The post's body compressed once for every page made from one of its frames, kept until the post itself changes
+ * ("segments:<id>", which its score and comment count leave alone).
+ */
+async function postBodyPiece(c: Context<AppEnv>, post: PostRow): Promise<DeflatedPiece> {
+  const kept = await cachedFragment(c, `post-body:${post.id}`, [`segments:${post.id}`], async () => ({
+    html: post.bodyHtml,
+    piece: await deflatePieceAsync(Buffer.from(post.bodyHtml), BODY_LEVEL),
+  }));
+  // A row read on one side of an edit and a piece kept on the other differ: the row this page shows decides.
+  return kept.html === post.bodyHtml ? kept.piece : deflatePiece(Buffer.from(post.bodyHtml), AROUND_LEVEL);
+}
+
 /** The reader's strings as pieces: stored as they are when short, compressed when long. */
 function readerPiece(html: string): DeflatedPiece {
   const bytes = Buffer.from(html);
@@ -272,7 +288,6 @@ export async function framedPostPage(
   c: Context<AppEnv>,
   props: PostPageProps,
   asked: string | undefined,
-  body: () => Promise<DeflatedPiece>,
   section: readonly DeflatedPiece[],
 ): Promise<DeflatedPiece[] | undefined> {
   // Without caches (off, or the reader's own write not yet heard of) a frame would be made for nothing.
@@ -303,17 +318,20 @@ export async function framedPostPage(
     else frameCounts.refused++;
     return { frame, ...shown };
   });
-  // Made from the row as it was before a change this one follows (or the reverse): made again, not kept.
+  // Made from the row as it was before a change this one follows (or the reverse): made again, and kept in its
+  // place unless a change comes meanwhile (so views of a stale frame make it again once, not each).
   const stale = kept.row !== shown.row || kept.tags !== shown.tags || kept.choices !== shown.choices;
   if (stale && !rendered) {
+    const since = caches.fragments.begin();
     const page = await renderToString(<PostPage {...apart} />);
     kept = { frame: await makeFrame(apart, page, parts), ...shown };
+    caches.fragments.store(key, since, kept, tags);
   }
   if (!kept.frame) return undefined;
   frameCounts.used++;
   const pieces: DeflatedPiece[] = [];
   const { texts, slots } = kept.frame;
-  const bodyPiece = await body();
+  const bodyPiece = await postBodyPiece(c, post);
   texts.forEach((text, i) => {
     pieces.push(text);
     const name = slots[i];

@@ -34,15 +34,7 @@ import { postTagsCacheTag, postTagsOnPage } from '../tags/links-page.js';
 import { type CurrentVotes, lastVisitOf, readerOnPostPage, userVotesOn } from '../votes/queries.js';
 import { acceptsGzip } from '../web/compression.js';
 import type { AppEnv } from '../web/context.js';
-import { type DeflatedPiece, deflatePiece, deflatePieceAsync } from '../web/gzip-splice.js';
-import {
-  AROUND_LEVEL,
-  pageContext,
-  SPLICE_MARK,
-  sendGzipPieces,
-  sendHtmlAround,
-  sendSplicedHtml,
-} from '../web/page.js';
+import { pageContext, sendGzipPieces, sendHtmlAround, sendSplicedHtml } from '../web/page.js';
 import { framedPostPage, type PostPageProps } from './frame.js';
 import { commentPath, postPath } from './paths.js';
 import type { PostRow } from './queries.js';
@@ -134,23 +126,6 @@ async function readerOnPage(
   return { lastVisit, votes: kept.votes };
 }
 
-/** How hard a post's body is compressed when kept: once per version of the post, for every reader's views. */
-const BODY_LEVEL = 6;
-
-/**
- * The post's body compressed once for every logged-in reader's page made from its frame (posts/frame.tsx), kept until the
- * post itself changes ("segments:<id>", which its score and comment count leave alone). Compressing the page
- * around the comment section per view, body included, was about half of a view's cost on a busy thread.
- */
-async function postBodyPiece(c: Context<AppEnv>, post: PostRow): Promise<DeflatedPiece> {
-  const kept = await cachedFragment(c, `post-body:${post.id}`, [`segments:${post.id}`], async () => ({
-    html: post.bodyHtml,
-    piece: await deflatePieceAsync(Buffer.from(post.bodyHtml), BODY_LEVEL),
-  }));
-  // A row read on one side of an edit and a piece kept on the other differ: the row this page shows decides.
-  return kept.html === post.bodyHtml ? kept.piece : deflatePiece(Buffer.from(post.bodyHtml), AROUND_LEVEL);
-}
-
 /**
  * Renders a post with its discussion: the post, its comments (one query), and for a logged-in reader the visit
  * record that marks comments new. Used by /posts/:id/:slug and by routes that show a post in another context.
@@ -232,11 +207,10 @@ export async function showPostPage(c: Context<AppEnv>, post: PostRow, slots: Pos
       newestCursorId(comments.readingOrder) ?? cursorId({ at: post.publishedAt ?? post.createdAt, id: '0'.repeat(17) }),
   };
   if (section) {
-    const body = () => postBodyPiece(c, post);
-    const framed = await framedPostPage(c, props, isCommentSort(asked) ? asked : undefined, body, section);
+    const framed = await framedPostPage(c, props, isCommentSort(asked) ? asked : undefined, section);
     if (framed) return sendGzipPieces(c, framed);
   }
   return section
-    ? sendSplicedHtml(c, <PostPage {...props} />, [[SPLICE_MARK, section]])
+    ? sendSplicedHtml(c, <PostPage {...props} />, section)
     : sendHtmlAround(c, <PostPage {...props} />, fillCommentSlots(comments, thread, scores));
 }

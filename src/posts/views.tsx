@@ -101,7 +101,7 @@ export function PostPage(props: {
   liveSince?: string | undefined;
   /** The post's tags, with the reader's relevance controls when logged in (tags/links-page.ts). */
   tags?: PostTagsProps | undefined;
-  /** Leave BODY_MARK where the body goes, for it to be spliced in compressed apart (posts/page.tsx). */
+  /** Leave BODY_MARK where the body goes, for it to be spliced in compressed apart (posts/frame.tsx). */
   bodyApart?: boolean;
 }) {
   const { post } = props;

@@ -87,7 +87,7 @@ export async function sendHtml(
 
 /** Where sendSplicedHtml's pieces go in the page (NUL appears nowhere else in a page, see slots.ts). */
 export const SPLICE_MARK = '\0splice\0';
-/** Where a post's body goes in its page when it is spliced in compressed apart (posts/page.tsx). */
+/** Where a post's body goes in a page made from its frame (posts/frame.tsx), spliced in compressed apart. */
 export const BODY_MARK = '\0body\0';
 
 /**
@@ -99,49 +99,36 @@ export async function sendHtmlAround(
   page: { toString(): string | Promise<string> },
   middle: Buffer,
 ): Promise<Response> {
-  const [before = '', after = ''] = splitAtMarks(await renderToString(page), [SPLICE_MARK]);
+  const [before, after] = splitAtMark(await renderToString(page));
   const body = Buffer.concat([Buffer.from(before), middle, Buffer.from(after)]);
   return c.body(body as Uint8Array<ArrayBuffer>, 200, { 'Content-Type': 'text/html; charset=UTF-8' });
 }
 
-/** The page's text between the marks, which must each be there once, in this order: one more text than marks. */
-function splitAtMarks(html: string, marks: readonly string[]): string[] {
-  const texts: string[] = [];
-  let from = 0;
-  for (const mark of marks) {
-    const at = html.indexOf(mark, from);
-    if (at < 0) throw new Error(`The page lacks ${JSON.stringify(mark)} where it should be.`);
-    texts.push(html.slice(from, at));
-    from = at + mark.length;
-  }
-  texts.push(html.slice(from));
-  return texts;
+function splitAtMark(html: string): [string, string] {
+  const at = html.indexOf(SPLICE_MARK);
+  if (at < 0) throw new Error('The page has no SPLICE_MARK.');
+  return [html.slice(0, at), html.slice(at + SPLICE_MARK.length)];
 }
 
 /** Compression of the page around the spliced pieces, made per request. */
 export const AROUND_LEVEL = 1;
 
-/** Pieces compressed before, each list to go in the page at its mark (in the order the page has the marks). */
-export type SplicedParts = ReadonlyArray<readonly [mark: string, pieces: readonly DeflatedPiece[]]>;
-
 /**
- * Sends a page as gzip made of its own text compressed now and, at each mark, pieces compressed before
- * (gzip-splice.ts): most of a long comment section, and a post's body, are compressed once for every reader. Only
- * for clients that take gzip (acceptsGzip); the compression middleware leaves an encoded answer alone.
+ * Sends a page as gzip made of its own text compressed now and, at SPLICE_MARK, pieces compressed before
+ * (gzip-splice.ts): most of a long comment section is compressed once for every reader. Only for clients that
+ * take gzip (acceptsGzip); the compression middleware leaves an encoded answer alone.
  */
 export async function sendSplicedHtml(
   c: Context<AppEnv>,
   page: { toString(): string | Promise<string> },
-  parts: SplicedParts,
+  pieces: readonly DeflatedPiece[],
 ): Promise<Response> {
-  const texts = splitAtMarks(
-    await renderToString(page),
-    parts.map(([mark]) => mark),
-  );
-  return sendGzipPieces(
-    c,
-    texts.flatMap((text, i) => [deflatePiece(Buffer.from(text), AROUND_LEVEL), ...(parts[i]?.[1] ?? [])]),
-  );
+  const [before, after] = splitAtMark(await renderToString(page));
+  return sendGzipPieces(c, [
+    deflatePiece(Buffer.from(before), AROUND_LEVEL),
+    ...pieces,
+    deflatePiece(Buffer.from(after), AROUND_LEVEL),
+  ]);
 }
 
 /** Sends a page made of DEFLATE pieces (gzip-splice.ts) as one gzip answer. */
