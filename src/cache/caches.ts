@@ -1,6 +1,6 @@
 import type { SessionUser } from '../accounts/queries.js';
 import { type CommentHeads, commentHeadsBytes } from '../comments/heads.js';
-import { type CommentScores, type CommentsOfPost, commentsOfPostBytes } from '../comments/queries.js';
+import { type CommentsOfPost, commentsOfPostBytes, reviseCommentScores } from '../comments/queries.js';
 import type { SharedCommentTree } from '../comments/views.js';
 import type { Config } from '../config.js';
 import type { ChangeFeed } from '../db/changes.js';
@@ -154,12 +154,12 @@ export function applyChange(caches: Caches, message: string): void {
       const tag = commentScoresTag(postId);
       caches.fragments.revise(tag, tag, (scores) => {
         if (!(scores instanceof Map)) return;
-        scores.set(commentId, {
+        reviseCommentScores(scores, commentId, {
           baseScore: Number(base),
           agreementScore: Number(agreement),
           voteCount: Number(votes),
           agreementVoteCount: Number(agreementVotes),
-        } satisfies CommentScores);
+        });
       });
       caches.pages.invalidate(tag);
       caches.readerPages.invalidate(tag);

@@ -223,6 +223,23 @@ export function commentScoresOf(rows: (CommentScores & { id: string })[]): Map<s
   return scores;
 }
 
+/**
+ * How often a post's kept scores were revised in place (a vote on one of its comments, cache/caches.ts), so that
+ * what was made from them can tell whether it still shows them.
+ */
+const scoreRevisions = new WeakMap<Map<string, CommentScores>, number>();
+
+/** Writes a comment's new scores into its post's kept scores, counting the revision. */
+export function reviseCommentScores(scores: Map<string, CommentScores>, id: string, value: CommentScores): void {
+  scores.set(id, value);
+  scoreRevisions.set(scores, (scoreRevisions.get(scores) ?? 0) + 1);
+}
+
+/** How many times these scores were revised (0 for scores never revised, and for none). */
+export function commentScoresRevision(scores: Map<string, CommentScores> | undefined): number {
+  return (scores && scoreRevisions.get(scores)) ?? 0;
+}
+
 export async function commentRow(db: Queryable, id: string): Promise<CommentRow | undefined> {
   const rows = await db.query<CommentRow>(
     `SELECT ${COMMENT_COLUMNS} FROM comments c JOIN users u ON u.id = c.author_id WHERE c.id = $1`,

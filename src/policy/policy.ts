@@ -93,6 +93,14 @@ export function canDeleteComment(actor: Reader, comment: CommentFacts): boolean 
   return !!actor && !comment.deleted && (isAuthor(actor, comment) || isStaff(actor));
 }
 
+/**
+ * Whether a reader's rights on a comment can differ from those of any other logged-in reader who did not write
+ * it: only on their own comments, or for the staff. Lets a page skip asking commentRights of every comment shown.
+ */
+export function mayHaveOwnRights(actor: Reader, comment: CommentFacts): boolean {
+  return isAuthor(actor, comment) || isStaff(actor);
+}
+
 /** What a reader may do to one comment: the controls under it (comments/views.tsx fills them per reader). */
 export interface CommentRights {
   canVote: boolean;

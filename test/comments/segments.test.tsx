@@ -9,6 +9,7 @@ import {
   commentScoresOfPost,
   commentsOfPost,
   readShownBodies,
+  reviseCommentScores,
 } from '../../src/comments/queries.js';
 import {
   deflatedCommentSection,
@@ -362,6 +363,34 @@ describe('the comment section compressed for logged-in readers', () => {
     expect(gunzipSync(gzipFromPieces(pieces)).toString()).toBe(everyone);
     // Without the script their section is theirs, as before.
     expect(await spliced(tree, writer, scores)).toBe(theirs);
+  });
+
+  it('gives every script reader with nothing of their own the same pieces, until a vote revises the scores', async () => {
+    const d = await discussion();
+    const { post } = d;
+    const tree = await sharedTree(post.id, post);
+    const scores = await commentScoresOfPost(db, post.id);
+    const member = (id: string): ThreadContext => ({ post, csrfToken: `token-${id}`, user: reader(id) });
+    const sectionOf = (ctx: ThreadContext) => deflatedCommentSection(tree, ctx, scores, undefined, true)!;
+    await prepareCommentSection(tree, member('one'), scores);
+    const first = sectionOf(member('one'));
+    // The same pieces, not made again: a writer's own controls are left to the script too.
+    expect(sectionOf(member(d.authors[0]!.id))).toBe(first);
+    const everyone = fillCommentSlots(tree, { post, csrfToken: '', user: reader('someone') }, scores).toString();
+    expect(gunzipSync(gzipFromPieces(first)).toString()).toBe(everyone);
+    // A moderator's controls are on every comment: their section is theirs.
+    const moderator: ThreadContext = { post, csrfToken: 'token-mod', user: reader('mod', true) };
+    const moderated = gunzipSync(gzipFromPieces(sectionOf(moderator))).toString();
+    expect(moderated).toBe(fillCommentSlots(tree, moderator, scores).toString());
+    expect(moderated).toContain('token-mod');
+    // A vote (as the change feed writes it into the kept scores): the next reader gets the new score.
+    reviseCommentScores(scores, d.lone.id, { ...scores.get(d.lone.id)!, baseScore: 42, voteCount: 5 });
+    const after = sectionOf(member('two'));
+    expect(after).not.toBe(first);
+    const revised = gunzipSync(gzipFromPieces(after)).toString();
+    expect(revised).toContain('title="Karma 42, from 5 votes"');
+    expect(revised).toBe(fillCommentSlots(tree, member('two'), scores).toString().replaceAll('token-two', ''));
+    expect(sectionOf(member('three'))).toBe(after);
   });
 
   it('is compressed in a render worker when a whole discussion is new, the page sent whole meanwhile', async () => {

@@ -141,6 +141,58 @@ describe('a post page made from its frame', () => {
     expect(frameCounts.made - before.made).toBeLessThan(frameCounts.used - before.used);
   });
 
+  it("shows script readers a comment's new score after each vote, and a moderator their own controls", async () => {
+    const { post, path } = await busyPost();
+    const [answer] = await db.query<{ id: string }>(
+      'SELECT id FROM comments WHERE post_id = $1 ORDER BY created_at LIMIT 1',
+      [post.id],
+    );
+    const scriptReaders = [await reader(), await reader(), await reader({ role: 'moderator' })];
+    for (const { client } of scriptReaders) client.cookies.set(SCRIPT_COOKIE, '1');
+    const moderator = scriptReaders[2]!;
+    const karmaOf = (page: string) =>
+      Number(new RegExp(`id="comment-${answer!.id}"[\\s\\S]*?title="Karma (-?\\d+), from`).exec(page)?.[1]);
+    const withoutMarks = (page: string) => page.replace(/ data-reader-marks="[^"]*"/, '');
+    const views = async () => {
+      const seen: number[] = [];
+      for (const { client } of scriptReaders) {
+        // Twice each: the post is busy, and its section comes in pieces every such reader shares.
+        for (let i = 0; i < 2; i++) {
+          const { gzipped, plain } = await bothWays(client, path);
+          expect(withoutMarks(gzipped)).toBe(withoutMarks(plain));
+          seen.push(karmaOf(gzipped));
+        }
+      }
+      return seen;
+    };
+    await caches().settle();
+    const start = karmaOf((await bothWays(scriptReaders[0]!.client, path)).gzipped);
+    expect(await views()).toEqual(Array(6).fill(start));
+    // Each vote on the comment changes the score every reader is shown next, with nothing else changed.
+    const stored = async () =>
+      (await db.query<{ s: number }>('SELECT base_score AS s FROM comments WHERE id = $1', [answer!.id]))[0]!.s;
+    let before = await stored();
+    expect(before).toBe(start);
+    for (const kind of ['up', 'down', 'down'] as const) {
+      const voter = await reader();
+      const voted = await voter.client.post('/votes', {
+        targetType: 'comment',
+        targetId: answer!.id,
+        kind,
+        returnTo: path,
+      });
+      expect(voted.status).toBe(303);
+      await caches().settle();
+      const now = await stored();
+      expect(now).not.toBe(before);
+      expect(await views()).toEqual(Array(6).fill(now));
+      before = now;
+    }
+    const moderated = (await bothWays(moderator.client, path)).gzipped;
+    expect(moderated).toContain('Remove (moderator)');
+    expect((await bothWays(scriptReaders[0]!.client, path)).gzipped).not.toContain('Remove (moderator)');
+  });
+
   it('counts and links new comments for a returning reader', async () => {
     const { post, path } = await busyPost();
     // Two readers back after the same new comments: the first one's page is rendered (a page seen once goes
