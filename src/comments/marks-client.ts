@@ -1,8 +1,9 @@
 // Puts a reader's marks in their comment section (comments/marks.ts): their votes as pressed buttons, the
-// comments new to them and the controls under their own comments, as the server would have rendered them.
+// comments new to them and their controls (under their own comments, and a moderator's under every comment), as
+// the server would have rendered them.
 // Tells the server this browser runs the script.
 import { showPressedVote } from '../votes/client.js';
-import { type ReaderMarks, SCRIPT_COOKIE } from './marks.js';
+import { ADDED_ID_STAND_IN, type ReaderMarks, SCRIPT_COOKIE } from './marks.js';
 
 /** A day, renewed on every page: a browser whose script stops running soon gets the marks from the server again. */
 const SCRIPT_COOKIE_SECONDS = 24 * 3600;
@@ -21,9 +22,24 @@ export function applyReaderMarks(root: Document): void {
   // The controls under the reader's own comments (edit, retract, delete; no vote, no report), as the server
   // renders them for this reader, in place of every reader's.
   for (const [id, html] of marks.own) {
-    const actions = root.getElementById(`comment-${id}`)?.querySelector(':scope > details > .comment-actions');
+    const actions = actionsOf(root, id);
     if (actions) actions.outerHTML = html;
   }
+  // A moderator's delete and remove controls, after every reader's actions under each comment.
+  for (const [controls, ids] of marks.added ?? []) {
+    for (const id of ids)
+      actionsOf(root, id)?.insertAdjacentHTML('beforeend', controls.replaceAll(ADDED_ID_STAND_IN, id));
+  }
+  for (const [id, html] of marks.restore ?? []) {
+    root
+      .getElementById(`comment-${id}`)
+      ?.querySelector(':scope > details > .removed-note')
+      ?.insertAdjacentHTML('afterend', html);
+  }
+}
+
+function actionsOf(root: Document, id: string): Element | null | undefined {
+  return root.getElementById(`comment-${id}`)?.querySelector(':scope > details > .comment-actions');
 }
 
 /** A comment's "new" mark, where the server puts it: in its header, before a "replying to" note. */

@@ -15,18 +15,32 @@ export interface ReaderMarks {
   votes: [string, string, string][];
   /** Comments new to the reader. */
   fresh: string[];
-  /** [comment id, its actions' HTML as the reader sees them]: their own comments' (segments.ts ownActionsForScript). */
+  /** [comment id, its actions' HTML as the reader sees them]: their own comments' (segments.ts controlsForScript). */
   own: [string, string][];
+  /**
+   * [controls, comment ids]: what the reader's actions under those comments add at the end of every reader's (the
+   * staff's delete and remove), with ADDED_ID_STAND_IN where each comment's id goes. A moderator's controls are
+   * under every comment: as whole actions they would be most of the page again, per view.
+   */
+  added: [string, string[]][];
+  /** [comment id, the staff's form restoring it]: for comments a moderator removed, after their note. */
+  restore: [string, string][];
 }
+
+/** Where a comment's id goes in ReaderMarks.added's controls (in no id, token or markup of theirs). */
+export const ADDED_ID_STAND_IN = '~comment-id~';
+
+/** The reader's controls that the script puts in: whole actions under their own comments, and added ones. */
+export type ControlsForScript = Pick<ReaderMarks, 'own' | 'added' | 'restore'>;
 
 /** The reader's marks on the comments shown: their votes, the comments new to them and their own controls, as JSON. */
 export function readerMarksJson(
   shownIds: Set<string>,
   votes: Map<string, CurrentVotes> | undefined,
   fresh: { id: string }[],
-  own: [string, string][],
+  controls: ControlsForScript,
 ): string {
-  const marks: ReaderMarks = { votes: [], fresh: [], own };
+  const marks: ReaderMarks = { votes: [], fresh: [], ...controls };
   for (const [id, vote] of votes ?? []) {
     if (!shownIds.has(id)) continue;
     for (const [axis, kind] of Object.entries(vote)) if (kind) marks.votes.push([id, axis, kind]);

@@ -15,13 +15,16 @@ import { createHash } from 'node:crypto';
 import { keepRecent } from '../cache/recent.js';
 import type { TaggedCache } from '../cache/tagged-cache.js';
 import { renderPool } from '../content/pool.js';
-import { type CommentRights, canModerate, commentRights, mayHaveOwnRights } from '../policy/policy.js';
+import { type CommentRights, commentRights, mayHaveOwnRights } from '../policy/policy.js';
 import { type DeflatedPiece, deflatePiece, deflatePieceAsync, reachedBack } from '../web/gzip-splice.js';
+import { ADDED_ID_STAND_IN, type ControlsForScript } from './marks.js';
 import { type CommentScores, commentScoresRevision } from './queries.js';
 import {
+  addedControlsTemplate,
   fillCommentSlots,
   isNewComment,
   readerCommentActionsHtml,
+  restoreSlotHtml,
   type SharedCommentTree,
   type ThreadContext,
 } from './views.js';
@@ -155,8 +158,8 @@ function scoreKey(segment: Segment, tree: SharedCommentTree, scores: Map<string,
 }
 
 /**
- * Whether a segment shows the reader anything of their own: their controls, and their votes, "new" marks and
- * the controls on their own comments unless the page's script puts those in (`marksByScript`, comments/marks.ts).
+ * Whether a segment shows the reader anything of their own: their controls (a moderator's on every comment),
+ * votes and "new" marks, unless the page's script puts those in (`marksByScript`, comments/marks.ts).
  */
 function isPersonal(segment: Segment, tree: SharedCommentTree, ctx: ThreadContext, marksByScript: boolean): boolean {
   const user = ctx.user;
@@ -165,19 +168,14 @@ function isPersonal(segment: Segment, tree: SharedCommentTree, ctx: ThreadContex
   for (const id of segment.ids) {
     const comment = tree.comments.get(id);
     if (!comment) continue;
-    const rights = commentRights(user, comment);
-    if (hasOwnControls(rights) && !(marksByScript && controlsByScript(rights))) return true;
-    if (!marksByScript && (ctx.votes?.has(id) || isNewComment(comment, ctx))) return true;
+    if (hasOwnControls(commentRights(user, comment)) || ctx.votes?.has(id) || isNewComment(comment, ctx)) return true;
   }
   return false;
 }
 
-/**
- * Whether no segment is the reader's own, whatever it holds (isPersonal): where the page's script puts in their
- * votes, "new" marks and own comments' controls, only a moderator's controls are left in the segments.
- */
+/** Whether no segment is the reader's own, whatever it holds (isPersonal): the script puts in all of theirs. */
 function nothingPersonal(ctx: ThreadContext, marksByScript: boolean): boolean {
-  return marksByScript && !!ctx.user && !canModerate(ctx.user);
+  return marksByScript && !!ctx.user;
 }
 
 /** Rights beyond what anyoneLike's reader has (voting, nothing else): their controls are the reader's own. */
@@ -186,38 +184,41 @@ function hasOwnControls(rights: CommentRights): boolean {
 }
 
 /**
- * Whether a reader's own controls on a comment may be left to the page's script: an author's on their own
- * comments (a few on a page), not a moderator's (on every comment, with forms of their own, restore included).
+ * The reader's controls on the comments shown, for the page's script to put in (marks.ts), where the segments
+ * leave them out (isPersonal): under their own comments, their whole actions as they see them; under others'
+ * (a moderator's delete and remove, on every comment), the controls they add to every reader's, once for all the
+ * comments they go under. A commenter opening a thread they take part in (their own comments in it) then gets
+ * the pieces every reader shares, rather than their own segments filled and compressed per view: in a forum day
+ * (bench) nearly every logged-in reader of a busy thread had comments in it. A moderator's section had been
+ * filled and compressed whole per view: on the benchmark's hot thread, 1 % of the views (its two moderators) took
+ * 9 % of the server's time.
  */
-function controlsByScript(rights: CommentRights): boolean {
-  return !rights.canModerate;
-}
-
-/**
- * The comments shown whose controls are the reader's own and, with the page's script, left to it (isPersonal):
- * each with its actions as the reader sees them, for the script to put in place of every reader's (marks.ts).
- * A commenter opening a thread they take part in (their own comments in it) then gets the pieces every reader
- * shares, rather than their own segments filled and compressed per view: in a forum day (bench) nearly every
- * logged-in reader of a busy thread had comments in it.
- */
-export function ownActionsForScript(
+export function controlsForScript(
   tree: SharedCommentTree,
   ctx: ThreadContext,
   scores: Map<string, CommentScores> | undefined,
-): [string, string][] {
+): ControlsForScript {
   const user = ctx.user;
-  const own: [string, string][] = [];
-  if (!user) return own;
+  const controls: ControlsForScript = { own: [], added: [], restore: [] };
+  if (!user) return controls;
+  const added = new Map<string, string[]>();
   for (const id of tree.shownIds) {
     const comment = tree.comments.get(id);
     // Most comments are someone else's: the reader's rights on them are every reader's, with nothing to add.
     if (!comment || !mayHaveOwnRights(user, comment)) continue;
-    const rights = commentRights(user, comment);
-    if (hasOwnControls(rights) && controlsByScript(rights)) {
-      own.push([id, readerCommentActionsHtml(comment, ctx, scores?.get(id))]);
+    if (comment.deleted) {
+      // No actions under a deleted comment; a removed one has the staff's restore form after its note.
+      const restore = restoreSlotHtml(comment, ctx);
+      if (restore) controls.restore.push([id, restore]);
+      continue;
     }
+    if (!hasOwnControls(commentRights(user, comment))) continue;
+    const template = addedControlsTemplate(comment, ctx, ADDED_ID_STAND_IN);
+    if (template === undefined) controls.own.push([id, readerCommentActionsHtml(comment, ctx, scores?.get(id))]);
+    else if (template) added.set(template, [...(added.get(template) ?? []), id]);
   }
-  return own;
+  controls.added = [...added];
+  return controls;
 }
 
 function keptFor(tree: SharedCommentTree): TreeSegments {

@@ -8,7 +8,7 @@ import { sharedCommentBytes } from '../comments/heads.js';
 import { readerMarksJson, SCRIPT_COOKIE } from '../comments/marks.js';
 import { commentPageParameter, requireCommentPage } from '../comments/pager.js';
 import { paginateThreads } from '../comments/paging.js';
-import { deflatedCommentSection, ownActionsForScript, wholeCommentSection } from '../comments/segments.js';
+import { controlsForScript, deflatedCommentSection, wholeCommentSection } from '../comments/segments.js';
 import { rememberCommentSort } from '../comments/service.js';
 import { type CommentSort, commentComparator, DEFAULT_COMMENT_SORT, isCommentSort } from '../comments/sort.js';
 import { buildCommentTree, inReadingOrder } from '../comments/tree.js';
@@ -183,7 +183,7 @@ export async function showPostPage(c: Context<AppEnv>, post: PostRow, slots: Pos
     post,
     readerMarks:
       section && marksByScript
-        ? readerMarksJson(comments.shownIds, votes, fresh, ownActionsForScript(comments, thread, scores))
+        ? readerMarksJson(comments.shownIds, votes, fresh, controlsForScript(comments, thread, scores))
         : undefined,
     commentCount: post.commentCount,
     thread,

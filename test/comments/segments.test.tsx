@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { SessionUser } from '../../src/accounts/queries.js';
 import { TaggedCache } from '../../src/cache/tagged-cache.js';
 import { sharedCommentBytes } from '../../src/comments/heads.js';
+import { ADDED_ID_STAND_IN } from '../../src/comments/marks.js';
 import { paginateThreads } from '../../src/comments/paging.js';
 import {
   type CommentScores,
@@ -12,8 +13,8 @@ import {
   reviseCommentScores,
 } from '../../src/comments/queries.js';
 import {
+  controlsForScript,
   deflatedCommentSection,
-  ownActionsForScript,
   prepareCommentSection,
   segmentTree,
   wholeCommentSection,
@@ -304,8 +305,8 @@ describe('the comment section compressed for logged-in readers', () => {
     expect((await wholeCommentSection(tree, writer, scores, true))![0]).toBe(first![0]);
     // A moderator's controls are on every comment, with forms of their own: never left to the script.
     const staff = { ...one, user: reader('staff', true) };
-    expect(await wholeCommentSection(tree, staff, scores, true)).toBeUndefined();
-    expect(ownActionsForScript(tree, staff, scores)).toEqual([]);
+    expect(await wholeCommentSection(tree, staff, scores, false)).toBeUndefined();
+    expect(controlsForScript(tree, staff, scores).own).toEqual([]);
     // Without the page's script, a reader's own vote is in their section: theirs alone.
     const voter = { ...one, votes: new Map([[d.lone.id, { karma: 'up', agreement: null }]]) } as ThreadContext;
     expect(await wholeCommentSection(tree, voter, scores, false)).toBeUndefined();
@@ -335,7 +336,8 @@ describe('the comment section compressed for logged-in readers', () => {
     const writer: ThreadContext = { post, csrfToken: 'token-of-the-writer', user: reader(d.authors[0]!.id) };
     const everyone = fillCommentSlots(tree, { post, csrfToken: '', user: reader('someone') }, scores).toString();
     const theirs = fillCommentSlots(tree, writer, scores).toString();
-    const own = ownActionsForScript(tree, writer, scores);
+    const { own, added } = controlsForScript(tree, writer, scores);
+    expect(added).toEqual([]);
     // Exactly the comments they wrote (three of the eight), each with the actions their own section shows.
     const written = [...tree.comments.values()].filter((c) => c.authorId === d.authors[0]!.id).map((c) => c.id);
     expect(own.map(([id]) => id).sort()).toEqual(written.sort());
@@ -365,6 +367,74 @@ describe('the comment section compressed for logged-in readers', () => {
     expect(await spliced(tree, writer, scores)).toBe(theirs);
   });
 
+  it("leaves a moderator's controls to the page's script too, a removed comment's restore form among them", async () => {
+    const d = await discussion();
+    const { post } = d;
+    const moderator = await makeUser(db);
+    const theirOwn = await makeComment(db, { postId: post.id, authorId: moderator.id, markdown: 'Moderating.' });
+    // One comment removed by a moderator, one deleted by its author: both keep their place for their replies.
+    await db.query(`UPDATE comments SET deleted = true, removed_reason = 'Off topic' WHERE id = $1`, [d.chainTop.id]);
+    await db.query('UPDATE comments SET deleted = true WHERE id = $1', [d.forked.id]);
+    const tree = await sharedTree(post.id, post);
+    const scores = await commentScoresOfPost(db, post.id);
+    const staff: ThreadContext = { post, csrfToken: 'token-of-the-moderator', user: reader(moderator.id, true) };
+    const theirs = fillCommentSlots(tree, staff, scores).toString();
+    expect(theirs).toContain('Restore (moderator)');
+    expect(theirs).toContain('Remove (moderator)');
+    const controls = controlsForScript(tree, staff, scores);
+    expect(controls.own.map(([id]) => id)).toEqual([theirOwn.id]);
+    // The controls added to every reader's, with the comments they go under: every comment but their own and
+    // the deleted ones (which have no actions).
+    expect(controls.added).toHaveLength(1);
+    const addedIds = controls.added.flatMap(([, ids]) => ids);
+    const deleted = [d.chainTop.id, d.forked.id, theirOwn.id];
+    expect(addedIds.sort()).toEqual([...tree.shownIds].filter((id) => !deleted.includes(id)).sort());
+    for (const [template] of controls.added) {
+      expect(template).toContain(`/moderation/comments/${ADDED_ID_STAND_IN}/remove`);
+      expect(template).toContain('token-of-the-moderator');
+    }
+    // The section spliced for them, with the marks put in as the page's script does: what the server renders for
+    // them without it.
+    await prepareCommentSection(tree, staff, scores);
+    const pieces = deflatedCommentSection(tree, staff, scores, undefined, true)!;
+    let patched = gunzipSync(gzipFromPieces(pieces)).toString();
+    expect(patched).not.toContain('Remove (moderator)');
+    const actionsAt = (id: string) => {
+      const article = patched.indexOf(`id="comment-${id}"`);
+      const start = patched.indexOf('<div class="comment-actions">', article);
+      const next = patched.indexOf('<article', article + 1);
+      if (start < 0 || (next >= 0 && start > next)) return undefined;
+      return { start, end: patched.indexOf('</div>', start) };
+    };
+    for (const [template, ids] of controls.added) {
+      for (const id of ids) {
+        const at = actionsAt(id);
+        if (at) patched = patched.slice(0, at.end) + template.replaceAll(ADDED_ID_STAND_IN, id) + patched.slice(at.end);
+      }
+    }
+    for (const [id, actions] of controls.own) {
+      const at = actionsAt(id)!;
+      patched = patched.slice(0, at.start) + actions + patched.slice(at.end + '</div>'.length);
+    }
+    expect(controls.restore.map(([id]) => id)).toEqual([d.chainTop.id]);
+    for (const [id, form] of controls.restore) {
+      const note = patched.indexOf('<p class="deleted-note removed-note">', patched.indexOf(`id="comment-${id}"`));
+      const end = patched.indexOf('</p>', note) + '</p>'.length;
+      patched = patched.slice(0, end) + form + patched.slice(end);
+    }
+    expect(patched === theirs).toBe(true);
+    // Every piece of their section is every reader's.
+    const someone = deflatedCommentSection(
+      tree,
+      { post, csrfToken: '', user: reader('someone') },
+      scores,
+      undefined,
+      true,
+    )!;
+    expect(pieces).toHaveLength(someone.length);
+    for (const [i, piece] of pieces.entries()) expect(piece).toBe(someone[i]);
+  });
+
   it('gives every script reader with nothing of their own the same pieces, until a vote revises the scores', async () => {
     const d = await discussion();
     const { post } = d;
@@ -378,11 +448,12 @@ describe('the comment section compressed for logged-in readers', () => {
     expect(sectionOf(member(d.authors[0]!.id))).toBe(first);
     const everyone = fillCommentSlots(tree, { post, csrfToken: '', user: reader('someone') }, scores).toString();
     expect(gunzipSync(gzipFromPieces(first)).toString()).toBe(everyone);
-    // A moderator's controls are on every comment: their section is theirs.
+    // A moderator's controls, on every comment, come beside the section too (controlsForScript): where no comment
+    // shown is removed (its restore form is theirs), their section is every reader's.
     const moderator: ThreadContext = { post, csrfToken: 'token-mod', user: reader('mod', true) };
     const moderated = gunzipSync(gzipFromPieces(sectionOf(moderator))).toString();
-    expect(moderated).toBe(fillCommentSlots(tree, moderator, scores).toString());
-    expect(moderated).toContain('token-mod');
+    expect(moderated === everyone).toBe(true);
+    expect(moderated).not.toContain('token-mod');
     // A vote (as the change feed writes it into the kept scores): the next reader gets the new score.
     reviseCommentScores(scores, d.lone.id, { ...scores.get(d.lone.id)!, baseScore: 42, voteCount: 5 });
     const after = sectionOf(member('two'));

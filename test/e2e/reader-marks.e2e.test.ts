@@ -8,6 +8,17 @@ const { db, server, browser } = useBrowserTest({ caching: true });
 
 const hoursAgo = (hours: number) => new Date(Date.now() - hours * 3_600_000);
 
+/**
+ * Makes a thread busy: someone else opens it more than once, so its section is prepared for splicing (the first
+ * view after logging in may read around the caches, see cache/middleware.ts).
+ */
+async function makeBusy(path: string, someone: { username: string; password: string }) {
+  const busy = await browser.newPage();
+  await logInAs(busy, server.url, someone);
+  for (let i = 0; i < 3; i++) await busy.goto(path);
+  await busy.close();
+}
+
 // On a busy thread the page's script puts a reader's votes and "new" marks into the comment section, which is
 // then made of pieces shared by every reader (comments/marks.ts). What the reader sees must be what the server
 // shows a reader whose browser runs no script.
@@ -48,12 +59,7 @@ describe("a reader's marks on a busy thread", () => {
     }
     const path = `${server.url}/posts/${post.id}/busy-thread`;
 
-    // The thread is busy: someone else opened it more than once, so its section is prepared for splicing (the
-    // first view after logging in may read around the caches, see cache/middleware.ts).
-    const busy = await browser.newPage();
-    await logInAs(busy, server.url, others[0]!);
-    for (let i = 0; i < 3; i++) await busy.goto(path);
-    await busy.close();
+    await makeBusy(path, others[0]!);
 
     const marksOf = async (page: Page) =>
       page.evaluate(() => ({
@@ -116,11 +122,7 @@ describe("a reader's marks on a busy thread", () => {
     }
     const own = comments.filter((_, i) => i % 2 === 0).map((c) => `comment-${c.id}`);
     const path = `${server.url}/posts/${post.id}/argued-thread`;
-    // Busy, as above: someone else opened it more than once.
-    const busy = await browser.newPage();
-    await logInAs(busy, server.url, other);
-    for (let i = 0; i < 3; i++) await busy.goto(path);
-    await busy.close();
+    await makeBusy(path, other);
 
     // What each comment offers the reader (the CSRF token in a form is their session's: left out).
     const controlsOf = async (page: Page) =>
@@ -175,6 +177,68 @@ describe("a reader's marks on a busy thread", () => {
     });
     await unretract.waitFor();
     expect(await unretract.count()).toBe(1);
+    await withScript.close();
+    await context.close();
+  });
+  it("give a moderator their controls under every comment, and a removed comment's restore form, as without the script", async () => {
+    const post = await makePost(db, { title: 'Moderated thread' });
+    const [writer, other] = [await makeUser(db), await makeUser(db)];
+    const moderator = await makeUser(db, { role: 'moderator' });
+    const comments: { id: string }[] = [];
+    for (let i = 0; i < 8; i++) {
+      const parentId: string | null = i % 2 === 0 ? null : comments[i - 1]!.id;
+      const authorId = i === 5 ? moderator.id : i % 2 === 0 ? writer.id : other.id;
+      comments.push(
+        await makeComment(db, { postId: post.id, authorId, parentId, markdown: `Point ${i}.`, at: hoursAgo(9 - i) }),
+      );
+    }
+    // Removed by a moderator and deleted by its author, each kept in place for its reply.
+    await db.query(`UPDATE comments SET deleted = true, removed_reason = 'Off topic' WHERE id = $1`, [comments[2]!.id]);
+    await db.query('UPDATE comments SET deleted = true WHERE id = $1', [comments[6]!.id]);
+    const path = `${server.url}/posts/${post.id}/moderated-thread`;
+    await makeBusy(path, other);
+
+    // What each comment offers the moderator (the CSRF token in a form is their session's: left out).
+    const controlsOf = async (page: Page) =>
+      page.evaluate(() =>
+        [...document.querySelectorAll('#comments article.comment')].map((article) => {
+          const part = (selector: string) =>
+            article.querySelector(selector)?.outerHTML.replace(/name="_csrf" value="[^"]*"/g, '') ?? null;
+          return {
+            id: article.id,
+            actions: part(':scope > details > .comment-actions'),
+            restore: part(':scope > details > .moderation-restore'),
+          };
+        }),
+      );
+
+    const withScript = await browser.newPage();
+    await logInAs(withScript, server.url, moderator);
+    await withScript.goto(path);
+    await withScript.goto(path);
+    const marks = JSON.parse((await withScript.locator('#comments').getAttribute('data-reader-marks'))!);
+    expect(JSON.stringify(marks.added)).toContain('Remove (moderator)');
+    const scripted = await controlsOf(withScript);
+
+    const context = await browser.newContext({ javaScriptEnabled: false });
+    const withoutScript = await context.newPage();
+    await logInAs(withoutScript, server.url, moderator);
+    await withoutScript.goto(path);
+    await expect(withoutScript.locator('#comments').getAttribute('data-reader-marks')).resolves.toBeNull();
+    const served = await controlsOf(withoutScript);
+
+    expect(scripted).toEqual(served);
+    const byId = (i: number) => served.find((comment) => comment.id === `comment-${comments[i]!.id}`)!;
+    expect(byId(2).restore).toContain('Restore (moderator)');
+    expect(byId(0).actions).toContain('Remove (moderator)');
+    expect(byId(5).actions).toContain('Edit');
+    expect(served.filter((comment) => comment.restore)).toHaveLength(1);
+    // The controls the script put in work: removing a comment with a reason.
+    const target = withScript.locator(`#comment-${comments[4]!.id} > details > .comment-actions`);
+    await target.getByText('Remove…').click();
+    await target.getByLabel('Reason').fill('Spam');
+    await target.getByRole('button', { name: 'Remove (moderator)' }).click();
+    await withScript.locator(`#comment-${comments[4]!.id} .removed-note`).waitFor();
     await withScript.close();
     await context.close();
   });
