@@ -15,7 +15,7 @@ import { createHash } from 'node:crypto';
 import { keepRecent } from '../cache/recent.js';
 import type { TaggedCache } from '../cache/tagged-cache.js';
 import { renderPool } from '../content/pool.js';
-import { type CommentRights, commentRights, mayHaveOwnRights } from '../policy/policy.js';
+import { type CommentRights, canReport, commentRights, mayHaveOwnRights } from '../policy/policy.js';
 import { type DeflatedPiece, deflatePiece, deflatePieceAsync, reachedBack } from '../web/gzip-splice.js';
 import { ADDED_ID_STAND_IN, type ControlsForScript } from './marks.js';
 import { type CommentScores, commentScoresRevision } from './queries.js';
@@ -202,6 +202,7 @@ export function controlsForScript(
   const controls: ControlsForScript = { own: [], added: [], restore: [] };
   if (!user) return controls;
   const added = new Map<string, string[]>();
+  const templates = new Map<string, string | undefined>();
   for (const id of tree.shownIds) {
     const comment = tree.comments.get(id);
     // Most comments are someone else's: the reader's rights on them are every reader's, with nothing to add.
@@ -212,10 +213,19 @@ export function controlsForScript(
       if (restore) controls.restore.push([id, restore]);
       continue;
     }
-    if (!hasOwnControls(commentRights(user, comment))) continue;
-    const template = addedControlsTemplate(comment, ctx, ADDED_ID_STAND_IN);
+    const rights = commentRights(user, comment);
+    if (!hasOwnControls(rights)) continue;
+    // What the reader's actions add depends on the comment only through their rights on it (and its id, stood
+    // in): made once for each kind of rights, not for each of a moderator's two hundred comments.
+    const kind = `${rights.canVote}${rights.canEdit}${rights.canRetract}${rights.canDelete}${rights.canModerate}${canReport(user, comment)}`;
+    if (!templates.has(kind)) templates.set(kind, addedControlsTemplate(comment, ctx, ADDED_ID_STAND_IN));
+    const template = templates.get(kind);
     if (template === undefined) controls.own.push([id, readerCommentActionsHtml(comment, ctx, scores?.get(id))]);
-    else if (template) added.set(template, [...(added.get(template) ?? []), id]);
+    else if (template) {
+      const ids = added.get(template);
+      if (ids) ids.push(id);
+      else added.set(template, [id]);
+    }
   }
   controls.added = [...added];
   return controls;

@@ -114,6 +114,7 @@ function frameKey(props: PostPageProps, asked: string | undefined): string {
     props.canVote,
     props.commentBox,
     props.canReport,
+    Boolean(props.canModerate),
     Math.min(props.newCount, 2),
     props.firstNewHref !== undefined,
     props.readerMarks !== undefined,
@@ -281,8 +282,8 @@ function readerPiece(html: string): DeflatedPiece {
 /**
  * The logged-in reader's post page as gzip pieces: from the post's kept frame when it has one for the page's
  * choices, filled with the reader's strings, `body` and `section`; otherwise rendered (and a frame made from that
- * render for the next reader). Undefined when the page has parts no frame holds (moderation tools, comments held
- * for review): the caller renders it whole.
+ * render for the next reader). Undefined when the page has parts no frame holds (the reader's comments held for
+ * review): the caller renders it whole. The staff's moderation panel shows only the post's row and their token.
  */
 export async function framedPostPage(
   c: Context<AppEnv>,
@@ -292,7 +293,7 @@ export async function framedPostPage(
 ): Promise<DeflatedPiece[] | undefined> {
   // Without caches (off, or the reader's own write not yet heard of) a frame would be made for nothing.
   const caches = cachesOf(c);
-  if (!caches || !props.ctx.user || props.canModerate || props.pendingComments) return undefined;
+  if (!caches || !props.ctx.user || props.pendingComments) return undefined;
   const post = props.post;
   const key = `post-frame:${post.id}:${frameKey(props, asked)}`;
   // A page seen once goes without: most pages of a large forum are seen once or twice by readers making the same

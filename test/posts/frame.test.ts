@@ -147,6 +147,7 @@ describe('a post page made from its frame', () => {
       'SELECT id FROM comments WHERE post_id = $1 ORDER BY created_at LIMIT 1',
       [post.id],
     );
+    const refusedBefore = frameCounts.refused;
     const scriptReaders = [await reader(), await reader(), await reader({ role: 'moderator' })];
     for (const { client } of scriptReaders) client.cookies.set(SCRIPT_COOKIE, '1');
     const moderator = scriptReaders[2]!;
@@ -196,6 +197,22 @@ describe('a post page made from its frame', () => {
     const marks = JSON.parse(/ data-reader-marks="([^"]*)"/.exec(moderated.gzipped)![1]!.replaceAll('&quot;', '"'));
     expect(JSON.stringify(marks.added)).toContain('Remove (moderator)');
     expect((await bothWays(scriptReaders[0]!.client, path)).gzipped).not.toContain('Remove (moderator)');
+    // The staff's pages are framed too, their moderation panel with them, and made again when the post changes.
+    const used = frameCounts.used;
+    expect((await bothWays(moderator.client, path)).gzipped).toContain('Lock comments');
+    expect(frameCounts.used).toBeGreaterThan(used);
+    const locked = await moderator.client.post(`/moderation/posts/${post.id}/lock`, { reason: 'Cooling off' });
+    expect(locked.status).toBe(303);
+    await caches().settle();
+    for (let i = 0; i < 2; i++) {
+      const { gzipped, plain } = await bothWays(moderator.client, path);
+      expect(gzipped).toContain('Unlock comments');
+      expect(gzipped).not.toContain('>Lock comments<');
+      expect(withoutMarks(gzipped).replace(/<div class="comment-tree"[\s\S]*<\/section>/, '')).toBe(
+        withoutMarks(plain).replace(/<div class="comment-tree"[\s\S]*<\/section>/, ''),
+      );
+    }
+    expect(frameCounts.refused).toBe(refusedBefore);
   });
 
   it('counts and links new comments for a returning reader', async () => {
