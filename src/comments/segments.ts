@@ -218,7 +218,7 @@ export function controlsForScript(
     // What the reader's actions add depends on the comment only through their rights on it (and its id, stood
     // in): made once for each kind of rights, not for each of a moderator's two hundred comments.
     const kind = `${rights.canVote}${rights.canEdit}${rights.canRetract}${rights.canDelete}${rights.canModerate}${canReport(user, comment)}`;
-    if (!templates.has(kind)) templates.set(kind, addedControlsTemplate(comment, ctx, ADDED_ID_STAND_IN));
+    if (!templates.has(kind)) templates.set(kind, addedControlsTemplate(comment, ctx, rights, ADDED_ID_STAND_IN));
     const template = templates.get(kind);
     if (template === undefined) controls.own.push([id, readerCommentActionsHtml(comment, ctx, scores?.get(id))]);
     else if (template) {

@@ -238,15 +238,21 @@ function ownControlsHtml(comment: CommentRow, ctx: ThreadContext, rights: Commen
 }
 
 /**
- * What this reader's actions under someone else's comment add at the end of every reader's, with `idStandIn`
+ * What this reader's actions under someone else's comment (`rights`: theirs on it, policy.ts commentRights) add
+ * at the end of every reader's, with `idStandIn`
  * where the comment's id goes: the staff's delete and remove controls (ownControlsHtml, the last of the actions).
  * Undefined where their actions differ otherwise (their own comments: no vote, no report link, edit and retract),
  * and empty where they add nothing.
  */
-export function addedControlsTemplate(comment: CommentRow, ctx: ThreadContext, idStandIn: string): string | undefined {
-  if (!ctx.user) return undefined;
-  const rights = commentRights(ctx.user, comment);
-  if (!rights.canVote || rights.canEdit || rights.canRetract || !canReport(ctx.user, comment)) return undefined;
+export function addedControlsTemplate(
+  comment: CommentRow,
+  ctx: ThreadContext,
+  rights: CommentRights,
+  idStandIn: string,
+): string | undefined {
+  if (!ctx.user || !rights.canVote || rights.canEdit || rights.canRetract || !canReport(ctx.user, comment)) {
+    return undefined;
+  }
   return String(ownControlsHtml({ ...comment, id: idStandIn }, ctx, rights));
 }
 
