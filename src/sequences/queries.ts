@@ -225,30 +225,30 @@ export interface InProgress {
 
 /**
  * Sequences a user has been reading (sequence_reads, most recent first) that still have an unread post, with
- * how far they got and the first unread post. One query over their most recently read sequences.
+ * how far they got and the first unread post. One query over their most recently read sequences: each post of
+ * each is probed in the reader's visits by key. Joined to all their visits instead, the plan PostgreSQL keeps for
+ * the prepared statement (made for a reader of a couple of hundred posts) merged every visit of the reader for
+ * each sequence: 44 ms for a reader of 15,000 posts (the benchmark's readers), against 1 ms now.
  */
 export async function sequencesInProgress(db: Queryable, userId: string, limit = 3): Promise<InProgress[]> {
   return db.query<InProgress>(
     `SELECT s.id, s.title, s.post_count AS "postCount", progress.read_count AS "readCount",
-            next.id AS "nextPostId", next.title AS "nextPostTitle"
+            progress.next_id AS "nextPostId", progress.next_title AS "nextPostTitle"
        FROM (SELECT sequence_id, last_read_at FROM sequence_reads WHERE user_id = $1
               ORDER BY last_read_at DESC LIMIT ${RECENT_SEQUENCES_CONSIDERED}) r
        JOIN sequences s ON s.id = r.sequence_id
        CROSS JOIN LATERAL (
-         SELECT count(*) AS read_count
-           FROM sequence_posts sp
-           JOIN posts p ON p.id = sp.post_id
-           JOIN post_visits v ON v.user_id = $1 AND v.post_id = sp.post_id
-          WHERE sp.sequence_id = s.id AND ${VISIBLE}) progress
-       JOIN LATERAL (
-         SELECT p.id, p.title
+         SELECT count(*) FILTER (WHERE seen.visited) AS read_count,
+                (array_agg(p.id ORDER BY ch.position, sp.position) FILTER (WHERE NOT seen.visited))[1] AS next_id,
+                (array_agg(p.title ORDER BY ch.position, sp.position) FILTER (WHERE NOT seen.visited))[1] AS next_title
            FROM sequence_posts sp
            JOIN sequence_chapters ch ON ch.id = sp.chapter_id
            JOIN posts p ON p.id = sp.post_id
-          WHERE sp.sequence_id = s.id AND ${VISIBLE}
-            AND NOT EXISTS (SELECT 1 FROM post_visits v WHERE v.user_id = $1 AND v.post_id = sp.post_id)
-          ORDER BY ch.position, sp.position
-          LIMIT 1) next ON true
+           CROSS JOIN LATERAL (
+             SELECT EXISTS (SELECT 1 FROM post_visits v WHERE v.user_id = $1 AND v.post_id = sp.post_id) AS visited
+           ) seen
+          WHERE sp.sequence_id = s.id AND ${VISIBLE}) progress
+      WHERE progress.next_id IS NOT NULL
       ORDER BY r.last_read_at DESC
       LIMIT $2`,
     [userId, limit],
