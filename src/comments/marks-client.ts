@@ -1,8 +1,9 @@
-// Puts a reader's marks in their comment section (comments/marks.ts): their votes as pressed buttons, the
-// comments new to them and their controls (under their own comments, and a moderator's under every comment), as
+// Puts a reader's marks in their comment section (comments/marks.ts): their votes as pressed buttons, scores
+// changed since the section was filled, the comments new to them and their controls (under their own comments, and a moderator's under every comment), as
 // the server would have rendered them.
 // Tells the server this browser runs the script.
-import { showPressedVote } from '../votes/client.js';
+import { showPressedVote, showScore } from '../votes/client.js';
+import type { VoteAxis } from '../votes/kinds.js';
 import { ADDED_ID_STAND_IN, type ReaderMarks, SCRIPT_COOKIE } from './marks.js';
 
 /** A day, renewed on every page: a browser whose script stops running soon gets the marks from the server again. */
@@ -17,6 +18,17 @@ export function applyReaderMarks(root: Document): void {
   for (const [id, axis, kind] of marks.votes) {
     const controls = root.querySelector<HTMLElement>(`[data-vote="${axis}"][data-target="comment/${id}"]`);
     if (controls) showPressedVote(controls, kind);
+  }
+  // Scores changed since the section was filled for every reader (a vote leaves that section alone).
+  for (const [id, karma, karmaVotes, agreement, agreementVotes] of marks.scores ?? []) {
+    const axes: [VoteAxis, number, number][] = [
+      ['karma', karma, karmaVotes],
+      ['agreement', agreement, agreementVotes],
+    ];
+    for (const [axis, score, voteCount] of axes) {
+      const controls = root.querySelector<HTMLElement>(`[data-vote="${axis}"][data-target="comment/${id}"]`);
+      if (controls) showScore(controls, axis, score, voteCount);
+    }
   }
   for (const id of marks.fresh) markNew(root.getElementById(`comment-${id}`));
   // The controls under the reader's own comments (edit, retract, delete; no vote, no report), as the server

@@ -25,7 +25,14 @@ export interface ReaderMarks {
   added: [string, string[]][];
   /** [comment id, the staff's form restoring it]: for comments a moderator removed, after their note. */
   restore: [string, string][];
+  /**
+   * Comments whose scores changed since the section's shared pieces were filled (segments.ts scoresForScript), as
+   * [comment id, karma, its votes, agreement, its votes]: a vote leaves those pieces alone.
+   */
+  scores: ChangedScores;
 }
+
+export type ChangedScores = [string, number, number, number, number][];
 
 /** Where a comment's id goes in ReaderMarks.added's controls (in no id, token or markup of theirs). */
 export const ADDED_ID_STAND_IN = '~comment-id~';
@@ -33,14 +40,18 @@ export const ADDED_ID_STAND_IN = '~comment-id~';
 /** The reader's controls that the script puts in: whole actions under their own comments, and added ones. */
 export type ControlsForScript = Pick<ReaderMarks, 'own' | 'added' | 'restore'>;
 
-/** The reader's marks on the comments shown: their votes, the comments new to them and their own controls, as JSON. */
+/**
+ * The reader's marks on the comments shown: their votes, the comments new to them, their own controls and the
+ * scores changed since the section was filled, as JSON.
+ */
 export function readerMarksJson(
   shownIds: Set<string>,
   votes: Map<string, CurrentVotes> | undefined,
   fresh: { id: string }[],
   controls: ControlsForScript,
+  scores: ChangedScores,
 ): string {
-  const marks: ReaderMarks = { votes: [], fresh: [], ...controls };
+  const marks: ReaderMarks = { votes: [], fresh: [], ...controls, scores };
   for (const [id, vote] of votes ?? []) {
     if (!shownIds.has(id)) continue;
     for (const [axis, kind] of Object.entries(vote)) if (kind) marks.votes.push([id, axis, kind]);

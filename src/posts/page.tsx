@@ -8,7 +8,12 @@ import { sharedCommentBytes } from '../comments/heads.js';
 import { readerMarksJson, SCRIPT_COOKIE } from '../comments/marks.js';
 import { commentPageParameter, requireCommentPage } from '../comments/pager.js';
 import { paginateThreads } from '../comments/paging.js';
-import { controlsForScript, deflatedCommentSection, wholeCommentSection } from '../comments/segments.js';
+import {
+  controlsForScript,
+  deflatedCommentSection,
+  scoresForScript,
+  wholeCommentSection,
+} from '../comments/segments.js';
 import { rememberCommentSort } from '../comments/service.js';
 import { type CommentSort, commentComparator, DEFAULT_COMMENT_SORT, isCommentSort } from '../comments/sort.js';
 import { buildCommentTree, inReadingOrder } from '../comments/tree.js';
@@ -172,18 +177,28 @@ export async function showPostPage(c: Context<AppEnv>, post: PostRow, slots: Pos
   // that is ready for this tree, the page is compressed whole as before.
   // Where the page's script runs, the reader's votes, "new" marks and own comments' controls go beside the section
   // for it to put in (comments/marks.ts), so that they leave the pieces every reader shares alone.
+  // There the section shows the scores as this tree's first such view found them, and the script puts in those
+  // changed since (segments.ts scoresForScript), so a vote leaves the shared pieces alone.
   const marksByScript = Boolean(user) && cookieValue(c.req.header('cookie'), SCRIPT_COOKIE) === '1';
-  const section =
-    user && acceptsGzip(c.req.header('accept-encoding'))
-      ? ((await wholeCommentSection(comments, thread, scores, marksByScript)) ??
-        deflatedCommentSection(comments, thread, scores, cachesOf(c)?.commentSegments, marksByScript))
-      : undefined;
+  const spliced = Boolean(user) && acceptsGzip(c.req.header('accept-encoding'));
+  const forScript = spliced && marksByScript ? scoresForScript(comments, scores) : undefined;
+  const shownScores = forScript ? forScript.shown : scores;
+  const section = spliced
+    ? ((await wholeCommentSection(comments, thread, shownScores, marksByScript)) ??
+      deflatedCommentSection(comments, thread, shownScores, cachesOf(c)?.commentSegments, marksByScript))
+    : undefined;
   const props: PostPageProps = {
     ctx: pageContext(c),
     post,
     readerMarks:
-      section && marksByScript
-        ? readerMarksJson(comments.shownIds, votes, fresh, controlsForScript(comments, thread, scores))
+      section && forScript
+        ? readerMarksJson(
+            comments.shownIds,
+            votes,
+            fresh,
+            controlsForScript(comments, thread, scores),
+            forScript.changed,
+          )
         : undefined,
     commentCount: post.commentCount,
     thread,

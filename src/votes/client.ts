@@ -2,7 +2,7 @@
 // POST /votes, then come back to the same anchor); this sends the same vote to /api/votes and updates the score
 // and the pressed buttons in place.
 import { postJson } from '../client/csrf.js';
-import { scoreTitle } from './kinds.js';
+import { scoreTitle, type VoteAxis } from './kinds.js';
 import type { VoteResult } from './service.js';
 
 /** Upgrades every vote button under root, including ones added later (one delegated listener). */
@@ -45,13 +45,17 @@ function showVote(controls: HTMLElement, result: VoteResult): void {
   const all = new Set([controls, ...document.querySelectorAll<HTMLElement>(target)]);
   const shown = result.current ?? 'none';
   for (const control of all) {
-    const score = control.querySelector<HTMLElement>('[data-vote-score]');
-    if (score) {
-      score.textContent = String(result.score);
-      score.title = scoreTitle(result.axis, result.score, result.voteCount);
-    }
+    showScore(control, result.axis, result.score, result.voteCount);
     showPressedVote(control, shown);
   }
+}
+
+/** An item's score on one axis, with its tooltip, as the server renders them. */
+export function showScore(controls: HTMLElement, axis: VoteAxis, score: number, voteCount: number): void {
+  const shown = controls.querySelector<HTMLElement>('[data-vote-score]');
+  if (!shown) return;
+  shown.textContent = String(score);
+  shown.title = scoreTitle(axis, score, voteCount);
 }
 
 /** The reader's vote (`shown`: a kind or "none") as the pressed button and in every button's value. */

@@ -16,6 +16,7 @@ import {
   controlsForScript,
   deflatedCommentSection,
   prepareCommentSection,
+  scoresForScript,
   segmentTree,
   wholeCommentSection,
 } from '../../src/comments/segments.js';
@@ -462,6 +463,32 @@ describe('the comment section compressed for logged-in readers', () => {
     expect(revised).toContain('title="Karma 42, from 5 votes"');
     expect(revised).toBe(fillCommentSlots(tree, member('two'), scores).toString().replaceAll('token-two', ''));
     expect(sectionOf(member('three'))).toBe(after);
+  });
+
+  it('shows script readers the scores their tree first had, with the ones votes changed since beside it', async () => {
+    const d = await discussion();
+    const { post } = d;
+    const tree = await sharedTree(post.id, post);
+    const scores = await commentScoresOfPost(db, post.id);
+    const member = (id: string): ThreadContext => ({ post, csrfToken: `token-${id}`, user: reader(id) });
+    const before = scoresForScript(tree, scores);
+    expect(before.changed).toEqual([]);
+    // A copy, not the kept scores themselves, which votes revise in place.
+    expect(before.shown).not.toBe(scores);
+    await prepareCommentSection(tree, member('one'), before.shown);
+    const first = deflatedCommentSection(tree, member('one'), before.shown, undefined, true)!;
+    reviseCommentScores(scores, d.lone.id, { ...scores.get(d.lone.id)!, baseScore: 42, voteCount: 5 });
+    const after = scoresForScript(tree, scores);
+    expect(after.shown).toBe(before.shown);
+    const { agreementScore, agreementVoteCount } = scores.get(d.lone.id)!;
+    expect(after.changed).toEqual([[d.lone.id, 42, 5, agreementScore, agreementVoteCount]]);
+    // The pieces every such reader shares stay as they were: the score comes beside them.
+    expect(deflatedCommentSection(tree, member('two'), after.shown, undefined, true)).toBe(first);
+    expect(gunzipSync(gzipFromPieces(first)).toString()).not.toContain('title="Karma 42, from 5 votes"');
+    // Asked again with nothing new, the same answer; a vote back to the first scores leaves nothing to put in.
+    expect(scoresForScript(tree, scores)).toBe(after);
+    reviseCommentScores(scores, d.lone.id, before.shown!.get(d.lone.id)!);
+    expect(scoresForScript(tree, scores).changed).toEqual([]);
   });
 
   it('is compressed in a render worker when a whole discussion is new, the page sent whole meanwhile', async () => {

@@ -104,6 +104,75 @@ describe("a reader's marks on a busy thread", () => {
     await context.close();
   });
 
+  it('show the scores votes changed since the section was shared, as the server does without the script', async () => {
+    const post = await makePost(db, { title: 'Voted thread' });
+    const [author, voter] = [await makeUser(db), await makeUser(db)];
+    await db.query('UPDATE users SET karma = 100 WHERE id = $1', [voter.id]);
+    const comments: { id: string }[] = [];
+    for (let i = 0; i < 6; i++) {
+      comments.push(
+        await makeComment(db, { postId: post.id, authorId: author.id, markdown: `Claim ${i}.`, at: hoursAgo(6 - i) }),
+      );
+    }
+    const path = `${server.url}/posts/${post.id}/voted-thread`;
+    await makeBusy(path, author);
+    const [withScript, withoutScript] = [await makeUser(db), await makeUser(db)];
+    const scripted = await browser.newPage();
+    await logInAs(scripted, server.url, withScript);
+    await scripted.goto(path);
+    await scripted.goto(path);
+
+    // Votes by someone else after the section's pieces were made for every reader.
+    await castVote(db, {
+      voterId: voter.id,
+      targetType: 'comment',
+      targetId: comments[1]!.id,
+      axis: 'karma',
+      kind: 'strongUp',
+    });
+    await castVote(db, {
+      voterId: voter.id,
+      targetType: 'comment',
+      targetId: comments[4]!.id,
+      axis: 'agreement',
+      kind: 'disagree',
+    });
+    const scoresOf = async (page: Page) =>
+      page.evaluate(() =>
+        [...document.querySelectorAll<HTMLElement>('#comments [data-vote-score]')].map(
+          (score) => `${score.closest('article')!.id} ${score.textContent} (${score.title})`,
+        ),
+      );
+    const context = await browser.newContext({ javaScriptEnabled: false });
+    const plain = await context.newPage();
+    await logInAs(plain, server.url, withoutScript);
+    // The votes reach the server's caches through the change feed.
+    let served: string[] = [];
+    for (let tries = 0; tries < 50; tries++) {
+      await plain.goto(path);
+      served = await scoresOf(plain);
+      if (served.some((s) => s.startsWith(`comment-${comments[4]!.id} -1 `))) break;
+      await plain.waitForTimeout(100);
+    }
+    const [stored] = await db.query<{ score: number; votes: number }>(
+      'SELECT base_score AS score, vote_count AS votes FROM comments WHERE id = $1',
+      [comments[1]!.id],
+    );
+    expect(stored!.votes).toBe(2);
+    expect(served).toContain(`comment-${comments[1]!.id} ${stored!.score} (Karma ${stored!.score}, from 2 votes)`);
+    expect(served).toContain(`comment-${comments[4]!.id} -1 (Agreement -1, from 1 vote)`);
+
+    await scripted.goto(path);
+    // The section is every reader's, unchanged by the votes: the changed scores come beside it for the script.
+    const marks = JSON.parse((await scripted.locator('#comments').getAttribute('data-reader-marks'))!) as {
+      scores: [string][];
+    };
+    expect(marks.scores.map(([id]) => id).sort()).toEqual([comments[1]!.id, comments[4]!.id].sort());
+    expect(await scoresOf(scripted)).toEqual(served);
+    await scripted.close();
+    await context.close();
+  });
+
   it('give a writer the controls under their own comments, as the server does without the script', async () => {
     const post = await makePost(db, { title: 'Argued thread' });
     const [writer, other] = [await makeUser(db), await makeUser(db)];

@@ -1,9 +1,10 @@
 import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { SCRIPT_COOKIE } from '../../src/comments/marks.js';
+import { type ReaderMarks, SCRIPT_COOKIE } from '../../src/comments/marks.js';
 import { frameCounts } from '../../src/posts/frame.js';
 import { savePost } from '../../src/posts/service.js';
 import { voteOnRelevance } from '../../src/tags/relevance.js';
+import { scoreTitle } from '../../src/votes/kinds.js';
 import { TestClient, useTestApp } from '../helpers/app.js';
 import { eventually } from '../helpers/eventually.js';
 import { actorOf, makeComment, makePost, makeUser } from '../helpers/factories.js';
@@ -59,6 +60,11 @@ describe('a post page made from its frame', () => {
     });
     const plain = await (await client.get(path, { 'accept-encoding': 'identity' })).text();
     return { gzipped, plain };
+  }
+
+  /** The reader's marks the page carries for its script (comments/marks.ts). */
+  function marksOf(page: string): ReaderMarks {
+    return JSON.parse(/ data-reader-marks="([^"]*)"/.exec(page)![1]!.replaceAll('&quot;', '"')) as ReaderMarks;
   }
 
   async function busyPost(title = 'Framed for everyone') {
@@ -154,21 +160,42 @@ describe('a post page made from its frame', () => {
     const karmaOf = (page: string) =>
       Number(new RegExp(`id="comment-${answer!.id}"[\\s\\S]*?title="Karma (-?\\d+), from`).exec(page)?.[1]);
     const withoutMarks = (page: string) => page.replace(/ data-reader-marks="[^"]*"/, '');
+    // The scores the marks carry, put in as the page's script does (marks-client.ts): score and tooltip.
+    const scored = (page: string) => {
+      let out = page;
+      for (const [id, karma, karmaVotes, agreement, agreementVotes] of marksOf(page).scores) {
+        for (const [axis, score, count] of [
+          ['karma', karma, karmaVotes],
+          ['agreement', agreement, agreementVotes],
+        ] as const) {
+          out = out.replace(
+            new RegExp(
+              `(data-vote="${axis}" data-target="comment/${id}">[\\s\\S]*?<span class="vote-score" title=")[^"]*(" data-vote-score="true" aria-live="polite">)[^<]*`,
+            ),
+            `$1${scoreTitle(axis, score, count)}$2${score}`,
+          );
+        }
+      }
+      return out;
+    };
     const views = async () => {
       const seen: number[] = [];
       for (const { client } of scriptReaders) {
         // Twice each: the post is busy, and its section comes in pieces every such reader shares.
         for (let i = 0; i < 2; i++) {
           const { gzipped, plain } = await bothWays(client, path);
+          // The shared section shows the scores its tree's first such view found; the marks carry the rest.
+          sectionScores.push(karmaOf(gzipped));
           // The moderator's controls come beside their section, for the script, not in it.
           if (client === moderator.client)
             expect(gzipped).not.toContain('Remove (moderator)</button></form></details></div>');
-          else expect(withoutMarks(gzipped)).toBe(withoutMarks(plain));
-          seen.push(karmaOf(gzipped));
+          else expect(withoutMarks(scored(gzipped))).toBe(withoutMarks(plain));
+          seen.push(karmaOf(scored(gzipped)));
         }
       }
       return seen;
     };
+    const sectionScores: number[] = [];
     await caches().settle();
     const start = karmaOf((await bothWays(scriptReaders[0]!.client, path)).gzipped);
     expect(await views()).toEqual(Array(6).fill(start));
@@ -192,6 +219,11 @@ describe('a post page made from its frame', () => {
       expect(await views()).toEqual(Array(6).fill(now));
       before = now;
     }
+    // Votes left the pieces every such reader shares alone: they show the first score throughout.
+    expect(new Set(sectionScores)).toEqual(new Set([start]));
+    expect(marksOf((await bothWays(scriptReaders[1]!.client, path)).gzipped).scores).toEqual([
+      [answer!.id, before, expect.any(Number), expect.any(Number), expect.any(Number)],
+    ]);
     const moderated = await bothWays(moderator.client, path);
     expect(moderated.plain).toContain('Remove (moderator)</button></form></details></div>');
     const marks = JSON.parse(/ data-reader-marks="([^"]*)"/.exec(moderated.gzipped)![1]!.replaceAll('&quot;', '"'));
