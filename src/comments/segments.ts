@@ -122,6 +122,17 @@ function markBusy(postId: string): void {
   keepRecent(busyPosts, postId, true, BUSY_POSTS_KEPT);
 }
 
+/** Views of each post's sections in one piece (wholeCommentSection), for the most recently read posts. */
+const wholeViews = new Map<string, number>();
+/**
+ * Views in one piece after which a post's next tree goes through the segments. A new tree (a comment, another
+ * order, a tree past its lifetime) of a post read this much is read much again: compressing its section whole
+ * once more costs about as much as compressing every segment of it, while the segments of the tree before are
+ * mostly its segments too. On the hot thread (bench), every reader's section in one piece, made again after every
+ * comment, had taken the server's CPU from 1.83-1.89 to 2.25-2.30 ms a request.
+ */
+const BUSY_AFTER_WHOLE_VIEWS = 20;
+
 /**
  * The tree cut before each thread's first comment and before about one comment in SEGMENT_COMMENTS (chosen by
  * the last character of its random id): at "start" slots, so each segment begins and ends with text, as
@@ -440,9 +451,10 @@ export function prepareCommentSection(
  * The comment section in one piece for a logged-in reader who has nothing of their own in it (no staff controls;
  * with `marksByScript`, their votes, "new" marks and own comments' controls are put in by the page's script):
  * the same bytes for every such reader, compressed once per tree, the first time one of them opens it.
- * Undefined for any other reader, and for a busy post: once the scores it shows have changed, or a tree of the
- * post was opened twice by readers of their own, its views go through the segments (deflatedCommentSection),
- * which a vote changes one at a time.
+ * Undefined for any other reader, and for a busy post: once the scores it shows have changed, a tree of the post
+ * was opened twice by readers of their own, or a new tree is needed for a post read often in one piece
+ * (BUSY_AFTER_WHOLE_VIEWS), its views go through the segments (deflatedCommentSection), which a vote or a new
+ * comment changes a few at a time.
  *
  * In a forum day (bench) most views of a tree came before any change to it and were by readers with nothing of
  * theirs in it, and each cost a fill and compression of the whole section; its second view also filled, hashed
@@ -462,7 +474,13 @@ export async function wholeCommentSection(
   if (kept.segments.some((segment) => isPersonal(segment, tree, ctx, marksByScript))) return undefined;
   let key = '';
   for (const segment of kept.segments) key += scoreKey(segment, tree, scores);
+  const views = (wholeViews.get(ctx.post.id) ?? 0) + 1;
+  keepRecent(wholeViews, ctx.post.id, views, BUSY_POSTS_KEPT);
   if (!kept.whole) {
+    if (views > BUSY_AFTER_WHOLE_VIEWS) {
+      markBusy(ctx.post.id);
+      return undefined;
+    }
     const text = fillCommentSlots(tree, anyoneLike(ctx), scores);
     // Should compressing fail, this tree's views go through the segments.
     kept.whole = { scores: key, piece: deflatePieceAsync(text, SHARED_LEVEL).catch(() => undefined) };

@@ -329,6 +329,31 @@ describe('the comment section compressed for logged-in readers', () => {
     expect(await wholeCommentSection(quietTree, onQuiet, undefined, true)).toHaveLength(1);
   });
 
+  it('goes through the segments for a new tree of a post read often in one piece', async () => {
+    const read = async (times: number) => {
+      const d = await discussion();
+      const { post } = d;
+      const tree = await sharedTree(post.id, post);
+      const scores = await commentScoresOfPost(db, post.id);
+      for (let i = 0; i < times; i++) {
+        const ctx = { post, csrfToken: `token-${i}`, user: reader(`reader-${i}`) };
+        expect(await wholeCommentSection(tree, ctx, scores, true)).toHaveLength(1);
+      }
+      // A new tree of the post, as after a comment.
+      const next = await sharedTree(post.id, post);
+      const someone = { post, csrfToken: 'token', user: reader('someone') };
+      return { next, someone, scores, whole: await wholeCommentSection(next, someone, scores, true) };
+    };
+    // Read a few times, a post's new tree is compressed in one piece again, for the few views it may have.
+    expect(await read(3).then((r) => r.whole)).toHaveLength(1);
+    // Read often, it goes through the segments, most of which the tree before had.
+    const busy = await read(25);
+    expect(busy.whole).toBeUndefined();
+    expect(await spliced(busy.next, busy.someone, busy.scores)).toBe(
+      fillCommentSlots(busy.next, busy.someone, busy.scores).toString(),
+    );
+  });
+
   it("leaves a writer's own controls to the page's script: the actions their section shows under each of theirs", async () => {
     const d = await discussion();
     const { post } = d;
