@@ -7,6 +7,7 @@ import type { ChangeFeed } from '../db/changes.js';
 import type { DeflatedPiece } from '../web/gzip-splice.js';
 import { ByteBudget } from './budget.js';
 import { PageCache } from './page-cache.js';
+import { keepRecent } from './recent.js';
 import { approximateBytes } from './size.js';
 import { ALL_POSTS_TAG, POST_TITLES_TAG, TaggedCache } from './tagged-cache.js';
 
@@ -38,6 +39,11 @@ export interface Caches {
   commentHeads: TaggedCache<CommentHeads>;
   /** Logged-in users by session token hash, tagged "user:<id>": a logout or any change to the user drops them. */
   sessions: TaggedCache<SessionUser>;
+  /**
+   * Comments added to each post since its kept discussion was read ("comment-added"), by post id: the next read
+   * of the discussion takes them in (comments/discussion.ts) rather than reading every comment again.
+   */
+  addedComments: Map<string, Set<string>>;
   /**
    * Resolves once this process has heard of every change committed before the call (tests and tools wait on
    * it; requests never do).
@@ -93,6 +99,8 @@ const BUDGET_SHARES = {
   fragments: 0.15,
   sessions: 0.05,
 };
+/** Posts whose added comments are remembered for their kept discussions (the most recently commented on). */
+const ADDED_COMMENTS_KEPT = 10_000;
 /** How often entries past their lifetime are dropped, when nobody asks for them again. */
 const SWEEP_INTERVAL_MS = 10_000;
 
@@ -106,8 +114,10 @@ const SWEEP_INTERVAL_MS = 10_000;
  * |                    | deleted, or its place in sequences or backlinks changes | post-titles, segments:<id>              |
  * | post-counts:<id>   | a post's score, vote count or comment count changes     | post:<id>; front after LIST_REFRESH_MS  |
  * | lists              | only a post's rank (magic score, last activity) changes | front after LIST_REFRESH_MS             |
- * | comments:<postId>  | a comment on the post is added, edited, retracted or    | comments:<postId>                       |
+ * | comments:<postId>  | a comment on the post is edited, retracted, removed or  | comments:<postId>                       |
  * |                    | deleted                                                 |                                         |
+ * | comment-added:     | a comment is added to the post (migration 0030)         | comments:<postId> but the discussion,   |
+ * |   <postId>:<id>    |                                                         | which takes the comment in when read    |
  * | comment-score:     | only a comment's scores changed (a vote on it); the     | pages tagged comment-scores:<postId>;   |
  * |   <postId>:<id>:…  | message carries them (migration 0025)                   | written into the post's cached scores   |
  * | discussion         | a comment is added, edited, retracted or deleted        | discussion                              |
@@ -133,10 +143,26 @@ export function applyChange(caches: Caches, message: string): void {
   switch (kind) {
     case 'all':
       for (const cache of everyCache(caches)) cache.flushAll();
+      caches.addedComments.clear();
       return;
     case 'post':
       dropEverywhere(caches, [`post:${id}`, `comments:${id}`, ALL_POSTS_TAG, POST_TITLES_TAG, `segments:${id}`]);
+      caches.addedComments.delete(id);
       return;
+    case 'comments':
+      // An edit, retraction, removal or deletion: the discussion is read whole again.
+      dropEverywhere(caches, [message]);
+      caches.addedComments.delete(id);
+      return;
+    case 'comment-added': {
+      // "<post id>:<comment id>" (migration 0030): the post's trees and pages go, its kept discussion stays and
+      // takes the comment in when next read, one row rather than every comment of the post again.
+      const [postId = '', commentId = ''] = id.split(':');
+      for (const cache of everyCache(caches)) if (cache !== caches.discussions) cache.invalidate(`comments:${postId}`);
+      const added = caches.addedComments.get(postId) ?? new Set<string>();
+      keepRecent(caches.addedComments, postId, added.add(commentId), ADDED_COMMENTS_KEPT);
+      return;
+    }
     case 'post-counts':
       dropEverywhere(caches, [`post:${id}`]);
       caches.refreshListsSoon();
@@ -273,6 +299,7 @@ export function startCaches(config: Config, feed: ChangeFeed): { caches: Caches;
       ...budget('commentHeads'),
       weigh: commentHeadsBytes,
     }),
+    addedComments: new Map(),
     sessions: new TaggedCache<SessionUser>({
       ttlMs,
       maxEntries: MAX_SESSIONS,
@@ -301,6 +328,7 @@ export function startCaches(config: Config, feed: ChangeFeed): { caches: Caches;
   feed.subscribe({
     onChange: (message) => applyChange(caches, message),
     onReset: (listening) => {
+      caches.addedComments.clear();
       for (const cache of everyCache(caches)) cache.setActive(listening);
     },
   });

@@ -85,6 +85,16 @@ export async function commentsOfPost(db: Queryable, postId: string): Promise<Com
   return { rows: read as CommentRow[], bodies };
 }
 
+/** The given comments of the post, with their text, oldest first (added to a kept discussion, discussion.ts). */
+export async function commentsByIds(db: Queryable, postId: string, ids: string[]): Promise<CommentRow[]> {
+  return db.query<CommentRow>(
+    `SELECT ${COMMENT_COLUMNS} FROM comments c JOIN users u ON u.id = c.author_id
+      WHERE c.post_id = $1 AND c.id = ANY($2::text[])
+      ORDER BY c.created_at, c.id`,
+    [postId, ids],
+  );
+}
+
 /**
  * About what outline rows keep alive (as cache/size.ts approximateBytes counts it, without walking each row): a
  * fixed frame per row, and each string once however many rows share it (commentsOfPost keeps them once).

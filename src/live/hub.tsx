@@ -1,6 +1,6 @@
 // Live updates over Server-Sent Events: an open post page hears of new comments, and a logged-in reader's header
 // of their unread notifications. Nothing here polls: the process's one change feed (db/changes.ts) says which
-// post gained a comment ("comments:<post id>") or whose user row changed ("user:<id>", which carries the unread
+// post gained a comment ("comment-added:<post id>:<comment id>") or whose user row changed ("user:<id>", which carries the unread
 // count), and the hub reads what changed once per post or user, however many streams are open on it. Across
 // instances the feed is PostgreSQL's LISTEN/NOTIFY; on PGlite the same feed works within the one process.
 import type { Logger } from 'pino';
@@ -164,7 +164,10 @@ export class LiveHub {
     if (colon < 0) return;
     const kind = message.slice(0, colon);
     const id = message.slice(colon + 1);
-    if (kind === 'comments' && this.posts.has(id)) this.readPost(id);
+    // A new comment announces itself with its post ("comment-added:<post id>:<comment id>", migration 0030); an
+    // edit or deletion as "comments:<post id>" (the hub sends only new comments, and reading finds none then).
+    const postId = kind === 'comment-added' ? id.slice(0, id.indexOf(':')) : kind === 'comments' ? id : undefined;
+    if (postId !== undefined && this.posts.has(postId)) this.readPost(postId);
     else if (kind === 'user' && this.users.has(id)) void this.readUnread(id);
   }
 

@@ -201,23 +201,50 @@ describe('the invalidation table, in two instances', () => {
     expect(treeMisses()).toEqual(before);
   });
 
-  it('comments:<postId> and discussion (a new comment): its post page and Recent Discussion, not other posts', async () => {
+  it('comment-added:<postId>:<id> and discussion (a new comment): its post page and Recent Discussion, not other posts; its discussion takes the comment in', async () => {
     const f = await forum();
     // Each instance keeps both posts' discussions as read for their trees (comments/discussion.ts).
-    const discussionsKept = (postId: string) =>
-      instances().map(({ caching }) => caching.caches.discussions.peek(postId) !== undefined);
-    expect(discussionsKept(f.post.id)).toEqual([true, true]);
-    expect(discussionsKept(f.other.id)).toEqual([true, true]);
-    await makeComment(db, { postId: f.post.id, markdown: 'A newer comment, in the discussion.' });
+    const discussions = (postId: string) => instances().map(({ caching }) => caching.caches.discussions.peek(postId));
+    const before = discussions(f.post.id);
+    expect(before.every((kept) => kept !== undefined)).toBe(true);
+    expect(discussions(f.other.id).every((kept) => kept !== undefined)).toBe(true);
+    const added = await makeComment(db, {
+      postId: f.post.id,
+      parentId: f.comment.id,
+      markdown: 'A newer comment, in the discussion.',
+    });
     await heard();
-    expect(discussionsKept(f.post.id)).toEqual([false, false]);
-    expect(discussionsKept(f.other.id)).toEqual([true, true]);
     const seen = await stillCached([f.postPath, f.otherPath, '/discussion', '/feed.xml']);
     expectBoth(seen, { [f.postPath]: false, [f.otherPath]: true, '/discussion': false, '/feed.xml': true });
+    // The discussions read before stay, and have taken the new comment in, a reply in its place.
+    expect(discussions(f.post.id)).toEqual(before);
+    for (const [i, kept] of discussions(f.post.id).entries()) {
+      expect(kept!.rows.map((row) => row.id)).toEqual([f.comment.id, added.id]);
+      expect(kept!.rows[1]!.parentId).toBe(f.comment.id);
+      const page = await (await instances()[i]!.client.get(f.postPath)).text();
+      expect(page).toContain('A newer comment, in the discussion.');
+      expect(page).toContain('1 reply');
+    }
     // The frontpage shows Recent Discussion too; its post list (the comment count) follows on refresh.
     for (const { client } of instances()) {
       expect(await (await client.get('/')).text()).toContain('A newer comment, in the discussion.');
     }
+  });
+
+  it('comments:<postId> (a comment edited): its post page and the discussion it was read in, not other posts', async () => {
+    const f = await forum();
+    const discussionsKept = (postId: string) =>
+      instances().map(({ caching }) => caching.caches.discussions.peek(postId) !== undefined);
+    expect(discussionsKept(f.post.id)).toEqual([true, true]);
+    await db.query(`UPDATE comments SET body_html = '<p>Edited since.</p>', edited_at = now() WHERE id = $1`, [
+      f.comment.id,
+    ]);
+    await heard();
+    expect(discussionsKept(f.post.id)).toEqual([false, false]);
+    expect(discussionsKept(f.other.id)).toEqual([true, true]);
+    expectBoth(await stillCached([f.postPath, f.otherPath]), { [f.postPath]: false, [f.otherPath]: true });
+    for (const { client } of instances())
+      expect(await (await client.get(f.postPath)).text()).toContain('Edited since.');
   });
 
   it('user:<id> (karma): drops the profile, not the pages that show the user only by name', async () => {

@@ -281,14 +281,25 @@ describe("a long discussion's text, read as its pages show it", () => {
     // What the discussion keeps is weighed with it: the text of all twelve, about 720 KB.
     expect(app.caching!.caches.discussions.bytes).toBeGreaterThan(12 * 60_000);
 
-    // A new comment drops the discussion with its texts. The next one keeps them from its first page (the post
-    // was read in several orders before): its first tree reads its page's text, the next only what is missing.
+    // A new comment is taken into the kept discussion (comment-added, discussion.ts), which keeps its texts: the
+    // first tree showing it reads its text alone, and the next nothing.
     const added = await makeComment(db, { postId: post.id, markdown: 'The newest word.', at: at(30) });
     await app.caching!.caches.settle();
     const newest = await page('sort=new');
     expect(newest).toContain('The newest word.');
     expect(shown(newest)).toEqual(ids.slice(4));
     expect(shown(await page('sort=old'))).toEqual(ids.slice(0, 8));
-    expect(reads().slice(3)).toEqual([[added.id, ...ids.slice(4)].sort(), ids.slice(0, 4).sort()]);
+    expect(reads().slice(3)).toEqual([[added.id]]);
+    // An edit drops the discussion with its texts. The next one keeps them from its first page (the post was read
+    // in several orders before): its first tree reads its page's text, the next only what is missing.
+    await db.query(
+      `UPDATE comments SET body_html = '<p>The newest word, edited.</p>', edited_at = now() WHERE id = $1`,
+      [added.id],
+    );
+    await app.caching!.caches.settle();
+    const edited = await page('sort=new');
+    expect(edited).toContain('The newest word, edited.');
+    expect(shown(await page('sort=old'))).toEqual(ids.slice(0, 8));
+    expect(reads().slice(4)).toEqual([[added.id, ...ids.slice(4)].sort(), ids.slice(0, 4).sort()]);
   });
 });
