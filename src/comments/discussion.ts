@@ -23,8 +23,9 @@ import {
  * Every comment of the post as commentsOfPost reads it (with their text when the discussion fits on one page),
  * kept until a comment on the post changes ("comments:<id>"; a new one is taken in, takeInAdded). The trees of
  * its other orders and pages are made from it: in a forum day (bench) 40 % of the discussions read had been read
- * already, unchanged, for another order. Their scores become the post's current scores (keepCommentScores); an order by score made from an
- * older read is as old as a kept tree's would be, and is brought up to date with the next comment.
+ * already, unchanged, for another order. Their scores become the post's current scores (keepCommentScores); an
+ * order by score made from an older read is as old as a kept tree's would be, and is brought up to date with the
+ * next comment.
  */
 export async function readDiscussion(c: Context<AppEnv>, postId: string): Promise<CommentsOfPost> {
   const caches = cachesOf(c);

@@ -1,6 +1,6 @@
 // Puts a reader's marks in their comment section (comments/marks.ts): their votes as pressed buttons, scores
-// changed since the section was filled, the comments new to them and their controls (under their own comments, and a moderator's under every comment), as
-// the server would have rendered them.
+// changed since the section was filled, the comments new to them and their controls (under their own comments,
+// and a moderator's under every comment), as the server would have rendered them.
 // Tells the server this browser runs the script.
 import { showPressedVote, showScore } from '../votes/client.js';
 import type { VoteAxis } from '../votes/kinds.js';
@@ -16,7 +16,7 @@ export function applyReaderMarks(root: Document): void {
   if (!json) return;
   const marks = JSON.parse(json) as ReaderMarks;
   for (const [id, axis, kind] of marks.votes) {
-    const controls = root.querySelector<HTMLElement>(`[data-vote="${axis}"][data-target="comment/${id}"]`);
+    const controls = voteControls(root, id, axis);
     if (controls) showPressedVote(controls, kind);
   }
   // Scores changed since the section was filled for every reader (a vote leaves that section alone).
@@ -26,7 +26,7 @@ export function applyReaderMarks(root: Document): void {
       ['agreement', agreement, agreementVotes],
     ];
     for (const [axis, score, voteCount] of axes) {
-      const controls = root.querySelector<HTMLElement>(`[data-vote="${axis}"][data-target="comment/${id}"]`);
+      const controls = voteControls(root, id, axis);
       if (controls) showScore(controls, axis, score, voteCount);
     }
   }
@@ -48,6 +48,11 @@ export function applyReaderMarks(root: Document): void {
       ?.querySelector(':scope > details > .removed-note')
       ?.insertAdjacentHTML('afterend', html);
   }
+}
+
+/** A comment's vote controls on one axis. */
+function voteControls(root: Document, id: string, axis: string): HTMLElement | null {
+  return root.querySelector<HTMLElement>(`[data-vote="${axis}"][data-target="comment/${id}"]`);
 }
 
 function actionsOf(root: Document, id: string): Element | null | undefined {

@@ -1,8 +1,9 @@
 // Live updates over Server-Sent Events: an open post page hears of new comments, and a logged-in reader's header
 // of their unread notifications. Nothing here polls: the process's one change feed (db/changes.ts) says which
-// post gained a comment ("comment-added:<post id>:<comment id>") or whose user row changed ("user:<id>", which carries the unread
-// count), and the hub reads what changed once per post or user, however many streams are open on it. Across
-// instances the feed is PostgreSQL's LISTEN/NOTIFY; on PGlite the same feed works within the one process.
+// post gained a comment ("comment-added:<post id>:<comment id>") or whose user row changed ("user:<id>", which
+// carries the unread count), and the hub reads what changed once per post or user, however many streams are
+// open on it. Across instances the feed is PostgreSQL's LISTEN/NOTIFY; on PGlite the same feed works within the
+// one process.
 import type { Logger } from 'pino';
 import type { SessionUser } from '../accounts/queries.js';
 import { type CommentRow, commentsAddedSince } from '../comments/queries.js';

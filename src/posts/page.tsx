@@ -176,9 +176,8 @@ export async function showPostPage(c: Context<AppEnv>, post: PostRow, slots: Pos
   // A logged-in reader's comment section is mostly compressed once for everyone (comments/segments.ts); until
   // that is ready for this tree, the page is compressed whole as before.
   // Where the page's script runs, the reader's votes, "new" marks and own comments' controls go beside the section
-  // for it to put in (comments/marks.ts), so that they leave the pieces every reader shares alone.
-  // There the section shows the scores as this tree's first such view found them, and the script puts in those
-  // changed since (segments.ts scoresForScript), so a vote leaves the shared pieces alone.
+  // for it to put in (comments/marks.ts), and so do the scores changed since this tree's first such view
+  // (segments.ts scoresForScript): they leave the pieces every reader shares alone.
   const marksByScript = Boolean(user) && cookieValue(c.req.header('cookie'), SCRIPT_COOKIE) === '1';
   const spliced = Boolean(user) && acceptsGzip(c.req.header('accept-encoding'));
   const forScript = spliced && marksByScript ? scoresForScript(comments, scores) : undefined;

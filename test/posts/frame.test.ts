@@ -178,6 +178,8 @@ describe('a post page made from its frame', () => {
       }
       return out;
     };
+    // The score of the answer each view's shared section shows, whatever the marks carry.
+    const sectionScores: number[] = [];
     const views = async () => {
       const seen: number[] = [];
       for (const { client } of scriptReaders) {
@@ -195,7 +197,6 @@ describe('a post page made from its frame', () => {
       }
       return seen;
     };
-    const sectionScores: number[] = [];
     await caches().settle();
     const start = karmaOf((await bothWays(scriptReaders[0]!.client, path)).gzipped);
     expect(await views()).toEqual(Array(6).fill(start));
