@@ -72,6 +72,17 @@ function brotliOptions(level: number, body: Uint8Array) {
 
 /** From this size a body is compressed on libuv's threads, off the event loop (the hop costs about 0.1 ms). */
 const ASYNC_FROM_BYTES = 64 * 1024;
+
+/**
+ * The output buffer for compressing `bytes` off the event loop: room for all of it at once. With zlib's default
+ * 16 KB, each 16 KB of output was a round trip through the event loop, and brotli flushed at each: a 467 KB post
+ * page at brotli 1 took 0.96 ms of the event loop and 2.56 ms of CPU in all, against 0.28 and 1.01 ms in one
+ * buffer (gzip and harder brotli gain less). Our pages compress at least fourfold; more output just takes
+ * another trip.
+ */
+export function outputRoom(bytes: Uint8Array): number {
+  return Math.max(16 * 1024, Math.ceil(bytes.byteLength / 4));
+}
 const brotliAsync = promisify(brotliCompress);
 const gzipAsync = promisify(gzip);
 
@@ -86,7 +97,10 @@ export async function compressLarge(
 ): Promise<Buffer> {
   if (body.byteLength < ASYNC_FROM_BYTES) return compress(body, encoding, effort);
   const level = EFFORT[effort][encoding];
-  return encoding === 'br' ? brotliAsync(body, brotliOptions(level, body)) : gzipAsync(body, { level });
+  const chunkSize = outputRoom(body);
+  return encoding === 'br'
+    ? brotliAsync(body, { ...brotliOptions(level, body), chunkSize })
+    : gzipAsync(body, { level, chunkSize });
 }
 
 /**

@@ -13,6 +13,7 @@
 // within about a tenth (each piece still has its own Huffman codes).
 import { promisify } from 'node:util';
 import * as zlib from 'node:zlib';
+import { outputRoom } from './compression.js';
 
 /** A raw DEFLATE piece that can be followed by others, with the CRC-32 and length of its uncompressed bytes. */
 export interface DeflatedPiece {
@@ -73,7 +74,7 @@ export async function deflatePieceAsync(bytes: Uint8Array, level: number): Promi
   const deflated =
     bytes.byteLength === 0
       ? Buffer.alloc(0)
-      : await deflateRaw(bytes, { level, finishFlush: zlib.constants.Z_SYNC_FLUSH });
+      : await deflateRaw(bytes, { level, finishFlush: zlib.constants.Z_SYNC_FLUSH, chunkSize: outputRoom(bytes) });
   return { deflated, crc: crc32(bytes), length: bytes.byteLength };
 }
 

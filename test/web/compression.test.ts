@@ -1,6 +1,8 @@
-import { brotliDecompressSync, gunzipSync } from 'node:zlib';
+import { randomBytes } from 'node:crypto';
+import { brotliDecompressSync, gunzipSync, inflateRawSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chooseEncoding } from '../../src/web/compression.js';
+import { chooseEncoding, compressLarge, outputRoom } from '../../src/web/compression.js';
+import { deflatePieceAsync } from '../../src/web/gzip-splice.js';
 import { makeTestApp, TestClient, useTestDatabase } from '../helpers/app.js';
 import { makePost } from '../helpers/factories.js';
 
@@ -45,6 +47,24 @@ describe('choosing an encoding', () => {
     expect(chooseEncoding('identity')).toBeUndefined();
     expect(chooseEncoding('*')).toBe('gzip');
     expect(chooseEncoding(undefined)).toBeUndefined();
+  });
+});
+
+describe('compressing off the event loop', () => {
+  // Text that compresses well fits the output buffer at once; random bytes overflow it and take more trips.
+  const text = Buffer.from('<p class="comment">A reply about $x^2$ and Bayes — ünïcode too.</p>\n'.repeat(9000));
+  const noise = randomBytes(300 * 1024);
+  it('decodes to the same bytes whether the output fits its buffer or overflows it', async () => {
+    for (const body of [text, noise, text.subarray(0, 70 * 1024)]) {
+      expect(brotliDecompressSync(await compressLarge(body, 'br', 'each')).equals(body)).toBe(true);
+      expect(brotliDecompressSync(await compressLarge(body, 'br', 'once')).equals(body)).toBe(true);
+      expect(gunzipSync(await compressLarge(body, 'gzip', 'each')).equals(body)).toBe(true);
+      const piece = await deflatePieceAsync(body, 1);
+      expect(inflateRawSync(piece.deflated, { finishFlush: 2 }).equals(body)).toBe(true);
+      expect(piece.length).toBe(body.byteLength);
+    }
+    expect((await compressLarge(noise, 'br', 'each')).byteLength).toBeGreaterThan(outputRoom(noise));
+    expect((await compressLarge(text, 'br', 'each')).byteLength).toBeLessThan(outputRoom(text));
   });
 });
 
