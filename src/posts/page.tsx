@@ -36,7 +36,7 @@ import {
 } from '../policy/policy.js';
 import { pendingCommentsOfReader } from '../review/queries.js';
 import { postTagsCacheTag, postTagsOnPage } from '../tags/links-page.js';
-import { type CurrentVotes, lastVisitOf, readerOnPostPage, userVotesOn } from '../votes/queries.js';
+import { type CurrentVotes, lastVisitOf, readerOnPostPage } from '../votes/queries.js';
 import { acceptsGzip } from '../web/compression.js';
 import type { AppEnv } from '../web/context.js';
 import { pageContext, sendGzipPieces, sendHtmlAround, sendSplicedHtml } from '../web/page.js';
@@ -82,53 +82,26 @@ async function sharedCommentTree(
 /** The later of two times, either of which may be missing. */
 const later = (a: Date | undefined, b: Date | undefined) => (a && b && b > a ? b : (a ?? b));
 
-/** A reader's votes on a post and on the comments they were shown of it, and which comments those were. */
-interface ReaderVotes {
-  readAt: Date;
-  covered: Set<string>;
-  votes: Map<string, CurrentVotes>;
-}
-
 /**
- * The reader's last visit to the post and their votes on it and on the page's comments. The votes are kept until
- * the reader votes anywhere ("voter:<id>", migration 0026), so a reader opening a busy thread again costs one
- * probe for their visit: probing the votes key once per comment shown was the largest cost of a view. A comment
- * written after the votes were read needs no probe (the reader cannot have voted on it without dropping them); an
- * older one not read then (it was on another page) is read now.
+ * The reader's last visit to the post and their votes on it and on its comments. The votes are kept until the
+ * reader votes anywhere ("voter:<id>", migration 0026), so a reader opening a busy thread again costs one probe
+ * for their visit. A comment written since they were read needs no probe: the reader cannot have voted on it
+ * without dropping them.
  */
 async function readerOnPage(
   c: Context<AppEnv>,
   userId: string,
   postId: string,
-  comments: SharedCommentTree,
 ): Promise<{ lastVisit: Date | undefined; votes: Map<string, CurrentVotes> }> {
   const db = c.var.deps.db;
   // One lookup: the build runs only on a miss (or is shared with a request already making it), and only the
   // request that ran it has the last visit its query read.
   let read: { lastVisit: Date | undefined; votes: Map<string, CurrentVotes> } | undefined;
-  const readAt = new Date();
-  const kept = await cachedFragment<ReaderVotes>(c, `voter:${userId}:${postId}`, [`voter:${userId}`], async () => {
-    read = await readerOnPostPage(db, userId, postId, comments.shownIds);
-    return { readAt, covered: new Set(comments.shownIds), votes: read.votes };
+  const votes = await cachedFragment(c, `voter:${userId}:${postId}`, [`voter:${userId}`], async () => {
+    read = await readerOnPostPage(db, userId, postId);
+    return read.votes;
   });
-  if (read) return read;
-  const unread = comments.readingOrder.filter(
-    (comment) => comments.shownIds.has(comment.id) && !kept.covered.has(comment.id) && comment.createdAt < kept.readAt,
-  );
-  const [lastVisit, more] = await Promise.all([
-    lastVisitOf(db, userId, postId),
-    unread.length > 0
-      ? userVotesOn(
-          db,
-          userId,
-          'comment',
-          unread.map((comment) => comment.id),
-        )
-      : undefined,
-  ]);
-  for (const comment of unread) kept.covered.add(comment.id);
-  for (const [id, vote] of more ?? []) kept.votes.set(id, vote);
-  return { lastVisit, votes: kept.votes };
+  return read ?? { lastVisit: await lastVisitOf(db, userId, postId), votes };
 }
 
 /**
@@ -151,7 +124,7 @@ export async function showPostPage(c: Context<AppEnv>, post: PostRow, slots: Pos
   const comments = await sharedCommentTree(c, post, sort, page);
   const [scores, reader, tags, pending] = await Promise.all([
     currentCommentScores(c, post.id),
-    user ? readerOnPage(c, user.id, post.id, comments) : undefined,
+    user ? readerOnPage(c, user.id, post.id) : undefined,
     postTagsOnPage(c, post),
     // The reader's own comments held for review: looked for only when their session says they have some.
     user?.pendingCommentCount ? pendingCommentsOfReader(db, user.id, post.id) : undefined,

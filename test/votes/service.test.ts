@@ -4,7 +4,7 @@ import { Forbidden, Invalid, NotFound, RateLimited } from '../../src/errors.js';
 import { VOTES_PER_HOUR } from '../../src/limits/limits.js';
 import type { VoteKind } from '../../src/votes/kinds.js';
 import { votePower } from '../../src/votes/power.js';
-import { userVotesOn } from '../../src/votes/queries.js';
+import { readerOnPostPage, userVotesOn } from '../../src/votes/queries.js';
 import { magicScore, magicScoreSql, refreshMagicScores } from '../../src/votes/ranking.js';
 import { applyAuthorVote, castVote, type VoteRequest } from '../../src/votes/service.js';
 import { useTestDatabase } from '../helpers/app.js';
@@ -375,5 +375,59 @@ describe('stored magic scores', () => {
     expect(magic.get(recent.id)).toBeCloseTo(magicScore(1, 0, 48), 3);
     expect(magic.get(old.id)).toBeCloseTo(magicScore(1, 0, 60 * 24), 4);
     expect(magic.get(unscored.id)).toBeCloseTo(magicScore(1, 0, 90 * 24), 4);
+  });
+});
+
+describe("a reader's votes on a post page (readerOnPostPage)", () => {
+  it("finds their votes on the post and on any of its comments, and none of another post's", async () => {
+    const author = await userWithKarma(db, 100);
+    const reader = await userWithKarma(db, 100);
+    const post = await makePost(db, { authorId: author.id });
+    const other = await makePost(db, { authorId: author.id });
+    const comments = [];
+    for (let i = 0; i < 5; i++) comments.push(await makeComment(db, { postId: post.id, authorId: author.id }));
+    const elsewhere = await makeComment(db, { postId: other.id, authorId: author.id });
+    await castVote(db, { voterId: reader.id, targetType: 'post', targetId: post.id, axis: 'karma', kind: 'down' });
+    await onComment(reader.id, comments[1]!.id, 'up');
+    await onComment(reader.id, comments[1]!.id, 'disagree');
+    await onComment(reader.id, comments[4]!.id, 'strongUp');
+    await onComment(reader.id, elsewhere.id, 'up');
+    // Cancelled: no longer theirs.
+    await onComment(reader.id, comments[2]!.id, 'up');
+    await onComment(reader.id, comments[2]!.id, 'up');
+    const { votes } = await readerOnPostPage(db, reader.id, post.id);
+    expect(Object.fromEntries(votes)).toEqual({
+      [post.id]: { karma: 'down', agreement: null },
+      [comments[1]!.id]: { karma: 'up', agreement: 'disagree' },
+      [comments[4]!.id]: { karma: 'strongUp', agreement: null },
+    });
+    // The author's own vote on their comment, made with it, is on the other post's page.
+    expect((await readerOnPostPage(db, author.id, other.id)).votes.get(elsewhere.id)).toEqual({
+      karma: 'up',
+      agreement: null,
+    });
+  });
+
+  it('knows which post a vote is on however it was inserted, with triggers off too (an import)', async () => {
+    const author = await makeUser(db);
+    const reader = await makeUser(db);
+    const post = await makePost(db, { authorId: author.id });
+    const comment = await makeComment(db, { postId: post.id, authorId: author.id });
+    await db.transaction(async (tx) => {
+      await tx.exec('SET LOCAL session_replication_role = replica');
+      await tx.query(
+        `INSERT INTO votes (user_id, target_type, target_id, axis, power) VALUES
+           ($1, 'post', $2, 'karma', 1), ($1, 'comment', $3, 'agreement', -1)`,
+        [reader.id, post.id, comment.id],
+      );
+    });
+    const rows = await db.query<{ postId: string }>(
+      'SELECT post_id AS "postId" FROM votes WHERE user_id = $1 ORDER BY target_type',
+      [reader.id],
+    );
+    expect(rows.map((row) => row.postId)).toEqual([post.id, post.id]);
+    const { votes } = await readerOnPostPage(db, reader.id, post.id);
+    expect(votes.get(comment.id)).toEqual({ karma: null, agreement: 'disagree' });
+    expect(votes.get(post.id)).toEqual({ karma: 'up', agreement: null });
   });
 });
