@@ -16,6 +16,7 @@ import { launch } from 'chrome-launcher';
 import lighthouse, { desktopConfig, type Result } from 'lighthouse';
 import { demoPosts } from '../src/demo/content.js';
 import { postSlug } from '../src/posts/slug.js';
+import { serverArgs } from './lib/lyceum.js';
 import { startProcess, stopProcess } from './lib/processes.js';
 
 /** The issue's target, on Lighthouse's 0–100 scale, in every category. */
@@ -211,7 +212,7 @@ const port = await freePort();
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'lyceum-lighthouse-'));
 console.log(`Load average ${os.loadavg()[0]!.toFixed(2)} on ${os.cpus().length} cores; starting Lyceum with the demo…`);
 const app = await startProcess(
-  ['--import', 'tsx', 'src/main.ts'],
+  serverArgs(),
   {
     DATA_DIR: dataDir,
     PORT: String(port),

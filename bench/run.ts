@@ -19,6 +19,7 @@ import { openPostgres } from '../src/db/database.js';
 import { openDatabase } from '../src/db/open.js';
 import { forumDay, hotThread, hotThreadViews, MIX_READERS } from './lib/forum-mixes.js';
 import { BROWSER_ACCEPT_ENCODING, type LoadResult, runLoad } from './lib/load.js';
+import { serverArgs } from './lib/lyceum.js';
 import { type MixOptions, runMix } from './lib/mix.js';
 import { findMixTargets } from './lib/mix-targets.js';
 import { measurePageWeight } from './lib/page-weight.js';
@@ -143,9 +144,7 @@ async function loadPages() {
       app = await startProcess(
         [
           ...(values['cpu-prof'] ? ['--cpu-prof', '--cpu-prof-dir', values['cpu-prof']] : []),
-          '--import',
-          'tsx',
-          'src/main.ts',
+          ...serverArgs(),
           '--no-demo',
         ],
         {

@@ -3,12 +3,13 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { serverArgs } from '../bench/lib/lyceum.js';
 import { LOCK_FILE } from '../src/db/lock.js';
 import { demoPosts } from '../src/demo/content.js';
 
 /** Starts `src/main.ts` as `npm start` does and resolves with its URL once it says it is running. */
 function start(dataDir: string, args: string[] = []) {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', ...args], {
+  const child = spawn(process.execPath, [...serverArgs(), ...args], {
     env: { ...process.env, DATA_DIR: dataDir, PORT: '0', DATABASE_URL: '', BASE_URL: '', LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

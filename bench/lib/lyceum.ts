@@ -1,4 +1,16 @@
+import fs from 'node:fs';
 import { type StartedProcess, startProcess } from './processes.js';
+
+/**
+ * The arguments to node that `npm start` runs the server with (package.json's "start", less its "node"), so the
+ * benchmarks measure the server as it is deployed, V8 flags included.
+ */
+export function serverArgs(): string[] {
+  const start = (JSON.parse(fs.readFileSync('package.json', 'utf8')) as { scripts: { start: string } }).scripts.start;
+  const [command, ...args] = start.split(/\s+/);
+  if (command !== 'node') throw new Error(`package.json's start script should run node, not ${command}.`);
+  return args;
+}
 
 export interface StartedLyceum extends StartedProcess {
   /** http://127.0.0.1:<port> */
@@ -17,7 +29,7 @@ export async function startLyceum(options: {
 }): Promise<StartedLyceum> {
   const { databaseUrl, dataDir } = options;
   const app = await startProcess(
-    [...(options.nodeArgs ?? []), '--import', 'tsx', 'src/main.ts', '--no-demo'],
+    [...(options.nodeArgs ?? []), ...serverArgs(), '--no-demo'],
     {
       ...(dataDir ? { DATA_DIR: dataDir, DATABASE_URL: undefined, DATABASE_READ_URL: undefined } : {}),
       ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { serverArgs } from './lyceum.js';
 import { startProcess, stopProcess } from './processes.js';
 
 export interface StartupTimes {
@@ -24,7 +25,7 @@ export async function measureStartup(): Promise<StartupTimes> {
   };
   const timeStart = async () => {
     const started = performance.now();
-    const app = await startProcess(['--import', 'tsx', 'src/main.ts'], env, /Lyceum is running at/);
+    const app = await startProcess(serverArgs(), env, /Lyceum is running at/);
     const ms = performance.now() - started;
     await stopProcess(app.child);
     return ms;

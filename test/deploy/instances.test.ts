@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { serverArgs } from '../../bench/lib/lyceum.js';
 import { eventually } from '../helpers/eventually.js';
 
 // Several processes against one database need a PostgreSQL server: this runs in the PostgreSQL pass of CI.
@@ -16,7 +17,7 @@ function withSchema(base: string): string {
 }
 
 function startInstance(extra: Record<string, string> = {}): Promise<string> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+  const child = spawn(process.execPath, serverArgs(), {
     env: {
       ...process.env,
       DATABASE_URL: withSchema(url!),
