@@ -1,4 +1,5 @@
 import type { Context, MiddlewareHandler } from 'hono';
+import { answerBody } from '../web/answer-body.js';
 import { chooseEncoding } from '../web/compression.js';
 import { clientHasCurrent } from '../web/conditional.js';
 import type { AppEnv } from '../web/context.js';
@@ -76,7 +77,10 @@ export function pageCaches(): MiddlewareHandler<AppEnv> {
       }
     }
     // As bytes: reading a long page back as text decoded it only for storePage to encode it again.
-    const body = Buffer.from(await c.res.clone().arrayBuffer());
+    const made = answerBody(c.res);
+    const body = made
+      ? Buffer.from(made.buffer, made.byteOffset, made.byteLength)
+      : Buffer.from(await c.res.clone().arrayBuffer());
     // A page shared by browsers (logged out, or the same for everyone) with a CSRF token belongs to one; never share it.
     if ((!user || forEveryone) && body.includes('name="_csrf"')) return;
     await cache.storePage(key, cache === caches.pages ? since.pages : since.readerPages, {

@@ -14,7 +14,7 @@ import { sequencesInProgress } from '../sequences/queries.js';
 import { postListExtras } from '../sequences/slots.js';
 import type { AppEnv } from '../web/context.js';
 import { formStrings, parseInput, parseNamingFields } from '../web/forms.js';
-import { pageContext, renderToString, safeNext } from '../web/page.js';
+import { pageContext, renderToString, safeNext, sendHtml } from '../web/page.js';
 import { splitSlots } from '../web/slots.js';
 import {
   activePosts,
@@ -231,7 +231,7 @@ const tagFilterInput = z.object({
 export const frontpageRoutes = new Hono<AppEnv>()
   .get('/', async (c) => {
     const { view, period } = listParams(c);
-    return c.html(await frontPage(c, { view, period, returnTo: pageContext(c).url ?? '/' }));
+    return sendHtml(c, await frontPage(c, { view, period, returnTo: pageContext(c).url ?? '/' }));
   })
   // A reader sets one of their own tag filters ("default" removes it), then sees the page they came from. A
   // refusal shows the frontpage again with the message and what they chose.
@@ -275,7 +275,7 @@ export const frontpageRoutes = new Hono<AppEnv>()
     const { after } = parseNamingFields(z.object({ after: z.string().optional() }), c.req.query());
     const discussionHtml = await sharedDiscussion(c, after);
     cacheAs(c, [ALL_POSTS_TAG, 'discussion'], { forReaders: true });
-    return c.html(<MoreDiscussionPage ctx={pageContext(c)} discussionHtml={discussionHtml} />);
+    return sendHtml(c, <MoreDiscussionPage ctx={pageContext(c)} discussionHtml={discussionHtml} />);
   })
   .get('/api/content/:kind/:id', async (c) => {
     // "Read more" in Recent Discussion: the full stored HTML of one post or comment.

@@ -1,6 +1,7 @@
 import { promisify } from 'node:util';
 import { brotliCompress, brotliCompressSync, constants, gzip, gzipSync } from 'node:zlib';
 import type { MiddlewareHandler } from 'hono';
+import { answerBody } from './answer-body.js';
 import type { AppEnv } from './context.js';
 
 // Not text/event-stream: a stream of live updates is written as events happen, never finished to compress.
@@ -115,12 +116,12 @@ export const compression: MiddlewareHandler<AppEnv> = async (c, next) => {
   }
   const encoding = chooseEncoding(c.req.header('accept-encoding'));
   if (!encoding) return;
-  const body = new Uint8Array(await res.arrayBuffer());
+  const body = answerBody(res) ?? new Uint8Array(await res.arrayBuffer());
   const headers = new Headers(res.headers);
   headers.append('Vary', 'Accept-Encoding');
   if (body.byteLength < MIN_BYTES) {
     c.res = undefined;
-    c.res = new Response(body, { status: res.status, headers });
+    c.res = new Response(body as Uint8Array<ArrayBuffer>, { status: res.status, headers });
     return;
   }
   const compressed = await compressLarge(body, encoding, 'each');

@@ -2,6 +2,7 @@ import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { Settings } from '../settings/settings.js';
 import { DEFAULT_SETTINGS } from '../settings/store.js';
+import { rememberBody } from './answer-body.js';
 import type { AppEnv } from './context.js';
 import { type DeflatedPiece, deflatePiece, gzipFromPieces } from './gzip-splice.js';
 import type { PageContext } from './layout.js';
@@ -71,6 +72,14 @@ export function wantsJson(c: Context<AppEnv>): boolean {
   return c.req.path.startsWith('/api/') || (c.req.header('accept') ?? '').startsWith('application/json');
 }
 
+/** An HTML answer made from bytes, which the middleware reading it back takes as they are (answer-body.ts). */
+function htmlAnswer(c: Context<AppEnv>, body: Uint8Array, status: ContentfulStatusCode): Response {
+  return rememberBody(
+    c.body(body as Uint8Array<ArrayBuffer>, status, { 'Content-Type': 'text/html; charset=UTF-8' }),
+    body,
+  );
+}
+
 /**
  * Sends a rendered page as bytes. `c.html(string)` would do, but the compression and page-cache middleware then
  * read the body back through a web Response, which re-validates the whole string as Unicode first: about 1 ms for
@@ -82,7 +91,7 @@ export async function sendHtml(
   status: ContentfulStatusCode = 200,
 ): Promise<Response> {
   const html = await renderToString(page);
-  return c.body(Buffer.from(html) as Uint8Array<ArrayBuffer>, status, { 'Content-Type': 'text/html; charset=UTF-8' });
+  return htmlAnswer(c, Buffer.from(html), status);
 }
 
 /** Where sendSplicedHtml's pieces go in the page (NUL appears nowhere else in a page, see slots.ts). */
@@ -100,8 +109,7 @@ export async function sendHtmlAround(
   middle: Buffer,
 ): Promise<Response> {
   const [before, after] = splitAtMark(await renderToString(page));
-  const body = Buffer.concat([Buffer.from(before), middle, Buffer.from(after)]);
-  return c.body(body as Uint8Array<ArrayBuffer>, 200, { 'Content-Type': 'text/html; charset=UTF-8' });
+  return htmlAnswer(c, Buffer.concat([Buffer.from(before), middle, Buffer.from(after)]), 200);
 }
 
 function splitAtMark(html: string): [string, string] {
