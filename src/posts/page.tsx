@@ -36,7 +36,7 @@ import {
 } from '../policy/policy.js';
 import { pendingCommentsOfReader } from '../review/queries.js';
 import { postTagsCacheTag, postTagsOnPage } from '../tags/links-page.js';
-import { type CurrentVotes, lastVisitOf, readerOnPostPage } from '../votes/queries.js';
+import { lastVisitOf, type ReaderOnPostPage, readerOnPostPage } from '../votes/queries.js';
 import { acceptsGzip } from '../web/compression.js';
 import type { AppEnv } from '../web/context.js';
 import { pageContext, sendGzipPieces, sendHtmlAround, sendSplicedHtml } from '../web/page.js';
@@ -83,25 +83,27 @@ async function sharedCommentTree(
 const later = (a: Date | undefined, b: Date | undefined) => (a && b && b > a ? b : (a ?? b));
 
 /**
- * The reader's last visit to the post and their votes on it and on its comments. The votes are kept until the
- * reader votes anywhere ("voter:<id>", migration 0026), so a reader opening a busy thread again costs one probe
- * for their visit. A comment written since they were read needs no probe: the reader cannot have voted on it
- * without dropping them.
+ * The reader's last visit to the post, their votes on it and on its comments, and their relevance votes on its
+ * tags. The votes are kept until the reader votes anywhere ("voter:<id>", migration 0026) or one of the post's
+ * tag links changes ("post-tags:<id>", 0018), so a reader opening a busy thread again costs one probe for their
+ * visit. A comment written since they were read needs no probe: the reader cannot have voted on it without
+ * dropping them.
  */
-async function readerOnPage(
-  c: Context<AppEnv>,
-  userId: string,
-  postId: string,
-): Promise<{ lastVisit: Date | undefined; votes: Map<string, CurrentVotes> }> {
+async function readerOnPage(c: Context<AppEnv>, userId: string, postId: string): Promise<ReaderOnPostPage> {
   const db = c.var.deps.db;
   // One lookup: the build runs only on a miss (or is shared with a request already making it), and only the
   // request that ran it has the last visit its query read.
-  let read: { lastVisit: Date | undefined; votes: Map<string, CurrentVotes> } | undefined;
-  const votes = await cachedFragment(c, `voter:${userId}:${postId}`, [`voter:${userId}`], async () => {
-    read = await readerOnPostPage(db, userId, postId);
-    return read.votes;
-  });
-  return read ?? { lastVisit: await lastVisitOf(db, userId, postId), votes };
+  let read: ReaderOnPostPage | undefined;
+  const kept = await cachedFragment(
+    c,
+    `voter:${userId}:${postId}`,
+    [`voter:${userId}`, postTagsCacheTag(postId)],
+    async () => {
+      read = await readerOnPostPage(db, userId, postId);
+      return { votes: read.votes, tagVotes: read.tagVotes };
+    },
+  );
+  return read ?? { lastVisit: await lastVisitOf(db, userId, postId), ...kept };
 }
 
 /**
@@ -122,10 +124,11 @@ export async function showPostPage(c: Context<AppEnv>, post: PostRow, slots: Pos
   // The comments first (cached on a busy post), then the reader's last visit and votes on the comments shown,
   // with the scores and the post's tags.
   const comments = await sharedCommentTree(c, post, sort, page);
+  const onPage = user ? readerOnPage(c, user.id, post.id) : undefined;
   const [scores, reader, tags, pending] = await Promise.all([
     currentCommentScores(c, post.id),
-    user ? readerOnPage(c, user.id, post.id) : undefined,
-    postTagsOnPage(c, post),
+    onPage,
+    postTagsOnPage(c, post, onPage),
     // The reader's own comments held for review: looked for only when their session says they have some.
     user?.pendingCommentCount ? pendingCommentsOfReader(db, user.id, post.id) : undefined,
   ]);

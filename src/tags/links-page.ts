@@ -2,9 +2,10 @@ import type { Context } from 'hono';
 import { cachedFragment } from '../cache/middleware.js';
 import { canTagPost } from '../policy/policy.js';
 import type { PostRow } from '../posts/queries.js';
+import type { VoteKind } from '../votes/kinds.js';
 import type { AppEnv } from '../web/context.js';
 import { pathAndQuery } from '../web/page.js';
-import { relevanceVotesOf, tagsOfPost } from './links-queries.js';
+import { tagsOfPost } from './links-queries.js';
 import { type PostTagsProps, tagOptionsHtml } from './links-views.js';
 import { mostUsedTags } from './queries.js';
 import { asRelevanceKind, type RelevanceKind } from './relevance.js';
@@ -25,7 +26,12 @@ export function postTagsCacheTag(postId: string): string {
  * On the hot thread (bench) the votes had been a query on every view, and the tag list with its hundred choices
  * a third to a half of the page's render.
  */
-export async function postTagsOnPage(c: Context<AppEnv>, post: PostRow): Promise<PostTagsProps> {
+export async function postTagsOnPage(
+  c: Context<AppEnv>,
+  post: PostRow,
+  /** What the page read of its reader, with their relevance votes on the post's links (posts/page.tsx). */
+  reader: Promise<{ tagVotes: Map<string, VoteKind> }> | undefined,
+): Promise<PostTagsProps> {
   const db = c.var.deps.db;
   const user = c.var.user;
   const tagsTag = postTagsCacheTag(post.id);
@@ -35,11 +41,9 @@ export async function postTagsOnPage(c: Context<AppEnv>, post: PostRow): Promise
   if (!user) return props;
   const canTag = canTagPost(user, post);
   const [stored, choicesHtml] = await Promise.all([
-    // The reader's relevance votes on the post's links, kept until one of its links changes (a vote of theirs
-    // changes its link's relevance, migration 0018): a query on every view of a busy post otherwise.
-    tags.length > 0
-      ? cachedFragment(c, `tag-votes:${user.id}:${post.id}`, [tagsTag], () => relevanceVotesOf(db, user.id, post.id))
-      : undefined,
+    // The reader's relevance votes on the post's links, read and kept with their votes on the post, until one of
+    // its links changes (a vote of theirs changes its link's relevance, migration 0018).
+    tags.length > 0 ? reader?.then((read) => read.tagVotes) : undefined,
     canTag
       ? cachedFragment(c, `tag-options:${post.id}`, ['tag-names', tagsTag], async () => {
           // The most used tags, as suggestions beside a typed name: every tag would weigh on every page of a

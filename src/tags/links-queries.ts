@@ -1,6 +1,5 @@
 import type { Queryable } from '../db/database.js';
 import { liveTag } from '../policy/visibility.js';
-import { kindOfVote, type VoteKind } from '../votes/kinds.js';
 
 /** One of a post's tags as its page shows it. */
 export interface PostTagLink {
@@ -26,15 +25,6 @@ export async function tagsOfPost(db: Queryable, postId: string): Promise<PostTag
     [postId],
     true,
   );
-}
-
-/** A reader's relevance votes on a post's links, by tag id (post_tag_votes' primary key: user, post, tag). */
-export async function relevanceVotesOf(db: Queryable, userId: string, postId: string): Promise<Map<string, VoteKind>> {
-  const rows = await db.query<{ tagId: string; power: number; isStrong: boolean }>(
-    `SELECT tag_id AS "tagId", power, is_strong AS "isStrong" FROM post_tag_votes WHERE user_id = $1 AND post_id = $2`,
-    [userId, postId],
-  );
-  return new Map(rows.map((row) => [row.tagId, kindOfVote('karma', row.power, row.isStrong)]));
 }
 
 /** A link as its post's author sees it in the editor: whether they applied it and how they voted on it. */

@@ -366,22 +366,23 @@ describe('the invalidation table, in two instances', () => {
       'title="Relevance 2, from 2 votes"',
     );
 
-    // What a logged-in reader's views keep of the tags (tags/links-page.ts): their votes on the post's links and
-    // the post's rendered "Add a tag" options. A change to one of the post's links drops both for the post.
+    // What a logged-in reader's views keep of the tags: their votes on the post's links, kept with their other
+    // votes on the post (posts/page.tsx), and the post's rendered "Add a tag" options (tags/links-page.ts). A
+    // change to one of the post's links drops both for the post.
     const kept = (key: string) => instances().map(({ caching }) => caching.caches.fragments.peek(key) !== undefined);
     for (const app of [a.app, b.app]) {
       const reader = new TestClient(app);
       await reader.logIn(tagger.username, tagger.password);
       for (const path of [f.postPath, f.otherPath]) expect((await reader.get(path)).status).toBe(200);
     }
-    expect([kept(`tag-votes:${tagger.id}:${f.post.id}`), kept(`tag-options:${f.post.id}`)]).toEqual([
+    expect([kept(`voter:${tagger.id}:${f.post.id}`), kept(`tag-options:${f.post.id}`)]).toEqual([
       [true, true],
       [true, true],
     ]);
     expect(kept(`tag-options:${f.other.id}`)).toEqual([true, true]);
     await voteOnRelevance(db, { voterId: f.author.id, postId: f.post.id, tagId: tag.id, kind: 'down', shown: null });
     await heard();
-    expect([kept(`tag-votes:${tagger.id}:${f.post.id}`), kept(`tag-options:${f.post.id}`)]).toEqual([
+    expect([kept(`voter:${tagger.id}:${f.post.id}`), kept(`tag-options:${f.post.id}`)]).toEqual([
       [false, false],
       [false, false],
     ]);

@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { newId } from '../../src/db/ids.js';
 import { Forbidden, Invalid, NotFound, RateLimited } from '../../src/errors.js';
 import { VOTES_PER_HOUR } from '../../src/limits/limits.js';
+import { applyTag } from '../../src/tags/links-service.js';
+import { voteOnRelevance } from '../../src/tags/relevance.js';
 import type { VoteKind } from '../../src/votes/kinds.js';
 import { votePower } from '../../src/votes/power.js';
 import { readerOnPostPage, userVotesOn } from '../../src/votes/queries.js';
@@ -9,7 +11,8 @@ import { magicScore, magicScoreSql, refreshMagicScores } from '../../src/votes/r
 import { applyAuthorVote, castVote, type VoteRequest } from '../../src/votes/service.js';
 import { useTestDatabase } from '../helpers/app.js';
 import { refusal } from '../helpers/errors.js';
-import { makeComment, makePost, makeUser } from '../helpers/factories.js';
+import { actorOf, makeComment, makePost, makeUser } from '../helpers/factories.js';
+import { makeTag, makeTagger } from '../tags/tags-helpers.js';
 import { karmaOf, setKarma, totalsOf, userWithKarma } from './setup.js';
 
 const { db } = useTestDatabase();
@@ -406,6 +409,24 @@ describe("a reader's votes on a post page (readerOnPostPage)", () => {
       karma: 'up',
       agreement: null,
     });
+  });
+
+  it("reads their relevance votes on the post's tags with them, and no one else's", async () => {
+    const [tag, other, tagger] = await Promise.all([makeTag(db), makeTag(db), makeTagger(db)]);
+    const post = await makePost(db);
+    await applyTag(db, actorOf(tagger), post.id, tag.id);
+    await applyTag(db, actorOf(tagger), post.id, other.id);
+    const reader = await makeTagger(db);
+    await voteOnRelevance(db, { voterId: reader.id, postId: post.id, tagId: other.id, kind: 'down', shown: null });
+    expect(Object.fromEntries((await readerOnPostPage(db, reader.id, post.id)).tagVotes)).toEqual({
+      [other.id]: 'down',
+    });
+    // The tagger's own vote came with applying each tag; the reader's is not theirs.
+    expect(Object.fromEntries((await readerOnPostPage(db, tagger.id, post.id)).tagVotes)).toEqual({
+      [tag.id]: 'up',
+      [other.id]: 'up',
+    });
+    expect((await readerOnPostPage(db, reader.id, post.id)).votes.size).toBe(0);
   });
 
   it('knows which post a vote is on however it was inserted, with triggers off too (an import)', async () => {
