@@ -39,9 +39,9 @@ export const recoveryRoutes = new Hono<AppEnv>()
     const values = formStrings(await c.req.parseBody());
     try {
       const input = parseInput(forgotPasswordInput, values);
-      await requestPasswordReset(c.var.deps.db, input.email, {
+      await requestPasswordReset(c.get('deps').db, input.email, {
         address: clientIp(c),
-        baseUrl: c.var.deps.config.baseUrl,
+        baseUrl: c.get('deps').config.baseUrl,
       });
       // The same answer whether or not an account uses the address.
       return c.redirect('/forgot-password?sent=1', 303);
@@ -54,7 +54,7 @@ export const recoveryRoutes = new Hono<AppEnv>()
   })
   .get('/reset-password', async (c) => {
     const token = tokenOf(c);
-    await peekAccountToken(c.var.deps.db, 'reset-password', token);
+    await peekAccountToken(c.get('deps').db, 'reset-password', token);
     return c.html(<ResetPasswordPage ctx={pageContext(c)} token={token} form={emptyForm} />);
   })
   .post('/reset-password', async (c) => {
@@ -62,9 +62,9 @@ export const recoveryRoutes = new Hono<AppEnv>()
     const token = tokenOf(c, values);
     try {
       const input = parseInput(resetPasswordInput, values);
-      await resetPassword(c.var.deps.db, input.token, input.password);
+      await resetPassword(c.get('deps').db, input.token, input.password);
       // Every session ended: this browser's too, if it was logged in (the cookie goes, the CSRF token with it).
-      if (c.var.user) {
+      if (c.get('user')) {
         deleteCookie(c, SESSION_COOKIE, { path: '/' });
         rotateCsrfToken(c, null);
       }
@@ -85,7 +85,7 @@ export const recoveryRoutes = new Hono<AppEnv>()
   })
   .get('/verify-email', async (c) => {
     const token = tokenOf(c);
-    const found = await peekAccountToken(c.var.deps.db, 'verify-email', token);
+    const found = await peekAccountToken(c.get('deps').db, 'verify-email', token);
     return c.html(
       <ConfirmLinkPage
         ctx={pageContext(c)}
@@ -98,7 +98,7 @@ export const recoveryRoutes = new Hono<AppEnv>()
     );
   })
   .post('/verify-email', async (c) => {
-    await verifyEmail(c.var.deps.db, tokenOf(c, formStrings(await c.req.parseBody())));
+    await verifyEmail(c.get('deps').db, tokenOf(c, formStrings(await c.req.parseBody())));
     return c.html(
       <LinkDonePage
         ctx={pageContext(c)}
@@ -110,7 +110,7 @@ export const recoveryRoutes = new Hono<AppEnv>()
   })
   .get('/confirm-email', async (c) => {
     const token = tokenOf(c);
-    const found = await peekAccountToken(c.var.deps.db, 'change-email', token);
+    const found = await peekAccountToken(c.get('deps').db, 'change-email', token);
     return c.html(
       <ConfirmLinkPage
         ctx={pageContext(c)}
@@ -123,7 +123,7 @@ export const recoveryRoutes = new Hono<AppEnv>()
     );
   })
   .post('/confirm-email', async (c) => {
-    const { email } = await confirmEmailChange(c.var.deps.db, tokenOf(c, formStrings(await c.req.parseBody())));
+    const { email } = await confirmEmailChange(c.get('deps').db, tokenOf(c, formStrings(await c.req.parseBody())));
     return c.html(
       <LinkDonePage
         ctx={pageContext(c)}

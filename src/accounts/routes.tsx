@@ -38,7 +38,7 @@ function rememberDevice(c: Context<AppEnv>, token: string) {
 
 export const accountRoutes = new Hono<AppEnv>()
   .get('/signup', (c) => {
-    if (c.var.user) return c.redirect('/');
+    if (c.get('user')) return c.redirect('/');
     return c.html(<SignupPage ctx={pageContext(c)} form={emptyForm} />);
   })
   .post('/signup', async (c) => {
@@ -47,9 +47,9 @@ export const accountRoutes = new Hono<AppEnv>()
       // The honeypot first, with its message above the form (its own field is out of sight).
       if (values[HONEYPOT_FIELD]) throw new Invalid(HONEYPOT_MESSAGE, { [HONEYPOT_FIELD]: HONEYPOT_MESSAGE });
       const input = parseInput(signupInput, values);
-      const created = await signUp(c.var.deps.db, input, {
+      const created = await signUp(c.get('deps').db, input, {
         address: clientIp(c),
-        baseUrl: c.var.deps.config.baseUrl,
+        baseUrl: c.get('deps').config.baseUrl,
       });
       startSession(c, created.token, created.expiresAt);
       return c.redirect('/', 303);
@@ -67,7 +67,7 @@ export const accountRoutes = new Hono<AppEnv>()
   })
   .get('/login', (c) => {
     const next = safeNext(c, c.req.query('next'));
-    if (c.var.user) return c.redirect(next);
+    if (c.get('user')) return c.redirect(next);
     return c.html(<LoginPage ctx={pageContext(c)} form={emptyForm} next={next} />);
   })
   .post('/login', async (c) => {
@@ -75,7 +75,7 @@ export const accountRoutes = new Hono<AppEnv>()
     const next = safeNext(c, values.next);
     try {
       const input = parseInput(loginInput, values);
-      const session = await logIn(c.var.deps.db, input, {
+      const session = await logIn(c.get('deps').db, input, {
         address: clientIp(c),
         deviceCookie: getCookie(c, DEVICE_COOKIE),
       });
@@ -99,7 +99,7 @@ export const accountRoutes = new Hono<AppEnv>()
   })
   .post('/logout', async (c) => {
     const token = getCookie(c, SESSION_COOKIE);
-    if (token) await deleteSession(c.var.deps.db, token);
+    if (token) await deleteSession(c.get('deps').db, token);
     deleteCookie(c, SESSION_COOKIE, { path: '/' });
     rotateCsrfToken(c, null);
     return c.redirect('/', 303);

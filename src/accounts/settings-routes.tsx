@@ -31,7 +31,7 @@ async function refused(
     <AccountSettingsPage
       ctx={pageContext(c)}
       username={user.username}
-      email={await accountEmail(c.var.deps.db, user.id)}
+      email={await accountEmail(c.get('deps').db, user.id)}
       {...forms}
       password={forms.password ?? emptyForm}
     />,
@@ -42,28 +42,28 @@ async function refused(
 /** The member's own account settings: email, password and sessions (settings-views.tsx). */
 export const accountSettingsRoutes = new Hono<AppEnv>()
   .get('/settings', async (c) => {
-    const user = c.var.user;
+    const user = c.get('user');
     if (!user) return c.redirect('/login?next=/settings', 303);
     const changed = c.req.query('changed');
     return c.html(
       <AccountSettingsPage
         ctx={pageContext(c)}
         username={user.username}
-        email={await accountEmail(c.var.deps.db, user.id)}
+        email={await accountEmail(c.get('deps').db, user.id)}
         password={emptyForm}
         changed={changed === 'password' || changed === 'email' || changed === 'verify' ? changed : undefined}
       />,
     );
   })
   .post('/settings/email', async (c) => {
-    const user = c.var.user;
+    const user = c.get('user');
     if (!user) return c.redirect('/login?next=/settings', 303);
     const values = formStrings(await c.req.parseBody());
     try {
       const input = parseInput(emailChangeInput, values);
-      await requestEmailChange(c.var.deps.db, user.id, input, {
+      await requestEmailChange(c.get('deps').db, user.id, input, {
         address: clientIp(c),
-        baseUrl: c.var.deps.config.baseUrl,
+        baseUrl: c.get('deps').config.baseUrl,
       });
       return c.redirect('/settings?changed=email', 303);
     } catch (error) {
@@ -71,20 +71,20 @@ export const accountSettingsRoutes = new Hono<AppEnv>()
     }
   })
   .post('/settings/email/verify', async (c) => {
-    const user = c.var.user;
+    const user = c.get('user');
     if (!user) return c.redirect('/login?next=/settings', 303);
-    await sendVerification(c.var.deps.db, user.id, c.var.deps.config.baseUrl);
+    await sendVerification(c.get('deps').db, user.id, c.get('deps').config.baseUrl);
     return c.redirect('/settings?changed=verify', 303);
   })
   .post('/settings/password', async (c) => {
-    const user = c.var.user;
+    const user = c.get('user');
     if (!user) return c.redirect('/login?next=/settings', 303);
     const values = formStrings(await c.req.parseBody());
     try {
       const input = parseInput(passwordChangeInput, values);
-      await changePassword(c.var.deps.db, user.id, input, {
+      await changePassword(c.get('deps').db, user.id, input, {
         address: clientIp(c),
-        keepSessionHash: c.var.sessionHash ?? '',
+        keepSessionHash: c.get('sessionHash') ?? '',
       });
       return c.redirect('/settings?changed=password', 303);
     } catch (error) {
@@ -93,9 +93,9 @@ export const accountSettingsRoutes = new Hono<AppEnv>()
     }
   })
   .post('/settings/logout-everywhere', async (c) => {
-    const user = c.var.user;
+    const user = c.get('user');
     if (!user) return c.redirect('/login', 303);
-    await logOutEverywhere(c.var.deps.db, user.id);
+    await logOutEverywhere(c.get('deps').db, user.id);
     deleteCookie(c, SESSION_COOKIE, { path: '/' });
     rotateCsrfToken(c, null);
     // As logging out does: back to the frontpage, logged out.

@@ -27,7 +27,7 @@ function requestPath(c: Context<AppEnv>): string {
  */
 export function pageCaches(): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
-    const caches = c.var.deps.caches;
+    const caches = c.get('deps').caches;
     if (!caches) return next();
     if (c.req.method !== 'GET') {
       await next();
@@ -40,7 +40,7 @@ export function pageCaches(): MiddlewareHandler<AppEnv> {
     if (c.get('uncached')) return next();
     const url = requestPath(c);
     const cookie = c.req.header('cookie');
-    const user = c.var.user;
+    const user = c.get('user');
     // An answer that must set a cookie (a renewed session, a new CSRF token) is rendered, not taken from a cache.
     const hit = c.get('setsCookie')
       ? undefined
@@ -144,7 +144,7 @@ export async function cachedFragment<T>(
 
 /** The caches this request may read and fill: none while its reader's own write is not yet heard of. */
 export function cachesOf(c: Context<AppEnv>): Caches | undefined {
-  return c.get('uncached') ? undefined : c.var.deps.caches;
+  return c.get('uncached') ? undefined : c.get('deps').caches;
 }
 
 /**
@@ -152,6 +152,6 @@ export function cachesOf(c: Context<AppEnv>): Caches | undefined {
  * process too (migrations 0007 and 0009), but the request's own next page must not wait for that.
  */
 export function changedHere(c: Context<AppEnv>, message: string): void {
-  const caches = c.var.deps.caches;
+  const caches = c.get('deps').caches;
   if (caches) applyChange(caches, message);
 }

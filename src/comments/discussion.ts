@@ -32,7 +32,7 @@ export async function readDiscussion(c: Context<AppEnv>, postId: string): Promis
   const read = await remembered(caches?.discussions, postId, [`comments:${postId}`], async () => {
     const fragments = caches?.fragments;
     const since = fragments?.begin() ?? 0;
-    const read = await commentsOfPost(c.var.deps.db, postId);
+    const read = await commentsOfPost(c.get('deps').db, postId);
     if (fragments) keepCommentScores(fragments, since, postId, read.rows);
     return read;
   });
@@ -60,7 +60,7 @@ async function takeInAdded(
   const have = new Set(read.rows.map((row) => row.id));
   const missing = checked.filter((id) => !have.has(id));
   if (missing.length > 0) {
-    const rows = await commentsByIds(c.var.deps.db, postId, missing);
+    const rows = await commentsByIds(c.get('deps').db, postId, missing);
     let bytes = 0;
     for (const row of rows) {
       // Another view may have taken it in meanwhile.
@@ -112,7 +112,7 @@ export async function readPageBodies(
   read: CommentsOfPost,
   nodes: Parameters<typeof readShownBodies>[1],
 ): Promise<void> {
-  const db = c.var.deps.db;
+  const db = c.get('deps').db;
   if (read.bodies) {
     await readShownBodies(db, nodes, read.bodies);
     return;
@@ -135,7 +135,7 @@ export async function readPageBodies(
  */
 export function currentCommentScores(c: Context<AppEnv>, postId: string): Promise<Map<string, CommentScores>> {
   const tag = commentScoresTag(postId);
-  return cachedFragment(c, tag, commentScoresTags(postId), () => commentScoresOfPost(c.var.deps.db, postId));
+  return cachedFragment(c, tag, commentScoresTags(postId), () => commentScoresOfPost(c.get('deps').db, postId));
 }
 
 const commentScoresTags = (postId: string) => [commentScoresTag(postId), `comments:${postId}`];

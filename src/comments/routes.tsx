@@ -35,7 +35,7 @@ function firstMessage(error: AppError): string {
 async function threadOf(c: Context<AppEnv>, post: PostRow, commentId: string) {
   const read = await readDiscussion(c, post.id);
   const asked = c.req.query('sort');
-  const sort = isCommentSort(asked) ? asked : (c.var.user?.commentSort ?? DEFAULT_COMMENT_SORT);
+  const sort = isCommentSort(asked) ? asked : (c.get('user')?.commentSort ?? DEFAULT_COMMENT_SORT);
   const tree = buildCommentTree(read.rows, commentComparator(sort));
   const node = tree.byId.get(commentId);
   if (!node) throw new NotFound(NO_COMMENT);
@@ -44,11 +44,11 @@ async function threadOf(c: Context<AppEnv>, post: PostRow, commentId: string) {
 
 export const commentRoutes = new Hono<AppEnv>()
   .post('/posts/:postId/comments', async (c) => {
-    const user = c.var.user;
+    const user = c.get('user');
     if (!user) throw new Forbidden('Log in to comment.');
     const post = await visiblePost(c);
     const form = formStrings(await c.req.parseBody());
-    const db = c.var.deps.db;
+    const db = c.get('deps').db;
     const found = form.parentId && isId(form.parentId) ? await commentRow(db, form.parentId) : undefined;
     const parent = found?.postId === post.id ? found : undefined;
     const show = (state: { body: string; error?: string; previewHtml?: string }, status: ContentfulStatusCode) =>
@@ -65,7 +65,7 @@ export const commentRoutes = new Hono<AppEnv>()
         parentId: input.parentId,
         authorId: user.id,
         markdown: input.body,
-        baseUrl: c.var.deps.config.baseUrl,
+        baseUrl: c.get('deps').config.baseUrl,
         hold: await heldForReview(db, user),
       });
       if (pending && wantsJson(c)) {
@@ -76,7 +76,7 @@ export const commentRoutes = new Hono<AppEnv>()
       }
       if (wantsJson(c)) {
         const row = (await commentRow(db, id))!;
-        const thread: ThreadContext = { post, user, csrfToken: c.var.csrfToken };
+        const thread: ThreadContext = { post, user, csrfToken: c.get('csrfToken') };
         const html = (
           <CommentItem node={{ comment: row, replies: [], descendantCount: 0 }} depth={0} ctx={thread} />
         ).toString();
@@ -105,7 +105,7 @@ export const commentRoutes = new Hono<AppEnv>()
     const quotes = quoted.shown.map((comment) => ({ comment, replies: [] }));
     await readPageBodies(c, post.id, read, [focus, ...quotes]);
     cacheAs(c, [`post:${post.id}`, `comments:${post.id}`, `comment-scores:${post.id}`]);
-    const thread: ThreadContext = { post, user: c.var.user, csrfToken: c.var.csrfToken, focusId: commentId };
+    const thread: ThreadContext = { post, user: c.get('user'), csrfToken: c.get('csrfToken'), focusId: commentId };
     const path = commentPath(post, commentId);
     const sort = c.req.query('sort');
     return c.html(
@@ -115,7 +115,7 @@ export const commentRoutes = new Hono<AppEnv>()
         ancestors={{ shown: quotes.map((quote) => quote.comment), omitted: quoted.omitted }}
         node={{ ...node, comment: focus.comment, replies: focus.replies }}
         thread={thread}
-        canonicalUrl={c.var.deps.config.baseUrl + path}
+        canonicalUrl={c.get('deps').config.baseUrl + path}
         replyPages={{
           page: replies.page,
           pageCount: replies.pageCount,
@@ -127,7 +127,7 @@ export const commentRoutes = new Hono<AppEnv>()
   .get('/posts/:postId/:slug/comment/:commentId/reply', async (c) => {
     const post = await visiblePost(c);
     const commentId = c.req.param('commentId');
-    if (!c.var.user) return c.redirect(`/login?next=${encodeURIComponent(c.req.path)}`);
+    if (!c.get('user')) return c.redirect(`/login?next=${encodeURIComponent(c.req.path)}`);
     if (!isId(commentId)) throw new NotFound(NO_COMMENT);
     const { node, read } = await threadOf(c, post, commentId);
     if (node.comment.deleted) throw new NotFound('That comment has been deleted; it cannot be replied to.');
@@ -153,12 +153,12 @@ export const commentRoutes = new Hono<AppEnv>()
       c.html(<EditCommentPage ctx={pageContext(c)} post={post} commentId={comment.id} state={state} />, status);
     const body = commentBody.safeParse(form.body);
     if (!body.success) return show({ body: form.body ?? '', error: body.error.issues[0]?.message }, 422);
-    const user = c.var.user!;
+    const user = c.get('user')!;
     try {
       if (form.intent === 'preview') {
         return show({ body: body.data, previewHtml: await renderPreview(c, user.id, body.data) }, 200);
       }
-      await editComment(c.var.deps.db, user, comment.id, body.data, c.var.deps.config.baseUrl);
+      await editComment(c.get('deps').db, user, comment.id, body.data, c.get('deps').config.baseUrl);
     } catch (error) {
       // A text that cannot be rendered now (too slow, a busy server, too many previews) is shown again.
       if (!(error instanceof AppError) || ![422, 429, 503].includes(error.status)) throw error;
@@ -170,29 +170,29 @@ export const commentRoutes = new Hono<AppEnv>()
     return c.redirect(`${postPath(post)}#comment-${comment.id}`, 303);
   })
   .post('/comments/:commentId/retract', async (c) => {
-    const user = c.var.user;
+    const user = c.get('user');
     if (!user) throw new Forbidden('Log in to retract a comment.');
     const commentId = c.req.param('commentId');
     if (!isId(commentId)) throw new NotFound(NO_COMMENT);
     const { retracted } = parseNamingFields(retractInput, formStrings(await c.req.parseBody()));
-    await setRetracted(c.var.deps.db, user, commentId, retracted === 'true');
+    await setRetracted(c.get('deps').db, user, commentId, retracted === 'true');
     return backToComment(c, commentId);
   })
   .post('/comments/:commentId/delete', async (c) => {
-    const user = c.var.user;
+    const user = c.get('user');
     if (!user) throw new Forbidden('Log in to delete a comment.');
     const commentId = c.req.param('commentId');
     if (!isId(commentId)) throw new NotFound(NO_COMMENT);
-    const { postId } = await deleteComment(c.var.deps.db, user, commentId);
-    const comment = await commentById(c.var.deps.db, commentId);
+    const { postId } = await deleteComment(c.get('deps').db, user, commentId);
+    const comment = await commentById(c.get('deps').db, commentId);
     return c.redirect(`${postPath({ id: postId, slug: comment?.postSlug ?? 'post' })}#comments`, 303);
   });
 
 async function editableComment(c: Context<AppEnv>) {
-  const user = c.var.user;
+  const user = c.get('user');
   if (!user) throw new Forbidden('Log in to edit your comment.');
   const commentId = c.req.param('commentId') ?? '';
-  const comment = isId(commentId) ? await commentById(c.var.deps.db, commentId) : undefined;
+  const comment = isId(commentId) ? await commentById(c.get('deps').db, commentId) : undefined;
   if (!comment || comment.deleted) throw new NotFound(NO_COMMENT);
   // The post as its page shows it to this reader: an unpublished or deleted post is not there (404, before
   // anything else is said about its comments), and the title shown is the current one.
@@ -202,7 +202,7 @@ async function editableComment(c: Context<AppEnv>) {
 }
 
 async function backToComment(c: Context<AppEnv>, commentId: string) {
-  const comment = await commentById(c.var.deps.db, commentId);
+  const comment = await commentById(c.get('deps').db, commentId);
   if (!comment) throw new NotFound(NO_COMMENT);
   return c.redirect(`${postPath({ id: comment.postId, slug: comment.postSlug })}#comment-${commentId}`, 303);
 }

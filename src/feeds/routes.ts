@@ -35,7 +35,7 @@ const FORMATS: FeedFormat[] = ['rss', 'atom'];
 
 /** BASE_URL and the site's name as this process holds it (no query: settings/store.ts). */
 export function feedSite(c: Context<AppEnv>): FeedSite {
-  return { baseUrl: c.var.deps.config.baseUrl, name: siteSettings(c).site.name };
+  return { baseUrl: c.get('deps').config.baseUrl, name: siteSettings(c).site.name };
 }
 
 /** Serves a feed in one format, or a 304 when the reader's copy is current. */
@@ -56,13 +56,13 @@ for (const format of FORMATS) {
   const extension = FEED_EXTENSIONS[format];
 
   feedRoutes.get(`/feed.${extension}`, async (c) => {
-    const { db } = c.var.deps;
+    const { db } = c.get('deps');
     cacheAs(c, [ALL_POSTS_TAG], { forEveryone: true });
     return sendFeed(c, frontpageFeed(feedSite(c), await newestPosts(db, FEED_SIZE)), format);
   });
 
   feedRoutes.get(`/users/:username/feed.${extension}`, async (c) => {
-    const { db } = c.var.deps;
+    const { db } = c.get('deps');
     const username = c.req.param('username');
     const valid = username.length <= MAX_USERNAME_LENGTH && USERNAME_PATTERN.test(username);
     const user = valid ? await profileByUsername(db, username) : undefined;
@@ -74,7 +74,7 @@ for (const format of FORMATS) {
   });
 
   feedRoutes.get(`/posts/:postId/:slug/comments.${extension}`, async (c) => {
-    const { db } = c.var.deps;
+    const { db } = c.get('deps');
     const postId = c.req.param('postId');
     const post = isId(postId) ? await postById(db, postId) : undefined;
     // A feed is public: only what a logged-out reader may see has one (no drafts, nothing deleted).
@@ -88,7 +88,7 @@ for (const format of FORMATS) {
   });
 
   feedRoutes.get(`/s/:sequenceId/feed.${extension}`, async (c) => {
-    const { db } = c.var.deps;
+    const { db } = c.get('deps');
     const sequenceId = c.req.param('sequenceId');
     const sequence = isId(sequenceId) ? await sequenceById(db, sequenceId) : undefined;
     if (!sequence) throw new NotFound('There is no sequence at this address, so there is no feed of its posts.');
@@ -100,7 +100,7 @@ for (const format of FORMATS) {
   });
 
   feedRoutes.get(`/tags/:slug/feed.${extension}`, async (c) => {
-    const { db } = c.var.deps;
+    const { db } = c.get('deps');
     // An old slug or a merged tag leads to the feed of the tag it now names; a deleted tag has none.
     const { tag, redirectTo } = await tagAtAddress(db, c.req.param('slug'));
     if (!tag) return c.redirect(tagFeedPaths({ slug: redirectTo })[format], 301);

@@ -88,7 +88,7 @@ async function sharedPostList(
   const key = `posts:${view}:${period}:${after ?? ''}${filters.key ? `:filters=${filters.key}` : ''}`;
   const tags = filters.key ? [ALL_POSTS_TAG, TAG_LINKS] : [ALL_POSTS_TAG];
   return cachedFragment(c, key, tags, async () => {
-    const db = c.var.deps.db;
+    const db = c.get('deps').db;
     const rows = asOf
       ? await adjustedMagicList(db, filters, FRONTPAGE_SIZE + 1, asOf, cursor)
       : await postList(db, view, period, FRONTPAGE_SIZE + 1, cursor, filters);
@@ -117,8 +117,8 @@ const TAG_NAMES = 'tag-names';
  * Cached until they change them ("user:<id>") or the site's change ("front").
  */
 export function readersFilters(c: Context<AppEnv>): Promise<TagFilter[]> {
-  const user = c.var.user;
-  const db = c.var.deps.db;
+  const user = c.get('user');
+  const db = c.get('deps').db;
   return user
     ? cachedFragment(c, `tag-filters:${user.id}`, [`user:${user.id}`, TAG_NAMES], () => userTagFilters(db, user.id))
     : cachedFragment(c, 'tag-filters:site', [ALL_POSTS_TAG, TAG_NAMES], () => siteTagFilters(db));
@@ -126,7 +126,7 @@ export function readersFilters(c: Context<AppEnv>): Promise<TagFilter[]> {
 
 /** What the page's cache entry must be dropped by, beyond what the lists themselves show. */
 function filterTags(c: Context<AppEnv>, filters: FilterSet): string[] {
-  return [...(filters.key ? [TAG_LINKS] : []), ...(filters.key || c.var.user ? [TAG_NAMES] : [])];
+  return [...(filters.key ? [TAG_LINKS] : []), ...(filters.key || c.get('user') ? [TAG_NAMES] : [])];
 }
 
 /**
@@ -134,7 +134,7 @@ function filterTags(c: Context<AppEnv>, filters: FilterSet): string[] {
  * counts are cached per reader until they open a post ("reader:<id>") or any post changes.
  */
 async function readersPostList(c: Context<AppEnv>, list: SharedPostList): Promise<string> {
-  const user = c.var.user;
+  const user = c.get('user');
   if (!user) return fillNewMarks(list, new Map());
   const newCounts = await cachedFragment(
     c,
@@ -142,8 +142,8 @@ async function readersPostList(c: Context<AppEnv>, list: SharedPostList): Promis
     [`reader:${user.id}`, ALL_POSTS_TAG],
     // Visits still waiting in this process are written first (posts/visits.ts): the reader's own count is exact.
     async () => {
-      await visitLog(c.var.deps.db).settle(user.id);
-      return newCommentCounts(c.var.deps.db, user.id, list.postIds);
+      await visitLog(c.get('deps').db).settle(user.id);
+      return newCommentCounts(c.get('deps').db, user.id, list.postIds);
     },
   );
   return fillNewMarks(list, newCounts);
@@ -152,8 +152,8 @@ async function readersPostList(c: Context<AppEnv>, list: SharedPostList): Promis
 /** "Continue reading": the reader's sequences in progress, cached like their new-comment counts. */
 function readersSequences(c: Context<AppEnv>, userId: string) {
   return cachedFragment(c, `reader:${userId}:continue`, [`reader:${userId}`, ALL_POSTS_TAG, 'sequences'], async () => {
-    await visitLog(c.var.deps.db).settle(userId);
-    return sequencesInProgress(c.var.deps.db, userId);
+    await visitLog(c.get('deps').db).settle(userId);
+    return sequencesInProgress(c.get('deps').db, userId);
   });
 }
 
@@ -161,7 +161,7 @@ function readersSequences(c: Context<AppEnv>, userId: string) {
 async function sharedDiscussion(c: Context<AppEnv>, after: string | undefined): Promise<string> {
   const cursor = after === undefined ? undefined : decodeCursor(after, 'discussion');
   return cachedFragment(c, `discussion:${after ?? ''}`, [ALL_POSTS_TAG, 'discussion'], async () => {
-    const db = c.var.deps.db;
+    const db = c.get('deps').db;
     const rows = await activePosts(db, DISCUSSION_SIZE + 1, cursor);
     const posts: PostListItem[] = rows.slice(0, DISCUSSION_SIZE);
     const comments = await newestComments(
@@ -188,8 +188,8 @@ async function frontPage(
   options: { view: PostView; period: TopPeriod; returnTo: string; error?: TagFilterError },
 ) {
   const { view, period } = options;
-  const user = c.var.user;
-  const db = c.var.deps.db;
+  const user = c.get('user');
+  const db = c.get('deps').db;
   const filters = await readersFilters(c);
   const set = filterSet(filters);
   cacheAs(c, [ALL_POSTS_TAG, 'sequences', 'discussion', ...filterTags(c, set)], { forReaders: true });
@@ -237,7 +237,7 @@ export const frontpageRoutes = new Hono<AppEnv>()
   // refusal shows the frontpage again with the message and what they chose.
   .post('/tag-filters', async (c) => {
     const form = formStrings(await c.req.parseBody());
-    const user = c.var.user;
+    const user = c.get('user');
     try {
       if (!user) throw new Forbidden('Log in to choose your own tag filters.');
       const input = parseInput(tagFilterInput, form);
@@ -246,7 +246,7 @@ export const frontpageRoutes = new Hono<AppEnv>()
           userId: 'userId is not yours: you can only change your own tag filters.',
         });
       }
-      await setTagFilter(c.var.deps.db, { userId: user.id, tagId: input.tagId, mode: input.mode });
+      await setTagFilter(c.get('deps').db, { userId: user.id, tagId: input.tagId, mode: input.mode });
       // This process drops the reader's cached filters and pages now; others hear "user:<id>" from the trigger.
       changedHere(c, `user:${user.id}`);
       return c.redirect(safeNext(c, input.returnTo), 303);
@@ -281,7 +281,7 @@ export const frontpageRoutes = new Hono<AppEnv>()
     // "Read more" in Recent Discussion: the full stored HTML of one post or comment.
     const { kind, id } = c.req.param();
     if ((kind !== 'post' && kind !== 'comment') || !isId(id)) throw new NotFound('Nothing to show here.');
-    const rows = await c.var.deps.db.query<{ html: string }>(
+    const rows = await c.get('deps').db.query<{ html: string }>(
       kind === 'post'
         ? `SELECT body_html AS html FROM posts WHERE id = $1 AND ${visiblePost()}`
         : `SELECT c.body_html AS html FROM comments c JOIN posts p ON p.id = c.post_id

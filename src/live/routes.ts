@@ -14,8 +14,8 @@ const RETRY_MS = 5_000;
  * browser's Last-Event-ID takes precedence over `since` (the page's newest comment when it was rendered).
  */
 export const liveRoutes = new Hono<AppEnv>().get('/live', async (c) => {
-  const hub = c.var.deps.live;
-  const user = c.var.user;
+  const hub = c.get('deps').live;
+  const user = c.get('user');
   const postId = c.req.query('post');
   // A post that is not there, or not for this reader, is a 404 like its page; a bad id too.
   const post = postId === undefined ? undefined : await visiblePost(c, postId);

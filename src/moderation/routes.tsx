@@ -19,7 +19,7 @@ const LOG_PAGE_SIZE = 50;
 
 /** The logged-in staff member making this request; anyone else is refused before their input is read. */
 function requireStaff(c: Context<AppEnv>) {
-  const user = c.var.user;
+  const user = c.get('user');
   if (!user) throw new Forbidden('Log in as a moderator to do that.');
   if (!canModerate(user)) throw new Forbidden('Only moderators and admins can do that.');
   return user;
@@ -62,7 +62,7 @@ async function withForm<S extends z.ZodType>(
 async function postTarget(c: Context<AppEnv>) {
   const id = c.req.param('postId') ?? '';
   const rows = isId(id)
-    ? await c.var.deps.db.query<{ id: string; slug: string }>('SELECT id, slug FROM posts WHERE id = $1', [id])
+    ? await c.get('deps').db.query<{ id: string; slug: string }>('SELECT id, slug FROM posts WHERE id = $1', [id])
     : [];
   if (!rows[0]) throw new NotFound('There is no such post.');
   return rows[0];
@@ -71,10 +71,12 @@ async function postTarget(c: Context<AppEnv>) {
 async function commentTarget(c: Context<AppEnv>) {
   const id = c.req.param('commentId') ?? '';
   const rows = isId(id)
-    ? await c.var.deps.db.query<{ id: string; postId: string; slug: string }>(
-        'SELECT c.id, p.id AS "postId", p.slug FROM comments c JOIN posts p ON p.id = c.post_id WHERE c.id = $1',
-        [id],
-      )
+    ? await c
+        .get('deps')
+        .db.query<{ id: string; postId: string; slug: string }>(
+          'SELECT c.id, p.id AS "postId", p.slug FROM comments c JOIN posts p ON p.id = c.post_id WHERE c.id = $1',
+          [id],
+        )
     : [];
   if (!rows[0]) throw new NotFound('There is no such comment.');
   return rows[0];
@@ -84,10 +86,12 @@ async function userTarget(c: Context<AppEnv>) {
   const username = c.req.param('username') ?? '';
   const rows =
     USERNAME_PATTERN.test(username) && username.length <= 32
-      ? await c.var.deps.db.query<{ id: string; username: string }>(
-          'SELECT id, username FROM users WHERE lower(username) = lower($1)',
-          [username],
-        )
+      ? await c
+          .get('deps')
+          .db.query<{ id: string; username: string }>(
+            'SELECT id, username FROM users WHERE lower(username) = lower($1)',
+            [username],
+          )
       : [];
   if (!rows[0]) throw new NotFound('There is no user with that name.');
   return rows[0];
@@ -106,7 +110,7 @@ const POST_TOOLS: Record<PostTool, string> = {
 export const moderationRoutes = new Hono<AppEnv>()
   .get('/moderation/log', async (c) => {
     const cursor = decodeLogCursor(c.req.query('after'));
-    const rows = await moderationLogPage(c.var.deps.db, LOG_PAGE_SIZE + 1, cursor);
+    const rows = await moderationLogPage(c.get('deps').db, LOG_PAGE_SIZE + 1, cursor);
     const entries = rows.slice(0, LOG_PAGE_SIZE);
     const last = entries.at(-1);
     const nextHref =
@@ -125,7 +129,7 @@ export const moderationRoutes = new Hono<AppEnv>()
     if (!Object.hasOwn(POST_TOOLS, tool)) throw new NotFound('There is no such moderation tool.');
     const user = requireStaff(c);
     const post = await postTarget(c);
-    const db = c.var.deps.db;
+    const db = c.get('deps').db;
     return withForm(c, actionInput, { title: POST_TOOLS[tool], label: POST_TOOLS[tool] }, async ({ reason }) => {
       if (tool === 'remove') await removePost(db, user, post.id, reason);
       else if (tool === 'restore') await restorePost(db, user, post.id, reason);
@@ -139,7 +143,7 @@ export const moderationRoutes = new Hono<AppEnv>()
     const tool = c.req.param('tool');
     const user = requireStaff(c);
     const comment = await commentTarget(c);
-    const db = c.var.deps.db;
+    const db = c.get('deps').db;
     const label = tool === 'remove' ? 'Remove comment' : 'Restore comment';
     return withForm(c, actionInput, { title: label, label }, async ({ reason }) => {
       if (tool === 'remove') await removeComment(db, user, comment.id, reason);
@@ -151,7 +155,7 @@ export const moderationRoutes = new Hono<AppEnv>()
     const user = requireStaff(c);
     const target = await userTarget(c);
     return withForm(c, banInput, { title: `Ban ${target.username}`, label: 'Ban', ban: true }, async (input) => {
-      await banUser(c.var.deps.db, user, { userId: target.id, duration: input.duration, reason: input.reason });
+      await banUser(c.get('deps').db, user, { userId: target.id, duration: input.duration, reason: input.reason });
       return `/users/${target.username}`;
     });
   })
@@ -160,30 +164,30 @@ export const moderationRoutes = new Hono<AppEnv>()
     const target = await userTarget(c);
     const label = `Lift the ban of ${target.username}`;
     return withForm(c, unbanInput, { title: label, label: 'Lift the ban' }, async ({ reason }) => {
-      await unbanUser(c.var.deps.db, user, target.id, reason);
+      await unbanUser(c.get('deps').db, user, target.id, reason);
       return `/users/${target.username}`;
     });
   })
   .post('/moderation/users/:username/role', async (c) => {
-    const user = c.var.user;
+    const user = c.get('user');
     if (!user || !canChangeRoles(user)) throw new Forbidden('Only admins can change roles.');
     const target = await userTarget(c);
     const form = formStrings(await c.req.parseBody());
     const input = parseNamingFields(roleInput, form);
-    await setRole(c.var.deps.db, user, target.id, input.role, input.reason);
+    await setRole(c.get('deps').db, user, target.id, input.role, input.reason);
     return c.redirect(`/users/${target.username}`, 303);
   })
   .get('/settings/commenter-bans', async (c) => {
-    const user = c.var.user;
+    const user = c.get('user');
     if (!user) return c.redirect(`/login?next=${encodeURIComponent(c.req.path)}`);
-    const bans = await commenterBansOf(c.var.deps.db, user.id);
+    const bans = await commenterBansOf(c.get('deps').db, user.id);
     return c.html(<CommenterBansPage ctx={pageContext(c)} bans={bans} />);
   })
   .post('/settings/commenter-bans', async (c) => {
-    const user = requireAuthor(c.var.user);
+    const user = requireAuthor(c.get('user'));
     const form = formStrings(await c.req.parseBody());
     const username = (form.username ?? '').trim();
-    const db = c.var.deps.db;
+    const db = c.get('deps').db;
     try {
       if (!USERNAME_PATTERN.test(username) || username.length > 32) {
         throw new Invalid('Username: give the name of an existing user.', { username: 'Not a username.' });
@@ -200,9 +204,9 @@ export const moderationRoutes = new Hono<AppEnv>()
     return c.redirect('/settings/commenter-bans', 303);
   })
   .post('/settings/commenter-bans/:userId/delete', async (c) => {
-    const user = requireAuthor(c.var.user);
+    const user = requireAuthor(c.get('user'));
     const userId = c.req.param('userId');
     if (!isId(userId)) throw new NotFound('That user is not on your list.');
-    await unbanCommenter(c.var.deps.db, user.id, userId);
+    await unbanCommenter(c.get('deps').db, user.id, userId);
     return c.redirect('/settings/commenter-bans', 303);
   });

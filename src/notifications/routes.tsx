@@ -22,10 +22,14 @@ function loginFirst(c: Context<AppEnv>) {
 /** The inbox, marking read, subscriptions and the notification settings (see views.tsx). */
 export const notificationRoutes = new Hono<AppEnv>()
   .get('/notifications', async (c) => {
-    const user = c.var.user;
+    const user = c.get('user');
     if (!user) return loginFirst(c);
     const cursor = decodeCursor(c.req.query('after'), INBOX_LIST);
-    const page = await inboxPage(c.var.deps.db, user.id, cursor && { at: new Date(String(cursor.key)), id: cursor.id });
+    const page = await inboxPage(
+      c.get('deps').db,
+      user.id,
+      cursor && { at: new Date(String(cursor.key)), id: cursor.id },
+    );
     const last = page.items.at(-1);
     const nextHref =
       page.more && last
@@ -41,31 +45,31 @@ export const notificationRoutes = new Hono<AppEnv>()
     );
   })
   .post('/notifications/read-all', async (c) => {
-    const user = c.var.user;
+    const user = c.get('user');
     if (!user) return loginFirst(c);
-    await markAllRead(c.var.deps.db, user.id);
+    await markAllRead(c.get('deps').db, user.id);
     return c.redirect('/notifications', 303);
   })
   .post('/notifications/:id/read', async (c) => {
-    const user = c.var.user;
+    const user = c.get('user');
     if (!user) return loginFirst(c);
     // Another member's notification, or none: 404, nothing changed (the statement reaches only the member's own).
-    await markRead(c.var.deps.db, user.id, c.req.param('id'));
+    await markRead(c.get('deps').db, user.id, c.req.param('id'));
     const next = formStrings(await c.req.parseBody()).next;
     return c.redirect(next ? safeNext(c, next) : '/notifications', 303);
   })
   .get('/subscriptions/:type/:key', async (c) => {
-    const user = c.var.user;
+    const user = c.get('user');
     if (!user) return loginFirst(c);
-    const target = await subscriptionTarget(c.var.deps.db, c.req.param('type'), c.req.param('key'));
+    const target = await subscriptionTarget(c.get('deps').db, c.req.param('type'), c.req.param('key'));
     const next = safeNext(c, c.req.query('next') ?? target.path);
-    const subscribed = await isSubscribed(c.var.deps.db, user.id, target);
+    const subscribed = await isSubscribed(c.get('deps').db, user.id, target);
     return c.html(<SubscriptionPage ctx={pageContext(c)} target={target} subscribed={subscribed} next={next} />);
   })
   .post('/subscriptions/:type/:key', async (c) => {
-    const user = c.var.user;
+    const user = c.get('user');
     if (!user) return loginFirst(c);
-    const db = c.var.deps.db;
+    const db = c.get('deps').db;
     // Something that does not exist or that the reader may not see: 404 with a message, nothing changed.
     const target = await subscriptionTarget(db, c.req.param('type'), c.req.param('key'));
     const input = parseNamingFields(subscriptionInput, formStrings(await c.req.parseBody()));
@@ -89,24 +93,24 @@ export const notificationRoutes = new Hono<AppEnv>()
     return c.redirect(next, 303);
   })
   .get('/settings/notifications', async (c) => {
-    const user = c.var.user;
+    const user = c.get('user');
     if (!user) return loginFirst(c);
-    const choices = await notificationChoices(c.var.deps.db, user.id);
+    const choices = await notificationChoices(c.get('deps').db, user.id);
     return c.html(
       <NotificationSettingsPage ctx={pageContext(c)} state={{ choices, saved: c.req.query('saved') === '1' }} />,
     );
   })
   .post('/settings/notifications', async (c) => {
-    const user = c.var.user;
+    const user = c.get('user');
     if (!user) return loginFirst(c);
     const form = formStrings(await c.req.parseBody());
     try {
       const choices = parseInput(settingsInput, form);
-      await saveNotificationSettings(c.var.deps.db, user.id, choices);
+      await saveNotificationSettings(c.get('deps').db, user.id, choices);
     } catch (error) {
       if (!(error instanceof AppError)) throw error;
       // Shown again as submitted where valid, the stored choice where not, with the fields named.
-      const stored = await notificationChoices(c.var.deps.db, user.id);
+      const stored = await notificationChoices(c.get('deps').db, user.id);
       const choices = Object.fromEntries(
         NOTIFICATION_KINDS.map((kind) => [
           kind,

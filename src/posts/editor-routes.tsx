@@ -54,7 +54,7 @@ function sentTags(form: Record<string, string>, all: Record<string, unknown>): s
 
 /** Every tag to choose from, with these chosen. */
 async function tagChoices(c: Context<AppEnv>, chosen: readonly string[]): Promise<EditorState['tags']> {
-  return { choices: await allTagsByName(c.var.deps.db), chosen };
+  return { choices: await allTagsByName(c.get('deps').db), chosen };
 }
 
 /** The editor again, with the author's text and what went wrong. */
@@ -83,17 +83,17 @@ async function loginToContinue(c: Context<AppEnv>) {
 }
 
 async function handleEditorPost(c: Context<AppEnv>, postId: string | undefined) {
-  const user = c.var.user;
+  const user = c.get('user');
   if (!user) return loginToContinue(c);
   const form = formStrings(await c.req.parseBody());
   const values = editorValues(form);
-  const existing = postId ? await postById(c.var.deps.db, postId) : undefined;
+  const existing = postId ? await postById(c.get('deps').db, postId) : undefined;
   if (postId && (!existing || existing.deletedAt)) throw new NotFound('This post does not exist or has been deleted.');
   if (existing && !canEditPost(user, existing)) throw new Forbidden('Only the author can edit this post.');
   // The body again with repeated fields kept (Hono keeps the parsed form, so this parses nothing twice).
   const allFields = await c.req.parseBody({ all: true });
   const tags = sentTags(form, allFields);
-  const chosen = tags ?? (existing ? await editorTagsOfPost(c.var.deps.db, existing.id, existing.authorId) : []);
+  const chosen = tags ?? (existing ? await editorTagsOfPost(c.get('deps').db, existing.id, existing.authorId) : []);
   const state: EditorState = {
     postId,
     status: existing?.status ?? 'draft',
@@ -120,27 +120,27 @@ async function handleEditorPost(c: Context<AppEnv>, postId: string | undefined) 
     if (!existing) {
       if (intent !== 'draft' && intent !== 'publish') throw new Invalid('Save the post as a draft or publish it.');
       const guidelines = await sentGuidelines(form);
-      const created = await createPost(c.var.deps.db, {
+      const created = await createPost(c.get('deps').db, {
         guidelines,
         authorId: user.id,
         title: input.title,
         markdown: input.body,
         publish: intent === 'publish',
         note: input.note,
-        baseUrl: c.var.deps.config.baseUrl,
+        baseUrl: c.get('deps').config.baseUrl,
         tagIds: tagIds ?? [],
-        hold: intent === 'publish' && (await heldForReview(c.var.deps.db, user)),
+        hold: intent === 'publish' && (await heldForReview(c.get('deps').db, user)),
       });
       return c.redirect(intent === 'publish' ? postPath(created) : `/posts/${created.id}/edit?saved=1`, 303);
     }
-    const outcome = await savePost(c.var.deps.db, user, existing.id, input, intent, {
-      baseUrl: c.var.deps.config.baseUrl,
+    const outcome = await savePost(c.get('deps').db, user, existing.id, input, intent, {
+      baseUrl: c.get('deps').config.baseUrl,
       guidelines: await sentGuidelines(form),
       tagIds,
       // A new member's first post waits for review (asked only when a draft is being published).
-      hold: intent === 'publish' && existing.status === 'draft' && (await heldForReview(c.var.deps.db, user)),
+      hold: intent === 'publish' && existing.status === 'draft' && (await heldForReview(c.get('deps').db, user)),
     });
-    const saved = await postById(c.var.deps.db, existing.id);
+    const saved = await postById(c.get('deps').db, existing.id);
     if (outcome === 'saved' || outcome === 'unpublished') return c.redirect(`/posts/${existing.id}/edit?saved=1`, 303);
     return c.redirect(postPath(saved ?? existing), 303);
   } catch (error) {
@@ -157,7 +157,7 @@ async function handleEditorPost(c: Context<AppEnv>, postId: string | undefined) 
 
 export const editorRoutes = new Hono<AppEnv>()
   .get('/posts/new', async (c) => {
-    if (!c.var.user) return c.redirect(`/login?next=${encodeURIComponent('/posts/new')}`);
+    if (!c.get('user')) return c.redirect(`/login?next=${encodeURIComponent('/posts/new')}`);
     return showEditor(c, {
       status: 'draft',
       values: { title: '', body: '', note: '', guidelines: '' },
@@ -168,16 +168,16 @@ export const editorRoutes = new Hono<AppEnv>()
   .post('/posts/new', (c) => handleEditorPost(c, undefined))
   .get('/posts/:postId/edit', async (c) => {
     const { postId } = c.req.param();
-    if (!c.var.user) return c.redirect(`/login?next=${encodeURIComponent(c.req.path)}`);
-    const post = isId(postId) ? await postById(c.var.deps.db, postId) : undefined;
+    if (!c.get('user')) return c.redirect(`/login?next=${encodeURIComponent(c.req.path)}`);
+    const post = isId(postId) ? await postById(c.get('deps').db, postId) : undefined;
     if (!post || post.deletedAt) throw new NotFound('This post does not exist or has been deleted.');
-    if (!canEditPost(c.var.user, post)) throw new Forbidden('Only the author can edit this post.');
+    if (!canEditPost(c.get('user'), post)) throw new Forbidden('Only the author can edit this post.');
     return showEditor(c, {
       postId: post.id,
       status: post.status,
       values: { title: post.title, body: post.bodyMarkdown, note: '', guidelines: post.guidelinesMarkdown },
       errors: {},
-      tags: await tagChoices(c, await editorTagsOfPost(c.var.deps.db, post.id, post.authorId)),
+      tags: await tagChoices(c, await editorTagsOfPost(c.get('deps').db, post.id, post.authorId)),
       notice: c.req.query('saved') ? `Saved${post.status === 'draft' ? ' as a draft' : ''}.` : undefined,
     });
   })
@@ -188,7 +188,7 @@ export const editorRoutes = new Hono<AppEnv>()
   })
   .post('/posts/:postId/delete', async (c) => {
     const { postId } = c.req.param();
-    const user = c.var.user;
+    const user = c.get('user');
     if (!user) throw new Forbidden('Log in to delete a post.');
     if (!isId(postId)) throw new NotFound('This post does not exist or has been deleted.');
     const form = formStrings(await c.req.parseBody());
@@ -197,11 +197,11 @@ export const editorRoutes = new Hono<AppEnv>()
         confirm: 'Tick the box to confirm.',
       });
     }
-    await deletePost(c.var.deps.db, user, postId);
+    await deletePost(c.get('deps').db, user, postId);
     return c.redirect(`/users/${user.username}`, 303);
   })
   .post('/api/preview', async (c) => {
-    const user = c.var.user;
+    const user = c.get('user');
     if (!user) throw new Forbidden('Log in to preview.');
     const body = await c.req.json().catch(() => {
       throw new Invalid('Send JSON like {"markdown": "…"}.', { markdown: 'missing' });

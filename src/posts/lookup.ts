@@ -11,12 +11,12 @@ import { type PostRow, postById } from './queries.js';
 export async function visiblePost(c: Context<AppEnv>, postId = c.req.param('postId') ?? ''): Promise<PostRow> {
   // Every post page starts here: the row is kept in the fragment cache until the post changes.
   const post = isId(postId)
-    ? await cachedFragment(c, `post:${postId}`, [`post:${postId}`], () => postById(c.var.deps.db, postId))
+    ? await cachedFragment(c, `post:${postId}`, [`post:${postId}`], () => postById(c.get('deps').db, postId))
     : undefined;
-  if (post && !canViewPost(c.var.user, post) && post.deletedAt && post.removedReason !== null) {
+  if (post && !canViewPost(c.get('user'), post) && post.deletedAt && post.removedReason !== null) {
     throw new PostRemoved(post);
   }
-  if (!post || !canViewPost(c.var.user, post)) {
+  if (!post || !canViewPost(c.get('user'), post)) {
     throw new NotFound('There is no post at this address. It may have been deleted.');
   }
   return post;

@@ -55,7 +55,7 @@ const bucketsOf = new WeakMap<Deps, PreviewBuckets>();
  * form field in a message when the text cannot be rendered.
  */
 export async function renderPreview(c: Context<AppEnv>, userId: string, markdown: string, field = 'body') {
-  const deps = c.var.deps;
+  const deps = c.get('deps');
   let buckets = bucketsOf.get(deps);
   if (!buckets) {
     buckets = new PreviewBuckets(deps.config.previewsPerMinute);

@@ -24,7 +24,7 @@ export const postRoutes = new Hono<AppEnv>()
     // Kept until any post's content changes (a backlink shows the linking post's title) or a sequence does; not
     // dropped with the lists when only scores and counts change.
     const slots = await cachedFragment(c, `post-slots:${post.id}`, [POST_TITLES_TAG, 'sequences'], () =>
-      postPageSlots(c.var.deps.db, post.id),
+      postPageSlots(c.get('deps').db, post.id),
     );
     return showPostPage(c, post, slots);
   })
@@ -32,7 +32,7 @@ export const postRoutes = new Hono<AppEnv>()
     const post = await visiblePost(c);
     if (c.req.param('slug') !== post.slug) return c.redirect(`${postPath(post)}/history`, 301);
     cacheAs(c, [`post:${post.id}`]);
-    const revisions = await revisionsOfPost(c.var.deps.db, post.id);
+    const revisions = await revisionsOfPost(c.get('deps').db, post.id);
     return c.html(<HistoryPage ctx={pageContext(c)} post={post} revisions={revisions} />);
   })
   .get('/posts/:postId/:slug/history/:number', async (c) => {
@@ -42,7 +42,7 @@ export const postRoutes = new Hono<AppEnv>()
     if (c.req.param('slug') !== post.slug && Number.isInteger(number)) {
       return c.redirect(`${postPath(post)}/history/${number}`, 301);
     }
-    const found = Number.isInteger(number) ? await revisionWithPrevious(c.var.deps.db, post.id, number) : undefined;
+    const found = Number.isInteger(number) ? await revisionWithPrevious(c.get('deps').db, post.id, number) : undefined;
     if (!found) throw new NotFound(`This post has no revision ${raw.slice(0, 20)}.`);
     const { revision, previous } = found;
     cacheAs(c, [`post:${post.id}`]);

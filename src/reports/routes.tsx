@@ -20,7 +20,7 @@ type Kind = 'post' | 'comment';
 /** The post or comment the path names, if it can be reported (live, on a live post); otherwise a 404. */
 async function targetOf(c: Context<AppEnv>, kind: Kind): Promise<ReportTarget> {
   const id = c.req.param(kind === 'post' ? 'postId' : 'commentId') ?? '';
-  const db = c.var.deps.db;
+  const db = c.get('deps').db;
   const target = !isId(id)
     ? undefined
     : kind === 'post'
@@ -40,7 +40,7 @@ function showForm(
 }
 
 async function reportForm(c: Context<AppEnv>, kind: Kind) {
-  const user = c.var.user;
+  const user = c.get('user');
   if (!user) return c.redirect(`/login?next=${encodeURIComponent(c.req.path)}`);
   const target = await targetOf(c, kind);
   if (!canReport(user, target)) throw new Forbidden(`You cannot report your own ${kind}.`);
@@ -48,7 +48,7 @@ async function reportForm(c: Context<AppEnv>, kind: Kind) {
 }
 
 async function sendReport(c: Context<AppEnv>, kind: Kind) {
-  const user = c.var.user;
+  const user = c.get('user');
   if (!user) throw new Forbidden(`Log in to report a ${kind}.`);
   const target = await targetOf(c, kind);
   const form = formStrings(await c.req.parseBody());
@@ -58,7 +58,7 @@ async function sendReport(c: Context<AppEnv>, kind: Kind) {
     return showForm(c, target, { reason: form.reason ?? '', fieldError }, 422);
   }
   try {
-    await fileReport(c.var.deps.db, user, target, parsed.data.reason);
+    await fileReport(c.get('deps').db, user, target, parsed.data.reason);
   } catch (error) {
     // Reported already, or one's own: said on the form, with the reason kept.
     if (!(error instanceof AppError)) throw error;
@@ -74,9 +74,9 @@ export const reportRoutes = new Hono<AppEnv>()
   .get('/reports/comment/:commentId', (c) => reportForm(c, 'comment'))
   .post('/reports/comment/:commentId', (c) => sendReport(c, 'comment'))
   .get('/reports', async (c) => {
-    const user = c.var.user;
+    const user = c.get('user');
     if (!user) return c.redirect(`/login?next=${encodeURIComponent('/reports')}`);
-    const db = c.var.deps.db;
+    const db = c.get('deps').db;
     const reports = await reportsOfUser(db, user.id, OWN_REPORTS_SHOWN);
     if ((user.unseenReportResolutions ?? 0) > 0) {
       // Read now: the header's "Your reports" link goes (the user's row changes: their session follows).

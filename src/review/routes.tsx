@@ -16,7 +16,7 @@ import { rejectInput } from './validation.js';
 
 /** The staff's reviewer, or a refusal: a logged-out reader is sent to log in (GET) or refused (POST). */
 function reviewer(c: Context<AppEnv>) {
-  const user = c.var.user;
+  const user = c.get('user');
   if (!user) throw new Forbidden('Log in as a moderator to use the moderation queue.');
   if (!canReview(user)) throw new Forbidden('Only moderators and admins can use the moderation queue.');
   return user;
@@ -28,7 +28,7 @@ async function showQueue(
   problem: { message?: string; form?: QueueFormState } = {},
   status: ContentfulStatusCode = 200,
 ) {
-  const db = c.var.deps.db;
+  const db = c.get('deps').db;
   const [posts, comments, reports] = await Promise.all([
     postsAwaitingReview(db),
     commentsAwaitingReview(db),
@@ -66,14 +66,14 @@ function itemId(c: Context<AppEnv>, name: string, what: string): string {
 
 export const reviewRoutes = new Hono<AppEnv>()
   .get('/moderation', async (c) => {
-    if (!c.var.user) return c.redirect(`/login?next=${encodeURIComponent('/moderation')}`);
+    if (!c.get('user')) return c.redirect(`/login?next=${encodeURIComponent('/moderation')}`);
     reviewer(c);
     return showQueue(c);
   })
   .post('/moderation/review/posts/:postId/approve', async (c) => {
     const user = reviewer(c);
     const postId = itemId(c, 'postId', 'post');
-    return orShowQueue(c, () => approvePost(c.var.deps.db, user, postId));
+    return orShowQueue(c, () => approvePost(c.get('deps').db, user, postId));
   })
   .post('/moderation/review/posts/:postId/reject', async (c) => {
     const user = reviewer(c);
@@ -84,12 +84,12 @@ export const reviewRoutes = new Hono<AppEnv>()
       const error = parsed.error.issues[0]?.message ?? 'reason is missing.';
       return showQueue(c, { form: { key: `reject-posts:${postId}`, value: form.reason ?? '', error } }, 422);
     }
-    return orShowQueue(c, () => rejectPost(c.var.deps.db, user, postId, parsed.data.reason));
+    return orShowQueue(c, () => rejectPost(c.get('deps').db, user, postId, parsed.data.reason));
   })
   .post('/moderation/review/comments/:commentId/approve', async (c) => {
     const user = reviewer(c);
     const id = itemId(c, 'commentId', 'comment');
-    return orShowQueue(c, () => approveComment(c.var.deps.db, user, id, c.var.deps.config.baseUrl));
+    return orShowQueue(c, () => approveComment(c.get('deps').db, user, id, c.get('deps').config.baseUrl));
   })
   .post('/moderation/review/comments/:commentId/reject', async (c) => {
     const user = reviewer(c);
@@ -100,7 +100,7 @@ export const reviewRoutes = new Hono<AppEnv>()
       const error = parsed.error.issues[0]?.message ?? 'reason is missing.';
       return showQueue(c, { form: { key: `reject-comments:${id}`, value: form.reason ?? '', error } }, 422);
     }
-    return orShowQueue(c, () => rejectComment(c.var.deps.db, user, id, parsed.data.reason));
+    return orShowQueue(c, () => rejectComment(c.get('deps').db, user, id, parsed.data.reason));
   })
   .post('/moderation/reports/:reportId/resolve', async (c) => {
     const user = reviewer(c);
@@ -111,5 +111,5 @@ export const reviewRoutes = new Hono<AppEnv>()
       const error = parsed.error.issues[0]?.message ?? 'note must be text.';
       return showQueue(c, { form: { key: `resolve:${id}`, value: form.note ?? '', error } }, 422);
     }
-    return orShowQueue(c, () => resolveReport(c.var.deps.db, user, id, parsed.data.note));
+    return orShowQueue(c, () => resolveReport(c.get('deps').db, user, id, parsed.data.note));
   });

@@ -46,7 +46,7 @@ export const searchFeedRoutes = new Hono<AppEnv>();
  * gets an empty 304 from the ETag of the body.
  */
 async function sendSearchFeed(c: Context<AppEnv>, format: FeedFormat) {
-  const { db } = c.var.deps;
+  const { db } = c.get('deps');
   const q = (c.req.query('q') ?? '').trim();
   if (!q) throw new AppError(422, 'A search feed needs a search: add ?q= and what to look for.', { q: 'Missing.' });
   if (q.length > MAX_QUERY_CHARS) {

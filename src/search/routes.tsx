@@ -58,7 +58,7 @@ async function readParameters(c: Context<AppEnv>) {
     errors.q = `The search is ${input.q.length.toLocaleString('en')} characters long; the limit is ${MAX_QUERY_CHARS}.`;
   }
   const filters: SearchFilters = {};
-  const { db } = c.var.deps;
+  const { db } = c.get('deps');
   if (input.author) {
     const id =
       input.author.length <= MAX_FILTER_CHARS && USERNAME_PATTERN.test(input.author)
@@ -101,7 +101,7 @@ export const searchRoutes = new Hono<AppEnv>();
  * frontpage and posts, and a fresh answer is a few indexed statements (the page is never stale).
  */
 searchRoutes.get('/search', async (c) => {
-  const { db } = c.var.deps;
+  const { db } = c.get('deps');
   const { input, errors, notices, filters } = await readParameters(c);
   const model: SearchPageModel = { input, errors, notices, didYouMean: [] };
   const send = (status: 200 | 422) => sendHtml(c, <SearchPage ctx={pageContext(c)} model={model} />, status);
@@ -155,7 +155,7 @@ searchRoutes.get('/search', async (c) => {
 
 /** Close titles, users and tags, for a search that found little (itself left out). */
 async function didYouMean(c: Context<AppEnv>, q: string): Promise<Suggestion[]> {
-  const found = await suggestions(c.var.deps.db, q, DID_YOU_MEAN, 'correction');
+  const found = await suggestions(c.get('deps').db, q, DID_YOU_MEAN, 'correction');
   return found.filter((s) => s.label.toLowerCase() !== q.toLowerCase());
 }
 
@@ -186,7 +186,7 @@ searchRoutes.get('/api/search/suggest', async (c) => {
   }
   c.header('Cache-Control', 'no-store');
   if (q.length < SUGGEST_MIN_CHARS) return c.json({ suggestions: [] });
-  return c.json({ suggestions: await suggestions(c.var.deps.db, q, SUGGEST_LIMITS) });
+  return c.json({ suggestions: await suggestions(c.get('deps').db, q, SUGGEST_LIMITS) });
 });
 
 searchRoutes.route('/', searchFeedRoutes);

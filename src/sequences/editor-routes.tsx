@@ -47,7 +47,7 @@ const NOTICES = {
 type Done = keyof typeof NOTICES;
 
 function requireUser(c: Context<AppEnv>): SessionUser {
-  const user = c.var.user;
+  const user = c.get('user');
   if (!user) throw new Forbidden('Log in to edit your sequences.');
   return user;
 }
@@ -55,9 +55,9 @@ function requireUser(c: Context<AppEnv>): SessionUser {
 /** The sequence named by :sequenceId, if the reader may edit it. */
 async function editableSequence(c: Context<AppEnv>) {
   const sequenceId = c.req.param('sequenceId') ?? '';
-  const sequence = isId(sequenceId) ? await sequenceById(c.var.deps.db, sequenceId) : undefined;
+  const sequence = isId(sequenceId) ? await sequenceById(c.get('deps').db, sequenceId) : undefined;
   if (!sequence) throw new NotFound(NO_SEQUENCE);
-  if (!canEditSequence(c.var.user, sequence)) throw new Forbidden('Only the author can edit this sequence.');
+  if (!canEditSequence(c.get('user'), sequence)) throw new Forbidden('Only the author can edit this sequence.');
   return sequence;
 }
 
@@ -66,7 +66,7 @@ async function contentsState(
   sequence: { id: string; authorId: string },
   overrides: Partial<ContentsState> = {},
 ): Promise<ContentsState> {
-  const db = c.var.deps.db;
+  const db = c.get('deps').db;
   const [chapters, available] = await Promise.all([
     sequenceContents(db, sequence.id, null),
     postsAvailableFor(db, sequence.authorId, sequence.id),
@@ -131,7 +131,9 @@ async function contentsChange(
   }
   if (wantsJson(c)) {
     const sequence = await editableSequence(c);
-    const html = (<ContentsEditor state={await contentsState(c, sequence)} csrfToken={c.var.csrfToken} />).toString();
+    const html = (
+      <ContentsEditor state={await contentsState(c, sequence)} csrfToken={c.get('csrfToken')} />
+    ).toString();
     return c.json({ html, notice: NOTICES[done] });
   }
   return c.redirect(`${sequencePath(sequenceId)}/edit?done=${done}#sequence-contents`, 303);
@@ -163,7 +165,7 @@ function paramId(c: Context<AppEnv>, name: 'postId' | 'chapterId'): string {
 
 export const sequenceEditorRoutes = new Hono<AppEnv>()
   .get('/sequences/new', (c) => {
-    if (!c.var.user) return c.redirect(`/login?next=${encodeURIComponent('/sequences/new')}`);
+    if (!c.get('user')) return c.redirect(`/login?next=${encodeURIComponent('/sequences/new')}`);
     return c.html(<NewSequencePage ctx={pageContext(c)} state={emptyForm({ title: '', description: '' })} />);
   })
   .post('/sequences/new', async (c) => {
@@ -172,7 +174,7 @@ export const sequenceEditorRoutes = new Hono<AppEnv>()
     const values = { title: form.title ?? '', description: form.description ?? '' };
     try {
       const input = parseInput(sequenceInput, values);
-      const { id } = await createSequence(c.var.deps.db, { authorId: user.id, ...input });
+      const { id } = await createSequence(c.get('deps').db, { authorId: user.id, ...input });
       return c.redirect(`${sequencePath(id)}/edit?done=created`, 303);
     } catch (error) {
       if (!(error instanceof AppError) || error.status === 403) throw error;
@@ -180,7 +182,7 @@ export const sequenceEditorRoutes = new Hono<AppEnv>()
     }
   })
   .get('/s/:sequenceId/edit', async (c) => {
-    if (!c.var.user) return c.redirect(`/login?next=${encodeURIComponent(c.req.path)}`);
+    if (!c.get('user')) return c.redirect(`/login?next=${encodeURIComponent(c.req.path)}`);
     const done = c.req.query('done');
     return showEditor(c, { notice: done && done in NOTICES ? NOTICES[done as Done] : undefined });
   })
@@ -190,7 +192,7 @@ export const sequenceEditorRoutes = new Hono<AppEnv>()
     const form = formStrings(await c.req.parseBody());
     const values = { title: form.title ?? '', description: form.description ?? '' };
     try {
-      await updateSequence(c.var.deps.db, user, sequence.id, parseInput(sequenceInput, values));
+      await updateSequence(c.get('deps').db, user, sequence.id, parseInput(sequenceInput, values));
     } catch (error) {
       if (!(error instanceof AppError) || error.status === 403 || error.status === 404) throw error;
       return showEditor(c, { details: formState(values, error) }, error.status);
@@ -200,7 +202,7 @@ export const sequenceEditorRoutes = new Hono<AppEnv>()
   .post('/s/:sequenceId/delete', async (c) => {
     const user = requireUser(c);
     const sequenceId = c.req.param('sequenceId');
-    const sequence = isId(sequenceId) ? await sequenceById(c.var.deps.db, sequenceId) : undefined;
+    const sequence = isId(sequenceId) ? await sequenceById(c.get('deps').db, sequenceId) : undefined;
     if (!sequence) throw new NotFound(NO_SEQUENCE);
     if (!canDeleteSequence(user, sequence))
       throw new Forbidden('Only the author or a moderator can delete this sequence.');
@@ -211,12 +213,12 @@ export const sequenceEditorRoutes = new Hono<AppEnv>()
       if (!canEditSequence(user, sequence)) throw refusal;
       return showEditor(c, { deletion: formState({}, refusal) }, 422);
     }
-    await deleteSequence(c.var.deps.db, user, sequence.id);
+    await deleteSequence(c.get('deps').db, user, sequence.id);
     return c.redirect(`/users/${user.username}`, 303);
   })
   .post('/s/:sequenceId/posts', (c) =>
     contentsChange(c, 'added', 'addPost', (user, fields, sequenceId) =>
-      addPostToSequence(c.var.deps.db, user, {
+      addPostToSequence(c.get('deps').db, user, {
         sequenceId,
         postId: (fields.postId ?? '').trim(),
         chapterId: fields.chapterId || undefined,
@@ -225,7 +227,7 @@ export const sequenceEditorRoutes = new Hono<AppEnv>()
   )
   .post('/s/:sequenceId/posts/:postId/move', (c) =>
     contentsChange(c, 'moved', 'order', (user, fields, sequenceId) =>
-      movePostInSequence(c.var.deps.db, user, {
+      movePostInSequence(c.get('deps').db, user, {
         sequenceId,
         postId: paramId(c, 'postId'),
         direction: parseDirection(fields),
@@ -234,18 +236,18 @@ export const sequenceEditorRoutes = new Hono<AppEnv>()
   )
   .post('/s/:sequenceId/posts/:postId/remove', (c) =>
     contentsChange(c, 'removed', 'order', (user, _fields, sequenceId) =>
-      removePostFromSequence(c.var.deps.db, user, { sequenceId, postId: paramId(c, 'postId') }),
+      removePostFromSequence(c.get('deps').db, user, { sequenceId, postId: paramId(c, 'postId') }),
     ),
   )
   .post('/s/:sequenceId/chapters', (c) =>
     contentsChange(c, 'chapter-added', 'addChapter', async (user, fields, sequenceId) => {
       const input = parseInput(newChapterInput, { title: fields.title ?? '' });
-      await addChapter(c.var.deps.db, user, { sequenceId, title: input.title });
+      await addChapter(c.get('deps').db, user, { sequenceId, title: input.title });
     }),
   )
   .post('/s/:sequenceId/chapters/:chapterId/move', (c) =>
     contentsChange(c, 'chapter-moved', 'order', (user, fields, sequenceId) =>
-      moveChapterInSequence(c.var.deps.db, user, {
+      moveChapterInSequence(c.get('deps').db, user, {
         sequenceId,
         chapterId: paramId(c, 'chapterId'),
         direction: parseDirection(fields),
@@ -254,12 +256,12 @@ export const sequenceEditorRoutes = new Hono<AppEnv>()
   )
   .post('/s/:sequenceId/chapters/:chapterId/delete', (c) =>
     contentsChange(c, 'chapter-deleted', 'order', (user, _fields, sequenceId) =>
-      deleteChapter(c.var.deps.db, user, { sequenceId, chapterId: paramId(c, 'chapterId') }),
+      deleteChapter(c.get('deps').db, user, { sequenceId, chapterId: paramId(c, 'chapterId') }),
     ),
   )
   .post('/s/:sequenceId/order', (c) =>
     contentsChange(c, 'arranged', 'order', (user, fields, sequenceId) =>
-      arrangeSequence(c.var.deps.db, user, {
+      arrangeSequence(c.get('deps').db, user, {
         sequenceId,
         positions: fieldsWithPrefix(fields, 'position.'),
         chapters: fieldsWithPrefix(fields, 'chapter.'),

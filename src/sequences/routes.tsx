@@ -46,7 +46,7 @@ const readerRoutes = new Hono<AppEnv>()
     const query = parseNamingFields(listQuery, c.req.query());
     const sort = query.sort;
     const after = sequenceCursor(sort, query.after);
-    const rows = await sequenceList(c.var.deps.db, sort, SEQUENCES_PAGE_SIZE + 1, after);
+    const rows = await sequenceList(c.get('deps').db, sort, SEQUENCES_PAGE_SIZE + 1, after);
     const sequences = rows.slice(0, SEQUENCES_PAGE_SIZE);
     const last = sequences.at(-1);
     // createSequence stores created_at from a JS Date, so the ISO time (milliseconds) identifies it exactly.
@@ -60,12 +60,13 @@ const readerRoutes = new Hono<AppEnv>()
   })
   .get('/s/:sequenceId', async (c) => {
     const sequenceId = c.req.param('sequenceId');
-    const db = c.var.deps.db;
+    const db = c.get('deps').db;
     const sequence = isId(sequenceId) ? await sequenceById(db, sequenceId) : undefined;
     if (!sequence) throw new NotFound(NO_SEQUENCE);
     // Which posts the reader has opened: their visits waiting in this process are written first.
-    if (c.var.user) await visitLog(db).settle(c.var.user.id);
-    const contents = await sequenceContents(db, sequence.id, c.var.user?.id ?? null);
+    const user = c.get('user');
+    if (user) await visitLog(db).settle(user.id);
+    const contents = await sequenceContents(db, sequence.id, user?.id ?? null);
     const postIds = contents.flatMap((chapter) => chapter.posts.map((post) => post.id));
     cacheAs(c, [`sequence:${sequence.id}`, ...postIds.map((id) => `post:${id}`)]);
     return c.html(
@@ -73,23 +74,23 @@ const readerRoutes = new Hono<AppEnv>()
         ctx={pageContext(c)}
         sequence={sequence}
         view={readerView(contents)}
-        canEdit={canEditSequence(c.var.user, sequence)}
-        canonicalUrl={c.var.deps.config.baseUrl + sequencePath(sequence.id)}
+        canEdit={canEditSequence(c.get('user'), sequence)}
+        canonicalUrl={c.get('deps').config.baseUrl + sequencePath(sequence.id)}
       />,
     );
   })
   .get('/s/:sequenceId/p/:postId', async (c) => {
     const { sequenceId, postId } = c.req.param();
-    const db = c.var.deps.db;
+    const db = c.get('deps').db;
     if (!isId(sequenceId)) throw new NotFound(NO_SEQUENCE);
     const [position, post, links] = isId(postId)
       ? await Promise.all([sequencePosition(db, sequenceId, postId), postById(db, postId), backlinksOf(db, postId)])
       : [undefined, undefined, []];
-    if (!position || !post || !canViewPost(c.var.user, post)) {
+    if (!position || !post || !canViewPost(c.get('user'), post)) {
       if (!(await sequenceById(db, sequenceId))) throw new NotFound(NO_SEQUENCE);
       throw new NotFound('That post is not part of this sequence. It may have been removed from it.');
     }
-    const user = c.var.user;
+    const user = c.get('user');
     if (user) {
       await recordSequenceRead(db, user.id, sequenceId);
       changedHere(c, `reader:${user.id}`);
@@ -110,7 +111,7 @@ const readerRoutes = new Hono<AppEnv>()
   })
   .get('/api/posts/:postId/preview', async (c) => {
     const postId = c.req.param('postId');
-    const preview = isId(postId) ? await postPreview(c.var.deps.db, postId) : undefined;
+    const preview = isId(postId) ? await postPreview(c.get('deps').db, postId) : undefined;
     if (!preview) throw new NotFound('There is no published post with that id.');
     c.header('Cache-Control', PREVIEW_CACHE);
     return c.json({

@@ -11,7 +11,7 @@ import { type SettingsFormState, SiteSettingsPage } from './views.js';
 
 /** The admin, or a refusal: logged out → 403 with a login hint; a member or moderator → 403. */
 function requireAdmin(c: Context<AppEnv>) {
-  const user = c.var.user;
+  const user = c.get('user');
   if (!user) throw new Forbidden('Log in as an admin to change the site’s settings.');
   if (!canEditSiteSettings(user)) throw new Forbidden('Only admins may change the site’s settings.');
   return user;
@@ -25,7 +25,7 @@ export const settingsRoutes = new Hono<AppEnv>()
   .get('/admin/settings', async (c) => {
     requireAdmin(c);
     // Read fresh: the form must show what is stored, not this process's copy.
-    const settings = await readSettings(c.var.deps.db);
+    const settings = await readSettings(c.get('deps').db);
     const notice = c.req.query('saved') === '1' ? 'Saved.' : undefined;
     return show(c, { values: formValuesOf(settings), errors: {}, notice });
   })
@@ -33,9 +33,9 @@ export const settingsRoutes = new Hono<AppEnv>()
     const admin = requireAdmin(c);
     const values = settingsFormValues(formStrings(await c.req.parseBody()));
     try {
-      const changed = await saveSiteSettings(c.var.deps.db, admin, parseSettingsForm(values));
+      const changed = await saveSiteSettings(c.get('deps').db, admin, parseSettingsForm(values));
       // This process shows the change at once; others hear of it through the change feed (or their poll).
-      if (changed.length > 0) await c.var.deps.settings?.reload();
+      if (changed.length > 0) await c.get('deps').settings?.reload();
       return c.redirect('/admin/settings?saved=1', 303);
     } catch (error) {
       if (!(error instanceof AppError) || error.status !== 422) throw error;

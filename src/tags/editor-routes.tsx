@@ -14,7 +14,7 @@ import { TagFormPage, type TagFormState, type TagFormValues } from './views.js';
 
 /** May this reader create tags and edit their descriptions? If not, why (the 403's message). */
 function refusal(c: Context<AppEnv>, doing: 'create' | 'edit'): Forbidden | undefined {
-  const user = c.var.user;
+  const user = c.get('user');
   if (!user) return new Forbidden(`Log in to ${doing} tags.`);
   const may = doing === 'create' ? canCreateTag(user) : canEditTag(user);
   return may ? undefined : new Forbidden(taggingKarmaMessage(user.karma));
@@ -46,7 +46,7 @@ function refused(c: Context<AppEnv>, values: TagFormValues, error: AppError, tag
  * text still goes to it). A merged tag is edited as the tag it was merged into, from that tag's page.
  */
 async function tagToEdit(c: Context<AppEnv>): Promise<TagRow> {
-  const db = c.var.deps.db;
+  const db = c.get('deps').db;
   const found = await tagAtAddress(db, c.req.param('slug') ?? '');
   if (found.tag) return found.tag;
   const renamed = found.merged ? undefined : (await tagAtAddress(db, found.redirectTo)).tag;
@@ -61,7 +61,7 @@ async function submitted(c: Context<AppEnv>): Promise<TagFormValues> {
 
 export const tagEditorRoutes = new Hono<AppEnv>()
   .get('/tags/new', (c) => {
-    if (!c.var.user) return c.redirect(`/login?next=${encodeURIComponent('/tags/new')}`);
+    if (!c.get('user')) return c.redirect(`/login?next=${encodeURIComponent('/tags/new')}`);
     const values = { name: '', description: '', note: '' };
     const refusing = refusal(c, 'create');
     if (refusing) return refused(c, values, refusing);
@@ -73,7 +73,7 @@ export const tagEditorRoutes = new Hono<AppEnv>()
       const refusing = refusal(c, 'create');
       if (refusing) throw refusing;
       const input = parseInput(newTagInput, values);
-      const { slug } = await createTag(c.var.deps.db, c.var.user!, input);
+      const { slug } = await createTag(c.get('deps').db, c.get('user')!, input);
       return c.redirect(tagPath({ slug }), 303);
     } catch (error) {
       if (!(error instanceof AppError)) throw error;
@@ -81,7 +81,7 @@ export const tagEditorRoutes = new Hono<AppEnv>()
     }
   })
   .get('/tags/:slug/edit', async (c) => {
-    if (!c.var.user) return c.redirect(`/login?next=${encodeURIComponent(c.req.path)}`);
+    if (!c.get('user')) return c.redirect(`/login?next=${encodeURIComponent(c.req.path)}`);
     const tag = await tagToEdit(c);
     if (tag.slug !== c.req.param('slug')) return c.redirect(`${tagPath(tag)}/edit`, 301);
     const values = { name: tag.name, description: tag.descriptionMarkdown, note: '' };
@@ -96,7 +96,7 @@ export const tagEditorRoutes = new Hono<AppEnv>()
       const refusing = refusal(c, 'edit');
       if (refusing) throw refusing;
       const input = parseInput(tagEditInput, values);
-      const { slug } = await editTag(c.var.deps.db, c.var.user!, tag.id, input);
+      const { slug } = await editTag(c.get('deps').db, c.get('user')!, tag.id, input);
       return c.redirect(tagPath({ slug }), 303);
     } catch (error) {
       if (!(error instanceof AppError) || error.status === 404) throw error;

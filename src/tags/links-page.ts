@@ -32,8 +32,8 @@ export async function postTagsOnPage(
   /** What the page read of its reader, with their relevance votes on the post's links (posts/page.tsx). */
   reader: Promise<{ tagVotes: Map<string, VoteKind> }> | undefined,
 ): Promise<PostTagsProps> {
-  const db = c.var.deps.db;
-  const user = c.var.user;
+  const db = c.get('deps').db;
+  const user = c.get('user');
   const tagsTag = postTagsCacheTag(post.id);
   const tags = await cachedFragment(c, tagsTag, [tagsTag], () => tagsOfPost(db, post.id));
   // The forms come back to the page they are on (the post, or the post read inside a sequence).
@@ -63,5 +63,5 @@ export async function postTagsOnPage(
     const relevance = asRelevanceKind(kind);
     if (relevance) votes.set(tagId, relevance);
   }
-  return { ...props, reader: { csrfToken: c.var.csrfToken, votes, canTag, choicesHtml } };
+  return { ...props, reader: { csrfToken: c.get('csrfToken'), votes, canTag, choicesHtml } };
 }

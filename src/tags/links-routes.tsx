@@ -47,7 +47,7 @@ const relevanceInput = z.object({
 });
 
 async function tagNamed(c: Context<AppEnv>, name: string): Promise<string> {
-  const tagId = await tagIdByName(c.var.deps.db, name);
+  const tagId = await tagIdByName(c.get('deps').db, name);
   if (!tagId) {
     throw new Invalid(`No tag is named “${name}”.`, {
       tag: `No tag is named “${name}”. Tags are created at /tags/new.`,
@@ -57,7 +57,7 @@ async function tagNamed(c: Context<AppEnv>, name: string): Promise<string> {
 }
 
 function requireUser(c: Context<AppEnv>, what: string) {
-  const user = c.var.user;
+  const user = c.get('user');
   if (!user) throw new Forbidden(`Log in to ${what}.`);
   return user;
 }
@@ -76,7 +76,7 @@ export const tagLinkRoutes = new Hono<AppEnv>()
     const input = parseNamingFields(applyInput, { ...form, postId: c.req.param('postId') });
     const { postId, returnTo } = input;
     const tagId = input.tagId ?? (await tagNamed(c, normalizeTagName(input.tag ?? '')));
-    const { slug } = await applyTag(c.var.deps.db, user, postId, tagId);
+    const { slug } = await applyTag(c.get('deps').db, user, postId, tagId);
     return c.redirect(backToTags(c, returnTo, `/posts/${postId}/${slug}`), 303);
   })
   // A relevance button without JavaScript: the vote, then back to the post's tag list.
@@ -85,7 +85,7 @@ export const tagLinkRoutes = new Hono<AppEnv>()
     const { postId, tagId } = parseNamingFields(linkParams, c.req.param());
     const form = formStrings(await c.req.parseBody());
     const { relevance, returnTo } = parseNamingFields(relevanceInput, form);
-    await voteOnRelevance(c.var.deps.db, { voterId: user.id, postId, tagId, ...relevance });
+    await voteOnRelevance(c.get('deps').db, { voterId: user.id, postId, tagId, ...relevance });
     return c.redirect(backToTags(c, returnTo, `/posts/${postId}`), 303);
   })
   // The client script's relevance vote (tags/relevance-client.ts): the link's new totals and the voter's vote.
@@ -96,5 +96,5 @@ export const tagLinkRoutes = new Hono<AppEnv>()
       throw new Invalid('Send JSON like {"relevance": "up/none"}.', { relevance: 'The body is not JSON.' });
     });
     const { relevance } = parseNamingFields(relevanceInput, body);
-    return c.json(await voteOnRelevance(c.var.deps.db, { voterId: user.id, postId, tagId, ...relevance }));
+    return c.json(await voteOnRelevance(c.get('deps').db, { voterId: user.id, postId, tagId, ...relevance }));
   });

@@ -41,7 +41,7 @@ const tagQuery = z.object({
  */
 async function tagOrRedirect(c: Context<AppEnv>): Promise<TagRow | Response> {
   const slug = c.req.param('slug') ?? '';
-  const { tag, redirectTo } = await tagAtAddress(c.var.deps.db, slug);
+  const { tag, redirectTo } = await tagAtAddress(c.get('deps').db, slug);
   if (tag) return tag;
   // The path's segments after /tags/<slug> (counted, not measured: the slug may have come percent-encoded).
   const rest = c.req.path
@@ -58,7 +58,7 @@ async function sharedTagPosts(c: Context<AppEnv>, tag: TagRow, sort: TagPostSort
   const list = tagPostListName(tag.id, sort);
   const cursor = after === undefined ? undefined : decodeCursor(after, list);
   return cachedFragment(c, `tag-posts:${tag.id}:${sort}:${after ?? ''}`, [`tag:${tag.id}`, ALL_POSTS_TAG], async () => {
-    const rows = await tagPosts(c.var.deps.db, tag.id, sort, POSTS_PER_PAGE + 1, cursor);
+    const rows = await tagPosts(c.get('deps').db, tag.id, sort, POSTS_PER_PAGE + 1, cursor);
     const posts = rows.slice(0, POSTS_PER_PAGE);
     const last = posts.at(-1);
     const next =
@@ -79,7 +79,7 @@ export const tagRoutes = new Hono<AppEnv>()
     const list = `tags-${sort}`;
     const cursor = after === undefined ? undefined : decodeCursor(after, list);
     cacheAs(c, ['tags']);
-    const rows = await tagList(c.var.deps.db, sort, TAGS_PER_PAGE + 1, cursor);
+    const rows = await tagList(c.get('deps').db, sort, TAGS_PER_PAGE + 1, cursor);
     const tags = rows.slice(0, TAGS_PER_PAGE);
     const last = tags.at(-1);
     const nextHref =
@@ -93,7 +93,7 @@ export const tagRoutes = new Hono<AppEnv>()
         tags={tags}
         nextHref={nextHref}
         continued={after !== undefined}
-        canCreate={canCreateTag(c.var.user)}
+        canCreate={canCreateTag(c.get('user'))}
       />,
     );
   })
@@ -105,7 +105,7 @@ export const tagRoutes = new Hono<AppEnv>()
     cacheAs(c, [`tag:${tag.id}`, ALL_POSTS_TAG]);
     const ctx = pageContext(c);
     // A logged-in reader sets their frontpage filter for this tag here (the frontpage offers only common tags).
-    const filterMode = c.var.user
+    const filterMode = c.get('user')
       ? ((await readersFilters(c)).find((filter) => filter.tagId === tag.id)?.mode ?? 'default')
       : undefined;
     return c.html(
@@ -120,8 +120,8 @@ export const tagRoutes = new Hono<AppEnv>()
         sort={sort}
         postsHtml={postsHtml}
         continued={after !== undefined}
-        canEdit={canEditTag(c.var.user)}
-        canonicalUrl={c.var.deps.config.baseUrl + tagPath(tag)}
+        canEdit={canEditTag(c.get('user'))}
+        canonicalUrl={c.get('deps').config.baseUrl + tagPath(tag)}
       />,
     );
   })
@@ -129,7 +129,7 @@ export const tagRoutes = new Hono<AppEnv>()
     const tag = await tagOrRedirect(c);
     if (tag instanceof Response) return tag;
     cacheAs(c, [`tag:${tag.id}`]);
-    const revisions = await revisionsOf(c.var.deps.db, 'tag', tag.id);
+    const revisions = await revisionsOf(c.get('deps').db, 'tag', tag.id);
     return c.html(
       <RevisionHistoryPage
         ctx={pageContext(c)}
@@ -145,7 +145,7 @@ export const tagRoutes = new Hono<AppEnv>()
     if (!Number.isInteger(number)) throw new NotFound(`This tag has no revision ${raw.slice(0, 20)}.`);
     const tag = await tagOrRedirect(c);
     if (tag instanceof Response) return tag;
-    const found = await revisionWithPrevious(c.var.deps.db, tag.id, number, 'tag');
+    const found = await revisionWithPrevious(c.get('deps').db, tag.id, number, 'tag');
     if (!found) throw new NotFound(`This tag has no revision ${number}.`);
     cacheAs(c, [`tag:${tag.id}`]);
     const diff = await revisionDiffShown(c, `revision-diff:tag:${tag.id}:${number}`, [`tag:${tag.id}`], found);

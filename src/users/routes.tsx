@@ -32,7 +32,7 @@ async function findProfile(c: Context<AppEnv>): Promise<Profile> {
   const username = c.req.param('username') ?? '';
   const profile =
     USERNAME_PATTERN.test(username) && username.length <= 32
-      ? await profileByUsername(c.var.deps.db, username)
+      ? await profileByUsername(c.get('deps').db, username)
       : undefined;
   if (!profile) throw new NotFound('There is no user with that name.');
   return profile;
@@ -48,11 +48,11 @@ export const userRoutes = new Hono<AppEnv>()
     const profile = await findProfile(c);
     if (profile.username !== c.req.param('username')) return c.redirect(`/users/${profile.username}`, 301);
     // The drafts tab and unfinished sequences are their author's alone.
-    const isOwner = canViewDraftsOf(c.var.user, profile);
+    const isOwner = canViewDraftsOf(c.get('user'), profile);
     cacheAs(c, [ALL_POSTS_TAG, `user:${profile.id}`]);
     const { tab, after } = parseNamingFields(profileQuery, c.req.query());
     if (tab === 'drafts' && !isOwner) throw new NotFound('This profile has no such tab.');
-    const db = c.var.deps.db;
+    const db = c.get('deps').db;
     const list = `profile-${profile.id}-${tab}`;
     const cursor = decodeCursor(after, list);
     let content: ProfileTabContent;
@@ -86,8 +86,8 @@ export const userRoutes = new Hono<AppEnv>()
         role={profile.role}
         ban={activeBan(profile)}
         isOwner={isOwner}
-        canBan={canBan(c.var.user, profile)}
-        canChangeRole={canChangeRoleOf(c.var.user, profile)}
+        canBan={canBan(c.get('user'), profile)}
+        canChangeRole={canChangeRoleOf(c.get('user'), profile)}
       />
     );
     return c.html(
@@ -103,7 +103,7 @@ export const userRoutes = new Hono<AppEnv>()
   })
   .get('/users/:username/edit', async (c) => {
     const profile = await findProfile(c);
-    if (!canEditProfile(c.var.user, profile)) throw new Forbidden('You can only edit your own profile.');
+    if (!canEditProfile(c.get('user'), profile)) throw new Forbidden('You can only edit your own profile.');
     return c.html(
       <EditProfilePage
         ctx={pageContext(c)}
@@ -115,12 +115,12 @@ export const userRoutes = new Hono<AppEnv>()
   })
   .post('/users/:username/edit', async (c) => {
     const profile = await findProfile(c);
-    if (!canEditProfile(c.var.user, profile)) throw new Forbidden('You can only edit your own profile.');
+    if (!canEditProfile(c.get('user'), profile)) throw new Forbidden('You can only edit your own profile.');
     const form = formStrings(await c.req.parseBody());
     const values = { displayName: form.displayName ?? '', bio: form.bio ?? '' };
     try {
       const input = parseInput(profileInput, values);
-      await updateProfile(c.var.deps.db, profile.id, {
+      await updateProfile(c.get('deps').db, profile.id, {
         displayName: input.displayName,
         bioMarkdown: input.bio,
         bioHtml: input.bio.trim() ? await renderPool().renderHtml(input.bio, { field: 'bio' }) : '',

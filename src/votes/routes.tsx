@@ -21,10 +21,10 @@ const voteInput = z.object({
 });
 
 async function vote(c: Context<AppEnv>, input: unknown): Promise<VoteResult> {
-  const user = c.var.user;
+  const user = c.get('user');
   if (!user) throw new Forbidden(VOTE_LOGIN_MESSAGE);
   const { targetType, targetId, kind, shown } = parseNamingFields(voteInput, input);
-  return castVote(c.var.deps.db, {
+  return castVote(c.get('deps').db, {
     voterId: user.id,
     targetType,
     targetId,
@@ -75,7 +75,7 @@ export const voteRoutes = new Hono<AppEnv>()
   })
   // The client script's vote: the new totals and the voter's current vote on that axis.
   .post('/api/votes', async (c) => {
-    if (!c.var.user) throw new Forbidden(VOTE_LOGIN_MESSAGE);
+    if (!c.get('user')) throw new Forbidden(VOTE_LOGIN_MESSAGE);
     const body: unknown = await c.req.json().catch(() => {
       throw new Invalid('Send JSON like {"targetType": "comment", "targetId": "…", "kind": "up"}.', {
         form: 'The body is not JSON.',

@@ -75,10 +75,10 @@ export async function handleError(error: Error, c: Context<AppEnv>) {
     }
     return c.html(<ErrorPage c={c} status={error.status} message={error.message} />, error.status);
   }
-  (c.var.log ?? c.var.deps?.logger)?.error({ err: error }, 'unhandled error');
-  const message = `An unexpected error happened on our side. It has been logged${c.var.requestId ? ` with reference ${c.var.requestId}` : ''}.`;
+  (c.get('log') ?? c.get('deps')?.logger)?.error({ err: error }, 'unhandled error');
+  const message = `An unexpected error happened on our side. It has been logged${c.get('requestId') ? ` with reference ${c.get('requestId')}` : ''}.`;
   if (wantsJson(c)) return c.json({ error: message }, 500);
-  if (!c.var.deps) return c.text(message, 500);
+  if (!c.get('deps')) return c.text(message, 500);
   return c.html(<ErrorPage c={c} status={500} message={message} />, 500);
 }
 

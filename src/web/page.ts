@@ -10,9 +10,9 @@ import type { PageContext } from './layout.js';
 export function pageContext(c: Context<AppEnv>): PageContext {
   return {
     site: siteSettings(c).site,
-    user: c.var.user ?? null,
-    csrfToken: c.var.csrfToken ?? '',
-    assets: c.var.deps.assets.urls,
+    user: c.get('user') ?? null,
+    csrfToken: c.get('csrfToken') ?? '',
+    assets: c.get('deps').assets.urls,
     path: c.req.path,
     url: pathAndQuery(c.req.url),
   };
@@ -20,7 +20,7 @@ export function pageContext(c: Context<AppEnv>): PageContext {
 
 /** The site's settings as this process holds them (no query; settings/store.ts keeps them fresh). */
 export function siteSettings(c: Context<AppEnv>): Settings {
-  return c.var.deps.settings?.current ?? DEFAULT_SETTINGS;
+  return c.get('deps').settings?.current ?? DEFAULT_SETTINGS;
 }
 
 /** The path and query of a request URL (after the host), as requested. */
@@ -64,7 +64,7 @@ export function sameOriginPath(target: string, origin: string): string | undefin
 
 /** Where to send the reader after a login or a vote (`next`, `returnTo`): a path on this site, else the frontpage. */
 export function safeNext(c: Context<AppEnv>, next: string | undefined | null): string {
-  return (next && sameOriginPath(next, c.var.deps.config.baseUrl)) || '/';
+  return (next && sameOriginPath(next, c.get('deps').config.baseUrl)) || '/';
 }
 
 /** Requests from our client script and API callers want JSON errors; browsers navigating want pages. */
