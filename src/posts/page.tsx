@@ -20,7 +20,7 @@ import { buildCommentTree, inReadingOrder } from '../comments/tree.js';
 import {
   assembleSharedCommentTree,
   fillCommentSlots,
-  isNewComment,
+  newCommentsOf,
   type SharedCommentTree,
   type ThreadContext,
 } from '../comments/views.js';
@@ -90,7 +90,7 @@ const later = (a: Date | undefined, b: Date | undefined) => (a && b && b > a ? b
  * dropping them.
  */
 async function readerOnPage(c: Context<AppEnv>, userId: string, postId: string): Promise<ReaderOnPostPage> {
-  const db = c.var.deps.db;
+  const db = c.get('deps').db;
   // One lookup: the build runs only on a miss (or is shared with a request already making it), and only the
   // request that ran it has the last visit its query read.
   let read: ReaderOnPostPage | undefined;
@@ -112,8 +112,8 @@ async function readerOnPage(c: Context<AppEnv>, userId: string, postId: string):
  */
 export async function showPostPage(c: Context<AppEnv>, post: PostRow, slots: PostPageSlots = {}) {
   cacheAs(c, [`post:${post.id}`, `comments:${post.id}`, `comment-scores:${post.id}`, postTagsCacheTag(post.id)]);
-  const db = c.var.deps.db;
-  const user = c.var.user;
+  const db = c.get('deps').db;
+  const user = c.get('user');
   const asked = c.req.query('sort');
   const sort = isCommentSort(asked) ? asked : (user?.commentSort ?? DEFAULT_COMMENT_SORT);
   const page = commentPageParameter(c.req.query('page'));
@@ -138,8 +138,8 @@ export async function showPostPage(c: Context<AppEnv>, post: PostRow, slots: Pos
   const votes = reader?.votes;
   if (user) changedHere(c, `reader:${user.id}`);
   const postVote = votes?.get(post.id)?.karma ?? null;
-  const thread: ThreadContext = { post, user, csrfToken: c.var.csrfToken, newSince: lastVisit, votes };
-  const fresh = lastVisit ? comments.readingOrder.filter((comment) => isNewComment(comment, thread)) : [];
+  const thread: ThreadContext = { post, user, csrfToken: c.get('csrfToken'), newSince: lastVisit, votes };
+  const fresh = newCommentsOf(comments, thread);
   const firstNew = fresh[0]?.id;
   // The first new comment may be on another page of a long discussion: its permalink shows it wherever it is.
   const firstNewHref =
@@ -181,7 +181,7 @@ export async function showPostPage(c: Context<AppEnv>, post: PostRow, slots: Pos
     newCount: fresh.length,
     firstNewHref,
     commentPages: { page: comments.page, pageCount: comments.pageCount, href: pageHref },
-    canonicalUrl: c.var.deps.config.baseUrl + postPath(post),
+    canonicalUrl: c.get('deps').config.baseUrl + postPath(post),
     canEdit: canEditPost(user, post),
     canDelete: canDeletePost(user, post),
     canModerate: canModerate(user),
