@@ -31,6 +31,9 @@ describe('every response', () => {
       expect(response.headers.get('referrer-policy')).toBe('strict-origin-when-cross-origin');
       expect(response.headers.get('x-request-id')).toMatch(/^[0-9a-f]{16}$/);
     }
+    // Each answer names its own request.
+    const ids = answers.map((response) => response.headers.get('x-request-id'));
+    expect(new Set(ids).size).toBe(ids.length);
   });
 
   it('has no inline script in the page', async () => {
