@@ -38,7 +38,7 @@ export interface ThreadContext {
   newSince?: Date | undefined;
   /** The comment a permalink points at. */
   focusId?: string | undefined;
-  /** The reader's current votes on this page's comments (userVotesOn). */
+  /** The reader's current votes on this page's comments (readerOnPostPage). */
   votes?: Map<string, { karma: VoteKind | null; agreement: VoteKind | null }> | undefined;
   /** Rendering for every reader at once: the reader's parts become slots (renderSharedCommentHeads). */
   shared?: boolean;

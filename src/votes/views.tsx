@@ -42,7 +42,7 @@ export interface VoteButtonsProps {
   voteCount: number;
   /** Show the axis's name beside the buttons (a post's controls); otherwise it is only their group's name. */
   labelled?: boolean;
-  /** The viewer's vote on this axis (userVotesOn), or null. */
+  /** The viewer's vote on this axis (readerOnPostPage), or null. */
   current: VoteKind | null;
   /** Where logging in to vote returns to: the page's path and the target's anchor, e.g. `/posts/x/y#comment-z`. */
   returnTo: string;

@@ -32,7 +32,7 @@ import {
 } from '../../src/sequences/queries.js';
 import { loadSyntheticForum } from '../../src/synthetic/load.js';
 import { commentsOfUser, draftsOfUser, profileByUsername, publishedPostsOfUser } from '../../src/users/queries.js';
-import { readerOnPostPage, userVotesOn } from '../../src/votes/queries.js';
+import { readerOnPostPage } from '../../src/votes/queries.js';
 import { useTestDatabase } from '../helpers/app.js';
 
 // Every hot query of the app, planned against a generated forum with sequential scans disabled: a query that
@@ -166,8 +166,6 @@ const hotQueries: HotQuery[] = [
   ['commentRow', (q) => commentRow(q, ids.comments[0]!)],
   ['commentById', (q) => commentById(q, ids.comments[0]!)],
   ['newCommentCounts', (q) => newCommentCounts(q, ids.user, ids.posts)],
-  ['userVotesOn posts', (q) => userVotesOn(q, ids.user, 'post', ids.posts)],
-  ['userVotesOn comments', (q) => userVotesOn(q, ids.user, 'comment', ids.comments)],
   ['readerOnPostPage', (q) => readerOnPostPage(q, ids.user, ids.bigPost)],
   ['sessionUser', (q) => sessionUser(q, 'a'.repeat(64))],
   ['userByLogin', (q) => userByLogin(q, ids.username)],

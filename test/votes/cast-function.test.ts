@@ -3,14 +3,13 @@ import { newId } from '../../src/db/ids.js';
 import { AppError, Forbidden, RateLimited } from '../../src/errors.js';
 import type { VoteAxis, VoteKind } from '../../src/votes/kinds.js';
 import { votePower } from '../../src/votes/power.js';
-import { userVotesOn } from '../../src/votes/queries.js';
 import { magicScore, refreshPostMagicScore } from '../../src/votes/ranking.js';
 import { applyAuthorVote, castVote } from '../../src/votes/service.js';
 import { useTestDatabase } from '../helpers/app.js';
 import { refusal } from '../helpers/errors.js';
 import { makeComment, makePost, makeUser } from '../helpers/factories.js';
 import { countingRoundTrips } from '../helpers/round-trips.js';
-import { karmaOf, totalsOf, userWithKarma } from './setup.js';
+import { karmaOf, totalsOf, userVotesOn, userWithKarma } from './setup.js';
 
 const { db } = useTestDatabase();
 

@@ -8,12 +8,11 @@ import { getCookie } from 'hono/cookie';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashToken, resolveSession, SESSION_COOKIE } from '../../src/accounts/sessions.js';
-import { userVotesOn } from '../../src/votes/queries.js';
 import { VoteButtons, voteFormHtml } from '../../src/votes/views.js';
 import { makeTestApp, useTestDatabase } from '../helpers/app.js';
 import { makeComment, makeUser, type TestUser } from '../helpers/factories.js';
 import { launchBrowser } from '../helpers/server.js';
-import { totalsOf, userWithKarma } from './setup.js';
+import { totalsOf, userVotesOn, userWithKarma } from './setup.js';
 
 // Until the lead puts the vote buttons on post pages, a small page made of VoteButtons (and a bundle of
 // votes/client.ts alone) stands in for one; /login, /votes and /api/votes are the real app's.

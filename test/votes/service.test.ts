@@ -6,14 +6,14 @@ import { applyTag } from '../../src/tags/links-service.js';
 import { voteOnRelevance } from '../../src/tags/relevance.js';
 import type { VoteKind } from '../../src/votes/kinds.js';
 import { votePower } from '../../src/votes/power.js';
-import { readerOnPostPage, userVotesOn } from '../../src/votes/queries.js';
+import { readerOnPostPage } from '../../src/votes/queries.js';
 import { magicScore, magicScoreSql, refreshMagicScores } from '../../src/votes/ranking.js';
 import { applyAuthorVote, castVote, type VoteRequest } from '../../src/votes/service.js';
 import { useTestDatabase } from '../helpers/app.js';
 import { refusal } from '../helpers/errors.js';
 import { actorOf, makeComment, makePost, makeUser } from '../helpers/factories.js';
 import { makeTag, makeTagger } from '../tags/tags-helpers.js';
-import { karmaOf, setKarma, totalsOf, userWithKarma } from './setup.js';
+import { karmaOf, setKarma, totalsOf, userVotesOn, userWithKarma } from './setup.js';
 
 const { db } = useTestDatabase();
 
